@@ -1,0 +1,1 @@
+"""ComplaintDesk application core: services, policy, auth, audit, CLI. No Qt widgets."""

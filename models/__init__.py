@@ -1,0 +1,1 @@
+"""Peewee models, database opening and schema migrations."""

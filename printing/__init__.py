@@ -1,0 +1,1 @@
+"""ReportLab documents: plain dataclasses in, PDF bytes out. No Qt, no peewee."""

@@ -1,0 +1,1 @@
+"""Bundled data: default dictionaries, deadline rules, letter texts, icons."""
