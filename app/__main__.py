@@ -1,0 +1,7 @@
+"""`python -m app` behaves like the `complaintdesk` command."""
+
+import sys
+
+from app.entry import main
+
+sys.exit(main())

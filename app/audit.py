@@ -1,0 +1,108 @@
+"""Append-only audit log with a SHA-256 hash chain.
+
+Each entry's hash covers its sequence number, time, actor, action, target, detail and the previous
+entry's hash. `verify()` recomputes the chain and compares the newest entry with the head row, so an
+edited, deleted (anywhere, including the newest) or reordered entry is found. Appends happen inside
+the caller's transaction, so an action and its audit record commit or roll back together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from app import clock
+from models.audit import AuditEntry, AuditHead
+from models.database import database_proxy
+
+GENESIS = "0" * 64
+
+
+def _digest(seq: int, at: str, actor: str, action: str, target: str, detail: str, prev: str) -> str:
+    canonical = json.dumps(
+        [seq, at, actor, action, target, detail, prev], ensure_ascii=False, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def record(
+    actor: str,
+    action: str,
+    target: str = "",
+    detail: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> AuditEntry:
+    """Append one entry. Must run inside a transaction (the caller's, or its own)."""
+    with database_proxy.atomic():
+        query = AuditHead.select().where(AuditHead.id == 1)
+        if database_proxy.obj.for_update:  # PostgreSQL: serialise appenders on the head row
+            query = query.for_update()
+        head = query.first()
+        seq = (head.seq if head else 0) + 1
+        prev = head.hash if head else GENESIS
+        at_text = (at or clock.now()).isoformat(timespec="seconds")
+        detail_text = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        digest = _digest(seq, at_text, actor, action, target, detail_text, prev)
+        entry = AuditEntry.create(
+            seq=seq,
+            at=at_text,
+            actor=actor,
+            action=action,
+            target=target,
+            detail=detail_text,
+            prev_hash=prev,
+            hash=digest,
+        )
+        if head:
+            AuditHead.update(seq=seq, hash=digest).where(AuditHead.id == 1).execute()
+        else:
+            AuditHead.create(id=1, seq=seq, hash=digest)
+        return entry
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    ok: bool
+    entries: int
+    first_bad_seq: int | None = None
+    problem: str = ""
+
+    @property
+    def message(self) -> str:
+        if self.ok:
+            return f"审计日志完整：共 {self.entries} 条记录，哈希链校验通过"
+        return f"审计日志已被篡改：第 {self.first_bad_seq} 条记录{self.problem}"
+
+
+def verify(batch: int = 5000) -> VerifyReport:
+    """Walk the chain in sequence order; report the first entry that does not fit."""
+    expected_seq = 1
+    prev = GENESIS
+    last_id = 0
+    while True:
+        rows = list(AuditEntry.select().where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch))
+        if not rows:
+            break
+        for row in rows:
+            if row.seq != expected_seq:
+                problem = "之前的记录缺失（序号不连续）" if row.seq > expected_seq else "顺序被调换"
+                return VerifyReport(False, expected_seq - 1, expected_seq, problem)
+            if row.prev_hash != prev:
+                return VerifyReport(False, expected_seq - 1, row.seq, "的前序哈希不符（记录被删除或调换）")
+            if (
+                _digest(row.seq, row.at, row.actor, row.action, row.target, row.detail, row.prev_hash)
+                != row.hash
+            ):
+                return VerifyReport(False, expected_seq - 1, row.seq, "的内容与哈希不符（记录被修改）")
+            prev = row.hash
+            expected_seq += 1
+            last_id = row.id
+    count = expected_seq - 1
+    head = AuditHead.get_or_none(AuditHead.id == 1)
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
+    if head_seq != count or head_hash != prev:
+        return VerifyReport(False, count, count + 1, "及之后的记录缺失（与链尾记录不符）")
+    return VerifyReport(True, count)

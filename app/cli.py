@@ -1,0 +1,291 @@
+"""Command line: the same services as the GUI.
+
+Passwords never come from arguments: the first line of standard input (--password-stdin) or
+COMPLAINTDESK_PASSWORD is the acting user's password; a second line or COMPLAINTDESK_NEW_PASSWORD is
+a new password where a command sets one. Errors are printed in Chinese with a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import secrets
+import string
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from app import audit, auth, users
+from app.cli_text import install as install_chinese_argparse
+from app.errors import ComplaintDeskError, PermissionDenied
+from app.operations import require
+from app.policy import ROLE_LABELS, Action, Role
+from app.session import Session
+from app.version import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+PASSWORD_ENV = "COMPLAINTDESK_PASSWORD"
+NEW_PASSWORD_ENV = "COMPLAINTDESK_NEW_PASSWORD"
+
+
+class CliError(ComplaintDeskError):
+    pass
+
+
+class Secrets:
+    """Reads the acting password and an optional new password, once each."""
+
+    def __init__(self, from_stdin: bool) -> None:
+        self._lines: list[str] | None = None
+        self._from_stdin = from_stdin
+
+    def _stdin_line(self, index: int) -> str | None:
+        if self._lines is None:
+            self._lines = sys.stdin.read().splitlines()
+        return self._lines[index] if index < len(self._lines) else None
+
+    def password(self) -> str:
+        if self._from_stdin:
+            value = self._stdin_line(0)
+        else:
+            value = os.environ.get(PASSWORD_ENV)
+            if value is None and sys.stdin.isatty():
+                value = getpass.getpass("密码：")
+        if not value:
+            raise CliError(
+                f"请通过 --password-stdin 或环境变量 {PASSWORD_ENV} 提供密码（不接受命令行参数中的密码）"
+            )
+        return value
+
+    def new_password(self) -> str | None:
+        value = self._stdin_line(1) if self._from_stdin else os.environ.get(NEW_PASSWORD_ENV)
+        return value or None
+
+
+def generate_temporary_password() -> str:
+    """12 characters with letters and digits, without look-alikes (0/O, 1/l/I)."""
+    letters = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
+    digits = "23456789"
+    while True:
+        value = "".join(secrets.choice(letters + digits) for _ in range(12))
+        if any(c in digits for c in value) and any(c in string.ascii_letters for c in value):
+            return value
+
+
+def _login(args: argparse.Namespace, secrets_: Secrets) -> Session:
+    return auth.login_local(args.db, args.user, secrets_.password())
+
+
+# -- commands ------------------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace, secrets_: Secrets) -> int:
+    session, recovery_key = auth.create_local_database(
+        args.db, args.admin, args.display_name or args.admin, secrets_.password(), args.hospital
+    )
+    if args.recovery_sheet:
+        from app.recovery_sheet import write_recovery_sheet
+
+        write_recovery_sheet(session, recovery_key, Path(args.recovery_sheet))
+    auth.logout(session)
+    print(f"已创建加密数据库：{Path(args.db).name}（密钥文件：{Path(args.db).name}.keys）")
+    print(f"系统管理员：{args.admin}")
+    print("恢复密钥（只显示这一次，请打印或抄写后妥善保管；忘记所有管理员密码时用它恢复）：")
+    print(f"  {recovery_key}")
+    return EXIT_OK
+
+
+def cmd_user_list(args: argparse.Namespace, secrets_: Secrets) -> int:
+    session = _login(args, secrets_)
+    try:
+        for info in users.list_users(session):
+            state = "启用" if info.active else "停用"
+            if info.locked_until:
+                state += f"（锁定至 {info.locked_until:%H:%M}）"
+            print(f"{info.username}\t{info.display_name}\t{users.role_labels(info.roles)}\t{state}")
+    finally:
+        auth.logout(session)
+    return EXIT_OK
+
+
+def _with_admin(action: Callable[[Session, argparse.Namespace, Secrets], str]) -> Callable[..., int]:
+    def run(args: argparse.Namespace, secrets_: Secrets) -> int:
+        session = _login(args, secrets_)
+        try:
+            print(action(session, args, secrets_))
+        finally:
+            auth.logout(session)
+        return EXIT_OK
+
+    return run
+
+
+def _new_or_generated(secrets_: Secrets) -> tuple[str, str]:
+    given = secrets_.new_password()
+    if given:
+        return given, ""
+    temporary = generate_temporary_password()
+    return temporary, f"\n临时密码：{temporary}（首次登录时必须修改）"
+
+
+@_with_admin
+def cmd_user_add(session: Session, args: argparse.Namespace, secrets_: Secrets) -> str:
+    password, shown = _new_or_generated(secrets_)
+    info = users.add_user(session, args.name, args.display_name or args.name, args.role or [], password)
+    return f"已添加用户 {info.username}（{users.role_labels(info.roles)}）{shown}"
+
+
+@_with_admin
+def cmd_user_roles(session: Session, args: argparse.Namespace, secrets_: Secrets) -> str:
+    users.set_roles(session, args.name, args.role or [])
+    return f"已更新 {args.name} 的角色：{users.role_labels(tuple(args.role))}"
+
+
+@_with_admin
+def cmd_user_reset(session: Session, args: argparse.Namespace, secrets_: Secrets) -> str:
+    password, shown = _new_or_generated(secrets_)
+    users.reset_password(session, args.name, password)
+    return f"已重置 {args.name} 的密码{shown}"
+
+
+@_with_admin
+def cmd_user_disable(session: Session, args: argparse.Namespace, secrets_: Secrets) -> str:
+    users.set_active(session, args.name, False)
+    return f"已停用用户 {args.name}，其密钥槽已删除"
+
+
+@_with_admin
+def cmd_user_enable(session: Session, args: argparse.Namespace, secrets_: Secrets) -> str:
+    password, shown = _new_or_generated(secrets_)
+    users.set_active(session, args.name, True, password)
+    return f"已重新启用用户 {args.name}{shown}"
+
+
+@_with_admin
+def cmd_user_unlock(session: Session, args: argparse.Namespace, secrets_: Secrets) -> str:
+    users.unlock_user(session, args.name)
+    return f"已解除 {args.name} 的登录锁定"
+
+
+def cmd_user_passwd(args: argparse.Namespace, secrets_: Secrets) -> int:
+    session = _login(args, secrets_)
+    try:
+        new = secrets_.new_password()
+        if not new:
+            raise CliError(f"请在标准输入第二行或环境变量 {NEW_PASSWORD_ENV} 中提供新密码")
+        auth.change_own_password(session, secrets_.password(), new)
+        print(f"已修改 {session.user.username} 的密码")
+    finally:
+        auth.logout(session)
+    return EXIT_OK
+
+
+def cmd_audit_verify(args: argparse.Namespace, secrets_: Secrets) -> int:
+    session = _login(args, secrets_)
+    try:
+        require(session, Action.VERIFY_AUDIT, target="audit")
+        report = audit.verify()
+    finally:
+        auth.logout(session)
+    print(report.message, file=sys.stdout if report.ok else sys.stderr)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def cmd_recover(args: argparse.Namespace, secrets_: Secrets) -> int:
+    """Standard input: line 1 the recovery key, line 2 the admin's new password."""
+    recovery_key = secrets_.password()
+    new = secrets_.new_password()
+    if not new:
+        raise CliError("请在标准输入第二行提供管理员的新密码")
+    session = auth.recover_with_key(args.db, recovery_key, args.admin, new)
+    auth.logout(session)
+    print(f"已用恢复密钥重置系统管理员 {args.admin} 的密码")
+    return EXIT_OK
+
+
+# -- parser --------------------------------------------------------------------------------------
+
+
+def _db_options(parser: argparse.ArgumentParser, with_user: bool = True) -> None:
+    parser.add_argument("--db", required=True, metavar="PATH", help="数据库文件路径")
+    if with_user:
+        parser.add_argument("--user", required=True, metavar="NAME", help="执行操作的用户名")
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help=f"从标准输入读取密码（第一行本人密码，第二行新密码）；否则读取环境变量 {PASSWORD_ENV}",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    install_chinese_argparse()
+    parser = argparse.ArgumentParser(prog="complaintdesk", description="医患投诉工作台")
+    parser.add_argument("--version", action="version", version=f"complaintdesk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+
+    gui = sub.add_parser("gui", help="启动图形界面（默认）")
+    gui.add_argument("--db", metavar="PATH", help="打开指定的数据库文件")
+    gui.add_argument("--demo", action="store_true", help="打开一次性演示数据库（每个角色一个演示用户）")
+
+    init = sub.add_parser("init", help="创建新的加密数据库和第一个系统管理员")
+    _db_options(init, with_user=False)
+    init.add_argument("--admin", required=True, metavar="NAME", help="管理员用户名")
+    init.add_argument("--display-name", metavar="NAME", help="管理员姓名")
+    init.add_argument("--hospital", required=True, metavar="NAME", help="医院名称")
+    init.add_argument("--recovery-sheet", metavar="FILE", help="把恢复密钥单写入 PDF 文件")
+    init.set_defaults(handler=cmd_init)
+
+    user = sub.add_parser("user", help="用户管理").add_subparsers(
+        dest="user_command", metavar="操作", required=True
+    )
+    for name, handler, helptext, needs_name, needs_roles in (
+        ("list", cmd_user_list, "列出用户", False, False),
+        ("add", cmd_user_add, "添加用户", True, True),
+        ("roles", cmd_user_roles, "设置角色", True, True),
+        ("passwd", cmd_user_passwd, "修改本人密码", False, False),
+        ("reset", cmd_user_reset, "重置他人密码", True, False),
+        ("disable", cmd_user_disable, "停用用户", True, False),
+        ("enable", cmd_user_enable, "重新启用用户", True, False),
+        ("unlock", cmd_user_unlock, "解除登录锁定", True, False),
+    ):
+        p = user.add_parser(name, help=helptext)
+        _db_options(p)
+        if needs_name:
+            p.add_argument("name", metavar="USERNAME", help="目标用户名")
+        if needs_roles:
+            p.add_argument(
+                "--role",
+                action="append",
+                choices=[r.value for r in Role],
+                help="角色，可重复：" + "，".join(f"{k}={v}" for k, v in ROLE_LABELS.items()),
+            )
+            if name == "add":
+                p.add_argument("--display-name", metavar="NAME", help="姓名")
+        p.set_defaults(handler=handler)
+
+    audit_p = sub.add_parser("audit", help="审计日志").add_subparsers(
+        dest="audit_command", metavar="操作", required=True
+    )
+    verify = audit_p.add_parser("verify", help="校验审计日志哈希链")
+    _db_options(verify)
+    verify.set_defaults(handler=cmd_audit_verify)
+
+    recover = sub.add_parser("recover", help="用恢复密钥重置系统管理员密码（标准输入：恢复密钥、新密码）")
+    recover.add_argument("--db", required=True, metavar="PATH")
+    recover.add_argument("--admin", required=True, metavar="NAME")
+    recover.set_defaults(handler=cmd_recover, password_stdin=True)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a parsed non-GUI command, turning our errors into Chinese messages and exit codes."""
+    try:
+        return args.handler(args, Secrets(getattr(args, "password_stdin", False)))
+    except PermissionDenied as exc:
+        print(f"无权执行：{exc.message}", file=sys.stderr)
+    except ComplaintDeskError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("已取消", file=sys.stderr)
+    return EXIT_FAILED

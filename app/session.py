@@ -1,0 +1,43 @@
+"""The logged-in user and their open database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import peewee
+
+from app import clock
+from app.keyslots import KeySlotFile
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: int
+    username: str
+    display_name: str
+    roles: frozenset[str]
+    active: bool = True
+    must_change_password: bool = False
+
+
+@dataclass
+class Session:
+    """One login. Local mode keeps the database key in memory to wrap new key slots."""
+
+    user: CurrentUser
+    db: peewee.Database
+    backend: str  # "local" or "postgresql"
+    location: str  # file name (local) or host/database (shared), for the status bar
+    database_path: Path | None = None
+    slots: KeySlotFile | None = None
+    db_key: bytes | None = field(default=None, repr=False)
+    last_activity: datetime = field(default_factory=clock.now)
+    locked: bool = False
+
+    def touch(self) -> None:
+        self.last_activity = clock.now()
+
+    def idle_expired(self, minutes: int) -> bool:
+        return minutes > 0 and clock.now() - self.last_activity >= timedelta(minutes=minutes)

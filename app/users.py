@@ -1,0 +1,168 @@
+"""User administration (admin only): add, roles, reset password, disable/enable, unlock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from app import clock, passwords
+from app.auth import clean_display_name, locked_until, normalize_username
+from app.errors import NotFoundError, ValidationError
+from app.operations import operation, require
+from app.policy import ROLE_LABELS, Action, Role
+from app.session import Session
+from models.accounts import User, UserRole
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    username: str
+    display_name: str
+    roles: tuple[str, ...]
+    active: bool
+    must_change_password: bool
+    locked_until: datetime | None
+    last_login_at: datetime | None
+    phone: str
+
+
+def _clean_roles(roles: list[str] | set[str] | tuple[str, ...]) -> list[str]:
+    valid = [r.value for r in Role]
+    unknown = [r for r in roles if r not in valid]
+    if unknown:
+        raise ValidationError("roles", "角色", f"未知角色：{'、'.join(unknown)}")
+    if not roles:
+        raise ValidationError("roles", "角色", "至少选择一个角色")
+    return [r for r in valid if r in roles]
+
+
+def _get(username: str) -> User:
+    row = User.get_or_none(User.username == username)
+    if row is None:
+        raise NotFoundError(f"用户不存在：{username}")
+    return row
+
+
+def _active_admins(excluding: int | None = None) -> int:
+    query = User.select().join(UserRole).where(User.active == True, UserRole.role == Role.ADMIN)  # noqa: E712
+    if excluding is not None:
+        query = query.where(User.id != excluding)
+    return query.count()
+
+
+def list_users(session: Session) -> list[UserInfo]:
+    require(session, Action.MANAGE_USERS)
+    roles: dict[int, list[str]] = {}
+    for row in UserRole.select():
+        roles.setdefault(row.user_id, []).append(row.role)
+    now = clock.now()
+    order = {r.value: i for i, r in enumerate(Role)}
+    return [
+        UserInfo(
+            u.username,
+            u.display_name,
+            tuple(sorted(roles.get(u.id, []), key=order.get)),
+            u.active,
+            u.must_change_password,
+            locked_until(session.slots, u.username, now) if session.slots else None,
+            u.last_login_at,
+            u.phone,
+        )
+        for u in User.select().order_by(User.username)
+    ]
+
+
+def add_user(
+    session: Session, username: str, display_name: str, roles: list[str], password: str, phone: str = ""
+) -> UserInfo:
+    """Create a user who must change the given initial password at first login."""
+    username = normalize_username(username)
+    display_name = clean_display_name(display_name)
+    role_list = _clean_roles(roles)
+    passwords.check_password_rules(password, username)
+    if User.get_or_none(User.username == username) is not None:
+        raise ValidationError("username", "用户名", f"“{username}”已存在")
+    with operation(session, Action.MANAGE_USERS, "user.added", target=username) as op:
+        user = User.create(
+            username=username,
+            display_name=display_name,
+            created_at=clock.now(),
+            password_hash=passwords.hash_password(password),
+            must_change_password=True,
+            phone=phone.strip()[:32],
+        )
+        for role in role_list:
+            UserRole.create(user=user, role=role)
+        op.detail["roles"] = role_list
+        _write_slot(session, username, password)
+    return next(u for u in list_users(session) if u.username == username)
+
+
+def _write_slot(session: Session, username: str, password: str | None) -> None:
+    """Add/replace (password given) or remove (None) a user's key slot; runs inside the operation."""
+    if session.slots is None or session.db_key is None:
+        return
+    if password is None:
+        session.slots.remove_user(username)
+    else:
+        session.slots.set_user_slot(username, password, session.db_key, passwords.current_kdf())
+    session.slots.save()
+
+
+def set_roles(session: Session, username: str, roles: list[str]) -> None:
+    row = _get(username)
+    role_list = _clean_roles(roles)
+    before = sorted(r.role for r in row.role_rows)
+    if Role.ADMIN in before and Role.ADMIN not in role_list and _active_admins(excluding=row.id) == 0:
+        raise ValidationError("roles", "角色", "至少需要保留一名启用的系统管理员")
+    with operation(session, Action.MANAGE_USERS, "user.roles_changed", target=username) as op:
+        UserRole.delete().where(UserRole.user == row).execute()
+        for role in role_list:
+            UserRole.create(user=row, role=role)
+        op.detail.update({"old": before, "new": role_list})
+
+
+def reset_password(session: Session, username: str, new_password: str) -> None:
+    """Admin sets a temporary password (new key slot); the user must change it at next login."""
+    row = _get(username)
+    passwords.check_password_rules(new_password, username)
+    with operation(session, Action.MANAGE_USERS, "user.password_reset", target=username):
+        User.update(password_hash=passwords.hash_password(new_password), must_change_password=True).where(
+            User.id == row.id
+        ).execute()
+        if row.active:
+            _write_slot(session, username, new_password)
+
+
+def set_active(session: Session, username: str, active: bool, new_password: str | None = None) -> None:
+    """Disable (slot removed: the user can no longer open the database) or re-enable with a new password."""
+    row = _get(username)
+    if row.username == session.user.username and not active:
+        raise ValidationError("active", "状态", "不能停用当前登录的账户")
+    if not active and _active_admins(excluding=row.id) == 0 and Role.ADMIN in {r.role for r in row.role_rows}:
+        raise ValidationError("active", "状态", "至少需要保留一名启用的系统管理员")
+    if active and new_password is None:
+        raise ValidationError("password", "密码", "重新启用账户时需要设置新的临时密码")
+    if active:
+        passwords.check_password_rules(new_password, username)
+    action = "user.enabled" if active else "user.disabled"
+    with operation(session, Action.MANAGE_USERS, action, target=username):
+        values = {"active": active}
+        if active:
+            values.update(password_hash=passwords.hash_password(new_password), must_change_password=True)
+        User.update(**values).where(User.id == row.id).execute()
+        _write_slot(session, username, new_password if active else None)
+
+
+def unlock_user(session: Session, username: str) -> None:
+    """Lift a failed-login lockout before its 15 minutes are over."""
+    _get(username)
+    with operation(session, Action.MANAGE_USERS, "user.unlocked", target=username):
+        if session.slots is not None:
+            session.slots.attempts.pop(username, None)
+            session.slots.save()
+
+
+def role_labels(roles: tuple[str, ...] | frozenset[str]) -> str:
+    order = [r.value for r in Role]
+    return "、".join(ROLE_LABELS[r] for r in order if r in roles)

@@ -1,0 +1,28 @@
+"""The current schema: every table, in creation order."""
+
+from __future__ import annotations
+
+import peewee
+
+from models.accounts import Setting, User, UserRole
+from models.audit import AuditEntry, AuditHead
+from models.base import BaseModel
+from models.organisation import Department
+
+
+class SchemaVersion(BaseModel):
+    """One row per applied schema version."""
+
+    version = peewee.IntegerField(primary_key=True)
+    applied_at = peewee.DateTimeField()
+
+
+ALL_MODELS: list[type[peewee.Model]] = [
+    SchemaVersion,
+    User,
+    UserRole,
+    Setting,
+    AuditEntry,
+    AuditHead,
+    Department,
+]
