@@ -10,13 +10,11 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
-import secrets
-import string
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from app import audit, auth, users
+from app import audit, auth, passwords, users
 from app.cli_text import install as install_chinese_argparse
 from app.errors import ComplaintDeskError, PermissionDenied
 from app.operations import require
@@ -61,16 +59,6 @@ class Secrets:
     def new_password(self) -> str | None:
         value = self._stdin_line(1) if self._from_stdin else os.environ.get(NEW_PASSWORD_ENV)
         return value or None
-
-
-def generate_temporary_password() -> str:
-    """12 characters with letters and digits, without look-alikes (0/O, 1/l/I)."""
-    letters = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
-    digits = "23456789"
-    while True:
-        value = "".join(secrets.choice(letters + digits) for _ in range(12))
-        if any(c in digits for c in value) and any(c in string.ascii_letters for c in value):
-            return value
 
 
 def _login(args: argparse.Namespace, secrets_: Secrets) -> Session:
@@ -125,7 +113,7 @@ def _new_or_generated(secrets_: Secrets) -> tuple[str, str]:
     given = secrets_.new_password()
     if given:
         return given, ""
-    temporary = generate_temporary_password()
+    temporary = passwords.generate_password()
     return temporary, f"\n临时密码：{temporary}（首次登录时必须修改）"
 
 

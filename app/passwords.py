@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -47,3 +49,13 @@ def check_password_rules(password: str, username: str = "") -> None:
         raise ValidationError("password", "密码", "不能与用户名相同")
     if any(ord(ch) < 32 for ch in password):
         raise ValidationError("password", "密码", "不能包含控制字符")
+
+
+def generate_password(length: int = 12) -> str:
+    """Letters and digits without look-alikes (0/O, 1/l/I); always contains both kinds."""
+    letters = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
+    digits = "23456789"
+    while True:
+        value = "".join(secrets.choice(letters + digits) for _ in range(length))
+        if any(c in digits for c in value) and any(c in letters for c in value):
+            return value
