@@ -9,7 +9,6 @@ from pathlib import Path
 from app import auth, passwords, users
 from app.policy import ROLE_LABELS, Role
 from app.session import Session
-from models.accounts import User
 
 DEMO_HOSPITAL = "江宁市第一人民医院（演示）"
 DEMO_NAMES = {
@@ -42,8 +41,7 @@ def create_demo_database(path: Path, password: str | None = None) -> tuple[Sessi
         path, Role.ADMIN.value, DEMO_NAMES[Role.ADMIN], password, DEMO_HOSPITAL
     )
     for role in (Role.OFFICER, Role.CLERK, Role.NIGHT_DUTY, Role.MANAGER):
-        users.add_user(session, role.value, DEMO_NAMES[role], [role.value], password)
-    # Demo users skip the first-login password change so each role can be tried at once.
-    User.update(must_change_password=False).execute()
+        # Demo users skip the first-login password change so each role can be tried at once.
+        users.add_user(session, role.value, DEMO_NAMES[role], [role.value], password, must_change_password=False)
     names = {role.value: role.value for role in Role}
     return session, DemoInfo(path, password, names)
