@@ -88,7 +88,7 @@ def add_user(
             display_name=display_name,
             created_at=clock.now(),
             password_hash=passwords.hash_password(password),
-            must_change_password=True,
+            must_change_password=must_change_password,
             phone=phone.strip()[:32],
         )
         for role in role_list:
