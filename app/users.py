@@ -73,9 +73,16 @@ def list_users(session: Session) -> list[UserInfo]:
 
 
 def add_user(
-    session: Session, username: str, display_name: str, roles: list[str], password: str, phone: str = ""
+    session: Session,
+    username: str,
+    display_name: str,
+    roles: list[str],
+    password: str,
+    phone: str = "",
+    *,
+    must_change_password: bool = True,
 ) -> UserInfo:
-    """Create a user who must change the given initial password at first login."""
+    """Create a user who must (by default) change the given initial password at first login."""
     username = normalize_username(username)
     display_name = clean_display_name(display_name)
     role_list = _clean_roles(roles)
