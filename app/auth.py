@@ -12,7 +12,7 @@ import unicodedata
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from app import audit, clock, passwords, settings
+from app import audit, clock, passwords, sealedbox, settings
 from app.errors import AuthError, DatabaseOpenError, LockedOutError, ValidationError
 from app.keyslots import KeySlotFile, SlotError, format_recovery_key, parse_recovery_key
 from app.operations import operation
@@ -59,49 +59,60 @@ def current_user(username: str) -> CurrentUser:
 
 # -- failed-login bookkeeping (kept in the key slot file in local mode) --------------------------
 
+INBOX_KEY_SETTING = "_login_inbox_private_key"
+
 
 def _attempts(slots: KeySlotFile, username: str) -> dict:
-    return slots.attempts.setdefault(username, {"failures": 0, "locked_until": None, "pending": []})
+    return slots.attempts.setdefault(slots.user_slot_id(username),
+                                     {"failures": 0, "locked_until": None, "pending": []})
 
 
 def locked_until(slots: KeySlotFile, username: str, now: datetime) -> datetime | None:
-    entry = slots.attempts.get(username)
+    entry = slots.attempts.get(slots.user_slot_id(username))
     if not entry or not entry.get("locked_until"):
         return None
     until = datetime.fromisoformat(entry["locked_until"])
     return until if until > now else None
 
 
-def _record_failure(slots: KeySlotFile, username: str, now: datetime) -> datetime | None:
-    """Count one failure; return the lockout end when this failure locks the account."""
-    if username not in slots.attempts and len(slots.attempts) >= MAX_TRACKED_NAMES:
-        oldest = next(iter(slots.attempts))
-        slots.attempts.pop(oldest)
+def clear_attempts(slots: KeySlotFile, username: str) -> None:
+    slots.attempts.pop(slots.user_slot_id(username), None)
+
+
+def _record_failure(slots: KeySlotFile, username: str, now: datetime, *, audited: bool = False) -> datetime | None:
+    """Count one failure; return the lockout end when this failure locks the account.
+
+    Unless `audited` (the database is open and the caller audits directly), the event is kept
+    in the sidecar for the next successful login to copy into the audit log.
+    """
+    if slots.user_slot_id(username) not in slots.attempts and len(slots.attempts) >= MAX_TRACKED_NAMES:
+        slots.attempts.pop(next(iter(slots.attempts)))
     entry = _attempts(slots, username)
     entry["failures"] += 1
-    entry["pending"].append({"at": now.isoformat(timespec="seconds"), "event": "login.failed"})
+    at = now.isoformat(timespec="seconds")
+    events = ["login.failed"]
     until = None
     if entry["failures"] >= MAX_FAILURES:
         until = now + LOCKOUT
         entry["locked_until"] = until.isoformat(timespec="seconds")
         entry["failures"] = 0
-        entry["pending"].append({"at": now.isoformat(timespec="seconds"), "event": "account.locked"})
-    del entry["pending"][:-MAX_PENDING_EVENTS]
+        events.append("account.locked")
+    if not audited and slots.inbox_public_key:
+        who = sealedbox.seal(slots.inbox_public_key, username)
+        entry["pending"].extend({"at": at, "event": e, "who": who} for e in events)
+        del entry["pending"][:-MAX_PENDING_EVENTS]
     slots.save()
     return until
 
 
 def _flush_pending(slots: KeySlotFile) -> None:
     """Copy failed-login events recorded while the database was closed into the audit log."""
-    for username, entry in list(slots.attempts.items()):
+    private = settings.get_internal(INBOX_KEY_SETTING)
+    for entry in slots.attempts.values():
         for event in entry.get("pending", []):
-            audit.record(
-                username,
-                event["event"],
-                username,
-                {"recorded_before_login": True},
-                at=datetime.fromisoformat(event["at"]),
-            )
+            who = (sealedbox.open_sealed(private, event["who"]) if private else None) or "（无法识别）"
+            audit.record(who[:32], event["event"], who[:64], {"recorded_before_login": True},
+                         at=datetime.fromisoformat(event["at"]))
         entry["pending"] = []
 
 
@@ -141,6 +152,8 @@ def create_local_database(
             )
             UserRole.create(user=user, role=Role.ADMIN)
             settings.write_value("hospital_name", hospital, username)
+            inbox_private, slots.inbox_public_key = sealedbox.new_keypair()
+            settings.write_value(INBOX_KEY_SETTING, inbox_private, username)
             audit.record(username, "database.created", path.name, {"hospital_name": hospital})
             audit.record(username, "user.added", username, {"roles": [Role.ADMIN]})
         slots.set_user_slot(username, admin_password, db_key, passwords.current_kdf())
@@ -218,7 +231,7 @@ def login_local(path: str | Path, username: str, password: str) -> Session:
         raise AuthError()
     with db.atomic():
         _flush_pending(slots)
-        slots.attempts.pop(username, None)
+        clear_attempts(slots, username)
         User.update(last_login_at=now).where(User.id == row.id).execute()
         audit.record(username, "login.ok", username)
     slots.save()
@@ -253,7 +266,7 @@ def unlock(session: Session, password: str) -> None:
     """Unlock an idle-locked session with the same user's password. Counts toward lockout."""
     now = clock.now()
     username = session.user.username
-    until = locked_until(session.slots, username, now) if session.slots else None
+    until = locked_until(session.slots, username, now) if session.reload_slots() else None
     if until:
         raise LockedOutError(until)
     row = User.get(User.username == username)
@@ -261,9 +274,7 @@ def unlock(session: Session, password: str) -> None:
         with database_proxy.atomic():
             audit.record(username, "unlock.failed", username)
         if session.slots:
-            until = _record_failure(session.slots, username, now)
-            session.slots.attempts[username]["pending"] = []  # already audited directly
-            session.slots.save()
+            until = _record_failure(session.slots, username, now, audited=True)
             if until:
                 with database_proxy.atomic():
                     audit.record(username, "account.locked", username)
@@ -272,7 +283,7 @@ def unlock(session: Session, password: str) -> None:
     session.locked = False
     session.touch()
     if session.slots:
-        session.slots.attempts.pop(username, None)
+        clear_attempts(session.slots, username)
         session.slots.save()
     with database_proxy.atomic():
         audit.record(username, "session.unlocked", username)
@@ -294,7 +305,7 @@ def change_own_password(session: Session, old_password: str, new_password: str) 
         User.update(password_hash=passwords.hash_password(new_password), must_change_password=False).where(
             User.id == row.id
         ).execute()
-        if session.slots is not None and session.db_key is not None:
+        if session.reload_slots() is not None and session.db_key is not None:
             session.slots.set_user_slot(username, new_password, session.db_key, passwords.current_kdf())
             session.slots.save()  # inside the transaction: a failed save rolls the hash back too
     session.user = current_user(username)
@@ -324,7 +335,7 @@ def recover_with_key(
         ).where(User.id == row.id).execute()
         audit.record(username, "recovery.used", username)
         slots.set_user_slot(username, new_password, db_key, passwords.current_kdf())
-        slots.attempts.pop(username, None)
+        clear_attempts(slots, username)
         slots.save()
     return Session(
         user=current_user(username),

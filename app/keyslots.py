@@ -5,14 +5,16 @@ database key under a key derived from the user's password with argon2id (or, for
 slot, from the 256-bit recovery key with HKDF). Nothing in it reveals the database key or any
 password. The file is written atomically (temp file + rename).
 
-The same file keeps the failed-login counters of local mode: the database cannot be opened
-before a login succeeds, so failures are recorded here and copied into the audit log on the
-next successful login.
+The same file keeps the failed-login counters of local mode, keyed by slot id: the database cannot
+be opened before a login succeeds, so failures are recorded here (the typed name sealed to a key
+kept inside the database, see app/sealedbox.py) and copied into the audit log on the next
+successful login.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import secrets
@@ -101,6 +103,7 @@ class KeySlotFile:
     database_id: str
     slots: dict[str, dict] = field(default_factory=dict)
     attempts: dict[str, dict] = field(default_factory=dict)
+    inbox_public_key: str = ""
 
     @staticmethod
     def sidecar_for(database: str | Path) -> Path:
@@ -122,6 +125,7 @@ class KeySlotFile:
             database_id=data["database_id"],
             slots=data.get("slots", {}),
             attempts=data.get("attempts", {}),
+            inbox_public_key=data.get("inbox_public_key", ""),
         )
 
     def save(self) -> None:
@@ -132,6 +136,7 @@ class KeySlotFile:
             "database_id": self.database_id,
             "slots": self.slots,
             "attempts": self.attempts,
+            "inbox_public_key": self.inbox_public_key,
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=self.path.parent)
@@ -161,9 +166,10 @@ class KeySlotFile:
         except InvalidTag:
             raise SlotError("用户名或密码错误") from None
 
-    @staticmethod
-    def user_slot_id(username: str) -> str:
-        return f"user:{username}"
+    def user_slot_id(self, username: str) -> str:
+        """Slots are named by a digest, so the file holds no user names."""
+        digest = hashlib.sha256(f"{self.database_id}|{username}".encode()).hexdigest()[:32]
+        return f"user:{digest}"
 
     def has_user(self, username: str) -> bool:
         return self.user_slot_id(username) in self.slots
@@ -198,7 +204,7 @@ class KeySlotFile:
 
     def remove_user(self, username: str) -> None:
         self.slots.pop(self.user_slot_id(username), None)
-        self.attempts.pop(username, None)
+        self.attempts.pop(self.user_slot_id(username), None)
 
     def set_recovery_slot(self, db_key: bytes) -> bytes:
         """Create (or replace) the recovery slot; return the new raw recovery key."""

@@ -36,6 +36,12 @@ class Session:
     last_activity: datetime = field(default_factory=clock.now)
     locked: bool = False
 
+    def reload_slots(self) -> KeySlotFile | None:
+        """Re-read the key slot file before changing it: another login may have written to it."""
+        if self.database_path is not None and self.slots is not None:
+            self.slots = KeySlotFile.load(self.database_path)
+        return self.slots
+
     def touch(self) -> None:
         self.last_activity = clock.now()
 

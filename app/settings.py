@@ -71,6 +71,12 @@ def get(key: str) -> Any:
     return definition.default if row is None else json.loads(row.value)
 
 
+def get_internal(key: str) -> Any:
+    """A value the application keeps for itself (not shown on the settings page), or None."""
+    row = Setting.get_or_none(Setting.key == key)
+    return None if row is None else json.loads(row.value)
+
+
 def get_all() -> dict[str, Any]:
     stored = {row.key: json.loads(row.value) for row in Setting.select()}
     return {key: stored.get(key, d.default) for key, d in DEFINITIONS.items()}

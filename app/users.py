@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app import clock, passwords
-from app.auth import clean_display_name, locked_until, normalize_username
+from app.auth import clean_display_name, clear_attempts, locked_until, normalize_username
 from app.errors import NotFoundError, ValidationError
 from app.operations import operation, require
 from app.policy import ROLE_LABELS, Action, Role
@@ -56,6 +56,7 @@ def list_users(session: Session) -> list[UserInfo]:
     for row in UserRole.select():
         roles.setdefault(row.user_id, []).append(row.role)
     now = clock.now()
+    session.reload_slots()
     order = {r.value: i for i, r in enumerate(Role)}
     return [
         UserInfo(
@@ -107,7 +108,7 @@ def add_user(
 
 def _write_slot(session: Session, username: str, password: str | None) -> None:
     """Add/replace (password given) or remove (None) a user's key slot; runs inside the operation."""
-    if session.slots is None or session.db_key is None:
+    if session.reload_slots() is None or session.db_key is None:
         return
     if password is None:
         session.slots.remove_user(username)
@@ -165,8 +166,8 @@ def unlock_user(session: Session, username: str) -> None:
     """Lift a failed-login lockout before its 15 minutes are over."""
     _get(username)
     with operation(session, Action.MANAGE_USERS, "user.unlocked", target=username):
-        if session.slots is not None:
-            session.slots.attempts.pop(username, None)
+        if session.reload_slots() is not None:
+            clear_attempts(session.slots, username)
             session.slots.save()
 
 

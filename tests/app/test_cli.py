@@ -1,0 +1,104 @@
+"""The command line, run as a real process, as an administrator would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app import auth
+from models.database import close_current, database_proxy
+from tests.conftest import ADMIN_PASSWORD
+
+MARKER = "标记MARKER7731"
+
+
+def cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("COMPLAINTDESK_")}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "app", *args], input=stdin, capture_output=True, text=True,
+                          env=full_env, timeout=120)
+
+
+@pytest.fixture
+def initialised(tmp_path: Path) -> Path:
+    db = tmp_path / "cli.db"
+    result = cli("init", "--db", str(db), "--admin", "admin", "--hospital", "江宁市第一人民医院",
+                 "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
+    assert result.returncode == 0, result.stderr
+    assert "恢复密钥" in result.stdout
+    return db
+
+
+def test_version() -> None:
+    result = cli("--version")
+    assert result.returncode == 0 and result.stdout.startswith("complaintdesk ")
+
+
+def test_marker_written_through_cli_is_absent_from_file(initialised: Path) -> None:
+    result = cli("user", "add", "--db", str(initialised), "--user", "admin", "u1", "--display-name", MARKER,
+                 "--role", "officer", env={"COMPLAINTDESK_PASSWORD": ADMIN_PASSWORD})
+    assert result.returncode == 0, result.stderr
+    assert "临时密码" in result.stdout
+    listing = cli("user", "list", "--db", str(initialised), "--user", "admin",
+                  env={"COMPLAINTDESK_PASSWORD": ADMIN_PASSWORD})
+    assert MARKER in listing.stdout
+    for path in initialised.parent.iterdir():
+        data = path.read_bytes()
+        assert MARKER.encode() not in data and b"MARKER7731" not in data, path.name
+
+
+def test_audit_verify_passes_then_fails_after_sql_edit(initialised: Path) -> None:
+    env = {"COMPLAINTDESK_PASSWORD": ADMIN_PASSWORD}
+    ok = cli("audit", "verify", "--db", str(initialised), "--user", "admin", env=env)
+    assert ok.returncode == 0 and "校验通过" in ok.stdout
+    session = auth.login_local(initialised, "admin", ADMIN_PASSWORD)
+    database_proxy.execute_sql("UPDATE audit_entry SET actor = 'mallory' WHERE seq = 2")
+    session.db.close()
+    close_current()
+    bad = cli("audit", "verify", "--db", str(initialised), "--user", "admin", env=env)
+    assert bad.returncode == 1
+    assert "第 2 条" in bad.stderr
+
+
+def test_passwords_never_come_from_arguments(initialised: Path) -> None:
+    result = cli("user", "list", "--db", str(initialised), "--user", "admin", "--password", ADMIN_PASSWORD)
+    assert result.returncode == 2 and "无法识别的参数" in result.stderr
+    missing = cli("user", "list", "--db", str(initialised), "--user", "admin", stdin="")
+    assert missing.returncode == 1 and "COMPLAINTDESK_PASSWORD" in missing.stderr
+
+
+def test_bad_input_gets_chinese_messages_and_nonzero_exit(tmp_path: Path, initialised: Path) -> None:
+    env = {"COMPLAINTDESK_PASSWORD": ADMIN_PASSWORD}
+    wrong = cli("user", "list", "--db", str(initialised), "--user", "admin", env={"COMPLAINTDESK_PASSWORD": "x"})
+    assert wrong.returncode == 1 and "用户名或密码错误" in wrong.stderr and "database" not in wrong.stderr
+    no_role = cli("user", "add", "--db", str(initialised), "--user", "admin", "u2", env=env)
+    assert no_role.returncode == 1 and "角色" in no_role.stderr
+    missing_arg = cli("init", "--db", str(tmp_path / "x.db"))
+    assert missing_arg.returncode == 2 and "缺少必需的参数" in missing_arg.stderr
+    weak = cli("init", "--db", str(tmp_path / "weak.db"), "--admin", "a", "--hospital", "某医院",
+               env={"COMPLAINTDESK_PASSWORD": "123"})
+    assert weak.returncode == 1 and "密码" in weak.stderr
+    assert not (tmp_path / "weak.db").exists() and not (tmp_path / "weak.db.keys").exists()
+    again = cli("init", "--db", str(initialised), "--admin", "a", "--hospital", "某医院", env=env)
+    assert again.returncode == 1 and "已存在" in again.stderr
+
+
+def test_user_lifecycle_through_cli(initialised: Path) -> None:
+    env = {"COMPLAINTDESK_PASSWORD": ADMIN_PASSWORD}
+    base = ["--db", str(initialised), "--user", "admin"]
+    assert cli("user", "add", *base, "lin", "--role", "officer", "--role", "manager",
+               env={**env, "COMPLAINTDESK_NEW_PASSWORD": "Lin12345678"}).returncode == 0
+    change = cli("user", "passwd", "--db", str(initialised), "--user", "lin", "--password-stdin",
+                 stdin="Lin12345678\nLinNew98765\n")
+    assert change.returncode == 0, change.stderr
+    assert cli("user", "list", "--db", str(initialised), "--user", "lin",
+               env={"COMPLAINTDESK_PASSWORD": "LinNew98765"}).returncode == 1  # not an admin
+    assert cli("user", "disable", *base, "lin", env=env).returncode == 0
+    refused = cli("audit", "verify", "--db", str(initialised), "--user", "lin",
+                  env={"COMPLAINTDESK_PASSWORD": "LinNew98765"})
+    assert refused.returncode == 1 and "用户名或密码错误" in refused.stderr
+    assert cli("audit", "verify", *base, env=env).returncode == 0

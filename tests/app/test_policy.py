@@ -1,0 +1,61 @@
+"""The admin part of the permission matrix, table-driven."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.policy import Action, Role, can
+from app.session import CurrentUser
+
+ROLES = [r.value for r in Role]
+
+# action -> roles allowed
+MATRIX = {
+    Action.MANAGE_USERS: {"admin"},
+    Action.MANAGE_DEPARTMENTS: {"admin"},
+    Action.MANAGE_SETTINGS: {"admin"},
+    Action.VIEW_AUDIT: {"admin", "manager"},
+    Action.VERIFY_AUDIT: {"admin", "manager"},
+    Action.CHANGE_OWN_PASSWORD: set(ROLES),
+}
+
+
+def _user(*roles: str, active: bool = True) -> CurrentUser:
+    return CurrentUser(1, "u", "某人", frozenset(roles), active)
+
+
+@pytest.mark.parametrize("action", list(MATRIX))
+@pytest.mark.parametrize("role", ROLES)
+def test_single_role_matrix(action: Action, role: str) -> None:
+    decision = can(_user(role), action)
+    assert bool(decision) == (role in MATRIX[action])
+    if not decision:
+        assert decision.reason.startswith("只有") and "可以" in decision.reason
+
+
+def test_every_action_is_in_the_matrix() -> None:
+    assert set(MATRIX) == set(Action)
+
+
+def test_roles_combine() -> None:
+    assert can(_user("officer", "admin"), Action.MANAGE_USERS)
+    assert not can(_user("officer", "clerk"), Action.MANAGE_USERS)
+
+
+def test_inactive_or_missing_user_may_do_nothing() -> None:
+    for action in Action:
+        assert not can(_user("admin", active=False), action)
+        assert can(None, action).reason == "请先登录"
+
+
+def test_denials_are_audited(admin_session) -> None:
+    from app import users
+    from app.errors import PermissionDenied
+    from models.audit import AuditEntry
+
+    users.add_user(admin_session, "officer", "林晓雯", ["officer"], "Officer123")
+    admin_session.user = CurrentUser(2, "officer", "林晓雯", frozenset({"officer"}))
+    with pytest.raises(PermissionDenied, match="只有系统管理员可以管理用户"):
+        users.add_user(admin_session, "x2", "某人", ["officer"], "Officer123")
+    denial = AuditEntry.select().order_by(AuditEntry.seq.desc()).first()
+    assert (denial.actor, denial.action) == ("officer", "denied")

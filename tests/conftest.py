@@ -1,0 +1,54 @@
+"""Shared fixtures: cheap argon2 for speed, a fresh encrypted database with its admin."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+
+from app import auth, clock, passwords  # noqa: E402
+from app.keyslots import KdfParams  # noqa: E402
+from app.session import Session  # noqa: E402
+from models.database import close_current  # noqa: E402
+
+ADMIN = "admin"
+ADMIN_PASSWORD = "Admin12345"
+HOSPITAL = "江宁市第一人民医院"
+
+
+@pytest.fixture(autouse=True)
+def cheap_kdf() -> Iterator[None]:
+    """argon2id at its real cost takes ~0.3 s a call; the tests check behaviour, not cost."""
+    passwords.set_cost(KdfParams(time_cost=1, memory_cost=8 * 1024, parallelism=1))
+    yield
+    passwords.set_cost(passwords.DEFAULT_KDF)
+
+
+@pytest.fixture(autouse=True)
+def real_clock_after_test() -> Iterator[None]:
+    yield
+    clock.set_clock(None)
+    close_current()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "complaints.db"
+
+
+@pytest.fixture
+def admin_session(db_path: Path) -> Session:
+    session, _recovery = auth.create_local_database(db_path, ADMIN, "周建国", ADMIN_PASSWORD, HOSPITAL)
+    return session
+
+
+@pytest.fixture
+def recovery_key(db_path: Path) -> str:
+    session, key = auth.create_local_database(db_path, ADMIN, "周建国", ADMIN_PASSWORD, HOSPITAL)
+    auth.logout(session)
+    return key

@@ -1,0 +1,61 @@
+"""Schema stamp and upgrade of a database made by an older schema version."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import pytest
+
+from models import migrations
+from models.accounts import User
+from models.database import open_local
+from models.schema import ALL_MODELS, SchemaVersion
+
+V1_TABLES = [m for m in ALL_MODELS if m._meta.table_name != "department"]
+
+
+def _columns(db) -> dict[str, list[tuple[str, str, bool]]]:
+    return {
+        table: sorted((c.name, c.data_type.upper(), c.null) for c in db.get_columns(table))
+        for table in sorted(db.get_tables())
+    }
+
+
+def _make_v1(path: Path, key: bytes):
+    """A database as schema version 1 created it: no department table."""
+    db = open_local(path, key)
+    with db.atomic():
+        db.create_tables(V1_TABLES)
+        SchemaVersion.create(version=1, applied_at="2026-01-05 09:00:00")
+        User.create(username="admin", display_name="周建国", password_hash="x", created_at="2026-01-05 09:00:00")
+    return db
+
+
+def test_new_database_is_stamped_with_the_current_version(tmp_path: Path) -> None:
+    db = open_local(tmp_path / "new.db", secrets.token_bytes(32))
+    assert migrations.ensure_schema(db) == 0
+    assert migrations.current_version(db) == migrations.SCHEMA_VERSION
+
+
+def test_upgrade_from_v1_keeps_data_and_matches_a_new_database(tmp_path: Path) -> None:
+    key = secrets.token_bytes(32)
+    old = _make_v1(tmp_path / "old.db", key)
+    assert "department" not in old.get_tables()
+    assert migrations.ensure_schema(old) == 1
+    assert migrations.current_version(old) == migrations.SCHEMA_VERSION
+    assert User.get(User.username == "admin").display_name == "周建国"
+    upgraded = _columns(old)
+    old.close()
+
+    fresh = open_local(tmp_path / "fresh.db", secrets.token_bytes(32))
+    migrations.ensure_schema(fresh)
+    assert _columns(fresh) == upgraded
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    db = open_local(tmp_path / "future.db", secrets.token_bytes(32))
+    migrations.ensure_schema(db)
+    SchemaVersion.create(version=migrations.SCHEMA_VERSION + 1, applied_at="2030-01-01 00:00:00")
+    with pytest.raises(migrations.SchemaTooNewError):
+        migrations.ensure_schema(db)
