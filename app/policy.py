@@ -8,8 +8,9 @@ disabled button can say why in its tooltip.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol
 
 
 class Role(StrEnum):
@@ -37,6 +38,33 @@ class Action(StrEnum):
     VIEW_AUDIT = "view_audit"
     VERIFY_AUDIT = "verify_audit"
     CHANGE_OWN_PASSWORD = "change_own_password"
+    MANAGE_CALENDAR = "manage_calendar"
+    # cases
+    REGISTER = "register"
+    VIEW_CASE = "view_case"
+    ACCEPT = "accept"
+    REJECT = "reject"
+    RESOLVE_ON_SPOT = "resolve_on_spot"
+    ASSIGN = "assign"
+    RECORD_DEPARTMENT_REPLY = "record_department_reply"
+    DRAFT = "draft"
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    RECORD_REPLY = "record_reply"
+    FOLLOW_UP = "follow_up"
+    REQUEST_EXTENSION = "request_extension"
+    DECIDE_EXTENSION = "decide_extension"
+    HOLD = "hold"
+    ESCALATE = "escalate"
+    RESTRICT = "restrict"
+    MERGE = "merge"
+    SIGN_OFF = "sign_off"
+    ARCHIVE = "archive"
+    ADD_NOTE = "add_note"
+    ADD_ATTACHMENT = "add_attachment"
+    PRINT_INTAKE = "print_intake"  # 受理回执, 投诉登记表
+    PRINT_LETTERS = "print_letters"  # 转办单, 不予受理告知书, 处理结果告知书, 回访记录
+    VIEW_STATISTICS = "view_statistics"
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -46,6 +74,32 @@ ACTION_LABELS: dict[str, str] = {
     Action.VIEW_AUDIT: "查看审计日志",
     Action.VERIFY_AUDIT: "校验审计日志",
     Action.CHANGE_OWN_PASSWORD: "修改本人密码",
+    Action.MANAGE_CALENDAR: "维护节假日日历",
+    Action.REGISTER: "登记投诉",
+    Action.VIEW_CASE: "查看案件",
+    Action.ACCEPT: "受理投诉",
+    Action.REJECT: "作不予受理",
+    Action.RESOLVE_ON_SPOT: "登记当场解决",
+    Action.ASSIGN: "转办科室",
+    Action.RECORD_DEPARTMENT_REPLY: "登记科室签收与反馈",
+    Action.DRAFT: "拟定处理意见",
+    Action.SUBMIT: "提交审批",
+    Action.APPROVE: "审批答复",
+    Action.RECORD_REPLY: "登记答复",
+    Action.FOLLOW_UP: "登记回访",
+    Action.REQUEST_EXTENSION: "申请延期",
+    Action.DECIDE_EXTENSION: "审批延期",
+    Action.HOLD: "暂停或恢复办理",
+    Action.ESCALATE: "上报重大投诉",
+    Action.RESTRICT: "设置保密",
+    Action.MERGE: "合并重复投诉",
+    Action.SIGN_OFF: "销项",
+    Action.ARCHIVE: "归档",
+    Action.ADD_NOTE: "添加备注",
+    Action.ADD_ATTACHMENT: "添加附件",
+    Action.PRINT_INTAKE: "打印受理回执和登记表",
+    Action.PRINT_LETTERS: "打印转办单和告知书",
+    Action.VIEW_STATISTICS: "查看统计报表",
 }
 
 # Which roles may perform each action that does not depend on a case.
@@ -56,15 +110,60 @@ _ROLE_GRANTS: dict[Action, frozenset[Role]] = {
     Action.VIEW_AUDIT: frozenset({Role.ADMIN, Role.MANAGER}),
     Action.VERIFY_AUDIT: frozenset({Role.ADMIN, Role.MANAGER}),
     Action.CHANGE_OWN_PASSWORD: frozenset(Role),
+    Action.MANAGE_CALENDAR: frozenset({Role.ADMIN}),
+    Action.REGISTER: frozenset({Role.CLERK, Role.OFFICER, Role.NIGHT_DUTY, Role.MANAGER}),
+    Action.VIEW_CASE: frozenset({Role.CLERK, Role.OFFICER, Role.NIGHT_DUTY, Role.MANAGER}),
+    Action.ACCEPT: frozenset({Role.OFFICER, Role.MANAGER}),
+    Action.REJECT: frozenset({Role.OFFICER, Role.MANAGER}),
+    Action.RESOLVE_ON_SPOT: frozenset({Role.OFFICER, Role.MANAGER}),
+    Action.ASSIGN: frozenset({Role.OFFICER}),
+    Action.RECORD_DEPARTMENT_REPLY: frozenset({Role.OFFICER}),
+    Action.DRAFT: frozenset({Role.OFFICER}),
+    Action.SUBMIT: frozenset({Role.OFFICER}),
+    Action.APPROVE: frozenset({Role.MANAGER}),
+    Action.RECORD_REPLY: frozenset({Role.OFFICER}),
+    Action.FOLLOW_UP: frozenset({Role.OFFICER}),
+    Action.REQUEST_EXTENSION: frozenset({Role.OFFICER}),
+    Action.DECIDE_EXTENSION: frozenset({Role.MANAGER}),
+    Action.HOLD: frozenset({Role.OFFICER, Role.MANAGER}),
+    Action.ESCALATE: frozenset({Role.OFFICER, Role.MANAGER}),
+    Action.RESTRICT: frozenset({Role.MANAGER}),
+    Action.MERGE: frozenset({Role.OFFICER, Role.MANAGER}),
+    Action.SIGN_OFF: frozenset({Role.MANAGER}),
+    Action.ARCHIVE: frozenset({Role.MANAGER}),
+    Action.ADD_NOTE: frozenset({Role.OFFICER, Role.MANAGER}),
+    Action.ADD_ATTACHMENT: frozenset({Role.CLERK, Role.OFFICER, Role.NIGHT_DUTY, Role.MANAGER}),
+    Action.PRINT_INTAKE: frozenset({Role.CLERK, Role.OFFICER, Role.NIGHT_DUTY, Role.MANAGER}),
+    Action.PRINT_LETTERS: frozenset({Role.OFFICER, Role.MANAGER}),
+    Action.VIEW_STATISTICS: frozenset({Role.MANAGER}),
 }
+
+# Case actions the front-desk roles may take only on cases they registered themselves.
+_OWN_INTAKE_ONLY = frozenset({Action.ADD_ATTACHMENT, Action.PRINT_INTAKE})
 
 
 class Actor(Protocol):
     """What the policy needs to know about a user."""
 
+    id: int
     username: str
     roles: frozenset[str]
     active: bool
+
+
+class CaseFacts(Protocol):
+    """What the policy needs to know about a case."""
+
+    restricted: bool
+    registered_by_id: int
+    registered_on: date
+    night_intake: bool
+    state: str
+    named_user_ids: frozenset[int]
+
+
+# States in which the office has not yet taken over a night-duty intake.
+NIGHT_DUTY_VISIBLE_STATES = frozenset({"registered"})
 
 
 @dataclass(frozen=True)
@@ -83,13 +182,89 @@ def _roles_text(roles: frozenset[Role]) -> str:
     return "、".join(ROLE_LABELS[r] for r in Role if r in roles)
 
 
-def can(user: Actor | None, action: Action, case: Any = None) -> Decision:
+def _view_roles(user: Actor, case: CaseFacts) -> set[Role]:
+    """The user's roles through which this case is visible."""
+    roles = set(user.roles)
+    seen: set[Role] = set()
+    if Role.MANAGER in roles:
+        seen.add(Role.MANAGER)
+    if Role.OFFICER in roles and (not case.restricted or user.id in case.named_user_ids):
+        seen.add(Role.OFFICER)
+    if Role.CLERK in roles and not case.restricted:
+        seen.add(Role.CLERK)
+    if (Role.NIGHT_DUTY in roles and case.registered_by_id == user.id and case.night_intake
+            and case.state in NIGHT_DUTY_VISIBLE_STATES):
+        seen.add(Role.NIGHT_DUTY)
+    return seen
+
+
+def can_view(user: Actor | None, case: CaseFacts) -> Decision:
+    if user is None or not user.active:
+        return Decision(False, "请先登录")
+    if _view_roles(user, case):
+        return ALLOW
+    return Decision(False, "受限案件：无权查看" if case.restricted else "无权查看该案件")
+
+
+def sees_identifiers(user: Actor, case: CaseFacts, today: date) -> bool:
+    """Full phone and ID number? Clerks and night duty only on cases they registered today."""
+    roles = _view_roles(user, case)
+    if roles & {Role.MANAGER, Role.OFFICER}:
+        return True
+    return bool(roles) and case.registered_by_id == user.id and case.registered_on == today
+
+
+def sees_handling(user: Actor, case: CaseFacts) -> bool:
+    """Beyond the intake part: assignments, replies, findings, follow-ups, attachments."""
+    return bool(_view_roles(user, case) & {Role.MANAGER, Role.OFFICER})
+
+
+def can(user: Actor | None, action: Action, case: CaseFacts | None = None) -> Decision:
     """May `user` perform `action` (on `case`, for case actions)?"""
     if user is None or not user.active:
         return Decision(False, "请先登录")
     granted = _ROLE_GRANTS.get(action)
     if granted is None:
         return Decision(False, "未定义的操作")
-    if granted & set(user.roles):
+    if case is None:
+        if granted & set(user.roles):
+            return ALLOW
+        return Decision(False, f"只有{_roles_text(granted)}可以{ACTION_LABELS[action]}")
+    viewing = _view_roles(user, case)
+    if not viewing:
+        return can_view(user, case)
+    usable = granted & viewing
+    if action in _OWN_INTAKE_ONLY and case.registered_by_id != user.id:
+        usable -= {Role.CLERK, Role.NIGHT_DUTY}
+    if usable:
         return ALLOW
+    if granted & viewing:
+        return Decision(False, f"只能对本人登记的案件{ACTION_LABELS[action]}")
     return Decision(False, f"只有{_roles_text(granted)}可以{ACTION_LABELS[action]}")
+
+
+def visibility(user: Actor) -> VisibilityScope:
+    """The same rules as `can_view`, as data a query can apply to many cases at once."""
+    roles = set(user.roles) if user.active else set()
+    return VisibilityScope(
+        all_cases=Role.MANAGER in roles,
+        unrestricted=bool(roles & {Role.OFFICER, Role.CLERK}),
+        named_restricted=Role.OFFICER in roles,
+        own_night_intake=Role.NIGHT_DUTY in roles,
+        user_id=user.id,
+    )
+
+
+@dataclass(frozen=True)
+class VisibilityScope:
+    """Which cases a user may list: a union of these parts (see `can_view`)."""
+
+    all_cases: bool
+    unrestricted: bool
+    named_restricted: bool
+    own_night_intake: bool
+    user_id: int
+
+    @property
+    def nothing(self) -> bool:
+        return not (self.all_cases or self.unrestricted or self.named_restricted or self.own_night_intake)

@@ -1,8 +1,9 @@
 """Schema version stamp and upgrade steps (playhouse.migrate).
 
 A new database is created from the current models and stamped with SCHEMA_VERSION. An older database
-is upgraded one step at a time, each step in its own transaction. Each step is written against the
-schema as it stood at that version, never against the current model classes.
+is upgraded one step at a time, each step in its own transaction. A step that adds tables creates
+them from the current model classes; before a later step alters one of those tables, the earlier
+step must be given a frozen copy of the table as it stood at its version.
 """
 
 from __future__ import annotations
@@ -24,27 +25,16 @@ class SchemaTooNewError(Exception):
         self.found = found
 
 
-def _v2_departments(db: peewee.Database, migrator: SchemaMigrator) -> None:
-    """v2: the department table (责任科室)."""
+def _v2_departments_and_cases(db: peewee.Database, migrator: SchemaMigrator) -> None:
+    """v2: departments (责任科室) and the case domain."""
+    from models.cases import CASE_MODELS
+    from models.organisation import Department
 
-    class Department(peewee.Model):  # frozen as of v2
-        code = peewee.CharField(max_length=16, unique=True)
-        name = peewee.CharField(max_length=32, unique=True)
-        kind = peewee.CharField(max_length=16, default="clinical")
-        phone = peewee.CharField(max_length=32, default="")
-        head_name = peewee.CharField(max_length=32, default="")
-        active = peewee.BooleanField(default=True)
-        sort_order = peewee.IntegerField(default=0)
-
-        class Meta:
-            database = db
-            table_name = "department"
-
-    db.create_tables([Department])
+    db.create_tables([Department, *CASE_MODELS])
 
 
 STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
-    2: _v2_departments,
+    2: _v2_departments_and_cases,
 }
 
 

@@ -7,6 +7,7 @@ import peewee
 from models.accounts import Setting, User, UserRole
 from models.audit import AuditEntry, AuditHead
 from models.base import BaseModel
+from models.cases import CASE_MODELS
 from models.organisation import Department
 
 
@@ -25,4 +26,5 @@ ALL_MODELS: list[type[peewee.Model]] = [
     AuditEntry,
     AuditHead,
     Department,
+    *CASE_MODELS,
 ]

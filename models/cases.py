@@ -1,0 +1,243 @@
+"""The case domain: complaints, their complainant, assignments to departments, the timeline,
+follow-ups, attachments, extensions, external routes, numbering and the working-day calendar."""
+
+from __future__ import annotations
+
+import peewee
+
+from models.accounts import User
+from models.base import BaseModel
+from models.organisation import Department
+
+
+class Category(BaseModel):
+    """投诉类别: a 3-level tree; leaves carry the default responsible department."""
+
+    code = peewee.CharField(max_length=16, unique=True)
+    name = peewee.CharField(max_length=40)
+    parent = peewee.ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
+    level = peewee.SmallIntegerField()
+    path = peewee.CharField(max_length=120)  # "医疗质量 / 诊疗 / 误诊漏诊"
+    default_department = peewee.ForeignKeyField(Department, null=True, on_delete="SET NULL")
+    active = peewee.BooleanField(default=True)
+    sort_order = peewee.IntegerField(default=0)
+
+
+class Complainant(BaseModel):
+    """投诉人. Identifiers are indexed for duplicate detection (exact match only)."""
+
+    name = peewee.CharField(max_length=40, default="")
+    relation = peewee.CharField(max_length=16, default="self")
+    phone = peewee.CharField(max_length=32, default="", index=True)
+    id_number = peewee.CharField(max_length=18, default="", index=True)
+    address = peewee.CharField(max_length=200, default="")
+    email = peewee.CharField(max_length=100, default="")
+    online_account = peewee.CharField(max_length=100, default="")
+
+
+class Case(BaseModel):
+    """投诉案件. `version` is the optimistic lock: every update bumps it."""
+
+    case_no = peewee.CharField(max_length=32, unique=True)
+    query_code = peewee.CharField(max_length=6)
+    state = peewee.CharField(max_length=20, index=True)
+    version = peewee.IntegerField(default=1)
+
+    # intake
+    channel = peewee.CharField(max_length=16)
+    transfer_source = peewee.CharField(max_length=32, default="")
+    transfer_reference = peewee.CharField(max_length=64, default="")
+    source_department = peewee.ForeignKeyField(Department, null=True, backref="+", on_delete="SET NULL")
+    received_at = peewee.DateTimeField(index=True)
+    registered_at = peewee.DateTimeField()
+    registered_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    night_intake = peewee.BooleanField(default=False)  # logged by 总值班 after hours
+    complainant = peewee.ForeignKeyField(Complainant, backref="cases", on_delete="RESTRICT")
+    patient_name = peewee.CharField(max_length=40, default="")
+    patient_record_no = peewee.CharField(max_length=32, default="", index=True)  # 门诊号/住院号
+    visit_department = peewee.ForeignKeyField(Department, null=True, backref="+", on_delete="SET NULL")
+    visit_date = peewee.DateField(null=True)
+    category = peewee.ForeignKeyField(Category, null=True, on_delete="SET NULL")
+    severity = peewee.CharField(max_length=8, default="minor")
+    content = peewee.TextField()  # 投诉内容 (narrative)
+    demands = peewee.TextField(default="")  # 诉求
+
+    # handling
+    officer = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    accept_due = peewee.DateField(null=True)
+    reply_due = peewee.DateField(null=True, index=True)
+    due_provisional = peewee.BooleanField(default=False)
+    extension_workdays = peewee.IntegerField(default=0)
+    on_hold = peewee.BooleanField(default=False)
+    hold_since = peewee.DateTimeField(null=True)
+    hold_reason = peewee.CharField(max_length=200, default="")
+    paused_workdays = peewee.IntegerField(default=0)
+    restricted = peewee.BooleanField(default=False, index=True)
+    escalated_at = peewee.DateTimeField(null=True)
+    reroute_count = peewee.IntegerField(default=0)
+    flagged = peewee.BooleanField(default=False)  # more than 3 re-routes: manager to look
+    reopen_count = peewee.IntegerField(default=0)
+
+    # outcome
+    facts = peewee.TextField(default="")
+    finding = peewee.CharField(max_length=16, default="")
+    resolution = peewee.TextField(default="")
+    compensation_amount = peewee.DecimalField(max_digits=12, decimal_places=2, null=True)
+    rectification = peewee.TextField(default="")  # 整改措施, one per line
+    approval_comment = peewee.TextField(default="")
+    reply_method = peewee.CharField(max_length=16, default="")
+    replied_at = peewee.DateTimeField(null=True)
+    reject_reason = peewee.CharField(max_length=32, default="")
+    merged_into = peewee.ForeignKeyField("self", null=True, backref="merged", on_delete="SET NULL")
+    closed_at = peewee.DateTimeField(null=True)
+    closed_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    close_kind = peewee.CharField(max_length=16, default="")  # resolved / unresolvable
+    close_reason = peewee.TextField(default="")
+    archived = peewee.BooleanField(default=False)
+
+    updated_at = peewee.DateTimeField()
+    updated_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+
+
+class CaseAccess(BaseModel):
+    """Officers named on a restricted case (保密): they, and managers, may see it."""
+
+    case = peewee.ForeignKeyField(Case, backref="access", on_delete="CASCADE")
+    user = peewee.ForeignKeyField(User, backref="+", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("case", "user"), True),)
+
+
+class CaseLink(BaseModel):
+    """A link between related cases (same complainant or the same matter)."""
+
+    case = peewee.ForeignKeyField(Case, backref="links", on_delete="CASCADE")
+    other = peewee.ForeignKeyField(Case, backref="+", on_delete="CASCADE")
+    note = peewee.CharField(max_length=200, default="")
+
+    class Meta:
+        indexes = ((("case", "other"), True),)
+
+
+class Assignment(BaseModel):
+    """转办: the case sent to one department; sent → acknowledged → responded, or returned."""
+
+    case = peewee.ForeignKeyField(Case, backref="assignments", on_delete="CASCADE")
+    department = peewee.ForeignKeyField(Department, backref="assignments", on_delete="RESTRICT")
+    state = peewee.CharField(max_length=16, index=True)
+    questions = peewee.TextField(default="")
+    sent_at = peewee.DateTimeField()
+    sent_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    due = peewee.DateField()
+    due_provisional = peewee.BooleanField(default=False)
+    acknowledged_at = peewee.DateTimeField(null=True)
+    acknowledged_by = peewee.CharField(max_length=40, default="")  # department staff name, as told
+    responded_at = peewee.DateTimeField(null=True)
+    response = peewee.TextField(default="")
+    responder = peewee.CharField(max_length=40, default="")
+    returned_at = peewee.DateTimeField(null=True)
+    return_reason = peewee.TextField(default="")
+
+
+class Attachment(BaseModel):
+    """A scan, photo or recording, stored inside the encrypted database."""
+
+    case = peewee.ForeignKeyField(Case, backref="attachments", on_delete="CASCADE")
+    filename = peewee.CharField(max_length=200)
+    mime_type = peewee.CharField(max_length=100)
+    size = peewee.IntegerField()
+    sha256 = peewee.CharField(max_length=64)
+    data = peewee.BlobField()
+    note = peewee.CharField(max_length=200, default="")
+    added_at = peewee.DateTimeField()
+    added_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+
+
+class CaseEvent(BaseModel):
+    """时间线: append-only history of a case. `seq` runs 1, 2, 3… per case."""
+
+    case = peewee.ForeignKeyField(Case, backref="events", on_delete="CASCADE")
+    seq = peewee.IntegerField()
+    at = peewee.DateTimeField()
+    actor = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    action = peewee.CharField(max_length=32)
+    summary = peewee.TextField()
+    note = peewee.TextField(default="")
+    attachment = peewee.ForeignKeyField(Attachment, null=True, backref="+", on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("case", "seq"), True),)
+
+
+class FollowUp(BaseModel):
+    """回访."""
+
+    case = peewee.ForeignKeyField(Case, backref="followups", on_delete="CASCADE")
+    at = peewee.DateTimeField()
+    by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    method = peewee.CharField(max_length=16)
+    satisfaction = peewee.CharField(max_length=24)
+    remarks = peewee.TextField(default="")
+    outcome = peewee.CharField(max_length=16)  # signoff / reopen / external
+
+
+class Extension(BaseModel):
+    """延期: requested by an officer, decided by a manager."""
+
+    case = peewee.ForeignKeyField(Case, backref="extensions", on_delete="CASCADE")
+    workdays = peewee.IntegerField()
+    reason = peewee.TextField()
+    requested_at = peewee.DateTimeField()
+    requested_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    state = peewee.CharField(max_length=16, default="pending")  # pending / approved / refused
+    decided_at = peewee.DateTimeField(null=True)
+    decided_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    decision_note = peewee.TextField(default="")
+
+
+class ExternalRoute(BaseModel):
+    """A dispute route outside the hospital (人民调解, 行政调解, 诉讼, 医学会鉴定, 信访)."""
+
+    case = peewee.ForeignKeyField(Case, backref="external_routes", on_delete="CASCADE")
+    route = peewee.CharField(max_length=24)
+    started_at = peewee.DateTimeField()
+    status = peewee.CharField(max_length=16, default="ongoing")  # ongoing / concluded
+    outcome = peewee.TextField(default="")
+    updated_at = peewee.DateTimeField()
+
+
+class CaseCounter(BaseModel):
+    """Last case sequence number per prefix and year; bumped inside the registering transaction."""
+
+    prefix = peewee.CharField(max_length=8)
+    year = peewee.IntegerField()
+    last_seq = peewee.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("prefix", "year"), True),)
+
+
+class CalendarOverride(BaseModel):
+    """Admin-entered working-day facts (国务院办公厅 notice for a year the library lacks, or local changes)."""
+
+    day = peewee.DateField(primary_key=True)
+    is_workday = peewee.BooleanField()
+    note = peewee.CharField(max_length=60, default="")
+
+
+CASE_MODELS: list[type[peewee.Model]] = [
+    Category,
+    Complainant,
+    Case,
+    CaseAccess,
+    CaseLink,
+    Assignment,
+    Attachment,
+    CaseEvent,
+    FollowUp,
+    Extension,
+    ExternalRoute,
+    CaseCounter,
+    CalendarOverride,
+]
