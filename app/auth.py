@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from app import audit, clock, passwords, sealedbox, settings
+from app.cases.dictionary import seed_defaults
 from app.errors import AuthError, DatabaseOpenError, LockedOutError, ValidationError
 from app.keyslots import KeySlotFile, SlotError, format_recovery_key, parse_recovery_key
 from app.operations import operation
@@ -63,8 +64,9 @@ INBOX_KEY_SETTING = "_login_inbox_private_key"
 
 
 def _attempts(slots: KeySlotFile, username: str) -> dict:
-    return slots.attempts.setdefault(slots.user_slot_id(username),
-                                     {"failures": 0, "locked_until": None, "pending": []})
+    return slots.attempts.setdefault(
+        slots.user_slot_id(username), {"failures": 0, "locked_until": None, "pending": []}
+    )
 
 
 def locked_until(slots: KeySlotFile, username: str, now: datetime) -> datetime | None:
@@ -79,7 +81,9 @@ def clear_attempts(slots: KeySlotFile, username: str) -> None:
     slots.attempts.pop(slots.user_slot_id(username), None)
 
 
-def _record_failure(slots: KeySlotFile, username: str, now: datetime, *, audited: bool = False) -> datetime | None:
+def _record_failure(
+    slots: KeySlotFile, username: str, now: datetime, *, audited: bool = False
+) -> datetime | None:
     """Count one failure; return the lockout end when this failure locks the account.
 
     Unless `audited` (the database is open and the caller audits directly), the event is kept
@@ -111,8 +115,13 @@ def _flush_pending(slots: KeySlotFile) -> None:
     for entry in slots.attempts.values():
         for event in entry.get("pending", []):
             who = (sealedbox.open_sealed(private, event["who"]) if private else None) or "（无法识别）"
-            audit.record(who[:32], event["event"], who[:64], {"recorded_before_login": True},
-                         at=datetime.fromisoformat(event["at"]))
+            audit.record(
+                who[:32],
+                event["event"],
+                who[:64],
+                {"recorded_before_login": True},
+                at=datetime.fromisoformat(event["at"]),
+            )
         entry["pending"] = []
 
 
@@ -152,6 +161,7 @@ def create_local_database(
             )
             UserRole.create(user=user, role=Role.ADMIN)
             settings.write_value("hospital_name", hospital, username)
+            seed_defaults()
             inbox_private, slots.inbox_public_key = sealedbox.new_keypair()
             settings.write_value(INBOX_KEY_SETTING, inbox_private, username)
             audit.record(username, "database.created", path.name, {"hospital_name": hospital})

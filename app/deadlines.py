@@ -265,3 +265,8 @@ def is_after_hours(at: datetime, cal: WorkCalendar, office_hours: OfficeHours | 
     """True outside office hours on a working day, or at any time on a non-working day (总值班)."""
     office_hours = office_hours or DeadlineRules.default().office_hours
     return not cal.is_workday(at) or not office_hours.contains(at.time())
+
+
+def parse_office_hours(start: str, end: str) -> OfficeHours:
+    """Office hours from two "HH:MM" texts (e.g. the admin settings); ValidationError in Chinese."""
+    return _office_hours({"start": start, "end": end})

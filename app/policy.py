@@ -65,6 +65,7 @@ class Action(StrEnum):
     PRINT_INTAKE = "print_intake"  # 受理回执, 投诉登记表
     PRINT_LETTERS = "print_letters"  # 转办单, 不予受理告知书, 处理结果告知书, 回访记录
     VIEW_STATISTICS = "view_statistics"
+    SEARCH_IDENTIFIERS = "search_identifiers"  # find cases by full phone / ID / 门诊住院号
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -100,6 +101,7 @@ ACTION_LABELS: dict[str, str] = {
     Action.PRINT_INTAKE: "打印受理回执和登记表",
     Action.PRINT_LETTERS: "打印转办单和告知书",
     Action.VIEW_STATISTICS: "查看统计报表",
+    Action.SEARCH_IDENTIFIERS: "按电话或证件号查找案件",
 }
 
 # Which roles may perform each action that does not depend on a case.
@@ -136,6 +138,7 @@ _ROLE_GRANTS: dict[Action, frozenset[Role]] = {
     Action.PRINT_INTAKE: frozenset({Role.CLERK, Role.OFFICER, Role.NIGHT_DUTY, Role.MANAGER}),
     Action.PRINT_LETTERS: frozenset({Role.OFFICER, Role.MANAGER}),
     Action.VIEW_STATISTICS: frozenset({Role.MANAGER}),
+    Action.SEARCH_IDENTIFIERS: frozenset({Role.OFFICER, Role.MANAGER}),
 }
 
 # Case actions the front-desk roles may take only on cases they registered themselves.
@@ -192,8 +195,12 @@ def _view_roles(user: Actor, case: CaseFacts) -> set[Role]:
         seen.add(Role.OFFICER)
     if Role.CLERK in roles and not case.restricted:
         seen.add(Role.CLERK)
-    if (Role.NIGHT_DUTY in roles and case.registered_by_id == user.id and case.night_intake
-            and case.state in NIGHT_DUTY_VISIBLE_STATES):
+    if (
+        Role.NIGHT_DUTY in roles
+        and case.registered_by_id == user.id
+        and case.night_intake
+        and case.state in NIGHT_DUTY_VISIBLE_STATES
+    ):
         seen.add(Role.NIGHT_DUTY)
     return seen
 
@@ -241,6 +248,19 @@ def can(user: Actor | None, action: Action, case: CaseFacts | None = None) -> De
     if granted & viewing:
         return Decision(False, f"只能对本人登记的案件{ACTION_LABELS[action]}")
     return Decision(False, f"只有{_roles_text(granted)}可以{ACTION_LABELS[action]}")
+
+
+def registers_as_night_duty(user: Actor, after_hours: bool) -> bool:
+    """A 总值班 intake: logged by night duty after hours, or by someone who is only night duty."""
+    roles = set(user.roles)
+    if Role.NIGHT_DUTY not in roles:
+        return False
+    return after_hours or not roles & {Role.OFFICER, Role.CLERK, Role.MANAGER}
+
+
+def may_be_named_on_restricted(roles: set[str] | frozenset[str]) -> bool:
+    """Only officers are named on a restricted case (managers see them anyway)."""
+    return Role.OFFICER in roles
 
 
 def visibility(user: Actor) -> VisibilityScope:

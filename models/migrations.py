@@ -15,6 +15,7 @@ import peewee
 from playhouse.migrate import SchemaMigrator
 
 from models.schema import ALL_MODELS, SchemaVersion
+from models.search_index import create_search_index
 
 SCHEMA_VERSION = 2
 
@@ -31,6 +32,7 @@ def _v2_departments_and_cases(db: peewee.Database, migrator: SchemaMigrator) -> 
     from models.organisation import Department
 
     db.create_tables([Department, *CASE_MODELS])
+    create_search_index(db)
 
 
 STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
@@ -53,6 +55,7 @@ def ensure_schema(db: peewee.Database, now: datetime | None = None) -> int:
     if found is None:
         with db.atomic():
             db.create_tables(ALL_MODELS)
+            create_search_index(db)
             SchemaVersion.create(version=SCHEMA_VERSION, applied_at=now)
         return 0
     if found > SCHEMA_VERSION:

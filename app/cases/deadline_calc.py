@@ -1,0 +1,64 @@
+"""Due dates of a case and its assignments, and the traffic light shown for them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from app.cases import calendar
+from app.cases.states import OPEN_ASSIGNMENT_STATES, REPLY_CLOCK_STATES, AssignmentState, State
+from app.deadlines import DeadlineStatus, Due, deadline_status, external_report_due, hours_status
+from models.cases import Assignment, Case
+
+
+def assignment_due(sent: datetime) -> tuple[date, bool]:
+    return calendar.calendar().add_workdays(sent.date(), calendar.rules().department_reply_workdays)
+
+
+def recompute_reply_due(case: Case) -> None:
+    """Reply due = receipt + (5, or 10 with several departments) + extensions + paused working days."""
+    departments = {
+        a.department_id
+        for a in Assignment.select(Assignment.department).where(
+            (Assignment.case == case.id) & (Assignment.state != AssignmentState.RETURNED)
+        )
+    }
+    workdays = calendar.rules().reply_workdays_for(len(departments))
+    total = workdays + case.extension_workdays + case.paused_workdays
+    case.reply_due, case.due_provisional = calendar.calendar().add_workdays(case.received_at.date(), total)
+
+
+def case_status(case: Case, now: datetime) -> DeadlineStatus | None:
+    """The clock that matters in the case's state: acceptance, then reply; none after the reply."""
+    if case.state == State.REGISTERED and case.accept_due:
+        due = Due(case.accept_due, calendar.calendar().is_provisional(case.accept_due))
+    elif case.state in REPLY_CLOCK_STATES and case.reply_due:
+        due = Due(case.reply_due, case.due_provisional)
+    else:
+        return None
+    return deadline_status(
+        due,
+        now,
+        calendar.calendar(),
+        paused_since=case.hold_since if case.on_hold else None,
+        paused_workdays=case.paused_workdays,
+        rules=calendar.rules(),
+    )
+
+
+def assignment_status(assignment: Assignment, now: datetime) -> DeadlineStatus | None:
+    if assignment.state not in OPEN_ASSIGNMENT_STATES:
+        return None
+    return deadline_status(
+        Due(assignment.due, assignment.due_provisional), now, calendar.calendar(), rules=calendar.rules()
+    )
+
+
+def external_report_status(case: Case, now: datetime) -> DeadlineStatus | None:
+    """The major-case external report clock (hours), while the case is open."""
+    if case.escalated_at is None or case.state in (State.CLOSED, State.REJECTED, State.MERGED):
+        return None
+    return hours_status(
+        external_report_due(case.escalated_at, calendar.rules()),
+        now,
+        amber_hours=calendar.rules().amber_threshold_hours,
+    )

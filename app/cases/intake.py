@@ -1,0 +1,290 @@
+"""Registering a complaint (登记), duplicate detection, and the intake form's validation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from app import audit, clock, settings
+from app.cases import calendar, numbering, search
+from app.cases.operation import append_events
+from app.cases.states import State
+from app.deadlines import is_after_hours
+from app.errors import ValidationError
+from app.operations import require
+from app.policy import Action, registers_as_night_duty
+from app.session import Session
+from app.validation import (
+    CHANNELS,
+    RELATIONS,
+    SEVERITIES,
+    TRANSFER_SOURCES,
+    clean_text,
+    require_fields,
+    validate_choice,
+    validate_email,
+    validate_id_number,
+    validate_not_future,
+    validate_phone,
+)
+from models.cases import Case, Category, Complainant
+from models.database import database_proxy
+from models.organisation import Department
+
+DUPLICATE_WINDOW = timedelta(days=180)
+CONTENT_MAX = 20000
+
+
+@dataclass
+class IntakeForm:
+    """What the intake form (or the CLI, or the demo generator) submits. Strings as typed."""
+
+    channel: str
+    content: str
+    received_at: datetime | None = None
+    complainant_name: str = ""
+    relation: str = "self"
+    complainant_phone: str = ""
+    complainant_id_number: str = ""
+    complainant_address: str = ""
+    complainant_email: str = ""
+    complainant_online_account: str = ""
+    transfer_source: str = ""
+    transfer_reference: str = ""
+    source_department: str = ""  # department code, for 院内转来
+    patient_name: str = ""
+    patient_record_no: str = ""
+    visit_department: str = ""  # department code
+    visit_date: date | None = None
+    category: str = ""  # leaf code
+    severity: str = "minor"
+    demands: str = ""
+    link_to: list[int] = field(default_factory=list)  # earlier cases the user linked as related
+
+
+@dataclass(frozen=True)
+class Registered:
+    case_id: int
+    case_no: str
+    query_code: str
+    accept_due: date
+    night_intake: bool
+
+
+def _department_id(code: str, field_name: str, label: str) -> int | None:
+    if not code:
+        return None
+    row = Department.get_or_none((Department.code == code) & (Department.active == True))  # noqa: E712
+    if row is None:
+        raise ValidationError(field_name, label, "请从列表中选择科室")
+    return row.id
+
+
+def _clean(form: IntakeForm, now: datetime) -> dict:
+    """Validate every field; the first problem raises ValidationError naming the field in Chinese."""
+    channel = validate_choice(form.channel, CHANNELS, field="channel", label="投诉渠道")
+    values = {
+        "complainant_name": clean_text(
+            form.complainant_name, field="complainant_name", label="投诉人姓名", max_len=40
+        ),
+        "complainant_phone": validate_phone(form.complainant_phone),
+        "complainant_id_number": validate_id_number(form.complainant_id_number, today=now.date()),
+        "complainant_address": clean_text(
+            form.complainant_address, field="complainant_address", label="联系地址", max_len=200
+        ),
+        "complainant_email": validate_email(form.complainant_email) if form.complainant_email.strip() else "",
+        "complainant_online_account": clean_text(
+            form.complainant_online_account, field="complainant_online_account", label="网络账号", max_len=100
+        ),
+        "transfer_source": (
+            validate_choice(form.transfer_source, TRANSFER_SOURCES, field="transfer_source", label="转办单位")
+            if form.transfer_source
+            else ""
+        ),
+        "transfer_reference": clean_text(
+            form.transfer_reference, field="transfer_reference", label="转办编号", max_len=64
+        ),
+        "source_department": form.source_department.strip(),
+        "content": clean_text(
+            form.content, field="content", label="投诉内容", max_len=CONTENT_MAX, multiline=True
+        ),
+    }
+    require_fields(channel, values)
+    received_at = form.received_at or now
+    validate_not_future(received_at, now + timedelta(minutes=5), "received_at", "接待时间")
+    if received_at < now - timedelta(days=366):
+        raise ValidationError("received_at", "接待时间", "不能早于一年以前")
+    if form.visit_date is not None:
+        validate_not_future(form.visit_date, now, "visit_date", "就诊日期")
+        if form.visit_date > received_at.date():
+            raise ValidationError("visit_date", "就诊日期", "不能晚于接待日期")
+    category_id = None
+    if form.category:
+        row = Category.get_or_none((Category.code == form.category) & (Category.active == True))  # noqa: E712
+        if row is None or Category.select().where(Category.parent == row.id).exists():
+            raise ValidationError("category", "投诉类别", "请选择到最末一级类别")
+        category_id = row.id
+    return {
+        **values,
+        "channel": channel,
+        "received_at": received_at.replace(microsecond=0),
+        "relation": validate_choice(form.relation or "self", RELATIONS, field="relation", label="与患者关系"),
+        "source_department_id": _department_id(values["source_department"], "source_department", "转来科室"),
+        "visit_department_id": _department_id(form.visit_department.strip(), "visit_department", "就诊科室"),
+        "patient_name": clean_text(form.patient_name, field="patient_name", label="患者姓名", max_len=40),
+        "patient_record_no": clean_text(
+            form.patient_record_no, field="patient_record_no", label="门诊号/住院号", max_len=32
+        ).upper(),
+        "visit_date": form.visit_date,
+        "category_id": category_id,
+        "severity": validate_choice(form.severity or "minor", SEVERITIES, field="severity", label="严重程度"),
+        "demands": clean_text(form.demands, field="demands", label="诉求", max_len=2000, multiline=True),
+    }
+
+
+def _accept_due(received_at: datetime, channel: str, night_intake: bool) -> date:
+    """Acceptance by the next working day for night-duty, letter and after-hours intakes."""
+    cal = calendar.calendar()
+    if night_intake or channel == "letter" or is_after_hours(received_at, cal, calendar.office_hours()):
+        workdays = calendar.rules().acceptance_next_workday
+        return cal.add_workdays(received_at.date(), workdays)[0]
+    return received_at.date()
+
+
+def register(session: Session, form: IntakeForm) -> Registered:
+    """Validate, number and store a new complaint with its first timeline entry and audit record."""
+    require(session, Action.REGISTER, target="case")
+    now = clock.now()
+    v = _clean(form, now)
+    after_hours = is_after_hours(now, calendar.calendar(), calendar.office_hours())
+    night = registers_as_night_duty(session.user, after_hours)
+    linked = [int(i) for i in form.link_to]
+    with database_proxy.atomic():
+        case_no = numbering.next_case_no(settings.get("case_prefix"), v["received_at"].year)
+        complainant = Complainant.create(
+            name=v["complainant_name"],
+            relation=v["relation"],
+            phone=v["complainant_phone"],
+            id_number=v["complainant_id_number"],
+            address=v["complainant_address"],
+            email=v["complainant_email"],
+            online_account=v["complainant_online_account"],
+        )
+        case = Case.create(
+            case_no=case_no,
+            query_code=numbering.new_query_code(),
+            state=State.REGISTERED,
+            channel=v["channel"],
+            transfer_source=v["transfer_source"],
+            transfer_reference=v["transfer_reference"],
+            source_department=v["source_department_id"],
+            received_at=v["received_at"],
+            registered_at=now,
+            registered_by=session.user.id,
+            night_intake=night,
+            complainant=complainant,
+            patient_name=v["patient_name"],
+            patient_record_no=v["patient_record_no"],
+            visit_department=v["visit_department_id"],
+            visit_date=v["visit_date"],
+            category=v["category_id"],
+            severity=v["severity"],
+            content=v["content"],
+            demands=v["demands"],
+            accept_due=_accept_due(v["received_at"], v["channel"], night),
+            escalated_at=now if v["severity"] == "major" else None,
+            updated_at=now,
+            updated_by=session.user.id,
+        )
+        events = [(f"登记投诉（{CHANNELS[v['channel']]}）" + ("，总值班夜间登记" if night else ""), "", None)]
+        if case.escalated_at:
+            events.append(("重大投诉，已即时上报院领导", "", None))
+        for other in _linkable(session, linked):
+            from models.cases import CaseLink
+
+            CaseLink.create(case=case, other=other, note="登记时关联")
+            events.append((f"关联既往案件 {other.case_no}", "", None))
+        append_events(case, session.user.id, events, "register")
+        search.index_case(case)
+        audit.record(
+            session.user.username,
+            "case.register",
+            case_no,
+            {"channel": v["channel"], "night_intake": night, "severity": v["severity"]},
+        )
+    session.touch()
+    return Registered(case.id, case_no, case.query_code, case.accept_due, night)
+
+
+def _linkable(session: Session, ids: list[int]) -> list[Case]:
+    from app.cases.queries import visible
+
+    if not ids:
+        return []
+    return list(visible(session.user, Case.select()).where(Case.id.in_(ids)))
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    case_id: int
+    case_no: str
+    received_at: datetime
+    state: str
+    matched_on: str  # 电话 / 身份证号 / 门诊号/住院号
+    summary: str
+
+
+def find_duplicates(
+    session: Session,
+    phone: str = "",
+    id_number: str = "",
+    record_no: str = "",
+    exclude_case_id: int | None = None,
+) -> list[DuplicateCandidate]:
+    """Earlier cases (last 180 days) with the same phone, ID number or 门诊/住院号, visible to the user.
+
+    Invalid or partial input simply finds nothing: this runs while the user is still typing.
+    """
+    from app.cases.queries import visible
+
+    require(session, Action.REGISTER, target="duplicates")
+    keys: list[tuple[str, object]] = []
+    try:
+        if phone.strip():
+            keys.append(
+                (
+                    "电话",
+                    Case.complainant.in_(
+                        Complainant.select(Complainant.id).where(Complainant.phone == validate_phone(phone))
+                    ),
+                )
+            )
+        if id_number.strip():
+            keys.append(
+                (
+                    "身份证号",
+                    Case.complainant.in_(
+                        Complainant.select(Complainant.id).where(
+                            Complainant.id_number == validate_id_number(id_number)
+                        )
+                    ),
+                )
+            )
+    except ValidationError:
+        pass
+    if record_no.strip():
+        keys.append(("门诊号/住院号", Case.patient_record_no == record_no.strip().upper()))
+    since = clock.now() - DUPLICATE_WINDOW
+    found: dict[int, DuplicateCandidate] = {}
+    for label, condition in keys:
+        query = visible(
+            session.user, Case.select(Case.id, Case.case_no, Case.received_at, Case.state, Case.content)
+        ).where(condition, Case.received_at >= since)
+        if exclude_case_id:
+            query = query.where(Case.id != exclude_case_id)
+        for row in query.order_by(Case.received_at.desc()).limit(20):
+            found.setdefault(
+                row.id,
+                DuplicateCandidate(row.id, row.case_no, row.received_at, row.state, label, row.content[:60]),
+            )
+    return sorted(found.values(), key=lambda c: c.received_at, reverse=True)

@@ -1,0 +1,29 @@
+"""Case numbers `{prefix}-{year}-{seq:06d}`, gap-free, and 6-digit query codes.
+
+The counter row is bumped inside the registering transaction: SQLite's BEGIN IMMEDIATE (or
+PostgreSQL's row lock) serialises registrations, and a rolled-back registration rolls its number
+back too, so numbers neither repeat nor skip.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from models.cases import CaseCounter
+from models.database import database_proxy
+
+
+def next_case_no(prefix: str, year: int) -> str:
+    """Must run inside the registering transaction."""
+    CaseCounter.insert(prefix=prefix, year=year, last_seq=0).on_conflict_ignore().execute()
+    query = CaseCounter.select().where((CaseCounter.prefix == prefix) & (CaseCounter.year == year))
+    if database_proxy.obj.for_update:
+        query = query.for_update()
+    counter = query.get()
+    seq = counter.last_seq + 1
+    CaseCounter.update(last_seq=seq).where(CaseCounter.id == counter.id).execute()
+    return f"{prefix}-{year}-{seq:06d}"
+
+
+def new_query_code() -> str:
+    return f"{secrets.randbelow(10**6):06d}"

@@ -1,0 +1,282 @@
+"""Overlays on open cases (DESIGN §4): hold/resume, extension, escalation, restriction, merge and
+links, plus notes and attachments on the timeline."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from pathlib import PurePath
+
+from app import clock, settings
+from app.cases import calendar
+from app.cases.deadline_calc import recompute_reply_due
+from app.cases.operation import append_events, case_operation, check, load_case
+from app.cases.queries import visible
+from app.cases.states import FINAL_STATES, OPEN_STATES, REPLY_CLOCK_STATES, State
+from app.errors import NotFoundError, TransitionError, ValidationError
+from app.policy import Action, may_be_named_on_restricted
+from app.session import Session
+from app.validation import clean_text
+from models.accounts import User, UserRole
+from models.cases import Attachment, Case, CaseAccess, CaseLink, Extension
+
+OPEN = frozenset(OPEN_STATES)
+
+
+def _text(value: str, label: str, required: bool = True, max_len: int = 2000) -> str:
+    return clean_text(value, field="note", label=label, max_len=max_len, required=required, multiline=True)
+
+
+def hold(session: Session, case_id: int, reason: str, expected_version: int | None = None) -> None:
+    """待补充材料: pause the deadline clock."""
+    reason = _text(reason, "暂停原因", max_len=200)
+    with case_operation(
+        session, case_id, Action.HOLD, "hold", allowed_states=OPEN, expected_version=expected_version
+    ) as op:
+        op.case.on_hold, op.case.hold_since, op.case.hold_reason = True, clock.now(), reason
+        op.event("暂停办理（待补充材料），时限暂停计算", reason)
+
+
+def resume(session: Session, case_id: int, note: str = "", expected_version: int | None = None) -> None:
+    """Resume: the working days spent on hold are added to the deadline."""
+    note = _text(note, "备注", required=False)
+    with case_operation(
+        session,
+        case_id,
+        Action.HOLD,
+        "resume",
+        allowed_states=OPEN,
+        expected_version=expected_version,
+        allow_on_hold=True,
+    ) as op:
+        if not op.case.on_hold:
+            raise TransitionError("案件没有暂停")
+        paused = max(0, calendar.calendar().workdays_between(op.case.hold_since, clock.now()))
+        op.case.paused_workdays += paused
+        op.case.on_hold, op.case.hold_since, op.case.hold_reason = False, None, ""
+        if op.case.reply_due:
+            recompute_reply_due(op.case)
+        op.event(f"恢复办理，暂停 {paused} 个工作日，时限相应顺延", note)
+
+
+def request_extension(
+    session: Session, case_id: int, workdays: int, reason: str, expected_version: int | None = None
+) -> int:
+    if not isinstance(workdays, int) or not 1 <= workdays <= 30:
+        raise ValidationError("workdays", "延期天数", "应为 1 至 30 个工作日")
+    reason = _text(reason, "延期理由")
+    with case_operation(
+        session,
+        case_id,
+        Action.REQUEST_EXTENSION,
+        "request_extension",
+        allowed_states=frozenset(REPLY_CLOCK_STATES),
+        expected_version=expected_version,
+    ) as op:
+        if Extension.select().where((Extension.case == case_id) & (Extension.state == "pending")).exists():
+            raise TransitionError("已有一项延期申请待审批")
+        row = Extension.create(
+            case=case_id,
+            workdays=workdays,
+            reason=reason,
+            requested_at=clock.now(),
+            requested_by=session.user.id,
+        )
+        op.event(f"申请延期 {workdays} 个工作日", reason)
+    return row.id
+
+
+def decide_extension(session: Session, extension_id: int, approve: bool, note: str = "") -> None:
+    row = Extension.get_or_none(Extension.id == extension_id)
+    if row is None:
+        raise NotFoundError("延期申请不存在")
+    note = _text(note, "审批意见", required=not approve)
+    with case_operation(
+        session,
+        row.case_id,
+        Action.DECIDE_EXTENSION,
+        "decide_extension",
+        allowed_states=OPEN,
+        allow_on_hold=True,
+    ) as op:
+        row = Extension.get_by_id(extension_id)
+        if row.state != "pending":
+            raise TransitionError("该延期申请已审批")
+        Extension.update(
+            state="approved" if approve else "refused",
+            decided_at=clock.now(),
+            decided_by=session.user.id,
+            decision_note=note,
+        ).where(Extension.id == extension_id).execute()
+        if approve:
+            op.case.extension_workdays += row.workdays
+            if op.case.reply_due:
+                recompute_reply_due(op.case)
+            op.event(f"批准延期 {row.workdays} 个工作日，答复期限顺延至 {op.case.reply_due:%Y-%m-%d}", note)
+        else:
+            op.event("不同意延期", note)
+        op.detail.update({"approved": approve, "workdays": row.workdays})
+
+
+def escalate(session: Session, case_id: int, note: str, expected_version: int | None = None) -> None:
+    """已上报: a major case; leadership notified and the external-report clock starts."""
+    note = _text(note, "上报说明")
+    with case_operation(
+        session,
+        case_id,
+        Action.ESCALATE,
+        "escalate",
+        allowed_states=OPEN,
+        expected_version=expected_version,
+        allow_on_hold=True,
+    ) as op:
+        if op.case.escalated_at:
+            raise TransitionError("该案件已上报")
+        op.case.escalated_at, op.case.severity = clock.now(), "major"
+        op.event("按重大投诉上报院领导", note)
+
+
+def restrict(
+    session: Session,
+    case_id: int,
+    restricted: bool,
+    named_usernames: list[str] | None = None,
+    expected_version: int | None = None,
+) -> None:
+    """保密: visible only to managers and the named officers (the case's own officer included)."""
+    names = list(dict.fromkeys(named_usernames or []))
+    users = list(User.select().where(User.username.in_(names))) if names else []
+    if len(users) != len(names):
+        raise ValidationError("named_users", "可查看人员", "用户不存在")
+    roles: dict[int, set[str]] = {}
+    for r in UserRole.select().where(UserRole.user.in_([u.id for u in users])):
+        roles.setdefault(r.user_id, set()).add(r.role)
+    not_officers = [u.display_name for u in users if not may_be_named_on_restricted(roles.get(u.id, set()))]
+    if not_officers:
+        raise ValidationError("named_users", "可查看人员", f"{'、'.join(not_officers)} 不是办公室专员")
+    with case_operation(
+        session,
+        case_id,
+        Action.RESTRICT,
+        "restrict",
+        allowed_states=frozenset(State) - {State.MERGED},
+        expected_version=expected_version,
+        allow_on_hold=True,
+    ) as op:
+        op.case.restricted = restricted
+        CaseAccess.delete().where(CaseAccess.case == case_id).execute()
+        if restricted:
+            for user in users:
+                CaseAccess.create(case=case_id, user=user.id)
+        op.event(
+            "设为保密案件" if restricted else "取消保密",
+            ("可查看：" + "、".join(u.display_name for u in users)) if restricted and users else "",
+        )
+        op.detail["named"] = names
+
+
+def _other_case(session: Session, other_id: int) -> Case:
+    other = visible(session.user, Case.select()).where(Case.id == other_id).first()
+    if other is None:
+        raise NotFoundError("目标案件不存在或无权查看")
+    return other
+
+
+def merge(
+    session: Session, case_id: int, into_case_id: int, note: str = "", expected_version: int | None = None
+) -> None:
+    """已合并: fold a duplicate into another open case; both timelines record it."""
+    if case_id == into_case_id:
+        raise ValidationError("merge", "合并目标", "不能合并到案件本身")
+    target = _other_case(session, into_case_id)
+    check(session, Action.MERGE, target)
+    if target.state in FINAL_STATES:
+        raise TransitionError(f"目标案件 {target.case_no} 已结束，不能合并到它")
+    note = _text(note, "合并说明", required=False)
+    with case_operation(
+        session,
+        case_id,
+        Action.MERGE,
+        "merge",
+        allowed_states=OPEN,
+        expected_version=expected_version,
+        allow_on_hold=True,
+    ) as op:
+        op.case.state, op.case.merged_into = State.MERGED, into_case_id
+        op.case.on_hold, op.case.hold_since = False, None
+        op.case.closed_at, op.case.closed_by = clock.now(), session.user.id
+        op.event(f"作为重复投诉合并至 {target.case_no}", note)
+        append_events(target, session.user.id, [(f"合并重复投诉 {op.case.case_no}", note, None)], "merge")
+        op.detail["into"] = target.case_no
+
+
+def link(session: Session, case_id: int, other_id: int, note: str = "") -> None:
+    """Mark two cases as related (same complainant or matter) without merging them."""
+    other = _other_case(session, other_id)
+    note = _text(note, "关联说明", required=False, max_len=200)
+    with case_operation(session, case_id, Action.MERGE, "link", allow_on_hold=True) as op:
+        if CaseLink.select().where((CaseLink.case == case_id) & (CaseLink.other == other_id)).exists():
+            raise TransitionError("两案件已关联")
+        CaseLink.create(case=case_id, other=other_id, note=note)
+        op.event(f"关联案件 {other.case_no}", note)
+
+
+def add_note(session: Session, case_id: int, note: str) -> None:
+    """A timeline note; on a closed case this is how a correction is recorded (history is never edited)."""
+    note = _text(note, "备注", max_len=5000)
+    with case_operation(session, case_id, Action.ADD_NOTE, "note", allow_on_hold=True) as op:
+        op.event("添加备注" if op.case.state not in FINAL_STATES else "补充更正说明", note)
+
+
+def add_attachment(
+    session: Session, case_id: int, filename: str, data: bytes, note: str = "", mime_type: str = ""
+) -> int:
+    """Store a scan, photo or recording inside the encrypted database (size limit from settings)."""
+    name = clean_text(
+        PurePath(filename or "").name, field="filename", label="文件名", max_len=200, required=True
+    )
+    limit_mb = settings.get("attachment_max_mb")
+    if not data:
+        raise ValidationError("attachment", "附件", "文件为空")
+    if len(data) > limit_mb * 1024 * 1024:
+        raise ValidationError(
+            "attachment", "附件", f"文件大小 {len(data) / 1048576:.1f} MB，超过上限 {limit_mb} MB"
+        )
+    note = _text(note, "附件说明", required=False, max_len=200)
+    mime = mime_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    with case_operation(
+        session, case_id, Action.ADD_ATTACHMENT, "attachment", allowed_states=OPEN, allow_on_hold=True
+    ) as op:
+        row = Attachment.create(
+            case=case_id,
+            filename=name,
+            mime_type=mime,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            data=data,
+            note=note,
+            added_at=clock.now(),
+            added_by=session.user.id,
+        )
+        op.event(f"添加附件：{name}", note, attachment=row)
+        op.detail.update({"size": len(data), "sha256": row.sha256})
+    return row.id
+
+
+def attachment_data(session: Session, attachment_id: int) -> tuple[str, str, bytes]:
+    """(filename, mime type, bytes) of an attachment the user may see; the access is audited."""
+    from app import audit
+    from models.database import database_proxy
+
+    row = Attachment.get_or_none(Attachment.id == attachment_id)
+    if row is None:
+        raise NotFoundError("附件不存在")
+    case = load_case(row.case_id)
+    check(session, Action.VIEW_CASE, case)
+    from app.cases.views import handling_visible
+
+    if not handling_visible(session, case) and row.added_by_id != session.user.id:
+        raise NotFoundError("附件不存在或无权查看")
+    with database_proxy.atomic():
+        audit.record(session.user.username, "case.attachment_opened", case.case_no, {"attachment": row.id})
+    return row.filename, row.mime_type, bytes(row.data)

@@ -1,0 +1,179 @@
+"""转办: sending a case to departments, their acknowledgement and reply, returns and re-routing."""
+
+from __future__ import annotations
+
+from app import clock
+from app.cases.deadline_calc import assignment_due, recompute_reply_due
+from app.cases.operation import CaseOperation, case_operation
+from app.cases.states import OPEN_ASSIGNMENT_STATES, AssignmentState, State
+from app.errors import NotFoundError, TransitionError, ValidationError
+from app.policy import Action
+from app.session import Session
+from app.validation import clean_text
+from models.cases import Assignment
+from models.organisation import Department
+
+REROUTE_FLAG_AFTER = 3
+
+
+def _text(value: str, field: str, label: str, required: bool = False, max_len: int = 5000) -> str:
+    return clean_text(value, field=field, label=label, max_len=max_len, required=required, multiline=True)
+
+
+def _departments(codes: list[str]) -> list[Department]:
+    codes = list(dict.fromkeys(c for c in codes if c))
+    if not codes:
+        raise ValidationError("departments", "责任科室", "至少选择一个科室")
+    rows = {
+        d.code: d for d in Department.select().where(Department.code.in_(codes), Department.active == True)
+    }  # noqa: E712
+    missing = [c for c in codes if c not in rows]
+    if missing:
+        raise ValidationError("departments", "责任科室", f"科室不存在或已停用：{'、'.join(missing)}")
+    return [rows[c] for c in codes]
+
+
+def _send(op: CaseOperation, departments: list[Department], questions: str) -> None:
+    open_ids = {
+        a.department_id
+        for a in Assignment.select(Assignment.department).where(
+            (Assignment.case == op.case.id) & Assignment.state.in_(sorted(OPEN_ASSIGNMENT_STATES))
+        )
+    }
+    again = [d.name for d in departments if d.id in open_ids]
+    if again:
+        raise ValidationError("departments", "责任科室", f"{'、'.join(again)} 已有未反馈的转办")
+    now = clock.now()
+    due, provisional = assignment_due(now)
+    for dept in departments:
+        Assignment.create(
+            case=op.case.id,
+            department=dept.id,
+            state=AssignmentState.SENT,
+            questions=questions,
+            sent_at=now,
+            sent_by=op.session.user.id,
+            due=due,
+            due_provisional=provisional,
+        )
+    op.case.state = State.IN_PROGRESS
+    recompute_reply_due(op.case)
+    op.reindex = True
+    op.event(f"转办至 {'、'.join(d.name for d in departments)}，科室反馈期限 {due:%Y-%m-%d}", questions)
+    op.detail["departments"] = [d.code for d in departments]
+
+
+def assign(
+    session: Session,
+    case_id: int,
+    department_codes: list[str],
+    questions: str = "",
+    expected_version: int | None = None,
+) -> None:
+    departments = _departments(department_codes)
+    questions = _text(questions, "questions", "需科室答复的问题")
+    with case_operation(
+        session,
+        case_id,
+        Action.ASSIGN,
+        "assign",
+        allowed_states=frozenset({State.ACCEPTED, State.IN_PROGRESS}),
+        expected_version=expected_version,
+    ) as op:
+        _send(op, departments, questions)
+
+
+def _assignment(assignment_id: int) -> Assignment:
+    row = Assignment.get_or_none(Assignment.id == assignment_id)
+    if row is None:
+        raise NotFoundError("转办记录不存在")
+    return row
+
+
+def _dept_name(assignment: Assignment) -> str:
+    return Department.get_by_id(assignment.department_id).name
+
+
+def acknowledge(session: Session, assignment_id: int, by_name: str = "") -> None:
+    """签收: the department confirms it received the case (recorded by the office)."""
+    row = _assignment(assignment_id)
+    by_name = clean_text(by_name, field="acknowledged_by", label="签收人", max_len=40)
+    with case_operation(
+        session,
+        row.case_id,
+        Action.RECORD_DEPARTMENT_REPLY,
+        "acknowledge",
+        allowed_states=frozenset({State.IN_PROGRESS}),
+    ) as op:
+        row = Assignment.get_by_id(assignment_id)
+        if row.state != AssignmentState.SENT:
+            raise TransitionError("该转办不是待签收状态")
+        Assignment.update(
+            state=AssignmentState.ACKNOWLEDGED, acknowledged_at=clock.now(), acknowledged_by=by_name
+        ).where(Assignment.id == assignment_id).execute()
+        op.event(f"{_dept_name(row)} 已签收" + (f"（{by_name}）" if by_name else ""))
+
+
+def respond(session: Session, assignment_id: int, response: str, responder: str = "") -> None:
+    """科室反馈. When the last open assignment responds, the case moves on to drafting."""
+    row = _assignment(assignment_id)
+    response = _text(response, "response", "科室反馈意见", required=True, max_len=10000)
+    responder = clean_text(responder, field="responder", label="反馈人", max_len=40)
+    with case_operation(
+        session,
+        row.case_id,
+        Action.RECORD_DEPARTMENT_REPLY,
+        "respond",
+        allowed_states=frozenset({State.IN_PROGRESS}),
+    ) as op:
+        row = Assignment.get_by_id(assignment_id)
+        if row.state not in OPEN_ASSIGNMENT_STATES:
+            raise TransitionError("该转办已反馈或已退回")
+        now = clock.now()
+        Assignment.update(
+            state=AssignmentState.RESPONDED,
+            responded_at=now,
+            response=response,
+            responder=responder,
+            acknowledged_at=row.acknowledged_at or now,
+        ).where(Assignment.id == assignment_id).execute()
+        op.event(f"{_dept_name(row)} 已反馈" + (f"（{responder}）" if responder else ""), response)
+        still_open = (
+            Assignment.select()
+            .where((Assignment.case == row.case_id) & Assignment.state.in_(sorted(OPEN_ASSIGNMENT_STATES)))
+            .count()
+        )
+        if not still_open:
+            op.case.state = State.DRAFTING
+            op.event("科室反馈已全部收到，进入拟定答复")
+
+
+def return_assignment(
+    session: Session, assignment_id: int, reason: str, reroute_to: list[str] | None = None
+) -> None:
+    """退回 (wrong department), optionally re-routing at once. More than 3 re-routes flag the case."""
+    row = _assignment(assignment_id)
+    reason = _text(reason, "return_reason", "退回原因", required=True, max_len=2000)
+    targets = _departments(reroute_to) if reroute_to else []
+    with case_operation(
+        session,
+        row.case_id,
+        Action.RECORD_DEPARTMENT_REPLY,
+        "return",
+        allowed_states=frozenset({State.IN_PROGRESS}),
+    ) as op:
+        row = Assignment.get_by_id(assignment_id)
+        if row.state not in OPEN_ASSIGNMENT_STATES:
+            raise TransitionError("该转办已反馈或已退回")
+        Assignment.update(
+            state=AssignmentState.RETURNED, returned_at=clock.now(), return_reason=reason
+        ).where(Assignment.id == assignment_id).execute()
+        op.case.reroute_count += 1
+        op.event(f"{_dept_name(row)} 退回转办", reason)
+        if op.case.reroute_count > REROUTE_FLAG_AFTER and not op.case.flagged:
+            op.case.flagged = True
+            op.event(f"已退回改派 {op.case.reroute_count} 次，提请主任关注")
+        if targets:
+            _send(op, targets, row.questions)
+        else:
+            recompute_reply_due(op.case)
