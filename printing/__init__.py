@@ -1,1 +1,42 @@
 """ReportLab documents: plain dataclasses in, PDF bytes out. No Qt, no peewee."""
+
+from printing.data import (
+    FINDINGS,
+    FOLLOW_UP_METHODS,
+    SATISFACTION_LEVELS,
+    DispatchData,
+    DocumentData,
+    FollowUpData,
+    Letterhead,
+    ReceiptData,
+    RecoverySheetData,
+    RegistrationData,
+    RejectionData,
+    ResultData,
+)
+from printing.fonts import FontSet, register_fonts
+from printing.money import rmb_upper
+from printing.render import DOCUMENT_KINDS, render_document
+from printing.texts import REJECTION_REASONS, REJECTION_RULES
+
+__all__ = [
+    "DOCUMENT_KINDS",
+    "FINDINGS",
+    "FOLLOW_UP_METHODS",
+    "REJECTION_REASONS",
+    "REJECTION_RULES",
+    "SATISFACTION_LEVELS",
+    "DispatchData",
+    "DocumentData",
+    "FollowUpData",
+    "FontSet",
+    "Letterhead",
+    "ReceiptData",
+    "RecoverySheetData",
+    "RegistrationData",
+    "RejectionData",
+    "ResultData",
+    "register_fonts",
+    "render_document",
+    "rmb_upper",
+]
