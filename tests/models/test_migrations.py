@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 from models import migrations
-from models.accounts import User
-from models.database import open_local
-from models.accounts import Setting, UserRole
+from models.accounts import Setting, User, UserRole
 from models.audit import AuditEntry, AuditHead
+from models.database import open_local
 from models.schema import SchemaVersion
 
 V1_TABLES = [SchemaVersion, User, UserRole, Setting, AuditEntry, AuditHead]
