@@ -258,6 +258,11 @@ def registers_as_night_duty(user: Actor, after_hours: bool) -> bool:
     return after_hours or not roles & {Role.OFFICER, Role.CLERK, Role.MANAGER}
 
 
+def lists_restricted_redacted(user: Actor) -> bool:
+    """Office staff see that a restricted case exists (as 受限案件) on boards and lists."""
+    return bool(set(user.roles) & {Role.OFFICER, Role.MANAGER})
+
+
 def may_be_named_on_restricted(roles: set[str] | frozenset[str]) -> bool:
     """Only officers are named on a restricted case (managers see them anyway)."""
     return Role.OFFICER in roles

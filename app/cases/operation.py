@@ -1,6 +1,6 @@
 """The single write path for a case: policy → state rule → optimistic lock → write → timeline + audit.
 
-    with case_operation(session, case_id, Action.ACCEPT, "accept", expected_version=v) as op:
+    with case_operation(session, case_id, "accept", expected_version=v) as op:
         op.case.state = State.ACCEPTED
         op.event("受理投诉", note=...)
 
@@ -19,9 +19,9 @@ from typing import Any
 import peewee
 
 from app import audit, clock
-from app.cases.states import STATE_LABELS
+from app.cases.rules import RULES, state_refusal
 from app.errors import ConflictError, NotFoundError, PermissionDenied, TransitionError
-from app.policy import ACTION_LABELS, Action, can
+from app.policy import Action, can
 from app.session import Session
 from models.accounts import User
 from models.cases import Attachment, Case, CaseAccess, CaseEvent
@@ -79,10 +79,6 @@ def check(session: Session, action: Action, case: Case) -> CaseFactsData:
     return case_facts
 
 
-def state_error(case: Case, action: Action) -> TransitionError:
-    return TransitionError(f"案件当前状态为“{STATE_LABELS[case.state]}”，不能{ACTION_LABELS[action]}")
-
-
 @dataclass
 class CaseOperation:
     session: Session
@@ -124,16 +120,11 @@ def append_events(case: Case, actor_id: int, events: list[tuple[str, str, int | 
 
 @contextmanager
 def case_operation(
-    session: Session,
-    case_id: int,
-    action: Action,
-    name: str,
-    *,
-    allowed_states: frozenset[str] | None = None,
-    expected_version: int | None = None,
-    allow_on_hold: bool = False,
+    session: Session, case_id: int, name: str, *, expected_version: int | None = None
 ) -> Iterator[CaseOperation]:
-    """Run one write on one case. `name` is the audit action and timeline action id."""
+    """Run one write on one case under rule `name` (app.cases.rules), also its timeline/audit action id."""
+    rule = RULES[name]
+    action = rule.action
     check(session, action, load_case(case_id))
     with database_proxy.atomic():
         query = Case.select().where(Case.id == case_id)
@@ -142,10 +133,9 @@ def case_operation(
         case = query.get()
         if expected_version is not None and case.version != expected_version:
             raise _conflict(case_id)
-        if allowed_states is not None and case.state not in allowed_states:
-            raise state_error(case, action)
-        if case.on_hold and not allow_on_hold:
-            raise TransitionError("案件处于待补充材料（暂停）状态，请先恢复办理")
+        refusal = state_refusal(rule, case.state, case.on_hold)
+        if refusal:
+            raise TransitionError(refusal)
         op = CaseOperation(session, case, action)
         yield op
         # The row is locked for this transaction (BEGIN IMMEDIATE / FOR UPDATE), so the version

@@ -12,15 +12,13 @@ from app.cases import calendar
 from app.cases.deadline_calc import recompute_reply_due
 from app.cases.operation import append_events, case_operation, check, load_case
 from app.cases.queries import visible
-from app.cases.states import FINAL_STATES, OPEN_STATES, REPLY_CLOCK_STATES, State
+from app.cases.states import FINAL_STATES
 from app.errors import NotFoundError, TransitionError, ValidationError
 from app.policy import Action, may_be_named_on_restricted
 from app.session import Session
 from app.validation import clean_text
 from models.accounts import User, UserRole
 from models.cases import Attachment, Case, CaseAccess, CaseLink, Extension
-
-OPEN = frozenset(OPEN_STATES)
 
 
 def _text(value: str, label: str, required: bool = True, max_len: int = 2000) -> str:
@@ -30,9 +28,7 @@ def _text(value: str, label: str, required: bool = True, max_len: int = 2000) ->
 def hold(session: Session, case_id: int, reason: str, expected_version: int | None = None) -> None:
     """待补充材料: pause the deadline clock."""
     reason = _text(reason, "暂停原因", max_len=200)
-    with case_operation(
-        session, case_id, Action.HOLD, "hold", allowed_states=OPEN, expected_version=expected_version
-    ) as op:
+    with case_operation(session, case_id, "hold", expected_version=expected_version) as op:
         op.case.on_hold, op.case.hold_since, op.case.hold_reason = True, clock.now(), reason
         op.event("暂停办理（待补充材料），时限暂停计算", reason)
 
@@ -40,15 +36,7 @@ def hold(session: Session, case_id: int, reason: str, expected_version: int | No
 def resume(session: Session, case_id: int, note: str = "", expected_version: int | None = None) -> None:
     """Resume: the working days spent on hold are added to the deadline."""
     note = _text(note, "备注", required=False)
-    with case_operation(
-        session,
-        case_id,
-        Action.HOLD,
-        "resume",
-        allowed_states=OPEN,
-        expected_version=expected_version,
-        allow_on_hold=True,
-    ) as op:
+    with case_operation(session, case_id, "resume", expected_version=expected_version) as op:
         if not op.case.on_hold:
             raise TransitionError("案件没有暂停")
         paused = max(0, calendar.calendar().workdays_between(op.case.hold_since, clock.now()))
@@ -65,14 +53,7 @@ def request_extension(
     if not isinstance(workdays, int) or not 1 <= workdays <= 30:
         raise ValidationError("workdays", "延期天数", "应为 1 至 30 个工作日")
     reason = _text(reason, "延期理由")
-    with case_operation(
-        session,
-        case_id,
-        Action.REQUEST_EXTENSION,
-        "request_extension",
-        allowed_states=frozenset(REPLY_CLOCK_STATES),
-        expected_version=expected_version,
-    ) as op:
+    with case_operation(session, case_id, "request_extension", expected_version=expected_version) as op:
         if Extension.select().where((Extension.case == case_id) & (Extension.state == "pending")).exists():
             raise TransitionError("已有一项延期申请待审批")
         row = Extension.create(
@@ -91,14 +72,7 @@ def decide_extension(session: Session, extension_id: int, approve: bool, note: s
     if row is None:
         raise NotFoundError("延期申请不存在")
     note = _text(note, "审批意见", required=not approve)
-    with case_operation(
-        session,
-        row.case_id,
-        Action.DECIDE_EXTENSION,
-        "decide_extension",
-        allowed_states=OPEN,
-        allow_on_hold=True,
-    ) as op:
+    with case_operation(session, row.case_id, "decide_extension") as op:
         row = Extension.get_by_id(extension_id)
         if row.state != "pending":
             raise TransitionError("该延期申请已审批")
@@ -121,15 +95,7 @@ def decide_extension(session: Session, extension_id: int, approve: bool, note: s
 def escalate(session: Session, case_id: int, note: str, expected_version: int | None = None) -> None:
     """已上报: a major case; leadership notified and the external-report clock starts."""
     note = _text(note, "上报说明")
-    with case_operation(
-        session,
-        case_id,
-        Action.ESCALATE,
-        "escalate",
-        allowed_states=OPEN,
-        expected_version=expected_version,
-        allow_on_hold=True,
-    ) as op:
+    with case_operation(session, case_id, "escalate", expected_version=expected_version) as op:
         if op.case.escalated_at:
             raise TransitionError("该案件已上报")
         op.case.escalated_at, op.case.severity = clock.now(), "major"
@@ -154,15 +120,7 @@ def restrict(
     not_officers = [u.display_name for u in users if not may_be_named_on_restricted(roles.get(u.id, set()))]
     if not_officers:
         raise ValidationError("named_users", "可查看人员", f"{'、'.join(not_officers)} 不是办公室专员")
-    with case_operation(
-        session,
-        case_id,
-        Action.RESTRICT,
-        "restrict",
-        allowed_states=frozenset(State) - {State.MERGED},
-        expected_version=expected_version,
-        allow_on_hold=True,
-    ) as op:
+    with case_operation(session, case_id, "restrict", expected_version=expected_version) as op:
         op.case.restricted = restricted
         CaseAccess.delete().where(CaseAccess.case == case_id).execute()
         if restricted:
@@ -193,15 +151,7 @@ def merge(
     if target.state in FINAL_STATES:
         raise TransitionError(f"目标案件 {target.case_no} 已结束，不能合并到它")
     note = _text(note, "合并说明", required=False)
-    with case_operation(
-        session,
-        case_id,
-        Action.MERGE,
-        "merge",
-        allowed_states=OPEN,
-        expected_version=expected_version,
-        allow_on_hold=True,
-    ) as op:
+    with case_operation(session, case_id, "merge", expected_version=expected_version) as op:
         op.case.state, op.case.merged_into = State.MERGED, into_case_id
         op.case.on_hold, op.case.hold_since = False, None
         op.case.closed_at, op.case.closed_by = clock.now(), session.user.id
@@ -214,7 +164,7 @@ def link(session: Session, case_id: int, other_id: int, note: str = "") -> None:
     """Mark two cases as related (same complainant or matter) without merging them."""
     other = _other_case(session, other_id)
     note = _text(note, "关联说明", required=False, max_len=200)
-    with case_operation(session, case_id, Action.MERGE, "link", allow_on_hold=True) as op:
+    with case_operation(session, case_id, "link") as op:
         if CaseLink.select().where((CaseLink.case == case_id) & (CaseLink.other == other_id)).exists():
             raise TransitionError("两案件已关联")
         CaseLink.create(case=case_id, other=other_id, note=note)
@@ -224,7 +174,7 @@ def link(session: Session, case_id: int, other_id: int, note: str = "") -> None:
 def add_note(session: Session, case_id: int, note: str) -> None:
     """A timeline note; on a closed case this is how a correction is recorded (history is never edited)."""
     note = _text(note, "备注", max_len=5000)
-    with case_operation(session, case_id, Action.ADD_NOTE, "note", allow_on_hold=True) as op:
+    with case_operation(session, case_id, "note") as op:
         op.event("添加备注" if op.case.state not in FINAL_STATES else "补充更正说明", note)
 
 
@@ -244,9 +194,7 @@ def add_attachment(
         )
     note = _text(note, "附件说明", required=False, max_len=200)
     mime = mime_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
-    with case_operation(
-        session, case_id, Action.ADD_ATTACHMENT, "attachment", allowed_states=OPEN, allow_on_hold=True
-    ) as op:
+    with case_operation(session, case_id, "attachment") as op:
         row = Attachment.create(
             case=case_id,
             filename=name,

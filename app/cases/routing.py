@@ -7,7 +7,6 @@ from app.cases.deadline_calc import assignment_due, recompute_reply_due
 from app.cases.operation import CaseOperation, case_operation
 from app.cases.states import OPEN_ASSIGNMENT_STATES, AssignmentState, State
 from app.errors import NotFoundError, TransitionError, ValidationError
-from app.policy import Action
 from app.session import Session
 from app.validation import clean_text
 from models.cases import Assignment
@@ -72,14 +71,7 @@ def assign(
 ) -> None:
     departments = _departments(department_codes)
     questions = _text(questions, "questions", "需科室答复的问题")
-    with case_operation(
-        session,
-        case_id,
-        Action.ASSIGN,
-        "assign",
-        allowed_states=frozenset({State.ACCEPTED, State.IN_PROGRESS}),
-        expected_version=expected_version,
-    ) as op:
+    with case_operation(session, case_id, "assign", expected_version=expected_version) as op:
         _send(op, departments, questions)
 
 
@@ -98,13 +90,7 @@ def acknowledge(session: Session, assignment_id: int, by_name: str = "") -> None
     """签收: the department confirms it received the case (recorded by the office)."""
     row = _assignment(assignment_id)
     by_name = clean_text(by_name, field="acknowledged_by", label="签收人", max_len=40)
-    with case_operation(
-        session,
-        row.case_id,
-        Action.RECORD_DEPARTMENT_REPLY,
-        "acknowledge",
-        allowed_states=frozenset({State.IN_PROGRESS}),
-    ) as op:
+    with case_operation(session, row.case_id, "acknowledge") as op:
         row = Assignment.get_by_id(assignment_id)
         if row.state != AssignmentState.SENT:
             raise TransitionError("该转办不是待签收状态")
@@ -119,13 +105,7 @@ def respond(session: Session, assignment_id: int, response: str, responder: str 
     row = _assignment(assignment_id)
     response = _text(response, "response", "科室反馈意见", required=True, max_len=10000)
     responder = clean_text(responder, field="responder", label="反馈人", max_len=40)
-    with case_operation(
-        session,
-        row.case_id,
-        Action.RECORD_DEPARTMENT_REPLY,
-        "respond",
-        allowed_states=frozenset({State.IN_PROGRESS}),
-    ) as op:
+    with case_operation(session, row.case_id, "respond") as op:
         row = Assignment.get_by_id(assignment_id)
         if row.state not in OPEN_ASSIGNMENT_STATES:
             raise TransitionError("该转办已反馈或已退回")
@@ -155,13 +135,7 @@ def return_assignment(
     row = _assignment(assignment_id)
     reason = _text(reason, "return_reason", "退回原因", required=True, max_len=2000)
     targets = _departments(reroute_to) if reroute_to else []
-    with case_operation(
-        session,
-        row.case_id,
-        Action.RECORD_DEPARTMENT_REPLY,
-        "return",
-        allowed_states=frozenset({State.IN_PROGRESS}),
-    ) as op:
+    with case_operation(session, row.case_id, "return") as op:
         row = Assignment.get_by_id(assignment_id)
         if row.state not in OPEN_ASSIGNMENT_STATES:
             raise TransitionError("该转办已反馈或已退回")

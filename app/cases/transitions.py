@@ -13,12 +13,10 @@ from app.cases.states import (
     CLOSE_KINDS,
     FOLLOWUP_METHODS,
     OPEN_ASSIGNMENT_STATES,
-    OPEN_STATES,
     REPLY_METHODS,
     State,
 )
 from app.errors import TransitionError, ValidationError
-from app.policy import Action
 from app.session import Session
 from app.validation import FINDINGS, SATISFACTIONS, clean_text, validate_amount, validate_choice
 from models.cases import Assignment, ExternalRoute, FollowUp
@@ -33,14 +31,7 @@ def _note(text: str, label: str = "备注", required: bool = False, max_len: int
 def accept(session: Session, case_id: int, note: str = "", expected_version: int | None = None) -> None:
     """受理: the office takes the case over (including a night-duty intake the next morning)."""
     note = _note(note)
-    with case_operation(
-        session,
-        case_id,
-        Action.ACCEPT,
-        "accept",
-        allowed_states=frozenset({S.REGISTERED}),
-        expected_version=expected_version,
-    ) as op:
+    with case_operation(session, case_id, "accept", expected_version=expected_version) as op:
         op.case.state = S.ACCEPTED
         if op.case.officer_id is None:
             op.case.officer = session.user.id
@@ -59,14 +50,7 @@ def reject(
     reasons = {r.code: r.text for r in dictionaries.rejection_reasons()}
     validate_choice(reason_code, reasons, field="reject_reason", label="不予受理理由")
     note = _note(note)
-    with case_operation(
-        session,
-        case_id,
-        Action.REJECT,
-        "reject",
-        allowed_states=frozenset({S.REGISTERED, S.ACCEPTED}),
-        expected_version=expected_version,
-    ) as op:
+    with case_operation(session, case_id, "reject", expected_version=expected_version) as op:
         op.case.state = S.REJECTED
         op.case.reject_reason = reason_code
         op.case.closed_at = clock.now()
@@ -80,14 +64,7 @@ def resolve_on_spot(
 ) -> None:
     """当场解决 (首诉负责制): registered → awaiting sign-off, with the resolution recorded."""
     resolution = _note(resolution, "处理情况", required=True)
-    with case_operation(
-        session,
-        case_id,
-        Action.RESOLVE_ON_SPOT,
-        "resolve_on_spot",
-        allowed_states=frozenset({S.REGISTERED}),
-        expected_version=expected_version,
-    ) as op:
+    with case_operation(session, case_id, "resolve_on_spot", expected_version=expected_version) as op:
         op.case.state = S.AWAITING_SIGNOFF
         op.case.resolution = resolution
         op.case.officer = op.case.officer_id or session.user.id
@@ -111,14 +88,7 @@ def save_draft(
     resolution = _note(resolution, "处理意见", max_len=5000)
     amount = validate_amount(compensation, field="compensation", label="赔偿/退费金额", required=False)
     rectification = _note(rectification, "整改措施", max_len=5000)
-    with case_operation(
-        session,
-        case_id,
-        Action.DRAFT,
-        "draft",
-        allowed_states=frozenset({S.ACCEPTED, S.IN_PROGRESS, S.DRAFTING}),
-        expected_version=expected_version,
-    ) as op:
+    with case_operation(session, case_id, "draft", expected_version=expected_version) as op:
         open_assignments = (
             Assignment.select()
             .where((Assignment.case == case_id) & Assignment.state.in_(sorted(OPEN_ASSIGNMENT_STATES)))
@@ -138,14 +108,7 @@ def save_draft(
 
 
 def submit_for_approval(session: Session, case_id: int, expected_version: int | None = None) -> None:
-    with case_operation(
-        session,
-        case_id,
-        Action.SUBMIT,
-        "submit",
-        allowed_states=frozenset({S.DRAFTING}),
-        expected_version=expected_version,
-    ) as op:
+    with case_operation(session, case_id, "submit", expected_version=expected_version) as op:
         for value, label in (
             (op.case.facts, "调查核实情况"),
             (op.case.finding, "投诉是否成立"),
@@ -159,14 +122,7 @@ def submit_for_approval(session: Session, case_id: int, expected_version: int | 
 
 def approve(session: Session, case_id: int, comment: str = "", expected_version: int | None = None) -> None:
     comment = _note(comment, "审批意见")
-    with case_operation(
-        session,
-        case_id,
-        Action.APPROVE,
-        "approve",
-        allowed_states=frozenset({S.PENDING_APPROVAL}),
-        expected_version=expected_version,
-    ) as op:
+    with case_operation(session, case_id, "approve", expected_version=expected_version) as op:
         op.case.state = S.APPROVED
         op.case.approval_comment = comment
         op.event("审批通过，待答复投诉人", comment)
@@ -174,14 +130,7 @@ def approve(session: Session, case_id: int, comment: str = "", expected_version:
 
 def return_draft(session: Session, case_id: int, comment: str, expected_version: int | None = None) -> None:
     comment = _note(comment, "退回意见", required=True)
-    with case_operation(
-        session,
-        case_id,
-        Action.APPROVE,
-        "return_draft",
-        allowed_states=frozenset({S.PENDING_APPROVAL}),
-        expected_version=expected_version,
-    ) as op:
+    with case_operation(session, case_id, "return_draft", expected_version=expected_version) as op:
         op.case.state = S.DRAFTING
         op.case.approval_comment = comment
         op.event("审批退回，请修改处理意见", comment)
@@ -202,14 +151,7 @@ def record_reply(
     if replied_at > now:
         raise ValidationError("replied_at", "答复时间", "不能晚于当前时间")
     note = _note(note)
-    with case_operation(
-        session,
-        case_id,
-        Action.RECORD_REPLY,
-        "reply",
-        allowed_states=frozenset({S.APPROVED}),
-        expected_version=expected_version,
-    ) as op:
+    with case_operation(session, case_id, "reply", expected_version=expected_version) as op:
         if replied_at < op.case.received_at:
             raise ValidationError("replied_at", "答复时间", "不能早于接待时间")
         op.case.state = S.REPLIED
@@ -241,14 +183,7 @@ def follow_up(
         validate_choice(external_route, routes, field="external_route", label="外部途径")
     if outcome != "signoff" and satisfaction != "dissatisfied":
         raise ValidationError("outcome", "回访结论", "只有投诉人不满意时才能重新处理或转外部途径")
-    with case_operation(
-        session,
-        case_id,
-        Action.FOLLOW_UP,
-        "follow_up",
-        allowed_states=frozenset({S.REPLIED}),
-        expected_version=expected_version,
-    ) as op:
+    with case_operation(session, case_id, "follow_up", expected_version=expected_version) as op:
         now = clock.now()
         FollowUp.create(
             case=case_id,
@@ -283,7 +218,7 @@ def update_external_route(session: Session, route_id: int, status: str, outcome:
     if route is None:
         raise ValidationError("route", "外部途径", "记录不存在")
     names = {r.id: r.name for r in dictionaries.external_routes()}
-    with case_operation(session, route.case_id, Action.FOLLOW_UP, "external_route", allow_on_hold=True) as op:
+    with case_operation(session, route.case_id, "external_route") as op:
         ExternalRoute.update(status=status, outcome=outcome, updated_at=clock.now()).where(
             ExternalRoute.id == route_id
         ).execute()
@@ -303,18 +238,8 @@ def sign_off(
     """销项 by a manager. 无法处理 (unresolvable) needs a written reason and is possible from any open state."""
     validate_choice(kind, CLOSE_KINDS, field="close_kind", label="销项类型")
     reason = _note(reason, "销项说明", required=kind == "unresolvable")
-    states = (
-        frozenset({S.AWAITING_SIGNOFF}) if kind == "resolved" else frozenset(OPEN_STATES - {S.REGISTERED})
-    )
-    with case_operation(
-        session,
-        case_id,
-        Action.SIGN_OFF,
-        "sign_off",
-        allowed_states=states,
-        expected_version=expected_version,
-        allow_on_hold=kind == "unresolvable",
-    ) as op:
+    name = "sign_off" if kind == "resolved" else "close_unresolvable"
+    with case_operation(session, case_id, name, expected_version=expected_version) as op:
         op.case.state = S.CLOSED
         op.case.on_hold, op.case.hold_since = False, None
         op.case.close_kind, op.case.close_reason = kind, reason
@@ -324,14 +249,7 @@ def sign_off(
 
 
 def archive(session: Session, case_id: int, expected_version: int | None = None) -> None:
-    with case_operation(
-        session,
-        case_id,
-        Action.ARCHIVE,
-        "archive",
-        allowed_states=frozenset({S.CLOSED, S.REJECTED, S.MERGED}),
-        expected_version=expected_version,
-    ) as op:
+    with case_operation(session, case_id, "archive", expected_version=expected_version) as op:
         if op.case.archived:
             raise TransitionError("该案件已归档")
         op.case.archived = True

@@ -9,9 +9,10 @@ from decimal import Decimal
 from app import audit, clock, dictionaries
 from app.cases.deadline_calc import assignment_status, case_status, external_report_status
 from app.cases.operation import check, facts, load_case
+from app.cases.rules import RULES, decide
 from app.cases.states import ASSIGNMENT_LABELS, CLOSE_KINDS, FOLLOWUP_METHODS, REPLY_METHODS, STATE_LABELS
 from app.deadlines import DeadlineStatus
-from app.policy import Action, sees_handling, sees_identifiers
+from app.policy import Action, Decision, sees_handling, sees_identifiers
 from app.session import Session
 from app.validation import (
     CHANNELS,
@@ -404,3 +405,10 @@ def open_case(session: Session, case_id: int) -> CaseView:
         named_officers=named if handling else (),
         timeline=_timeline(case, handling),
     )
+
+
+def available_actions(session: Session, case_id: int) -> dict[str, Decision]:
+    """For each rule of app.cases.rules: may this user run it on this case now, and if not, why."""
+    case = load_case(case_id)
+    case_facts = facts(case)
+    return {name: decide(session.user, name, case_facts, case.on_hold) for name in RULES}

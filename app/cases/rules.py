@@ -1,0 +1,85 @@
+"""Which case actions are possible in which states: the one table the services and the UI share.
+
+A service names its rule (`case_operation(session, case_id, "accept")`); the case workspace asks
+`availability()` to enable its buttons and to explain, in the tooltip, why one is disabled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.cases.states import FINAL_STATES, OPEN_STATES, REPLY_CLOCK_STATES, STATE_LABELS, State
+from app.policy import ACTION_LABELS, Action, Decision, can
+
+ANY_STATE = frozenset(State)
+
+
+@dataclass(frozen=True)
+class Rule:
+    action: Action
+    states: frozenset[str]
+    allow_on_hold: bool = False
+    label: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.label or ACTION_LABELS[self.action]
+
+
+S = State
+RULES: dict[str, Rule] = {
+    "accept": Rule(Action.ACCEPT, frozenset({S.REGISTERED}), label="受理"),
+    "reject": Rule(Action.REJECT, frozenset({S.REGISTERED, S.ACCEPTED}), label="不予受理"),
+    "resolve_on_spot": Rule(Action.RESOLVE_ON_SPOT, frozenset({S.REGISTERED}), label="当场解决"),
+    "assign": Rule(Action.ASSIGN, frozenset({S.ACCEPTED, S.IN_PROGRESS}), label="转办科室"),
+    "acknowledge": Rule(Action.RECORD_DEPARTMENT_REPLY, frozenset({S.IN_PROGRESS}), label="登记签收"),
+    "respond": Rule(Action.RECORD_DEPARTMENT_REPLY, frozenset({S.IN_PROGRESS}), label="登记科室反馈"),
+    "return": Rule(Action.RECORD_DEPARTMENT_REPLY, frozenset({S.IN_PROGRESS}), label="退回改派"),
+    "draft": Rule(Action.DRAFT, frozenset({S.ACCEPTED, S.IN_PROGRESS, S.DRAFTING}), label="拟定处理意见"),
+    "submit": Rule(Action.SUBMIT, frozenset({S.DRAFTING}), label="提交审批"),
+    "approve": Rule(Action.APPROVE, frozenset({S.PENDING_APPROVAL}), label="审批通过"),
+    "return_draft": Rule(Action.APPROVE, frozenset({S.PENDING_APPROVAL}), label="退回修改"),
+    "reply": Rule(Action.RECORD_REPLY, frozenset({S.APPROVED}), label="登记答复"),
+    "follow_up": Rule(Action.FOLLOW_UP, frozenset({S.REPLIED}), label="登记回访"),
+    "external_route": Rule(Action.FOLLOW_UP, ANY_STATE, allow_on_hold=True, label="更新外部途径"),
+    "sign_off": Rule(Action.SIGN_OFF, frozenset({S.AWAITING_SIGNOFF}), label="销项"),
+    "close_unresolvable": Rule(
+        Action.SIGN_OFF, frozenset(OPEN_STATES - {S.REGISTERED}), allow_on_hold=True, label="按无法处理销项"
+    ),
+    "archive": Rule(Action.ARCHIVE, frozenset(FINAL_STATES), label="归档"),
+    "hold": Rule(Action.HOLD, frozenset(OPEN_STATES), label="暂停（待补充材料）"),
+    "resume": Rule(Action.HOLD, frozenset(OPEN_STATES), allow_on_hold=True, label="恢复办理"),
+    "request_extension": Rule(Action.REQUEST_EXTENSION, frozenset(REPLY_CLOCK_STATES), label="申请延期"),
+    "decide_extension": Rule(
+        Action.DECIDE_EXTENSION, frozenset(OPEN_STATES), allow_on_hold=True, label="审批延期"
+    ),
+    "escalate": Rule(Action.ESCALATE, frozenset(OPEN_STATES), allow_on_hold=True, label="上报重大投诉"),
+    "restrict": Rule(
+        Action.RESTRICT, frozenset(ANY_STATE - {S.MERGED}), allow_on_hold=True, label="保密设置"
+    ),
+    "merge": Rule(Action.MERGE, frozenset(OPEN_STATES), allow_on_hold=True, label="合并重复投诉"),
+    "link": Rule(Action.MERGE, ANY_STATE, allow_on_hold=True, label="关联案件"),
+    "note": Rule(Action.ADD_NOTE, ANY_STATE, allow_on_hold=True, label="添加备注"),
+    "attachment": Rule(Action.ADD_ATTACHMENT, frozenset(OPEN_STATES), allow_on_hold=True, label="添加附件"),
+}
+
+ON_HOLD_MESSAGE = "案件处于待补充材料（暂停）状态，请先恢复办理"
+
+
+def state_refusal(rule: Rule, state: str, on_hold: bool) -> str:
+    """Why the rule cannot run in this state ("" when it can)."""
+    if state not in rule.states:
+        return f"案件当前状态为“{STATE_LABELS[state]}”，不能{rule.title}"
+    if on_hold and not rule.allow_on_hold:
+        return ON_HOLD_MESSAGE
+    return ""
+
+
+def decide(user, name: str, case_facts, on_hold: bool) -> Decision:
+    """Policy first (who), then the state table (when)."""
+    rule = RULES[name]
+    decision = can(user, rule.action, case_facts)
+    if not decision:
+        return decision
+    refusal = state_refusal(rule, case_facts.state, on_hold)
+    return Decision(False, refusal) if refusal else decision
