@@ -12,7 +12,7 @@ from app.cases import calendar
 from app.cases.deadline_calc import recompute_reply_due
 from app.cases.operation import append_events, case_operation, check, load_case
 from app.cases.queries import visible
-from app.cases.states import FINAL_STATES
+from app.cases.states import FINAL_STATES, State
 from app.errors import NotFoundError, TransitionError, ValidationError
 from app.policy import Action, may_be_named_on_restricted
 from app.session import Session
