@@ -1,0 +1,190 @@
+"""Plain, frozen inputs of the documents. app/ fills them; nothing here knows about the database.
+
+Optional text fields accept None or "" alike; the renderers print "—" or leave the row out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from printing.money import rmb_upper
+from printing.texts import OTHER_ROUTES, REJECTION_REASONS, REJECTION_RULES
+
+FINDINGS = ("成立", "部分成立", "不成立", "无法认定")
+SATISFACTION_LEVELS = ("满意", "基本满意", "不满意")
+FOLLOW_UP_METHODS = ("电话", "上门", "短信", "微信", "其他")
+_QUERY_CODE = re.compile(r"\d{6}")
+
+
+def _require_choice(value: str, choices: Sequence[str], label: str) -> None:
+    """Raise ValueError (in Chinese) unless `value` is one of `choices`."""
+    if value not in choices:
+        raise ValueError(f"{label}必须是 {' / '.join(choices)} 之一，收到：{value!r}")
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """The hospital's letterhead as configured by the admin (logo and seal as PNG bytes)."""
+
+    hospital_name: str
+    department_name: str = "医患沟通办公室"
+    address: str = ""
+    complaint_phone: str = ""
+    night_duty_phone: str = ""
+    contact_line: str = ""
+    logo_png: bytes | None = field(default=None, repr=False)
+    seal_png: bytes | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReceiptData:
+    """受理回执: handed to the complainant when the complaint is accepted."""
+
+    case_no: str
+    query_code: str
+    received_at: datetime
+    channel: str
+    complainant_name: str
+    summary: str
+    expected_reply_date: date
+    expected_reply_provisional: bool = False
+    workdays: int = 5
+    handler_name: str | None = None
+    issued_at: datetime
+
+    def __post_init__(self) -> None:
+        if not _QUERY_CODE.fullmatch(self.query_code):
+            raise ValueError("查询码必须是 6 位数字")
+        if self.workdays < 0:
+            raise ValueError("工作日数不能为负数")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegistrationData:
+    """投诉登记表: every intake field, signed by the complainant."""
+
+    case_no: str
+    received_at: datetime
+    channel: str
+    complainant_name: str
+    complainant_relation: str | None = None
+    complainant_phone: str | None = None
+    complainant_id_number: str | None = None
+    complainant_address: str | None = None
+    patient_name: str | None = None
+    patient_record_no: str | None = None
+    visit_department: str | None = None
+    visit_date: date | None = None
+    category_path: str | None = None
+    severity: str | None = None
+    narrative: str = ""
+    demands: str | None = None
+    registered_by: str | None = None
+    issued_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class DispatchData:
+    """转办单: the case sent to a department, with its reply deadline and questions."""
+
+    case_no: str
+    department: str
+    sent_at: datetime
+    deadline: date
+    deadline_provisional: bool = False
+    narrative: str = ""
+    questions: Sequence[str] = ()
+    officer_name: str | None = None
+    officer_phone: str | None = None
+    complainant_name: str | None = None
+    patient_name: str | None = None
+    category_path: str | None = None
+    severity: str | None = None
+    issued_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class RejectionData:
+    """不予受理告知书: why the complaint is not accepted, the rule, and the other routes."""
+
+    case_no: str
+    complainant_name: str
+    received_at: datetime
+    reason: str
+    rule_text: str
+    note: str | None = None
+    other_routes: str = OTHER_ROUTES
+    issued_at: datetime
+
+    @classmethod
+    def for_reason(cls, code: str, **fields: Any) -> RejectionData:
+        """Fill `reason` and `rule_text` from a reason code of REJECTION_REASONS."""
+        if code not in REJECTION_REASONS:
+            raise ValueError(f"未知的不予受理理由代码：{code!r}")
+        return cls(reason=REJECTION_REASONS[code], rule_text=REJECTION_RULES[code], **fields)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResultData:
+    """处理结果告知书: findings, resolution, compensation, rectification and dispute routes."""
+
+    case_no: str
+    complainant_name: str
+    received_at: datetime
+    facts: str
+    finding: str
+    resolution: str
+    compensation_amount: Decimal | None = None
+    rectification: Sequence[str] = ()
+    issued_at: datetime
+
+    def __post_init__(self) -> None:
+        _require_choice(self.finding, FINDINGS, "投诉是否成立")
+        if self.compensation_amount is not None:
+            rmb_upper(self.compensation_amount)  # raises on negative or sub-fen amounts
+
+
+@dataclass(frozen=True, kw_only=True)
+class FollowUpData:
+    """回访记录: how the complainant was contacted after the reply and how satisfied they were."""
+
+    case_no: str
+    complainant_name: str
+    contact: str | None = None
+    method: str
+    followed_at: datetime
+    satisfaction: str
+    remarks: str | None = None
+    officer_name: str | None = None
+    issued_at: datetime
+
+    def __post_init__(self) -> None:
+        _require_choice(self.method, FOLLOW_UP_METHODS, "回访方式")
+        _require_choice(self.satisfaction, SATISFACTION_LEVELS, "满意度")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecoverySheetData:
+    """数据库恢复密钥单: printed once at setup and locked away."""
+
+    hospital_name: str
+    database_name: str
+    created_at: datetime
+    created_by: str
+    recovery_key: str
+
+
+DocumentData = (
+    ReceiptData
+    | RegistrationData
+    | DispatchData
+    | RejectionData
+    | ResultData
+    | FollowUpData
+    | RecoverySheetData
+)

@@ -1,0 +1,72 @@
+"""处理结果告知书: findings, resolution, compensation, rectification and the dispute routes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportlab.platypus import Flowable
+
+from printing.data import ResultData
+from printing.formatting import clean, cn_date, esc, is_blank
+from printing.letter import LetterRenderer
+from printing.money import format_yuan, rmb_upper
+from printing.texts import DISPUTE_ROUTES, DISPUTE_ROUTES_CLOSING, DISPUTE_ROUTES_INTRO
+
+
+class ResultRenderer(LetterRenderer[ResultData]):
+    """处理结果告知书."""
+
+    kind = "result"
+    title = "投诉处理结果告知书"
+    data_type = ResultData
+
+    def story(self) -> list[Flowable]:
+        d, kit = self.data, self.kit
+        opening = (
+            f"您于{cn_date(d.received_at)}反映的问题（案件编号：{esc(d.case_no)}），我院高度重视，"
+            "经调查核实，现将处理结果告知如下："
+        )
+        return [
+            self.salutation(),
+            kit.para(opening),
+            *self.sections(
+                [
+                    ("调查核实情况", kit.paragraphs(d.facts)),
+                    ("处理意见", self._resolution()),
+                    (
+                        "整改措施",
+                        kit.numbered(d.rectification, "body", hanging=False) if _any(d.rectification) else [],
+                    ),
+                    ("其他解决途径", self._routes()),
+                ]
+            ),
+            *self.closing(self._contact_lines()),
+        ]
+
+    def _resolution(self) -> list[Flowable]:
+        d, kit = self.data, self.kit
+        out = [kit.para(f"经调查核实，您反映的问题认定为：<b>{esc(d.finding)}</b>。")]
+        if not is_blank(d.resolution):
+            out += kit.paragraphs(d.resolution)
+        if d.compensation_amount is not None:
+            amount = d.compensation_amount
+            out.append(
+                kit.para(f"补偿金额：人民币 {format_yuan(amount)} 元（大写：人民币{rmb_upper(amount)}）。")
+            )
+        return out
+
+    def _routes(self) -> list[Flowable]:
+        kit = self.kit
+        items = [kit.para(f"<b>{head}</b>{text}") for head, text in DISPUTE_ROUTES]
+        return [kit.para(DISPUTE_ROUTES_INTRO), *items, kit.para(DISPUTE_ROUTES_CLOSING)]
+
+    def _contact_lines(self) -> list[str]:
+        head = self.letterhead
+        line = f"感谢您对我院工作的理解与监督。如有疑问，请与我院{esc(head.department_name)}联系"
+        phone = clean(head.complaint_phone)
+        return [f"{line}，电话：{esc(phone)}。" if phone else f"{line}。"]
+
+
+def _any(items: Sequence[str]) -> bool:
+    """True when a list of texts has at least one non-blank entry."""
+    return any(not is_blank(item) for item in items)

@@ -1,0 +1,55 @@
+"""Public entry point: render any document's data to PDF bytes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from printing.base import DocumentRenderer
+from printing.data import DocumentData, Letterhead
+from printing.documents.dispatch import DispatchRenderer
+from printing.documents.followup import FollowUpRenderer
+from printing.documents.receipt import ReceiptRenderer
+from printing.documents.recovery import RecoverySheetRenderer
+from printing.documents.registration import RegistrationRenderer
+from printing.documents.rejection import RejectionRenderer
+from printing.documents.result import ResultRenderer
+from printing.fonts import register_fonts
+
+RENDERERS: tuple[type[DocumentRenderer], ...] = (
+    ReceiptRenderer,
+    RegistrationRenderer,
+    DispatchRenderer,
+    RejectionRenderer,
+    ResultRenderer,
+    FollowUpRenderer,
+    RecoverySheetRenderer,
+)
+_BY_TYPE: dict[type, type[DocumentRenderer]] = {renderer.data_type: renderer for renderer in RENDERERS}
+
+DOCUMENT_KINDS: dict[str, tuple[str, type]] = {
+    renderer.kind: (renderer.title, renderer.data_type) for renderer in RENDERERS
+}
+"""Kind id → (Chinese title, input dataclass)."""
+
+
+def render_document(
+    data: DocumentData,
+    letterhead: Letterhead,
+    *,
+    reprint: bool = False,
+    page_size: str = "A4",
+    font_path: str | None = None,
+    reprinted_at: datetime | None = None,
+) -> bytes:
+    """Render `data` (any document dataclass) on `letterhead` to PDF bytes.
+
+    `reprint` marks every page 补打 and prints the reprint time (`reprinted_at`, default now).
+    `font_path` is the admin-configured font file tried before the system fonts.
+    Raises TypeError for an unknown data type, ValueError for an unsupported page size.
+    """
+    renderer = _BY_TYPE.get(type(data))
+    if renderer is None:
+        raise TypeError(f"没有对应的文书模板：{type(data).__name__}")
+    when = (reprinted_at or datetime.now()) if reprint else None
+    fonts = register_fonts(font_path)
+    return renderer(data, letterhead, fonts=fonts, page_size=page_size, reprinted_at=when).render()
