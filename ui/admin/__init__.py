@@ -1,0 +1,1 @@
+"""Administration pages: users, departments, settings (shown only where the policy allows)."""

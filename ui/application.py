@@ -1,0 +1,138 @@
+"""Start the GUI: application object, style, crash hook, then setup or login, then the main window."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+from importlib.resources import files
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+from app import appconfig, auth
+from app.appconfig import APP_NAME, WorkstationConfig
+from app.demo import create_demo_database
+from app.session import Session
+from app.version import __version__
+from ui.common import busy_cursor, ui_font
+from ui.crash import install_excepthook
+from ui.demo_dialog import DemoDialog
+from ui.login_dialog import LoginDialog
+from ui.main_window import APP_TITLE, MainWindow
+from ui.password_dialog import ChangePasswordDialog
+from ui.setup_wizard import SetupWizard
+
+
+def style_sheet() -> str:
+    """ui/style.qss with its icon folder resolved."""
+    icons = Path(str(files("ui").joinpath("icons"))).as_posix()
+    return files("ui").joinpath("style.qss").read_text(encoding="utf-8").replace("@ICONS@", icons)
+
+
+def install_translations(app: QApplication) -> None:
+    """Qt's own texts (context menus, standard buttons, file dialogs) in Simplified Chinese."""
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+
+
+def configure_application(app: QApplication) -> None:
+    """Names, Fusion style, the calm palette, the CJK font chain and Chinese Qt texts."""
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_TITLE)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setStyle(QStyleFactory.create("Fusion"))
+    app.setFont(ui_font())
+    app.setStyleSheet(style_sheet())
+    install_translations(app)
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
+    configure_application(app)
+    return app
+
+
+class GuiController(QObject):
+    """Login → (forced password change) → main window; logout returns to the login dialog."""
+
+    def __init__(self, database: Path, *, remember: bool, demo: bool = False) -> None:
+        super().__init__()
+        self.database = database
+        self.remember = remember
+        self.demo = demo
+        self.config = WorkstationConfig.load() if remember else WorkstationConfig()
+        self.window: MainWindow | None = None
+
+    def login(self, message: str = "", username: str | None = None) -> bool:
+        """Show the login dialog until a session opens the main window; False when cancelled."""
+        dialog = LoginDialog(self.database, username or self.config.last_username, message)
+        if not dialog.exec() or dialog.session is None:
+            return False
+        self.database = dialog.database
+        session = dialog.session
+        if self.remember:
+            self.config.remember(self.database, session.user.username)
+        if session.user.must_change_password and not ChangePasswordDialog(session, forced=True).exec():
+            auth.logout(session)
+            return self.login(username=session.user.username)
+        self.open_main(session)
+        return True
+
+    def open_main(self, session: Session) -> None:
+        self.window = MainWindow(session, demo=self.demo)
+        self.window.logged_out.connect(self._logged_out)
+        self.window.closed.connect(QApplication.quit)
+        self.window.show()
+
+    def _logged_out(self, message: str) -> None:
+        username = self.window.session.user.username if self.window else None
+        if self.window is not None:
+            self.window.deleteLater()
+            self.window = None
+        # Leave the closing window's event handler before running the login dialog's loop.
+        QTimer.singleShot(0, lambda: self.login(message, username) or QApplication.quit())
+
+
+def run_gui(db: str | None = None, demo: bool = False) -> int:
+    """The GUI entry point (`complaintdesk`, `complaintdesk gui --db PATH`, `--demo`)."""
+    app = create_application()
+    install_excepthook()
+    app.setQuitOnLastWindowClosed(False)
+    with ExitStack() as cleanup:
+        if demo:
+            folder = Path(cleanup.enter_context(TemporaryDirectory(prefix="complaintdesk-demo-")))
+            with busy_cursor():
+                session, info = create_demo_database(folder / "demo.db")
+                auth.logout(session)
+            if not DemoDialog(info).exec():
+                return 0
+            controller = GuiController(info.path, remember=False, demo=True)
+            started = controller.login(username=info.usernames["officer"])
+        else:
+            config = WorkstationConfig.load()
+            path = Path(db or config.database_path or appconfig.default_database_path()).expanduser()
+            controller = GuiController(path, remember=True)
+            if path.exists():
+                started = controller.login()
+            else:
+                wizard = SetupWizard(path)
+                if not wizard.exec() or wizard.session is None:
+                    return 0
+                controller.database = wizard.database_path
+                controller.config.remember(wizard.database_path, wizard.session.user.username)
+                controller.open_main(wizard.session)
+                started = True
+        if not started:
+            return 0
+        code = app.exec()
+        if controller.window is not None:
+            controller.window.close()
+        return code
