@@ -207,6 +207,20 @@ class ExternalRoute(BaseModel):
     updated_at = peewee.DateTimeField()
 
 
+class IssuedDocument(BaseModel):
+    """Every printed or saved document, kept with the case: the bytes and their SHA-256."""
+
+    case = peewee.ForeignKeyField(Case, backref="documents", on_delete="CASCADE")
+    kind = peewee.CharField(max_length=16)
+    assignment = peewee.ForeignKeyField(Assignment, null=True, backref="+", on_delete="SET NULL")
+    reprint = peewee.BooleanField(default=False)
+    page_size = peewee.CharField(max_length=4, default="A4")
+    sha256 = peewee.CharField(max_length=64)
+    data = peewee.BlobField()
+    issued_at = peewee.DateTimeField()
+    issued_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+
+
 class CaseCounter(BaseModel):
     """Last case sequence number per prefix and year; bumped inside the registering transaction."""
 
@@ -238,6 +252,7 @@ CASE_MODELS: list[type[peewee.Model]] = [
     FollowUp,
     Extension,
     ExternalRoute,
+    IssuedDocument,
     CaseCounter,
     CalendarOverride,
 ]
