@@ -39,7 +39,7 @@ OUT = ROOT / "docs" / "documents"
 HOSPITAL = "江宁市第一人民医院"
 OFFICE = "医患沟通办公室"
 TEAL = (0, 110, 120, 255)
-SEAL_RED = (205, 30, 35, 215)
+SEAL_RED = (210, 35, 40, 175)
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont:

@@ -12,7 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from printing.data import Letterhead
-from printing.flowables import IssuerBlock, LineText, SignatureLine, WritingBox
+from printing.flowables import Choices, IssuerBlock, LineText, SignatureLine, WritingBox
 from printing.formatting import DASH, cn_date, esc, split_paragraphs
 from printing.styles import LABEL_FILL, RULE, SECTION_FILL, Styles
 
@@ -92,7 +92,11 @@ class Kit:
                 f"{base.name}-numbered", leftIndent=indent, firstLineIndent=-indent, alignment=TA_LEFT
             )
         clean_items = [item for item in items if item and item.strip()]
-        return [Paragraph(f"{n}.&nbsp;{esc(item)}", style) for n, item in enumerate(clean_items, start=1)]
+        return [Paragraph(f"{n}. {esc(item)}", style) for n, item in enumerate(clean_items, start=1)]
+
+    def choices(self, options: tuple[str, ...], selected: str) -> Choices:
+        """A row of check boxes with `selected` ticked."""
+        return Choices(options, selected, self.styles.fonts.regular, self.styles.cell.fontSize)
 
     def kv_table(self, rows: Sequence[Row], *, narrow: bool = False) -> Table:
         """Grid of label/value cells. A row with one pair spans the full width, a plain string is
@@ -147,11 +151,11 @@ class Kit:
         return SignatureLine(fields, self.styles.fonts.regular, self.styles.plain.fontSize)
 
     def writing_box(self, title: str, signature: Sequence[tuple[str, date | datetime | None]]) -> WritingBox:
-        """Ruled space for a handwritten reply that fills the rest of the page (at least 6 cm)."""
+        """Ruled space for a handwritten reply that fills the rest of the page (at least 5 cm)."""
         return WritingBox(
             self.para(title, "section"),
             self.signature_row(signature),
-            min_height=self.styles.size(60 * mm),
+            min_height=self.styles.size(50 * mm),
             max_height=self.styles.size(150 * mm),
             line_spacing=self.styles.size(8.5 * mm),
             title_fill=SECTION_FILL,

@@ -107,6 +107,35 @@ class SignatureLine(Flowable):
             x += self.size * 3
 
 
+class Choices(Flowable):
+    """Check boxes as on a paper form: every option with a box, the chosen one ticked (√)."""
+
+    def __init__(self, options: tuple[str, ...], selected: str, font: str, size: float):
+        super().__init__()
+        self.options, self.selected, self.font, self.size = options, selected, font, size
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        self.height = self.size * 1.3
+        return available_width, self.height
+
+    def draw(self) -> None:
+        box = self.size * 0.9
+        baseline = self.size * 0.2
+        x = 0.0
+        for option in self.options:
+            self.canv.saveState()
+            self.canv.setStrokeColor(INK)
+            self.canv.setLineWidth(0.6)
+            self.canv.rect(x, baseline - self.size * 0.08, box, box)
+            self.canv.restoreState()
+            if option == self.selected:
+                draw_text(self.canv, "√", x + box / 2, baseline, self.font, self.size, align="center")
+            x += box + self.size * 0.4
+            draw_text(self.canv, option, x, baseline, self.font, self.size)
+            x += text_width(option, self.font, self.size) + self.size * 1.6
+
+
 class WritingBox(Flowable):
     """A titled box of ruled lines for a handwritten reply, signature line at the bottom.
     It takes the rest of the page (between `min_height` and `max_height`)."""

@@ -30,10 +30,11 @@ def is_blank(text: str | None) -> bool:
 
 
 def clean(text: str | None) -> str:
-    """Normalise user text: strip, unify line breaks, tabs to spaces, drop control characters."""
+    """Normalise user text: strip, unify line breaks, tabs and no-break spaces to spaces, drop
+    control characters. (ReportLab squeezes no-break spaces on lines with hanging punctuation.)"""
     if text is None:
         return ""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").replace("\xa0", " ")
     return _CONTROL.sub("", text).strip()
 
 
@@ -58,8 +59,3 @@ _NUMERALS = "一二三四五六七八九十"
 def ordinal(number: int) -> str:
     """Chinese heading numeral 1 → 一 … 10 → 十 (enough for letter sections)."""
     return _NUMERALS[number - 1]
-
-
-def choice_marks(options: tuple[str, ...], selected: str) -> str:
-    """Check-box line as on paper forms: ■ for the chosen option, □ for the others."""
-    return "　".join(f"{'■' if option == selected else '□'} {option}" for option in options)

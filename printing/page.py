@@ -78,8 +78,8 @@ class PageDecorator:
         self.width, self.height = spec.size
         self.side = 28 * mm * spec.scale  # reserved on both sides for the logo and the 补打 box
         self.contacts = self._fit_contacts()
-        self.rule_drop = spec.top + (17 + 4.2 * len(self.contacts)) * mm * spec.scale
-        self.frame_top = self.rule_drop + 22 * mm * spec.scale
+        self.rule_drop = spec.top + (18.5 + 4.2 * len(self.contacts)) * mm * spec.scale
+        self.frame_top = self.rule_drop + 24 * mm * spec.scale
 
     def s(self, value: float) -> float:
         """Scale a distance or type size for the paper size."""

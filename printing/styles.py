@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from reportlab.lib import colors
 from reportlab.lib import textsplit as _textsplit
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import paragraph as _paragraph
 
@@ -69,9 +69,9 @@ def get_styles(fonts: FontSet, scale: float = 1.0) -> Styles:
     return Styles(
         fonts=fonts,
         scale=scale,
-        body=style("body", body_size, 20, alignment=TA_JUSTIFY, firstLineIndent=2 * body_size * scale),
-        text=style("text", 10.5, 17, alignment=TA_JUSTIFY, firstLineIndent=2 * 10.5 * scale),
-        plain=style("plain", body_size, 20, alignment=TA_JUSTIFY),
+        body=style("body", body_size, 20, firstLineIndent=2 * body_size * scale),
+        text=style("text", 10.5, 17, firstLineIndent=2 * 10.5 * scale),
+        plain=style("plain", body_size, 20),
         right=style("right", body_size, 20, alignment=TA_RIGHT),
         heading=style("heading", 12, 20, fontName=fonts.bold, spaceBefore=6 * scale, spaceAfter=2 * scale),
         cell=style("cell", 10, 15),

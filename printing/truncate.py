@@ -26,8 +26,8 @@ def line_count(text: str, style: ParagraphStyle, width: float) -> int:
 def fit_lines(text: str | None, style: ParagraphStyle, width: float, max_lines: int) -> str:
     """`text` on one paragraph, cut so it wraps to at most `max_lines` lines with "……" at the end.
 
-    The cut falls after a sentence when one ends late enough, else between characters (never
-    inside a Latin word or number); trailing commas and the like are dropped before "……".
+    The cut falls after a sentence when one ends late enough, else between characters, avoiding
+    the inside of a Latin word or number; trailing commas and the like are dropped before "……".
     """
     flat = _join_lines(clean(text))
     if line_count(flat, style, width) <= max_lines:

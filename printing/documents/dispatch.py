@@ -7,7 +7,7 @@ from reportlab.platypus import Flowable
 from printing.base import DocumentRenderer
 from printing.blocks import WRITE_IN
 from printing.data import DispatchData
-from printing.formatting import cn_date, cn_datetime, esc, esc_or_dash
+from printing.formatting import cn_date, cn_datetime, esc, esc_or_dash, is_blank
 
 DEFAULT_QUESTIONS = (
     "投诉所述情况是否属实，请说明事情经过。",
@@ -39,7 +39,7 @@ class DispatchRenderer(DocumentRenderer[DispatchData]):
         )
         questions = [q for q in d.questions if q and q.strip()] or list(DEFAULT_QUESTIONS)
         return [
-            kit.para(f"{esc_or_dash(d.department)}：", "plain"),
+            kit.para(f"{esc(d.department) if not is_blank(d.department) else '承办科室'}：", "plain"),
             kit.para(
                 f"现将下列投诉转你科室调查核实，请于<b>{deadline}</b>前将书面核实意见及整改措施"
                 f"反馈{office}。逾期未反馈的，将按医院投诉管理制度处理。"

@@ -6,7 +6,7 @@ from reportlab.platypus import Flowable
 
 from printing.base import DocumentRenderer
 from printing.data import FOLLOW_UP_METHODS, SATISFACTION_LEVELS, FollowUpData
-from printing.formatting import choice_marks, cn_datetime, esc, esc_or_dash
+from printing.formatting import cn_datetime, esc, esc_or_dash
 
 
 class FollowUpRenderer(DocumentRenderer[FollowUpData]):
@@ -22,8 +22,8 @@ class FollowUpRenderer(DocumentRenderer[FollowUpData]):
             [
                 [("案件编号", esc(d.case_no)), ("投诉人", esc_or_dash(d.complainant_name))],
                 [("联系方式", esc_or_dash(d.contact)), ("回访时间", cn_datetime(d.followed_at))],
-                [("回访方式", choice_marks(FOLLOW_UP_METHODS, d.method))],
-                [("满意度", choice_marks(SATISFACTION_LEVELS, d.satisfaction))],
+                [("回访方式", kit.choices(FOLLOW_UP_METHODS, d.method))],
+                [("满意度", kit.choices(SATISFACTION_LEVELS, d.satisfaction))],
                 [("回访人", esc_or_dash(d.officer_name))],
             ]
         )

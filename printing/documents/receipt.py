@@ -61,10 +61,13 @@ class ReceiptRenderer(DocumentRenderer[ReceiptData]):
         d, kit = self.data, self.kit
         code_size = self.styles.size(27 * mm)
         notes = kit.numbered(self._note_texts(), "note")
-        code = [QrCode(f"{clean(d.case_no)}|{d.query_code}", code_size), kit.para("编号与查询码", "caption")]
+        code = [
+            QrCode(f"{clean(d.case_no)}|{d.query_code}", code_size),
+            kit.para("案件编号与查询码", "caption"),
+        ]
         table = Table(
             [[[kit.para("温馨提示", "section"), *notes], code]],
-            colWidths=[self.width - code_size - 4 * mm, code_size + 4 * mm],
+            colWidths=[self.width - code_size, code_size],
             hAlign="LEFT",
         )
         table.setStyle(
@@ -73,6 +76,7 @@ class ReceiptRenderer(DocumentRenderer[ReceiptData]):
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (0, 0), 4 * mm),
                 ]
             )
         )

@@ -11,7 +11,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableSt
 from printing.base import DocumentRenderer
 from printing.data import RecoverySheetData
 from printing.drawing import text_width
-from printing.formatting import clean, cn_date, cn_datetime, esc, esc_or_dash
+from printing.formatting import DASH, clean, cn_date, cn_datetime, esc, esc_or_dash
 from printing.page import PageHeader
 from printing.styles import ACCENT
 
@@ -45,7 +45,7 @@ class RecoverySheetRenderer(DocumentRenderer[RecoverySheetData]):
         d = self.data
         return PageHeader(
             title=self.title,
-            meta_left=f"数据库：{database_file_name(d.database_name)}",
+            meta_left=f"数据库：{database_file_name(d.database_name) or DASH}",
             meta_right=f"生成日期：{cn_date(d.created_at)}",
             footer_left="机密　打印后立即封存",
         )
@@ -101,7 +101,7 @@ class RecoverySheetRenderer(DocumentRenderer[RecoverySheetData]):
         )
         groups = _KEY_PARTS.findall(clean(self.data.recovery_key))
         if not groups:
-            return [self.kit.para("—", "plain")]
+            return [self.kit.para(DASH, "plain")]
         available = self.width - 20
         count = math.ceil(text_width("".join(groups), KEY_FONT, size) / available)
         while True:

@@ -19,9 +19,10 @@ class RejectionRenderer(LetterRenderer[RejectionData]):
     def story(self) -> list[Flowable]:
         d, kit = self.data, self.kit
         office = esc(self.letterhead.department_name)
+        finding = f"该事项属于“{esc(d.reason)}”的情形，" if not is_blank(d.reason) else ""
         opening = (
             f"您于{cn_date(d.received_at)}向我院反映的投诉事项（案件编号：{esc(d.case_no)}）已收悉。"
-            f"经审查，该事项属于“{esc(d.reason)}”的情形，我院{office}决定不予受理。现将有关情况告知如下："
+            f"经审查，{finding}我院{office}决定不予受理。现将有关情况告知如下："
         )
         return [
             self.salutation(),
