@@ -19,9 +19,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication, QWidget, QWizard  # noqa: E402
 
 from app import auth, clock, departments, users  # noqa: E402
-from app.demo import create_demo_database  # noqa: E402
+from app.demo import DemoInfo, create_demo_database  # noqa: E402
 from app.errors import AuthError  # noqa: E402
+from app.policy import Role  # noqa: E402
+from ui.admin.departments_page import DepartmentDialog  # noqa: E402
+from ui.admin.user_dialogs import AddUserDialog  # noqa: E402
 from ui.application import create_application  # noqa: E402
+from ui.demo_dialog import DemoDialog  # noqa: E402
 from ui.login_dialog import LoginDialog  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.setup_wizard import SetupWizard  # noqa: E402
@@ -90,6 +94,11 @@ def prepare(path: Path) -> None:
         users.add_user(session, username, name, roles, PASSWORD, phone, must_change_password=False)
     users.set_active(session, "liujing", False)
     auth.logout(session)
+    at(NOW - timedelta(days=8, hours=-2, minutes=1))
+    try:
+        auth.login_local(path, "officer", "typo-" + PASSWORD)
+    except AuthError:
+        pass
     for day, username in ((10, "admin"), (8, "officer"), (5, "wangxm"), (3, "zhangwei"), (1, "admin")):
         at(NOW - timedelta(days=day, hours=-2))
         auth.logout(auth.login_local(path, username, PASSWORD))
@@ -100,6 +109,30 @@ def prepare(path: Path) -> None:
         except AuthError:
             pass
     at(NOW)
+
+
+def dialog_screens(path: Path) -> None:
+    """The dialogs behind the admin pages and the demo start (extra pictures for the guide)."""
+    session = auth.login_local(path, "admin", PASSWORD)
+    dialog = AddUserDialog(session)
+    dialog.username_edit.setText("chenjing")
+    dialog.display_edit.setText("陈静")
+    dialog.phone_edit.setText("13812345678")
+    dialog.role_checks.boxes["officer"].setChecked(True)
+    show_window(dialog)
+    save(dialog, "add_user.png")
+    dialog.close()
+    known = {d.code: d for d in departments.list_departments()}
+    dialog = DepartmentDialog(session, known["cardiology"])
+    show_window(dialog)
+    save(dialog, "department_dialog.png")
+    dialog.close()
+    auth.logout(session)
+    info = DemoInfo(path, PASSWORD, {role.value: role.value for role in Role})
+    demo = DemoDialog(info)
+    show_window(demo)
+    save(demo, "demo.png")
+    demo.close()
 
 
 def login_screens(path: Path) -> None:
@@ -167,6 +200,7 @@ def main() -> int:
         path = folder / "demo.db"
         prepare(path)
         login_screens(path)
+        dialog_screens(path)
         wizard_screens(folder / "new")
         at(NOW)
         main_screens(path)

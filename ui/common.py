@@ -115,6 +115,7 @@ class SecretDisplay(QWidget):
         self.field.setFont(mono_font(point_size))
         self.field.setObjectName("secretField")
         self.copy_button = QPushButton("复制")
+        self.copy_button.setAutoDefault(False)  # Enter keeps meaning the dialog's main button
         self.copy_button.clicked.connect(self.copy)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 from app import auth, passwords, settings
 from app.errors import ComplaintDeskError, ValidationError
 from app.keyslots import KeySlotFile
+from app.recovery_sheet import write_recovery_sheet
 from app.session import Session
-from ui.common import PASSWORD_RULES_HINT, ErrorLabel, busy_cursor, mono_font, password_edit
+from ui.common import PASSWORD_RULES_HINT, ErrorLabel, busy_cursor, mono_font, password_edit, show_error
 from ui.login_dialog import DATABASE_FILTER
 
 CONFIRM_TEXT = "我已将恢复密钥打印或抄写并妥善保管"
@@ -49,6 +50,22 @@ def _form() -> QFormLayout:
     return form
 
 
+class FormPage(QWizardPage):
+    """A page whose 下一步 waits until every required field has text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.required: list[QLineEdit] = []
+
+    def require(self, *edits: QLineEdit) -> None:
+        for edit in edits:
+            self.required.append(edit)
+            edit.textChanged.connect(self.completeChanged)
+
+    def isComplete(self) -> bool:
+        return all(edit.text().strip() for edit in self.required)
+
+
 class WelcomePage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
@@ -57,22 +74,25 @@ class WelcomePage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(
             _paragraph(
-                "<p>数据库保存投诉案件以及投诉人和患者的个人信息，因此整个文件都经过加密"
-                "（SQLCipher，256 位随机密钥）。</p>"
-                "<ul style='margin-left:-20px'>"
-                "<li>密钥无需记忆：它由每位用户的登录密码分别保护，保存在数据库旁边同名的"
-                "<b>.keys</b> 文件中。</li>"
-                "<li>接下来请填写医院名称、选择数据库位置，并设置第一位系统管理员账户；"
-                "其他用户由系统管理员在程序中添加。</li>"
-                "<li>创建完成后会生成一份<b>恢复密钥</b>。所有管理员都忘记密码时，只有凭它才能打开数据库。</li>"
-                "<li>备份时请同时复制数据库文件和 .keys 文件，两者缺一不可。</li>"
-                "</ul>"
+                "".join(
+                    f"<p style='line-height:150%; margin-bottom:6px'>{text}</p>"
+                    for text in (
+                        "数据库保存投诉案件以及投诉人和患者的个人信息，因此整个文件都经过加密"
+                        "（SQLCipher，256 位随机密钥）。",
+                        "• 密钥无需记忆：它由每位用户的登录密码分别保护，保存在数据库旁边同名的"
+                        "<b>.keys</b> 文件中。",
+                        "• 接下来请填写医院名称、选择数据库位置，并设置第一位系统管理员账户；"
+                        "其他用户由系统管理员在程序中添加。",
+                        "• 创建完成后会生成一份<b>恢复密钥</b>。所有管理员都忘记密码时，只有凭它才能打开数据库。",
+                        "• 备份时请同时复制数据库文件和 .keys 文件，两者缺一不可。",
+                    )
+                )
             )
         )
         layout.addStretch(1)
 
 
-class HospitalPage(QWizardPage):
+class HospitalPage(FormPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle(_title("医院信息"))
@@ -87,7 +107,7 @@ class HospitalPage(QWizardPage):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addStretch(1)
-        self.registerField("hospital_name*", self.name_edit)
+        self.require(self.name_edit)
 
     def validatePage(self) -> bool:
         try:
@@ -99,7 +119,7 @@ class HospitalPage(QWizardPage):
         return True
 
 
-class DatabasePage(QWizardPage):
+class DatabasePage(FormPage):
     def __init__(self, default_path: Path) -> None:
         super().__init__()
         self.setTitle(_title("数据库位置"))
@@ -121,7 +141,7 @@ class DatabasePage(QWizardPage):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addStretch(1)
-        self.registerField("database_path*", self.path_edit)
+        self.require(self.path_edit)
 
     def path(self) -> Path:
         return Path(self.path_edit.text().strip()).expanduser()
@@ -142,7 +162,7 @@ class DatabasePage(QWizardPage):
         return True
 
 
-class AdminPage(QWizardPage):
+class AdminPage(FormPage):
     """Creates the database when 创建数据库 is pressed (a commit page: no way back afterwards)."""
 
     def __init__(self, wizard: SetupWizard) -> None:
@@ -172,13 +192,7 @@ class AdminPage(QWizardPage):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addStretch(1)
-        for name, edit in (
-            ("admin_username*", self.username_edit),
-            ("admin_display_name*", self.display_edit),
-            ("admin_password*", self.password_edit),
-            ("admin_confirm*", self.confirm_edit),
-        ):
-            self.registerField(name, edit)
+        self.require(self.username_edit, self.display_edit, self.password_edit, self.confirm_edit)
 
     def _fail(self, message: str, widget: QLineEdit) -> bool:
         self.error.show_message(message)
@@ -232,19 +246,35 @@ class RecoveryPage(QWizardPage):
         self.copy_button = QPushButton("复制")
         self.copy_button.setAutoDefault(False)
         self.copy_button.clicked.connect(self.copy)
+        self.sheet_button = QPushButton("打印/保存恢复密钥单…")
+        self.sheet_button.setAutoDefault(False)
+        self.sheet_button.setToolTip("生成恢复密钥单 PDF 并打开，以便打印")
+        self.sheet_button.clicked.connect(self.save_sheet)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.sheet_button)
+        buttons.addStretch(1)
         key_row = QHBoxLayout()
         key_row.addWidget(self.key_label, 1)
-        key_row.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignTop)
+        key_row.addLayout(buttons)
+        self.sheet_notice = QLabel()
+        self.sheet_notice.setObjectName("noticeLabel")
+        self.sheet_notice.setWordWrap(True)
+        self.sheet_notice.hide()
         explain = _paragraph(
-            "所有系统管理员都忘记密码时，凭恢复密钥可以重新设置管理员密码。"
-            "请将它与数据库分开，锁在安全的地方（例如办公室保险柜），不要保存在这台电脑上。"
-            "<br>任何人拿到恢复密钥和数据库文件，就能读取全部投诉资料。"
+            "<p style='line-height:150%'>所有系统管理员都忘记密码时，凭恢复密钥可以重新设置管理员密码。"
+            "请将它与数据库分开，锁在安全的地方（例如办公室保险柜），不要保存在这台电脑上。</p>"
+            "<p style='line-height:150%'>任何人拿到恢复密钥和数据库文件，就能读取全部投诉资料。</p>"
         )
         self.confirm_box = QCheckBox(CONFIRM_TEXT)
+        bold = self.confirm_box.font()
+        bold.setBold(True)
+        self.confirm_box.setFont(bold)
         self.confirm_box.toggled.connect(self.completeChanged)
         layout = QVBoxLayout(self)
         layout.setSpacing(14)
         layout.addLayout(key_row)
+        layout.addWidget(self.sheet_notice)
         layout.addWidget(explain)
         layout.addSpacing(6)
         layout.addWidget(self.confirm_box)
@@ -257,6 +287,26 @@ class RecoveryPage(QWizardPage):
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.key)
         self.copy_button.setText("已复制")
+
+    def save_sheet(self) -> None:
+        """Write the recovery sheet PDF where the user chooses, then open it for printing."""
+        wizard: SetupWizard = self.wizard()  # type: ignore[assignment]
+        start = Path.home() / "恢复密钥单.pdf"
+        chosen, _ = QFileDialog.getSaveFileName(self, "保存恢复密钥单", str(start), "PDF 文件 (*.pdf)")
+        if not chosen or wizard.session is None:
+            return
+        path = Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
+        try:
+            with busy_cursor():
+                write_recovery_sheet(wizard.session, self.key, path)
+        except OSError:
+            show_error(self, f"无法保存到“{path}”，请选择其他位置。")
+            return
+        self.sheet_notice.setText(
+            f"已保存恢复密钥单：{path.name}。打印后请删除这份电子文件，或将其存放在加密 U 盘中锁好。"
+        )
+        self.sheet_notice.show()
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def isComplete(self) -> bool:
         return self.confirm_box.isChecked()

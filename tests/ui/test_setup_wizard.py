@@ -20,7 +20,14 @@ def _button(wizard: SetupWizard, which: QWizard.WizardButton):
     return wizard.button(which)
 
 
-def test_wizard_creates_a_database_that_logs_in(qtbot: QtBot, tmp_path: Path) -> None:
+def _next(qtbot: QtBot, wizard: SetupWizard, which=QWizard.WizardButton.NextButton) -> None:
+    """Press the real 下一步 (or 创建数据库) button, which must be enabled."""
+    button = _button(wizard, which)
+    assert button.isVisible() and button.isEnabled()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_wizard_creates_a_database_that_logs_in(qtbot: QtBot, tmp_path: Path, monkeypatch) -> None:
     path = tmp_path / "hospital" / "complaintdesk.db"
     wizard = SetupWizard(path)
     qtbot.addWidget(wizard)
@@ -29,22 +36,22 @@ def test_wizard_creates_a_database_that_logs_in(qtbot: QtBot, tmp_path: Path) ->
     assert _button(wizard, QWizard.WizardButton.NextButton).text() == "下一步"
     assert _button(wizard, QWizard.WizardButton.CancelButton).text() == "取消"
 
-    wizard.next()  # welcome → hospital
+    _next(qtbot, wizard)  # welcome → hospital
     assert wizard.currentPage() is wizard.hospital_page
     assert not _button(wizard, QWizard.WizardButton.NextButton).isEnabled()
     type_text(wizard.hospital_page.name_edit, "江宁市第一人民医院")
-    assert _button(wizard, QWizard.WizardButton.NextButton).isEnabled()
-    wizard.next()
+    _next(qtbot, wizard)
     assert wizard.currentPage() is wizard.database_page
     assert wizard.database_page.path_edit.text() == str(path)
-    wizard.next()
+    _next(qtbot, wizard)
 
     page = wizard.admin_page
     assert wizard.currentPage() is page
     type_text(page.display_edit, "周建国")
     qtbot.keyClicks(page.password_edit, "short1")
     qtbot.keyClicks(page.confirm_edit, "short1")
-    wizard.next()
+    assert page.username_edit.text() == "admin"
+    _next(qtbot, wizard, QWizard.WizardButton.CommitButton)
     assert wizard.currentPage() is page, "a weak password must not pass"
     assert page.error.text() == "密码：至少需要 8 个字符"
     assert wizard.focusWidget() is page.password_edit
@@ -52,13 +59,13 @@ def test_wizard_creates_a_database_that_logs_in(qtbot: QtBot, tmp_path: Path) ->
 
     page.password_edit.setText(GOOD_PASSWORD)
     page.confirm_edit.setText(GOOD_PASSWORD + "x")
-    wizard.next()
+    _next(qtbot, wizard, QWizard.WizardButton.CommitButton)
     assert wizard.currentPage() is page
     assert page.error.text() == "两次输入的密码不一致"
 
     page.confirm_edit.setText(GOOD_PASSWORD)
     assert _button(wizard, QWizard.WizardButton.CommitButton).text() == "创建数据库"
-    wizard.next()
+    _next(qtbot, wizard, QWizard.WizardButton.CommitButton)
     recovery = wizard.recovery_page
     assert wizard.currentPage() is recovery
     assert path.exists()
@@ -70,6 +77,19 @@ def test_wizard_creates_a_database_that_logs_in(qtbot: QtBot, tmp_path: Path) ->
     assert not finish.isEnabled()
     qtbot.keyClick(wizard, Qt.Key.Key_Escape)
     assert wizard.isVisible(), "the recovery key must be acknowledged before leaving"
+
+    sheet = tmp_path / "sheet"
+    opened: list[str] = []
+    monkeypatch.setattr(
+        "ui.setup_wizard.QFileDialog.getSaveFileName", lambda *args, **kwargs: (str(sheet), "")
+    )
+    monkeypatch.setattr(
+        "ui.setup_wizard.QDesktopServices.openUrl", lambda url: opened.append(url.toLocalFile())
+    )
+    recovery.sheet_button.click()
+    assert opened == [str(sheet) + ".pdf"]
+    assert Path(opened[0]).read_bytes().startswith(b"%PDF")
+    assert "已保存恢复密钥单" in recovery.sheet_notice.text()
 
     recovery.copy_button.click()
     assert QApplication.clipboard().text() == recovery.key
@@ -90,10 +110,10 @@ def test_existing_database_location_is_refused(qtbot: QtBot, db_path: Path) -> N
     wizard = SetupWizard(db_path)
     qtbot.addWidget(wizard)
     wizard.show()
-    wizard.next()
+    _next(qtbot, wizard)
     wizard.hospital_page.name_edit.setText("某医院")
-    wizard.next()
-    wizard.next()
+    _next(qtbot, wizard)
+    _next(qtbot, wizard)
     assert wizard.currentPage() is wizard.database_page
     assert "已有数据库文件" in wizard.database_page.error.text()
 

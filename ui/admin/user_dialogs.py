@@ -84,7 +84,6 @@ class AddUserDialog(FormDialog):
             lambda: self.generated.set_value(passwords.generate_password())
         )
         self.generated.layout().addWidget(self.regenerate_button)
-        self.generated.copy_button.setAutoDefault(False)
         self.manual_edit = password_edit("输入初始密码")
         self.password_stack = QStackedWidget()
         self.password_stack.addWidget(self.generated)
