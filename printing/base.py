@@ -13,9 +13,10 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from printing.blocks import Kit
 from printing.data import Letterhead
+from printing.decor import PageDecorator
 from printing.fonts import FontSet
 from printing.formatting import clean, cn_date
-from printing.page import PAGE_SPECS, NumberedCanvas, PageDecorator, PageHeader
+from printing.page import PAGE_SPECS, NumberedCanvas, PageHeader
 from printing.styles import get_styles
 
 D = TypeVar("D")
@@ -92,5 +93,5 @@ class DocumentRenderer(ABC, Generic[D]):
             subject=header.meta_left,
             creator="ComplaintDesk",
         )
-        document.build(self.story(), canvasmaker=partial(NumberedCanvas, decorator=decorator))
+        document.build(self.story(), canvasmaker=partial(NumberedCanvas, draw_footer=decorator.draw_footer))
         return buffer.getvalue()

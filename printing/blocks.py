@@ -13,7 +13,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from printing.data import Letterhead
 from printing.flowables import Choices, IssuerBlock, LineText, SignatureLine, WritingBox
-from printing.formatting import DASH, cn_date, esc, split_paragraphs
+from printing.formatting import DASH, clean, cn_date, esc, split_paragraphs
 from printing.styles import LABEL_FILL, RULE, SECTION_FILL, Styles
 
 Value = str | Flowable
@@ -164,7 +164,7 @@ class Kit:
 
     def issuer(self, letterhead: Letterhead, issued: date | datetime, *, seal: bool = True) -> IssuerBlock:
         """落款 of a letter: hospital, office and date, with the seal image when configured."""
-        lines = [letterhead.hospital_name.strip(), letterhead.department_name.strip(), cn_date(issued)]
+        lines = [clean(letterhead.hospital_name), clean(letterhead.department_name), cn_date(issued)]
         style = self.styles.plain
         return IssuerBlock(
             [line for line in lines if line],

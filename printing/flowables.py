@@ -1,5 +1,5 @@
-"""Custom flowables: a one-line heading, the sealed issuer block, signature lines, the ruled
-writing box and the QR code."""
+"""Custom flowables: a one-line heading, the sealed issuer block, signature lines, check boxes,
+the ruled writing box and the QR code."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from reportlab.lib import colors
 from reportlab.lib import textsplit as _textsplit
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import paragraph as _paragraph
 
@@ -38,7 +38,6 @@ class Styles:
     body: ParagraphStyle
     text: ParagraphStyle
     plain: ParagraphStyle
-    right: ParagraphStyle
     heading: ParagraphStyle
     cell: ParagraphStyle
     label: ParagraphStyle
@@ -72,7 +71,6 @@ def get_styles(fonts: FontSet, scale: float = 1.0) -> Styles:
         body=style("body", body_size, 20, firstLineIndent=2 * body_size * scale),
         text=style("text", 10.5, 17, firstLineIndent=2 * 10.5 * scale),
         plain=style("plain", body_size, 20),
-        right=style("right", body_size, 20, alignment=TA_RIGHT),
         heading=style("heading", 12, 20, fontName=fonts.bold, spaceBefore=6 * scale, spaceAfter=2 * scale),
         cell=style("cell", 10, 15),
         label=style("label", 10, 15, fontName=fonts.bold, textColor=colors.HexColor("#333333")),

@@ -30,9 +30,12 @@ def fit_lines(text: str | None, style: ParagraphStyle, width: float, max_lines: 
     the inside of a Latin word or number; trailing commas and the like are dropped before "……".
     """
     flat = _join_lines(clean(text))
-    if line_count(flat, style, width) <= max_lines:
+    # No glyph is narrower than a quarter em, so a longer prefix cannot fit: this keeps the work
+    # small when a whole narrative is passed in.
+    limit = int(max_lines * width / (style.fontSize * 0.25)) + 1
+    if len(flat) <= limit and line_count(flat, style, width) <= max_lines:
         return flat
-    low, high = 0, len(flat)
+    low, high = 0, min(len(flat), limit)
     while low < high:  # longest prefix that still fits together with the ellipsis
         middle = (low + high + 1) // 2
         if line_count(_ended(flat[:middle]), style, width) <= max_lines:

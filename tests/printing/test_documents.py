@@ -14,10 +14,11 @@ from reportlab.lib.pagesizes import A4, A5
 from reportlab.platypus import Flowable, Table
 
 from printing import DOCUMENT_KINDS, REJECTION_RULES, Letterhead, register_fonts, render_document
+from printing.decor import PageDecorator
 from printing.documents.receipt import ReceiptRenderer
 from printing.flowables import QrCode
 from printing.fonts import clear_cache
-from printing.page import PAGE_SPECS, PageDecorator, PageHeader
+from printing.page import PAGE_SPECS, PageHeader
 from printing.styles import get_styles
 from printing.texts import OTHER_ROUTES
 
@@ -255,3 +256,11 @@ def test_cid_fallback_still_renders(cid_only: None, letterhead: Letterhead) -> N
     names = [name for name, _descriptor in _fonts(pdf)]
     assert "STSong-Light" in names
     assert not any("/FontFile2" in (d.get_object() if d else {}) for _n, d in _fonts(pdf))
+
+
+def test_receipt_with_a_whole_narrative_as_summary_stays_on_one_page(letterhead: Letterhead) -> None:
+    data = replace(full_documents()["receipt"], summary=_long_narrative())
+    pdf = render_document(data, letterhead, page_size="A5")
+    pages = page_texts(pdf)
+    assert len(pages) == 1
+    assert "第0000句" in pages[0] and "……" in pages[0] and "第0100句" not in pages[0]

@@ -1,0 +1,210 @@
+"""What every page carries, drawn on the canvas so it repeats on continuation pages: letterhead,
+title, case number and date on top; page count and the 补打 marker at the foot."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from printing.data import Letterhead
+from printing.drawing import draw_png, draw_text, fit_size, fitted_size, text_width
+from printing.formatting import clean, cn_datetime, is_blank
+from printing.page import PageHeader, PageSpec
+from printing.styles import ACCENT, MUTED, RULE, Styles
+
+
+def contact_lines(letterhead: Letterhead) -> list[str]:
+    """The contact parts of the letterhead (address; phones and free text), empty ones left out."""
+    phones = [
+        _labelled("投诉电话", letterhead.complaint_phone),
+        _labelled("夜间总值班", letterhead.night_duty_phone),
+        clean(letterhead.contact_line),
+    ]
+    lines = [_labelled("地址", letterhead.address), "　".join(part for part in phones if part)]
+    return [line for line in lines if line]
+
+
+def _labelled(label: str, value: str | None) -> str:
+    """The value after its label ("地址：…"), or "" when the value is empty."""
+    return "" if is_blank(value) else f"{label}：{clean(value)}"
+
+
+class PageDecorator:
+    """Draws header and footer; `frame_top` tells the document template where the text starts."""
+
+    def __init__(
+        self,
+        letterhead: Letterhead,
+        header: PageHeader,
+        styles: Styles,
+        spec: PageSpec,
+        reprinted_at: datetime | None,
+    ) -> None:
+        self.letterhead = letterhead
+        self.header = header
+        self.styles = styles
+        self.spec = spec
+        self.reprinted_at = reprinted_at
+        self.fonts = styles.fonts
+        self.width, self.height = spec.size
+        self.side = 28 * mm * spec.scale  # reserved on both sides for the logo and the 补打 box
+        self.contacts = self._fit_contacts()
+        self.rule_drop = spec.top + (18.5 + 4.2 * len(self.contacts)) * mm * spec.scale
+        self.frame_top = self.rule_drop + 24 * mm * spec.scale
+
+    def s(self, value: float) -> float:
+        """Scale a distance or type size for the paper size."""
+        return value * self.spec.scale
+
+    def _fit_contacts(self) -> list[tuple[str, float]]:
+        """Contact text as one line if it fits at a readable size, else two lines."""
+        parts = contact_lines(self.letterhead)
+        width = self.width - 2 * self.spec.margin
+        size, minimum = self.s(8.5), self.s(8)
+        joined = "　".join(parts)
+        if joined and fit_size(joined, self.fonts.regular, size, width) >= minimum:
+            return [(joined, fit_size(joined, self.fonts.regular, size, width))]
+        return [(part, fit_size(part, self.fonts.regular, size, width, self.s(5.5))) for part in parts]
+
+    def draw_header(self, canvas: Canvas, doc: Any) -> None:
+        """onPage callback: letterhead, rule, title and the case-number line."""
+        top = self.height - self.spec.top
+        self._draw_letterhead(canvas, top)
+        rule_y = self.height - self.rule_drop
+        canvas.saveState()
+        canvas.setStrokeColor(ACCENT)
+        canvas.setLineWidth(1.6)
+        canvas.line(self.spec.margin, rule_y, self.width - self.spec.margin, rule_y)
+        canvas.setLineWidth(0.5)
+        canvas.line(self.spec.margin, rule_y - 1.6, self.width - self.spec.margin, rule_y - 1.6)
+        canvas.restoreState()
+        title = self.header.title if doc.page == 1 else f"{self.header.title}（续）"
+        self._draw_title(canvas, title, rule_y - self.s(11 * mm))
+        meta_y = rule_y - self.s(18.5 * mm)
+        for text, x, align in (
+            (self.header.meta_left, self.spec.margin, "left"),
+            (self.header.meta_right, self.width - self.spec.margin, "right"),
+        ):
+            draw_text(canvas, text, x, meta_y, self.fonts.regular, self.s(9.5), align=align)
+        if self.reprinted_at is not None:
+            self._draw_reprint_stamp(canvas, top)
+
+    def _draw_letterhead(self, canvas: Canvas, top: float) -> None:
+        """Logo at the left, hospital and office names centred, contact lines below."""
+        centre = self.width / 2
+        name_width = self.width - 2 * (self.spec.margin + self.side)
+        name = clean(self.letterhead.hospital_name)
+        name_size = fit_size(name, self.fonts.bold, self.s(21), name_width)
+        draw_text(
+            canvas,
+            name,
+            centre,
+            top - self.s(8 * mm),
+            self.fonts.bold,
+            name_size,
+            align="center",
+            stroke_bold=not self.fonts.has_bold_face,
+            color=ACCENT,
+            char_space=name_size * 0.12,
+        )
+        office = clean(self.letterhead.department_name)
+        office_size = fit_size(office, self.fonts.regular, self.s(12.5), name_width)
+        draw_text(
+            canvas,
+            office,
+            centre,
+            top - self.s(14.5 * mm),
+            self.fonts.regular,
+            office_size,
+            align="center",
+            char_space=office_size * 0.3,
+        )
+        y = top - self.s(20 * mm)
+        for text, size in self.contacts:
+            draw_text(canvas, text, centre, y, self.fonts.regular, size, align="center", color=MUTED)
+            y -= self.s(4.2 * mm)
+        if self.letterhead.logo_png:
+            box = self.s(16 * mm)
+            width, height = fitted_size(self.letterhead.logo_png, self.side - self.s(2 * mm), box)
+            draw_png(
+                canvas,
+                self.letterhead.logo_png,
+                self.spec.margin,
+                top - self.s(1 * mm) - height,
+                width,
+                height,
+            )
+
+    def _draw_title(self, canvas: Canvas, title: str, baseline: float) -> None:
+        """The document title, spaced out like a printed form heading."""
+        size = self.s(18)
+        spacing = size * (0.35 if len(title) <= 6 else 0.12)
+        max_width = self.width - 2 * self.spec.margin
+        if text_width(title, self.fonts.bold, size, spacing) > max_width:
+            spacing = 0.0
+            size = fit_size(title, self.fonts.bold, size, max_width)
+        draw_text(
+            canvas,
+            title,
+            self.width / 2,
+            baseline,
+            self.fonts.bold,
+            size,
+            align="center",
+            stroke_bold=not self.fonts.has_bold_face,
+            char_space=spacing,
+        )
+
+    def _draw_reprint_stamp(self, canvas: Canvas, top: float) -> None:
+        """A red boxed 补打 in the top-right corner."""
+        size = self.s(14)
+        box_width, box_height = self.s(19 * mm), self.s(9 * mm)
+        right = self.width - self.spec.margin
+        bottom = top - self.s(2 * mm) - box_height
+        canvas.saveState()
+        canvas.setStrokeColor(ACCENT)
+        canvas.setLineWidth(1.4)
+        canvas.roundRect(right - box_width, bottom, box_width, box_height, self.s(1.5 * mm))
+        canvas.restoreState()
+        draw_text(
+            canvas,
+            "补打",
+            right - box_width / 2,
+            bottom + box_height / 2 - size * 0.36,
+            self.fonts.bold,
+            size,
+            align="center",
+            stroke_bold=not self.fonts.has_bold_face,
+            color=ACCENT,
+            char_space=size * 0.3,
+        )
+
+    def draw_footer(self, canvas: Canvas, page: int, pages: int) -> None:
+        """Rule, hospital and title, 第 X 页 共 Y 页 and, for reprints, 补打于 …"""
+        size = self.s(8.5)
+        baseline = self.s(10 * mm)
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.4)
+        rule_y = baseline + self.s(4 * mm)
+        canvas.line(self.spec.margin, rule_y, self.width - self.spec.margin, rule_y)
+        canvas.restoreState()
+        regular = self.fonts.regular
+        draw_text(
+            canvas, f"第 {page} 页 共 {pages} 页", self.width / 2, baseline, regular, size, align="center"
+        )
+        draw_text(canvas, self.header.footer_left, self.spec.margin, baseline, regular, size, color=MUTED)
+        if self.reprinted_at is not None:
+            draw_text(
+                canvas,
+                f"补打于 {cn_datetime(self.reprinted_at)}",
+                self.width - self.spec.margin,
+                baseline,
+                regular,
+                size,
+                align="right",
+                color=ACCENT,
+            )
