@@ -16,6 +16,9 @@ class User(BaseModel):
     phone = peewee.CharField(max_length=32, default="")
     created_at = peewee.DateTimeField()
     last_login_at = peewee.DateTimeField(null=True)
+    # Failed-login counter for shared mode (local mode keeps it in the key slot file).
+    failed_logins = peewee.IntegerField(default=0)
+    locked_until = peewee.DateTimeField(null=True)
 
 
 class UserRole(BaseModel):

@@ -7,6 +7,7 @@ import peewee
 
 from models.accounts import User
 from models.base import BaseModel
+from models.fields import SealedTextField
 from models.organisation import Department
 
 
@@ -24,15 +25,19 @@ class Category(BaseModel):
 
 
 class Complainant(BaseModel):
-    """投诉人. Identifiers are indexed for duplicate detection (exact match only)."""
+    """投诉人. Identifiers are sealed in shared mode (models.fields) and found by exact match only:
+    the plain column locally, the blind index on a shared server."""
 
-    name = peewee.CharField(max_length=40, default="")
+    name = SealedTextField(default="")
     relation = peewee.CharField(max_length=16, default="self")
-    phone = peewee.CharField(max_length=32, default="", index=True)
-    id_number = peewee.CharField(max_length=18, default="", index=True)
-    address = peewee.CharField(max_length=200, default="")
-    email = peewee.CharField(max_length=100, default="")
-    online_account = peewee.CharField(max_length=100, default="")
+    phone = SealedTextField(default="", index=True)
+    id_number = SealedTextField(default="", index=True)
+    address = SealedTextField(default="")
+    email = SealedTextField(default="")
+    online_account = SealedTextField(default="")
+    name_index = peewee.CharField(max_length=32, default="", index=True)
+    phone_index = peewee.CharField(max_length=32, default="", index=True)
+    id_number_index = peewee.CharField(max_length=32, default="", index=True)
 
 
 class Case(BaseModel):
@@ -53,8 +58,10 @@ class Case(BaseModel):
     registered_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
     night_intake = peewee.BooleanField(default=False)  # logged by 总值班 after hours
     complainant = peewee.ForeignKeyField(Complainant, backref="cases", on_delete="RESTRICT")
-    patient_name = peewee.CharField(max_length=40, default="")
-    patient_record_no = peewee.CharField(max_length=32, default="", index=True)  # 门诊号/住院号
+    patient_name = SealedTextField(default="")
+    patient_record_no = SealedTextField(default="", index=True)  # 门诊号/住院号
+    patient_name_index = peewee.CharField(max_length=32, default="", index=True)
+    patient_record_index = peewee.CharField(max_length=32, default="", index=True)
     visit_department = peewee.ForeignKeyField(Department, null=True, backref="+", on_delete="SET NULL")
     visit_date = peewee.DateField(null=True)
     category = peewee.ForeignKeyField(Category, null=True, on_delete="SET NULL")

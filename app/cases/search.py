@@ -15,6 +15,7 @@ from app.policy import Action, can
 from app.session import Session
 from models.cases import Case, Category, Complainant
 from models.database import database_proxy
+from models.fields import identifier_equals
 from models.organisation import Department
 from models.search_index import FTS_TABLE, is_sqlite
 
@@ -79,6 +80,21 @@ def _text_ids(text: str) -> peewee.SQL | None:
         )
         params.extend([f"%{escaped}%"] * 5)
     return peewee.SQL(f"(SELECT rowid FROM {FTS_TABLE} WHERE " + " AND ".join(clauses) + ")", params)
+
+
+def _server_text(text: str) -> peewee.Expression:
+    """PostgreSQL: narrative and numbers by substring (pg_trgm index); names only by exact blind index."""
+    condition = None
+    for term in text.split():
+        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        names = Complainant.select(Complainant.id).where(
+            identifier_equals(Complainant.name, Complainant.name_index, "name", term))
+        part = ((Case.content ** pattern) | (Case.demands ** pattern) | (Case.case_no ** pattern)
+                | Case.complainant.in_(names)
+                | identifier_equals(Case.patient_name, Case.patient_name_index, "name", term))
+        condition = part if condition is None else condition & part
+    return condition
 
 
 def search(session: Session, text: str, limit: int = MAX_RESULTS) -> list[int]:

@@ -1,0 +1,101 @@
+"""Client-side encryption of personal identifiers (shared mode) and their blind indexes.
+
+In local mode the whole SQLCipher file is encrypted and no cipher is installed: sealed fields store
+plain text. In shared mode (PostgreSQL) the application installs a FieldCipher holding the data key
+of the enrolled workstation; sealed fields are then AES-256-GCM encrypted before they leave the
+process, and exact lookups (duplicate detection) go through keyed HMAC "blind indexes".
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import unicodedata
+
+import peewee
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+PREFIX = "v1:"
+
+
+class FieldCipherError(Exception):
+    """A sealed value cannot be decrypted with this workstation's data key."""
+
+
+class FieldCipher:
+    """AES-256-GCM for values and HMAC-SHA256 for blind indexes, both derived from one data key."""
+
+    def __init__(self, data_key: bytes) -> None:
+        if len(data_key) != 32:
+            raise ValueError("data key must be 32 bytes")
+        self._aead = AESGCM(self._derive(data_key, b"complaintdesk field encryption"))
+        self._mac_key = self._derive(data_key, b"complaintdesk blind index")
+        self.key_check = hmac.new(self._mac_key, b"key check", hashlib.sha256).hexdigest()[:16]
+
+    @staticmethod
+    def _derive(key: bytes, info: bytes) -> bytes:
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(key)
+
+    def seal(self, text: str) -> str:
+        nonce = secrets.token_bytes(12)
+        return PREFIX + base64.b64encode(nonce + self._aead.encrypt(nonce, text.encode("utf-8"), None)).decode()
+
+    def open(self, value: str) -> str:
+        if not value.startswith(PREFIX):
+            return value
+        raw = base64.b64decode(value[len(PREFIX):])
+        try:
+            return self._aead.decrypt(raw[:12], raw[12:], None).decode("utf-8")
+        except InvalidTag:
+            raise FieldCipherError("加密字段无法解密：本工作站的数据密钥与数据库不符") from None
+
+    def blind(self, kind: str, value: str) -> str:
+        normal = unicodedata.normalize("NFKC", value).strip().upper()
+        return hmac.new(self._mac_key, f"{kind}|{normal}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+_cipher: FieldCipher | None = None
+
+
+def install_cipher(cipher: FieldCipher | None) -> None:
+    """Shared mode installs the workstation's cipher; local mode leaves (or sets) None."""
+    global _cipher
+    _cipher = cipher
+
+
+def current_cipher() -> FieldCipher | None:
+    return _cipher
+
+
+class SealedTextField(peewee.TextField):
+    """Text that is encrypted client-side when a cipher is installed (shared mode)."""
+
+    def db_value(self, value):  # noqa: ANN001, ANN201 - peewee's signature
+        value = super().db_value(value)
+        if _cipher is None or not value:
+            return value
+        return _cipher.seal(value)
+
+    def python_value(self, value):  # noqa: ANN001, ANN201
+        if _cipher is None or not value:
+            return value
+        return _cipher.open(value)
+
+
+def blind_index(kind: str, value: str) -> str:
+    """The lookup key stored beside a sealed identifier ("" without a cipher or value)."""
+    if _cipher is None or not value:
+        return ""
+    return _cipher.blind(kind, value)
+
+
+def identifier_equals(plain: peewee.Field, index: peewee.Field, kind: str, value: str) -> peewee.Expression:
+    """Exact match on a sealed identifier: its blind index in shared mode, the column itself locally."""
+    if _cipher is None:
+        return plain == value
+    return index == _cipher.blind(kind, value)
