@@ -6,14 +6,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from reportlab.lib.colors import Color
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from printing.data import Letterhead
-from printing.drawing import draw_png, draw_text, fit_size, fitted_size, text_width
+from printing.drawing import (
+    clip_to_width,
+    draw_png,
+    draw_text,
+    fit_size,
+    fitted_size,
+    text_width,
+    wrap_to_width,
+)
 from printing.formatting import clean, cn_datetime, is_blank
 from printing.page import PageHeader, PageSpec
-from printing.styles import ACCENT, MUTED, RULE, Styles
+from printing.styles import ACCENT, INK, MUTED, RULE, Styles
+
+MAX_CONTACT_LINES = 4
 
 
 def contact_lines(letterhead: Letterhead) -> list[str]:
@@ -60,14 +71,19 @@ class PageDecorator:
         return value * self.spec.scale
 
     def _fit_contacts(self) -> list[tuple[str, float]]:
-        """Contact text as one line if it fits at a readable size, else two lines."""
+        """Contact text as one line if it fits at a readable size, else one line per part, and
+        a part too long even at the smallest size is wrapped (at most MAX_CONTACT_LINES lines)."""
         parts = contact_lines(self.letterhead)
         width = self.width - 2 * self.spec.margin
-        size, minimum = self.s(8.5), self.s(8)
+        font, size, minimum = self.fonts.regular, self.s(8.5), self.s(7.5)
         joined = "　".join(parts)
-        if joined and fit_size(joined, self.fonts.regular, size, width) >= minimum:
-            return [(joined, fit_size(joined, self.fonts.regular, size, width))]
-        return [(part, fit_size(part, self.fonts.regular, size, width, self.s(5.5))) for part in parts]
+        if joined and fit_size(joined, font, size, width) >= self.s(8):
+            return [(joined, fit_size(joined, font, size, width))]
+        lines: list[tuple[str, float]] = []
+        for part in parts:
+            part_size = fit_size(part, font, size, width, minimum)
+            lines += [(line, part_size) for line in wrap_to_width(part, font, part_size, width)]
+        return lines[:MAX_CONTACT_LINES]
 
     def draw_header(self, canvas: Canvas, doc: Any) -> None:
         """onPage callback: letterhead, rule, title and the case-number line."""
@@ -94,68 +110,58 @@ class PageDecorator:
 
     def _draw_letterhead(self, canvas: Canvas, top: float) -> None:
         """Logo at the left, hospital and office names centred, contact lines below."""
-        centre = self.width / 2
         name_width = self.width - 2 * (self.spec.margin + self.side)
         name = clean(self.letterhead.hospital_name)
-        name_size = fit_size(name, self.fonts.bold, self.s(21), name_width)
-        draw_text(
-            canvas,
-            name,
-            centre,
-            top - self.s(8 * mm),
-            self.fonts.bold,
-            name_size,
-            align="center",
-            stroke_bold=not self.fonts.has_bold_face,
-            color=ACCENT,
-            char_space=name_size * 0.12,
+        self._centred(
+            canvas, name, top - self.s(8 * mm), self.s(21), 0.12, name_width, bold=True, color=ACCENT
         )
         office = clean(self.letterhead.department_name)
-        office_size = fit_size(office, self.fonts.regular, self.s(12.5), name_width)
-        draw_text(
-            canvas,
-            office,
-            centre,
-            top - self.s(14.5 * mm),
-            self.fonts.regular,
-            office_size,
-            align="center",
-            char_space=office_size * 0.3,
-        )
+        self._centred(canvas, office, top - self.s(14.5 * mm), self.s(12.5), 0.3, name_width)
         y = top - self.s(20 * mm)
         for text, size in self.contacts:
-            draw_text(canvas, text, centre, y, self.fonts.regular, size, align="center", color=MUTED)
+            draw_text(canvas, text, self.width / 2, y, self.fonts.regular, size, align="center", color=MUTED)
             y -= self.s(4.2 * mm)
         if self.letterhead.logo_png:
             box = self.s(16 * mm)
             width, height = fitted_size(self.letterhead.logo_png, self.side - self.s(2 * mm), box)
-            draw_png(
-                canvas,
-                self.letterhead.logo_png,
-                self.spec.margin,
-                top - self.s(1 * mm) - height,
-                width,
-                height,
-            )
+            top_left = top - self.s(1 * mm) - height
+            draw_png(canvas, self.letterhead.logo_png, self.spec.margin, top_left, width, height)
 
     def _draw_title(self, canvas: Canvas, title: str, baseline: float) -> None:
         """The document title, spaced out like a printed form heading."""
-        size = self.s(18)
-        spacing = size * (0.35 if len(title) <= 6 else 0.12)
-        max_width = self.width - 2 * self.spec.margin
-        if text_width(title, self.fonts.bold, size, spacing) > max_width:
-            spacing = 0.0
-            size = fit_size(title, self.fonts.bold, size, max_width)
+        spacing = 0.35 if len(title) <= 6 else 0.12
+        self._centred(
+            canvas, title, baseline, self.s(18), spacing, self.width - 2 * self.spec.margin, bold=True
+        )
+
+    def _centred(
+        self,
+        canvas: Canvas,
+        text: str,
+        baseline: float,
+        size: float,
+        spacing: float,
+        max_width: float,
+        *,
+        bold: bool = False,
+        color: Color = INK,
+    ) -> None:
+        """One centred line letter-spaced by `spacing` em; if too wide, unspaced and shrunk."""
+        font = self.fonts.bold if bold else self.fonts.regular
+        char_space = size * spacing
+        if text_width(text, font, size, char_space) > max_width:
+            char_space, size = 0.0, fit_size(text, font, size, max_width)
         draw_text(
             canvas,
-            title,
+            text,
             self.width / 2,
             baseline,
-            self.fonts.bold,
+            font,
             size,
             align="center",
-            stroke_bold=not self.fonts.has_bold_face,
-            char_space=spacing,
+            stroke_bold=bold and not self.fonts.has_bold_face,
+            color=color,
+            char_space=char_space,
         )
 
     def _draw_reprint_stamp(self, canvas: Canvas, top: float) -> None:
@@ -186,25 +192,21 @@ class PageDecorator:
         """Rule, hospital and title, 第 X 页 共 Y 页 and, for reprints, 补打于 …"""
         size = self.s(8.5)
         baseline = self.s(10 * mm)
+        left, right = self.spec.margin, self.width - self.spec.margin
         canvas.saveState()
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.4)
         rule_y = baseline + self.s(4 * mm)
-        canvas.line(self.spec.margin, rule_y, self.width - self.spec.margin, rule_y)
+        canvas.line(left, rule_y, right, rule_y)
         canvas.restoreState()
-        regular = self.fonts.regular
-        draw_text(
-            canvas, f"第 {page} 页 共 {pages} 页", self.width / 2, baseline, regular, size, align="center"
-        )
-        draw_text(canvas, self.header.footer_left, self.spec.margin, baseline, regular, size, color=MUTED)
+        font = self.fonts.regular
+        counter = f"第 {page} 页 共 {pages} 页"
+        draw_text(canvas, counter, self.width / 2, baseline, font, size, align="center")
+        side = self.width / 2 - left - text_width(counter, font, size) / 2 - self.s(3 * mm)
+        footer, footer_size = clip_to_width(self.header.footer_left, font, size, side, self.s(6))
+        draw_text(canvas, footer, left, baseline, font, footer_size, color=MUTED)
         if self.reprinted_at is not None:
-            draw_text(
-                canvas,
-                f"补打于 {cn_datetime(self.reprinted_at)}",
-                self.width - self.spec.margin,
-                baseline,
-                regular,
-                size,
-                align="right",
-                color=ACCENT,
+            stamp, stamp_size = clip_to_width(
+                f"补打于 {cn_datetime(self.reprinted_at)}", font, size, side, self.s(6)
             )
+            draw_text(canvas, stamp, right, baseline, font, stamp_size, align="right", color=ACCENT)

@@ -31,6 +31,26 @@ def fit_size(text: str, font: str, size: float, max_width: float, min_size: floa
     return max(min_size, size * max_width / width)
 
 
+def clip_to_width(text: str, font: str, size: float, max_width: float, min_size: float) -> tuple[str, float]:
+    """Shrink `text` to fit `max_width`; if even `min_size` is too big, cut it with "…"."""
+    size = fit_size(text, font, size, max_width, min_size)
+    if stringWidth(text, font, size) <= max_width:
+        return text, size
+    while text and stringWidth(text + "…", font, size) > max_width:
+        text = text[:-1]
+    return text + "…", size
+
+
+def wrap_to_width(text: str, font: str, size: float, max_width: float) -> list[str]:
+    """Break `text` between characters into lines no wider than `max_width` (single-line texts)."""
+    lines = [""]
+    for char in text:
+        if lines[-1] and stringWidth(lines[-1] + char, font, size) > max_width:
+            lines.append("")
+        lines[-1] += char
+    return lines
+
+
 def draw_text(
     canvas: Canvas,
     text: str,

@@ -264,3 +264,15 @@ def test_receipt_with_a_whole_narrative_as_summary_stays_on_one_page(letterhead:
     pages = page_texts(pdf)
     assert len(pages) == 1
     assert "第0000句" in pages[0] and "……" in pages[0] and "第0100句" not in pages[0]
+
+
+def test_overlong_letterhead_is_wrapped_not_lost() -> None:
+    address = "江宁市" + "秦淮路168号" * 30
+    head = Letterhead(
+        hospital_name="江宁市第一人民医院（江宁大学附属第一医院）江北院区南京路分院",
+        department_name="医患沟通办公室（投诉管理办公室、医务处医患关系科）",
+        address=address,
+    )
+    text = pdf_text(render_document(full_documents()["registration"], head, reprint=True))
+    assert squash(address) in text
+    assert "医患沟通办公室（投诉管理办公室、医务处医患关系科）" in text
