@@ -92,6 +92,7 @@ class DocumentRenderer(ABC, Generic[D]):
             author=clean(self.letterhead.hospital_name),
             subject=header.meta_left,
             creator="ComplaintDesk",
+            initialFontName=self.styles.fonts.regular,  # no unused, unembedded Helvetica
         )
         document.build(self.story(), canvasmaker=partial(NumberedCanvas, draw_footer=decorator.draw_footer))
         return buffer.getvalue()
