@@ -64,6 +64,10 @@ class Kit:
         style = style_name if parts else "plain"
         return [self.para(esc(part), style) for part in parts] or [self.para(DASH, style)]
 
+    def optional_paragraphs(self, text: str | None, style_name: str = "body") -> list[Flowable]:
+        """Like paragraphs(), but nothing at all for empty text (the section is then left out)."""
+        return self.paragraphs(text, style_name) if split_paragraphs(text) else []
+
     def space(self, points: float) -> Spacer:
         """Vertical space, scaled for the page size."""
         return Spacer(1, self.styles.size(points))

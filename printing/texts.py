@@ -47,6 +47,14 @@ OTHER_ROUTES = (
 )
 """Default text telling a rejected complainant where else to turn."""
 
+FINDING_SENTENCES: dict[str, str] = {
+    "成立": "经调查核实，您反映的问题属实，投诉成立。",
+    "部分成立": "经调查核实，您反映的问题部分属实，投诉部分成立。",
+    "不成立": "经调查核实，您反映的问题与事实不符，投诉不成立。",
+    "无法认定": "经调查核实，现有材料尚不足以认定您反映的问题，投诉暂无法认定。",
+}
+"""Finding (FINDINGS in printing.data) → the sentence that tells it."""
+
 DISPUTE_ROUTES_INTRO = (
     "如您对上述处理结果有异议，根据《医疗纠纷预防和处理条例》第二十二条的规定，可以通过下列途径解决："
 )

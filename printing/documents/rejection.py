@@ -29,9 +29,9 @@ class RejectionRenderer(LetterRenderer[RejectionData]):
             kit.para(opening),
             *self.sections(
                 [
-                    ("不予受理的依据", kit.paragraphs(d.rule_text) if not is_blank(d.rule_text) else []),
-                    ("情况说明", kit.paragraphs(d.note) if not is_blank(d.note) else []),
-                    ("其他解决途径", kit.paragraphs(d.other_routes) if not is_blank(d.other_routes) else []),
+                    ("不予受理的依据", kit.optional_paragraphs(d.rule_text)),
+                    ("情况说明", kit.optional_paragraphs(d.note)),
+                    ("其他解决途径", kit.optional_paragraphs(d.other_routes)),
                 ]
             ),
             *self.closing(),

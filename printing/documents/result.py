@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from reportlab.platypus import Flowable
 
 from printing.data import ResultData
-from printing.formatting import clean, cn_date, esc, is_blank
+from printing.formatting import clean, cn_date, esc
 from printing.letter import LetterRenderer
 from printing.money import format_yuan, rmb_upper
-from printing.texts import DISPUTE_ROUTES, DISPUTE_ROUTES_CLOSING, DISPUTE_ROUTES_INTRO
+from printing.texts import DISPUTE_ROUTES, DISPUTE_ROUTES_CLOSING, DISPUTE_ROUTES_INTRO, FINDING_SENTENCES
 
 
 class ResultRenderer(LetterRenderer[ResultData]):
@@ -33,10 +31,7 @@ class ResultRenderer(LetterRenderer[ResultData]):
                 [
                     ("调查核实情况", kit.paragraphs(d.facts)),
                     ("处理意见", self._resolution()),
-                    (
-                        "整改措施",
-                        kit.numbered(d.rectification, "body", hanging=False) if _any(d.rectification) else [],
-                    ),
+                    ("整改措施", kit.numbered(d.rectification, "body", hanging=False)),
                     ("其他解决途径", self._routes()),
                 ]
             ),
@@ -45,9 +40,7 @@ class ResultRenderer(LetterRenderer[ResultData]):
 
     def _resolution(self) -> list[Flowable]:
         d, kit = self.data, self.kit
-        out = [kit.para(f"经调查核实，您反映的问题认定为：<b>{esc(d.finding)}</b>。")]
-        if not is_blank(d.resolution):
-            out += kit.paragraphs(d.resolution)
+        out = [kit.para(FINDING_SENTENCES[d.finding]), *kit.optional_paragraphs(d.resolution)]
         if d.compensation_amount is not None:
             amount = d.compensation_amount
             out.append(
@@ -65,8 +58,3 @@ class ResultRenderer(LetterRenderer[ResultData]):
         line = f"感谢您对我院工作的理解与监督。如有疑问，请与我院{esc(head.department_name)}联系"
         phone = clean(head.complaint_phone)
         return [f"{line}，电话：{esc(phone)}。" if phone else f"{line}。"]
-
-
-def _any(items: Sequence[str]) -> bool:
-    """True when a list of texts has at least one non-blank entry."""
-    return any(not is_blank(item) for item in items)

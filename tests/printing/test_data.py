@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from printing import REJECTION_REASONS, REJECTION_RULES, RejectionData
+from printing import FINDINGS, REJECTION_REASONS, REJECTION_RULES, RejectionData
 from printing.formatting import cn_date, cn_datetime, esc, ordinal
+from printing.texts import FINDING_SENTENCES
 
 from .conftest import ISSUED, RECEIVED, full_documents
 
@@ -27,6 +28,11 @@ def test_rejection_codes() -> None:
     )
     for rule in REJECTION_RULES.values():
         assert rule.startswith("《医疗机构投诉管理办法》") and rule.endswith("。")
+
+
+def test_every_finding_has_a_sentence() -> None:
+    assert set(FINDING_SENTENCES) == set(FINDINGS)
+    assert all(finding in FINDING_SENTENCES[finding] for finding in FINDINGS)
 
 
 def test_rejection_for_reason() -> None:
