@@ -21,6 +21,7 @@ from app.policy import Action, Role
 from app.session import CurrentUser, Session
 from models.accounts import User, UserRole
 from models.database import KEY_BYTES, WrongKeyError, close_current, database_proxy, open_local
+from models.fields import install_cipher
 from models.migrations import SchemaTooNewError, ensure_schema
 
 MAX_FAILURES = 5
@@ -106,6 +107,17 @@ def _record_failure(
         entry["pending"].extend({"at": at, "event": e, "who": who} for e in events)
         del entry["pending"][:-MAX_PENDING_EVENTS]
     slots.save()
+    return until
+
+
+def record_database_failure(row: User, now: datetime) -> datetime | None:
+    """Shared mode keeps the counter in the user row."""
+    failures = row.failed_logins + 1
+    until = now + LOCKOUT if failures >= MAX_FAILURES else None
+    with database_proxy.atomic():
+        User.update(failed_logins=0 if until else failures, locked_until=until).where(
+            User.id == row.id
+        ).execute()
     return until
 
 
@@ -260,6 +272,7 @@ def logout(session: Session) -> None:
     with database_proxy.atomic():
         audit.record(session.user.username, "logout", session.user.username)
     session.db_key = None
+    install_cipher(None)
     close_current()
 
 
@@ -276,22 +289,29 @@ def unlock(session: Session, password: str) -> None:
     """Unlock an idle-locked session with the same user's password. Counts toward lockout."""
     now = clock.now()
     username = session.user.username
-    until = locked_until(session.slots, username, now) if session.reload_slots() else None
+    row = User.get(User.username == username)
+    if session.reload_slots():
+        until = locked_until(session.slots, username, now)
+    else:
+        until = row.locked_until if row.locked_until and row.locked_until > now else None
     if until:
         raise LockedOutError(until)
-    row = User.get(User.username == username)
     if not row.active or not passwords.verify_password(row.password_hash, password):
         with database_proxy.atomic():
             audit.record(username, "unlock.failed", username)
-        if session.slots:
-            until = _record_failure(session.slots, username, now, audited=True)
-            if until:
-                with database_proxy.atomic():
-                    audit.record(username, "account.locked", username)
-                raise LockedOutError(until)
+        until = (
+            _record_failure(session.slots, username, now, audited=True)
+            if session.slots
+            else record_database_failure(row, now)
+        )
+        if until:
+            with database_proxy.atomic():
+                audit.record(username, "account.locked", username)
+            raise LockedOutError(until)
         raise AuthError("密码错误")
     session.locked = False
     session.touch()
+    User.update(failed_logins=0, locked_until=None).where(User.id == row.id).execute()
     if session.slots:
         clear_attempts(session.slots, username)
         session.slots.save()

@@ -65,7 +65,9 @@ def list_users(session: Session) -> list[UserInfo]:
             tuple(sorted(roles.get(u.id, []), key=order.get)),
             u.active,
             u.must_change_password,
-            locked_until(session.slots, u.username, now) if session.slots else None,
+            locked_until(session.slots, u.username, now)
+            if session.slots
+            else (u.locked_until if u.locked_until and u.locked_until > now else None),
             u.last_login_at,
             u.phone,
         )
@@ -166,6 +168,7 @@ def unlock_user(session: Session, username: str) -> None:
     """Lift a failed-login lockout before its 15 minutes are over."""
     _get(username)
     with operation(session, Action.MANAGE_USERS, "user.unlocked", target=username):
+        User.update(failed_logins=0, locked_until=None).where(User.username == username).execute()
         if session.reload_slots() is not None:
             clear_attempts(session.slots, username)
             session.slots.save()

@@ -1,10 +1,11 @@
-"""Opening the database: SQLCipher file (local mode) or PostgreSQL (shared mode).
+"""Opening the database: SQLCipher file (local mode) or PostgreSQL over TLS (shared mode).
 
 All models bind to `database_proxy`; `open_local()` initialises it for the current process.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import peewee
@@ -68,6 +69,77 @@ def open_local(path: str | Path, key: bytes) -> EncryptedDatabase:
         db.connect()
     except peewee.OperationalError as exc:
         raise WrongKeyError(str(exc)) from None
+    database_proxy.initialize(db)
+    return db
+
+
+@dataclass(frozen=True)
+class ServerParams:
+    """Where the shared PostgreSQL database is. The password is never stored with these."""
+
+    host: str
+    port: int = 5432
+    dbname: str = "complaintdesk"
+    user: str = "complaintdesk"
+    sslmode: str = "require"  # require | verify-full | disable (loopback testing only)
+    sslrootcert: str = ""  # CA file for verify-full
+
+    @property
+    def location(self) -> str:
+        return f"{self.host}:{self.port}/{self.dbname}"
+
+
+class ServerError(Exception):
+    """Connecting failed. `kind` is unreachable | auth | tls | other."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(detail)
+        self.kind = kind
+
+
+def _classify(message: str) -> str:
+    text = message.lower()
+    if (
+        "password authentication failed" in text
+        or "no password supplied" in text
+        or "role" in text
+        and "does not exist" in text
+    ):
+        return "auth"
+    if "certificate" in text or "ssl" in text or "tls" in text:
+        return "tls"
+    if (
+        "connection refused" in text
+        or "could not translate host" in text
+        or "timeout" in text
+        or "no route" in text
+        or "could not connect" in text
+        or "name or service" in text
+    ):
+        return "unreachable"
+    if "database" in text and "does not exist" in text:
+        return "no_database"
+    return "other"
+
+
+def open_postgres(params: ServerParams, password: str) -> peewee.PostgresqlDatabase:
+    """Connect over TLS (unless disabled) and bind the models to the server database."""
+    options = {
+        "host": params.host,
+        "port": params.port,
+        "user": params.user,
+        "password": password,
+        "sslmode": params.sslmode,
+        "connect_timeout": 8,
+        "application_name": "ComplaintDesk",
+    }
+    if params.sslrootcert:
+        options["sslrootcert"] = params.sslrootcert
+    db = peewee.PostgresqlDatabase(params.dbname, prefer_psycopg3=True, **options)
+    try:
+        db.connect()
+    except peewee.OperationalError as exc:
+        raise ServerError(_classify(str(exc)), str(exc)) from None
     database_proxy.initialize(db)
     return db
 

@@ -1,4 +1,4 @@
-"""Full-text index of cases. SQLite: an FTS5 table with the trigram tokenizer (rowid = case id)."""
+"""Full-text index of cases: FTS5 trigram (rowid = case id) locally, pg_trgm on a shared server."""
 
 from __future__ import annotations
 
@@ -13,6 +13,14 @@ def is_sqlite(db: peewee.Database) -> bool:
 
 
 def create_search_index(db: peewee.Database) -> None:
+    """SQLite: the FTS5 trigram table. PostgreSQL: pg_trgm GIN indexes on the narrative and demands."""
+    if not is_sqlite(db):
+        db.execute_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        for column in ("content", "demands"):
+            db.execute_sql(
+                f'CREATE INDEX IF NOT EXISTS case_{column}_trgm ON "case" USING gin ({column} gin_trgm_ops)'
+            )
+        return
     if is_sqlite(db):
         db.execute_sql(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("

@@ -52,3 +52,46 @@ def recovery_key(db_path: Path) -> str:
     session, key = auth.create_local_database(db_path, ADMIN, "周建国", ADMIN_PASSWORD, HOSPITAL)
     auth.logout(session)
     return key
+
+
+# -- PostgreSQL (shared mode) --------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL server for the whole test session (initdb + pg_ctl on 127.0.0.1)."""
+    from tests.support import pg_server as support
+
+    if support.find_bindir() is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not installed: test.sh installs it (apt-get install postgresql)")
+        pytest.skip("PostgreSQL is not installed on this machine")
+    server = support.start()
+    yield server
+    server.stop()
+
+
+_pg_counter = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def pg_params(pg_server):
+    """A fresh, empty database on the test server, reached over verified TLS."""
+    from models.database import ServerParams
+
+    name = f"cd_test_{os.getpid()}_{next(_pg_counter)}"
+    pg_server.create_database(name)
+    return ServerParams(host=pg_server.host, port=pg_server.port, dbname=name, user=pg_server.user,
+                        sslmode="verify-full", sslrootcert=str(pg_server.ca_file))
+
+
+@pytest.fixture
+def shared_admin(pg_params, pg_server):
+    """(session, data key) of a new shared database whose admin is ADMIN / ADMIN_PASSWORD."""
+    from app import shared
+
+    session, data_key = shared.create_shared_database(pg_params, pg_server.password, ADMIN, "周建国",
+                                                      ADMIN_PASSWORD, HOSPITAL)
+    yield session, data_key
+    from models.fields import install_cipher
+
+    install_cipher(None)

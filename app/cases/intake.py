@@ -29,6 +29,7 @@ from app.validation import (
 )
 from models.cases import Case, Category, Complainant
 from models.database import database_proxy
+from models.fields import blind_index, identifier_equals
 from models.organisation import Department
 
 DUPLICATE_WINDOW = timedelta(days=180)
@@ -169,6 +170,9 @@ def register(session: Session, form: IntakeForm) -> Registered:
             address=v["complainant_address"],
             email=v["complainant_email"],
             online_account=v["complainant_online_account"],
+            name_index=blind_index("name", v["complainant_name"]),
+            phone_index=blind_index("phone", v["complainant_phone"]),
+            id_number_index=blind_index("id", v["complainant_id_number"]),
         )
         case = Case.create(
             case_no=case_no,
@@ -185,6 +189,8 @@ def register(session: Session, form: IntakeForm) -> Registered:
             complainant=complainant,
             patient_name=v["patient_name"],
             patient_record_no=v["patient_record_no"],
+            patient_name_index=blind_index("name", v["patient_name"]),
+            patient_record_index=blind_index("record", v["patient_record_no"]),
             visit_department=v["visit_department_id"],
             visit_date=v["visit_date"],
             category=v["category_id"],
@@ -251,29 +257,24 @@ def find_duplicates(
     keys: list[tuple[str, object]] = []
     try:
         if phone.strip():
-            keys.append(
-                (
-                    "电话",
-                    Case.complainant.in_(
-                        Complainant.select(Complainant.id).where(Complainant.phone == validate_phone(phone))
-                    ),
-                )
+            match = identifier_equals(
+                Complainant.phone, Complainant.phone_index, "phone", validate_phone(phone)
             )
+            keys.append(("电话", Case.complainant.in_(Complainant.select(Complainant.id).where(match))))
         if id_number.strip():
-            keys.append(
-                (
-                    "身份证号",
-                    Case.complainant.in_(
-                        Complainant.select(Complainant.id).where(
-                            Complainant.id_number == validate_id_number(id_number)
-                        )
-                    ),
-                )
-            )
+            number = validate_id_number(id_number)
+            match = identifier_equals(Complainant.id_number, Complainant.id_number_index, "id", number)
+            keys.append(("身份证号", Case.complainant.in_(Complainant.select(Complainant.id).where(match))))
     except ValidationError:
         pass
     if record_no.strip():
-        keys.append(("门诊号/住院号", Case.patient_record_no == record_no.strip().upper()))
+        record = record_no.strip().upper()
+        keys.append(
+            (
+                "门诊号/住院号",
+                identifier_equals(Case.patient_record_no, Case.patient_record_index, "record", record),
+            )
+        )
     since = clock.now() - DUPLICATE_WINDOW
     found: dict[int, DuplicateCandidate] = {}
     for label, condition in keys:

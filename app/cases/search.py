@@ -20,7 +20,9 @@ from models.organisation import Department
 from models.search_index import FTS_TABLE, is_sqlite
 
 MAX_RESULTS = 200
-_IDENTIFIER = re.compile(r"^[0-9Xx\-+ ]{6,20}$")
+# Phone, ID number or 门诊号/住院号: 6–20 letters/digits with at least four digits.
+_IDENTIFIER = re.compile(r"^(?=(?:\D*\d){4})[0-9A-Za-z\-+ ]{6,20}$")
+
 
 
 def _fts_text(case: Case) -> tuple[str, str, str, str, str]:
@@ -89,10 +91,15 @@ def _server_text(text: str) -> peewee.Expression:
         escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{escaped}%"
         names = Complainant.select(Complainant.id).where(
-            identifier_equals(Complainant.name, Complainant.name_index, "name", term))
-        part = ((Case.content ** pattern) | (Case.demands ** pattern) | (Case.case_no ** pattern)
-                | Case.complainant.in_(names)
-                | identifier_equals(Case.patient_name, Case.patient_name_index, "name", term))
+            identifier_equals(Complainant.name, Complainant.name_index, "name", term)
+        )
+        part = (
+            (Case.content**pattern)
+            | (Case.demands**pattern)
+            | (Case.case_no**pattern)
+            | Case.complainant.in_(names)
+            | identifier_equals(Case.patient_name, Case.patient_name_index, "name", term)
+        )
         condition = part if condition is None else condition & part
     return condition
 
@@ -107,14 +114,18 @@ def search(session: Session, text: str, limit: int = MAX_RESULTS) -> list[int]:
     if _IDENTIFIER.match(text) and can(session.user, Action.SEARCH_IDENTIFIERS):
         ident = text.replace(" ", "").upper()
         by_person = Complainant.select(Complainant.id).where(
-            (Complainant.phone == ident) | (Complainant.id_number == ident)
+            identifier_equals(Complainant.phone, Complainant.phone_index, "phone", ident)
+            | identifier_equals(Complainant.id_number, Complainant.id_number_index, "id", ident)
         )
-        conditions.append(Case.complainant.in_(by_person) | (Case.patient_record_no == ident))
+        conditions.append(
+            Case.complainant.in_(by_person)
+            | identifier_equals(Case.patient_record_no, Case.patient_record_index, "record", ident)
+        )
     if is_sqlite(database_proxy.obj):
         conditions.append(Case.id.in_(_text_ids(text)))
     else:
-        pattern = f"%{text}%"
-        conditions.append(Case.case_no.contains(text) | Case.content**pattern | Case.patient_name**pattern)
+        conditions.append(_server_text(text))
+
     combined = conditions[0]
     for extra in conditions[1:]:
         combined |= extra

@@ -8,37 +8,22 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from app import audit, users
+from app import audit
 from app.cases import documents, intake, routing, transitions
 from app.cases.views import open_case
 from app.errors import PermissionDenied, TransitionError, ValidationError
-from app.session import CurrentUser, Session
 from models.audit import AuditEntry
 from models.cases import CaseEvent, IssuedDocument
+from tests.support.sessions import session_as
 
 
 def _text(pdf: bytes) -> str:
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
-def _as(admin_session: Session, username: str, role: str) -> Session:
-    info = users.add_user(
-        admin_session, username, f"{username}姓名", [role], "Passw0rd123", must_change_password=False
-    )
-    from models.accounts import User
-
-    row = User.get(User.username == info.username)
-    return Session(
-        user=CurrentUser(row.id, row.username, row.display_name, frozenset({role})),
-        db=admin_session.db,
-        backend="local",
-        location=admin_session.location,
-    )
-
-
 @pytest.fixture
 def people(admin_session):
-    return {role: _as(admin_session, role, role) for role in ("clerk", "officer", "manager")}
+    return {role: session_as(admin_session, role, role) for role in ("clerk", "officer", "manager")}
 
 
 @pytest.fixture

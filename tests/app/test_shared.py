@@ -1,0 +1,147 @@
+"""Shared mode on a real PostgreSQL server: TLS, errors in Chinese, sealed identifiers, lockout."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import psycopg
+import pytest
+
+from app import audit, auth, shared, users
+from app.cases import board, intake, search
+from app.errors import AuthError, DatabaseOpenError, LockedOutError, ValidationError
+from models.database import close_current
+from models.fields import install_cipher
+from tests.conftest import ADMIN, ADMIN_PASSWORD
+from tests.support.sessions import session_as
+
+MARKERS = {
+    "complainant_name": "欧阳标记人",
+    "complainant_phone": "13987654321",
+    "complainant_id_number": "",  # filled below with a valid checksum
+    "complainant_address": "标记路88号MARKADDR",
+    "patient_name": "患者标记名",
+    "patient_record_no": "ZY20260088",
+}
+
+
+def _valid_id() -> str:
+    from app.validation import id_check_digit
+
+    first17 = "32010219800101123"
+    return first17 + id_check_digit(first17)
+
+
+def _login(pg_params, pg_server, data_key, username=ADMIN, password=ADMIN_PASSWORD):
+    close_current()
+    return shared.login_shared(pg_params, pg_server.password, data_key, username, password)
+
+
+def test_server_tables_hold_no_plaintext_identifiers(shared_admin, pg_params, pg_server) -> None:
+    session = session_as(shared_admin[0], "officer", "officer")
+    values = dict(MARKERS, complainant_id_number=_valid_id())
+    form = intake.IntakeForm(channel="visit", content="门诊排队时间过长，要求改进。", **values)
+    reg = intake.register(session, form)
+    with psycopg.connect(
+        host=pg_server.host,
+        port=pg_server.port,
+        user=pg_server.user,
+        password=pg_server.password,
+        dbname=pg_params.dbname,
+    ) as conn:
+        dump = "\n".join(
+            str(row)
+            for table in ("complainant", "case", "case_event", "audit_entry")
+            for row in conn.execute(f'SELECT * FROM "{table}"').fetchall()
+        )
+    assert reg.case_no in dump
+    for marker in values.values():
+        assert marker not in dump, marker
+    # …and the application reads them back in the clear, finds duplicates by blind index.
+    found = intake.find_duplicates(session, phone=values["complainant_phone"])
+    assert [c.case_no for c in found] == [reg.case_no]
+    assert search.search(session, values["patient_record_no"]) == [reg.case_id]
+    assert search.search(session, "排队时间") == [reg.case_id]
+    assert search.search(session, values["complainant_name"]) == [reg.case_id]
+    from app.cases.views import open_case
+
+    view = open_case(session, reg.case_id)
+    assert (
+        view.complainant_name == values["complainant_name"]
+        and view.complainant_id_number == values["complainant_id_number"]
+    )
+    assert board.case_list(session)[0].complainant.startswith("欧阳")
+    assert audit.verify().ok
+
+
+def test_login_lockout_and_wrong_password(shared_admin, pg_params, pg_server) -> None:
+    session, key = shared_admin
+    users.add_user(session, "officer", "林晓雯", ["officer"], "Officer123", must_change_password=False)
+    for _ in range(4):
+        with pytest.raises(AuthError, match="用户名或密码错误"):
+            _login(pg_params, pg_server, key, "officer", "Wrong12345")
+    with pytest.raises(LockedOutError):
+        _login(pg_params, pg_server, key, "officer", "Wrong12345")
+    with pytest.raises(LockedOutError):
+        _login(pg_params, pg_server, key, "officer", "Officer123")
+    admin = _login(pg_params, pg_server, key)
+    users.unlock_user(admin, "officer")
+    assert _login(pg_params, pg_server, key, "officer", "Officer123").user.roles == {"officer"}
+
+
+def test_server_errors_are_clear_chinese(shared_admin, pg_params, pg_server, tmp_path) -> None:
+    _session, key = shared_admin
+    close_current()
+    with pytest.raises(DatabaseOpenError, match="数据库服务器的用户名或密码错误"):
+        shared.login_shared(pg_params, "not-the-password", key, ADMIN, ADMIN_PASSWORD)
+    closed_port = dataclasses.replace(pg_params, port=1)
+    with pytest.raises(DatabaseOpenError, match="无法连接数据库服务器"):
+        shared.login_shared(closed_port, pg_server.password, key, ADMIN, ADMIN_PASSWORD)
+    other_ca = tmp_path / "other-ca.crt"
+    from tests.support.pg_server import _write_tls
+
+    other_ca.write_bytes(_write_tls(tmp_path).read_bytes())
+    with pytest.raises(DatabaseOpenError, match="TLS"):
+        shared.login_shared(
+            dataclasses.replace(pg_params, sslrootcert=str(other_ca)),
+            pg_server.password,
+            key,
+            ADMIN,
+            ADMIN_PASSWORD,
+        )
+    with pytest.raises(DatabaseOpenError, match="数据密钥与该数据库不符"):
+        shared.login_shared(pg_params, pg_server.password, b"\1" * 32, ADMIN, ADMIN_PASSWORD)
+    with pytest.raises(DatabaseOpenError, match="没有这个数据库"):
+        shared.login_shared(
+            dataclasses.replace(pg_params, dbname="nope"), pg_server.password, key, ADMIN, ADMIN_PASSWORD
+        )
+    install_cipher(None)
+
+
+def test_existing_database_is_not_overwritten(shared_admin, pg_params, pg_server) -> None:
+    close_current()
+    with pytest.raises(DatabaseOpenError, match="已经初始化"):
+        shared.create_shared_database(pg_params, pg_server.password, "x", "某人", ADMIN_PASSWORD, "某医院")
+
+
+def test_enrollment_roundtrip(shared_admin, pg_params, pg_server) -> None:
+    _session, key = shared_admin
+    blob = shared.export_enrollment(pg_params, key, "correct horse battery")
+    assert key not in blob and pg_server.password.encode() not in blob
+    params, imported = shared.import_enrollment(blob, "correct horse battery")
+    assert params == pg_params and imported == key
+    with pytest.raises(AuthError, match="注册口令错误"):
+        shared.import_enrollment(blob, "wrong passphrase!")
+    with pytest.raises(ValidationError, match="不是有效的工作站注册文件"):
+        shared.import_enrollment(b"{}", "whatever passphrase")
+    assert _login(pg_params, pg_server, imported).user.username == ADMIN
+
+
+def test_idle_unlock_counts_failures_in_database(shared_admin) -> None:
+    session, _key = shared_admin
+    auth.lock(session)
+    for _ in range(4):
+        with pytest.raises(AuthError, match="密码错误"):
+            auth.unlock(session, "Wrong12345")
+    with pytest.raises(LockedOutError):
+        auth.unlock(session, "Wrong12345")
