@@ -43,12 +43,14 @@ class FieldCipher:
 
     def seal(self, text: str) -> str:
         nonce = secrets.token_bytes(12)
-        return PREFIX + base64.b64encode(nonce + self._aead.encrypt(nonce, text.encode("utf-8"), None)).decode()
+        return (
+            PREFIX + base64.b64encode(nonce + self._aead.encrypt(nonce, text.encode("utf-8"), None)).decode()
+        )
 
     def open(self, value: str) -> str:
         if not value.startswith(PREFIX):
             return value
-        raw = base64.b64decode(value[len(PREFIX):])
+        raw = base64.b64decode(value[len(PREFIX) :])
         try:
             return self._aead.decrypt(raw[:12], raw[12:], None).decode("utf-8")
         except InvalidTag:
