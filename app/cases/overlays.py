@@ -146,12 +146,16 @@ def merge(
     """已合并: fold a duplicate into another open case; both timelines record it."""
     if case_id == into_case_id:
         raise ValidationError("merge", "合并目标", "不能合并到案件本身")
+    check(session, Action.MERGE, load_case(case_id))  # the case being merged first: its denial is audited
     target = _other_case(session, into_case_id)
     check(session, Action.MERGE, target)
     if target.state in FINAL_STATES:
         raise TransitionError(f"目标案件 {target.case_no} 已结束，不能合并到它")
     note = _text(note, "合并说明", required=False)
     with case_operation(session, case_id, "merge", expected_version=expected_version) as op:
+        target = Case.get_by_id(into_case_id)  # again inside the transaction: it may have closed meanwhile
+        if target.state in FINAL_STATES:
+            raise TransitionError(f"目标案件 {target.case_no} 已结束，不能合并到它")
         op.case.state, op.case.merged_into = State.MERGED, into_case_id
         op.case.on_hold, op.case.hold_since = False, None
         op.case.closed_at, op.case.closed_by = clock.now(), session.user.id
@@ -162,6 +166,7 @@ def merge(
 
 def link(session: Session, case_id: int, other_id: int, note: str = "") -> None:
     """Mark two cases as related (same complainant or matter) without merging them."""
+    check(session, Action.MERGE, load_case(case_id))  # the case being linked first: its denial is audited
     other = _other_case(session, other_id)
     note = _text(note, "关联说明", required=False, max_len=200)
     with case_operation(session, case_id, "link") as op:
