@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import peewee
+
 from app import clock
 from models.audit import AuditEntry, AuditHead
-from models.database import database_proxy
 
 GENESIS = "0" * 64
 
@@ -36,9 +37,12 @@ def record(
     at: datetime | None = None,
 ) -> AuditEntry:
     """Append one entry. Must run inside a transaction (the caller's, or its own)."""
-    with database_proxy.atomic():
+    db = AuditHead._meta.database  # the bound database (the proxy, or a migration target)
+    with db.atomic():
         query = AuditHead.select().where(AuditHead.id == 1)
-        if database_proxy.obj.for_update:  # PostgreSQL: serialise appenders on the head row
+        if (
+            db.obj if isinstance(db, peewee.DatabaseProxy) else db
+        ).for_update:  # PostgreSQL: lock the head row
             query = query.for_update()
         head = query.first()
         seq = (head.seq if head else 0) + 1

@@ -42,11 +42,15 @@ _SERVER_MESSAGES = {
 }
 
 
+def server_error_message(kind: str) -> str:
+    return _SERVER_MESSAGES.get(kind, _SERVER_MESSAGES["other"])
+
+
 def _connect(params: ServerParams, server_password: str) -> peewee.Database:
     try:
         return open_postgres(params, server_password)
     except ServerError as exc:
-        raise DatabaseOpenError(_SERVER_MESSAGES.get(exc.kind, _SERVER_MESSAGES["other"])) from None
+        raise DatabaseOpenError(server_error_message(exc.kind)) from None
 
 
 # -- secrets on this workstation ------------------------------------------------------------------

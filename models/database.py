@@ -122,8 +122,9 @@ def _classify(message: str) -> str:
     return "other"
 
 
-def open_postgres(params: ServerParams, password: str) -> peewee.PostgresqlDatabase:
-    """Connect over TLS (unless disabled) and bind the models to the server database."""
+def connect_postgres(params: ServerParams, password: str) -> peewee.PostgresqlDatabase:
+    """Connect over TLS (unless disabled) without binding the models (e.g. as a migration target)."""
+
     options = {
         "host": params.host,
         "port": params.port,
@@ -140,8 +141,15 @@ def open_postgres(params: ServerParams, password: str) -> peewee.PostgresqlDatab
         db.connect()
     except peewee.OperationalError as exc:
         raise ServerError(_classify(str(exc)), str(exc)) from None
+    return db
+
+
+def open_postgres(params: ServerParams, password: str) -> peewee.PostgresqlDatabase:
+    """Connect and bind the models to the server database."""
+    db = connect_postgres(params, password)
     database_proxy.initialize(db)
     return db
+
 
 
 def close_current() -> None:

@@ -1,0 +1,160 @@
+"""Moving a local encrypted database to a shared PostgreSQL server.
+
+The target must be empty. Rows are copied table by table with their ids, in foreign-key order;
+personal identifiers are sealed on the way with a new data key and their blind indexes filled;
+the audit chain is copied unchanged (so it still verifies) and one entry records the migration.
+Every table's row count is compared afterwards and reported.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+import peewee
+
+from app import audit, clock, settings
+from app.errors import DatabaseOpenError
+from app.operations import require
+from app.policy import Action
+from app.session import Session
+from app.shared import KEY_CHECK_SETTING, server_error_message
+from models.cases import Case, Complainant
+from models.database import ServerError, ServerParams, connect_postgres
+from models.fields import FieldCipher, blind_index, install_cipher
+from models.migrations import current_version, ensure_schema
+from models.schema import ALL_MODELS
+from models.search_index import create_search_index
+
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class TableReport:
+    table: str
+    source: int
+    target: int
+
+    @property
+    def ok(self) -> bool:
+        return self.source == self.target
+
+
+@dataclass(frozen=True)
+class MigrationReport:
+    tables: tuple[TableReport, ...]
+    data_key: bytes
+
+    @property
+    def ok(self) -> bool:
+        return all(t.ok for t in self.tables)
+
+    def lines(self) -> list[str]:
+        rows = [
+            f"{t.table:<20}{t.source:>10}{t.target:>10}  {'一致' if t.ok else '不一致'}" for t in self.tables
+        ]
+        return [
+            f"{'数据表':<17}{'本地':>8}{'服务器':>7}",
+            *rows,
+            "全部数据表行数一致，迁移完成" if self.ok else "有数据表行数不一致，请勿使用服务器上的数据",
+        ]
+
+
+def _with_indexes(model: type[peewee.Model], row: dict) -> dict:
+    """Fill the blind-index columns the local database leaves empty."""
+    if model is Complainant:
+        row.update(
+            name_index=blind_index("name", row["name"]),
+            phone_index=blind_index("phone", row["phone"]),
+            id_number_index=blind_index("id", row["id_number"]),
+        )
+    elif model is Case:
+        row.update(
+            patient_name_index=blind_index("name", row["patient_name"]),
+            patient_record_index=blind_index("record", row["patient_record_no"]),
+        )
+    return row
+
+
+def _copy(model: type[peewee.Model], source: peewee.Database, target: peewee.Database) -> TableReport:
+    primary = model._meta.primary_key
+    last = None
+    while True:
+        with model.bind_ctx(source, bind_refs=False, bind_backrefs=False):
+            query = model.select().order_by(primary).limit(BATCH)
+            if last is not None:
+                query = query.where(primary > last)
+            rows = [_with_indexes(model, row) for row in query.dicts()]
+        if not rows:
+            break
+        last = rows[-1][primary.name]
+        with model.bind_ctx(target, bind_refs=False, bind_backrefs=False):
+            model.insert_many(rows).execute()
+    with model.bind_ctx(source, bind_refs=False, bind_backrefs=False):
+        source_count = model.select().count()
+    with model.bind_ctx(target, bind_refs=False, bind_backrefs=False):
+        target_count = model.select().count()
+    if isinstance(primary, peewee.AutoField):
+        table = model._meta.table_name
+        target.execute_sql(
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{primary.column_name}'), "
+            f'COALESCE((SELECT MAX("{primary.column_name}") FROM "{table}"), 0) + 1, false)'
+        )
+    return TableReport(model._meta.table_name, source_count, target_count)
+
+
+def migrate_to_server(session: Session, params: ServerParams, server_password: str) -> MigrationReport:
+    """Copy the open local database to an empty server database. Returns the report and the data key."""
+    require(session, Action.MANAGE_SETTINGS, target="migrate")
+    if session.backend != "local":
+        raise DatabaseOpenError("只能从本地加密数据库迁移")
+    source = session.db
+    try:
+        target = connect_postgres(params, server_password)
+    except ServerError as exc:
+        raise DatabaseOpenError(server_error_message(exc.kind)) from None
+    data_key = secrets.token_bytes(32)
+    cipher = FieldCipher(data_key)
+    try:
+        with _bound(target):
+            if current_version(target) is not None:
+                raise DatabaseOpenError("服务器上的数据库不是空的，迁移不会覆盖已有数据")
+        install_cipher(cipher)
+        with target.atomic():
+            with _bound(target):
+                ensure_schema(target, clock.now())
+                target.execute_sql('DELETE FROM "schema_version"')
+            reports = []
+            for model in ALL_MODELS:
+                reports.append(_copy(model, source, target))
+            with _bound(target):
+                create_search_index(target)
+                settings.write_value(KEY_CHECK_SETTING, cipher.key_check, session.user.username)
+                audit.record(
+                    session.user.username,
+                    "database.migrated",
+                    params.location,
+                    {"from": session.location, "tables": {r.table: r.target for r in reports}},
+                )
+            report = MigrationReport(tuple(reports), data_key)
+            if not report.ok:
+                raise DatabaseOpenError("迁移后行数不一致，已撤销：\n" + "\n".join(report.lines()))
+    finally:
+        install_cipher(None)
+        target.close()
+    with source.atomic():
+        audit.record(session.user.username, "database.migrated", params.location, {"to": params.location})
+    return report
+
+
+class _bound:
+    """Bind every model to `db` for the block (peewee's bind_ctx over the whole schema)."""
+
+    def __init__(self, db: peewee.Database) -> None:
+        self._ctx = db.bind_ctx(ALL_MODELS, bind_refs=False, bind_backrefs=False)
+
+    def __enter__(self) -> None:
+        self._ctx.__enter__()
+
+    def __exit__(self, *exc) -> None:
+        self._ctx.__exit__(*exc)
