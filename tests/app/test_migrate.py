@@ -18,8 +18,13 @@ def test_local_database_moves_to_server(admin_session, pg_params, pg_server) -> 
     officer = session_as(admin_session, "officer", "officer")
     ids = []
     for i in range(7):
-        form = intake.IntakeForm(channel="phone", content=f"第{i}次来电反映药房排队时间长", complainant_name=f"宋标记{i}",
-                                 complainant_phone=f"1390000{i:04d}", patient_record_no=f"MZ{i:06d}")
+        form = intake.IntakeForm(
+            channel="phone",
+            content=f"第{i}次来电反映药房排队时间长",
+            complainant_name=f"宋标记{i}",
+            complainant_phone=f"1390000{i:04d}",
+            patient_record_no=f"MZ{i:06d}",
+        )
         ids.append(intake.register(officer, form).case_id)
     transitions.accept(officer, ids[0])
     overlays.add_attachment(officer, ids[0], "病历.jpg", b"\xff\xd8 fake jpeg bytes", "门诊病历")
@@ -30,8 +35,13 @@ def test_local_database_moves_to_server(admin_session, pg_params, pg_server) -> 
     assert counts["case"] == 7 and counts["attachment"] == 1 and counts["audit_entry"] > 10
     assert "全部数据表行数一致" in report.lines()[-1]
 
-    with psycopg.connect(host=pg_server.host, port=pg_server.port, user=pg_server.user,
-                         password=pg_server.password, dbname=pg_params.dbname) as conn:
+    with psycopg.connect(
+        host=pg_server.host,
+        port=pg_server.port,
+        user=pg_server.user,
+        password=pg_server.password,
+        dbname=pg_params.dbname,
+    ) as conn:
         dump = str(conn.execute('SELECT * FROM "complainant"').fetchall())
         dump += str(conn.execute('SELECT patient_record_no FROM "case"').fetchall())
     assert "宋标记" not in dump and "13900000003" not in dump and "MZ000003" not in dump
@@ -43,10 +53,15 @@ def test_local_database_moves_to_server(admin_session, pg_params, pg_server) -> 
     view = open_case(manager, ids[0])
     assert view.complainant_name == "宋标记0" and view.attachments[0].filename == "病历.jpg"
     assert [c.case_no for c in intake.find_duplicates(manager, phone="13900000003")] == [
-        open_case(manager, ids[3]).case_no]
+        open_case(manager, ids[3]).case_no
+    ]
     # new rows continue after the copied ids
-    new = intake.register(manager, intake.IntakeForm(channel="visit", content="迁移后的新投诉",
-                                                     complainant_name="新", complainant_phone="13811112222"))
+    new = intake.register(
+        manager,
+        intake.IntakeForm(
+            channel="visit", content="迁移后的新投诉", complainant_name="新", complainant_phone="13811112222"
+        ),
+    )
     assert new.case_id == 8 and new.case_no.endswith("000008")
 
 
