@@ -57,7 +57,11 @@ class Secrets:
         return value
 
     def new_password(self) -> str | None:
-        value = self._stdin_line(1) if self._from_stdin else os.environ.get(NEW_PASSWORD_ENV)
+        return self.extra(1, NEW_PASSWORD_ENV)
+
+    def extra(self, line: int, env: str) -> str | None:
+        """A further secret: standard-input line `line` (0-based) or the environment variable `env`."""
+        value = self._stdin_line(line) if self._from_stdin else os.environ.get(env)
         return value or None
 
 
@@ -180,6 +184,62 @@ def cmd_audit_verify(args: argparse.Namespace, secrets_: Secrets) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
+def cmd_print(args: argparse.Namespace, secrets_: Secrets) -> int:
+    """Issue a document of a case to a PDF file, refused like the GUI for roles that may not print it."""
+    from app.cases import documents
+
+    session = _login(args, secrets_)
+    try:
+        case_id = documents.case_id_by_number(session, args.case_no)
+        assignment_id = (
+            documents.assignment_for(session, case_id, args.department) if args.department else None
+        )
+        info, pdf = documents.issue(
+            session, case_id, args.kind, assignment_id=assignment_id, page_size="A5" if args.a5 else "A4"
+        )
+        Path(args.out).write_bytes(pdf)
+        print(
+            f"已{'补打' if info.reprint else '打印'}{info.title}：{args.out}（SHA-256 {info.sha256[:16]}…）"
+        )
+    finally:
+        auth.logout(session)
+    return EXIT_OK
+
+
+SERVER_PASSWORD_ENV = "COMPLAINTDESK_SERVER_PASSWORD"
+ENROLL_PASSPHRASE_ENV = "COMPLAINTDESK_ENROLL_PASSPHRASE"
+
+
+def cmd_migrate(args: argparse.Namespace, secrets_: Secrets) -> int:
+    """Standard input: line 1 the local user's password, line 2 the server password, line 3 the
+    passphrase protecting the enrollment file (or the environment variables named in --help)."""
+    from app import migrate, shared
+
+    params = shared.parse_server_url(args.to)
+    server_password = secrets_.extra(1, SERVER_PASSWORD_ENV)
+    passphrase = secrets_.extra(2, ENROLL_PASSPHRASE_ENV)
+    if not server_password:
+        raise CliError(f"请在标准输入第二行或环境变量 {SERVER_PASSWORD_ENV} 中提供数据库服务器密码")
+    if not passphrase:
+        raise CliError(
+            f"请在标准输入第三行或环境变量 {ENROLL_PASSPHRASE_ENV} 中提供工作站注册口令（至少 10 个字符）"
+        )
+    out = Path(args.enrollment_out)
+    if out.exists():
+        raise CliError(f"文件已存在：{out.name}，不会覆盖")
+    shared.check_passphrase(passphrase)
+    args.db = getattr(args, "from")
+    session = _login(args, secrets_)
+    try:
+        report = migrate.migrate_to_server(session, params, server_password)
+    finally:
+        auth.logout(session)
+    out.write_bytes(shared.export_enrollment(params, report.data_key, passphrase))
+    print("\n".join(report.lines()))
+    print(f"工作站注册文件：{out}（用注册口令保护；各工作站导入一次即可连接服务器）")
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
 def cmd_recover(args: argparse.Namespace, secrets_: Secrets) -> int:
     """Standard input: line 1 the recovery key, line 2 the admin's new password."""
     recovery_key = secrets_.password()
@@ -263,6 +323,38 @@ def build_parser() -> argparse.ArgumentParser:
     recover.add_argument("--db", required=True, metavar="PATH")
     recover.add_argument("--admin", required=True, metavar="NAME")
     recover.set_defaults(handler=cmd_recover, password_stdin=True)
+
+    print_p = sub.add_parser("print", help="打印（输出 PDF）案件文书")
+    print_p.add_argument(
+        "kind",
+        choices=["receipt", "registration", "dispatch", "rejection", "result", "followup"],
+        help="receipt=受理回执 registration=投诉登记表 dispatch=转办单 rejection=不予受理告知书 "
+        "result=处理结果告知书 followup=回访记录",
+    )
+    print_p.add_argument("case_no", metavar="CASE_NO", help="案件编号，如 YH-2026-000123")
+    _db_options(print_p)
+    print_p.add_argument("--out", required=True, metavar="FILE", help="输出的 PDF 文件")
+    print_p.add_argument("--department", metavar="CODE", help="转办单：科室代码")
+    print_p.add_argument("--a5", action="store_true", help="受理回执用 A5 纸")
+    print_p.set_defaults(handler=cmd_print)
+
+    migrate_p = sub.add_parser("migrate", help="把本地加密数据库迁移到 PostgreSQL 服务器")
+    migrate_p.add_argument("--from", required=True, metavar="PATH", help="本地数据库文件")
+    migrate_p.add_argument(
+        "--to",
+        required=True,
+        metavar="URL",
+        help="postgresql://用户@主机:端口/数据库?sslmode=verify-full&sslrootcert=CA文件",
+    )
+    migrate_p.add_argument("--user", required=True, metavar="NAME", help="本地数据库的系统管理员")
+    migrate_p.add_argument("--enrollment-out", required=True, metavar="FILE", help="输出的工作站注册文件")
+    migrate_p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help=f"标准输入：本人密码、服务器密码、注册口令（或环境变量 {PASSWORD_ENV}、"
+        f"{SERVER_PASSWORD_ENV}、{ENROLL_PASSPHRASE_ENV}）",
+    )
+    migrate_p.set_defaults(handler=cmd_migrate)
     return parser
 
 

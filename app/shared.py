@@ -97,10 +97,42 @@ def _passphrase_key(passphrase: str, salt: bytes) -> bytes:
     )
 
 
-def export_enrollment(params: ServerParams, data_key: bytes, passphrase: str) -> bytes:
-    """A file for enrolling another workstation: server settings plus the sealed data key."""
+def check_passphrase(passphrase: str) -> None:
     if len(passphrase) < 10:
         raise ValidationError("passphrase", "注册口令", "至少需要 10 个字符")
+
+
+def parse_server_url(url: str) -> ServerParams:
+    """postgresql://user@host:port/dbname?sslmode=…&sslrootcert=… (a password in the URL is refused)."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("postgresql", "postgres") or not parts.hostname:
+        raise ValidationError("url", "服务器地址", "格式应为 postgresql://用户@主机:端口/数据库")
+    if parts.password:
+        raise ValidationError("url", "服务器地址", "地址中不能包含密码，请通过标准输入或环境变量提供")
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    sslmode = query.get("sslmode", "require")
+    if sslmode not in ("require", "verify-ca", "verify-full", "disable"):
+        raise ValidationError("url", "加密方式", "sslmode 只能是 require、verify-ca、verify-full")
+    try:
+        port = parts.port or 5432
+    except ValueError:
+        raise ValidationError("url", "端口", "不是有效的端口号") from None
+    return ServerParams(
+        host=parts.hostname,
+        port=port,
+        dbname=unquote(parts.path.lstrip("/")) or "complaintdesk",
+        user=unquote(parts.username or "complaintdesk"),
+        sslmode=sslmode,
+        sslrootcert=query.get("sslrootcert", ""),
+    )
+
+
+def export_enrollment(params: ServerParams, data_key: bytes, passphrase: str) -> bytes:
+    """A file for enrolling another workstation: server settings plus the sealed data key."""
+    check_passphrase(passphrase)
+
     salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
     kdf = passwords.current_kdf()
     server = asdict(params)

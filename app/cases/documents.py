@@ -347,7 +347,22 @@ def stored_pdf(session: Session, document_id: int) -> bytes:
     return data
 
 
+def assignment_for(session: Session, case_id: int, department_code: str) -> int:
+    """The newest assignment of the case to that department (for printing its dispatch note)."""
+    row = (
+        Assignment.select(Assignment.id)
+        .join(Department)
+        .where((Assignment.case == case_id) & (Department.code == department_code))
+        .order_by(Assignment.id.desc())
+        .first()
+    )
+    if row is None:
+        raise NotFoundError(f"该案件没有转办到科室 {department_code}")
+    return row.id
+
+
 def case_id_by_number(session: Session, case_no: str) -> int:
+
     case = Case.get_or_none(Case.case_no == case_no.strip().upper())
     if case is None:
         raise NotFoundError(f"案件不存在：{case_no}")

@@ -16,18 +16,35 @@ from tests.conftest import ADMIN_PASSWORD
 MARKER = "标记MARKER7731"
 
 
-def cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def cli(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("COMPLAINTDESK_")}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "app", *args], input=stdin, capture_output=True, text=True,
-                          env=full_env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
+    )
 
 
 @pytest.fixture
 def initialised(tmp_path: Path) -> Path:
     db = tmp_path / "cli.db"
-    result = cli("init", "--db", str(db), "--admin", "admin", "--hospital", "江宁市第一人民医院",
-                 "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
+    result = cli(
+        "init",
+        "--db",
+        str(db),
+        "--admin",
+        "admin",
+        "--hospital",
+        "江宁市第一人民医院",
+        "--password-stdin",
+        stdin=ADMIN_PASSWORD + "\n",
+    )
     assert result.returncode == 0, result.stderr
     assert "恢复密钥" in result.stdout
     return db
@@ -39,12 +56,31 @@ def test_version() -> None:
 
 
 def test_marker_written_through_cli_is_absent_from_file(initialised: Path) -> None:
-    result = cli("user", "add", "--db", str(initialised), "--user", "admin", "u1", "--display-name", MARKER,
-                 "--role", "officer", env={"COMPLAINTDESK_PASSWORD": ADMIN_PASSWORD})
+    result = cli(
+        "user",
+        "add",
+        "--db",
+        str(initialised),
+        "--user",
+        "admin",
+        "u1",
+        "--display-name",
+        MARKER,
+        "--role",
+        "officer",
+        env={"COMPLAINTDESK_PASSWORD": ADMIN_PASSWORD},
+    )
     assert result.returncode == 0, result.stderr
     assert "临时密码" in result.stdout
-    listing = cli("user", "list", "--db", str(initialised), "--user", "admin",
-                  env={"COMPLAINTDESK_PASSWORD": ADMIN_PASSWORD})
+    listing = cli(
+        "user",
+        "list",
+        "--db",
+        str(initialised),
+        "--user",
+        "admin",
+        env={"COMPLAINTDESK_PASSWORD": ADMIN_PASSWORD},
+    )
     assert MARKER in listing.stdout
     for path in initialised.parent.iterdir():
         data = path.read_bytes()
@@ -73,14 +109,24 @@ def test_passwords_never_come_from_arguments(initialised: Path) -> None:
 
 def test_bad_input_gets_chinese_messages_and_nonzero_exit(tmp_path: Path, initialised: Path) -> None:
     env = {"COMPLAINTDESK_PASSWORD": ADMIN_PASSWORD}
-    wrong = cli("user", "list", "--db", str(initialised), "--user", "admin", env={"COMPLAINTDESK_PASSWORD": "x"})
+    wrong = cli(
+        "user", "list", "--db", str(initialised), "--user", "admin", env={"COMPLAINTDESK_PASSWORD": "x"}
+    )
     assert wrong.returncode == 1 and "用户名或密码错误" in wrong.stderr and "database" not in wrong.stderr
     no_role = cli("user", "add", "--db", str(initialised), "--user", "admin", "u2", env=env)
     assert no_role.returncode == 1 and "角色" in no_role.stderr
     missing_arg = cli("init", "--db", str(tmp_path / "x.db"))
     assert missing_arg.returncode == 2 and "缺少必需的参数" in missing_arg.stderr
-    weak = cli("init", "--db", str(tmp_path / "weak.db"), "--admin", "a", "--hospital", "某医院",
-               env={"COMPLAINTDESK_PASSWORD": "123"})
+    weak = cli(
+        "init",
+        "--db",
+        str(tmp_path / "weak.db"),
+        "--admin",
+        "a",
+        "--hospital",
+        "某医院",
+        env={"COMPLAINTDESK_PASSWORD": "123"},
+    )
     assert weak.returncode == 1 and "密码" in weak.stderr
     assert not (tmp_path / "weak.db").exists() and not (tmp_path / "weak.db.keys").exists()
     again = cli("init", "--db", str(initialised), "--admin", "a", "--hospital", "某医院", env=env)
@@ -90,15 +136,119 @@ def test_bad_input_gets_chinese_messages_and_nonzero_exit(tmp_path: Path, initia
 def test_user_lifecycle_through_cli(initialised: Path) -> None:
     env = {"COMPLAINTDESK_PASSWORD": ADMIN_PASSWORD}
     base = ["--db", str(initialised), "--user", "admin"]
-    assert cli("user", "add", *base, "lin", "--role", "officer", "--role", "manager",
-               env={**env, "COMPLAINTDESK_NEW_PASSWORD": "Lin12345678"}).returncode == 0
-    change = cli("user", "passwd", "--db", str(initialised), "--user", "lin", "--password-stdin",
-                 stdin="Lin12345678\nLinNew98765\n")
+    assert (
+        cli(
+            "user",
+            "add",
+            *base,
+            "lin",
+            "--role",
+            "officer",
+            "--role",
+            "manager",
+            env={**env, "COMPLAINTDESK_NEW_PASSWORD": "Lin12345678"},
+        ).returncode
+        == 0
+    )
+    change = cli(
+        "user",
+        "passwd",
+        "--db",
+        str(initialised),
+        "--user",
+        "lin",
+        "--password-stdin",
+        stdin="Lin12345678\nLinNew98765\n",
+    )
     assert change.returncode == 0, change.stderr
-    assert cli("user", "list", "--db", str(initialised), "--user", "lin",
-               env={"COMPLAINTDESK_PASSWORD": "LinNew98765"}).returncode == 1  # not an admin
+    assert (
+        cli(
+            "user",
+            "list",
+            "--db",
+            str(initialised),
+            "--user",
+            "lin",
+            env={"COMPLAINTDESK_PASSWORD": "LinNew98765"},
+        ).returncode
+        == 1
+    )  # not an admin
     assert cli("user", "disable", *base, "lin", env=env).returncode == 0
-    refused = cli("audit", "verify", "--db", str(initialised), "--user", "lin",
-                  env={"COMPLAINTDESK_PASSWORD": "LinNew98765"})
+    refused = cli(
+        "audit",
+        "verify",
+        "--db",
+        str(initialised),
+        "--user",
+        "lin",
+        env={"COMPLAINTDESK_PASSWORD": "LinNew98765"},
+    )
     assert refused.returncode == 1 and "用户名或密码错误" in refused.stderr
     assert cli("audit", "verify", *base, env=env).returncode == 0
+
+
+def test_print_command_and_its_refusal(initialised: Path) -> None:
+    from app.cases import intake
+    from tests.support.sessions import PASSWORD, session_as
+
+    admin = auth.login_local(initialised, "admin", ADMIN_PASSWORD)
+    clerk = session_as(admin, "clerk", "clerk")
+    reg = intake.register(
+        clerk,
+        intake.IntakeForm(
+            channel="visit",
+            content="挂号窗口排队无人疏导",
+            complainant_name="刘芳",
+            complainant_phone="13700001111",
+        ),
+    )
+    auth.logout(admin)
+    out = initialised.parent / "receipt.pdf"
+    env = {"COMPLAINTDESK_PASSWORD": PASSWORD}
+    base = ["--db", str(initialised), "--user", "clerk"]
+    done = cli("print", "receipt", reg.case_no, *base, "--out", str(out), env=env)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"%PDF") and "已打印投诉受理回执" in done.stdout
+    again = cli("print", "receipt", reg.case_no, *base, "--out", str(out), env=env)
+    assert "已补打" in again.stdout
+    refused = cli("print", "result", reg.case_no, *base, "--out", str(out), env=env)
+    assert refused.returncode == 1 and "无权执行" in refused.stderr
+    missing = cli("print", "receipt", "YH-2026-999999", *base, "--out", str(out), env=env)
+    assert missing.returncode == 1 and "案件不存在" in missing.stderr
+
+
+def test_migrate_command(initialised: Path, pg_params, pg_server) -> None:
+    url = (
+        f"postgresql://{pg_params.user}@{pg_params.host}:{pg_params.port}/{pg_params.dbname}"
+        f"?sslmode=verify-full&sslrootcert={pg_params.sslrootcert}"
+    )
+    enrollment = initialised.parent / "workstation.cdenroll"
+    result = cli(
+        "migrate",
+        "--from",
+        str(initialised),
+        "--to",
+        url,
+        "--user",
+        "admin",
+        "--enrollment-out",
+        str(enrollment),
+        "--password-stdin",
+        stdin=f"{ADMIN_PASSWORD}\n{pg_server.password}\ncorrect horse battery\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "全部数据表行数一致" in result.stdout and enrollment.exists()
+    with_password = cli(
+        "migrate",
+        "--from",
+        str(initialised),
+        "--to",
+        url.replace("@", ":pw@", 1),
+        "--user",
+        "admin",
+        "--enrollment-out",
+        str(enrollment) + "2",
+        "--password-stdin",
+        stdin="a\nb\nc\n",
+    )
+    assert with_password.returncode == 1 and "不能包含密码" in with_password.stderr
