@@ -6,7 +6,7 @@ cd "$(dirname "$0")"
 bash installer/linux-deps.sh test
 bash installer/python-env.sh dev
 .venv/bin/ruff check .
-.venv/bin/lint-imports
+.venv/bin/lint-imports --no-cache
 export QT_QPA_PLATFORM=offscreen
 export PYTHON_KEYRING_BACKEND=keyring.backends.null.Keyring
 set +e
