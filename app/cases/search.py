@@ -7,12 +7,15 @@ are not in the text index at all; they are matched exactly, and only for roles t
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import peewee
 
 from app.cases.queries import visible
+from app.errors import ValidationError
 from app.policy import Action, can
 from app.session import Session
+from app.validation import validate_phone
 from models.cases import Case, Category, Complainant
 from models.database import database_proxy
 from models.fields import identifier_equals
@@ -22,7 +25,6 @@ from models.search_index import FTS_TABLE, is_sqlite
 MAX_RESULTS = 200
 # Phone, ID number or 门诊号/住院号: 6–20 letters/digits with at least four digits.
 _IDENTIFIER = re.compile(r"^(?=(?:\D*\d){4})[0-9A-Za-z\-+ ]{6,20}$")
-
 
 
 def _fts_text(case: Case) -> tuple[str, str, str, str, str]:
@@ -104,9 +106,24 @@ def _server_text(text: str) -> peewee.Expression:
     return condition
 
 
+def _printable(text: str) -> str:
+    """Whitespace as spaces, control and format characters dropped (a NUL ends an FTS5 string early)."""
+    return "".join(
+        " " if ch.isspace() else ch for ch in text if ch.isspace() or unicodedata.category(ch)[0] != "C"
+    )
+
+
+def _as_phone(text: str) -> str:
+    """A phone number typed any usual way ("135-8888-6666", "+86 135…") in its stored form, or ""."""
+    try:
+        return validate_phone(text)
+    except ValidationError:
+        return ""
+
+
 def search(session: Session, text: str, limit: int = MAX_RESULTS) -> list[int]:
     """Ids of the cases matching `text` that the user may see, newest first."""
-    text = " ".join((text or "").split())[:100]
+    text = " ".join(_printable(text or "").split())[:100]
     if not text:
         return []
     query = visible(session.user, Case.select(Case.id))
@@ -114,7 +131,7 @@ def search(session: Session, text: str, limit: int = MAX_RESULTS) -> list[int]:
     if _IDENTIFIER.match(text) and can(session.user, Action.SEARCH_IDENTIFIERS):
         ident = text.replace(" ", "").upper()
         by_person = Complainant.select(Complainant.id).where(
-            identifier_equals(Complainant.phone, Complainant.phone_index, "phone", ident)
+            identifier_equals(Complainant.phone, Complainant.phone_index, "phone", _as_phone(text) or ident)
             | identifier_equals(Complainant.id_number, Complainant.id_number_index, "id", ident)
         )
         conditions.append(
