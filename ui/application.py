@@ -78,13 +78,21 @@ class GuiController(QObject):
             return False
         self.database = dialog.database
         session = dialog.session
-        if self.remember:
-            self.config.remember(self.database, session.user.username)
+        self.remember_login(session)
         if session.user.must_change_password and not ChangePasswordDialog(session, forced=True).exec():
             auth.logout(session)
             return self.login(username=session.user.username)
         self.open_main(session)
         return True
+
+    def remember_login(self, session: Session) -> None:
+        """Keep the database and username for the next start (not for the demo)."""
+        if not self.remember:
+            return
+        try:
+            self.config.remember(self.database, session.user.username)
+        except OSError:
+            pass  # a read-only profile only means typing the username again next time
 
     def open_main(self, session: Session) -> None:
         self.window = MainWindow(session, demo=self.demo)
@@ -124,12 +132,17 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
                 started = controller.login()
             else:
                 wizard = SetupWizard(path)
-                if not wizard.exec() or wizard.session is None:
+                accepted = wizard.exec()
+                if wizard.existing_database is not None:
+                    controller.database = wizard.existing_database
+                    started = controller.login()
+                elif accepted and wizard.session is not None:
+                    controller.database = wizard.database_path
+                    controller.remember_login(wizard.session)
+                    controller.open_main(wizard.session)
+                    started = True
+                else:
                     return 0
-                controller.database = wizard.database_path
-                controller.config.remember(wizard.database_path, wizard.session.user.username)
-                controller.open_main(wizard.session)
-                started = True
         if not started:
             return 0
         code = app.exec()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QGuiApplication
@@ -152,9 +153,9 @@ class PageHeader(QWidget):
             layout.addWidget(self.subtitle)
 
 
-def format_datetime(value: object) -> str:
+def format_datetime(value: datetime | None) -> str:
     """`2026-03-05 09:12` for datetimes, empty for None."""
-    return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""  # type: ignore[attr-defined]
+    return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
 
 
 def password_edit(placeholder: str = "") -> QLineEdit:

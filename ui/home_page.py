@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -36,7 +36,7 @@ def greeting_word(hour: int) -> str:
 
 
 def activity_model(parent: QWidget | None = None) -> RowTableModel[ActivityEntry]:
-    def colour(entry: ActivityEntry):  # noqa: ANN202
+    def colour(entry: ActivityEntry) -> QColor | None:
         return WARNING if entry.warning else None
 
     return RowTableModel(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 INPUT_EVENTS = frozenset(
@@ -27,6 +27,7 @@ class IdleWatcher(QObject):
         super().__init__(parent)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse timer may fire 5 % early
         self._timer.timeout.connect(self.idle)
         self._paused = False
         self.set_timeout(timeout_ms)
@@ -56,6 +57,10 @@ class IdleWatcher(QObject):
     def resume(self) -> None:
         self._paused = False
         self.restart()
+
+    def remaining_ms(self) -> int:
+        """Milliseconds until `idle` (-1 when not counting)."""
+        return self._timer.remainingTime()
 
     def is_active(self) -> bool:
         return self._timer.isActive()

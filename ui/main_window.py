@@ -120,20 +120,20 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         bar.addMenu("账户(&A)").addAction(self.password_action)
-        allowed = [
+        self.allowed_admin_actions = [
             (a, key, make) for a, action, key, make in self.admin_actions if can(self.session.user, action)
         ]
         self.admin_menu = None
-        if allowed:
+        if self.allowed_admin_actions:
             self.admin_menu = bar.addMenu("管理(&M)")
-            for action, key, make in allowed:
+            for action, key, make in self.allowed_admin_actions:
                 self.admin_menu.addAction(action)
                 self._page_factories[key] = make
         bar.addMenu("帮助(&H)").addAction(self.about_action)
 
     def _build_central(self) -> None:
         self.stack = QStackedWidget()
-        home_actions = [action for action, _key, _make in self._allowed_admin_actions()]
+        home_actions = [action for action, _key, _make in self.allowed_admin_actions]
         home_actions += [self.password_action, self.lock_action]
         self.home_page = HomePage(
             self.summary, home_actions, self._idle_minutes(), account.recent_activity(self.session)
@@ -167,9 +167,6 @@ class MainWindow(QMainWindow):
         self.database_label = QLabel(("演示数据库 · " if self.demo else "") + self.summary.database_label)
         bar.addWidget(self.user_label)
         bar.addPermanentWidget(self.database_label)
-
-    def _allowed_admin_actions(self) -> list[tuple[QAction, str, Callable[[], QWidget]]]:
-        return [(a, key, make) for a, _action, key, make in self.admin_actions if key in self._page_factories]
 
     def _make_settings_page(self) -> QWidget:
         page = SettingsPage(self.session)
@@ -261,7 +258,7 @@ class MainWindow(QMainWindow):
         try:
             auth.logout(self.session)
         except ComplaintDeskError:
-            pass
+            pass  # the session ends either way; the database connection is closed by logout
 
     def logout(self, message: str = "") -> None:
         """End the session and ask for the login dialog (with `message` shown there, if any)."""

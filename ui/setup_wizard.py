@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 from app import auth, passwords, settings
 from app.errors import ComplaintDeskError, ValidationError
 from app.keyslots import KeySlotFile
-from app.recovery_sheet import write_recovery_sheet
 from app.session import Session
 from ui.common import PASSWORD_RULES_HINT, ErrorLabel, busy_cursor, mono_font, password_edit, show_error
 from ui.login_dialog import DATABASE_FILTER
@@ -67,8 +66,9 @@ class FormPage(QWizardPage):
 
 
 class WelcomePage(QWizardPage):
-    def __init__(self) -> None:
+    def __init__(self, wizard: SetupWizard) -> None:
         super().__init__()
+        self._wizard = wizard
         self.setTitle(_title("欢迎使用医患投诉工作台"))
         self.setSubTitle("本向导将在这台电脑上创建投诉管理所用的加密数据库。")
         layout = QVBoxLayout(self)
@@ -90,6 +90,19 @@ class WelcomePage(QWizardPage):
             )
         )
         layout.addStretch(1)
+        self.open_button = QPushButton("已有数据库？打开数据库文件…")
+        self.open_button.setProperty("link", True)
+        self.open_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.open_button.setAutoDefault(False)
+        self.open_button.clicked.connect(self.open_existing)
+        layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def open_existing(self) -> None:
+        """Leave the wizard to log in to a database that already exists elsewhere."""
+        chosen, _ = QFileDialog.getOpenFileName(self, "打开数据库文件", str(Path.home()), DATABASE_FILTER)
+        if chosen:
+            self._wizard.existing_database = Path(chosen)
+            self._wizard.reject()
 
 
 class HospitalPage(FormPage):
@@ -296,6 +309,8 @@ class RecoveryPage(QWizardPage):
         if not chosen or wizard.session is None:
             return
         path = Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
+        from app.recovery_sheet import write_recovery_sheet  # ReportLab loads only when it is needed
+
         try:
             with busy_cursor():
                 write_recovery_sheet(wizard.session, self.key, path)
@@ -330,13 +345,14 @@ class SetupWizard(QWizard):
         ):
             self.setButtonText(button, text)
         self.session: Session | None = None
+        self.existing_database: Path | None = None  # chosen with 打开数据库文件 instead of creating
         self.recovery_key = ""
         self.hospital_page = HospitalPage()
         self.database_page = DatabasePage(default_path)
         self.admin_page = AdminPage(self)
         self.recovery_page = RecoveryPage()
         for page in (
-            WelcomePage(),
+            WelcomePage(self),
             self.hospital_page,
             self.database_page,
             self.admin_page,

@@ -40,7 +40,7 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
         self._rows = list(rows)
         self.endResetModel()
 
-    def row(self, row: int) -> T:  # type: ignore[override]
+    def row(self, row: int) -> T:
         return self._rows[row]
 
     def rows(self) -> list[T]:

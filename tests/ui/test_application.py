@@ -150,3 +150,21 @@ def test_forced_change_then_logout_returns_to_login(
     qtbot.waitUntil(lambda: len(logins) == 2, timeout=2000)
     assert logins[1].username_edit.text() == "clerk"
     qtbot.waitUntil(lambda: bool(quits), timeout=2000)
+
+
+def test_wizard_can_open_an_existing_database_instead(
+    qapp: QApplication, db_path: Path, workstation_folders: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logins: list[LoginDialog] = []
+
+    def wizard_exec(wizard: SetupWizard) -> int:
+        monkeypatch.setattr(
+            "ui.setup_wizard.QFileDialog.getOpenFileName", lambda *args, **kwargs: (str(db_path), "")
+        )
+        wizard.page(wizard.startId()).open_button.click()
+        return 0
+
+    monkeypatch.setattr(SetupWizard, "exec", wizard_exec)
+    monkeypatch.setattr(LoginDialog, "exec", lambda self: logins.append(self) or 0)
+    assert run_gui() == 0
+    assert logins and logins[0].database == db_path

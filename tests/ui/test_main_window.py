@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLabel, QPushButton
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from app import auth
@@ -76,14 +76,20 @@ def test_idle_lock_and_unlock(qtbot: QtBot, officer_session: Session) -> None:
     assert window.idle.is_active(), "the idle timer counts again after unlocking"
 
 
-def test_input_postpones_the_idle_lock(qtbot: QtBot, officer_session: Session) -> None:
-    window = _window(qtbot, officer_session, idle_ms=400)
-    for _ in range(6):
-        qtbot.wait(100)
-        qtbot.mouseMove(window.centralWidget())
-        qtbot.keyClick(window.centralWidget(), Qt.Key.Key_Shift)
+def test_input_restarts_the_idle_countdown(qtbot: QtBot, officer_session: Session) -> None:
+    window = _window(qtbot, officer_session, idle_ms=60_000)
+    target = window.centralWidget()
+    for give_input in (
+        lambda: qtbot.keyClick(target, Qt.Key.Key_Shift),
+        lambda: qtbot.mouseMove(target, QPoint(17, 23)),  # a point no other test moves to
+        lambda: qtbot.mouseClick(target, Qt.MouseButton.LeftButton),
+    ):
+        qtbot.waitUntil(lambda: 0 < window.idle.remaining_ms() <= 59_700, timeout=3000)
+        before = window.idle.remaining_ms()
+        give_input()
+        QApplication.processEvents()  # the restarted timer is registered by the event loop
+        assert window.idle.remaining_ms() > before
     assert not window.is_locked()
-    qtbot.waitUntil(window.is_locked, timeout=3000)
 
 
 def test_ctrl_l_locks_and_closes_open_dialogs(qtbot: QtBot, officer_session: Session) -> None:

@@ -47,6 +47,7 @@ class TablePage(QWidget):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
         self._selection_buttons: list[QPushButton] = []
+        self._sized = False  # columns fitted to the first rows, then left to the user
 
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText(filter_hint)
@@ -150,11 +151,11 @@ class TablePage(QWidget):
             show_error(self, exc)
             return
         self.model.set_rows(rows)
-        if not self.view.property("sized"):
+        if not self._sized:
             self.view.resizeColumnsToContents()
             for column in range(self.model.columnCount() - 1):
                 self.view.setColumnWidth(column, max(self.view.columnWidth(column) + 24, 96))
-            self.view.setProperty("sized", True)
+            self._sized = True
         if current is not None:
             self.select_key(self.key(current))
         self.update_buttons()
