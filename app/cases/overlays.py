@@ -166,6 +166,8 @@ def merge(
 
 def link(session: Session, case_id: int, other_id: int, note: str = "") -> None:
     """Mark two cases as related (same complainant or matter) without merging them."""
+    if case_id == other_id:
+        raise ValidationError("link", "关联案件", "不能关联案件本身")
     check(session, Action.MERGE, load_case(case_id))  # the case being linked first: its denial is audited
     other = _other_case(session, other_id)
     note = _text(note, "关联说明", required=False, max_len=200)
