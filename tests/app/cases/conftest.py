@@ -253,6 +253,47 @@ def walk(desk: Desk, case_id: int, state: str, *, departments: int = 2) -> None:
     assert Case.get_by_id(case_id).state == state
 
 
+# --------------------------------------------------------------------------- the state table
+
+# DESIGN §4, written out independently of the code: in which states each action is legal.
+OPEN = frozenset(State) - {State.CLOSED, State.REJECTED, State.MERGED}
+FINAL = frozenset({State.CLOSED, State.REJECTED, State.MERGED})
+LEGAL: dict[str, frozenset[str]] = {
+    "accept": frozenset({State.REGISTERED}),
+    "reject": frozenset({State.REGISTERED, State.ACCEPTED}),
+    "resolve_on_spot": frozenset({State.REGISTERED}),
+    "assign": frozenset({State.ACCEPTED, State.IN_PROGRESS}),
+    "acknowledge": frozenset({State.IN_PROGRESS}),
+    "respond": frozenset({State.IN_PROGRESS}),
+    "return": frozenset({State.IN_PROGRESS}),
+    "draft": frozenset({State.ACCEPTED, State.IN_PROGRESS, State.DRAFTING}),
+    "submit": frozenset({State.DRAFTING}),
+    "approve": frozenset({State.PENDING_APPROVAL}),
+    "return_draft": frozenset({State.PENDING_APPROVAL}),
+    "reply": frozenset({State.APPROVED}),
+    "follow_up": frozenset({State.REPLIED}),
+    "sign_off": frozenset({State.AWAITING_SIGNOFF}),
+    "close_unresolvable": OPEN - {State.REGISTERED},
+    "archive": FINAL,
+    "hold": OPEN,
+    "resume": OPEN,
+    "request_extension": frozenset(
+        {State.ACCEPTED, State.IN_PROGRESS, State.DRAFTING, State.PENDING_APPROVAL, State.APPROVED}
+    ),
+    "decide_extension": OPEN,
+    "escalate": OPEN,
+    "merge": OPEN,
+    "attachment": OPEN,
+    "restrict": frozenset(State) - {State.MERGED},  # 保密 also protects a closed case's record
+}
+# Rules that work in any state, and the ones that also work on a case on hold (待补充材料).
+ANY_STATE_RULES = frozenset({"external_route", "link", "note"})
+ON_HOLD_ALLOWED = frozenset(
+    {"resume", "decide_extension", "escalate", "merge", "attachment", "close_unresolvable"}
+    | {"restrict", "external_route", "link", "note"}
+)
+
+
 # --------------------------------------------------------------------------- observing the database
 
 

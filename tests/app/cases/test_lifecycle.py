@@ -517,6 +517,22 @@ def test_merging_a_duplicate_records_it_on_both_timelines(desk: Desk) -> None:
     audit_ok()
 
 
+def test_linking_related_cases(desk: Desk) -> None:
+    officer = desk["officer"]
+    earlier = desk.new_case(State.CLOSED)
+    later = desk.register("clerk", content="同一投诉人就上次处理结果再次投诉。").case_id
+    with pytest.raises(ValidationError, match="^关联案件：不能关联案件本身$"):
+        overlays.link(officer, later, later)
+    overlays.link(officer, later, earlier, "同一投诉人")
+    assert summaries(later)[-1] == "关联案件 YH-2026-000001"
+    with pytest.raises(TransitionError, match="两案件已关联"):
+        overlays.link(officer, later, earlier)
+    assert views.open_case(officer, later).links == ((earlier, "YH-2026-000001"),)
+    assert views.open_case(officer, earlier).links == ((later, "YH-2026-000002"),)
+    assert _case(earlier).state == State.CLOSED
+    audit_ok()
+
+
 def test_hold_pauses_the_clock_and_moves_the_reply_due_date(desk: Desk) -> None:
     officer = desk["officer"]
     case_id = desk.register().case_id

@@ -22,6 +22,8 @@ from models.cases import Assignment, Case, Extension, ExternalRoute
 
 from .conftest import (
     ID_NUMBER,
+    LEGAL,
+    ON_HOLD_ALLOWED,
     PEOPLE,
     PHONE,
     Desk,
@@ -411,37 +413,6 @@ def test_night_duty_on_their_own_intake(desk: Desk) -> None:
 
 # --------------------------------------------------------------------------- the state table
 
-# DESIGN §4, written out independently of the code: in which states each action is legal.
-OPEN = frozenset(State) - {State.CLOSED, State.REJECTED, State.MERGED}
-FINAL = frozenset({State.CLOSED, State.REJECTED, State.MERGED})
-LEGAL: dict[str, frozenset[str]] = {
-    "accept": frozenset({State.REGISTERED}),
-    "reject": frozenset({State.REGISTERED, State.ACCEPTED}),
-    "resolve_on_spot": frozenset({State.REGISTERED}),
-    "assign": frozenset({State.ACCEPTED, State.IN_PROGRESS}),
-    "acknowledge": frozenset({State.IN_PROGRESS}),
-    "respond": frozenset({State.IN_PROGRESS}),
-    "return": frozenset({State.IN_PROGRESS}),
-    "draft": frozenset({State.ACCEPTED, State.IN_PROGRESS, State.DRAFTING}),
-    "submit": frozenset({State.DRAFTING}),
-    "approve": frozenset({State.PENDING_APPROVAL}),
-    "return_draft": frozenset({State.PENDING_APPROVAL}),
-    "reply": frozenset({State.APPROVED}),
-    "follow_up": frozenset({State.REPLIED}),
-    "sign_off": frozenset({State.AWAITING_SIGNOFF}),
-    "close_unresolvable": OPEN - {State.REGISTERED},
-    "archive": FINAL,
-    "hold": OPEN,
-    "resume": OPEN,
-    "request_extension": frozenset(
-        {State.ACCEPTED, State.IN_PROGRESS, State.DRAFTING, State.PENDING_APPROVAL, State.APPROVED}
-    ),
-    "decide_extension": OPEN,
-    "escalate": OPEN,
-    "merge": OPEN,
-    "attachment": OPEN,
-}
-
 ATTEMPTS: dict[str, Callable[[Desk, int], Any]] = {
     "accept": lambda d, c: transitions.accept(d["officer"], c),
     "reject": lambda d, c: transitions.reject(d["officer"], c, "out_of_scope"),
@@ -468,6 +439,7 @@ ATTEMPTS: dict[str, Callable[[Desk, int], Any]] = {
     "escalate": lambda d, c: overlays.escalate(d["officer"], c, "上报"),
     "merge": lambda d, c: overlays.merge(d["officer"], c, d.spare),
     "attachment": lambda d, c: overlays.add_attachment(d["officer"], c, "a.pdf", b"%PDF"),
+    "restrict": lambda d, c: overlays.restrict(d["manager"], c, True),
 }
 
 
@@ -538,9 +510,6 @@ def test_the_state_table_offered_to_the_ui_agrees_with_the_services(desk: Desk) 
             assert bool(decision) == (state in legal_states), (state, name, decision.reason)
             if not decision:
                 assert decision.reason.startswith(f"案件当前状态为“{STATE_LABELS[state]}”"), decision.reason
-
-
-ON_HOLD_ALLOWED = {"resume", "decide_extension", "escalate", "merge", "attachment", "close_unresolvable"}
 
 
 def test_on_hold_refuses_the_work_but_not_the_overlays(desk: Desk) -> None:
