@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -140,6 +141,53 @@ def _flush_pending(slots: KeySlotFile) -> None:
 # -- database creation ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class FirstAdmin:
+    """The validated inputs of a new database: its first administrator and the hospital name."""
+
+    username: str
+    display_name: str
+    password: str
+    hospital: str
+
+    @classmethod
+    def validate(cls, username: str, display_name: str, password: str, hospital_name: str) -> FirstAdmin:
+        name = normalize_username(username)
+        hospital = settings.validate("hospital_name", hospital_name)
+        if not hospital:
+            raise ValidationError("hospital_name", "医院名称", "不能为空")
+        passwords.check_password_rules(password, name)
+        return cls(name, clean_display_name(display_name or name), password, hospital)
+
+    def create(self, location: str, now: datetime, extra_settings: dict[str, str]) -> None:
+        """Inside the creating transaction: the admin, the hospital name, the dictionaries, the audit."""
+        user = User.create(
+            username=self.username,
+            display_name=self.display_name,
+            created_at=now,
+            password_hash=passwords.hash_password(self.password),
+        )
+        UserRole.create(user=user, role=Role.ADMIN)
+        settings.write_value("hospital_name", self.hospital, self.username)
+        for key, value in extra_settings.items():
+            settings.write_value(key, value, self.username)
+        seed_defaults()
+        audit.record(self.username, "database.created", location, {"hospital_name": self.hospital})
+        audit.record(self.username, "user.added", self.username, {"roles": [Role.ADMIN]})
+
+
+def _local_session(path: Path, slots: KeySlotFile, db_key: bytes, db, username: str) -> Session:
+    return Session(
+        user=current_user(username),
+        db=db,
+        backend="local",
+        location=path.name,
+        database_path=path,
+        slots=slots,
+        db_key=db_key,
+    )
+
+
 def create_local_database(
     path: str | Path, admin_username: str, admin_display_name: str, admin_password: str, hospital_name: str
 ) -> tuple[Session, str]:
@@ -148,12 +196,7 @@ def create_local_database(
     Refuses an existing file. On any failure the partly created files are removed.
     """
     path = Path(path)
-    username = normalize_username(admin_username)
-    display = clean_display_name(admin_display_name or username)
-    hospital = settings.validate("hospital_name", hospital_name)
-    if not hospital:
-        raise ValidationError("hospital_name", "医院名称", "不能为空")
-    passwords.check_password_rules(admin_password, username)
+    admin = FirstAdmin.validate(admin_username, admin_display_name, admin_password, hospital_name)
     slots_path = KeySlotFile.sidecar_for(path)
     if path.exists() or slots_path.exists():
         raise DatabaseOpenError(f"数据库文件已存在：{path.name}，不会覆盖已有数据")
@@ -164,21 +207,10 @@ def create_local_database(
         db = open_local(path, db_key)
         now = clock.now()
         ensure_schema(db, now)
+        inbox_private, slots.inbox_public_key = sealedbox.new_keypair()
         with db.atomic():
-            user = User.create(
-                username=username,
-                display_name=display,
-                created_at=now,
-                password_hash=passwords.hash_password(admin_password),
-            )
-            UserRole.create(user=user, role=Role.ADMIN)
-            settings.write_value("hospital_name", hospital, username)
-            seed_defaults()
-            inbox_private, slots.inbox_public_key = sealedbox.new_keypair()
-            settings.write_value(INBOX_KEY_SETTING, inbox_private, username)
-            audit.record(username, "database.created", path.name, {"hospital_name": hospital})
-            audit.record(username, "user.added", username, {"roles": [Role.ADMIN]})
-        slots.set_user_slot(username, admin_password, db_key, passwords.current_kdf())
+            admin.create(path.name, now, {INBOX_KEY_SETTING: inbox_private})
+        slots.set_user_slot(admin.username, admin_password, db_key, passwords.current_kdf())
         recovery_key = slots.set_recovery_slot(db_key)
         slots.save()
     except BaseException:
@@ -186,16 +218,7 @@ def create_local_database(
         for leftover in (path, slots_path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             leftover.unlink(missing_ok=True)
         raise
-    session = Session(
-        user=current_user(username),
-        db=db,
-        backend="local",
-        location=path.name,
-        database_path=path,
-        slots=slots,
-        db_key=db_key,
-    )
-    return session, format_recovery_key(recovery_key)
+    return _local_session(path, slots, db_key, db, admin.username), format_recovery_key(recovery_key)
 
 
 # -- login ---------------------------------------------------------------------------------------
@@ -257,15 +280,7 @@ def login_local(path: str | Path, username: str, password: str) -> Session:
         User.update(last_login_at=now).where(User.id == row.id).execute()
         audit.record(username, "login.ok", username)
     slots.save()
-    return Session(
-        user=current_user(username),
-        db=db,
-        backend="local",
-        location=path.name,
-        database_path=path,
-        slots=slots,
-        db_key=db_key,
-    )
+    return _local_session(path, slots, db_key, db, username)
 
 
 def logout(session: Session) -> None:
@@ -367,12 +382,4 @@ def recover_with_key(
         slots.set_user_slot(username, new_password, db_key, passwords.current_kdf())
         clear_attempts(slots, username)
         slots.save()
-    return Session(
-        user=current_user(username),
-        db=db,
-        backend="local",
-        location=path.name,
-        database_path=path,
-        slots=slots,
-        db_key=db_key,
-    )
+    return _local_session(path, slots, db_key, db, username)

@@ -58,7 +58,8 @@ def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"))
 
 
-def _password_kek(password: str, salt: bytes, kdf: KdfParams) -> bytes:
+def password_key(password: str, salt: bytes, kdf: KdfParams) -> bytes:
+    """argon2id: a 256-bit key from a password or passphrase."""
     return hash_secret_raw(
         password.encode("utf-8"),
         salt,
@@ -177,7 +178,7 @@ class KeySlotFile:
     def set_user_slot(self, username: str, password: str, db_key: bytes, kdf: KdfParams) -> None:
         """Add or replace the user's slot (new salt every time)."""
         salt = secrets.token_bytes(16)
-        kek = _password_kek(password, salt, kdf)
+        kek = password_key(password, salt, kdf)
         self._seal(
             self.user_slot_id(username),
             kek,
@@ -197,10 +198,10 @@ class KeySlotFile:
         slot = self.slots.get(slot_id)
         if slot is None:
             # Spend the same time as a real attempt so timing does not reveal which names exist.
-            _password_kek(password, b"\0" * 16, DEFAULT_KDF)
+            password_key(password, b"\0" * 16, DEFAULT_KDF)
             raise SlotError("用户名或密码错误")
         kdf = KdfParams(slot["time_cost"], slot["memory_cost"], slot["parallelism"])
-        return self._open(slot_id, _password_kek(password, _unb64(slot["salt"]), kdf))
+        return self._open(slot_id, password_key(password, _unb64(slot["salt"]), kdf))
 
     def remove_user(self, username: str) -> None:
         self.slots.pop(self.user_slot_id(username), None)

@@ -16,16 +16,14 @@ import secrets
 from dataclasses import asdict
 
 import peewee
-from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from app import audit, auth, clock, keystore, passwords, settings
-from app.cases.dictionary import seed_defaults
 from app.errors import AuthError, DatabaseOpenError, LockedOutError, ValidationError
-from app.policy import Role
+from app.keyslots import KdfParams, password_key
 from app.session import Session
-from models.accounts import User, UserRole
+from models.accounts import User
 from models.database import ServerError, ServerParams, close_current, database_proxy, open_postgres
 from models.fields import FieldCipher, install_cipher
 from models.migrations import SchemaTooNewError, current_version, ensure_schema
@@ -84,17 +82,8 @@ def remember_data_key(params: ServerParams, data_key: bytes) -> bool:
 # -- enrollment file -------------------------------------------------------------------------------
 
 
-def _passphrase_key(passphrase: str, salt: bytes) -> bytes:
-    kdf = passwords.current_kdf()
-    return hash_secret_raw(
-        passphrase.encode(),
-        salt,
-        time_cost=kdf.time_cost,
-        memory_cost=kdf.memory_cost,
-        parallelism=kdf.parallelism,
-        hash_len=32,
-        type=Type.ID,
-    )
+def _passphrase_key(passphrase: str, salt: bytes, kdf: KdfParams | None = None) -> bytes:
+    return password_key(passphrase, salt, kdf or passwords.current_kdf())
 
 
 def check_passphrase(passphrase: str) -> None:
@@ -156,16 +145,8 @@ def import_enrollment(blob: bytes, passphrase: str) -> tuple[ServerParams, bytes
             raise ValueError
         server = payload["server"]
         params = ServerParams(**server)
-        kdf = payload["kdf"]
-        key = hash_secret_raw(
-            passphrase.encode(),
-            base64.b64decode(payload["salt"]),
-            time_cost=kdf["time_cost"],
-            memory_cost=kdf["memory_cost"],
-            parallelism=kdf["parallelism"],
-            hash_len=32,
-            type=Type.ID,
-        )
+        kdf = KdfParams(**payload["kdf"])
+        key = _passphrase_key(passphrase, base64.b64decode(payload["salt"]), kdf)
     except (ValueError, KeyError, TypeError):
         raise ValidationError("enrollment", "注册文件", "不是有效的工作站注册文件") from None
     try:
@@ -191,12 +172,7 @@ def create_shared_database(
     hospital_name: str,
 ) -> tuple[Session, bytes]:
     """Create the schema on an empty server database with its first admin; returns the new data key."""
-    username = auth.normalize_username(admin_username)
-    display = auth.clean_display_name(admin_display_name or username)
-    hospital = settings.validate("hospital_name", hospital_name)
-    if not hospital:
-        raise ValidationError("hospital_name", "医院名称", "不能为空")
-    passwords.check_password_rules(admin_password, username)
+    admin = auth.FirstAdmin.validate(admin_username, admin_display_name, admin_password, hospital_name)
     db = _connect(params, server_password)
     if current_version(db) is not None:
         close_current()
@@ -208,24 +184,13 @@ def create_shared_database(
     try:
         ensure_schema(db, now)
         with db.atomic():
-            user = User.create(
-                username=username,
-                display_name=display,
-                created_at=now,
-                password_hash=passwords.hash_password(admin_password),
-            )
-            UserRole.create(user=user, role=Role.ADMIN)
-            settings.write_value("hospital_name", hospital, username)
-            settings.write_value(KEY_CHECK_SETTING, cipher.key_check, username)
-            seed_defaults()
-            audit.record(username, "database.created", params.location, {"hospital_name": hospital})
-            audit.record(username, "user.added", username, {"roles": [Role.ADMIN]})
+            admin.create(params.location, now, {KEY_CHECK_SETTING: cipher.key_check})
     except BaseException:
         install_cipher(None)
         close_current()
         raise
     return Session(
-        user=auth.current_user(username), db=db, backend="postgresql", location=params.location
+        user=auth.current_user(admin.username), db=db, backend="postgresql", location=params.location
     ), data_key
 
 
