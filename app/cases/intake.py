@@ -152,13 +152,32 @@ def _accept_due(received_at: datetime, channel: str, night_intake: bool) -> date
     return received_at.date()
 
 
+def _night_intake(session: Session, now: datetime) -> bool:
+    after_hours = is_after_hours(now, calendar.calendar(), calendar.office_hours())
+    return registers_as_night_duty(session.user, after_hours)
+
+
+@dataclass(frozen=True)
+class IntakeMode:
+    """How a complaint registered now by this user is treated (shown before saving)."""
+
+    night_intake: bool  # a 总值班 intake: the short form, taken over by the office next working morning
+    accept_due: date  # the acceptance deadline a complaint received now through the channel gets
+
+
+def intake_mode(session: Session, channel: str = "phone") -> IntakeMode:
+    """Whether registering now is a 总值班 intake, and the acceptance date it would get."""
+    now = clock.now()
+    night = _night_intake(session, now)
+    return IntakeMode(night, _accept_due(now, channel, night))
+
+
 def register(session: Session, form: IntakeForm) -> Registered:
     """Validate, number and store a new complaint with its first timeline entry and audit record."""
     require(session, Action.REGISTER, target="case")
     now = clock.now()
     v = _clean(form, now)
-    after_hours = is_after_hours(now, calendar.calendar(), calendar.office_hours())
-    night = registers_as_night_duty(session.user, after_hours)
+    night = _night_intake(session, now)
     linked = [int(i) for i in form.link_to]
     with database_proxy.atomic():
         case_no = numbering.next_case_no(settings.get("case_prefix"), v["received_at"].year)
