@@ -1,0 +1,74 @@
+"""A department chooser that can be typed into: Chinese name, pinyin initials or code all find it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
+
+from app.departments import DepartmentInfo
+from app.dictionaries import pinyin_initials
+
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@cache
+def _search_text(name: str, code: str) -> str:
+    return f"{name} {pinyin_initials(name)} {code.lower()}"
+
+
+class _NameCompleter(QCompleter):
+    """Matches on the search text (name, initials, code) but puts only the name into the box."""
+
+    def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:  # noqa: N802 - Qt override
+        return str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+
+
+class DepartmentCombo(QComboBox):
+    """Editable combo of active departments; `code()` is the chosen department's code.
+
+    Text that names no department is returned as typed, so the service refuses it with its own
+    Chinese message ("请从列表中选择科室") instead of the form silently dropping it.
+    """
+
+    def __init__(
+        self,
+        departments: Sequence[DepartmentInfo],
+        placeholder: str = "科室名称或拼音首字母",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setMaxVisibleItems(14)
+        self.addItem("", "")
+        for department in departments:
+            self.addItem(department.name, department.code)
+            self.setItemData(self.count() - 1, _search_text(department.name, department.code), SEARCH_ROLE)
+        completer = _NameCompleter(self.model(), self)
+        completer.setCompletionRole(SEARCH_ROLE)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.setCompleter(completer)
+        self.lineEdit().setPlaceholderText(placeholder)
+        self.setCurrentIndex(0)
+
+    def code(self) -> str:
+        text = self.currentText().strip()
+        if not text:
+            return ""
+        index = self.findText(text, Qt.MatchFlag.MatchFixedString)
+        return str(self.itemData(index)) if index > 0 else text
+
+    def name_of(self, code: str) -> str:
+        index = self.findData(code)
+        return self.itemText(index) if index > 0 else ""
+
+    def set_code(self, code: str) -> None:
+        index = self.findData(code) if code else 0
+        self.setCurrentIndex(max(index, 0))
+        if index < 0:
+            self.setEditText("")
