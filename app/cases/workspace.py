@@ -1,0 +1,94 @@
+"""Small reads the case workspace needs beyond `views.open_case`: the officers a restricted case can
+name, the documents that can be issued now, and the Chinese capitals of a compensation amount."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from app.cases.documents import CASE_DOCUMENTS, KIND_ACTIONS, _check_available, kind_title
+from app.cases.operation import check, load_case
+from app.cases.states import AssignmentState
+from app.errors import ComplaintDeskError
+from app.operations import require
+from app.policy import Action, Role, can
+from app.session import Session
+from app.validation import validate_amount
+from models.accounts import User, UserRole
+from models.cases import Assignment, IssuedDocument
+from models.organisation import Department
+from printing.money import rmb_upper
+
+
+@dataclass(frozen=True)
+class Officer:
+    username: str
+    display_name: str
+
+
+def officers(session: Session) -> list[Officer]:
+    """Active 医患沟通办公室专员 who may be named on a restricted case (for whoever may restrict)."""
+    require(session, Action.RESTRICT)
+    rows = (
+        User.select(User.username, User.display_name)
+        .join(UserRole)
+        .where((UserRole.role == Role.OFFICER) & (User.active == True))  # noqa: E712
+        .order_by(User.display_name, User.username)
+        .distinct()
+    )
+    return [Officer(u.username, u.display_name) for u in rows]
+
+
+@dataclass(frozen=True)
+class Printable:
+    """A document the user may issue from the case now; `issued` counts the earlier issues."""
+
+    kind: str
+    title: str
+    assignment_id: int | None
+    department: str
+    issued: int
+
+    @property
+    def page_sizes(self) -> tuple[str, ...]:
+        return ("A4", "A5") if self.kind == "receipt" else ("A4",)
+
+
+def printable_documents(session: Session, case_id: int) -> list[Printable]:
+    """Every document kind (a 转办单 per department) the policy and the case's state allow now."""
+    case = load_case(case_id)
+    case_facts = check(session, Action.VIEW_CASE, case)
+    counts = Counter(
+        (d.kind, d.assignment_id)
+        for d in IssuedDocument.select(IssuedDocument.kind, IssuedDocument.assignment).where(
+            IssuedDocument.case == case_id
+        )
+    )
+    result: list[Printable] = []
+    for kind in CASE_DOCUMENTS:
+        if not can(session.user, KIND_ACTIONS[kind], case_facts):
+            continue
+        targets: list[tuple[Assignment | None, str]] = [(None, "")]
+        if kind == "dispatch":
+            targets = [
+                (a, Department.get_by_id(a.department_id).name)
+                for a in Assignment.select()
+                .where((Assignment.case == case_id) & (Assignment.state != AssignmentState.RETURNED))
+                .order_by(Assignment.id)
+            ]
+        for assignment, department in targets:
+            try:
+                _check_available(kind, case, assignment)
+            except ComplaintDeskError:
+                continue
+            assignment_id = assignment.id if assignment is not None else None
+            result.append(
+                Printable(kind, kind_title(kind), assignment_id, department, counts[(kind, assignment_id)])
+            )
+    return result
+
+
+def amount_in_capitals(text: str) -> str:
+    """`壹仟贰佰叁拾肆元伍角` for a valid amount, "" for none; ValidationError (Chinese) otherwise."""
+    amount = validate_amount(text, field="compensation", label="赔偿/退费金额", required=False)
+    return rmb_upper(amount) if amount is not None else ""

@@ -1,0 +1,141 @@
+"""The action bar: one control per case rule that matters in the case's state.
+
+Allowed actions are enabled; relevant but forbidden ones are disabled with the policy's reason as
+their tooltip; irrelevant ones are hidden. The workflow steps are buttons, the overlays sit in the
+更多操作 menu. Relevance is presentation only: the decisions come from `views.available_actions`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QWidget
+
+from app.cases.rules import RULES
+from app.cases.views import CaseView
+from app.policy import Decision
+
+# The workflow steps, in lifecycle order (buttons).
+MAIN_ACTIONS = (
+    "accept",
+    "resolve_on_spot",
+    "reject",
+    "assign",
+    "draft",
+    "submit",
+    "approve",
+    "return_draft",
+    "reply",
+    "follow_up",
+    "sign_off",
+    "resume",
+    "decide_extension",
+    "archive",
+)
+# Overlays and extras (the 更多操作 menu).
+MORE_ACTIONS = (
+    "note",
+    "attachment",
+    "hold",
+    "request_extension",
+    "escalate",
+    "restrict",
+    "link",
+    "merge",
+    "close_unresolvable",
+)
+# The primary (blue) step of each state, when the user may take it.
+PRIMARY = frozenset({"accept", "assign", "draft", "submit", "approve", "reply", "follow_up", "sign_off"})
+
+
+def _pending_extension(view: CaseView) -> bool:
+    return any(x.state == "pending" for x in view.extensions)
+
+
+# Extra conditions beyond the rule's states (what the case already has or lacks).
+CONDITIONS: dict[str, Callable[[CaseView], bool]] = {
+    "hold": lambda v: not v.on_hold,
+    "resume": lambda v: v.on_hold,
+    "request_extension": lambda v: not _pending_extension(v),
+    "decide_extension": _pending_extension,
+    "escalate": lambda v: v.escalated_at is None,
+    "archive": lambda v: not v.archived,
+}
+
+
+def relevant(name: str, view: CaseView) -> bool:
+    condition = CONDITIONS.get(name)
+    return view.state in RULES[name].states and (condition is None or condition(view))
+
+
+class ActionBar(QWidget):
+    """Emits `triggered(rule_name)`."""
+
+    triggered = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("actionBar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.buttons: dict[str, QPushButton] = {}
+        self.actions_: dict[str, QAction] = {}
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(20, 8, 20, 8)
+        layout.setSpacing(8)
+        for name in MAIN_ACTIONS:
+            button = QPushButton(RULES[name].title)
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _c=False, n=name: self.triggered.emit(n))
+            self.buttons[name] = button
+            layout.addWidget(button)
+        self.menu = QMenu(self)
+        self.menu.setToolTipsVisible(True)
+        for name in MORE_ACTIONS:
+            action = self.menu.addAction(RULES[name].title + "…")
+            action.triggered.connect(lambda _c=False, n=name: self.triggered.emit(n))
+            self.actions_[name] = action
+        self.more = QToolButton()
+        self.more.setObjectName("moreActions")
+        self.more.setText("更多操作")
+        self.more.setMenu(self.menu)
+        self.more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.more.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        layout.addWidget(self.more)
+        self.none_label = QLabel("当前没有可执行的操作")
+        self.none_label.setObjectName("hint")
+        layout.addWidget(self.none_label)
+        layout.addStretch(1)
+        self.notice = QLabel()
+        self.notice.setObjectName("noticeLabel")
+        self.notice.hide()
+        layout.addWidget(self.notice)
+
+    def update_actions(self, view: CaseView, decisions: Mapping[str, Decision]) -> None:
+        """Show, enable and explain each control for this view (intake-only roles: allowed ones only)."""
+        for name, control in [*self.buttons.items(), *self.actions_.items()]:
+            decision = decisions.get(name, Decision(False, ""))
+            shown = relevant(name, view) and (bool(decision) or view.handling_visible)
+            control.setVisible(shown)
+            control.setEnabled(bool(decision))
+            control.setToolTip("" if decision else decision.reason)
+            if isinstance(control, QPushButton):
+                control.setProperty("primary", bool(decision) and name in PRIMARY)
+                control.style().unpolish(control)
+                control.style().polish(control)
+        any_more = any(self.actions_[n].isVisible() for n in MORE_ACTIONS)
+        any_main = any(not b.isHidden() for b in self.buttons.values())
+        self.more.setVisible(any_more)
+        self.none_label.setVisible(not any_more and not any_main)
+
+    def control(self, name: str) -> QPushButton | QAction:
+        return self.buttons.get(name) or self.actions_[name]
+
+    def show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+
+    def is_shown(self, name: str) -> bool:
+        control = self.control(name)
+        return control.isVisible() if isinstance(control, QAction) else not control.isHidden()

@@ -1,0 +1,313 @@
+"""The case workspace (案件办理): header, action bar, the case's sections and its timeline.
+
+    workspace = CaseWorkspace(session, case_id)
+    workspace.changed.connect(board.refresh)          # after every successful write
+    workspace.closed.connect(...)                      # 关闭 (Ctrl+W)
+    workspace.open_case_requested.connect(open_case)   # a linked case was clicked
+
+Everything shown comes from `views.open_case` (masked per policy) and `views.available_actions`;
+every write is one app/ service call made by ui.workspace.actions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.cases import transitions, views
+from app.cases.views import AssignmentView, CaseView
+from app.errors import NotFoundError, PermissionDenied
+from app.policy import Decision
+from app.session import Session
+from ui.workspace import actions
+from ui.workspace.action_bar import ActionBar
+from ui.workspace.assignments_section import AssignmentsSection
+from ui.workspace.attachments_section import AttachmentsSection, open_attachment
+from ui.workspace.dialogs import ActionDialog
+from ui.workspace.documents_section import DocumentsSection
+from ui.workspace.followup_section import FollowUpSection
+from ui.workspace.guard import run_guarded
+from ui.workspace.handling_section import HandlingSection
+from ui.workspace.header import CaseHeader
+from ui.workspace.info_section import InfoSection
+from ui.workspace.timeline import TimelinePanel
+from ui.workspace.widgets import workspace_style
+
+NOTICE_MS = 6000
+NO_DECISION = Decision(False, "")
+
+
+class DeniedPanel(QWidget):
+    """Shown instead of the case when the user may not open it (受限案件) or it does not exist."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("deniedPanel")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.title = QLabel()
+        self.title.setObjectName("deniedTitle")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message = QLabel()
+        self.message.setObjectName("hint")
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.close_button = QPushButton("关闭")
+        self.close_button.setAutoDefault(False)
+        layout = QVBoxLayout(self)
+        layout.addStretch(2)
+        layout.addWidget(self.title)
+        layout.addSpacing(8)
+        layout.addWidget(self.message)
+        layout.addSpacing(16)
+        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(3)
+
+    def show_refusal(self, error: PermissionDenied | NotFoundError) -> None:
+        restricted = isinstance(error, PermissionDenied) and "受限" in error.message
+        if restricted:
+            self.title.setText("受限案件")
+            self.message.setText(
+                "该案件已设为保密，只有主任、分管院领导和指定的专员可以查看。\n如确需查看，请与医患沟通办公室主任联系。"
+            )
+        elif isinstance(error, PermissionDenied):
+            self.title.setText("无权查看")
+            self.message.setText(error.message)
+        else:
+            self.title.setText("案件不存在")
+            self.message.setText(error.message)
+
+
+class CaseWorkspace(QWidget):
+    """One case, for one session. `view` is None while the case cannot be shown."""
+
+    changed = Signal()
+    closed = Signal()
+    open_case_requested = Signal(int)
+
+    TAB_INFO, TAB_ASSIGNMENTS, TAB_HANDLING, TAB_FOLLOWUP, TAB_ATTACHMENTS, TAB_DOCUMENTS = range(6)
+    HANDLING_TABS = (TAB_ASSIGNMENTS, TAB_HANDLING, TAB_FOLLOWUP)
+
+    def __init__(self, session: Session, case_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("caseWorkspace")
+        self.setStyleSheet(workspace_style())
+        self.session = session
+        self.case_id = case_id
+        self.view: CaseView | None = None
+        self.decisions: dict[str, Decision] = {}
+
+        self.header = CaseHeader()
+        self.reload_button = QPushButton("重新载入")
+        self.reload_button.setToolTip("F5")
+        self.reload_button.clicked.connect(lambda: self.reload())
+        self.close_button = QPushButton("关闭")
+        self.close_button.setToolTip("Ctrl+W")
+        self.close_button.clicked.connect(self.closed.emit)
+        for button in (self.reload_button, self.close_button):
+            button.setAutoDefault(False)
+            self.header.trailing.addWidget(button)
+        self.action_bar = ActionBar()
+        self.action_bar.triggered.connect(self.trigger)
+
+        self.info = InfoSection()
+        self.info.open_case_requested.connect(self.open_case_requested.emit)
+        self.assignments = AssignmentsSection()
+        self.assignments.action_requested.connect(self.trigger_assignment)
+        self.handling = HandlingSection()
+        self.handling.save_requested.connect(self.save_draft)
+        self.followup = FollowUpSection()
+        self.followup.action_requested.connect(self.trigger)
+        self.attachments = AttachmentsSection(session)
+        self.attachments.add_requested.connect(lambda: self.trigger("attachment"))
+        self.documents = DocumentsSection(session)
+        self.documents.issued.connect(self._after_print)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("caseTabs")
+        self.tabs.setDocumentMode(False)
+        for widget, title in (
+            (self.info, "投诉信息"),
+            (self.assignments, "转办与科室反馈"),
+            (self.handling, "处理意见"),
+            (self.followup, "回访"),
+            (self.attachments, "附件"),
+            (self.documents, "文书"),
+        ):
+            self.tabs.addTab(widget, title)
+        self.timeline = TimelinePanel()
+        self.timeline.attachment_requested.connect(self.open_attachment)
+        self.timeline.note_requested.connect(lambda: self.trigger("note"))
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self.timeline)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([780, 500])
+        self.splitter.setChildrenCollapsible(False)
+
+        self.content = QWidget()
+        content_layout = QVBoxLayout(self.content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        content_layout.setSpacing(0)
+        content_layout.addWidget(self.header)
+        content_layout.addWidget(self.action_bar)
+        inner = QVBoxLayout()
+        inner.setContentsMargins(12, 10, 0, 0)
+        inner.addWidget(self.splitter)
+        content_layout.addLayout(inner, 1)
+        self.denied = DeniedPanel()
+        self.denied.close_button.clicked.connect(self.closed.emit)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.content)
+        self.stack.addWidget(self.denied)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.setInterval(NOTICE_MS)
+        self._notice_timer.timeout.connect(lambda: self.action_bar.show_notice(""))
+        self._shortcuts()
+        self.reload(keep_edits=False)
+
+    def _shortcuts(self) -> None:
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for keys, slot in (
+            ("F5", self.reload),
+            ("Ctrl+W", self.closed.emit),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(context)
+            shortcut.activated.connect(slot)
+        for index in range(self.tabs.count()):
+            shortcut = QShortcut(QKeySequence(f"Alt+{index + 1}"), self)
+            shortcut.setContext(context)
+            shortcut.activated.connect(lambda i=index: self._select_tab(i))
+
+    def _select_tab(self, index: int) -> None:
+        if self.tabs.isTabVisible(index):
+            self.tabs.setCurrentIndex(index)
+
+    # -- loading ---------------------------------------------------------------------------------
+
+    def reload(self, keep_edits: bool = True) -> bool:
+        """Read the case again (audited); the draft form keeps unsaved text when `keep_edits`."""
+        try:
+            view = views.open_case(self.session, self.case_id)
+            decisions = views.available_actions(self.session, self.case_id)
+        except (PermissionDenied, NotFoundError) as exc:
+            self.view = None
+            self.denied.show_refusal(exc)
+            self.stack.setCurrentWidget(self.denied)
+            return False
+        self.view, self.decisions = view, decisions
+        self.stack.setCurrentWidget(self.content)
+        self.header.set_view(view)
+        self.action_bar.update_actions(view, decisions)
+        self.info.set_view(view)
+        for index in self.HANDLING_TABS:
+            self.tabs.setTabVisible(index, view.handling_visible)
+        if view.handling_visible:
+            self.assignments.set_view(view, decisions)
+            self.handling.set_view(view, self.decision("draft"), keep_edits=keep_edits)
+            self.followup.set_view(view, self.decision("external_route"))
+        self.attachments.set_view(view, self.decision("attachment"))
+        self.documents.set_view(view)
+        self.timeline.set_items(view.timeline)
+        self.timeline.note_button.setVisible(bool(self.decision("note")))
+        return True
+
+    def decision(self, name: str) -> Decision:
+        return self.decisions.get(name, NO_DECISION)
+
+    def after_write(self, notice: str = "已保存") -> None:
+        """A write went through: show the new state and tell the boards."""
+        self.reload(keep_edits=False)
+        self.action_bar.show_notice(notice)
+        self._notice_timer.start()
+        self.changed.emit()
+
+    def _after_print(self) -> None:
+        self.reload()
+        self.changed.emit()
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def trigger(self, name: str) -> None:
+        """Run the action bar's rule `name` (its dialog, then its service)."""
+        if self.view is None:
+            return
+        handler = actions.CASE_ACTIONS.get(name)
+        if handler is not None and self.decision(name):
+            handler(self)
+
+    def trigger_assignment(self, name: str, assignment: AssignmentView) -> None:
+        if self.view is not None and self.decision(name):
+            actions.ASSIGNMENT_ACTIONS[name](self, assignment)
+
+    def dialog_parent(self) -> QWidget:
+        return self
+
+    def run_dialog(self, dialog: ActionDialog, perform: Callable[[], object]) -> bool:
+        dialog.perform = perform
+        dialog.on_reload = self.reload
+        accepted = bool(dialog.exec())
+        if accepted:
+            self.after_write()
+        return accepted
+
+    def run(self, action: Callable[[], object]) -> bool:
+        ok = run_guarded(self, action, self.reload).ok
+        if ok:
+            self.after_write()
+        return ok
+
+    # -- the draft form --------------------------------------------------------------------------
+
+    def show_draft_form(self) -> None:
+        self.tabs.setCurrentIndex(self.TAB_HANDLING)
+        self.handling.focus_first()
+
+    def draft_is_dirty(self) -> bool:
+        return self.handling.is_dirty()
+
+    def save_draft(self) -> None:
+        if self.view is None:
+            return
+        draft = self.handling.draft()
+        outcome = run_guarded(
+            self,
+            lambda: transitions.save_draft(
+                self.session,
+                self.case_id,
+                facts=draft.facts,
+                finding=draft.finding,
+                resolution=draft.resolution,
+                compensation=draft.compensation,
+                rectification=draft.rectification,
+                expected_version=self.view.version,
+            ),
+            self.reload,
+        )
+        if outcome.ok:
+            self.after_write("处理意见已保存")
+        elif outcome.field:
+            self.handling.focus_field(outcome.field)
+
+    # -- attachments -----------------------------------------------------------------------------
+
+    def open_attachment(self, attachment_id: int) -> None:
+        if self.view is not None:
+            open_attachment(self, self.session, attachment_id, self.view.case_no)

@@ -1,0 +1,194 @@
+"""处理意见: facts, finding, resolution, compensation (with its Chinese capitals) and 整改措施.
+
+Editable while the policy allows 拟定处理意见; read-only otherwise. A reload keeps what the user
+typed (`set_view(..., keep_edits=True)`), so a stale save loses nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.cases.views import CaseView
+from app.cases.workspace import amount_in_capitals
+from app.errors import ValidationError
+from app.policy import Decision
+from app.validation import FINDINGS
+from ui.common import make_primary
+from ui.workspace.dialogs import choice_combo
+from ui.workspace.widgets import heading, hint, scroll_page, text_box
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the form holds, as the service `save_draft` takes it."""
+
+    facts: str
+    finding: str
+    resolution: str
+    compensation: str
+    rectification: str
+
+
+def draft_of(view: CaseView) -> Draft:
+    amount = "" if view.compensation_amount is None else f"{view.compensation_amount:.2f}"
+    return Draft(view.facts, view.finding, view.resolution, amount, view.rectification)
+
+
+class HandlingSection(QWidget):
+    """Emits `save_requested` when the user saves (button or Ctrl+S)."""
+
+    save_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._loaded = Draft("", "", "", "", "")
+        self.editable = False
+
+        self.approval = QLabel()
+        self.approval.setObjectName("noticeLabel")
+        self.approval.setWordWrap(True)
+        self.state_hint = hint("")
+
+        self.facts_edit = text_box("调查核实的经过和结果，可引用科室反馈", rows=6)
+        self.finding_combo = choice_combo(FINDINGS)
+        self.finding_combo.setMinimumWidth(200)
+        self.resolution_edit = text_box("向投诉人的解释、致歉、退费或赔偿、对相关人员的处理", rows=5)
+        self.amount_edit = QLineEdit()
+        self.amount_edit.setPlaceholderText("无赔偿或退费可不填")
+        self.amount_edit.setMaximumWidth(200)
+        self.amount_edit.textChanged.connect(self._update_capitals)
+        self.capitals = QLabel()
+        self.capitals.setObjectName("capitals")
+        self.capitals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        amount_row = QHBoxLayout()
+        amount_row.setSpacing(12)
+        amount_row.addWidget(self.amount_edit)
+        amount_row.addWidget(QLabel("元"))
+        amount_row.addWidget(self.capitals, 1)
+        self.rectification_edit = text_box("每行一条整改措施", rows=4)
+
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        form.setHorizontalSpacing(12)
+        form.setVerticalSpacing(10)
+        form.addRow("调查核实情况", self.facts_edit)
+        form.addRow("投诉是否成立", self.finding_combo)
+        form.addRow("处理意见", self.resolution_edit)
+        form.addRow("赔偿/退费金额", amount_row)
+        form.addRow("整改措施", self.rectification_edit)
+        self.fields = {
+            "facts": self.facts_edit,
+            "finding": self.finding_combo,
+            "resolution": self.resolution_edit,
+            "compensation": self.amount_edit,
+            "rectification": self.rectification_edit,
+            "note": self.facts_edit,
+        }
+
+        self.save_button = make_primary(QPushButton("保存处理意见"))
+        self.save_button.setToolTip("Ctrl+S")
+        self.save_button.setAutoDefault(False)
+        self.save_button.clicked.connect(self._save)
+        self.dirty_label = hint("")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.dirty_label, 1)
+
+        self.form_box = QWidget()
+        box = QVBoxLayout(self.form_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(12)
+        box.addWidget(heading("处理意见"))
+        box.addWidget(self.approval)
+        box.addWidget(self.state_hint)
+        box.addLayout(form)
+        box.addLayout(buttons)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll_page(self.form_box))
+
+        shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self._save)
+        for edit in (self.facts_edit, self.resolution_edit, self.rectification_edit):
+            edit.textChanged.connect(self._update_dirty)
+        self.amount_edit.textChanged.connect(self._update_dirty)
+        self.finding_combo.currentIndexChanged.connect(self._update_dirty)
+
+    # -- values ----------------------------------------------------------------------------------
+
+    def draft(self) -> Draft:
+        return Draft(
+            self.facts_edit.toPlainText(),
+            self.finding_combo.currentData() or "",
+            self.resolution_edit.toPlainText(),
+            self.amount_edit.text(),
+            self.rectification_edit.toPlainText(),
+        )
+
+    def _fill(self, draft: Draft) -> None:
+        self.facts_edit.setPlainText(draft.facts)
+        self.finding_combo.setCurrentIndex(max(self.finding_combo.findData(draft.finding), 0))
+        self.resolution_edit.setPlainText(draft.resolution)
+        self.amount_edit.setText(draft.compensation)
+        self.rectification_edit.setPlainText(draft.rectification)
+
+    def is_dirty(self) -> bool:
+        return self.editable and self.draft() != self._loaded
+
+    # -- view ------------------------------------------------------------------------------------
+
+    def set_view(self, view: CaseView, decision: Decision, keep_edits: bool = True) -> None:
+        """Show the case's draft; keep the user's unsaved text when `keep_edits` and it differs."""
+        keep = keep_edits and self.is_dirty()
+        self._loaded = draft_of(view)
+        self.editable = bool(decision)
+        if not keep:
+            self._fill(self._loaded)
+        for edit in (self.facts_edit, self.resolution_edit, self.rectification_edit, self.amount_edit):
+            edit.setReadOnly(not self.editable)
+        self.finding_combo.setEnabled(self.editable)
+        self.save_button.setVisible(self.editable)
+        comment = view.approval_comment
+        returned = view.state == "drafting" and comment
+        self.approval.setText(("主任退回意见：" if returned else "审批意见：") + comment)
+        self.approval.setVisible(bool(comment))
+        self.state_hint.setText("" if self.editable else decision.reason)
+        self.state_hint.setVisible(not self.editable and bool(decision.reason))
+        self._update_dirty()
+        self._update_capitals()
+
+    def focus_first(self) -> None:
+        self.facts_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_field(self, field: str) -> None:
+        widget = self.fields.get(field)
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _update_dirty(self, *_args: object) -> None:
+        self.dirty_label.setText("有未保存的修改" if self.is_dirty() else "")
+
+    def _update_capitals(self, *_args: object) -> None:
+        try:
+            capitals = amount_in_capitals(self.amount_edit.text())
+        except ValidationError as exc:
+            self.capitals.setText(exc.message)
+            return
+        self.capitals.setText(f"大写：{capitals}" if capitals else "")
+
+    def _save(self) -> None:
+        if self.editable:
+            self.save_requested.emit()
