@@ -167,6 +167,7 @@ class CategoryPicker(QWidget):
         popup_layout.addWidget(self.view)
         popup_layout.addWidget(self.empty_label)
         self.popup.hide()
+        self.destroyed.connect(self.popup.deleteLater)  # it may live on the window, not on the picker
 
     # -- value -----------------------------------------------------------------------------------
 

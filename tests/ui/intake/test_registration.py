@@ -305,3 +305,21 @@ def test_the_channel_row_is_one_tab_stop_moved_with_the_arrow_keys(
     assert channel.value() == "other"
     qtbot.keyClick(channel, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is page.full_form.received
+
+
+def test_departments_are_found_by_pinyin_initials_and_unknown_names_refused(
+    qtbot: QtBot, desk: dict[str, Session], make_page
+) -> None:
+    page = make_page(desk["clerk"])
+    form = page.full_form
+    completer = form.visit_department.completer()
+    completer.setCompletionPrefix("xxgn")
+    assert completer.completionCount() == 1 and completer.currentCompletion() == "心血管内科"
+    fill_visit(page)
+    form.visit_department.setEditText("心内")
+    with qtbot.assertNotEmitted(page.registered):
+        page.save_button.click()
+    assert form.fields.cells["visit_department"].hint.text() == "就诊科室：请从列表中选择科室"
+    form.visit_department.setEditText("心血管内科")
+    with qtbot.waitSignal(page.registered):
+        page.save_button.click()
