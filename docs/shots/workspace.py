@@ -96,7 +96,7 @@ def capture(session: Session, case_id: int, outdir: Path) -> list[Path]:
     drafting = _find_case(session, "drafting") or case_id
     shot(drafting, CaseWorkspace.TAB_HANDLING, "workspace_draft.png", lambda w: w.handling.focus_first())
     closed = _find_case(session, "closed") or case_id
-    shot(closed, CaseWorkspace.TAB_FOLLOWUP, "workspace_closed_timeline.png")
+    shot(closed, CaseWorkspace.TAB_HANDLING, "workspace_closed_timeline.png")
     shot(closed, CaseWorkspace.TAB_DOCUMENTS, "workspace_documents.png")
 
     data, info = _preview_document(session, closed)
@@ -106,8 +106,6 @@ def capture(session: Session, case_id: int, outdir: Path) -> list[Path]:
         f"{case_no} {info.title}",
         file_name=f"{case_no}_{info.title}.pdf",
         page_size=info.page_size,
-        printed=True,
-        reprint=lambda: b"",
     )
     preview.resize(*PREVIEW_SIZE)
     preview.show()

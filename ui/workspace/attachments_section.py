@@ -30,14 +30,14 @@ from app.policy import Decision
 from app.session import Session
 from ui.common import show_error
 from ui.workspace.models import attachment_model
-from ui.workspace.print_preview import PrintPreviewDialog
+from ui.workspace.print_preview import PDF_AVAILABLE, PrintPreviewDialog
 from ui.workspace.widgets import heading, hint, selected_row, table_view
 
 VIEWABLE_HINT = "图片和 PDF 可在程序内查看，其他文件请另存为后用相应软件打开"
 
 
 def viewable(mime_type: str) -> bool:
-    return mime_type.startswith("image/") or mime_type == "application/pdf"
+    return mime_type.startswith("image/") or (mime_type == "application/pdf" and PDF_AVAILABLE)
 
 
 class ImageViewer(QDialog):
@@ -78,7 +78,7 @@ def open_attachment(parent: QWidget, session: Session, attachment_id: int, case_
         if not image.isNull():
             ImageViewer(name, image, parent).exec()
             return
-    if mime == "application/pdf":
+    if mime == "application/pdf" and PDF_AVAILABLE:
         try:
             dialog = PrintPreviewDialog(
                 data, f"{case_no} 附件 {name}", file_name=name, printed=True, parent=parent

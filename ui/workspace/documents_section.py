@@ -18,7 +18,13 @@ from app.session import Session
 from ui.common import make_primary, show_error
 from ui.workspace.guard import run_guarded
 from ui.workspace.models import issued_model, printable_model
-from ui.workspace.print_preview import DocumentPrinter, PrintPreviewDialog, save_pdf
+from ui.workspace.print_preview import (
+    NO_PDF_VIEWER,
+    PDF_AVAILABLE,
+    DocumentPrinter,
+    PrintPreviewDialog,
+    save_pdf,
+)
 from ui.workspace.widgets import fit_rows, heading, hint, selected_row, table_view
 
 
@@ -133,13 +139,17 @@ class DocumentsSection(QWidget):
         item = self.selected_printable()
         for button in (self.preview_button, self.print_button, self.save_button):
             button.setEnabled(item is not None)
+        if not PDF_AVAILABLE:
+            for button in (self.preview_button, self.print_button):
+                button.setEnabled(False)
+                button.setToolTip(NO_PDF_VIEWER)
         sizes = item.page_sizes if item is not None else ("A4",)
         if [self.page_combo.itemText(i) for i in range(self.page_combo.count())] != list(sizes):
             self.page_combo.clear()
             self.page_combo.addItems(list(sizes))
         self.page_combo.setEnabled(len(sizes) > 1)
         archived = self.selected_issued() is not None
-        self.archive_button.setEnabled(archived)
+        self.archive_button.setEnabled(archived and PDF_AVAILABLE)
         self.archive_save_button.setEnabled(archived)
 
     # -- issuing ---------------------------------------------------------------------------------

@@ -66,7 +66,7 @@ class HandlingSection(QWidget):
         self.finding_combo.setMinimumWidth(200)
         self.resolution_edit = text_box("向投诉人的解释、致歉、退费或赔偿、对相关人员的处理", rows=5)
         self.amount_edit = QLineEdit()
-        self.amount_edit.setPlaceholderText("无赔偿或退费可不填")
+        self.amount_edit.setPlaceholderText("无则不填")
         self.amount_edit.setMaximumWidth(200)
         self.amount_edit.textChanged.connect(self._update_capitals)
         self.capitals = QLabel()
@@ -160,6 +160,7 @@ class HandlingSection(QWidget):
         for edit in (self.facts_edit, self.resolution_edit, self.rectification_edit, self.amount_edit):
             edit.setReadOnly(not self.editable)
         self.finding_combo.setEnabled(self.editable)
+        self.amount_edit.setPlaceholderText("无则不填" if self.editable else "无")
         self.save_button.setVisible(self.editable)
         comment = view.approval_comment
         returned = view.state == "drafting" and comment

@@ -45,8 +45,8 @@ def assignment_model(parent: QObject | None = None) -> RowTableModel[AssignmentV
                 colour=lambda a: deadline_colour(a.deadline),
                 tooltip=lambda a: f"{format_datetime(a.sent_at)} 转办，反馈期限 {format_date(a.due)}",
             ),
-            Column("签收", _signed),
-            Column("反馈", _answered),
+            Column("签收", _signed, tooltip=_signed),
+            Column("反馈", _answered, tooltip=lambda a: a.response or _answered(a)),
         ],
         parent,
     )

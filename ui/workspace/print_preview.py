@@ -11,8 +11,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QImage, QKeySequence, QPageLayout, QPageSize, QPainter, QPalette, QShortcut
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
@@ -28,6 +26,15 @@ from app.errors import ComplaintDeskError
 from ui.common import make_primary, show_error
 from ui.workspace.guard import run_guarded
 
+try:  # QtPdf comes in its own small wheel (PySide6-Pdf), without WebEngine
+    from PySide6.QtPdf import QPdfDocument
+    from PySide6.QtPdfWidgets import QPdfView
+except ImportError:  # pragma: no cover - the application still saves PDFs without it
+    QPdfDocument = QPdfView = None  # type: ignore[assignment,misc]
+
+PDF_AVAILABLE = QPdfDocument is not None
+NO_PDF_VIEWER = "本机缺少 PDF 显示组件，无法在程序内预览或打印文书；请另存为PDF后用其他软件打开"
+
 PRINT_DPI_LIMIT = 300  # enough for text and seals; keeps a page image under ~35 MB
 PAGE_SIZES = {"A4": QPageSize.PageSizeId.A4, "A5": QPageSize.PageSizeId.A5}
 
@@ -36,6 +43,8 @@ class PdfPages:
     """A PDF loaded from bytes (the buffer is kept: QtPdf reads it lazily)."""
 
     def __init__(self, data: bytes) -> None:
+        if not PDF_AVAILABLE:
+            raise ComplaintDeskError(NO_PDF_VIEWER)
         self._buffer = QBuffer()
         self._buffer.setData(QByteArray(data))
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)

@@ -20,7 +20,9 @@ from tests.ui.workspace.support import on_modal
 from ui.workspace.attachments_section import ImageViewer
 from ui.workspace.dialogs import AttachmentDialog
 from ui.workspace.documents_section import file_name
-from ui.workspace.print_preview import PrintPreviewDialog
+from ui.workspace.print_preview import PDF_AVAILABLE, PrintPreviewDialog
+
+needs_pdf = pytest.mark.skipif(not PDF_AVAILABLE, reason="PySide6-Pdf (QtPdf) is not installed")
 
 
 @pytest.fixture
@@ -53,6 +55,7 @@ def _select(ws, kind: str) -> None:
     ws.documents.printable_view.selectRow(next(i for i, p in enumerate(rows) if p.kind == kind))
 
 
+@needs_pdf
 def test_issue_preview_then_reprint_is_marked(
     qtbot: QtBot, desk: Desk, open_workspace, save_to, tmp_path: Path
 ) -> None:
@@ -96,6 +99,7 @@ def test_issue_preview_then_reprint_is_marked(
     assert file_name(case_no, "投诉受理回执", True) == f"{case_no}_投诉受理回执_补打.pdf"
 
 
+@needs_pdf
 def test_print_renders_every_page_onto_the_printer(desk: Desk, open_workspace, print_to: Path) -> None:
     case_id = desk.case("in_progress")
     ws = open_workspace(desk.officer, case_id)
@@ -117,6 +121,7 @@ def test_cancelled_print_issues_nothing(desk: Desk, open_workspace, monkeypatch:
     assert ws.documents.issued_model.rowCount() == 0
 
 
+@needs_pdf
 def test_archived_copy_opens_and_printing_it_again_is_a_reprint(
     desk: Desk, open_workspace, print_to: Path
 ) -> None:
