@@ -8,6 +8,7 @@ from datetime import datetime
 from app import settings
 from app.policy import ROLE_LABELS, Role
 from app.session import Session
+from app.shared import server_label
 from models.audit import AuditEntry
 
 
@@ -28,7 +29,9 @@ def roles_label(roles: frozenset[str] | tuple[str, ...]) -> str:
 
 
 def database_label(session: Session) -> str:
-    """本地加密库 · file name, or 共享数据库 · server/database."""
+    """本地加密库 · file name, or 服务器 · host/database."""
+    if session.server is not None:
+        return f"服务器 · {server_label(session.server)}"
     kind = "本地加密库" if session.backend == "local" else "共享数据库"
     return f"{kind} · {session.location}"
 

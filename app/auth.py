@@ -287,6 +287,7 @@ def logout(session: Session) -> None:
     with database_proxy.atomic():
         audit.record(session.user.username, "logout", session.user.username)
     session.db_key = None
+    session.data_key = None
     install_cipher(None)
     close_current()
 

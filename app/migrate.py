@@ -9,6 +9,7 @@ Every table's row count is compared afterwards and reported.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import peewee
@@ -18,7 +19,7 @@ from app.errors import DatabaseOpenError
 from app.operations import require
 from app.policy import Action
 from app.session import Session
-from app.shared import KEY_CHECK_SETTING, server_error_message
+from app.shared import KEY_CHECK_SETTING, ServerConnectionError
 from models.cases import Case, Complainant
 from models.database import ServerError, ServerParams, connect_postgres
 from models.fields import FieldCipher, blind_index, install_cipher
@@ -103,8 +104,15 @@ def _copy(model: type[peewee.Model], source: peewee.Database, target: peewee.Dat
     return TableReport(model._meta.table_name, source_count, target_count)
 
 
-def migrate_to_server(session: Session, params: ServerParams, server_password: str) -> MigrationReport:
-    """Copy the open local database to an empty server database. Returns the report and the data key."""
+def migrate_to_server(
+    session: Session,
+    params: ServerParams,
+    server_password: str,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> MigrationReport:
+    """Copy the open local database to an empty server database. Returns the report and the data key.
+
+    `progress(done, total, table)` is called before each table is copied (for a progress bar)."""
     require(session, Action.MANAGE_SETTINGS, target="migrate")
     if session.backend != "local":
         raise DatabaseOpenError("只能从本地加密数据库迁移")
@@ -112,7 +120,7 @@ def migrate_to_server(session: Session, params: ServerParams, server_password: s
     try:
         target = connect_postgres(params, server_password)
     except ServerError as exc:
-        raise DatabaseOpenError(server_error_message(exc.kind)) from None
+        raise ServerConnectionError(exc.kind) from None
     data_key = secrets.token_bytes(32)
     cipher = FieldCipher(data_key)
     try:
@@ -125,7 +133,9 @@ def migrate_to_server(session: Session, params: ServerParams, server_password: s
                 ensure_schema(target, clock.now())
                 target.execute_sql('DELETE FROM "schema_version"')
             reports = []
-            for model in ALL_MODELS:
+            for done, model in enumerate(ALL_MODELS):
+                if progress is not None:
+                    progress(done, len(ALL_MODELS), model._meta.table_name)
                 reports.append(_copy(model, source, target))
             with _bound(target):
                 create_search_index(target)

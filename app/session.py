@@ -10,6 +10,7 @@ import peewee
 
 from app import clock
 from app.keyslots import KeySlotFile
+from models.database import ServerParams
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,8 @@ class CurrentUser:
 
 @dataclass
 class Session:
-    """One login. Local mode keeps the database key in memory to wrap new key slots."""
+    """One login. Local mode keeps the database key in memory to wrap new key slots; shared mode
+    keeps the server settings and the data key, to export enrollment files for other workstations."""
 
     user: CurrentUser
     db: peewee.Database
@@ -33,6 +35,8 @@ class Session:
     database_path: Path | None = None
     slots: KeySlotFile | None = None
     db_key: bytes | None = field(default=None, repr=False)
+    server: ServerParams | None = None  # shared mode: where the database is (never the password)
+    data_key: bytes | None = field(default=None, repr=False)  # shared mode: the identifier key
     last_activity: datetime = field(default_factory=clock.now)
     locked: bool = False
 

@@ -13,20 +13,32 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import peewee
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from app import audit, auth, clock, keystore, passwords, settings
+from app.appconfig import WorkstationConfig
 from app.errors import AuthError, DatabaseOpenError, LockedOutError, ValidationError
 from app.keyslots import KdfParams, password_key
+from app.operations import operation
+from app.policy import Action
 from app.session import Session
-from models.accounts import User
-from models.database import ServerError, ServerParams, close_current, database_proxy, open_postgres
+from models.accounts import Setting, User
+from models.database import (
+    ServerError,
+    ServerParams,
+    close_current,
+    connect_postgres,
+    database_proxy,
+    open_postgres,
+)
 from models.fields import FieldCipher, install_cipher
-from models.migrations import SchemaTooNewError, current_version, ensure_schema
+from models.migrations import SCHEMA_VERSION, SchemaTooNewError, current_version, ensure_schema
+from models.schema import SchemaVersion
 
 KEY_CHECK_SETTING = "_data_key_check"
 ENROLLMENT_FORMAT = "complaintdesk-enrollment"
@@ -44,11 +56,109 @@ def server_error_message(kind: str) -> str:
     return _SERVER_MESSAGES.get(kind, _SERVER_MESSAGES["other"])
 
 
+class ServerConnectionError(DatabaseOpenError):
+    """Connecting to the server failed; `kind` is unreachable | auth | tls | no_database | other."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(server_error_message(kind))
+        self.kind = kind
+
+
 def _connect(params: ServerParams, server_password: str) -> peewee.Database:
     try:
         return open_postgres(params, server_password)
     except ServerError as exc:
-        raise DatabaseOpenError(server_error_message(exc.kind)) from None
+        raise ServerConnectionError(exc.kind) from None
+
+
+def server_label(params: ServerParams) -> str:
+    """host/database for the status bar and the login dialog (the port only when not the default)."""
+    host = params.host if params.port == 5432 else f"{params.host}:{params.port}"
+    return f"{host}/{params.dbname}"
+
+
+SSL_MODES = ("require", "verify-ca", "verify-full")
+
+
+def server_params_from_form(
+    host: str, port: int, dbname: str, user: str, sslmode: str, sslrootcert: str = ""
+) -> ServerParams:
+    """Check what was typed into a connection form; the CA file is required to verify the server."""
+    host, dbname, user, sslrootcert = host.strip(), dbname.strip(), user.strip(), sslrootcert.strip()
+    if not host:
+        raise ValidationError("host", "服务器地址", "不能为空")
+    if any(c.isspace() for c in host) or "/" in host or "@" in host:
+        raise ValidationError("host", "服务器地址", "只填写主机名或 IP 地址，例如 10.12.0.20")
+    if not 1 <= port <= 65535:
+        raise ValidationError("port", "端口", "应在 1 到 65535 之间")
+    if not dbname:
+        raise ValidationError("dbname", "数据库名", "不能为空")
+    if not user:
+        raise ValidationError("user", "账户名", "不能为空")
+    if sslmode not in SSL_MODES:
+        raise ValidationError("sslmode", "加密方式", "只能是 require、verify-ca 或 verify-full")
+    if sslmode == "require":
+        sslrootcert = ""
+    elif not sslrootcert:
+        raise ValidationError("sslrootcert", "CA 证书", "校验服务器证书时必须选择医院的 CA 证书文件")
+    elif not Path(sslrootcert).is_file():
+        raise ValidationError("sslrootcert", "CA 证书", f"找不到文件：{Path(sslrootcert).name}")
+    return ServerParams(host, port, dbname, user, sslmode, sslrootcert)
+
+
+@dataclass(frozen=True)
+class ServerProbe:
+    """What 测试连接 found: the schema version of the server database (None: empty)."""
+
+    version: int | None
+    key_check: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.version is None
+
+    def summary(self) -> str:
+        if self.version is None:
+            return "连接成功。服务器上的数据库是空的，可以在这里创建投诉数据库。"
+        if self.version > SCHEMA_VERSION:
+            return (
+                f"连接成功，但服务器上的数据库由更新版本的软件创建（结构版本 {self.version}），"
+                "请先升级本软件。"
+            )
+        return "连接成功。服务器上的数据库已经初始化，其他工作站请用工作站注册文件加入。"
+
+    def require_empty(self) -> None:
+        """Creating or migrating never overwrites an initialised database."""
+        if not self.empty:
+            raise DatabaseOpenError(
+                "服务器上的数据库已经初始化，不会覆盖已有数据。要使用它，请用系统管理员导出的工作站注册文件加入。"
+            )
+
+    def require_key(self, data_key: bytes) -> None:
+        """Joining needs an initialised database of this version whose data key is `data_key`."""
+        if self.version is None:
+            raise DatabaseOpenError("服务器上的数据库还没有初始化，请检查注册文件对应的服务器")
+        if self.version > SCHEMA_VERSION:
+            raise DatabaseOpenError(self.summary())
+        if self.key_check != FieldCipher(data_key).key_check:
+            raise DatabaseOpenError(
+                "注册文件的数据密钥与服务器上的数据库不符，请向系统管理员索取新的注册文件"
+            )
+
+
+def probe_server(params: ServerParams, server_password: str) -> ServerProbe:
+    """Connect and look at the server database without touching the database this process has open."""
+    try:
+        db = connect_postgres(params, server_password)
+    except ServerError as exc:
+        raise ServerConnectionError(exc.kind) from None
+    try:
+        with db.bind_ctx([SchemaVersion, Setting], bind_refs=False, bind_backrefs=False):
+            version = current_version(db)
+            check = settings.get_internal(KEY_CHECK_SETTING) if version is not None else None
+    finally:
+        db.close()
+    return ServerProbe(version, check)
 
 
 # -- secrets on this workstation ------------------------------------------------------------------
@@ -77,6 +187,37 @@ def stored_data_key(params: ServerParams) -> bytes | None:
 
 def remember_data_key(params: ServerParams, data_key: bytes) -> bool:
     return keystore.put(data_key_name(params), base64.b64encode(data_key).decode())
+
+
+def keep_server_password(params: ServerParams, password: str, remember: bool) -> bool:
+    """Store the server password in the keyring, or (not wanted) drop a stored one; True if stored."""
+    if remember:
+        return remember_server_password(params, password)
+    keystore.delete(server_secret_name(params))
+    return False
+
+
+@dataclass(frozen=True)
+class StoredSecrets:
+    """What this workstation keeps in its OS keyring for one server (for display, not the values)."""
+
+    keyring: bool
+    server_password: bool
+    data_key: bool
+
+
+def stored_secrets(params: ServerParams) -> StoredSecrets:
+    return StoredSecrets(
+        keystore.available(),
+        stored_server_password(params) is not None,
+        stored_data_key(params) is not None,
+    )
+
+
+def forget_workstation_secrets(params: ServerParams) -> None:
+    """Remove the server password and the data key of this server from the OS keyring."""
+    keystore.delete(server_secret_name(params))
+    keystore.delete(data_key_name(params))
 
 
 # -- enrollment file -------------------------------------------------------------------------------
@@ -160,6 +301,114 @@ def import_enrollment(blob: bytes, passphrase: str) -> tuple[ServerParams, bytes
     return params, data_key
 
 
+def enrollment_server(blob: bytes) -> ServerParams:
+    """The server an enrollment file points to (readable without the passphrase)."""
+    try:
+        payload = json.loads(blob)
+        if payload.get("format") != ENROLLMENT_FORMAT:
+            raise ValueError
+        return ServerParams(**payload["server"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise ValidationError("enrollment", "注册文件", "不是有效的工作站注册文件") from None
+
+
+def enrollment_for(session: Session, passphrase: str) -> bytes:
+    """A new enrollment file for the open server database (system administrators; audited)."""
+    with operation(session, Action.MANAGE_SETTINGS, "enrollment.exported", target=session.location):
+        if session.server is None or session.data_key is None:
+            raise DatabaseOpenError("只有连接医院服务器时才能导出工作站注册文件")
+        return export_enrollment(session.server, session.data_key, passphrase)
+
+
+# -- this workstation's way to the server ----------------------------------------------------------
+
+NO_ENROLLMENT = "本工作站还没有导入工作站注册文件，请向系统管理员索取注册文件后导入"
+
+
+@dataclass
+class SharedConnection:
+    """How this workstation opens the server database during one run of the program.
+
+    The secrets are held in memory only: filled from the OS keyring, or typed at the login dialog
+    (the server password; the passphrase that opens the kept enrollment file for the data key).
+    """
+
+    params: ServerParams
+    enrollment_path: str = ""
+    server_password: str | None = field(default=None, repr=False)
+    data_key: bytes | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_config(cls, config: WorkstationConfig) -> SharedConnection | None:
+        params = config.server_params()
+        if not config.is_shared or params is None:
+            return None
+        return cls(params, config.enrollment_path, stored_server_password(params), stored_data_key(params))
+
+    @property
+    def needs_server_password(self) -> bool:
+        return self.server_password is None
+
+    @property
+    def needs_passphrase(self) -> bool:
+        """The data key must be unlocked from the kept enrollment file (no keyring)."""
+        return self.data_key is None and bool(self.enrollment_path)
+
+    @property
+    def needs_enrollment(self) -> bool:
+        return self.data_key is None and not self.enrollment_path
+
+    def unlock(self, passphrase: str) -> None:
+        """Open the kept enrollment file with its passphrase to get the data key."""
+        try:
+            blob = Path(self.enrollment_path).read_bytes()
+        except OSError:
+            raise DatabaseOpenError("找不到本工作站保存的注册文件，请重新导入工作站注册文件") from None
+        params, data_key = import_enrollment(blob, passphrase)
+        if params != self.params:
+            raise DatabaseOpenError("注册文件对应的服务器与本工作站的设置不符，请重新导入工作站注册文件")
+        self.data_key = data_key
+
+    def login(self, username: str, password: str) -> Session:
+        """login_shared with the secrets at hand; a refused server password is forgotten (asked again)."""
+        if self.data_key is None:
+            raise DatabaseOpenError(NO_ENROLLMENT)
+        if not self.server_password:
+            self.server_password = None
+            raise DatabaseOpenError("请输入数据库服务器密码")
+        try:
+            return login_shared(self.params, self.server_password, self.data_key, username, password)
+        except ServerConnectionError as exc:
+            if exc.kind == "auth":
+                self.server_password = None
+            raise
+
+
+def enroll_workstation(
+    params: ServerParams, data_key: bytes, blob: bytes, server_password: str, *, remember_password: bool
+) -> SharedConnection:
+    """Make this workstation open the server database from now on.
+
+    The data key goes into the OS keyring; without one, a copy of the (passphrase-protected)
+    enrollment file `blob` is kept and its passphrase asked for each session. The server password
+    is kept in the keyring only when wanted. The workstation settings record the server, no secret.
+    """
+    config = WorkstationConfig.load()
+    kept = "" if remember_data_key(params, data_key) else str(config.keep_enrollment(blob))
+    keep_server_password(params, server_password, remember_password)
+    config.use_server(params, kept)
+    return SharedConnection(params, kept, server_password, data_key)
+
+
+def join_server(
+    blob: bytes, passphrase: str, server_password: str, *, remember_password: bool
+) -> SharedConnection:
+    """Enroll this workstation with an enrollment file, after checking the server accepts it."""
+    params, data_key = import_enrollment(blob, passphrase)
+    probe_server(params, server_password).require_key(data_key)
+    return enroll_workstation(params, data_key, blob, server_password, remember_password=remember_password)
+
+
 # -- database creation and login -------------------------------------------------------------------
 
 
@@ -189,9 +438,7 @@ def create_shared_database(
         install_cipher(None)
         close_current()
         raise
-    return Session(
-        user=auth.current_user(admin.username), db=db, backend="postgresql", location=params.location
-    ), data_key
+    return _shared_session(admin.username, db, params, data_key), data_key
 
 
 def login_shared(
@@ -211,6 +458,17 @@ def login_shared(
         close_current()
         raise DatabaseOpenError("本工作站的数据密钥与该数据库不符，请重新导入工作站注册文件")
     install_cipher(cipher)
+    try:
+        name = _check_password(username, password)
+    except BaseException:  # a refused login leaves no connection open behind it
+        install_cipher(None)
+        close_current()
+        raise
+    return _shared_session(name, db, params, data_key)
+
+
+def _check_password(username: str, password: str) -> str:
+    """The user's password against the database, with the lockout rules; returns the username."""
     try:
         name = auth.normalize_username(username)
     except ValidationError:
@@ -235,4 +493,15 @@ def login_shared(
     with database_proxy.atomic():
         User.update(failed_logins=0, locked_until=None, last_login_at=now).where(User.id == row.id).execute()
         audit.record(name, "login.ok", name)
-    return Session(user=auth.current_user(name), db=db, backend="postgresql", location=params.location)
+    return name
+
+
+def _shared_session(username: str, db: peewee.Database, params: ServerParams, data_key: bytes) -> Session:
+    return Session(
+        user=auth.current_user(username),
+        db=db,
+        backend="postgresql",
+        location=params.location,
+        server=params,
+        data_key=data_key,
+    )
