@@ -15,6 +15,7 @@ from app import appconfig, auth
 from app.appconfig import APP_NAME, WorkstationConfig
 from app.demo import create_demo_database
 from app.session import Session
+from app.shared import SharedConnection
 from app.version import __version__
 from ui.common import busy_cursor, ui_font
 from ui.crash import install_excepthook
@@ -61,22 +62,55 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 
 class GuiController(QObject):
-    """Login → (forced password change) → main window; logout returns to the login dialog."""
+    """Setup or login → (forced password change) → main window; logout returns to the login dialog.
 
-    def __init__(self, database: Path, *, remember: bool, demo: bool = False) -> None:
+    In shared mode `connection` keeps this run's server secrets in memory, so logging in again
+    after a logout asks only for the user's own password.
+    """
+
+    def __init__(
+        self,
+        database: Path,
+        *,
+        remember: bool,
+        demo: bool = False,
+        connection: SharedConnection | None = None,
+    ) -> None:
         super().__init__()
         self.database = database
         self.remember = remember
         self.demo = demo
+        self.connection = connection
         self.config = WorkstationConfig.load() if remember else WorkstationConfig()
         self.window: MainWindow | None = None
 
+    def setup(self) -> bool:
+        """First run: the setup wizard, then the main window or the login dialog; False when cancelled."""
+        wizard = SetupWizard(self.database)
+        accepted = wizard.exec()
+        if wizard.existing_database is not None:
+            self.database = wizard.existing_database
+            return self.login()
+        if not accepted:
+            return False
+        self.connection = wizard.connection
+        if wizard.session is None:  # joined a server database: each user logs in
+            return self.connection is not None and self.login()
+        if self.connection is None:
+            self.database = wizard.database_path
+        self.remember_login(wizard.session)
+        self.open_main(wizard.session)
+        return True
+
     def login(self, message: str = "", username: str | None = None) -> bool:
         """Show the login dialog until a session opens the main window; False when cancelled."""
-        dialog = LoginDialog(self.database, username or self.config.last_username, message)
+        dialog = LoginDialog(
+            self.database, username or self.config.last_username, message, connection=self.connection
+        )
         if not dialog.exec() or dialog.session is None:
             return False
         self.database = dialog.database
+        self.connection = dialog.connection
         session = dialog.session
         self.remember_login(session)
         if session.user.must_change_password and not ChangePasswordDialog(session, forced=True).exec():
@@ -86,11 +120,16 @@ class GuiController(QObject):
         return True
 
     def remember_login(self, session: Session) -> None:
-        """Keep the database and username for the next start (not for the demo)."""
+        """Keep the database (file or server) and username for the next start (not for the demo)."""
         if not self.remember:
             return
         try:
-            self.config.remember(self.database, session.user.username)
+            config = WorkstationConfig.load()  # enrollment may have changed it since the start
+            if session.server is not None:
+                config.remember_server_login(session.server, session.user.username)
+            else:
+                config.remember(self.database, session.user.username)
+            self.config = config
         except OSError:
             pass  # a read-only profile only means typing the username again next time
 
@@ -110,7 +149,10 @@ class GuiController(QObject):
 
 
 def run_gui(db: str | None = None, demo: bool = False) -> int:
-    """The GUI entry point (`complaintdesk`, `complaintdesk gui --db PATH`, `--demo`)."""
+    """The GUI entry point (`complaintdesk`, `complaintdesk gui --db PATH`, `--demo`).
+
+    `--db` opens that local file; otherwise the workstation's settings decide: the server (shared
+    mode), the remembered file, or the setup wizard when there is none yet."""
     app = create_application()
     install_excepthook()
     app.setQuitOnLastWindowClosed(False)
@@ -126,23 +168,10 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
             started = controller.login(username=info.usernames["officer"])
         else:
             config = WorkstationConfig.load()
+            connection = None if db else SharedConnection.from_config(config)
             path = Path(db or config.database_path or appconfig.default_database_path()).expanduser()
-            controller = GuiController(path, remember=True)
-            if path.exists():
-                started = controller.login()
-            else:
-                wizard = SetupWizard(path)
-                accepted = wizard.exec()
-                if wizard.existing_database is not None:
-                    controller.database = wizard.existing_database
-                    started = controller.login()
-                elif accepted and wizard.session is not None:
-                    controller.database = wizard.database_path
-                    controller.remember_login(wizard.session)
-                    controller.open_main(wizard.session)
-                    started = True
-                else:
-                    return 0
+            controller = GuiController(path, remember=True, connection=connection)
+            started = controller.login() if connection is not None or path.exists() else controller.setup()
         if not started:
             return 0
         code = app.exec()

@@ -1,4 +1,8 @@
-"""登录: username, password and the database file; errors shown inline in red."""
+"""登录: username, password and the database (a local file, or the hospital server); errors inline.
+
+On the server, the dialog also asks for what this workstation does not keep in its keyring: the
+server password and the passphrase of the kept enrollment file.
+"""
 
 from __future__ import annotations
 
@@ -18,16 +22,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import auth
+from app import auth, shared
 from app.errors import AuthError, ComplaintDeskError
 from app.session import Session
+from app.shared import SharedConnection
 from ui.common import ErrorLabel, busy_cursor, password_edit
+from ui.shared.connection_form import RememberPasswordBox
+from ui.shared.enrollment import EnrollmentImportDialog
 
 DATABASE_FILTER = "投诉工作台数据库 (*.db);;所有文件 (*)"
 
 
 class LoginDialog(QDialog):
-    """On success `session` holds the open session and `database` the file that was opened."""
+    """On success `session` holds the open session; `connection` the server connection (None: the
+    local file `database` was opened)."""
 
     def __init__(
         self,
@@ -35,11 +43,14 @@ class LoginDialog(QDialog):
         username: str = "",
         message: str = "",
         parent: QWidget | None = None,
+        *,
+        connection: SharedConnection | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("登录 - 医患投诉工作台")
         self.session: Session | None = None
         self.database = Path(database)
+        self.connection = connection
 
         title = QLabel("医患投诉工作台")
         title.setObjectName("appTitle")
@@ -50,23 +61,37 @@ class LoginDialog(QDialog):
         self.username_edit.setPlaceholderText("请输入用户名")
         self.username_edit.setMaxLength(32)
         self.password_edit = password_edit("请输入密码")
+        self.server_password_edit = password_edit("数据库服务器账户的密码")
+        self.remember_box = RememberPasswordBox()
+        self.passphrase_edit = password_edit("工作站注册文件的口令")
+        self.server_row = server_row = QVBoxLayout()
+        server_row.setContentsMargins(0, 0, 0, 0)
+        server_row.setSpacing(4)
+        server_row.addWidget(self.server_password_edit)
+        server_row.addWidget(self.remember_box)
 
         self.database_label = QLabel()
         self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.choose_button = QPushButton("更换…")
-        self.choose_button.setToolTip("打开另一个数据库文件")
         self.choose_button.clicked.connect(self.choose_database)
+        self.enroll_button = QPushButton()
+        self.enroll_button.setProperty("link", True)
+        self.enroll_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.enroll_button.setAutoDefault(False)
+        self.enroll_button.clicked.connect(self.import_enrollment)
         database_row = QHBoxLayout()
         database_row.setContentsMargins(0, 0, 0, 0)
         database_row.addWidget(self.database_label, 1)
         database_row.addWidget(self.choose_button)
 
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         form.setHorizontalSpacing(12)
         form.setVerticalSpacing(10)
         form.addRow("用户名", self.username_edit)
         form.addRow("密码", self.password_edit)
+        form.addRow("服务器密码", server_row)
+        form.addRow("注册口令", self.passphrase_edit)
         form.addRow("数据库", database_row)
 
         self.error = ErrorLabel()
@@ -92,29 +117,73 @@ class LoginDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(hint)
+        layout.addWidget(self.enroll_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addSpacing(6)
         layout.addWidget(buttons)
         self.setMinimumWidth(460)
 
-        self.setTabOrder(self.username_edit, self.password_edit)
-        self.setTabOrder(self.password_edit, self.login_button)
-        self.setTabOrder(self.login_button, self.cancel_button)
-        self.setTabOrder(self.cancel_button, self.choose_button)
+        for first, second in (
+            (self.username_edit, self.password_edit),
+            (self.password_edit, self.server_password_edit),
+            (self.server_password_edit, self.remember_box),
+            (self.remember_box, self.passphrase_edit),
+            (self.passphrase_edit, self.login_button),
+            (self.login_button, self.cancel_button),
+            (self.cancel_button, self.choose_button),
+            (self.choose_button, self.enroll_button),
+        ):
+            self.setTabOrder(first, second)
         self._show_database()
+        if connection is not None and connection.needs_enrollment and not message:
+            message = shared.NO_ENROLLMENT
         self.error.show_message(message)
         (self.password_edit if username else self.username_edit).setFocus()
 
     def _show_database(self) -> None:
-        self.database_label.setText(self.database.name)
-        self.database_label.setToolTip(str(self.database))
+        """The file name, or 服务器 · host/db with the secrets this workstation does not keep."""
+        connection = self.connection
+        self.form.setRowVisible(self.server_row, connection is not None and connection.needs_server_password)
+        self.form.setRowVisible(self.passphrase_edit, connection is not None and connection.needs_passphrase)
+        if connection is None:
+            self.database_label.setText(self.database.name)
+            self.database_label.setToolTip(str(self.database))
+            self.choose_button.setToolTip("打开另一个数据库文件")
+            self.enroll_button.setText("连接医院服务器：导入工作站注册文件…")
+        else:
+            params = connection.params
+            self.database_label.setText(f"服务器 · {shared.server_label(params)}")
+            self.database_label.setToolTip(
+                f"PostgreSQL 服务器 {params.host}:{params.port}，数据库 {params.dbname}，账户 {params.user}"
+            )
+            self.choose_button.setToolTip("改用本地数据库文件")
+            self.enroll_button.setText("重新导入工作站注册文件…")
+        self.adjustSize()
 
     def choose_database(self) -> None:
         start = str(self.database.parent if self.database.parent.exists() else Path.home())
         chosen, _ = QFileDialog.getOpenFileName(self, "选择数据库文件", start, DATABASE_FILTER)
         if chosen:
             self.database = Path(chosen)
+            self.connection = None
             self._show_database()
             self.error.clear_message()
+
+    def import_enrollment(self) -> None:
+        """Enroll this workstation with a (new) enrollment file, then log in to that server."""
+        dialog = EnrollmentImportDialog(self)
+        if dialog.exec() and dialog.connection is not None:
+            self.connection = dialog.connection
+            self._show_database()
+            self.error.clear_message()
+            (self.password_edit if self.username_edit.text() else self.username_edit).setFocus()
+
+    def _fail(self, message: str, edit: QLineEdit | None = None) -> None:
+        """Show why, re-show the rows still needed, and put the cursor where the fix goes."""
+        self._show_database()
+        self.error.show_message(message)
+        if edit is not None:
+            edit.clear()
+            edit.setFocus()
 
     def attempt_login(self) -> None:
         """Derive the key and open the database; keep the dialog open with a message on failure."""
@@ -129,19 +198,63 @@ class LoginDialog(QDialog):
             self.password_edit.setFocus()
             return
         self.error.clear_message()
+        if self.connection is not None and not self._server_secrets_ready():
+            return
         self.login_button.setEnabled(False)
         try:
             with busy_cursor():
-                session = auth.login_local(self.database, username, password)
+                session = self._open(username, password)
         except AuthError as exc:
-            self.error.show_message(exc.message)
-            self.password_edit.clear()
-            self.password_edit.setFocus()
+            self._fail(exc.message, self.password_edit)
+            return
+        except shared.ServerConnectionError as exc:
+            self._fail(exc.message, self.server_password_edit if exc.kind == "auth" else None)
             return
         except ComplaintDeskError as exc:
-            self.error.show_message(exc.message)
+            self._fail(exc.message)
             return
         finally:
             self.login_button.setEnabled(True)
         self.session = session
         self.accept()
+
+    def _server_secrets_ready(self) -> bool:
+        """What the keyring lacks was typed; the data key is unlocked from the kept enrollment file."""
+        connection = self.connection
+        assert connection is not None
+        if connection.needs_enrollment:
+            self._fail(shared.NO_ENROLLMENT)
+            return False
+        if connection.needs_server_password and not self.server_password_edit.text():
+            self._fail("请输入数据库服务器密码", self.server_password_edit)
+            return False
+        if not connection.needs_passphrase:
+            return True
+        if not self.passphrase_edit.text():
+            self._fail("请输入工作站注册口令", self.passphrase_edit)
+            return False
+        try:
+            with busy_cursor():
+                connection.unlock(self.passphrase_edit.text())
+        except AuthError as exc:  # 注册口令错误
+            self._fail(exc.message, self.passphrase_edit)
+            return False
+        except ComplaintDeskError as exc:
+            self._fail(exc.message)
+            return False
+        return True
+
+    def _open(self, username: str, password: str) -> Session:
+        """Log in to the local file, or to the server (keeping a typed server password if wanted)."""
+        connection = self.connection
+        if connection is None:
+            return auth.login_local(self.database, username, password)
+        typed = connection.needs_server_password
+        if typed:
+            connection.server_password = self.server_password_edit.text()
+        session = connection.login(username, password)
+        if typed:
+            shared.keep_server_password(
+                connection.params, self.server_password_edit.text(), self.remember_box.wanted()
+            )
+        return session

@@ -1,31 +1,60 @@
-"""首次使用向导: hospital, database location, first administrator, recovery key."""
+"""首次使用向导: the first choice, then one of three paths.
+
+- 本地加密数据库: hospital, database location, first administrator, recovery key.
+- 连接医院服务器: server connection (测试连接), hospital, first administrator, enrollment file export.
+- 导入工作站注册文件: the enrollment file, its passphrase and the server password.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QMouseEvent
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QCheckBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
     QWizard,
     QWizardPage,
 )
 
-from app import auth, passwords, settings
+from app import auth, keystore, passwords, settings, shared
 from app.errors import ComplaintDeskError, ValidationError
 from app.keyslots import KeySlotFile
 from app.session import Session
+from app.shared import SharedConnection
+from models.database import ServerParams
 from ui.common import PASSWORD_RULES_HINT, ErrorLabel, busy_cursor, mono_font, password_edit, show_error
 from ui.login_dialog import DATABASE_FILTER
+from ui.shared.connection_form import ConnectionForm
+from ui.shared.enrollment import ABOUT_ENROLLMENT, EnrollmentExportForm, EnrollmentImportForm
+
+LOCAL, SERVER, JOIN = "local", "server", "join"
+(
+    PAGE_CHOICE,
+    PAGE_HOSPITAL,
+    PAGE_DATABASE,
+    PAGE_ADMIN,
+    PAGE_RECOVERY,
+    PAGE_SERVER,
+    PAGE_ENROLLMENT,
+    PAGE_JOIN,
+) = range(8)
+FLOWS = {
+    LOCAL: (PAGE_CHOICE, PAGE_HOSPITAL, PAGE_DATABASE, PAGE_ADMIN, PAGE_RECOVERY),
+    SERVER: (PAGE_CHOICE, PAGE_SERVER, PAGE_HOSPITAL, PAGE_ADMIN, PAGE_ENROLLMENT),
+    JOIN: (PAGE_CHOICE, PAGE_JOIN),
+}
 
 CONFIRM_TEXT = "我已将恢复密钥打印或抄写并妥善保管"
 
@@ -65,37 +94,78 @@ class FormPage(QWizardPage):
         return all(edit.text().strip() for edit in self.required)
 
 
-class WelcomePage(QWizardPage):
+class OptionCard(QFrame):
+    """One choice of the first page: a radio button with its explanation; a click anywhere picks it."""
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.setObjectName("card")
+        self.radio = QRadioButton(title)
+        font = self.radio.font()
+        font.setBold(True)
+        self.radio.setFont(font)
+        description = QLabel(text)
+        description.setObjectName("hint")
+        description.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 12)
+        layout.setSpacing(4)
+        layout.addWidget(self.radio)
+        indent = QHBoxLayout()
+        indent.setContentsMargins(24, 0, 0, 0)
+        indent.addWidget(description)
+        layout.addLayout(indent)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        self.radio.setChecked(True)
+        self.radio.setFocus(Qt.FocusReason.MouseFocusReason)
+        super().mousePressEvent(event)
+
+
+class ChoicePage(QWizardPage):
+    """本地加密数据库 / 连接医院服务器 / 导入工作站注册文件, and a way out to an existing file."""
+
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__()
         self._wizard = wizard
         self.setTitle(_title("欢迎使用医患投诉工作台"))
-        self.setSubTitle("本向导将在这台电脑上创建投诉管理所用的加密数据库。")
+        self.setSubTitle("请选择这台电脑使用数据库的方式。本地数据库以后也可以由系统管理员迁移到服务器。")
+        self.cards = {
+            LOCAL: OptionCard(
+                "本地加密数据库(&L)",
+                "数据库是这台电脑上的一个加密文件（SQLCipher，256 位随机密钥），由每位用户的登录密码分别保护。"
+                "适合只在一台电脑上办公。",
+            ),
+            SERVER: OptionCard(
+                "连接医院服务器，新建共享数据库(&S)",
+                "在医院的 PostgreSQL 服务器上创建投诉数据库，总值班、前台和投诉办公室的多台电脑共用。"
+                "投诉人和患者的身份信息在本机加密后才写入服务器。需要信息科提供服务器地址、账户和密码。",
+            ),
+            JOIN: OptionCard(
+                "导入工作站注册文件，加入已有的共享数据库(&J)",
+                "服务器上已经有投诉数据库时，用系统管理员导出的注册文件把这台电脑加入。",
+            ),
+        }
+        self.group = QButtonGroup(self)
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            _paragraph(
-                "".join(
-                    f"<p style='line-height:150%; margin-bottom:6px'>{text}</p>"
-                    for text in (
-                        "数据库保存投诉案件以及投诉人和患者的个人信息，因此整个文件都经过加密"
-                        "（SQLCipher，256 位随机密钥）。",
-                        "• 密钥无需记忆：它由每位用户的登录密码分别保护，保存在数据库旁边同名的"
-                        "<b>.keys</b> 文件中。",
-                        "• 接下来请填写医院名称、选择数据库位置，并设置第一位系统管理员账户；"
-                        "其他用户由系统管理员在程序中添加。",
-                        "• 创建完成后会生成一份<b>恢复密钥</b>。所有管理员都忘记密码时，只有凭它才能打开数据库。",
-                        "• 备份时请同时复制数据库文件和 .keys 文件，两者缺一不可。",
-                    )
-                )
-            )
-        )
+        layout.setSpacing(10)
+        for card in self.cards.values():
+            self.group.addButton(card.radio)
+            layout.addWidget(card)
+        self.cards[LOCAL].radio.setChecked(True)
         layout.addStretch(1)
-        self.open_button = QPushButton("已有数据库？打开数据库文件…")
+        self.open_button = QPushButton("已有本地数据库？打开数据库文件…")
         self.open_button.setProperty("link", True)
         self.open_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.open_button.setAutoDefault(False)
         self.open_button.clicked.connect(self.open_existing)
         layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def choice(self) -> str:
+        return next(key for key, card in self.cards.items() if card.radio.isChecked())
+
+    def choose(self, key: str) -> None:
+        self.cards[key].radio.setChecked(True)
 
     def open_existing(self) -> None:
         """Leave the wizard to log in to a database that already exists elsewhere."""
@@ -145,7 +215,10 @@ class DatabasePage(FormPage):
         row.addWidget(self.browse_button)
         form = _form()
         form.addRow("数据库文件", row)
-        note = QLabel("同一文件夹中还会生成同名的 .keys 密钥文件，请勿删除或单独移动。")
+        note = QLabel(
+            "同一文件夹中还会生成同名的 .keys 密钥文件（由各用户的密码分别保护的数据库密钥），"
+            "请勿删除或单独移动；备份时两个文件要一起复制。"
+        )
         note.setObjectName("hint")
         note.setWordWrap(True)
         form.addRow("", note)
@@ -206,6 +279,17 @@ class AdminPage(FormPage):
         layout.addWidget(self.error)
         layout.addStretch(1)
         self.require(self.username_edit, self.display_edit, self.password_edit, self.confirm_edit)
+
+    def initializePage(self) -> None:
+        server = self._wizard.target_server
+        self.setSubTitle(
+            "设置第一位系统管理员。管理员负责用户、科室和系统设置，不查看案件内容。"
+            + (
+                f"按“创建数据库”后，将在服务器 {shared.server_label(server)} 上创建投诉数据库。"
+                if server
+                else ""
+            )
+        )
 
     def _fail(self, message: str, widget: QLineEdit) -> bool:
         self.error.show_message(message)
@@ -327,12 +411,129 @@ class RecoveryPage(QWizardPage):
         return self.confirm_box.isChecked()
 
 
+class ServerPage(QWizardPage):
+    """The server connection; 下一步 tests it and goes on only to an empty database."""
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle(_title("医院数据库服务器"))
+        self.setSubTitle("填写信息科提供的 PostgreSQL 服务器信息。建议校验服务器证书，防止连接被冒充。")
+        self.form = ConnectionForm()
+        self.form.changed.connect(self.completeChanged)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+        layout.addStretch(1)
+
+    def isComplete(self) -> bool:
+        return self.form.is_filled()
+
+    def validatePage(self) -> bool:
+        probe = self.form.probe()
+        if probe is None:
+            return False
+        try:
+            probe.require_empty()
+        except ComplaintDeskError as exc:
+            self.form.show_error(exc.message)
+            return False
+        self._wizard.server = self.form.params()
+        return True
+
+
+class EnrollmentPage(QWizardPage):
+    """After creating the server database: export the enrollment file (required: it is also the
+    only backup of the data key), which enrolls this workstation too."""
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle(_title("工作站注册文件"))
+        self.setSubTitle("数据库已在服务器上创建。请设置注册口令并保存工作站注册文件，其他电脑凭它加入。")
+        self.form = EnrollmentExportForm(self._blob)
+        self.form.exported.connect(self._exported)
+        self.keyring_note = QLabel()
+        self.keyring_note.setObjectName("hint")
+        self.keyring_note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        layout.addWidget(_paragraph(ABOUT_ENROLLMENT))
+        layout.addWidget(self.form)
+        layout.addWidget(self.keyring_note)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        self.keyring_note.setText(
+            "本工作站的数据密钥将保存在系统钥匙串中。"
+            if keystore.available()
+            else "这台电脑没有系统钥匙串：本工作站会保留一份注册文件，以后每次登录时需要输入注册口令。"
+        )
+        self.form.passphrase_edit.setFocus()
+
+    def _blob(self, passphrase: str) -> bytes:
+        assert self._wizard.session is not None
+        return shared.enrollment_for(self._wizard.session, passphrase)
+
+    def _exported(self, _path: Path, blob: bytes) -> None:
+        wizard = self._wizard
+        assert wizard.session is not None and wizard.server is not None and wizard.session.data_key
+        try:
+            wizard.connection = shared.enroll_workstation(
+                wizard.server,
+                wizard.session.data_key,
+                blob,
+                wizard.server_page.form.password(),
+                remember_password=wizard.server_page.form.remember_password(),
+            )
+        except OSError:
+            self.form.error.show_message("无法在本机保存注册文件，请检查用户文件夹的权限后再保存一次。")
+            return
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self._wizard.connection is not None
+
+
+class JoinPage(QWizardPage):
+    """导入工作站注册文件: 连接 checks the file and the server and enrolls this workstation."""
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle(_title("加入医院服务器"))
+        self.setSubTitle("用系统管理员导出的工作站注册文件，把这台电脑连接到服务器上的投诉数据库。")
+        self.setButtonText(QWizard.WizardButton.FinishButton, "连接")
+        self.form = EnrollmentImportForm()
+        self.form.changed.connect(self.completeChanged)
+        note = QLabel("连接成功后请用自己的用户名和密码登录。账户由系统管理员添加。")
+        note.setObjectName("hint")
+        note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        layout.addWidget(self.form)
+        layout.addWidget(note)
+        layout.addStretch(1)
+
+    def isComplete(self) -> bool:
+        return self.form.is_filled()
+
+    def validatePage(self) -> bool:
+        self._wizard.connection = self.form.join()
+        return self._wizard.connection is not None
+
+
 class SetupWizard(QWizard):
-    """After 完成: `session` is the first admin's open session and `database_path` the new file."""
+    """After 完成, one of:
+
+    - `session` and `database_path`: a new local database, its first admin logged in;
+    - `session` and `connection`: a new server database, its first admin logged in;
+    - `connection` only: this workstation joined a server database (log in next);
+    - `existing_database`: the user chose to open an existing local file instead (rejected).
+    """
 
     def __init__(self, default_path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("创建数据库 - 医患投诉工作台")
+        self.setWindowTitle("首次使用 - 医患投诉工作台")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
@@ -346,32 +547,71 @@ class SetupWizard(QWizard):
             self.setButtonText(button, text)
         self.session: Session | None = None
         self.existing_database: Path | None = None  # chosen with 打开数据库文件 instead of creating
+        self.connection: SharedConnection | None = None
+        self.server: ServerParams | None = None  # the checked server of 连接医院服务器
         self.recovery_key = ""
+        self.choice_page = ChoicePage(self)
         self.hospital_page = HospitalPage()
         self.database_page = DatabasePage(default_path)
         self.admin_page = AdminPage(self)
         self.recovery_page = RecoveryPage()
-        for page in (
-            WelcomePage(self),
-            self.hospital_page,
-            self.database_page,
-            self.admin_page,
-            self.recovery_page,
+        self.server_page = ServerPage(self)
+        self.enrollment_page = EnrollmentPage(self)
+        self.join_page = JoinPage(self)
+        for page_id, page in (
+            (PAGE_CHOICE, self.choice_page),
+            (PAGE_HOSPITAL, self.hospital_page),
+            (PAGE_DATABASE, self.database_page),
+            (PAGE_ADMIN, self.admin_page),
+            (PAGE_RECOVERY, self.recovery_page),
+            (PAGE_SERVER, self.server_page),
+            (PAGE_ENROLLMENT, self.enrollment_page),
+            (PAGE_JOIN, self.join_page),
         ):
-            self.addPage(page)
-        self.resize(700, 500)
+            self.setPage(page_id, page)
+        self.setStartId(PAGE_CHOICE)
+        self.resize(720, 560)
+
+    @property
+    def choice(self) -> str:
+        return self.choice_page.choice()
+
+    @property
+    def target_server(self) -> ServerParams | None:
+        """The checked server when creating a server database (None on the other paths)."""
+        return self.server if self.choice == SERVER else None
+
+    def nextId(self) -> int:  # noqa: N802 - Qt override
+        """The next page of the chosen path (-1 on its last page)."""
+        flow = FLOWS[self.choice]
+        current = self.currentId()
+        if current not in flow or current == flow[-1]:
+            return -1
+        return flow[flow.index(current) + 1]
 
     @property
     def database_path(self) -> Path:
         return self.database_page.path()
 
     def create_database(self, username: str, display_name: str, password: str) -> None:
+        hospital = self.hospital_page.name_edit.text()
+        if self.target_server is not None:
+            self.session, _data_key = shared.create_shared_database(
+                self.target_server,
+                self.server_page.form.password(),
+                username,
+                display_name,
+                password,
+                hospital,
+            )
+            return
         self.session, self.recovery_key = auth.create_local_database(
-            self.database_path, username, display_name, password, self.hospital_page.name_edit.text()
+            self.database_path, username, display_name, password, hospital
         )
 
     def reject(self) -> None:
-        """Once the database exists the recovery key must be acknowledged: no cancelling then."""
+        """Once the database exists, the recovery key or the enrollment file must be taken care
+        of first: no cancelling then."""
         if self.session is not None:
             return
         super().reject()

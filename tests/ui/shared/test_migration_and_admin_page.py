@@ -1,0 +1,207 @@
+"""数据库与工作站 page: what it shows, who may use it; 迁移到服务器 with a worker thread and a report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from app import audit, auth, shared
+from app.appconfig import WorkstationConfig
+from app.demo import create_demo_database
+from app.session import Session
+from models.database import close_current
+from models.fields import install_cipher
+from tests.conftest import ADMIN_PASSWORD
+from tests.ui.conftest import PASSWORD
+from tests.ui.helpers import when_modal
+from tests.ui.shared.conftest import PASSPHRASE, all_bytes, secret_forms
+from ui.shared import admin_page
+from ui.shared.admin_page import DatabasePage
+from ui.shared.migration_dialog import MUST_EXPORT, MigrationDialog
+
+
+def _facts(widget: QWidget) -> str:
+    """All visible label texts of a widget."""
+    return " ".join(label.text() for label in widget.findChildren(QLabel) if label.isVisibleTo(widget))
+
+
+def _page(qtbot: QtBot, session: Session) -> DatabasePage:
+    page = DatabasePage(session)
+    qtbot.addWidget(page)
+    page.resize(1100, 760)
+    page.show()
+    return page
+
+
+def test_wiring_for_the_admin_menu() -> None:
+    assert (admin_page.PAGE_KEY, admin_page.MENU_TEXT) == ("database", "数据库与工作站")
+    assert admin_page.REQUIRED_ACTION == "manage_settings"
+
+
+def test_local_page_offers_migration_to_admins_only(qtbot: QtBot, admin_session, db_path: Path) -> None:
+    page = _page(qtbot, admin_session)
+    text = _facts(page)
+    assert "本地加密数据库" in text and db_path.name in text and "迁移到医院服务器" in text
+    assert page.migrate_button is not None and page.migrate_button.isEnabled()
+    assert page.export_button is None and page.forget_button is None
+    auth.logout(admin_session)
+    officer = auth.login_local(db_path, "王小明", PASSWORD)
+    page = _page(qtbot, officer)
+    assert page.migrate_button is not None and not page.migrate_button.isEnabled()
+    assert page.migrate_button.toolTip() == "只有系统管理员可以修改系统设置"
+
+
+def test_shared_page_exports_and_forgets(
+    qtbot: QtBot,
+    shared_admin,
+    pg_params,
+    pg_server,
+    memory_keyring,
+    file_dialogs,
+    tmp_path: Path,
+    monkeypatch,
+) -> None:
+    session, data_key = shared_admin
+    shared.remember_server_password(pg_params, pg_server.password)
+    shared.remember_data_key(pg_params, data_key)
+    page = _page(qtbot, session)
+    text = _facts(page)
+    assert "医院服务器" in text and f"{pg_params.host}:{pg_params.port}" in text and pg_params.dbname in text
+    assert "ca.crt" in text and pg_server.password not in text
+    assert page.secrets is not None
+    assert page.secrets.values["服务器密码"].text() == "已保存在系统钥匙串"
+    assert page.secrets.values["数据密钥"].text() == "已保存在系统钥匙串"
+    assert page.migrate_button is None
+
+    saved = tmp_path / "new-station"
+    file_dialogs(save_path=saved)
+
+    def export(dialog) -> None:
+        dialog.form.passphrase_edit.setText(PASSPHRASE)
+        dialog.form.confirm_edit.setText(PASSPHRASE)
+        dialog.form.save_button.click()
+        assert dialog.isVisible(), "the dialog stays open to show where the file went"
+        assert "已保存注册文件" in dialog.form.notice.text()
+        dialog.close_button.click()
+
+    when_modal(export)
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    assert shared.import_enrollment(saved.with_suffix(".cdenroll").read_bytes(), PASSPHRASE)[1] == data_key
+    assert "已导出工作站注册文件" in page.notice.text()
+
+    asked: list[str] = []
+    monkeypatch.setattr("ui.shared.admin_page.confirm", lambda _p, _t, text, _y: asked.append(text) or True)
+    qtbot.mouseClick(page.forget_button, Qt.MouseButton.LeftButton)
+    assert "重新导入工作站注册文件" in asked[0]
+    assert memory_keyring.items == {}
+    assert page.secrets.values["服务器密码"].text() == "未保存，每次登录时输入"
+    assert "重新导入" in page.secrets.values["数据密钥"].text()
+    close_current()
+    install_cipher(None)
+
+
+@pytest.fixture
+def demo_session(tmp_path: Path) -> Session:
+    session, _info = create_demo_database(tmp_path / "demo.db", "Demo2026pass")
+    return session
+
+
+def _fill(qtbot: QtBot, form, params, password: str) -> None:
+    qtbot.keyClicks(form.host_edit, params.host)
+    form.port_spin.setValue(params.port)
+    form.dbname_edit.setText(params.dbname)
+    form.user_edit.setText(params.user)
+    form.ca_edit.setText(params.sslrootcert)
+    form.password_edit.setText(password)
+
+
+def test_migration_dialog_moves_the_demo_database(
+    qtbot: QtBot,
+    demo_session: Session,
+    pg_params,
+    pg_server,
+    file_dialogs,
+    tmp_path: Path,
+    workstation_folders,
+) -> None:
+    dialog = MigrationDialog(demo_session)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert "demo.db" in _facts(dialog)
+    _fill(qtbot, dialog.form, pg_params, "not-the-password")
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert dialog.running and not dialog.form.isEnabled() and dialog.progress.isVisible()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible(), "no closing while the worker runs"
+    qtbot.waitUntil(lambda: not dialog.running, timeout=20_000)
+    assert dialog.form.error.text() == "数据库服务器的用户名或密码错误"
+    assert dialog.form.isEnabled() and dialog.report is None
+
+    dialog.form.password_edit.setText(pg_server.password)
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=60_000)
+    report = dialog.report
+    assert report is not None and report.ok
+    assert dialog.progress.maximum() == len(report.tables), "per-table progress reached the dialog"
+    assert dialog.pages.currentIndex() == 1
+    shown = dialog.report_view.toPlainText()
+    assert "全部数据表行数一致，迁移完成" in shown and "全部数据表行数一致" in dialog.result_title.text()
+    for table in report.tables:
+        assert table.table in shown
+    assert "user" in shown and "audit_entry" in shown
+
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible() and dialog.close_error.text() == MUST_EXPORT
+    assert not dialog.done_button.isEnabled()
+    assert dialog.switch_box.isChecked()
+    saved = tmp_path / "usb" / "server.cdenroll"
+    saved.parent.mkdir()
+    file_dialogs(save_path=saved)
+    dialog.export_form.passphrase_edit.setText(PASSPHRASE)
+    dialog.export_form.confirm_edit.setText(PASSPHRASE)
+    qtbot.keyClick(dialog.export_form.confirm_edit, Qt.Key.Key_Return)
+    assert dialog.isVisible(), "Enter saves the file; it does not also close the dialog"
+    assert "本工作站下次登录时将连接服务器，每次需要输入注册口令" in dialog.export_form.notice.text()
+    assert dialog.done_button.isEnabled() and not dialog.switch_box.isEnabled()
+    qtbot.mouseClick(dialog.done_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == MigrationDialog.DialogCode.Accepted
+
+    config = WorkstationConfig.load()
+    assert config.is_shared and config.server_params() == pg_params and config.enrollment_path
+    for secret in (pg_server.password.encode(), PASSPHRASE.encode(), *secret_forms(report.data_key)):
+        assert secret not in all_bytes(workstation_folders)
+
+    # The local session still works; the server now holds the same users, reachable with the file.
+    assert audit.verify().ok
+    auth.logout(demo_session)
+    connection = shared.SharedConnection.from_config(config)
+    assert connection is not None
+    connection.unlock(PASSPHRASE)
+    connection.server_password = pg_server.password
+    session = connection.login("officer", "Demo2026pass")
+    assert session.user.roles == {"officer"} and audit.verify().ok
+    auth.logout(session)
+
+
+def test_migration_refuses_a_non_empty_server(
+    qtbot: QtBot, shared_admin, pg_params, pg_server, tmp_path: Path
+) -> None:
+    close_current()
+    install_cipher(None)
+    session, _info = create_demo_database(tmp_path / "demo.db", ADMIN_PASSWORD)
+    dialog = MigrationDialog(session)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _fill(qtbot, dialog.form, pg_params, pg_server.password)
+    qtbot.mouseClick(dialog.form.test_button, Qt.MouseButton.LeftButton)
+    assert "已经初始化" in dialog.form.result.text()
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.running, timeout=20_000)
+    assert "不是空的" in dialog.form.error.text()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    auth.logout(session)

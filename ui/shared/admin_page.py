@@ -1,0 +1,253 @@
+"""数据库与工作站 (管理 menu): the database this workstation uses, its stored secrets, enrollment
+files and, in local mode, 迁移到服务器.
+
+Wiring for the main window's admin pages (key, menu text, tip, required action, factory):
+PAGE_KEY, MENU_TEXT, MENU_TIP, REQUIRED_ACTION and DatabasePage(session).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import shared
+from app.appconfig import WorkstationConfig
+from app.policy import Action, can
+from app.session import Session
+from models.database import ServerParams
+from ui.common import PageHeader, confirm, make_primary
+from ui.shared.connection_form import result_label, ssl_label
+from ui.shared.enrollment import EnrollmentExportDialog, explanation
+from ui.shared.migration_dialog import MigrationDialog
+
+PAGE_KEY = "database"
+MENU_TEXT = "数据库与工作站"
+MENU_TIP = "数据库连接、工作站注册文件、迁移到服务器"
+REQUIRED_ACTION = Action.MANAGE_SETTINGS
+
+
+def _card(title: str) -> tuple[QFrame, QVBoxLayout]:
+    card = QFrame()
+    card.setObjectName("card")
+    layout = QVBoxLayout(card)
+    layout.setContentsMargins(20, 16, 20, 18)
+    layout.setSpacing(10)
+    heading = QLabel(title)
+    heading.setObjectName("cardTitle")
+    layout.addWidget(heading)
+    return card, layout
+
+
+class Facts(QFormLayout):
+    """Label → value rows whose values can be updated in place."""
+
+    def __init__(self, rows: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setHorizontalSpacing(16)
+        self.setVerticalSpacing(8)
+        self.values: dict[str, QLabel] = {}
+        for label, value in rows:
+            text = QLabel(value)
+            text.setWordWrap(True)
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            muted = QLabel(label)
+            muted.setObjectName("hint")
+            self.addRow(muted, text)
+            self.values[label] = text
+
+    def update(self, rows: list[tuple[str, str]]) -> None:
+        for label, value in rows:
+            self.values[label].setText(value)
+
+
+def _button_row(*buttons: QPushButton) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addStretch(1)
+    for button in buttons:
+        row.addWidget(button)
+    return row
+
+
+def connection_facts(session: Session) -> list[tuple[str, str]]:
+    """The open database, told without secrets."""
+    server = session.server
+    if server is None:
+        path = session.database_path or Path(session.location)
+        return [
+            ("方式", "本地加密数据库（单机，SQLCipher 整库加密）"),
+            ("数据库文件", path.name),
+            ("所在文件夹", str(path.parent)),
+        ]
+    return [
+        ("方式", "医院服务器（PostgreSQL 共享数据库）"),
+        ("服务器", f"{server.host}:{server.port}"),
+        ("数据库", server.dbname),
+        ("账户", server.user),
+        ("加密方式", ssl_label(server.sslmode)),
+        ("CA 证书", Path(server.sslrootcert).name if server.sslrootcert else "—"),
+    ]
+
+
+def secret_facts(params: ServerParams, config: WorkstationConfig) -> list[tuple[str, str]]:
+    """Which secrets this workstation keeps for the server (never their values)."""
+    stored = shared.stored_secrets(params)
+    kept_file = config.enrollment_path and config.server_params() == params
+    if stored.data_key:
+        key = "已保存在系统钥匙串"
+    elif kept_file:
+        key = f"未保存，登录时用注册口令从注册文件解开（{Path(config.enrollment_path).name}）"
+    else:
+        key = "未保存，下次登录前需要重新导入工作站注册文件"
+    return [
+        ("系统钥匙串", "可用" if stored.keyring else "不可用（这台电脑没有系统钥匙串）"),
+        ("服务器密码", "已保存在系统钥匙串" if stored.server_password else "未保存，每次登录时输入"),
+        ("数据密钥", key),
+    ]
+
+
+class DatabasePage(QWidget):
+    """Only for users allowed to manage settings (the policy is asked; buttons stay off otherwise).
+
+    Local mode shows 迁移到服务器; shared mode shows the enrollment export and the stored secrets."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.session = session
+        self.decision = can(session.user, REQUIRED_ACTION)
+        self.migrate_button: QPushButton | None = None
+        self.export_button: QPushButton | None = None
+        self.forget_button: QPushButton | None = None
+        self.notice = result_label()
+
+        column = QVBoxLayout()
+        column.setSpacing(14)
+        column.addWidget(
+            PageHeader(
+                MENU_TEXT,
+                "这台电脑使用的数据库、保存在系统钥匙串中的凭据，以及供其他电脑加入的工作站注册文件。",
+            )
+        )
+        card, inner = _card("当前数据库")
+        inner.addLayout(Facts(connection_facts(session)))
+        self.upcoming = explanation("")
+        inner.addWidget(self.upcoming)
+        column.addWidget(card)
+        self.secrets: Facts | None = None
+        if session.server is None:
+            column.addWidget(self._migration_card())
+        else:
+            column.addWidget(self._enrollment_card())
+            column.addWidget(self._secrets_card(session.server))
+        column.addWidget(self.notice)
+        column.addStretch(1)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(28, 22, 28, 18)
+        outer.addLayout(column, 3)
+        outer.addStretch(1)
+        self.refresh()
+
+    def _migration_card(self) -> QFrame:
+        card, inner = _card("迁移到医院服务器")
+        inner.addWidget(
+            explanation(
+                "夜班总值班、前台和投诉办公室在不同电脑上办公时，可以把本地数据库迁移到医院的 PostgreSQL "
+                "服务器，由多台工作站共用。迁移把全部数据复制到服务器上的空数据库，并逐表核对行数；"
+                "完成后导出工作站注册文件，其他电脑凭它加入。"
+            )
+        )
+        self.migrate_button = self._button("迁移到服务器…", self.migrate, primary=True)
+        inner.addLayout(_button_row(self.migrate_button))
+        return card
+
+    def _enrollment_card(self) -> QFrame:
+        card, inner = _card("工作站注册文件")
+        inner.addWidget(
+            explanation(
+                "新的电脑加入服务器时，需要注册文件和注册口令。每次导出都可以设置新的口令，"
+                "导出记入审计日志。注册文件同时是数据密钥的备份，请妥善保管。"
+            )
+        )
+        self.export_button = self._button("导出注册文件…", self.export_enrollment, primary=True)
+        inner.addLayout(_button_row(self.export_button))
+        return card
+
+    def _secrets_card(self, server: ServerParams) -> QFrame:
+        card, inner = _card("本工作站保存的凭据")
+        self.secrets = Facts(secret_facts(server, WorkstationConfig.load()))
+        inner.addLayout(self.secrets)
+        inner.addWidget(
+            explanation("在公用电脑上，或电脑交回信息科之前，请清除本工作站保存的服务器密码和数据密钥。")
+        )
+        self.forget_button = self._button("清除保存的凭据…", self.forget_secrets)
+        inner.addLayout(_button_row(self.forget_button))
+        return card
+
+    def _button(self, text: str, slot: Callable[[], None], primary: bool = False) -> QPushButton:
+        """An action button, enabled only when the policy allows managing settings."""
+        button = make_primary(QPushButton(text)) if primary else QPushButton(text)
+        button.clicked.connect(slot)
+        button.setEnabled(bool(self.decision))
+        if not self.decision:
+            button.setToolTip(self.decision.reason)
+        return button
+
+    def refresh(self) -> None:
+        """Re-read this workstation's settings and keyring (they change with the actions below)."""
+        config = WorkstationConfig.load()
+        upcoming = config.server_params() if config.is_shared else None
+        moving = self.session.server is None and upcoming is not None
+        self.upcoming.setText(
+            f"本工作站下次登录时将连接服务器 <b>{shared.server_label(upcoming)}</b>。"
+            if moving and upcoming
+            else ""
+        )
+        self.upcoming.setVisible(moving)
+        if self.secrets is not None and self.session.server is not None:
+            self.secrets.update(secret_facts(self.session.server, config))
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def migrate(self) -> None:
+        dialog = MigrationDialog(self.session, self)
+        dialog.exec()
+        if dialog.exported:
+            self.refresh()
+            self._notify("迁移完成，工作站注册文件已保存。")
+
+    def export_enrollment(self) -> None:
+        dialog = EnrollmentExportDialog(self.session, self)
+        dialog.exec()
+        if dialog.form.saved_path is not None:
+            self._notify(f"已导出工作站注册文件：{dialog.form.saved_path.name}")
+
+    def forget_secrets(self) -> None:
+        server = self.session.server
+        if server is None:
+            return
+        config = WorkstationConfig.load()
+        stored = shared.stored_secrets(server)
+        text = "清除后，下次登录时需要输入数据库服务器密码"
+        if stored.data_key and not config.enrollment_path:
+            text += "，并重新导入工作站注册文件（请先确认注册文件和口令在手）"
+        if not confirm(self, "清除保存的凭据", text + "。当前登录不受影响。", "清除"):
+            return
+        shared.forget_workstation_secrets(server)
+        self.refresh()
+        self._notify("已清除本工作站保存在系统钥匙串中的服务器密码和数据密钥。")
+
+    def _notify(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.show()

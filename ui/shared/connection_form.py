@@ -1,0 +1,251 @@
+"""The database server form (address, database, account, TLS, password) with 测试连接."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import keystore, shared
+from app.errors import ComplaintDeskError, ValidationError
+from app.shared import ServerProbe
+from models.database import ServerParams
+from ui.common import ErrorLabel, busy_cursor, password_edit
+
+SSL_LABELS = {
+    "verify-full": "加密，并校验服务器证书和主机名（推荐）",
+    "verify-ca": "加密，并校验服务器证书（不核对主机名）",
+    "require": "仅加密，不校验证书",
+}
+CA_FILTER = "证书文件 (*.crt *.pem *.cer);;所有文件 (*)"
+NO_KEYRING_HINT = "这台电脑没有可用的系统钥匙串，无法记住密码，每次登录时需要输入。"
+
+
+def ssl_label(sslmode: str) -> str:
+    return SSL_LABELS.get(sslmode, sslmode)
+
+
+def form_layout() -> QFormLayout:
+    """The form look used by every shared-mode screen (labels right-aligned, calm spacing)."""
+    form = QFormLayout()
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    form.setHorizontalSpacing(12)
+    form.setVerticalSpacing(10)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return form
+
+
+def result_label() -> QLabel:
+    """Green notice under a form; hidden while empty."""
+    label = QLabel()
+    label.setObjectName("noticeLabel")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label
+
+
+class RememberPasswordBox(QCheckBox):
+    """记住密码（保存到系统钥匙串）; disabled with the reason where there is no keyring."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("记住密码（保存到系统钥匙串）", parent)
+        available = keystore.available()
+        self.setEnabled(available)
+        self.setChecked(available)
+        if not available:
+            self.setToolTip(NO_KEYRING_HINT)
+
+    def wanted(self) -> bool:
+        return self.isEnabled() and self.isChecked()
+
+
+class ConnectionForm(QWidget):
+    """Emits `changed` on every edit and `probed(ServerProbe)` after a successful 测试连接."""
+
+    changed = Signal()
+    probed = Signal(object)
+
+    def __init__(self, params: ServerParams | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.host_edit = QLineEdit()
+        self.host_edit.setPlaceholderText("主机名或 IP 地址，例如 10.12.0.20")
+        self.port_spin = QSpinBox()
+        self.port_spin.setRange(1, 65535)
+        self.port_spin.setValue(5432)
+        self.port_spin.setMinimumWidth(96)
+        self.dbname_edit = QLineEdit("complaintdesk")
+        self.user_edit = QLineEdit("complaintdesk")
+        self.sslmode_combo = QComboBox()
+        for mode in ("verify-full", "verify-ca", "require"):
+            self.sslmode_combo.addItem(SSL_LABELS[mode], mode)
+        self.ca_edit = QLineEdit()
+        self.ca_edit.setPlaceholderText("医院信息科提供的 CA 证书文件")
+        self.ca_button = QPushButton("选择…")
+        self.ca_button.setAutoDefault(False)
+        self.ca_button.clicked.connect(self.choose_ca)
+        self.password_edit = password_edit("数据库服务器账户的密码")
+        self.remember_box = RememberPasswordBox()
+        self.test_button = QPushButton("测试连接")
+        self.test_button.setAutoDefault(False)
+        self.test_button.setToolTip("连接服务器，查看数据库是空的还是已经初始化")
+        self.test_button.clicked.connect(self.probe)
+        self.error = ErrorLabel()
+        self.result = result_label()
+
+        host_row = QHBoxLayout()
+        host_row.setSpacing(8)
+        host_row.addWidget(self.host_edit, 1)
+        host_row.addWidget(QLabel("端口"))
+        host_row.addWidget(self.port_spin)
+        ca_row = QHBoxLayout()
+        ca_row.addWidget(self.ca_edit, 1)
+        ca_row.addWidget(self.ca_button)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.remember_box)
+        test_row.addStretch(1)
+        test_row.addWidget(self.test_button)
+
+        form = form_layout()
+        form.addRow("服务器地址", host_row)
+        form.addRow("数据库名", self.dbname_edit)
+        form.addRow("账户名", self.user_edit)
+        form.addRow("加密方式", self.sslmode_combo)
+        form.addRow("CA 证书", ca_row)
+        form.addRow("服务器密码", self.password_edit)
+        form.addRow("", test_row)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.result)
+        self.fields: dict[str, QWidget] = {
+            "host": self.host_edit,
+            "port": self.port_spin,
+            "dbname": self.dbname_edit,
+            "user": self.user_edit,
+            "sslmode": self.sslmode_combo,
+            "sslrootcert": self.ca_edit,
+            "password": self.password_edit,
+        }
+
+        for edit in (self.host_edit, self.dbname_edit, self.user_edit, self.ca_edit, self.password_edit):
+            edit.textChanged.connect(self._edited)
+        self.port_spin.valueChanged.connect(self._edited)
+        self.sslmode_combo.currentIndexChanged.connect(self._edited)
+        if params is not None:
+            self.set_params(params)
+        self._edited()
+
+    # -- values ---------------------------------------------------------------------------------
+
+    def set_params(self, params: ServerParams) -> None:
+        self.host_edit.setText(params.host)
+        self.port_spin.setValue(params.port)
+        self.dbname_edit.setText(params.dbname)
+        self.user_edit.setText(params.user)
+        index = self.sslmode_combo.findData(params.sslmode)
+        if index < 0:
+            self.sslmode_combo.addItem(params.sslmode, params.sslmode)
+            index = self.sslmode_combo.count() - 1
+        self.sslmode_combo.setCurrentIndex(index)
+        self.ca_edit.setText(params.sslrootcert)
+
+    def params(self) -> ServerParams:
+        """The typed settings, checked by the core (ValidationError names the field)."""
+        return shared.server_params_from_form(
+            self.host_edit.text(),
+            self.port_spin.value(),
+            self.dbname_edit.text(),
+            self.user_edit.text(),
+            self.sslmode_combo.currentData(),
+            self.ca_edit.text(),
+        )
+
+    def password(self) -> str:
+        return self.password_edit.text()
+
+    def remember_password(self) -> bool:
+        return self.remember_box.wanted()
+
+    def is_filled(self) -> bool:
+        """Every required field has something in it (for the wizard's 下一步)."""
+        needs_ca = self.sslmode_combo.currentData() != "require"
+        required = [self.host_edit, self.dbname_edit, self.user_edit, self.password_edit]
+        return all(e.text().strip() for e in required) and (not needs_ca or bool(self.ca_edit.text().strip()))
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def choose_ca(self) -> None:
+        start = self.ca_edit.text() or str(Path.home())
+        chosen, _ = QFileDialog.getOpenFileName(self, "选择 CA 证书", start, CA_FILTER)
+        if chosen:
+            self.ca_edit.setText(chosen)
+
+    def checked(self) -> tuple[ServerParams, str] | None:
+        """The settings and password, or None after showing what is wrong."""
+        try:
+            params = self.params()
+        except ValidationError as exc:
+            self.show_error(exc.message, exc.field)
+            return None
+        if not self.password():
+            self.show_error("请输入数据库服务器密码", "password")
+            return None
+        return params, self.password()
+
+    def probe(self) -> ServerProbe | None:
+        """测试连接: show 连接成功 and what is on the server, or the Chinese reason it failed."""
+        values = self.checked()
+        if values is None:
+            return None
+        self.test_button.setEnabled(False)
+        try:
+            with busy_cursor():
+                found = shared.probe_server(*values)
+        except shared.ServerConnectionError as exc:
+            self.show_error(exc.message, "password" if exc.kind == "auth" else "host")
+            return None
+        except ComplaintDeskError as exc:
+            self.show_error(exc.message)
+            return None
+        finally:
+            self.test_button.setEnabled(True)
+        self.show_result(found.summary())
+        self.probed.emit(found)
+        return found
+
+    def show_error(self, message: str, field: str = "") -> None:
+        self.result.hide()
+        self.error.show_message(message)
+        widget = self.fields.get(field)
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            if isinstance(widget, QLineEdit):
+                widget.selectAll()
+
+    def show_result(self, message: str) -> None:
+        self.error.clear_message()
+        self.result.setText(message)
+        self.result.show()
+
+    def _edited(self) -> None:
+        needs_ca = self.sslmode_combo.currentData() != "require"
+        self.ca_edit.setEnabled(needs_ca)
+        self.ca_button.setEnabled(needs_ca)
+        self.result.hide()
+        self.changed.emit()

@@ -1,0 +1,231 @@
+"""迁移到服务器: copy the open local database to an empty server database, then export enrollment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import migrate, shared
+from app.errors import ComplaintDeskError
+from app.migrate import MigrationReport
+from app.session import Session
+from models.database import ServerParams
+from ui.common import ErrorLabel, make_primary, mono_font
+from ui.shared.connection_form import ConnectionForm
+from ui.shared.enrollment import ABOUT_ENROLLMENT, EnrollmentExportForm, explanation
+from ui.shared.worker import Progress, TaskThread
+
+SWITCH_TEXT = "本工作站以后连接服务器"
+MUST_EXPORT = "请先保存工作站注册文件：它是服务器上数据密钥的唯一备份，关闭前必须保存。"
+
+
+class MigrationDialog(QDialog):
+    """Two steps: the server form with 开始迁移, then the per-table report and the enrollment export.
+
+    `report` holds the finished migration; the dialog cannot be closed while it runs, nor after it
+    until the enrollment file (the only copy of the new data key) has been saved.
+    """
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle("迁移到服务器")
+        self.report: MigrationReport | None = None
+        self.exported = False
+        self._thread: TaskThread | None = None
+        self._target: tuple[ServerParams, str] | None = None
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._build_setup())
+        self.pages.addWidget(self._build_result())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 16)
+        layout.addWidget(self.pages)
+        self.setMinimumWidth(620)
+        self.form.host_edit.setFocus()
+
+    # -- construction ----------------------------------------------------------------------------
+
+    def _build_setup(self) -> QWidget:
+        page = QWidget()
+        intro = explanation(
+            f"<p style='line-height:145%'>把本地加密数据库“{Path(self.session.location).name}”中的全部数据"
+            "复制到医院服务器上的一个<b>空</b>数据库，供多台电脑共用。投诉人和患者的身份信息用新的数据密钥"
+            "加密后才写入服务器；每张数据表复制后都会核对行数。本地文件保持不变。</p>"
+        )
+        self.form = ConnectionForm()
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.status = QLabel()
+        self.status.setObjectName("hint")
+        self.status.hide()
+        buttons = QDialogButtonBox()
+        self.start_button = make_primary(
+            buttons.addButton("开始迁移", QDialogButtonBox.ButtonRole.AcceptRole)
+        )
+        self.start_button.setDefault(True)
+        self.cancel_button = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.start)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(12)
+        layout.addWidget(intro)
+        layout.addWidget(self.form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+        return page
+
+    def _build_result(self) -> QWidget:
+        page = QWidget()
+        self.result_title = QLabel()
+        self.result_title.setObjectName("cardTitle")
+        self.report_view = QPlainTextEdit()
+        self.report_view.setReadOnly(True)
+        self.report_view.setFont(mono_font(10))
+        self.report_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.report_view.setMinimumHeight(220)
+        self.switch_box = QCheckBox(SWITCH_TEXT)
+        self.switch_box.setChecked(True)
+        self.switch_box.setToolTip("保存注册文件时生效；本地数据库文件保留，但以后请不要再在其中登记案件")
+        self.export_form = EnrollmentExportForm(self._enrollment_blob)
+        self.export_form.exported.connect(self._exported)
+        self.close_error = ErrorLabel()
+        buttons = QDialogButtonBox()
+        self.done_button = buttons.addButton("完成", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.done_button.setEnabled(False)
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(10)
+        layout.addWidget(self.result_title)
+        layout.addWidget(self.report_view, 1)
+        layout.addWidget(explanation(ABOUT_ENROLLMENT))
+        layout.addWidget(self.export_form)
+        layout.addWidget(self.switch_box)
+        layout.addWidget(self.close_error)
+        layout.addWidget(buttons)
+        return page
+
+    # -- running ---------------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    def start(self) -> None:
+        """Check the form, then migrate in a worker thread."""
+        target = self.form.checked()
+        if target is None:
+            return
+        self._target = target
+        self.form.error.clear_message()
+        self._set_running(True)
+        thread = TaskThread(lambda progress: self._migrate(*target, progress), self)
+        thread.progress.connect(self._progress)
+        thread.succeeded.connect(self._succeeded)
+        thread.failed.connect(self._failed)
+        self._thread = thread
+        thread.start()
+
+    def _migrate(self, params: ServerParams, password: str, progress: Progress) -> MigrationReport:
+        """Runs in the worker thread."""
+        try:
+            return migrate.migrate_to_server(self.session, params, password, progress)
+        finally:
+            self.session.db.close()  # the worker thread's own connection to the local file
+
+    def _set_running(self, running: bool) -> None:
+        self.form.setEnabled(not running)
+        self.start_button.setEnabled(not running)
+        self.cancel_button.setEnabled(not running)
+        self.progress.setVisible(running)
+        self.status.setVisible(running)
+        if running:
+            self.progress.setRange(0, 0)
+            self.status.setText("正在连接服务器…")
+            self.setCursor(Qt.CursorShape.BusyCursor)
+        else:
+            self.unsetCursor()
+
+    def _progress(self, done: int, total: int, table: str) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done}/{total}")
+        self.status.setText(f"正在复制数据表 {table}…")
+
+    def _finish_thread(self) -> None:
+        if self._thread is not None:
+            self._thread.wait()
+            self._thread.deleteLater()
+            self._thread = None
+        self._set_running(False)
+
+    def _succeeded(self, report: MigrationReport) -> None:
+        self._finish_thread()
+        self.report = report
+        self.result_title.setText("迁移完成：" + report.lines()[-1])
+        self.report_view.setPlainText("\n".join(report.lines()))
+        self.pages.setCurrentIndex(1)
+        self.export_form.passphrase_edit.setFocus()
+
+    def _failed(self, error: Exception) -> None:
+        self._finish_thread()
+        if not isinstance(error, ComplaintDeskError):
+            raise error
+        field = "password" if getattr(error, "kind", "") == "auth" else ""
+        self.form.show_error(error.message, field)
+
+    # -- after the migration ---------------------------------------------------------------------
+
+    def _enrollment_blob(self, passphrase: str) -> bytes:
+        assert self.report is not None and self._target is not None
+        return shared.export_enrollment(self._target[0], self.report.data_key, passphrase)
+
+    def _exported(self, _path: Path, blob: bytes) -> None:
+        assert self.report is not None and self._target is not None
+        self.exported = True
+        self.close_error.clear_message()
+        self.done_button.setEnabled(True)
+        self.done_button.setDefault(True)
+        if self.switch_box.isChecked() and self.switch_box.isEnabled():
+            params, password = self._target
+            try:
+                connection = shared.enroll_workstation(
+                    params,
+                    self.report.data_key,
+                    blob,
+                    password,
+                    remember_password=self.form.remember_password(),
+                )
+            except OSError:
+                self.close_error.show_message("无法在本机保存注册文件，本工作站仍使用本地数据库。")
+            else:
+                self.export_form.add_notice(
+                    "本工作站下次登录时将连接服务器"
+                    + ("。" if not connection.enrollment_path else "，每次需要输入注册口令。")
+                )
+        self.switch_box.setEnabled(False)
+
+    def reject(self) -> None:
+        """Not while copying; not before the enrollment file is saved."""
+        if self.running:
+            return
+        if self.report is not None and not self.exported:
+            self.close_error.show_message(MUST_EXPORT)
+            return
+        super().reject()
