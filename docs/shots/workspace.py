@@ -96,7 +96,7 @@ def capture(session: Session, case_id: int, outdir: Path) -> list[Path]:
     drafting = _find_case(session, "drafting") or case_id
     shot(drafting, CaseWorkspace.TAB_HANDLING, "workspace_draft.png", lambda w: w.handling.focus_first())
     closed = _find_case(session, "closed") or case_id
-    shot(closed, CaseWorkspace.TAB_HANDLING, "workspace_closed_timeline.png")
+    shot(closed, CaseWorkspace.TAB_INFO, "workspace_closed_timeline.png")
     shot(closed, CaseWorkspace.TAB_DOCUMENTS, "workspace_documents.png")
 
     data, info = _preview_document(session, closed)

@@ -27,7 +27,7 @@ from app.policy import Decision
 from app.validation import FINDINGS
 from ui.common import make_primary
 from ui.workspace.dialogs import choice_combo
-from ui.workspace.widgets import heading, hint, scroll_page, text_box
+from ui.workspace.widgets import FieldGrid, heading, hint, scroll_page, text_box
 
 
 @dataclass(frozen=True)
@@ -61,10 +61,10 @@ class HandlingSection(QWidget):
         self.approval.setWordWrap(True)
         self.state_hint = hint("")
 
-        self.facts_edit = text_box("调查核实的经过和结果，可引用科室反馈", rows=6)
+        self.facts_edit = text_box("调查核实的经过和结果，可引用科室反馈", rows=5)
         self.finding_combo = choice_combo(FINDINGS)
         self.finding_combo.setMinimumWidth(200)
-        self.resolution_edit = text_box("向投诉人的解释、致歉、退费或赔偿、对相关人员的处理", rows=5)
+        self.resolution_edit = text_box("向投诉人的解释、致歉、退费或赔偿、对相关人员的处理", rows=4)
         self.amount_edit = QLineEdit()
         self.amount_edit.setPlaceholderText("无则不填")
         self.amount_edit.setMaximumWidth(200)
@@ -77,7 +77,7 @@ class HandlingSection(QWidget):
         amount_row.addWidget(self.amount_edit)
         amount_row.addWidget(QLabel("元"))
         amount_row.addWidget(self.capitals, 1)
-        self.rectification_edit = text_box("每行一条整改措施", rows=4)
+        self.rectification_edit = text_box("每行一条整改措施", rows=3)
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
@@ -102,22 +102,29 @@ class HandlingSection(QWidget):
         self.save_button.setAutoDefault(False)
         self.save_button.clicked.connect(self._save)
         self.dirty_label = hint("")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.dirty_label, 1)
+        self.dirty_label.setWordWrap(False)
+        top = QHBoxLayout()
+        top.setSpacing(10)
+        top.addWidget(heading("处理意见"), 1)
+        top.addWidget(self.dirty_label)
+        top.addWidget(self.save_button)
 
         self.form_box = QWidget()
         box = QVBoxLayout(self.form_box)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(12)
-        box.addWidget(heading("处理意见"))
-        box.addWidget(self.approval)
-        box.addWidget(self.state_hint)
         box.addLayout(form)
-        box.addLayout(buttons)
+        self.summary = FieldGrid(columns=1)
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(12)
+        column.addLayout(top)
+        for widget in (self.approval, self.state_hint, self.form_box, self.summary):
+            column.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll_page(self.form_box))
+        layout.addWidget(scroll_page(page))
 
         shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -157,19 +164,32 @@ class HandlingSection(QWidget):
         self.editable = bool(decision)
         if not keep:
             self._fill(self._loaded)
-        for edit in (self.facts_edit, self.resolution_edit, self.rectification_edit, self.amount_edit):
-            edit.setReadOnly(not self.editable)
-        self.finding_combo.setEnabled(self.editable)
-        self.amount_edit.setPlaceholderText("无则不填" if self.editable else "无")
+        self.form_box.setVisible(self.editable)
         self.save_button.setVisible(self.editable)
+        if not self.editable:
+            self.summary.set_rows(self._summary_rows(view))
         comment = view.approval_comment
         returned = view.state == "drafting" and comment
         self.approval.setText(("主任退回意见：" if returned else "审批意见：") + comment)
         self.approval.setVisible(bool(comment))
-        self.state_hint.setText("" if self.editable else decision.reason)
-        self.state_hint.setVisible(not self.editable and bool(decision.reason))
+        empty = not (view.facts or view.finding or view.resolution)
+        self.state_hint.setText(f"尚未拟定处理意见。{decision.reason}" if empty and not self.editable else "")
+        self.state_hint.setVisible(bool(self.state_hint.text()))
+        self.summary.setVisible(not self.editable and not empty)
         self._update_dirty()
         self._update_capitals()
+
+    @staticmethod
+    def _summary_rows(view: CaseView) -> list[tuple[str, str]]:
+        amount = view.compensation_amount
+        money = f"{amount:,.2f} 元（{amount_in_capitals(str(amount))}）" if amount is not None else "无"
+        return [
+            ("调查核实情况", view.facts),
+            ("投诉是否成立", view.finding_label),
+            ("处理意见", view.resolution),
+            ("赔偿/退费金额", money),
+            ("整改措施", view.rectification),
+        ]
 
     def focus_first(self) -> None:
         self.facts_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)

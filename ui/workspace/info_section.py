@@ -7,6 +7,7 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from app.cases.states import FINAL_STATES
 from app.cases.views import CaseView
 from ui.common import format_datetime
 from ui.workspace.widgets import FieldGrid, format_date, heading, hint, scroll_page
@@ -37,19 +38,19 @@ class InfoSection(QWidget):
         self.links.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.links.linkActivated.connect(lambda href: self.open_case_requested.emit(int(href.split(":")[1])))
         links_layout.addWidget(self.links)
-        page = scroll_page(
+        self.page = scroll_page(
+            self.outcome,
             self.intake,
             self.complainant,
             self.masked_hint,
             self.patient,
             self.complaint,
             self.deadlines,
-            self.outcome,
             self.links_box,
         )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(page)
+        layout.addWidget(self.page)
 
     def set_view(self, view: CaseView) -> None:
         intake = [
@@ -150,3 +151,7 @@ class InfoSection(QWidget):
             rows.append(("归档", "已归档"))
         self.outcome.set_rows(rows, wide=("不予受理理由", "销项说明"))
         self.outcome.setVisible(bool(rows))
+        # A finished case opens on how it ended; an open one keeps the counts at the end.
+        column = self.page.widget().layout()
+        column.removeWidget(self.outcome)
+        column.insertWidget(0 if view.state in FINAL_STATES else column.indexOf(self.links_box), self.outcome)
