@@ -396,6 +396,30 @@ def test_on_the_spot_resolution_goes_straight_to_sign_off(desk: Desk) -> None:
     audit_ok()
 
 
+def test_closing_as_unresolvable_needs_a_written_reason(desk: Desk) -> None:
+    manager = desk["manager"]
+    case_id = desk.new_case(State.IN_PROGRESS)
+    overlays.hold(desk["officer"], case_id, "等待投诉人补充材料")
+    with pytest.raises(ValidationError, match="^销项说明：不能为空$"):
+        transitions.sign_off(manager, case_id, "unresolvable", "  ")
+    with pytest.raises(TransitionError, match="^案件当前状态为“科室处理中”，不能销项$"):
+        transitions.sign_off(manager, case_id)  # 已办结 only from 待销项
+    transitions.sign_off(manager, case_id, "unresolvable", "投诉人多次联系未果，视为撤回")
+    case = _case(case_id)
+    assert (case.state, case.close_kind, case.on_hold, case.hold_since) == (
+        State.CLOSED,
+        "unresolvable",
+        False,
+        None,
+    )
+    assert case.close_reason == "投诉人多次联系未果，视为撤回"
+    assert summaries(case_id)[-1] == "销项（无法处理）"
+    assert views.open_case(manager, case_id).close_kind_label == "无法处理"
+    with pytest.raises(TransitionError, match="^案件当前状态为“待受理”"):
+        transitions.sign_off(manager, desk.register().case_id, "unresolvable", "理由")
+    audit_ok()
+
+
 def test_not_accepted_with_a_reason_code(desk: Desk) -> None:
     officer = desk["officer"]
     case_id = desk.register("clerk").case_id
