@@ -76,7 +76,9 @@ def open_attachment(parent: QWidget, session: Session, attachment_id: int, case_
     if mime.startswith("image/"):
         image = QImage.fromData(data)
         if not image.isNull():
-            ImageViewer(name, image, parent).exec()
+            viewer = ImageViewer(name, image, parent)
+            viewer.exec()
+            viewer.deleteLater()
             return
     if mime == "application/pdf" and PDF_AVAILABLE:
         try:
@@ -89,6 +91,7 @@ def open_attachment(parent: QWidget, session: Session, attachment_id: int, case_
         dialog.setWindowTitle(f"查看附件 — {name}")
         dialog.print_button.hide()
         dialog.exec()
+        dialog.deleteLater()
         return
     save_attachment(parent, name, data)
 

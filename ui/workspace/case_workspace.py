@@ -264,6 +264,7 @@ class CaseWorkspace(QWidget):
         dialog.perform = perform
         dialog.on_reload = self.reload
         accepted = bool(dialog.exec())
+        dialog.deleteLater()
         if accepted:
             self.after_write()
         return accepted

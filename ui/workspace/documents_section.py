@@ -50,7 +50,7 @@ class DocumentsSection(QWidget):
         self.printable_view = table_view(self.printables, widths=(160, 140))
         self.printable_view.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self.printable_view.doubleClicked.connect(lambda _i: self.preview_selected())
-        self.none_hint = hint("案件当前状态没有可出具的文书。")
+        self.none_hint = hint("目前没有您可以出具的文书。")
         self.page_combo = QComboBox()
         self.page_combo.addItems(["A4"])
         self.page_label = QLabel("纸张")
@@ -238,4 +238,5 @@ class DocumentsSection(QWidget):
             show_error(self, exc)
             return
         self.preview.exec()
+        self.preview.deleteLater()  # the document's bytes go with it
         self.preview = None

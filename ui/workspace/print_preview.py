@@ -86,7 +86,11 @@ def paint_pages(pages: PdfPages, printer: QPrinter) -> None:
 
 
 class DocumentPrinter:
-    """Asks for a printer, then gets the bytes (so a cancelled dialog issues nothing) and prints."""
+    """Asks for a printer, then gets the bytes (so a cancelled dialog issues nothing) and prints.
+
+    The QPrinter is held here for as long as its dialog exists, and the dialog is destroyed before
+    the printer is replaced (a dialog outliving its printer crashes, DESIGN §9).
+    """
 
     def __init__(self, parent: QWidget) -> None:
         self.parent = parent
@@ -94,19 +98,24 @@ class DocumentPrinter:
         self.dialog: QPrintDialog | None = None
 
     def print(self, title: str, page_size: str, source: Callable[[], bytes]) -> bool:
-        self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        self.printer.setDocName(title)
-        self.printer.setFullPage(True)
-        self.printer.setPageSize(QPageSize(PAGE_SIZES.get(page_size, QPageSize.PageSizeId.A4)))
-        self.printer.setPageOrientation(QPageLayout.Orientation.Portrait)
-        self.dialog = QPrintDialog(self.printer, self.parent)
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(title)
+        printer.setFullPage(True)
+        printer.setPageSize(QPageSize(PAGE_SIZES.get(page_size, QPageSize.PageSizeId.A4)))
+        printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+        self.printer = printer
+        self.dialog = QPrintDialog(printer, self.parent)
         self.dialog.setWindowTitle(f"打印 — {title}")
-        if not self.dialog.exec():
-            return False
-        data: list[bytes] = []
-        if not run_guarded(self.parent, lambda: data.append(source())).ok:
-            return False
-        return run_guarded(self.parent, lambda: paint_pages(PdfPages(data[0]), self.printer)).ok
+        try:
+            if not self.dialog.exec():
+                return False
+            data: list[bytes] = []
+            if not run_guarded(self.parent, lambda: data.append(source())).ok:
+                return False
+            return run_guarded(self.parent, lambda: paint_pages(PdfPages(data[0]), printer)).ok
+        finally:
+            self.dialog.setParent(None)  # owned by Python alone: freed here, while the printer lives on
+            self.dialog = None
 
 
 def save_pdf(parent: QWidget, suggested_name: str, source: Callable[[], bytes]) -> Path | None:
