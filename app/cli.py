@@ -252,6 +252,44 @@ def cmd_recover(args: argparse.Namespace, secrets_: Secrets) -> int:
     return EXIT_OK
 
 
+def cmd_demo(args: argparse.Namespace, secrets_: Secrets) -> int:
+    """A new demo database (one user per role) filled with N synthetic complaints."""
+    import time
+
+    from app import demo
+
+    path = Path(args.db)
+    if args.cases < 0:
+        raise CliError("案件数不能为负数")
+    if any(p.exists() for p in demo.database_files(path)):
+        raise CliError(f"数据库文件已存在：{path.name}，不会覆盖已有数据")
+    given = secrets_.extra(0, PASSWORD_ENV)  # otherwise a generated password, shown once
+    shown = 0
+
+    def progress(done: int, total: int) -> None:
+        nonlocal shown
+        if done == total or done - shown >= max(1, total // 20):
+            shown = done
+            print(f"已生成 {done}/{total} 件（{done * 100 // max(total, 1)}%）", flush=True)
+
+    started = time.monotonic()
+    print(f"正在创建演示数据库 {path.name}（{args.cases} 件案件）……", flush=True)
+    session, info = demo.create_demo_database(path, given, args.cases, seed=args.seed, progress=progress)
+    auth.logout(session)
+    print(
+        f"已创建演示数据库：{path.name}（密钥文件：{path.name}.keys），用时 {time.monotonic() - started:.1f} 秒"
+    )
+    for line in info.lines():
+        print(f"  {line}")
+    if given:
+        print(
+            "所有演示用户的密码：取自" + ("标准输入" if args.password_stdin else f"环境变量 {PASSWORD_ENV}")
+        )
+    else:
+        print(f"所有演示用户的密码（只显示这一次）：{info.password}")
+    return EXIT_OK
+
+
 # -- parser --------------------------------------------------------------------------------------
 
 
@@ -283,6 +321,14 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--hospital", required=True, metavar="NAME", help="医院名称")
     init.add_argument("--recovery-sheet", metavar="FILE", help="把恢复密钥单写入 PDF 文件")
     init.set_defaults(handler=cmd_init)
+
+    demo_p = sub.add_parser("demo", help="创建演示数据库（每个角色一个演示用户）并生成模拟投诉案件")
+    _db_options(demo_p, with_user=False)
+    demo_p.add_argument("--cases", type=int, default=0, metavar="N", help="生成的案件数（默认 0）")
+    demo_p.add_argument(
+        "--seed", type=int, default=None, metavar="S", help="随机种子：相同种子生成相同的案件"
+    )
+    demo_p.set_defaults(handler=cmd_demo)
 
     user = sub.add_parser("user", help="用户管理").add_subparsers(
         dest="user_command", metavar="操作", required=True

@@ -1,14 +1,18 @@
-"""Demo databases: one demo user per role, named after the role, sharing one password."""
+"""Demo databases: one demo user per role, named after the role, sharing one password, and
+optionally synthetic complaints (app.demo_data)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from app import auth, passwords, users
+from app.keyslots import KeySlotFile
 from app.policy import ROLE_LABELS, Role
 from app.session import Session
+from models.database import close_current
 
 DEMO_HOSPITAL = "江宁市第一人民医院（演示）"
 DEMO_NAMES = {
@@ -34,14 +38,48 @@ def demo_password() -> str:
     return os.environ.get("COMPLAINTDESK_PASSWORD") or passwords.generate_password()
 
 
-def create_demo_database(path: Path, password: str | None = None) -> tuple[Session, DemoInfo]:
-    """Create a demo database at `path`; returns the admin's session (caller logs out)."""
+def database_files(path: Path) -> tuple[Path, ...]:
+    """The database file and everything created beside it."""
+    return (path, KeySlotFile.sidecar_for(path), Path(f"{path}-wal"), Path(f"{path}-shm"))
+
+
+def create_demo_database(
+    path: Path,
+    password: str | None = None,
+    cases: int = 0,
+    *,
+    seed: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Session, DemoInfo]:
+    """Create a demo database at `path`, with `cases` synthetic complaints (app.demo_data: through
+    the services up to 2,000, in bulk above); returns the admin's session (caller logs out).
+
+    On any failure, including an interruption while filling, the files are removed again.
+    """
     password = password or demo_password()
     session, _recovery = auth.create_local_database(
         path, Role.ADMIN.value, DEMO_NAMES[Role.ADMIN], password, DEMO_HOSPITAL
     )
-    for role in (Role.OFFICER, Role.CLERK, Role.NIGHT_DUTY, Role.MANAGER):
-        # Demo users skip the first-login password change so each role can be tried at once.
-        users.add_user(session, role.value, DEMO_NAMES[role], [role.value], password, must_change_password=False)
     names = {role.value: role.value for role in Role}
+    try:
+        for role in (Role.OFFICER, Role.CLERK, Role.NIGHT_DUTY, Role.MANAGER):
+            # Demo users skip the first-login password change so each role can be tried at once.
+            users.add_user(
+                session, role.value, DEMO_NAMES[role], [role.value], password, must_change_password=False
+            )
+        if cases:
+            from app import demo_data  # the generator's tables are only loaded when cases are wanted
+
+            demo_data.fill_demo_cases(
+                session,
+                cases,
+                seed=demo_data.DEFAULT_SEED if seed is None else seed,
+                usernames=names,
+                progress=progress,
+            )
+    except BaseException:
+        close_current()
+        for leftover in database_files(path):
+            leftover.unlink(missing_ok=True)
+        raise
     return session, DemoInfo(path, password, names)

@@ -1,0 +1,302 @@
+"""Synthetic complaints: the generator, the service path, the bulk path and `complaintdesk demo`."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from app import audit, auth, clock, demo, demo_data, dictionaries
+from app.cases import search
+from app.cases.deadline_calc import case_status
+from app.cases.dictionary import CategoryLeaf
+from app.cases.states import BOARD_STATES, State
+from app.cases.views import open_case
+from app.deadlines import DeadlineRules
+from app.session import Session
+from app.validation import validate_email, validate_id_number, validate_phone
+from app.workcalendar import WorkCalendar
+from models import cases as m
+from models.database import close_current, database_proxy
+from models.search_index import FTS_TABLE
+
+# Monday 23 November 2026, 16:00: office hours; the history reaches back into 2024.
+NOW = datetime(2026, 11, 23, 16, 0)
+PASSWORD = "Demo2026pass"
+EVERY_STATE = {*BOARD_STATES, State.CLOSED, State.REJECTED, State.MERGED}
+
+
+@pytest.fixture
+def fixed_now() -> datetime:
+    clock.set_clock(lambda: NOW)
+    return NOW
+
+
+def demo_database(path: Path, cases: int, seed: int, bulk: bool | None = None) -> Session:
+    session, _info = demo.create_demo_database(path, PASSWORD)
+    demo_data.fill_demo_cases(session, cases, seed=seed, bulk=bulk)
+    return session
+
+
+def as_role(session: Session, role: str) -> Session:
+    return replace(session, user=auth.current_user(role))
+
+
+def generator(seed: int, now: datetime = NOW) -> demo_data.DemoGenerator:
+    """A generator over the bundled dictionaries, without a database."""
+    leaves = [
+        CategoryLeaf(c.code, c.name, c.full_name, c.department_code) for c in dictionaries.category_leaves()
+    ]
+    first, last = demo_data.table_span(now)
+    table = demo_data.WorkdayTable(WorkCalendar(), first, last, DeadlineRules.default().office_hours)
+    return demo_data.DemoGenerator(
+        seed=seed, now=now, departments=dictionaries.departments(), leaves=leaves, table=table
+    )
+
+
+# -- the generator ---------------------------------------------------------------------------------
+
+
+def test_generator_is_deterministic() -> None:
+    def summary(seed: int) -> list[tuple]:
+        return [
+            (p.form, [(s.at, s.kind, s.actor, sorted(s.data.items(), key=str)) for s in p.steps])
+            for p in generator(seed).plans(150)
+        ]
+
+    assert summary(5) == summary(5)
+    assert summary(5) != summary(6)
+
+
+def test_generated_intake_is_valid_and_varied() -> None:
+    plans = list(generator(11).plans(2000))
+    forms = [p.form for p in plans]
+    for form in forms:
+        assert form.complainant_phone == validate_phone(form.complainant_phone)
+        assert form.complainant_id_number == validate_id_number(form.complainant_id_number, today=NOW.date())
+        if form.complainant_email:
+            assert form.complainant_email == validate_email(form.complainant_email)
+        assert 80 <= len(form.content) <= 20000
+        assert form.received_at <= plans[0].steps[0].at + timedelta(days=800)
+        assert form.visit_date is None or form.visit_date <= form.received_at.date()
+    assert len({f.content for f in forms}) == len(forms)
+    assert sum(len(f.content) > 1000 for f in forms) >= 10  # a few very long letters
+    channels = Counter(f.channel for f in forms)
+    assert 0.28 < channels["visit"] / len(forms) < 0.42
+    assert 0.07 < channels["transfer"] / len(forms) < 0.13
+    assert all(f.transfer_source and f.transfer_reference for f in forms if f.channel == "transfer")
+    severities = Counter(f.severity for f in forms)
+    assert 0.8 < severities["minor"] / len(forms) < 0.9
+    assert severities["major"] > 20
+    night = sum(p.registrar == "night_duty" for p in plans)
+    assert 0.03 < night / len(plans) < 0.08
+    # received over two years, in registration order, numbered per year without gaps
+    received = [f.received_at for f in forms]
+    assert min(received) < NOW - timedelta(days=600)
+    assert [p.registered_at for p in plans] == sorted(p.registered_at for p in plans)
+    per_year = Counter(p.key[0] for p in plans)
+    assert sorted(p.key for p in plans) == [
+        (y, s) for y in sorted(per_year) for s in range(1, per_year[y] + 1)
+    ]
+
+
+def test_workday_table_agrees_with_the_calendar() -> None:
+    cal = WorkCalendar({date(2026, 10, 10): False, date(2027, 1, 2): True})
+    table = demo_data.WorkdayTable(
+        cal, date(2024, 6, 1), date(2027, 6, 30), DeadlineRules.default().office_hours
+    )
+    rng = random.Random(3)
+    for _ in range(500):
+        start = date(2024, 6, 1) + timedelta(days=rng.randrange(1000))
+        n = rng.randrange(0, 25)
+        assert table.add_workdays(start, n) == cal.add_workdays(start, n)
+        other = start + timedelta(days=rng.randrange(-40, 40))
+        if table.first <= other <= table.last:
+            assert table.workdays_between(start, other) == cal.workdays_between(start, other)
+        moment = datetime.combine(start, datetime.min.time()) + timedelta(minutes=rng.randrange(1440))
+        assert table.at(table.ordinal(moment)) >= moment or not table.is_after_hours(moment)
+
+
+# -- the service path -------------------------------------------------------------------------------
+
+
+def test_service_path_covers_the_lifecycle(db_path: Path, fixed_now: datetime) -> None:
+    session = demo_database(db_path, 60, seed=7)
+    manager = as_role(session, "manager")
+    rows = list(m.Case.select().order_by(m.Case.id))
+    states = Counter(c.state for c in rows)
+    assert set(states) >= EVERY_STATE
+    assert states[State.CLOSED] > 10
+    assert audit.verify().ok
+    assert clock.now() == NOW  # the clock the fill found is back
+
+    for case in rows:
+        view = open_case(manager, case.id)
+        seqs = [item.seq for item in view.timeline]
+        assert seqs == list(range(len(seqs), 0, -1))  # newest first, 1…n without gaps
+        ats = [item.at for item in reversed(view.timeline)]
+        assert ats == sorted(ats)
+
+    open_rows = [c for c in rows if c.state in BOARD_STATES]
+    colours = Counter(s.colour for c in open_rows if (s := case_status(c, NOW)) and not s.paused)
+    assert colours["red"] and colours["amber"] and colours["green"]
+    assert any(c.on_hold for c in open_rows)
+    assert any(c.night_intake for c in rows)
+    assert any(c.reopen_count for c in rows)
+    assert any(c.reject_reason for c in rows if c.state == State.REJECTED)
+    restricted = [c for c in rows if c.restricted]
+    assert restricted and all(
+        m.CaseAccess.select().where(m.CaseAccess.case == c.id).exists() for c in restricted
+    )
+    assert m.Extension.select().where(m.Extension.state == "approved").exists()
+    assert m.ExternalRoute.select().exists()
+    for case in (c for c in rows if c.state == State.MERGED):
+        earlier = m.Case.get_by_id(case.merged_into_id)
+        assert earlier.id < case.id
+        a, b = m.Complainant.get_by_id(case.complainant_id), m.Complainant.get_by_id(earlier.complainant_id)
+        assert a.name == b.name
+        for field in ("phone", "id_number"):
+            assert not (getattr(a, field) and getattr(b, field)) or getattr(a, field) == getattr(b, field)
+
+
+def _dump() -> dict[str, list]:
+    """Every case table, without row ids (the two paths insert in different orders)."""
+    tables: dict[str, list] = {}
+    for model in (
+        m.Complainant,
+        m.Case,
+        m.Assignment,
+        m.CaseEvent,
+        m.FollowUp,
+        m.Extension,
+        m.ExternalRoute,
+        m.CaseAccess,
+        m.CaseLink,
+        m.Attachment,
+        m.CaseCounter,
+    ):
+        rows = []
+        for row in model.select().dicts():
+            row.pop("query_code", None)
+            if model not in (m.Complainant, m.Case):
+                row.pop("id")
+            if "attachment" in row:
+                row["attachment"] = row["attachment"] is not None
+            rows.append(row)
+        tables[model.__name__] = sorted(rows, key=lambda r: [str(v) for v in r.values()])
+    tables["fts"] = database_proxy.execute_sql(f"SELECT rowid, * FROM {FTS_TABLE} ORDER BY rowid").fetchall()
+    return tables
+
+
+def test_bulk_path_writes_what_the_services_write(tmp_path: Path, fixed_now: datetime) -> None:
+    dumps = []
+    for bulk in (False, True):
+        session = demo_database(tmp_path / f"{bulk}.db", 40, seed=13, bulk=bulk)
+        dumps.append(_dump())
+        auth.logout(session)
+    services, bulk = dumps
+    assert {name: len(rows) for name, rows in services.items()} == {
+        name: len(rows) for name, rows in bulk.items()
+    }
+    for name in services:
+        assert services[name] == bulk[name], name
+
+
+# -- the bulk path -----------------------------------------------------------------------------------
+
+
+def test_bulk_path(db_path: Path, fixed_now: datetime) -> None:
+    session = demo_database(db_path, 3000, seed=21)
+    officer, manager = as_role(session, "officer"), as_role(session, "manager")
+    rows = list(m.Case.select(m.Case.id, m.Case.case_no, m.Case.state, m.Case.received_at, m.Case.content))
+    assert len(rows) == 3000
+    states = Counter(c.state for c in rows)
+    assert set(states) >= EVERY_STATE
+    assert states[State.CLOSED] > 2000
+    assert states[State.IN_PROGRESS] > 20
+    assert audit.verify().ok
+
+    numbers: dict[int, list[int]] = {}
+    for c in rows:
+        prefix, year, seq = c.case_no.split("-")
+        assert int(year) == c.received_at.year
+        numbers.setdefault(int(year), []).append(int(seq))
+    counters = {c.year: c.last_seq for c in m.CaseCounter.select()}
+    for year, seqs in numbers.items():
+        assert sorted(seqs) == list(range(1, len(seqs) + 1))
+        assert counters[year] == len(seqs)
+
+    (indexed,) = database_proxy.execute_sql(f"SELECT count(*) FROM {FTS_TABLE}").fetchone()
+    assert indexed == 3000
+    rng = random.Random(1)
+    for c in rng.sample(rows, 20):
+        view = open_case(manager, c.id)
+        assert view.case_no == c.case_no
+        assert [i.seq for i in view.timeline] == list(range(len(view.timeline), 0, -1))
+        words = view.content[12:18]
+        if len(words.strip()) == 6 and not view.restricted:
+            assert c.id in search.search(officer, words, limit=3000)
+    assert search.search(officer, "态度生硬")
+    assert search.search(officer, "王")
+
+
+def test_bulk_path_in_a_second_process(tmp_path: Path, fixed_now: datetime) -> None:
+    local, _ = demo.create_demo_database(tmp_path / "a.db", PASSWORD)
+    in_process = [r.cases for r in demo_data.bulk_rows(demo_data.bulk_spec(300, seed=5))]
+    spec = demo_data.bulk_spec(300, seed=5)
+    from_worker = [r.cases for r in demo_data._rows_from_worker(spec)]
+    assert from_worker == in_process
+    assert demo_data.fill_bulk(local, 300, seed=5, parallel=True) == 300
+    assert m.Case.select().count() == 300
+
+
+def test_demo_database_is_removed_when_filling_fails(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(demo_data, "fill_demo_cases", broken)
+    with pytest.raises(KeyboardInterrupt):
+        demo.create_demo_database(db_path, PASSWORD, cases=10)
+    assert not any(p.exists() for p in demo.database_files(db_path))
+
+
+# -- complaintdesk demo --------------------------------------------------------------------------------
+
+
+def run_demo(*args: str, password: str | None = PASSWORD) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPLAINTDESK_")}
+    if password:
+        env["COMPLAINTDESK_PASSWORD"] = password
+    return subprocess.run(
+        [sys.executable, "-m", "app", "demo", *args], capture_output=True, text=True, env=env, timeout=300
+    )
+
+
+def test_cli_demo(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    result = run_demo("--db", str(db), "--cases", "8", "--seed", "3", password=None)
+    assert result.returncode == 0, result.stderr
+    for name in ("officer", "clerk", "night_duty", "manager", "admin"):
+        assert f"用户名 {name}" in result.stdout
+    generated = result.stdout.strip().rsplit("：", 1)[-1]  # shown once, as the last line
+    session = auth.login_local(db, "officer", generated)
+    assert m.Case.select().count() == 8
+    assert audit.verify().ok
+    auth.logout(session)
+    close_current()
+
+    again = run_demo("--db", str(db), "--cases", "3")
+    assert again.returncode != 0
+    assert "已存在" in again.stderr
+
+    negative = run_demo("--db", str(tmp_path / "other.db"), "--cases", "-1")
+    assert negative.returncode != 0
+    assert "不能为负数" in negative.stderr
+    assert not any(p.exists() for p in demo.database_files(tmp_path / "other.db"))
