@@ -99,6 +99,7 @@ class AssignmentsSection(QWidget):
                 button.setToolTip("")
         self.detail.setVisible(assignment is not None)
         if assignment is not None:
+            self.detail.title.setText(f"所选科室：{assignment.department}")
             rows = [("需答复的问题", assignment.questions), ("科室反馈", assignment.response)]
             if assignment.return_reason:
                 rows.append(("退回原因", assignment.return_reason))

@@ -31,9 +31,13 @@ from app.session import Session
 from ui.common import show_error
 from ui.workspace.models import attachment_model
 from ui.workspace.print_preview import PDF_AVAILABLE, PrintPreviewDialog
-from ui.workspace.widgets import heading, hint, selected_row, table_view
+from ui.workspace.widgets import fit_rows, heading, hint, selected_row, table_view
 
-VIEWABLE_HINT = "图片和 PDF 可在程序内查看，其他文件请另存为后用相应软件打开"
+VIEWABLE_HINT = (
+    "图片和 PDF 可在程序内查看，其他文件请另存为后用相应软件打开"
+    if PDF_AVAILABLE
+    else "图片可在程序内查看，其他文件请另存为后用相应软件打开"
+)
 
 
 def viewable(mime_type: str) -> bool:
@@ -118,7 +122,7 @@ class AttachmentsSection(QWidget):
         self.session = session
         self.case_no = ""
         self.model = attachment_model(self)
-        self.view = table_view(self.model, widths=(220, 240, 80, 80))
+        self.view = table_view(self.model, widths=(200, 200, 70, 80))
         self.view.doubleClicked.connect(lambda _i: self.open_selected())
         self.view.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self.empty = hint("没有附件。可添加病历复印件、现场照片、录音等，附件保存在加密数据库中。")
@@ -140,11 +144,15 @@ class AttachmentsSection(QWidget):
         layout.addWidget(heading("附件"))
         layout.addLayout(bar)
         layout.addWidget(self.empty)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.view)
+        layout.addWidget(hint(VIEWABLE_HINT + "；双击也可打开。"))
+        layout.addStretch(1)
 
     def set_view(self, view: CaseView, decision: Decision) -> None:
         self.case_no = view.case_no
         self.model.set_rows(view.attachments)
+        fit_rows(self.view, 12)
+        self.view.setVisible(bool(view.attachments))
         self.empty.setVisible(not view.attachments)
         self.add_button.setEnabled(bool(decision))
         self.add_button.setToolTip("" if decision else decision.reason)

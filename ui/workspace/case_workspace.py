@@ -143,6 +143,8 @@ class CaseWorkspace(QWidget):
             (self.attachments, "附件"),
             (self.documents, "文书"),
         ):
+            widget.setObjectName("sectionPage")
+            widget.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
             self.tabs.addTab(widget, title)
         self.timeline = TimelinePanel()
         self.timeline.attachment_requested.connect(self.open_attachment)

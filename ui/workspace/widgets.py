@@ -105,8 +105,9 @@ class FieldGrid(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
-        if title:
-            layout.addWidget(heading(title))
+        self.title = heading(title)
+        self.title.setVisible(bool(title))
+        layout.addWidget(self.title)
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(14)
         self.grid.setVerticalSpacing(8)
