@@ -12,6 +12,7 @@ from app.cases import calendar
 from app.cases.deadline_calc import recompute_reply_due
 from app.cases.operation import append_events, case_operation, check, load_case
 from app.cases.queries import visible
+from app.cases.routing import withdraw_open_assignments
 from app.cases.states import FINAL_STATES, State
 from app.errors import NotFoundError, TransitionError, ValidationError
 from app.policy import Action, may_be_named_on_restricted
@@ -157,6 +158,8 @@ def merge(
         if target.state in FINAL_STATES:
             raise TransitionError(f"目标案件 {target.case_no} 已结束，不能合并到它")
         op.case.state, op.case.merged_into = State.MERGED, into_case_id
+        withdraw_open_assignments(op)
+
         op.case.on_hold, op.case.hold_since = False, None
         op.case.closed_at, op.case.closed_by = clock.now(), session.user.id
         op.event(f"作为重复投诉合并至 {target.case_no}", note)
@@ -172,7 +175,14 @@ def link(session: Session, case_id: int, other_id: int, note: str = "") -> None:
     other = _other_case(session, other_id)
     note = _text(note, "关联说明", required=False, max_len=200)
     with case_operation(session, case_id, "link") as op:
-        if CaseLink.select().where((CaseLink.case == case_id) & (CaseLink.other == other_id)).exists():
+        if (
+            CaseLink.select()
+            .where(
+                ((CaseLink.case == case_id) & (CaseLink.other == other_id))
+                | ((CaseLink.case == other_id) & (CaseLink.other == case_id))
+            )
+            .exists()
+        ):
             raise TransitionError("两案件已关联")
         CaseLink.create(case=case_id, other=other_id, note=note)
         op.event(f"关联案件 {other.case_no}", note)

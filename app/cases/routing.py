@@ -62,6 +62,22 @@ def _send(op: CaseOperation, departments: list[Department], questions: str) -> N
     op.detail["departments"] = [d.code for d in departments]
 
 
+def withdraw_open_assignments(op: CaseOperation) -> None:
+    """Closing or merging a case withdraws the department replies still outstanding (their clocks stop)."""
+    open_rows = list(
+        Assignment.select(Assignment.id, Department.name)
+        .join(Department)
+        .where((Assignment.case == op.case.id) & Assignment.state.in_(sorted(OPEN_ASSIGNMENT_STATES)))
+        .objects()
+    )
+    if not open_rows:
+        return
+    Assignment.update(state=AssignmentState.WITHDRAWN).where(
+        Assignment.id.in_([r.id for r in open_rows])
+    ).execute()
+    op.event(f"撤回未反馈的转办：{'、'.join(r.name for r in open_rows)}")
+
+
 def assign(
     session: Session,
     case_id: int,

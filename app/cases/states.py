@@ -56,6 +56,7 @@ class AssignmentState(StrEnum):
     ACKNOWLEDGED = "acknowledged"
     RESPONDED = "responded"
     RETURNED = "returned"
+    WITHDRAWN = "withdrawn"  # the case was closed or merged before the department replied
 
 
 ASSIGNMENT_LABELS: dict[str, str] = {
@@ -63,6 +64,7 @@ ASSIGNMENT_LABELS: dict[str, str] = {
     AssignmentState.ACKNOWLEDGED: "已签收",
     AssignmentState.RESPONDED: "已反馈",
     AssignmentState.RETURNED: "退回",
+    AssignmentState.WITHDRAWN: "已撤回",
 }
 OPEN_ASSIGNMENT_STATES = frozenset({AssignmentState.SENT, AssignmentState.ACKNOWLEDGED})
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from app import clock, dictionaries
 from app.cases.deadline_calc import recompute_reply_due
 from app.cases.operation import case_operation
+from app.cases.routing import withdraw_open_assignments
 from app.cases.states import (
     CLOSE_KINDS,
     FOLLOWUP_METHODS,
@@ -242,6 +243,8 @@ def sign_off(
     with case_operation(session, case_id, name, expected_version=expected_version) as op:
         op.case.state = S.CLOSED
         op.case.on_hold, op.case.hold_since = False, None
+        withdraw_open_assignments(op)
+
         op.case.close_kind, op.case.close_reason = kind, reason
         op.case.closed_at, op.case.closed_by = clock.now(), session.user.id
         op.event(f"销项（{CLOSE_KINDS[kind]}）", reason)

@@ -396,7 +396,21 @@ def test_on_the_spot_resolution_goes_straight_to_sign_off(desk: Desk) -> None:
     audit_ok()
 
 
+def _open_departments_text(case_id: int) -> str:
+    from models.organisation import Department
+
+    rows = (
+        Assignment.select(Department.name)
+        .join(Department)
+        .where((Assignment.case == case_id) & (Assignment.state == "withdrawn"))
+        .order_by(Assignment.id)
+        .tuples()
+    )
+    return "、".join(name for (name,) in rows)
+
+
 def test_closing_as_unresolvable_needs_a_written_reason(desk: Desk) -> None:
+
     manager = desk["manager"]
     case_id = desk.new_case(State.IN_PROGRESS)
     overlays.hold(desk["officer"], case_id, "等待投诉人补充材料")
@@ -413,8 +427,17 @@ def test_closing_as_unresolvable_needs_a_written_reason(desk: Desk) -> None:
         None,
     )
     assert case.close_reason == "投诉人多次联系未果，视为撤回"
-    assert summaries(case_id)[-1] == "销项（无法处理）"
-    assert views.open_case(manager, case_id).close_kind_label == "无法处理"
+    assert summaries(case_id)[-2:] == [
+        f"撤回未反馈的转办：{_open_departments_text(case_id)}",
+        "销项（无法处理）",
+    ]
+    assert {a.state for a in Assignment.select().where(Assignment.case == case_id)} <= {
+        "withdrawn",
+        "responded",
+    }
+    view = views.open_case(manager, case_id)
+    assert view.close_kind_label == "无法处理"
+    assert all(a.deadline is None for a in view.assignments), "withdrawn assignments have no clock"
     with pytest.raises(TransitionError, match="^案件当前状态为“待受理”"):
         transitions.sign_off(manager, desk.register().case_id, "unresolvable", "理由")
     audit_ok()
@@ -551,6 +574,9 @@ def test_linking_related_cases(desk: Desk) -> None:
     assert summaries(later)[-1] == "关联案件 YH-2026-000001"
     with pytest.raises(TransitionError, match="两案件已关联"):
         overlays.link(officer, later, earlier)
+    with pytest.raises(TransitionError, match="两案件已关联"):
+        overlays.link(officer, earlier, later)  # the same pair the other way round
+
     assert views.open_case(officer, later).links == ((earlier, "YH-2026-000001"),)
     assert views.open_case(officer, earlier).links == ((later, "YH-2026-000002"),)
     assert _case(earlier).state == State.CLOSED

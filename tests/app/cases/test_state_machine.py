@@ -152,7 +152,15 @@ def _workdays_between(a: date, b: date) -> int:
     return sum(chinese_calendar.is_workday(a + timedelta(days=i)) for i in range(1, (b - a).days + 1))
 
 
+def _withdraw(m) -> None:
+    """Closing or merging a case withdraws its department replies still outstanding."""
+    for aid, (dept, state) in list(m.assignments.items()):
+        if state in ("sent", "acknowledged"):
+            m.assignments[aid] = (dept, "withdrawn")
+
+
 def _add_workdays(start: date, n: int) -> date:
+
     day = start
     while n:
         day += timedelta(days=1)
@@ -569,6 +577,7 @@ class CaseMachine(RuleBasedStateMachine):
         ):
             self._write(m)
             m.state, m.on_hold, m.close_kind = S.CLOSED, False, "resolved" if resolved else "unresolvable"
+            _withdraw(m)
 
     @rule(case=cases, user=ACTORS)
     def archive(self, case: int, user: str) -> None:
@@ -694,6 +703,7 @@ class CaseMachine(RuleBasedStateMachine):
         if self.attempt(expected, lambda: overlays.merge(self.sessions[user], case, into, "重复投诉")):
             self._write(m)
             m.state, m.merged_into, m.on_hold = S.MERGED, into, False
+            _withdraw(m)
 
     @rule(case=cases, other=cases, user=ACTORS)
     def link(self, case: int, other: int, user: str) -> None:
@@ -706,7 +716,10 @@ class CaseMachine(RuleBasedStateMachine):
             expected = (NotFoundError, "目标案件不存在或无权查看")
         else:
             expected = self.expect(
-                user, "link", m, lambda: (TransitionError, "两案件已关联") if other in m.links else OK
+                user,
+                "link",
+                m,
+                lambda: (TransitionError, "两案件已关联") if other in m.links or case in o.links else OK,
             )
         if self.attempt(expected, lambda: overlays.link(self.sessions[user], case, other)):
             self._write(m)
