@@ -79,7 +79,8 @@ class Case(BaseModel):
     hold_since = peewee.DateTimeField(null=True)
     hold_reason = peewee.CharField(max_length=200, default="")
     paused_workdays = peewee.IntegerField(default=0)
-    restricted = peewee.BooleanField(default=False, index=True)
+    # No index: one on a yes/no column steers SQLite into visiting every unrestricted case first.
+    restricted = peewee.BooleanField(default=False)
     escalated_at = peewee.DateTimeField(null=True)
     reroute_count = peewee.IntegerField(default=0)
     flagged = peewee.BooleanField(default=False)  # more than 3 re-routes: manager to look

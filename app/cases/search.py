@@ -20,9 +20,14 @@ from models.cases import Case, Category, Complainant
 from models.database import database_proxy
 from models.fields import identifier_equals
 from models.organisation import Department
-from models.search_index import FTS_TABLE, is_sqlite
+from models.search_index import FTS_COLUMNS, FTS_TABLE, is_sqlite
 
 MAX_RESULTS = 200
+# Above this many text matches, cases are tested newest first instead of fetched by id (SQLite).
+MANY = 1000
+# A case number or its tail (YH-2026-000123, 2026-0001): matched in the numbers' own index, as the
+# trigrams every number shares ("YH-", "-20") would make the text index read all of its entries.
+_CASE_NO = re.compile(r"^(?:[A-Za-z]{1,8}-)?\d{4}-\d{1,6}$")
 # Phone, ID number or 门诊号/住院号: 6–20 letters/digits with at least four digits.
 _IDENTIFIER = re.compile(r"^(?=(?:\D*\d){4})[0-9A-Za-z\-+ ]{6,20}$")
 
@@ -68,22 +73,43 @@ def _match_expression(text: str) -> str:
     return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
-def _text_ids(text: str) -> peewee.SQL | None:
+def _like(term: str) -> str:
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _local_text(text: str) -> peewee.Expression:
+    """SQLite: the cases whose indexed text matches, found without visiting every case.
+
+    Up to MANY matches are fetched first and looked up by id; a text found in more cases is tested
+    case by case along the received_at index, newest first, so the query stops at its LIMIT.
+    """
     terms = text.split()
-    if all(len(t) >= 3 for t in terms):
-        return peewee.SQL(
-            f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?)", (_match_expression(text),)
+    if _CASE_NO.match(text):
+        source, params = "SELECT id FROM \"case\" WHERE case_no LIKE ? ESCAPE '\\'", [_like(text.upper())]
+        many: peewee.Expression = (Case.id + 0).in_(peewee.SQL(f"({source})", params))
+    elif all(len(t) >= 3 for t in terms):
+        source, params = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?", [_match_expression(text)]
+        many = (Case.id + 0).in_(peewee.SQL(f"({source})", params))
+    else:
+        # Trigram cannot match 1–2 characters: LIKE over the stored text, read from the FTS5
+        # content table (c0, c1… in FTS_COLUMNS order), several times faster to scan than the
+        # virtual table itself.
+        columns = [f"c{i}" for i in range(len(FTS_COLUMNS))]
+        clauses, params = [], []
+        for term in terms:
+            clauses.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns) + ")")
+            params.extend([_like(term)] * len(columns))
+        where = " AND ".join(clauses)
+        source = f"SELECT id FROM {FTS_TABLE}_content WHERE {where}"
+        many = peewee.NodeList(
+            (
+                peewee.SQL(f"EXISTS (SELECT 1 FROM {FTS_TABLE}_content WHERE id ="),
+                Case.id,
+                peewee.SQL(f"AND {where})", params),
+            )
         )
-    # Trigram cannot match 1–2 characters: scan the indexed text with LIKE instead.
-    clauses, params = [], []
-    for term in terms:
-        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        clauses.append(
-            "(case_no LIKE ? ESCAPE '\\' OR people LIKE ? ESCAPE '\\' OR content LIKE ? ESCAPE '\\'"
-            " OR departments LIKE ? ESCAPE '\\' OR category LIKE ? ESCAPE '\\')"
-        )
-        params.extend([f"%{escaped}%"] * 5)
-    return peewee.SQL(f"(SELECT rowid FROM {FTS_TABLE} WHERE " + " AND ".join(clauses) + ")", params)
+    found = [row[0] for row in database_proxy.execute_sql(f"{source} LIMIT {MANY + 1}", params)]
+    return Case.id.in_(found) if len(found) <= MANY else many
 
 
 def _server_text(text: str) -> peewee.Expression:
@@ -139,12 +165,12 @@ def search(session: Session, text: str, limit: int = MAX_RESULTS) -> list[int]:
             | identifier_equals(Case.patient_record_no, Case.patient_record_index, "record", ident)
         )
     if is_sqlite(database_proxy.obj):
-        conditions.append(Case.id.in_(_text_ids(text)))
+        conditions.append(_local_text(text))
     else:
         conditions.append(_server_text(text))
 
     combined = conditions[0]
     for extra in conditions[1:]:
         combined |= extra
-    rows = query.where(combined).order_by(Case.received_at.desc()).limit(limit)
+    rows = query.where(combined).order_by(Case.received_at.desc(), Case.id.desc()).limit(limit)
     return [row.id for row in rows]

@@ -212,7 +212,7 @@ def test_bulk_path_writes_what_the_services_write(tmp_path: Path, fixed_now: dat
 # -- the bulk path -----------------------------------------------------------------------------------
 
 
-def test_bulk_path(db_path: Path, fixed_now: datetime) -> None:
+def test_bulk_path(db_path: Path, fixed_now: datetime, monkeypatch: pytest.MonkeyPatch) -> None:
     session = demo_database(db_path, 3000, seed=21)
     officer, manager = as_role(session, "officer"), as_role(session, "manager")
     rows = list(m.Case.select(m.Case.id, m.Case.case_no, m.Case.state, m.Case.received_at, m.Case.content))
@@ -243,8 +243,14 @@ def test_bulk_path(db_path: Path, fixed_now: datetime) -> None:
         words = view.content[12:18]
         if len(words.strip()) == 6 and not view.restricted:
             assert c.id in search.search(officer, words, limit=3000)
-    assert search.search(officer, "态度生硬")
-    assert search.search(officer, "王")
+    # Few matches are fetched by id, many are tested newest first: the same results either way.
+    some = rows[1234].case_no
+    texts = ["态度生硬", "王", "红包 态度", "医保 住院部", some, some[3:], some[:-2]]
+    expected = {text: search.search(officer, text) for text in texts}
+    assert all(expected.values())
+    assert rows[1234].id in expected[some]
+    monkeypatch.setattr(search, "MANY", 3)
+    assert {text: search.search(officer, text) for text in texts} == expected
 
 
 def test_bulk_path_in_a_second_process(tmp_path: Path, fixed_now: datetime) -> None:
