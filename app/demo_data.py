@@ -8,17 +8,20 @@ two years are mostly closed; those of the last weeks are spread over every board
 or nearly due, some on hold, with pending or approved extensions. Two ways write the plans:
 
 * Service path (`fill_with_services`; `fill_demo_cases` uses it up to SERVICE_PATH_MAX = 2,000
-  cases, so `complaintdesk demo` and the GUI's demo database): every step is a call of the real
-  service with `app.clock` set to the step's moment, all cases' steps in time order. Timelines, audit
-  entries, numbers, deadlines and the search index are exactly what the application writes.
-* Bulk path (`fill_bulk`; above 2,000 cases, e.g. the 200,000-case benchmark database): the same
-  plans are replayed in memory by `_Replay`, which mirrors the services' effects (case fields, due
-  dates, assignments, follow-ups, extensions, external routes, 保密 access, links, attachments and
-  the timeline with the services' wording), and written with insert_many in one transaction per
-  chunk, together with the case counters and the FTS rows. Due dates come from `WorkdayTable`, a
-  precomputed date → working-day table of this database's calendar. Not written per step: audit
-  entries (one `demo.generated` entry records the fill). The test suite checks that both paths give
-  the same cases for the same plans.
+  cases: `complaintdesk demo` with few cases, the GUI's demo database): every step is a call of the
+  real service with `app.clock` set to the step's moment, all cases' steps in time order. Timelines,
+  audit entries, numbers, deadlines and the search index are exactly what the application writes.
+  About 70 ms a case (peewee builds the SQL of some twenty statements per step).
+* Bulk path (`fill_bulk`; above 2,000 cases, e.g. the 200,000-case benchmark database; local
+  SQLCipher databases only): the same plans are replayed in memory by `_Replay`, which mirrors the
+  services' effects (case fields, due dates, assignments, follow-ups, extensions, external routes,
+  保密 access, links, attachments and the timeline in the services' wording), and inserted in one
+  transaction per 2,000 cases with prepared executemany statements (peewee's insert_many spends most
+  of its time building SQL text), together with the case counters and the FTS rows. Due dates come
+  from `WorkdayTable`, a precomputed date → working-day table of this database's calendar. Above
+  20,000 cases a second process plans and replays while this one writes. Not written per step:
+  audit entries (one `demo.generated` entry records the fill). The test suite checks that both
+  paths write the same rows for the same plans.
 """
 
 from __future__ import annotations
@@ -132,14 +135,17 @@ def _parse(text: str, pos: int = 0, stops: str = "") -> tuple[tuple[_Part, ...],
 
 
 class Template:
-    """A sentence pattern with slots and alternatives (see above)."""
+    """A sentence pattern with slots and alternatives (see above). A leading "@" marks a sentence
+    in which the complainant accompanies the patient ("{we}陪{who}…"): not for complaints about
+    oneself."""
 
-    __slots__ = ("parts", "text")
+    __slots__ = ("companion", "parts", "text")
 
     def __init__(self, text: str) -> None:
-        self.text = text
-        self.parts, end = _parse(text)
-        if end != len(text):
+        self.companion = text.startswith("@")
+        self.text = text.removeprefix("@")
+        self.parts, end = _parse(self.text)
+        if end != len(self.text):
             raise ValueError(f"unbalanced template: {text!r}")
 
     def slots(self) -> set[str]:
@@ -239,7 +245,8 @@ LEAF_TEMPLATES: dict[str, tuple[Template, ...]] = {
             "[转科也一拖再拖|会诊意见迟迟没有执行]。",
         ),
         "病历书写不规范": (
-            "{we}复印{who}的病历后发现，[病程记录与实际情况不符|多处时间前后矛盾|有明显涂改痕迹|手术记录内容雷同]，"
+            "{who}复印病历后发现，[病程记录与实际情况不符|多处时间前后矛盾|有明显涂改痕迹]，怀疑病历被事后修改过。",
+            "@{we}复印{who}的病历后发现，[病程记录与实际情况不符|多处时间前后矛盾|有明显涂改痕迹|手术记录内容雷同]，"
             "{we}怀疑病历被事后修改过。",
         ),
         "医疗损害争议": (
@@ -277,7 +284,7 @@ LEAF_TEMPLATES: dict[str, tuple[Template, ...]] = {
         "门诊医生态度生硬": (
             "{who}{date}在{dept}门诊就诊，{doctor}[看病不到两分钟|不等把话说完]就开检查单，{we}多问了几句，"
             "医生[不耐烦地说“看不懂就别问”|直接让下一个病人进来]，态度十分生硬。",
-            "{date}{time_phrase}{we}带{who}到{dept}复诊，{doctor}[一直低头看电脑|头也不抬]，问什么都是“嗯”“啊”，"
+            "@{date}{time_phrase}{we}带{who}到{dept}复诊，{doctor}[一直低头看电脑|头也不抬]，问什么都是“嗯”“啊”，"
             "[最后还把病历本扔了过来|说“你到底看不看”]，让人心寒。",
         ),
         "住院医生态度生硬": (
@@ -304,7 +311,7 @@ LEAF_TEMPLATES: dict[str, tuple[Template, ...]] = {
             "[打客服电话|在线咨询]也是[敷衍了事|无人回应]。",
         ),
         "保安保洁人员态度生硬": (
-            "{date}{we}[推着轮椅|扶着{who}]进入住院部，保安[态度蛮横|大声呵斥]不让进，[解释半天也不听|还和家属发生推搡]。",
+            "{date}{we}[推着轮椅|拄着拐杖|提着住院用品]进入住院部，保安[态度蛮横|大声呵斥]不让进，[解释半天也不听|还和家属发生推搡]。",
         ),
         # 医疗费用
         "重复收费或多收费": (
@@ -349,14 +356,19 @@ LEAF_TEMPLATES: dict[str, tuple[Template, ...]] = {
             "{ward}[夜里陪护人员大声喧哗|走廊加床太多|装修施工噪音很大]，{who}连续几晚无法休息，{we}反映多次没有人管。",
         ),
         "排队等候时间长": (
-            "{date}{we}陪{who}到{dept}就诊，[挂号、看病、缴费、取药|抽血、做检查]每一步都要排长队，"
+            "{date}{who}到{dept}就诊，[挂号、看病、缴费、取药|抽血、做检查]每一步都要排长队，前后等了[三个多小时|大半天]，"
+            "[身体实在吃不消|中午饭都没吃上]。",
+            "@{date}{we}陪{who}到{dept}就诊，[挂号、看病、缴费、取药|抽血、做检查]每一步都要排长队，"
             "[预约的时间|叫号]过了[一个多小时|两个小时]还没轮到，{who}[身体不适|年纪大]受不了。",
         ),
         "标识指引不清": (
-            "医院[门诊楼|新住院楼]标识不清楚，{we}带着{who}找[{tech_dept}|{dept}]找了很久，问工作人员也说不清楚，走了很多冤枉路。",
+            "医院[门诊楼|新住院楼]标识不清楚，{who}找[{tech_dept}|{dept}]找了很久，问工作人员也说不清楚，走了很多冤枉路。",
+            "@医院[门诊楼|新住院楼]标识不清楚，{we}带着{who}找[{tech_dept}|{dept}]找了很久，问工作人员也说不清楚，走了很多冤枉路。",
         ),
         "停车难或停车收费": (
-            "{date}{we}开车送{who}到医院，[排队进停车场等了四十多分钟|停车收费标准不清楚]，[出场时被收了{amount_small}元|保安指挥混乱]，"
+            "{date}{who}开车来医院就诊，[排队进停车场等了四十多分钟|停车收费标准不清楚]，"
+            "[出场时被收了{amount_small}元|保安指挥混乱]，{we}认为医院停车管理有问题。",
+            "@{date}{we}开车送{who}到医院，[排队进停车场等了四十多分钟|停车收费标准不清楚]，[出场时被收了{amount_small}元|保安指挥混乱]，"
             "{we}认为医院停车管理有问题。",
         ),
         # 后勤保障
@@ -364,7 +376,8 @@ LEAF_TEMPLATES: dict[str, tuple[Template, ...]] = {
             "{ward}[空调坏了好几天|热水供应不正常|夜间突然停电]，[病房闷热难耐|无法洗漱]，{we}报修后[一直没有人来修|维修人员说没有配件]。",
         ),
         "电梯故障": (
-            "{date}住院部电梯[突然停运|把人困在里面二十多分钟|长时间等不到]，{we}推着{who}[只能走楼梯|在电梯口等了很久]，对后勤管理非常不满。",
+            "{date}住院部电梯[突然停运|长时间等不到]，{who}[行动不便只能走楼梯|在电梯口等了很久]，对后勤管理非常不满。",
+            "@{date}住院部电梯[突然停运|把人困在里面二十多分钟|长时间等不到]，{we}推着{who}[只能走楼梯|在电梯口等了很久]，对后勤管理非常不满。",
         ),
         "医疗设备故障影响诊疗": (
             "{who}预约{date}在{tech_dept}做{exam}，到了才被告知[设备故障|机器正在维修]，[白跑一趟|检查被推迟三天]，事先没有任何通知。",
@@ -446,7 +459,8 @@ LEAF_TEMPLATES: dict[str, tuple[Template, ...]] = {
         ),
         # 病历与证明
         "病历复印或封存": (
-            "{we}要求复印{who}的住院病历，[病案室说要等出院后一个月|手续繁琐跑了好几次|要求封存病历却被拒绝]，{we}认为医院故意刁难。",
+            "{who}要求复印住院病历，[病案室说要等出院后一个月|手续繁琐跑了好几次]，认为医院故意刁难。",
+            "@{we}要求复印{who}的住院病历，[病案室说要等出院后一个月|手续繁琐跑了好几次|要求封存病历却被拒绝]，{we}认为医院故意刁难。",
         ),
         "诊断证明或医学证明开具": (
             "{who}需要开具[诊断证明|病假证明|出生医学证明]，[医生说不能开|被要求去别的科室盖章|开具的内容与实际不符]，"
@@ -476,7 +490,10 @@ FAMILY_TEMPLATES: dict[str, tuple[Template, ...]] = {
             "{who}在{dept}的费用[明显偏高|有疑问]，{we}要求医院核实{amount_small}元费用的收费依据。",
         ),
         "医德医风": ("{we}反映{dept}{doctor}[工作作风有问题|存在不廉洁行为]，希望医院调查。",),
-        "就医环境": ("{date}{we}陪{who}就诊，医院[环境卫生差|秩序混乱|流程不合理]，体验很差。",),
+        "就医环境": (
+            "{date}{who}来院就诊，医院[环境卫生差|秩序混乱|流程不合理]，体验很差。",
+            "@{date}{we}陪{who}就诊，医院[环境卫生差|秩序混乱|流程不合理]，体验很差。",
+        ),
         "后勤保障": ("{ward}的[设施|后勤服务]出现问题，{we}反映后一直没有解决。",),
         "医保政策": ("{who}在我院就诊的医保[结算|报销]出现问题，{we}认为医院没有按政策执行。",),
         "药品耗材": ("{who}在我院使用的[药品|耗材]出现问题，{we}要求医院说明情况。",),
@@ -494,7 +511,8 @@ OPENINGS_THIRD: dict[str, tuple[Template, ...]] = {
     "phone": _templates("投诉人{c}来电反映：", "{c}来电称，", "接{c}来电投诉："),
     "transfer": _templates("{source}转来投诉（编号{ref}），投诉人{c}反映：", "据{source}转办，"),
     "internal": _templates("{src_dept}转来，{c}反映：", "{src_dept}转来投诉："),
-    "night": _templates("夜间{c}到总值班室反映：", "总值班接{c}来电，称"),
+    "night_visit": _templates("夜间{c}到总值班室反映：", "{c}夜间来院，向总值班反映："),
+    "night_phone": _templates("总值班接{c}来电，称", "夜间接{c}来电反映："),
 }
 OPENINGS_FIRST: dict[str, tuple[Template, ...]] = {
     "letter": _templates("尊敬的院领导：\n我是{rel_self}{c}，", "医院领导：\n你们好！我是{rel_self}。"),
@@ -1549,7 +1567,7 @@ def _kinship(relation: str, complainant: Person, patient: Person) -> _Kinship:
     )
 
 
-_DETAIL_COUNT = Weighted(((0, 1), (1, 3), (2, 4), (3, 2), (4, 1)))
+_DETAIL_COUNT = Weighted(((0, 1), (1, 2), (2, 3), (3, 4), (4, 3), (5, 2), (6, 2), (8, 1)))
 
 
 class _Stop(Exception):
@@ -1740,6 +1758,13 @@ class DemoGenerator:
             return complainant, make_person(rng, age, today, not complainant.male)
         return complainant, make_person(rng, _randint(rng, 18, 90), today)
 
+    @staticmethod
+    def _unsuitable(child: bool, male: bool) -> frozenset[str]:
+        """Departments a patient is not seen in: 儿科 for adults, 妇产科 for men and children."""
+        return frozenset({"obgyn"} if child or male else set()) | (
+            {"pediatrics"} if not child else frozenset()
+        )
+
     def _profile(self, sk: _Skeleton, severity: str, complainant: Person | None) -> Profile:
         rng = self.rng
         relation = "self" if complainant is not None and _chance(rng, 0.6) else _RELATION_PICK.pick(rng)
@@ -1749,12 +1774,16 @@ class DemoGenerator:
         visit = ""
         if family not in NON_CLINICAL_FAMILIES or _chance(rng, 0.4):
             default = self.departments[leaf.default_department_code]
-            if default.kind == "clinical":
-                visit = default.code
-            elif relation == "parent" and "pediatrics" in self.departments and _chance(rng, 0.7):
+            child = (sk.received_at.date() - patient.birth).days < 18 * 365
+            unsuitable = self._unsuitable(child, patient.male)
+            if child and "pediatrics" in self.departments and _chance(rng, 0.7):
                 visit = "pediatrics"
+            elif default.kind == "clinical" and default.code not in unsuitable:
+                visit = default.code
             else:
-                visit = _one(rng, self.clinical).code
+                visit = _one(
+                    rng, [d for d in self.clinical if d.code not in unsuitable] or self.clinical
+                ).code
         record = ""
         if _chance(rng, 0.65 if visit else 0.15):
             inpatient = leaf.name in INPATIENT_LEAVES or _chance(rng, 0.25)
@@ -1794,8 +1823,12 @@ class DemoGenerator:
         elif ctx["first_person"]:
             opening = _one(rng, OPENINGS_FIRST[sk.channel])
         else:
-            opening = _one(rng, OPENINGS_THIRD["night" if sk.night else sk.channel])
-        core = LEAF_TEMPLATES.get(leaf.name) or FAMILY_TEMPLATES.get(family) or GENERIC_TEMPLATES
+            opening = _one(rng, OPENINGS_THIRD[f"night_{sk.channel}" if sk.night else sk.channel])
+        own = ctx["profile"].relation == "self"
+        for candidates in (LEAF_TEMPLATES.get(leaf.name), FAMILY_TEMPLATES.get(family), GENERIC_TEMPLATES):
+            core = [t for t in candidates or () if not (own and t.companion)]
+            if core:
+                break
         pieces = [opening, _one(rng, core), *_some(rng, DETAILS, _DETAIL_COUNT.pick(rng))]
         if reject_reason:
             pieces.append(REJECTION_ADDENDA[reject_reason])
@@ -2595,7 +2628,7 @@ class Rows:
 class _CaseReplay:
     """One case's rows as the services would have written them (see `_Replay`)."""
 
-    __slots__ = ("case", "assignments", "events", "extensions", "routes", "open_count", "department_ids")
+    __slots__ = ("case", "assignments", "events", "extensions", "routes", "department_ids")
 
     def __init__(self, case: dict) -> None:
         self.case = case

@@ -107,6 +107,27 @@ def test_generated_intake_is_valid_and_varied() -> None:
     ]
 
 
+def _templates(value: object) -> list[demo_data.Template]:
+    if isinstance(value, demo_data.Template):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, tuple | list):
+        return [t for item in value for t in _templates(item)]
+    return []
+
+
+def test_templates_use_known_slots_and_cover_every_category() -> None:
+    templates = [t for name, value in vars(demo_data).items() if name.isupper() for t in _templates(value)]
+    assert len({t.text for t in templates}) >= 100
+    known = {n[1:] for n in vars(demo_data._Slots) if n.startswith("_") and not n.startswith("__")}
+    known |= {"who", "response", "other"}  # set by the planner itself
+    for template in templates:
+        assert template.slots() <= known, template.text
+    leaves = {c.name for c in dictionaries.category_leaves()}
+    assert leaves <= set(demo_data.LEAF_TEMPLATES)
+
+
 def test_workday_table_agrees_with_the_calendar() -> None:
     cal = WorkCalendar({date(2026, 10, 10): False, date(2027, 1, 2): True})
     table = demo_data.WorkdayTable(
