@@ -279,7 +279,7 @@ def issue(
             issued_by=session.user.id,
         )
         label = f"{'补打' if reprint else '打印'}{title}" + (f"（{department}）" if department else "")
-        append_events(case, session.user.id, [(label, f"SHA-256 {digest[:16]}…", None)], "print")
+        append_events(case, session.user.id, [(label, f"文件指纹 {digest[:16]}…", None)], "print")
         audit.record(
             session.user.username,
             "case.reprint" if reprint else "case.print",
