@@ -211,7 +211,8 @@ def _rejection_note(case: Case) -> str | None:
     return (event.note or None) if event else None
 
 
-def _check_available(kind: str, case: Case, assignment: Assignment | None) -> None:
+def check_available(kind: str, case: Case, assignment: Assignment | None) -> None:
+    """Raise a Chinese error when this document cannot be issued for the case now."""
     if kind not in CASE_DOCUMENTS:
         raise ValidationError("kind", "文书类型", "未知的文书类型")
     if case.state not in KIND_STATES[kind]:
@@ -248,7 +249,7 @@ def issue(
         assignment = Assignment.get_or_none((Assignment.id == assignment_id) & (Assignment.case == case_id))
         if assignment is None:
             raise NotFoundError("转办记录不存在")
-    _check_available(kind, case, assignment)
+    check_available(kind, case, assignment)
     if page_size not in ("A4", "A5") or (page_size == "A5" and kind != "receipt"):
         raise ValidationError("page_size", "纸张", "只有受理回执可用 A5 纸")
     now = clock.now()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from app.cases.documents import CASE_DOCUMENTS, KIND_ACTIONS, _check_available, kind_title
+from app.cases.documents import CASE_DOCUMENTS, KIND_ACTIONS, check_available, kind_title
 from app.cases.operation import check, load_case
 from app.cases.states import AssignmentState
 from app.errors import ComplaintDeskError
@@ -78,7 +78,7 @@ def printable_documents(session: Session, case_id: int) -> list[Printable]:
             ]
         for assignment, department in targets:
             try:
-                _check_available(kind, case, assignment)
+                check_available(kind, case, assignment)
             except ComplaintDeskError:
                 continue
             assignment_id = assignment.id if assignment is not None else None
