@@ -171,7 +171,9 @@ class LoginDialog(QDialog):
     def import_enrollment(self) -> None:
         """Enroll this workstation with a (new) enrollment file, then log in to that server."""
         dialog = EnrollmentImportDialog(self)
-        if dialog.exec() and dialog.connection is not None:
+        accepted = dialog.exec()
+        dialog.deleteLater()
+        if accepted and dialog.connection is not None:
             self.connection = dialog.connection
             self._show_database()
             self.error.clear_message()

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QMouseEvent
@@ -78,7 +79,17 @@ def _form() -> QFormLayout:
     return form
 
 
-class FormPage(QWizardPage):
+class Page(QWizardPage):
+    """A page of the setup wizard. It reaches the wizard through Qt (`wizard()`), never through a
+    Python attribute: a page ↔ wizard reference cycle would leave the wizard's deletion to the
+    garbage collector, at a moment when Qt may be walking its widgets."""
+
+    @property
+    def setup(self) -> SetupWizard:
+        return cast("SetupWizard", self.wizard())
+
+
+class FormPage(Page):
     """A page whose 下一步 waits until every required field has text."""
 
     def __init__(self) -> None:
@@ -122,12 +133,11 @@ class OptionCard(QFrame):
         super().mousePressEvent(event)
 
 
-class ChoicePage(QWizardPage):
+class ChoicePage(Page):
     """本地加密数据库 / 连接医院服务器 / 导入工作站注册文件, and a way out to an existing file."""
 
-    def __init__(self, wizard: SetupWizard) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._wizard = wizard
         self.setTitle(_title("欢迎使用医患投诉工作台"))
         self.setSubTitle("请选择这台电脑使用数据库的方式。本地数据库以后也可以由系统管理员迁移到服务器。")
         self.cards = {
@@ -171,8 +181,8 @@ class ChoicePage(QWizardPage):
         """Leave the wizard to log in to a database that already exists elsewhere."""
         chosen, _ = QFileDialog.getOpenFileName(self, "打开数据库文件", str(Path.home()), DATABASE_FILTER)
         if chosen:
-            self._wizard.existing_database = Path(chosen)
-            self._wizard.reject()
+            self.setup.existing_database = Path(chosen)
+            self.setup.reject()
 
 
 class HospitalPage(FormPage):
@@ -251,9 +261,8 @@ class DatabasePage(FormPage):
 class AdminPage(FormPage):
     """Creates the database when 创建数据库 is pressed (a commit page: no way back afterwards)."""
 
-    def __init__(self, wizard: SetupWizard) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._wizard = wizard
         self.setTitle(_title("系统管理员账户"))
         self.setSubTitle("设置第一位系统管理员。管理员负责用户、科室和系统设置，不查看案件内容。")
         self.setCommitPage(True)
@@ -281,7 +290,7 @@ class AdminPage(FormPage):
         self.require(self.username_edit, self.display_edit, self.password_edit, self.confirm_edit)
 
     def initializePage(self) -> None:
-        server = self._wizard.target_server
+        server = self.setup.target_server
         self.setSubTitle(
             "设置第一位系统管理员。管理员负责用户、科室和系统设置，不查看案件内容。"
             + (
@@ -313,7 +322,7 @@ class AdminPage(FormPage):
             return self._fail("两次输入的密码不一致", self.confirm_edit)
         try:
             with busy_cursor():
-                self._wizard.create_database(username, self.display_edit.text(), self.password_edit.text())
+                self.setup.create_database(username, self.display_edit.text(), self.password_edit.text())
         except ValidationError as exc:
             return self._fail(exc.message, fields.get(exc.field, self.username_edit))
         except ComplaintDeskError as exc:
@@ -329,7 +338,7 @@ def key_rows(key: str, groups_per_row: int = 5) -> str:
     return "\n".join("-".join(groups[i : i + groups_per_row]) for i in range(0, len(groups), groups_per_row))
 
 
-class RecoveryPage(QWizardPage):
+class RecoveryPage(Page):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle(_title("恢复密钥"))
@@ -378,7 +387,7 @@ class RecoveryPage(QWizardPage):
         layout.addStretch(1)
 
     def initializePage(self) -> None:
-        self.key = self.wizard().recovery_key  # type: ignore[attr-defined]
+        self.key = self.setup.recovery_key
         self.key_label.setText(key_rows(self.key))
 
     def copy(self) -> None:
@@ -387,7 +396,7 @@ class RecoveryPage(QWizardPage):
 
     def save_sheet(self) -> None:
         """Write the recovery sheet PDF where the user chooses, then open it for printing."""
-        wizard: SetupWizard = self.wizard()  # type: ignore[assignment]
+        wizard = self.setup
         start = Path.home() / "恢复密钥单.pdf"
         chosen, _ = QFileDialog.getSaveFileName(self, "保存恢复密钥单", str(start), "PDF 文件 (*.pdf)")
         if not chosen or wizard.session is None:
@@ -411,12 +420,11 @@ class RecoveryPage(QWizardPage):
         return self.confirm_box.isChecked()
 
 
-class ServerPage(QWizardPage):
+class ServerPage(Page):
     """The server connection; 下一步 tests it and goes on only to an empty database."""
 
-    def __init__(self, wizard: SetupWizard) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._wizard = wizard
         self.setTitle(_title("医院数据库服务器"))
         self.setSubTitle("填写信息科提供的 PostgreSQL 服务器信息。建议校验服务器证书，防止连接被冒充。")
         self.form = ConnectionForm()
@@ -437,17 +445,16 @@ class ServerPage(QWizardPage):
         except ComplaintDeskError as exc:
             self.form.show_error(exc.message)
             return False
-        self._wizard.server = self.form.params()
+        self.setup.server = self.form.params()
         return True
 
 
-class EnrollmentPage(QWizardPage):
+class EnrollmentPage(Page):
     """After creating the server database: export the enrollment file (required: it is also the
     only backup of the data key), which enrolls this workstation too."""
 
-    def __init__(self, wizard: SetupWizard) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._wizard = wizard
         self.setTitle(_title("工作站注册文件"))
         self.setSubTitle("数据库已在服务器上创建。请设置注册口令并保存工作站注册文件，其他电脑凭它加入。")
         self.form = EnrollmentExportForm(self._blob)
@@ -471,11 +478,11 @@ class EnrollmentPage(QWizardPage):
         self.form.passphrase_edit.setFocus()
 
     def _blob(self, passphrase: str) -> bytes:
-        assert self._wizard.session is not None
-        return shared.enrollment_for(self._wizard.session, passphrase)
+        assert self.setup.session is not None
+        return shared.enrollment_for(self.setup.session, passphrase)
 
     def _exported(self, _path: Path, blob: bytes) -> None:
-        wizard = self._wizard
+        wizard = self.setup
         assert wizard.session is not None and wizard.server is not None and wizard.session.data_key
         try:
             wizard.connection = shared.enroll_workstation(
@@ -491,15 +498,14 @@ class EnrollmentPage(QWizardPage):
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        return self._wizard.connection is not None
+        return self.setup.connection is not None
 
 
-class JoinPage(QWizardPage):
+class JoinPage(Page):
     """导入工作站注册文件: 连接 checks the file and the server and enrolls this workstation."""
 
-    def __init__(self, wizard: SetupWizard) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._wizard = wizard
         self.setTitle(_title("加入医院服务器"))
         self.setSubTitle("用系统管理员导出的工作站注册文件，把这台电脑连接到服务器上的投诉数据库。")
         self.setButtonText(QWizard.WizardButton.FinishButton, "连接")
@@ -518,8 +524,8 @@ class JoinPage(QWizardPage):
         return self.form.is_filled()
 
     def validatePage(self) -> bool:
-        self._wizard.connection = self.form.join()
-        return self._wizard.connection is not None
+        self.setup.connection = self.form.join()
+        return self.setup.connection is not None
 
 
 class SetupWizard(QWizard):
@@ -550,14 +556,14 @@ class SetupWizard(QWizard):
         self.connection: SharedConnection | None = None
         self.server: ServerParams | None = None  # the checked server of 连接医院服务器
         self.recovery_key = ""
-        self.choice_page = ChoicePage(self)
+        self.choice_page = ChoicePage()
         self.hospital_page = HospitalPage()
         self.database_page = DatabasePage(default_path)
-        self.admin_page = AdminPage(self)
+        self.admin_page = AdminPage()
         self.recovery_page = RecoveryPage()
-        self.server_page = ServerPage(self)
-        self.enrollment_page = EnrollmentPage(self)
-        self.join_page = JoinPage(self)
+        self.server_page = ServerPage()
+        self.enrollment_page = EnrollmentPage()
+        self.join_page = JoinPage()
         for page_id, page in (
             (PAGE_CHOICE, self.choice_page),
             (PAGE_HOSPITAL, self.hospital_page),

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app import shared
 from app.appconfig import WorkstationConfig
+from app.keyslots import KeySlotFile
 from app.policy import Action, can
 from app.session import Session
 from models.database import ServerParams
@@ -35,6 +36,7 @@ PAGE_KEY = "database"
 MENU_TEXT = "数据库与工作站"
 MENU_TIP = "数据库连接、工作站注册文件、迁移到服务器"
 REQUIRED_ACTION = Action.MANAGE_SETTINGS
+LABEL_WIDTH_TEXT = "系统钥匙串"  # the longest fact label: every card's labels line up with it
 
 
 def _card(title: str) -> tuple[QFrame, QVBoxLayout]:
@@ -64,6 +66,8 @@ class Facts(QFormLayout):
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             muted = QLabel(label)
             muted.setObjectName("hint")
+            muted.setMinimumWidth(muted.fontMetrics().horizontalAdvance(LABEL_WIDTH_TEXT) + 4)
+            muted.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.addRow(muted, text)
             self.values[label] = text
 
@@ -89,6 +93,7 @@ def connection_facts(session: Session) -> list[tuple[str, str]]:
             ("方式", "本地加密数据库（单机，SQLCipher 整库加密）"),
             ("数据库文件", path.name),
             ("所在文件夹", str(path.parent)),
+            ("密钥文件", f"{KeySlotFile.sidecar_for(path).name}（与数据库放在一起，备份时两个文件一并复制）"),
         ]
     return [
         ("方式", "医院服务器（PostgreSQL 共享数据库）"),
@@ -96,7 +101,7 @@ def connection_facts(session: Session) -> list[tuple[str, str]]:
         ("数据库", server.dbname),
         ("账户", server.user),
         ("加密方式", ssl_label(server.sslmode)),
-        ("CA 证书", Path(server.sslrootcert).name if server.sslrootcert else "—"),
+        ("CA 证书", server.sslrootcert or "—"),
     ]
 
 
@@ -223,6 +228,7 @@ class DatabasePage(QWidget):
     def migrate(self) -> None:
         dialog = MigrationDialog(self.session, self)
         dialog.exec()
+        dialog.deleteLater()
         if dialog.exported:
             self.refresh()
             self._notify("迁移完成，工作站注册文件已保存。")
@@ -230,8 +236,10 @@ class DatabasePage(QWidget):
     def export_enrollment(self) -> None:
         dialog = EnrollmentExportDialog(self.session, self)
         dialog.exec()
-        if dialog.form.saved_path is not None:
-            self._notify(f"已导出工作站注册文件：{dialog.form.saved_path.name}")
+        dialog.deleteLater()
+        saved = dialog.form.saved_path
+        if saved is not None:
+            self._notify(f"已导出工作站注册文件：{saved.name}")
 
     def forget_secrets(self) -> None:
         server = self.session.server

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -14,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +31,7 @@ SSL_LABELS = {
     "require": "仅加密，不校验证书",
 }
 CA_FILTER = "证书文件 (*.crt *.pem *.cer);;所有文件 (*)"
+NO_KEYRING_TEXT = "无法记住密码：这台电脑没有系统钥匙串"
 NO_KEYRING_HINT = "这台电脑没有可用的系统钥匙串，无法记住密码，每次登录时需要输入。"
 
 
@@ -59,11 +60,11 @@ def result_label() -> QLabel:
 
 
 class RememberPasswordBox(QCheckBox):
-    """记住密码（保存到系统钥匙串）; disabled with the reason where there is no keyring."""
+    """记住密码（保存到系统钥匙串）; disabled, saying why, where there is no keyring."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("记住密码（保存到系统钥匙串）", parent)
         available = keystore.available()
+        super().__init__("记住密码（保存到系统钥匙串）" if available else NO_KEYRING_TEXT, parent)
         self.setEnabled(available)
         self.setChecked(available)
         if not available:
@@ -83,10 +84,10 @@ class ConnectionForm(QWidget):
         super().__init__(parent)
         self.host_edit = QLineEdit()
         self.host_edit.setPlaceholderText("主机名或 IP 地址，例如 10.12.0.20")
-        self.port_spin = QSpinBox()
-        self.port_spin.setRange(1, 65535)
-        self.port_spin.setValue(5432)
-        self.port_spin.setMinimumWidth(96)
+        self.port_edit = QLineEdit("5432")
+        self.port_edit.setValidator(QIntValidator(1, 65535, self.port_edit))
+        self.port_edit.setMaxLength(5)
+        self.port_edit.setFixedWidth(80)
         self.dbname_edit = QLineEdit("complaintdesk")
         self.user_edit = QLineEdit("complaintdesk")
         self.sslmode_combo = QComboBox()
@@ -110,7 +111,7 @@ class ConnectionForm(QWidget):
         host_row.setSpacing(8)
         host_row.addWidget(self.host_edit, 1)
         host_row.addWidget(QLabel("端口"))
-        host_row.addWidget(self.port_spin)
+        host_row.addWidget(self.port_edit)
         ca_row = QHBoxLayout()
         ca_row.addWidget(self.ca_edit, 1)
         ca_row.addWidget(self.ca_button)
@@ -135,7 +136,7 @@ class ConnectionForm(QWidget):
         layout.addWidget(self.result)
         self.fields: dict[str, QWidget] = {
             "host": self.host_edit,
-            "port": self.port_spin,
+            "port": self.port_edit,
             "dbname": self.dbname_edit,
             "user": self.user_edit,
             "sslmode": self.sslmode_combo,
@@ -143,9 +144,15 @@ class ConnectionForm(QWidget):
             "password": self.password_edit,
         }
 
-        for edit in (self.host_edit, self.dbname_edit, self.user_edit, self.ca_edit, self.password_edit):
+        for edit in (
+            self.host_edit,
+            self.port_edit,
+            self.dbname_edit,
+            self.user_edit,
+            self.ca_edit,
+            self.password_edit,
+        ):
             edit.textChanged.connect(self._edited)
-        self.port_spin.valueChanged.connect(self._edited)
         self.sslmode_combo.currentIndexChanged.connect(self._edited)
         if params is not None:
             self.set_params(params)
@@ -155,7 +162,7 @@ class ConnectionForm(QWidget):
 
     def set_params(self, params: ServerParams) -> None:
         self.host_edit.setText(params.host)
-        self.port_spin.setValue(params.port)
+        self.port_edit.setText(str(params.port))
         self.dbname_edit.setText(params.dbname)
         self.user_edit.setText(params.user)
         index = self.sslmode_combo.findData(params.sslmode)
@@ -169,7 +176,7 @@ class ConnectionForm(QWidget):
         """The typed settings, checked by the core (ValidationError names the field)."""
         return shared.server_params_from_form(
             self.host_edit.text(),
-            self.port_spin.value(),
+            int(self.port_edit.text()) if self.port_edit.text().isdigit() else 0,
             self.dbname_edit.text(),
             self.user_edit.text(),
             self.sslmode_combo.currentData(),
@@ -185,7 +192,7 @@ class ConnectionForm(QWidget):
     def is_filled(self) -> bool:
         """Every required field has something in it (for the wizard's 下一步)."""
         needs_ca = self.sslmode_combo.currentData() != "require"
-        required = [self.host_edit, self.dbname_edit, self.user_edit, self.password_edit]
+        required = [self.host_edit, self.port_edit, self.dbname_edit, self.user_edit, self.password_edit]
         return all(e.text().strip() for e in required) and (not needs_ca or bool(self.ca_edit.text().strip()))
 
     # -- actions --------------------------------------------------------------------------------

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
+from inspect import ismethod
 from pathlib import Path
+from weakref import WeakMethod
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -30,7 +32,7 @@ from ui.shared.connection_form import RememberPasswordBox, form_layout, result_l
 
 ENROLLMENT_SUFFIX = ".cdenroll"
 ENROLLMENT_FILTER = f"工作站注册文件 (*{ENROLLMENT_SUFFIX});;所有文件 (*)"
-PASSPHRASE_HINT = "至少 10 个字符。口令请当面或电话告知各工作站，不要与注册文件放在一起。"
+PASSPHRASE_HINT = "至少 10 个字符。口令请当面或电话告知各工作站，不要和注册文件放在一起。"
 
 
 def explanation(text: str) -> QLabel:
@@ -68,7 +70,9 @@ class EnrollmentExportForm(QWidget):
 
     def __init__(self, make_blob: Callable[[str], bytes], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._make_blob = make_blob
+        # A method of the owner is held weakly: an owner <-> form reference cycle would leave a
+        # top-level owner's deletion to the garbage collector, at a moment Qt may not expect.
+        self._make_blob = WeakMethod(make_blob) if ismethod(make_blob) else (lambda: make_blob)
         self.saved_path: Path | None = None
         self.passphrase_edit = password_edit("至少 10 个字符")
         self.confirm_edit = password_edit("再输入一次")
@@ -82,13 +86,13 @@ class EnrollmentExportForm(QWidget):
         self.confirm_edit.installEventFilter(self)
         self.error = ErrorLabel()
         self.notice = result_label()
-        button_row = QHBoxLayout()
-        button_row.addWidget(hint, 1)
-        button_row.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
+        confirm_row = QHBoxLayout()
+        confirm_row.addWidget(self.confirm_edit, 1)
+        confirm_row.addWidget(self.save_button)
         form = form_layout()
         form.addRow("注册口令", self.passphrase_edit)
-        form.addRow("确认口令", self.confirm_edit)
-        form.addRow("", button_row)
+        form.addRow("确认口令", confirm_row)
+        form.addRow("", hint)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
@@ -139,7 +143,7 @@ class EnrollmentExportForm(QWidget):
         path = Path(chosen if chosen.lower().endswith(ENROLLMENT_SUFFIX) else chosen + ENROLLMENT_SUFFIX)
         try:
             with busy_cursor():
-                blob = self._make_blob(passphrase)
+                blob = self._make_blob()(passphrase)
             path.write_bytes(blob)
         except ComplaintDeskError as exc:
             self._fail(exc.message)
@@ -304,7 +308,7 @@ class EnrollmentImportDialog(QDialog):
         buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
-        self.form.changed.connect(lambda: self.connect_button.setEnabled(self.form.is_filled()))
+        self.form.changed.connect(self._update_button)
         self.connect_button.setEnabled(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
@@ -314,6 +318,9 @@ class EnrollmentImportDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(560)
         self.form.browse_button.setFocus()
+
+    def _update_button(self) -> None:
+        self.connect_button.setEnabled(self.form.is_filled())
 
     def submit(self) -> None:
         connection = self.form.join()

@@ -4,30 +4,56 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QLabel,
-    QPlainTextEdit,
     QProgressBar,
-    QStackedWidget,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app import migrate, shared
 from app.errors import ComplaintDeskError
-from app.migrate import MigrationReport
+from app.migrate import MigrationReport, TableReport
 from app.session import Session
 from models.database import ServerParams
-from ui.common import ErrorLabel, make_primary, mono_font
+from ui.common import ErrorLabel, make_primary
 from ui.shared.connection_form import ConnectionForm
-from ui.shared.enrollment import ABOUT_ENROLLMENT, EnrollmentExportForm, explanation
+from ui.shared.enrollment import EnrollmentExportForm, explanation
 from ui.shared.worker import Progress, TaskThread
+from ui.table_model import WARNING, Column, RowTableModel
 
 SWITCH_TEXT = "本工作站以后连接服务器"
+EXPORT_TEXT = (
+    "请设置注册口令并保存<b>工作站注册文件</b>：其他电脑凭它和口令加入服务器。它也是新数据密钥的唯一备份"
+    "（投诉人和患者的身份信息用它加密），保存之前不能关闭本窗口。"
+)
+
+
+def report_model(parent: QWidget) -> RowTableModel[TableReport]:
+    """数据表 / 本地 / 服务器 / 核对, one row per table of the migration report."""
+    return RowTableModel(
+        [
+            Column("数据表", lambda t: t.table),
+            Column("本地行数", lambda t: str(t.source), align_center=True),
+            Column("服务器行数", lambda t: str(t.target), align_center=True),
+            Column(
+                "核对",
+                lambda t: "一致" if t.ok else "不一致",
+                colour=lambda t: None if t.ok else WARNING,
+                align_center=True,
+            ),
+        ],
+        parent,
+    )
+
+
 MUST_EXPORT = "请先保存工作站注册文件：它是服务器上数据密钥的唯一备份，关闭前必须保存。"
 
 
@@ -35,8 +61,11 @@ class MigrationDialog(QDialog):
     """Two steps: the server form with 开始迁移, then the per-table report and the enrollment export.
 
     `report` holds the finished migration; the dialog cannot be closed while it runs, nor after it
-    until the enrollment file (the only copy of the new data key) has been saved.
+    until the enrollment file (the only copy of the new data key) has been saved. `ran(ok)` is
+    emitted once the outcome of a run is shown.
     """
+
+    ran = Signal(bool)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,13 +75,14 @@ class MigrationDialog(QDialog):
         self.exported = False
         self._thread: TaskThread | None = None
         self._target: tuple[ServerParams, str] | None = None
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self._build_setup())
-        self.pages.addWidget(self._build_result())
+        self.setup_page = self._build_setup()
+        self.result_page = self._build_result()
+        self.result_page.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
-        layout.addWidget(self.pages)
-        self.setMinimumWidth(620)
+        layout.addWidget(self.setup_page)
+        layout.addWidget(self.result_page)
+        self.setMinimumWidth(640)
         self.form.host_edit.setFocus()
 
     # -- construction ----------------------------------------------------------------------------
@@ -94,11 +124,14 @@ class MigrationDialog(QDialog):
         page = QWidget()
         self.result_title = QLabel()
         self.result_title.setObjectName("cardTitle")
-        self.report_view = QPlainTextEdit()
-        self.report_view.setReadOnly(True)
-        self.report_view.setFont(mono_font(10))
-        self.report_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.report_view.setMinimumHeight(220)
+        self.report_model = report_model(self)
+        self.report_view = QTableView()
+        self.report_view.setModel(self.report_model)
+        self.report_view.setAlternatingRowColors(True)
+        self.report_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.report_view.verticalHeader().hide()
+        self.report_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.report_view.setMinimumHeight(260)
         self.switch_box = QCheckBox(SWITCH_TEXT)
         self.switch_box.setChecked(True)
         self.switch_box.setToolTip("保存注册文件时生效；本地数据库文件保留，但以后请不要再在其中登记案件")
@@ -114,7 +147,7 @@ class MigrationDialog(QDialog):
         layout.setSpacing(10)
         layout.addWidget(self.result_title)
         layout.addWidget(self.report_view, 1)
-        layout.addWidget(explanation(ABOUT_ENROLLMENT))
+        layout.addWidget(explanation(EXPORT_TEXT))
         layout.addWidget(self.export_form)
         layout.addWidget(self.switch_box)
         layout.addWidget(self.close_error)
@@ -178,10 +211,14 @@ class MigrationDialog(QDialog):
     def _succeeded(self, report: MigrationReport) -> None:
         self._finish_thread()
         self.report = report
-        self.result_title.setText("迁移完成：" + report.lines()[-1])
-        self.report_view.setPlainText("\n".join(report.lines()))
-        self.pages.setCurrentIndex(1)
+        self.result_title.setText(report.lines()[-1])
+        self.report_model.set_rows(report.tables)
+        self.setup_page.hide()
+        self.result_page.show()
+        layout = self.layout()
+        self.resize(self.width(), max(self.height(), layout.totalHeightForWidth(self.width())))
         self.export_form.passphrase_edit.setFocus()
+        self.ran.emit(True)
 
     def _failed(self, error: Exception) -> None:
         self._finish_thread()
@@ -189,6 +226,7 @@ class MigrationDialog(QDialog):
             raise error
         field = "password" if getattr(error, "kind", "") == "auth" else ""
         self.form.show_error(error.message, field)
+        self.ran.emit(False)
 
     # -- after the migration ---------------------------------------------------------------------
 

@@ -112,7 +112,8 @@ def demo_session(tmp_path: Path) -> Session:
 
 def _fill(qtbot: QtBot, form, params, password: str) -> None:
     qtbot.keyClicks(form.host_edit, params.host)
-    form.port_spin.setValue(params.port)
+    form.port_edit.clear()
+    qtbot.keyClicks(form.port_edit, str(params.port))
     form.dbname_edit.setText(params.dbname)
     form.user_edit.setText(params.user)
     form.ca_edit.setText(params.sslrootcert)
@@ -147,12 +148,13 @@ def test_migration_dialog_moves_the_demo_database(
     report = dialog.report
     assert report is not None and report.ok
     assert dialog.progress.maximum() == len(report.tables), "per-table progress reached the dialog"
-    assert dialog.pages.currentIndex() == 1
-    shown = dialog.report_view.toPlainText()
-    assert "全部数据表行数一致，迁移完成" in shown and "全部数据表行数一致" in dialog.result_title.text()
-    for table in report.tables:
-        assert table.table in shown
-    assert "user" in shown and "audit_entry" in shown
+    assert dialog.result_page.isVisible() and not dialog.setup_page.isVisible()
+    assert dialog.result_title.text() == "全部数据表行数一致，迁移完成"
+    model = dialog.report_view.model()
+    shown = [[model.index(r, c).data() for c in range(4)] for r in range(model.rowCount())]
+    assert [row[0] for row in shown] == [t.table for t in report.tables]
+    assert all(row[3] == "一致" and row[1] == row[2] for row in shown)
+    assert {"user", "audit_entry", "case"} <= {row[0] for row in shown}
 
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert dialog.isVisible() and dialog.close_error.text() == MUST_EXPORT

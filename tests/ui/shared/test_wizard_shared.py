@@ -37,7 +37,8 @@ def _press(qtbot: QtBot, wizard: SetupWizard, which: Button = Button.NextButton)
 
 def _fill_server(qtbot: QtBot, form, params, password: str) -> None:
     qtbot.keyClicks(form.host_edit, params.host)
-    form.port_spin.setValue(params.port)
+    form.port_edit.clear()
+    qtbot.keyClicks(form.port_edit, str(params.port))
     form.dbname_edit.clear()
     qtbot.keyClicks(form.dbname_edit, params.dbname)
     form.user_edit.clear()
