@@ -77,7 +77,7 @@ from models.cases import (
 from models.database import database_proxy
 from models.fields import current_cipher
 from models.organisation import Department
-from models.search_index import FTS_COLUMNS, FTS_TABLE, is_sqlite
+from models.search_index import char_row, insert_rows_sql, is_sqlite
 
 SERVICE_PATH_MAX = 2000
 DEFAULT_SEED = 20240601
@@ -3197,10 +3197,9 @@ def _insert_rows(rows: Rows, prefix: str) -> None:
                 update={CaseCounter.last_seq: peewee.fn.MAX(CaseCounter.last_seq, last)},
             ).execute()
         if is_sqlite(database_proxy.obj):
-            columns = ", ".join(FTS_COLUMNS)
-            database_proxy.cursor().executemany(
-                f"INSERT INTO {FTS_TABLE} (rowid, {columns}) VALUES (?{', ?' * len(FTS_COLUMNS)})", rows.fts
-            )
+            trigram_sql, chars_sql = insert_rows_sql()
+            database_proxy.cursor().executemany(trigram_sql, rows.fts)
+            database_proxy.cursor().executemany(chars_sql, [char_row(row) for row in rows.fts])
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Case search: FTS5 trigram for 3+ characters, LIKE for 1–2, identifiers by exact match only.
+"""Case search: FTS5 trigram for 3+ characters, a per-character FTS5 index for 1–2, identifiers by exact match.
 
 Results are filtered by the viewer's visibility (restricted cases never leak). Phone and ID numbers
 are not in the text index at all; they are matched exactly, and only for roles that see them.
@@ -20,7 +20,15 @@ from models.cases import Case, Category, Complainant
 from models.database import database_proxy
 from models.fields import identifier_equals
 from models.organisation import Department
-from models.search_index import FTS_COLUMNS, FTS_TABLE, is_sqlite
+from models.search_index import (
+    CHAR_TABLE,
+    FTS_COLUMNS,
+    FTS_TABLE,
+    char_row,
+    insert_rows_sql,
+    is_sqlite,
+    spaced,
+)
 
 MAX_RESULTS = 200
 # Above this many text matches, cases are tested newest first instead of fetched by id (SQLite).
@@ -52,19 +60,20 @@ def _fts_text(case: Case) -> tuple[str, str, str, str, str]:
 
 
 def index_case(case: Case) -> None:
-    """(Re)write the case's row in the text index; runs inside the writing transaction."""
+    """(Re)write the case's rows in the text indexes; runs inside the writing transaction."""
     if not is_sqlite(database_proxy.obj):
         return
-    database_proxy.execute_sql(f"DELETE FROM {FTS_TABLE} WHERE rowid = ?", (case.id,))
-    database_proxy.execute_sql(
-        f"INSERT INTO {FTS_TABLE} (rowid, case_no, people, content, departments, category) VALUES (?, ?, ?, ?, ?, ?)",
-        (case.id, *_fts_text(case)),
-    )
+    remove_case(case.id)
+    row = (case.id, *_fts_text(case))
+    trigram_sql, chars_sql = insert_rows_sql()
+    database_proxy.execute_sql(trigram_sql, row)
+    database_proxy.execute_sql(chars_sql, char_row(row))
 
 
 def remove_case(case_id: int) -> None:
     if is_sqlite(database_proxy.obj):
-        database_proxy.execute_sql(f"DELETE FROM {FTS_TABLE} WHERE rowid = ?", (case_id,))
+        for table in (FTS_TABLE, CHAR_TABLE):
+            database_proxy.execute_sql(f"DELETE FROM {table} WHERE rowid = ?", (case_id,))
 
 
 def _match_expression(text: str) -> str:
@@ -90,10 +99,15 @@ def _local_text(text: str) -> peewee.Expression:
     elif all(len(t) >= 3 for t in terms):
         source, params = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?", [_match_expression(text)]
         many = (Case.id + 0).in_(peewee.SQL(f"({source})", params))
+    elif all(ch.isalnum() for t in terms for ch in t):
+        # Trigram cannot match 1–2 characters: the character index, each term as a phrase of its
+        # characters (a phrase never spans two columns).
+        phrases = " AND ".join('"' + spaced(t) + '"' for t in terms)
+        source, params = f"SELECT rowid FROM {CHAR_TABLE} WHERE {CHAR_TABLE} MATCH ?", [phrases]
+        many = (Case.id + 0).in_(peewee.SQL(f"({source})", params))
     else:
-        # Trigram cannot match 1–2 characters: LIKE over the stored text, read from the FTS5
-        # content table (c0, c1… in FTS_COLUMNS order), several times faster to scan than the
-        # virtual table itself.
+        # Punctuation is not a token of the character index: LIKE over the stored text, read from
+        # the FTS5 content table (c0, c1… in FTS_COLUMNS order).
         columns = [f"c{i}" for i in range(len(FTS_COLUMNS))]
         clauses, params = [], []
         for term in terms:
@@ -108,6 +122,7 @@ def _local_text(text: str) -> peewee.Expression:
                 peewee.SQL(f"AND {where})", params),
             )
         )
+
     found = [row[0] for row in database_proxy.execute_sql(f"{source} LIMIT {MANY + 1}", params)]
     return Case.id.in_(found) if len(found) <= MANY else many
 
