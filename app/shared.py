@@ -446,6 +446,9 @@ def login_shared(
 ) -> Session:
     """Connect, check this workstation's data key against the database, then the user's password."""
     db = _connect(params, server_password)
+    if current_version(db) is None:  # never create tables by logging in: the database stays empty
+        close_current()
+        raise DatabaseOpenError("服务器上的数据库还没有初始化，请先用首次使用向导创建，或检查数据库名称")
     try:
         ensure_schema(db)
     except SchemaTooNewError as exc:

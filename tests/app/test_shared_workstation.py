@@ -114,6 +114,9 @@ def test_probe_tells_empty_initialised_and_wrong_password(pg_params, pg_server) 
     probe = shared.probe_server(pg_params, pg_server.password)
     assert probe.empty and probe.summary().startswith("连接成功") and "空的" in probe.summary()
     probe.require_empty()
+    with pytest.raises(DatabaseOpenError, match="还没有初始化"):
+        shared.login_shared(pg_params, pg_server.password, b"\1" * 32, ADMIN, ADMIN_PASSWORD)
+    assert shared.probe_server(pg_params, pg_server.password).empty, "a login creates no tables"
     with pytest.raises(shared.ServerConnectionError, match="数据库服务器的用户名或密码错误") as caught:
         shared.probe_server(pg_params, "not-the-password")
     assert caught.value.kind == "auth"
