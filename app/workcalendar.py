@@ -40,6 +40,7 @@ class WorkCalendar:
         self._overrides: dict[date, bool] = {_as_date(d): bool(v) for d, v in (overrides or {}).items()}
         self._override_years = frozenset(d.year for d in self._overrides)
         self._workday_cache: dict[date, bool] = {}
+        self._year_prefix: dict[int, list[int]] = {}
 
     @property
     def overrides(self) -> Mapping[date, bool]:
@@ -103,16 +104,30 @@ class WorkCalendar:
         return current, provisional
 
     def workdays_between(self, a: date, b: date) -> int:
-        """Working days in (a, b]; negative (−count in (b, a]) when b is before a."""
+        """Working days in (a, b]; negative (−count in (b, a]) when b is before a.
+
+        Counted from per-year running totals, so a case overdue for months (the board shows
+        hundreds of them) costs a few lookups instead of a walk over every day."""
         a, b = _as_date(a), _as_date(b)
         if b < a:
             return -self.workdays_between(b, a)
-        count = 0
-        current = a + _ONE_DAY
-        while current <= b:
-            count += self.is_workday(current)
-            current += _ONE_DAY
-        return count
+        through_a = self._year_running(a.year)[a.timetuple().tm_yday]
+        count = -through_a
+        for year in range(a.year, b.year):
+            count += self._year_running(year)[-1]
+        return count + self._year_running(b.year)[b.timetuple().tm_yday]
+
+    def _year_running(self, year: int) -> list[int]:
+        """running[i]: working days among the first i days of `year` (running[0] == 0)."""
+        running = self._year_prefix.get(year)
+        if running is None:
+            running = [0]
+            day = date(year, 1, 1)
+            while day.year == year:
+                running.append(running[-1] + self.is_workday(day))
+                day += _ONE_DAY
+            self._year_prefix[year] = running
+        return running
 
     def next_workday(self, d: date) -> date:
         """The first working day strictly after `d`."""

@@ -42,6 +42,9 @@ class EncryptedDatabase(SqlCipherDatabase):
                 "synchronous": "normal",
                 "secure_delete": 1,
                 "temp_store": "memory",
+                # 64 MB of (decrypted) page cache: the board and the home queues read every open
+                # case; with the default 2 MB each read decrypts those pages again.
+                "cache_size": -65536,
             },
         )
 

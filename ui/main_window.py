@@ -1,10 +1,18 @@
-"""The application shell: menus, status bar, page stack, idle lock."""
+"""The application shell: navigation rail, page stack, case workspace, menus, status bar, idle lock.
+
+Rail entries appear only when what they open works for the user (app.policy.can):
+工作台 (the role home, or the account home of an administrator), 登记, 看板, 案件列表, 管理.
+Ctrl+1…5 select them in order, Ctrl+F searches the case list, Ctrl+N starts a registration.
+Opening a case from any list shows its workspace in the stack; 关闭 or 返回 goes back to where the
+user came from. Every write (workspace, board, intake, receipt) refreshes the counts, and the pages
+re-read their data when next shown.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -20,19 +28,42 @@ from PySide6.QtWidgets import (
 )
 
 from app import account, auth
+from app.cases import board
+from app.cases.board import BOARD_MOVES, BoardFilter, QueueCount
+from app.cases.queues import home_sections
+from app.cases.rules import RULES
 from app.errors import ComplaintDeskError
 from app.policy import Action, can
 from app.session import Session
 from app.version import __version__
+from ui.admin.admin_tabs import AdminPageSpec, AdminTabs
 from ui.admin.departments_page import DepartmentsPage
 from ui.admin.settings_page import SettingsPage
 from ui.admin.users_page import UsersPage
+from ui.board import BoardPage
+from ui.cases import CaseListPage
+from ui.common import confirm
+from ui.home import RoleHome
 from ui.home_page import HomePage
 from ui.idle import IdleWatcher
+from ui.intake.intake_page import IntakePage
 from ui.lock_screen import LockScreen
+from ui.navigation import NavigationRail
 from ui.password_dialog import ChangePasswordDialog
+from ui.shared import admin_page as database_page
+from ui.workspace import CaseWorkspace
 
 APP_TITLE = "医患投诉工作台"
+LIVE_REFRESH_MS = 60_000  # counts and the visible home are re-read this often
+CASE_PAGE = "case"
+# Rail entries: key, text, icon, what it is for.
+ENTRIES = (
+    ("home", "工作台", "home", "今日待办与各队列数量"),
+    ("intake", "登记", "intake", "登记新的投诉（Ctrl+N）"),
+    ("board", "看板", "board", "按办理环节查看在办案件，拖动卡片办理"),
+    ("cases", "案件列表", "cases", "全部案件、筛选与搜索（Ctrl+F）"),
+    ("admin", "管理", "admin", "用户、科室、系统设置"),
+)
 
 
 class MainWindow(QMainWindow):
@@ -58,8 +89,11 @@ class MainWindow(QMainWindow):
         self._fixed_idle_ms = idle_timeout_ms
         self.summary = account.account_summary(session)
         self.pages: dict[str, QWidget] = {}
-        self._page_factories: dict[str, Callable[[], QWidget]] = {}
+        self._factories: dict[str, Callable[[], QWidget]] = {}
+        self._stale: set[str] = set()
         self._own_actions: list[QAction] = []
+        self.workspace: CaseWorkspace | None = None
+        self._return_to = "home"
 
         self._build_actions()
         self._build_menus()
@@ -70,8 +104,56 @@ class MainWindow(QMainWindow):
         self.lock_screen.logout_requested.connect(self.logout)
         self.idle = IdleWatcher(self._idle_ms(), self)
         self.idle.idle.connect(self.lock)
+        self.live_timer = QTimer(self)
+        self.live_timer.setInterval(LIVE_REFRESH_MS)
+        self.live_timer.timeout.connect(self._live_refresh)
+        self.live_timer.start()
         self._update_title()
+        self.refresh_counts()
         self.resize(1280, 800)
+
+    # -- what the user may open ------------------------------------------------------------------
+
+    def _allowed_entries(self) -> list[str]:
+        user = self.session.user
+        allowed = {
+            "home": True,
+            "intake": bool(can(user, Action.REGISTER)),
+            "board": any(can(user, RULES[rule].action) for rule in set(BOARD_MOVES.values())),
+            "cases": bool(can(user, Action.VIEW_CASE)),
+            "admin": bool(self.admin_specs),
+        }
+        return [key for key, *_rest in ENTRIES if allowed[key]]
+
+    def _admin_spec_list(self) -> list[AdminPageSpec]:
+        session = self.session
+        specs = [
+            AdminPageSpec(
+                "users", "用户管理", "添加用户、分配角色", Action.MANAGE_USERS, lambda: UsersPage(session)
+            ),
+            AdminPageSpec(
+                "departments",
+                "科室管理",
+                "维护投诉转办的责任科室",
+                Action.MANAGE_DEPARTMENTS,
+                lambda: DepartmentsPage(session),
+            ),
+            AdminPageSpec(
+                "settings",
+                "系统设置",
+                "医院名称、案件编号、自动锁定等",
+                Action.MANAGE_SETTINGS,
+                self._make_settings_page,
+            ),
+            AdminPageSpec(
+                database_page.PAGE_KEY,
+                database_page.MENU_TEXT,
+                database_page.MENU_TIP,
+                database_page.REQUIRED_ACTION,
+                lambda: database_page.DatabasePage(session),
+            ),
+        ]
+        return [spec for spec in specs if can(session.user, spec.action)]
 
     # -- construction ----------------------------------------------------------------------------
 
@@ -91,26 +173,29 @@ class MainWindow(QMainWindow):
         self.logout_action = self._action("注销", lambda: self.logout(""), tip="退出当前账户，返回登录界面")
         self.quit_action = self._action("退出", self.close, "Ctrl+Q", "注销并关闭程序")
         self.password_action = self._action("修改密码…", self.change_password, tip="修改本人登录密码")
-        self.users_action = self._action(
-            "用户管理", lambda: self.show_page("users"), tip="添加用户、分配角色"
-        )
-        self.departments_action = self._action(
-            "科室管理", lambda: self.show_page("departments"), tip="维护投诉转办的责任科室"
-        )
-        self.settings_action = self._action(
-            "系统设置", lambda: self.show_page("settings"), tip="医院名称、案件编号、自动锁定等"
-        )
         self.about_action = self._action("关于", self.about)
-        self.admin_actions = [
-            (self.users_action, Action.MANAGE_USERS, "users", lambda: UsersPage(self.session)),
-            (
-                self.departments_action,
-                Action.MANAGE_DEPARTMENTS,
-                "departments",
-                lambda: DepartmentsPage(self.session),
-            ),
-            (self.settings_action, Action.MANAGE_SETTINGS, "settings", self._make_settings_page),
-        ]
+        self.admin_specs = self._admin_spec_list()
+        self.admin_actions = {
+            spec.key: self._action(spec.title, lambda key=spec.key: self.show_page(key), tip=spec.tip)
+            for spec in self.admin_specs
+        }
+        self.users_action = self.admin_actions.get("users")
+        self.departments_action = self.admin_actions.get("departments")
+        self.settings_action = self.admin_actions.get("settings")
+        self.entry_keys = self._allowed_entries()
+        texts = {key: (text, tip) for key, text, _icon, tip in ENTRIES}
+        self.go_actions = {
+            key: self._action(texts[key][0], lambda key=key: self.show_page(key), f"Ctrl+{n}", texts[key][1])
+            for n, key in enumerate(self.entry_keys, start=1)
+        }
+        self.search_action = None
+        if "cases" in self.entry_keys:
+            self.search_action = self._action("搜索案件", self.focus_search, "Ctrl+F", "在案件列表中搜索")
+        self.register_action = None
+        if "intake" in self.entry_keys:
+            self.register_action = self._action(
+                "登记投诉", lambda: self.show_page("intake"), "Ctrl+N", "登记新的投诉"
+            )
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -119,46 +204,66 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.logout_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        go_menu = bar.addMenu("转到(&G)")
+        for action in self.go_actions.values():
+            go_menu.addAction(action)
+        if self.search_action or self.register_action:
+            go_menu.addSeparator()
+        for action in (self.register_action, self.search_action):
+            if action is not None:
+                go_menu.addAction(action)
         bar.addMenu("账户(&A)").addAction(self.password_action)
-        self.allowed_admin_actions = [
-            (a, key, make) for a, action, key, make in self.admin_actions if can(self.session.user, action)
-        ]
         self.admin_menu = None
-        if self.allowed_admin_actions:
+        if self.admin_actions:
             self.admin_menu = bar.addMenu("管理(&M)")
-            for action, key, make in self.allowed_admin_actions:
+            for action in self.admin_actions.values():
                 self.admin_menu.addAction(action)
-                self._page_factories[key] = make
         bar.addMenu("帮助(&H)").addAction(self.about_action)
 
     def _build_central(self) -> None:
+        self.rail = NavigationRail(APP_TITLE)
+        for key, text, icon, tip in ENTRIES:
+            if key in self.entry_keys:
+                shortcut = f"Ctrl+{self.entry_keys.index(key) + 1}"
+                self.rail.add_entry(key, text, icon, f"{tip}（{shortcut}）" if "Ctrl" not in tip else tip)
+        self.rail.selected.connect(self.show_page)
+
         self.stack = QStackedWidget()
-        home_actions = [action for action, _key, _make in self.allowed_admin_actions]
-        home_actions += [self.password_action, self.lock_action]
-        self.home_page = HomePage(
-            self.summary, home_actions, self._idle_minutes(), account.recent_activity(self.session)
-        )
-        self.stack.addWidget(self.home_page)
-        self.pages["home"] = self.home_page
+        self.home_page = self._make_home()
+        self._add_page("home", self.home_page)
+        self._factories = {
+            "intake": self._make_intake,
+            "board": self._make_board,
+            "cases": self._make_case_list,
+            "admin": lambda: AdminTabs(self.admin_specs),
+        }
 
         self.back_bar = QWidget()
         self.back_bar.setObjectName("page")
         back_layout = QHBoxLayout(self.back_bar)
-        back_layout.setContentsMargins(20, 8, 20, 0)
-        self.back_button = QPushButton("‹ 返回首页")
+        back_layout.setContentsMargins(16, 6, 16, 0)
+        self.back_button = QPushButton("‹ 返回")
         self.back_button.setProperty("link", True)
-        self.back_button.clicked.connect(lambda: self.show_page("home"))
+        self.back_button.setAutoDefault(False)
+        self.back_button.clicked.connect(self.close_case)
         back_layout.addWidget(self.back_button)
         back_layout.addStretch(1)
         self.back_bar.hide()
 
+        content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        content_layout.setSpacing(0)
+        content_layout.addWidget(self.back_bar)
+        content_layout.addWidget(self.stack, 1)
         central = QWidget()
-        layout = QVBoxLayout(central)
+        layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.back_bar)
-        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.rail)
+        layout.addWidget(content, 1)
         self.setCentralWidget(central)
+        self.rail.select("home")
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -168,32 +273,175 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.user_label)
         bar.addPermanentWidget(self.database_label)
 
+    # -- page factories --------------------------------------------------------------------------
+
+    def _make_home(self) -> QWidget:
+        if home_sections(self.session.user).any:
+            actions = [a for a in (self.register_action, self.search_action) if a is not None]
+            home = RoleHome(self.session, self.summary, actions)
+            home.open_case_requested.connect(self.open_case)
+            home.queue_requested.connect(self.show_queue)
+            home.changed.connect(self._data_changed)
+            return home
+        actions = [*self.admin_actions.values(), self.password_action, self.lock_action]
+        return HomePage(self.summary, actions, self._idle_minutes(), account.recent_activity(self.session))
+
+    def _make_intake(self) -> QWidget:
+        page = IntakePage(self.session)
+        page.registered.connect(lambda _case_id: self._data_changed())
+        page.open_case_requested.connect(self.open_case)
+        return page
+
+    def _make_board(self) -> QWidget:
+        page = BoardPage(self.session)
+        page.open_case_requested.connect(self.open_case)
+        page.workspace_action_requested.connect(self.open_case)
+        page.changed.connect(self._data_changed)
+        return page
+
+    def _make_case_list(self) -> QWidget:
+        page = CaseListPage(self.session)
+        page.open_case_requested.connect(self.open_case)
+        return page
+
     def _make_settings_page(self) -> QWidget:
         page = SettingsPage(self.session)
         page.saved.connect(lambda _values: self.refresh_summary())
         return page
 
+    def _add_page(self, key: str, page: QWidget) -> None:
+        self.pages[key] = page
+        self.stack.addWidget(page)
+
     # -- pages -----------------------------------------------------------------------------------
 
     def show_page(self, key: str) -> QWidget:
-        """Show a page, creating admin pages on first use."""
+        """Show a rail page (created on first use, re-read if data changed) or an admin tab."""
+        if key in self.admin_actions:
+            self.show_page("admin")
+            return self.pages["admin"].show_tab(key)  # type: ignore[attr-defined]
+        if key not in self.entry_keys:
+            raise KeyError(key)
+        if self.workspace is not None and not self._leave_workspace():
+            return self.workspace
         page = self.pages.get(key)
         if page is None:
-            page = self._page_factories[key]()
-            self.pages[key] = page
-            self.stack.addWidget(page)
+            page = self._factories[key]()
+            self._add_page(key, page)
+            self._stale.discard(key)
+        elif key in self._stale:
+            self._stale.discard(key)
+            self._refresh_page(key)
         self.stack.setCurrentWidget(page)
-        self.back_bar.setVisible(key != "home")
+        self.rail.select(key)
+        self.back_bar.hide()
         return page
 
     def current_page_key(self) -> str:
         current = self.stack.currentWidget()
+        if current is not None and current is self.workspace:
+            return CASE_PAGE
         return next(key for key, page in self.pages.items() if page is current)
+
+    def show_queue(self, queue: QueueCount) -> None:
+        """A home tile: the case list showing that queue."""
+        if "cases" in self.entry_keys:
+            self.show_page("cases").show_queue(queue)  # type: ignore[attr-defined]
+
+    def focus_search(self) -> None:
+        self.show_page("cases").focus_search()  # type: ignore[attr-defined]
+
+    def _refresh_page(self, key: str) -> None:
+        page = self.pages.get(key)
+        if key in ("home", "board", "cases") and hasattr(page, "refresh"):
+            page.refresh()
+
+    # -- the case workspace ----------------------------------------------------------------------
+
+    def open_case(self, case_id: int, action: str = "") -> CaseWorkspace | None:
+        """Show the case's workspace (with `action`'s dialog or form open, if given)."""
+        previous = self.current_page_key()
+        if self.workspace is not None and not self._leave_workspace():
+            return None
+        if previous != CASE_PAGE:
+            self._return_to = previous
+        workspace = CaseWorkspace(self.session, case_id)
+        workspace.changed.connect(self._data_changed)
+        workspace.closed.connect(self.close_case)
+        workspace.open_case_requested.connect(self.open_case)
+        self.workspace = workspace
+        self.stack.addWidget(workspace)
+        self.stack.setCurrentWidget(workspace)
+        self.rail.select("")
+        self.back_button.setText(f"‹ 返回{self.rail.text(self._return_to)}")
+        self.back_bar.show()
+        if action:
+            workspace.trigger(action)
+        return workspace
+
+    def close_case(self) -> None:
+        if self.workspace is None or self._leave_workspace():
+            self.show_page(self._return_to)
+
+    def _leave_workspace(self) -> bool:
+        """Drop the workspace (asking first when the draft form has unsaved text)."""
+        workspace = self.workspace
+        if workspace is None:
+            return True
+        if workspace.draft_is_dirty() and not confirm(
+            self, "放弃修改", "处理意见有未保存的修改，离开后将丢失。确定离开吗？", "离开"
+        ):
+            return False
+        self.workspace = None
+        self.stack.removeWidget(workspace)
+        workspace.deleteLater()
+        self.back_bar.hide()
+        return True
+
+    # -- live data -------------------------------------------------------------------------------
+
+    def _data_changed(self) -> None:
+        """A write went through: counts now, pages when next shown (the visible one at once)."""
+        self._stale |= {"home", "board", "cases"} & set(self.pages)
+        current = self.current_page_key()
+        if current in self._stale:
+            self._stale.discard(current)
+            self._refresh_page(current)
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        """The rail's numbers: the home's headline queue and the open cases on the board."""
+        try:
+            if isinstance(self.home_page, RoleHome):
+                if "home" in self._stale:
+                    self.home_page.refresh_counts()
+                headline = self.home_page.headline()
+                if headline is not None:
+                    self.rail.set_count("home", headline[0], "red" if headline[1] == "red" else "neutral")
+            if "board" in self.entry_keys:
+                self.rail.set_count("board", board.case_count(self.session, BoardFilter()))
+        except ComplaintDeskError:
+            pass  # counts are a convenience; the pages show any refusal themselves
+        self.rail.list.viewport().update()
+
+    def _live_refresh(self) -> None:
+        if self.is_locked() or not self._session_open:
+            return
+        if self.current_page_key() == "home":
+            self._refresh_page("home")
+        else:
+            self._stale.add("home")
+        self.refresh_counts()
 
     def refresh_summary(self) -> None:
         """Re-read hospital name and idle time after the settings changed."""
         self.summary = account.account_summary(self.session)
-        self.home_page.set_summary(self.summary, self._idle_minutes(), account.recent_activity(self.session))
+        if isinstance(self.home_page, RoleHome):
+            self.home_page.set_summary(self.summary)
+        else:
+            self.home_page.set_summary(
+                self.summary, self._idle_minutes(), account.recent_activity(self.session)
+            )
         self.idle.set_timeout(self._idle_ms())
         self._update_title()
 
@@ -234,6 +482,7 @@ class MainWindow(QMainWindow):
         for action in self._own_actions:
             action.setEnabled(True)
         self.idle.resume()
+        self.refresh_counts()
 
     # -- account ---------------------------------------------------------------------------------
 
@@ -255,6 +504,7 @@ class MainWindow(QMainWindow):
             return
         self._session_open = False
         self.idle.stop()
+        self.live_timer.stop()
         try:
             auth.logout(self.session)
         except ComplaintDeskError:

@@ -6,8 +6,10 @@ appear to officers as redacted cards (受限案件) so the workload is visible b
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+import operator
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from functools import reduce
 
 import peewee
 
@@ -22,10 +24,12 @@ from app.session import Session
 from app.validation import SEVERITIES, mask_name
 from models.accounts import User
 from models.cases import Assignment, Case, Category, Complainant, Extension
+from models.database import database_proxy
 from models.organisation import Department
 
 PAGE_SIZE = 50
 REDACTED = "受限案件"
+DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,50 @@ class BoardFilter:
     mine: bool = False
     states: tuple[str, ...] = ()  # list view: restrict to these states (empty: all)
     include_final: bool = False  # list view: closed / rejected / merged too
+    queue: str = ""  # one of QUEUES: a home-screen queue (今日到期, 延期待批 …) as a filter
+
+
+# Home-screen queues that are filters of their own (the others are states or overdue_only).
+QUEUES: dict[str, str] = {
+    "due_today": "今日到期",
+    "extensions": "延期待批",
+    "escalated": "已上报重大",
+    "on_hold": "待补充材料",
+    "dept_late": "科室反馈逾期",
+    "registered_today": "今日本人登记",
+    "my_shift": "本班次登记",
+    "active": "本人在办及待受理",
+}
+
+# Dragging a card from one board column to another runs this rule (app.cases.rules.RULES).
+BOARD_MOVES: dict[tuple[str, str], str] = {
+    ("registered", "accepted"): "accept",
+    ("registered", "awaiting_signoff"): "resolve_on_spot",
+    ("accepted", "in_progress"): "assign",
+    ("accepted", "drafting"): "draft",
+    ("drafting", "pending_approval"): "submit",
+    ("pending_approval", "approved"): "approve",
+    ("pending_approval", "drafting"): "return_draft",
+    ("approved", "replied"): "reply",
+    ("replied", "awaiting_signoff"): "follow_up",
+    ("replied", "in_progress"): "follow_up",
+}
+# Why some tempting moves are not drags (shown instead of the generic refusal).
+_MOVE_HINTS: dict[tuple[str, str], str] = {
+    ("in_progress", "drafting"): "收到全部科室反馈后，案件自动进入“拟定答复”。请在案件中登记科室反馈。",
+    ("awaiting_signoff", "replied"): "已回访的案件不能退回，如需再处理请在案件中说明。",
+}
+
+
+def board_move(from_state: str, to_state: str) -> tuple[str, str]:
+    """(rule name, "") for a card dragged between two columns, or ("", why it is not possible)."""
+    rule = BOARD_MOVES.get((from_state, to_state), "")
+    if rule:
+        return rule, ""
+    hint = _MOVE_HINTS.get((from_state, to_state))
+    if hint:
+        return "", hint
+    return "", f"不能把案件从“{STATE_LABELS[from_state]}”直接移到“{STATE_LABELS[to_state]}”。"
 
 
 @dataclass(frozen=True)
@@ -80,6 +128,18 @@ def _due_column():
     return peewee.Case(None, [(Case.state == State.REGISTERED, Case.accept_due)], Case.reply_due)
 
 
+def _clock_due():
+    """The due date whose clock runs in the case's state (none after the reply)."""
+    return peewee.Case(
+        None,
+        [
+            (Case.state == State.REGISTERED, Case.accept_due),
+            (Case.state.in_(sorted(REPLY_CLOCK_STATES)), Case.reply_due),
+        ],
+        None,
+    )
+
+
 def _overdue(now: datetime):
     today, past_end = _today_end(now)
     due = _due_column()
@@ -88,33 +148,78 @@ def _overdue(now: datetime):
     return clocked & (Case.on_hold == False) & late
 
 
-def _apply(
-    query: peewee.ModelSelect, session: Session, flt: BoardFilter, now: datetime
-) -> peewee.ModelSelect:
+def _queue_condition(queue: str, session: Session, now: datetime) -> peewee.Expression:
+    today = now.date()
+    open_state = Case.state.in_(list(BOARD_STATES))
+    me = session.user.id
+    if queue == "due_today":
+        clocked = Case.state.in_([State.REGISTERED, *REPLY_CLOCK_STATES])
+        return clocked & (_due_column() == today) & (Case.on_hold == False)
+    if queue == "extensions":
+        return Case.id.in_(Extension.select(Extension.case).where(Extension.state == "pending"))
+    if queue == "escalated":
+        return Case.escalated_at.is_null(False) & open_state
+    if queue == "on_hold":
+        return (Case.on_hold == True) & open_state
+    if queue == "dept_late":
+        late = Assignment.select(Assignment.case).where(
+            Assignment.state.in_(sorted(OPEN_ASSIGNMENT_STATES)) & (Assignment.due < today)
+        )
+        return Case.id.in_(late)
+    if queue == "registered_today":
+        start = datetime.combine(today, datetime.min.time())
+        return (Case.registered_by == me) & (Case.registered_at >= start) & (Case.registered_at < start + DAY)
+    if queue == "my_shift":
+        mine = _unindexed(Case.registered_by) == me
+        return mine & (Case.night_intake == True) & (Case.state == State.REGISTERED)
+    if queue == "active":
+        return open_state & ((_unindexed(Case.officer) == me) | (Case.state == State.REGISTERED))
+    raise ValueError(f"unknown queue {queue!r}")
+
+
+def _unindexed(field: peewee.Field) -> peewee.Expression:
+    """`field` in a form no index serves: an officer may hold most of 200,000 cases, so the planner
+    should narrow by state or date first and test this per row."""
+    return field + 0
+
+
+def _conditions(session: Session, flt: BoardFilter, now: datetime) -> list[peewee.Expression]:
+    """The WHERE conditions a filter stands for (besides visibility)."""
+    conditions = []
     if flt.department:
         dept = Department.select(Department.id).where(Department.code == flt.department)
         assigned = Assignment.select(Assignment.case).where(Assignment.department.in_(dept))
-        query = query.where(Case.visit_department.in_(dept) | Case.id.in_(assigned))
+        conditions.append(Case.visit_department.in_(dept) | Case.id.in_(assigned))
     if flt.category:
         root = Category.get_or_none(Category.code == flt.category)
         if root is not None:
             subtree = Category.select(Category.id).where(
                 (Category.path == root.path) | Category.path.startswith(root.path + " / ")
             )
-            query = query.where(Case.category.in_(subtree))
+            conditions.append(Case.category.in_(subtree))
     if flt.officer_id:
-        query = query.where(Case.officer == flt.officer_id)
+        conditions.append(_unindexed(Case.officer) == flt.officer_id)
     if flt.severity:
-        query = query.where(Case.severity == flt.severity)
+        conditions.append(Case.severity == flt.severity)
     if flt.overdue_only:
-        query = query.where(_overdue(now))
+        conditions.append(_overdue(now))
     if flt.mine:
-        query = query.where((Case.officer == session.user.id) | (Case.registered_by == session.user.id))
+        me = session.user.id
+        conditions.append((_unindexed(Case.officer) == me) | (_unindexed(Case.registered_by) == me))
+    if flt.queue:
+        conditions.append(_queue_condition(flt.queue, session, now))
     if flt.states:
-        query = query.where(Case.state.in_(list(flt.states)))
+        conditions.append(Case.state.in_(list(flt.states)))
     elif not flt.include_final:
-        query = query.where(Case.state.in_(list(BOARD_STATES)))
-    return query
+        conditions.append(Case.state.in_(list(BOARD_STATES)))
+    return conditions
+
+
+def _apply(
+    query: peewee.ModelSelect, session: Session, flt: BoardFilter, now: datetime
+) -> peewee.ModelSelect:
+    conditions = _conditions(session, flt, now)
+    return query.where(*conditions) if conditions else query
 
 
 def _listable(session: Session, query: peewee.ModelSelect) -> peewee.ModelSelect:
@@ -138,8 +243,19 @@ def _cards(session: Session, rows: list[Case], now: datetime) -> list[CaseCard]:
         .objects()
     ):
         depts.setdefault(a.case_id, []).append(a.name)
+    statuses: dict[tuple, DeadlineStatus | None] = {}  # many cards share a due date: count once
     cards = []
     for r in rows:
+        clock_key = (
+            r.state,
+            r.accept_due,
+            r.reply_due,
+            r.due_provisional,
+            r.hold_since if r.on_hold else None,
+            r.paused_workdays,
+        )
+        if clock_key not in statuses:
+            statuses[clock_key] = case_status(r, now)
         redacted = r.id not in visible_ids
         cards.append(
             CaseCard(
@@ -157,7 +273,7 @@ def _cards(session: Session, rows: list[Case], now: datetime) -> list[CaseCard]:
                 severity=r.severity,
                 severity_label=SEVERITIES[r.severity],
                 officer=r.officer_name or "",
-                deadline=case_status(r, now),
+                deadline=statuses[clock_key],
                 restricted=r.restricted,
                 redacted=redacted,
                 on_hold=r.on_hold,
@@ -169,10 +285,11 @@ def _cards(session: Session, rows: list[Case], now: datetime) -> list[CaseCard]:
     return cards
 
 
-def _card_query(session: Session, flt: BoardFilter, now: datetime) -> peewee.ModelSelect:
+def _card_rows() -> peewee.ModelSelect:
+    """Everything a card shows, joined; callers narrow it to ids already filtered."""
     Officer = User.alias()
     VisitDept = Department.alias()
-    query = (
+    return (
         Case.select(
             Case.id,
             Case.case_no,
@@ -207,25 +324,58 @@ def _card_query(session: Session, flt: BoardFilter, now: datetime) -> peewee.Mod
         .switch(Case)
         .join(VisitDept, peewee.JOIN.LEFT_OUTER, on=(Case.visit_department == VisitDept.id))
     )
-    return _apply(_listable(session, query), session, flt, now)
+
+
+def _cards_by_id(session: Session, ids: list[int], now: datetime) -> list[CaseCard]:
+    """Cards of `ids` (already filtered by visibility), in that order."""
+    if not ids:
+        return []
+    rows = {r.id: r for r in _card_rows().where(Case.id.in_(ids)).objects()}
+    return _cards(session, [rows[i] for i in ids if i in rows], now)
+
+
+def _page(
+    session: Session, flt: BoardFilter, now: datetime, ordering: tuple, offset: int, limit: int
+) -> list[CaseCard]:
+    """One page: the ids are sorted on the case table alone, then only they are joined."""
+    query = _apply(_listable(session, Case.select(Case.id)), session, flt, now)
+    ids = [row[0] for row in query.order_by(*ordering).offset(offset).limit(limit).tuples()]
+    return _cards_by_id(session, ids, now)
+
+
+def _column_order() -> tuple:
+    return (_due_column().asc(nulls="LAST"), Case.received_at, Case.id)
 
 
 def board(session: Session, flt: BoardFilter | None = None, per_column: int = PAGE_SIZE) -> list[Column]:
-    """One column per open state with its total and the most urgent `per_column` cards."""
-    flt = flt or BoardFilter()
+    """One column per open state with its total and the most urgent `per_column` cards.
+
+    Two queries whatever the number of cases: the totals by state, and the first page of every
+    column at once (ROW_NUMBER per state), then the cards of those ids."""
+    flt = replace(flt or BoardFilter(), states=(), include_final=False)
     now = clock.now()
     counts = dict(
         _apply(_listable(session, Case.select(Case.state, peewee.fn.COUNT(Case.id))), session, flt, now)
         .group_by(Case.state)
         .tuples()
     )
+    rank = peewee.fn.ROW_NUMBER().over(partition_by=[Case.state], order_by=list(_column_order()))
+    ranked = _apply(
+        _listable(session, Case.select(Case.id, Case.state, rank.alias("rank"))), session, flt, now
+    ).alias("ranked")
+    firsts = (
+        peewee.Select(from_list=[ranked], columns=[ranked.c.id, ranked.c.state])
+        .where(ranked.c.rank <= per_column)
+        .order_by(ranked.c.state, ranked.c.rank)
+        .bind(database_proxy)
+    )
+    ids = [(row[0], row[1]) for row in firsts.tuples()]
+    cards = _cards_by_id(session, [case_id for case_id, _state in ids], now)
+    by_state: dict[str, list[CaseCard]] = {}
+    for card in cards:
+        by_state.setdefault(card.state, []).append(card)
     return [
-        Column(
-            state,
-            STATE_LABELS[state],
-            counts.get(state, 0),
-            column_page(session, state, flt, 0, per_column) if counts.get(state) else [],
-        )
+        Column(state, STATE_LABELS[state], counts.get(state, 0), by_state.get(state, []))
         for state in BOARD_STATES
     ]
 
@@ -234,48 +384,42 @@ def column_page(
     session: Session, state: str, flt: BoardFilter | None = None, offset: int = 0, limit: int = PAGE_SIZE
 ) -> list[CaseCard]:
     """Cards of one column, most urgent first (fetchMore pages through this)."""
-    flt = flt or BoardFilter()
-    now = clock.now()
-    query = (
-        _card_query(session, flt, now)
-        .where(Case.state == state)
-        .order_by(_due_column().asc(nulls="LAST"), Case.received_at, Case.id)
-        .offset(offset)
-        .limit(limit)
-    )
-    return _cards(session, list(query.objects()), now)
+    flt = replace(flt or BoardFilter(), states=(state,))
+    return _page(session, flt, clock.now(), _column_order(), offset, limit)
 
 
 def case_list(
-    session: Session, flt: BoardFilter | None = None, offset: int = 0, limit: int = PAGE_SIZE
+    session: Session,
+    flt: BoardFilter | None = None,
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+    order: str = "newest",
 ) -> list[CaseCard]:
-    """The case list, newest first."""
+    """The case list: newest first, or by `order="urgency"` (running clocks by due date, overdue
+    first; cases on hold and those without a clock after them)."""
     flt = flt or BoardFilter(include_final=True)
-    now = clock.now()
-    query = (
-        _card_query(session, flt, now)
-        .order_by(Case.received_at.desc(), Case.id.desc())
-        .offset(offset)
-        .limit(limit)
-    )
-    return _cards(session, list(query.objects()), now)
+    if order == "urgency":
+        ordering = (Case.on_hold.asc(), _clock_due().asc(nulls="LAST"), Case.received_at, Case.id)
+    elif order == "newest":
+        ordering = (Case.received_at.desc(), Case.id.desc())
+    else:
+        raise ValueError(f"unknown order {order!r}")
+    return _page(session, flt, clock.now(), ordering, offset, limit)
 
 
 def case_count(session: Session, flt: BoardFilter | None = None) -> int:
-    flt = flt or BoardFilter(include_final=True)
-    return _apply(_listable(session, Case.select()), session, flt, clock.now()).count()
+    return filtered(session, flt or BoardFilter(include_final=True), Case.select()).count()
+
+
+def filtered(session: Session, flt: BoardFilter, query: peewee.ModelSelect) -> peewee.ModelSelect:
+    """A Case query narrowed to what the user may list and to the filter (for counts by group)."""
+    return _apply(_listable(session, query), session, flt, clock.now())
 
 
 def cards_for(session: Session, case_ids: list[int]) -> list[CaseCard]:
     """Cards for given ids (search results), in the given order."""
-    now = clock.now()
-    rows = {
-        r.id: r
-        for r in _card_query(session, BoardFilter(include_final=True), now)
-        .where(Case.id.in_(case_ids))
-        .objects()
-    }
-    return _cards(session, [rows[i] for i in case_ids if i in rows], now)
+    shown = {row[0] for row in _listable(session, Case.select(Case.id)).where(Case.id.in_(case_ids)).tuples()}
+    return _cards_by_id(session, [i for i in case_ids if i in shown], clock.now())
 
 
 @dataclass(frozen=True)
@@ -286,52 +430,35 @@ class QueueCount:
     flt: BoardFilter
 
 
-def queue_counts(session: Session) -> list[QueueCount]:
-    """The home-screen queues with live counts, for the user's roles."""
+# The queues of queue_counts, in order: key -> (label, filter).
+QUEUE_FILTERS: dict[str, tuple[str, BoardFilter]] = {
+    "registered": ("待受理", BoardFilter(states=(State.REGISTERED,))),
+    "due_today": ("今日到期", BoardFilter(queue="due_today")),
+    "overdue": ("逾期", BoardFilter(overdue_only=True)),
+    State.PENDING_APPROVAL: ("待审批", BoardFilter(states=(State.PENDING_APPROVAL,))),
+    State.REPLIED: ("待回访", BoardFilter(states=(State.REPLIED,))),
+    State.AWAITING_SIGNOFF: ("待销项", BoardFilter(states=(State.AWAITING_SIGNOFF,))),
+    "extensions": ("延期待批", BoardFilter(queue="extensions")),
+    "escalated": ("已上报重大", BoardFilter(queue="escalated")),
+    "on_hold": ("待补充材料", BoardFilter(queue="on_hold")),
+    "dept_late": ("科室反馈逾期", BoardFilter(queue="dept_late")),
+}
+
+
+def queue_counts(session: Session, keys: tuple[str, ...] = ()) -> list[QueueCount]:
+    """The home-screen queues (all, or those named in `keys`, in that order) with live counts.
+
+    Each queue's `flt` lists exactly the counted cases (case_list / case_count with it). All the
+    queues are open cases, so one pass over the open cases counts them all."""
+    wanted = keys or tuple(QUEUE_FILTERS)
     now = clock.now()
-    today = now.date()
-    base = _listable(session, Case.select())
-    due = _due_column()
-    clocked = Case.state.in_([State.REGISTERED, *REPLY_CLOCK_STATES])
-
-    def count(condition) -> int:
-        return base.where(condition).count()
-
-    queues = [
-        QueueCount(
-            "registered", "待受理", count(Case.state == State.REGISTERED), BoardFilter(states=("registered",))
-        ),
-        QueueCount(
-            "due_today", "今日到期", count(clocked & (due == today) & (Case.on_hold == False)), BoardFilter()
-        ),
-        QueueCount("overdue", "逾期", count(_overdue(now)), BoardFilter(overdue_only=True)),
+    sums = []
+    for key in wanted:
+        condition = reduce(operator.and_, _conditions(session, QUEUE_FILTERS[key][1], now))
+        sums.append(peewee.fn.SUM(peewee.Case(None, [(condition, 1)], 0)))
+    query = _listable(session, Case.select(*sums)).where(Case.state.in_(list(BOARD_STATES)))
+    row = query.tuples().get()
+    return [
+        QueueCount(key, QUEUE_FILTERS[key][0], int(count or 0), QUEUE_FILTERS[key][1])
+        for key, count in zip(wanted, row, strict=True)
     ]
-    for state in (State.PENDING_APPROVAL, State.REPLIED, State.AWAITING_SIGNOFF):
-        queues.append(
-            QueueCount(state, STATE_LABELS[state], count(Case.state == state), BoardFilter(states=(state,)))
-        )
-    pending_ext = Extension.select(Extension.case).where(Extension.state == "pending")
-    queues.append(QueueCount("extensions", "延期待批", count(Case.id.in_(pending_ext)), BoardFilter()))
-    queues.append(
-        QueueCount(
-            "escalated",
-            "已上报重大",
-            count(Case.escalated_at.is_null(False) & Case.state.in_(list(BOARD_STATES))),
-            BoardFilter(severity="major"),
-        )
-    )
-    queues.append(
-        QueueCount(
-            "on_hold",
-            "待补充材料",
-            count((Case.on_hold == True) & Case.state.in_(list(BOARD_STATES))),
-            BoardFilter(),
-        )
-    )
-    open_assignments = Assignment.select(Assignment.case).where(
-        Assignment.state.in_(sorted(OPEN_ASSIGNMENT_STATES)) & (Assignment.due < today)
-    )
-    queues.append(
-        QueueCount("dept_late", "科室反馈逾期", count(Case.id.in_(open_assignments)), BoardFilter())
-    )
-    return queues

@@ -1,0 +1,60 @@
+"""Runs a workspace action (its dialog, then its service) from the board, without opening the case.
+
+The handlers of ui.workspace.actions work on anything shaped like the workspace (their `Workspace`
+protocol); this is that shape for one dropped card. The 拟定处理意见 form lives in the workspace
+itself, so that action asks for the workspace instead (`wants_workspace`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QWidget
+
+from app.cases import views
+from app.cases.views import CaseView
+from app.session import Session
+from ui.workspace import actions
+from ui.workspace.dialogs import ActionDialog
+from ui.workspace.guard import run_guarded
+
+
+class DropHost:
+    def __init__(self, parent: QWidget, session: Session, case_id: int) -> None:
+        self.parent = parent
+        self.session = session
+        self.case_id = case_id
+        self.view: CaseView = views.open_case(session, case_id)
+        self.done = False
+        self.wants_workspace = False
+
+    def reload(self) -> None:
+        self.view = views.open_case(self.session, self.case_id)
+
+    def dialog_parent(self) -> QWidget:
+        return self.parent
+
+    def run_dialog(self, dialog: ActionDialog, perform: Callable[[], object]) -> bool:
+        dialog.perform = perform
+        dialog.on_reload = self.reload
+        accepted = bool(dialog.exec())
+        self.done = self.done or accepted
+        return accepted
+
+    def run(self, action: Callable[[], object]) -> bool:
+        ok = run_guarded(self.parent, action, self.reload).ok
+        self.done = self.done or ok
+        return ok
+
+    def show_draft_form(self) -> None:
+        self.wants_workspace = True
+
+    def draft_is_dirty(self) -> bool:
+        return False
+
+
+def run_action(parent: QWidget, session: Session, case_id: int, rule: str) -> DropHost:
+    """Run the workspace handler of `rule` on the case; the host tells what happened."""
+    host = DropHost(parent, session, case_id)
+    actions.CASE_ACTIONS[rule](host)
+    return host

@@ -1,0 +1,61 @@
+"""The role home's banner: greeting, roles and place, today's date, last login, main actions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app import clock
+from app.account import AccountSummary
+from app.cases import calendar
+from ui.common import format_datetime
+from ui.home_page import greeting_word
+
+WEEKDAYS = "一二三四五六日"
+
+
+def today_text() -> str:
+    today = clock.now().date()
+    kind = "工作日" if calendar.calendar().is_workday(today) else "休息日"
+    return f"{today.year}年{today.month}月{today.day}日 星期{WEEKDAYS[today.weekday()]}（{kind}）"
+
+
+class HomeBanner(QFrame):
+    """`actions` become buttons on the right (e.g. 登记投诉 Ctrl+N)."""
+
+    def __init__(self, actions: Sequence[QAction] = (), parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.greeting = QLabel()
+        self.greeting.setObjectName("bannerGreeting")
+        self.place = QLabel()
+        self.place.setObjectName("bannerPlace")
+        self.place.setWordWrap(True)
+        text = QVBoxLayout()
+        text.setSpacing(4)
+        text.addWidget(self.greeting)
+        text.addWidget(self.place)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(24, 14, 24, 14)
+        layout.setSpacing(10)
+        layout.addLayout(text, 1)
+        self.buttons: list[QPushButton] = []
+        for action in actions:
+            shortcut = action.shortcut().toString()
+            label = action.text().replace("&", "").replace("…", "")
+            button = QPushButton(f"{label}（{shortcut}）" if shortcut else label)
+            button.setObjectName("bannerButton")
+            button.setToolTip(action.toolTip())
+            button.setAutoDefault(False)
+            button.clicked.connect(action.trigger)
+            layout.addWidget(button)
+            self.buttons.append(button)
+
+    def set_summary(self, summary: AccountSummary) -> None:
+        self.greeting.setText(f"{greeting_word(clock.now().hour)}，{summary.display_name}")
+        where = " ".join(p for p in (summary.hospital_name, summary.office_name) if p)
+        last = format_datetime(summary.previous_login_at)
+        parts = [summary.roles_label, where, today_text(), f"上次登录 {last}" if last else "首次登录"]
+        self.place.setText("　·　".join(p for p in parts if p))

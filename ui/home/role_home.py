@@ -1,0 +1,151 @@
+"""工作台 of the case roles: the banner, the queue tiles with live counts, and the user's sections.
+
+Which sections appear is app.cases.queues.home_sections (the policy decides, not the role names):
+主任 — approvals, sign-offs, extensions, overdue and escalated cases; 专员 — all active work by
+urgency; 文员 — today's registrations with receipt printing; 总值班 — the cases of the shift and
+the handover summary. Clicking a tile lists its cases (`queue_requested`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from app.account import AccountSummary
+from app.cases import queues
+from app.cases.board import BoardFilter
+from app.session import Session
+from ui.cases.presentation import package_style
+from ui.home.case_section import CaseSection
+from ui.home.handover_card import HandoverCard
+from ui.home.home_banner import HomeBanner
+from ui.home.oversight_section import OversightSection
+from ui.home.queue_model import tone
+from ui.home.queue_tiles import QueueTiles
+from ui.home.receipt_cases import ReceiptCases
+
+# The tile whose count the navigation rail shows next to 工作台, per section (first present wins).
+HEADLINES = (
+    ("oversight", "pending_approval"),
+    ("office_work", "overdue"),
+    ("intake_desk", "registered_today"),
+    ("night_shift", "my_shift"),
+)
+
+
+class RoleHome(QWidget):
+    """Signals: `open_case_requested(case_id)`, `queue_requested(QueueCount)`, `changed` (a receipt
+    was printed: the case's timeline grew)."""
+
+    open_case_requested = Signal(int)
+    queue_requested = Signal(object)
+    changed = Signal()
+
+    def __init__(
+        self,
+        session: Session,
+        summary: AccountSummary,
+        actions: Sequence[QAction] = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("homePage")
+        self.setStyleSheet(package_style("ui.home", "home.qss"))
+        self.session = session
+        self.sections = queues.home_sections(session.user)
+        self.banner = HomeBanner(actions)
+        self.banner.set_summary(summary)
+        self.tiles = QueueTiles()
+        self.tiles.queue_requested.connect(self.queue_requested)
+
+        self.oversight: OversightSection | None = None
+        self.office_work: CaseSection | None = None
+        self.intake_desk: ReceiptCases | None = None
+        self.night_shift: ReceiptCases | None = None
+        self.handover: HandoverCard | None = None
+        rows = QVBoxLayout()
+        rows.setSpacing(16)
+        if self.sections.oversight:
+            self.oversight = OversightSection(session)
+            rows.addWidget(self.oversight, 1)
+        if self.sections.office_work:
+            self.office_work = CaseSection(
+                session,
+                "在办案件（按紧急程度）",
+                BoardFilter(queue="active"),
+                order="urgency",
+                hint="本人承办的在办案件和尚未受理的新投诉：已逾期的在最前，其次是即将到期的，再按到期日排列。",
+                empty="目前没有在办案件。",
+            )
+            rows.addWidget(self.office_work, 1)
+        if self.sections.intake_desk:
+            self.intake_desk = ReceiptCases(
+                session,
+                "今日登记",
+                BoardFilter(queue="registered_today", include_final=True),
+                hint="本人今天登记的投诉。选中一件后可打印受理回执；再次打印为补打，会在回执上注明。",
+                empty="今天还没有登记投诉。按 Ctrl+N 登记新的投诉。",
+            )
+            rows.addWidget(self.intake_desk, 1)
+        if self.sections.night_shift:
+            self.night_shift = ReceiptCases(
+                session,
+                "本班次登记",
+                BoardFilter(queue="my_shift"),
+                hint="本人夜间登记、尚待办公室受理的投诉。可打印或补打受理回执。",
+                empty="本班次还没有登记投诉。按 Ctrl+N 登记夜间投诉。",
+                columns=("case_no", "received_at", "complainant", "category", "severity"),
+            )
+            self.handover = HandoverCard()
+            self.handover.setMinimumWidth(260)
+            row = QHBoxLayout()
+            row.setSpacing(16)
+            row.addWidget(self.night_shift, 3)
+            row.addWidget(self.handover, 1)
+            rows.addLayout(row, 1)
+        for section in (self.oversight, self.office_work, self.intake_desk, self.night_shift):
+            if section is not None:
+                section.open_case_requested.connect(self.open_case_requested)
+        for section in (self.intake_desk, self.night_shift):
+            if section is not None:
+                section.printed.connect(lambda _case_id: self._after_print())
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        layout.setSpacing(14)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tiles)
+        layout.addLayout(rows, 1)
+        self.refresh()
+
+    def set_summary(self, summary: AccountSummary) -> None:
+        self.banner.set_summary(summary)
+
+    def refresh(self) -> None:
+        """Re-read every count and list."""
+        self.refresh_counts()
+        for section in (self.oversight, self.office_work, self.intake_desk, self.night_shift):
+            if section is not None:
+                section.refresh()
+
+    def refresh_counts(self) -> None:
+        """Re-read the tiles and the handover summary (not the lists)."""
+        self.tiles.set_queues(queues.home_queues(self.session))
+        if self.handover is not None:
+            self.handover.set_handover(queues.handover(self.session))
+
+    def headline(self) -> tuple[int, str] | None:
+        """(count, tone) of the home's most telling queue, for the navigation rail."""
+        model = self.tiles.queue_model
+        for section, key in HEADLINES:
+            queue = model.queue(key)
+            if getattr(self.sections, section) and queue is not None:
+                return queue.count, tone(queue)
+        return None
+
+    def _after_print(self) -> None:
+        self.refresh()
+        self.changed.emit()
