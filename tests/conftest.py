@@ -11,6 +11,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
+import ui  # noqa: E402,F401  - applies the Qt binding work-arounds (ui.qt_compat) before any Qt call
 from app import auth, clock, passwords  # noqa: E402
 from app.keyslots import KdfParams  # noqa: E402
 from app.session import Session  # noqa: E402
