@@ -3,25 +3,39 @@
     python docs/make_screenshots.py
 
 Runs offscreen (no display needed); every picture is a QWidget.grab() at 1280×800 or the dialog's
-natural size. The data are fictitious.
+natural size. The database holds a few hundred synthetic complaints (app.demo_data, through the real
+services) on Monday 16 March 2026; each role's home, the board, the case list and the admin pages are
+taken from the real main window. The screens of the intake page, the case workspace and the shared
+mode come from docs/shots/*.py (`capture()`), which this script calls when they exist.
+The people and cases are fictitious.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
+from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget, QWizard  # noqa: E402
 
 from app import auth, clock, departments, users  # noqa: E402
+from app.cases import board, documents, intake  # noqa: E402
+from app.cases.board import BoardFilter  # noqa: E402
 from app.demo import DemoInfo, create_demo_database  # noqa: E402
+from app.demo_data import fill_demo_cases, generator_for_database  # noqa: E402
 from app.errors import AuthError  # noqa: E402
 from app.policy import Role  # noqa: E402
+from app.session import Session  # noqa: E402
 from ui.admin.departments_page import DepartmentDialog  # noqa: E402
 from ui.admin.user_dialogs import AddUserDialog  # noqa: E402
 from ui.application import create_application  # noqa: E402
@@ -33,7 +47,9 @@ from ui.setup_wizard import SetupWizard  # noqa: E402
 OUT = Path(__file__).resolve().parent / "screenshots"
 PASSWORD = "Demo2026pass"
 WINDOW_SIZE = (1280, 800)
-NOW = datetime(2026, 3, 16, 9, 24)
+NOW = datetime(2026, 3, 16, 9, 24)  # a Monday morning
+NIGHT = datetime(2026, 3, 16, 23, 52)  # the same day's night shift
+DEMO_CASES = 400
 
 # Contact details for some of the default departments, and one department no longer in use.
 DEPARTMENT_CONTACTS = {
@@ -65,7 +81,9 @@ EXTRA_USERS = [
 
 
 def save(widget: QWidget, name: str) -> None:
-    QApplication.processEvents()
+    for _ in range(3):
+        QApplication.processEvents()
+    QTest.qWait(200)  # let hover and fade animations settle
     widget.grab().save(str(OUT / name))
     print(f"已生成 {name}")
 
@@ -93,6 +111,10 @@ def prepare(path: Path) -> None:
     for username, name, roles, phone in EXTRA_USERS:
         users.add_user(session, username, name, roles, PASSWORD, phone, must_change_password=False)
     users.set_active(session, "liujing", False)
+    at(NOW)  # the demo complaints are planned around this morning
+    print(f"生成 {DEMO_CASES} 件演示案件 ……", flush=True)
+    fill_demo_cases(session, DEMO_CASES)
+    at(NOW - timedelta(days=30))
     auth.logout(session)
     at(NOW - timedelta(days=8, hours=-2, minutes=1))
     try:
@@ -163,9 +185,32 @@ def wizard_screens(folder: Path) -> None:
     auth.logout(wizard.session)
 
 
-def main_screens(path: Path) -> None:
-    window = MainWindow(auth.login_local(path, "admin", PASSWORD), idle_timeout_ms=0)
+def _session(path: Path, username: str) -> Session:
+    return auth.login_local(path, username, PASSWORD)
+
+
+def _window(session: Session) -> MainWindow:
+    window = MainWindow(session, idle_timeout_ms=0)
     show_window(window, WINDOW_SIZE)
+    return window
+
+
+def _register(session: Session, moments: list[datetime], seed: int) -> list[int]:
+    """Complaints of the front desk's channels, registered at the given moments."""
+    forms = [
+        p.form for p in generator_for_database(seed=seed).plans(60) if p.form.channel in ("visit", "phone")
+    ]
+    ids = []
+    for form, moment in zip(forms, moments, strict=False):
+        at(moment)
+        ids.append(intake.register(session, replace(form, received_at=moment, link_to=[])).case_id)
+    at(NOW)
+    return ids
+
+
+def admin_screens(path: Path) -> None:
+    """The administrator's account home and the admin pages, in the main window."""
+    window = _window(_session(path, "admin"))
     save(window, "main_window.png")
     for key, name, row in (
         ("users", "users.png", "lihong"),
@@ -177,12 +222,52 @@ def main_screens(path: Path) -> None:
         save(window, name)
     window.show_page("settings")
     save(window, "settings.png")
-    window.show_page("home")
     window.close()
 
-    window = MainWindow(auth.login_local(path, "officer", PASSWORD), idle_timeout_ms=0)
-    show_window(window, WINDOW_SIZE)
-    save(window, "main_window_officer.png")
+
+def clerk_screens(path: Path) -> None:
+    """督查股: this morning's registrations, two receipts printed (one of them twice)."""
+    session = _session(path, "clerk")
+    ids = _register(session, [NOW - timedelta(minutes=m) for m in (86, 52, 31)], seed=11)
+    for case_id, moment in ((ids[0], NOW - timedelta(minutes=84)), (ids[1], NOW - timedelta(minutes=49))):
+        at(moment)
+        documents.issue(session, case_id, "receipt")
+    at(NOW - timedelta(minutes=12))
+    documents.issue(session, ids[0], "receipt")  # the complainant came back for another copy: 补打
+    at(NOW)
+    window = _window(session)
+    desk = window.home_page.intake_desk  # type: ignore[attr-defined]
+    desk.select_case(ids[0])
+    save(window, "home_clerk.png")
+    window.close()
+
+
+def office_screens(path: Path) -> None:
+    """专员: the home by urgency, the board (plain, filtered, a refused move), the list and a search."""
+    session = _session(path, "officer")
+    window = _window(session)
+    save(window, "home_officer.png")
+    page = window.show_page("board")
+    save(window, "board.png")
+    page.filters.mine.setChecked(True)
+    bar = page.scroll.horizontalScrollBar()
+    bar.setValue(bar.maximum())  # the later columns: 待审批 … 待销项
+    save(window, "board_filtered.png")
+    bar.setValue(0)
+    page.filters.reset()
+    pending = page.columns["pending_approval"].model.cards()
+    if pending:
+        page.move_case(pending[0].id, "pending_approval", "approved")  # refused: the manager approves
+        save(window, "board_refused.png")
+    cases = window.show_page("cases")
+    cases.table.setFocus()
+    save(window, "case_list.png")
+    cases.search_edit.setText("态度")
+    cases.run_search()
+    cases.search_edit.setFocus()
+    save(window, "case_list_search.png")
+    cases.search_edit.clear()
+    cases.run_search()
     window.lock()
     window.lock_screen.password_edit.setText("wrong1")
     window.lock_screen.try_unlock()
@@ -190,6 +275,50 @@ def main_screens(path: Path) -> None:
     window.lock_screen.password_edit.setText(PASSWORD)
     window.lock_screen.try_unlock()
     window.close()
+
+
+def manager_screens(path: Path) -> None:
+    window = _window(_session(path, "manager"))
+    save(window, "home_manager.png")
+    window.close()
+
+
+def night_screens(path: Path) -> None:
+    """总值班 at the end of the evening: two complaints of the shift and the handover summary."""
+    session = _session(path, "night_duty")
+    _register(session, [NIGHT - timedelta(minutes=97), NIGHT - timedelta(minutes=14)], seed=23)
+    at(NIGHT)
+    window = _window(session)
+    shift = window.home_page.night_shift  # type: ignore[attr-defined]
+    shift.table.selectRow(0)
+    shift.table.setFocus()
+    save(window, "home_night.png")
+    window.close()
+    at(NOW)
+
+
+def shot_modules(path: Path) -> None:
+    """The intake page, the case workspace and the shared mode, by their own scripts (if present)."""
+    for name, run in (
+        ("intake", lambda module: module.capture(_session(path, "clerk"), OUT, night_username="night_duty")),
+        ("workspace", lambda module: module.capture(*_workspace_case(path), OUT)),
+        ("shared", lambda module: module.capture(OUT)),
+    ):
+        try:
+            module = importlib.import_module(f"docs.shots.{name}")
+        except ModuleNotFoundError:
+            continue
+        for shot in run(module):
+            print(f"已生成 {Path(shot).name}")
+        at(NOW)
+
+
+def _workspace_case(path: Path) -> tuple[Session, int]:
+    """An officer's session and a case in 科室处理中 with its departments' answers partly in."""
+    session = _session(path, "officer")
+    cards = board.case_list(session, BoardFilter(states=("in_progress",)), limit=20)
+    cards = [c for c in cards if not c.redacted] or board.case_list(session, BoardFilter(), limit=1)
+    return session, cards[0].id
 
 
 def main() -> int:
@@ -203,7 +332,12 @@ def main() -> int:
         dialog_screens(path)
         wizard_screens(folder / "new")
         at(NOW)
-        main_screens(path)
+        admin_screens(path)
+        shot_modules(path)
+        clerk_screens(path)
+        office_screens(path)
+        manager_screens(path)
+        night_screens(path)
     clock.set_clock(None)
     return 0
 

@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.refresh_counts()
         self.resize(1280, 800)
+        QTimer.singleShot(0, self._prepare_board)
 
     # -- what the user may open ------------------------------------------------------------------
 
@@ -343,6 +344,16 @@ class MainWindow(QMainWindow):
             return CASE_PAGE
         return next(key for key, page in self.pages.items() if page is current)
 
+    def _prepare_board(self) -> None:
+        """Build the board while the user reads the home, so 看板 opens at once."""
+        if (
+            "board" in self.entry_keys
+            and "board" not in self.pages
+            and self._session_open
+            and not self.is_locked()
+        ):
+            self._add_page("board", self._factories["board"]())
+
     def show_queue(self, queue: QueueCount) -> None:
         """A home tile: the case list showing that queue."""
         if "cases" in self.entry_keys:
@@ -427,10 +438,11 @@ class MainWindow(QMainWindow):
     def _live_refresh(self) -> None:
         if self.is_locked() or not self._session_open:
             return
-        if self.current_page_key() == "home":
+        current = self.current_page_key()
+        if current == "home":
             self._refresh_page("home")
-        else:
-            self._stale.add("home")
+        # Other users' work shows when a page is next opened; the page in use is left alone (F5).
+        self._stale |= {"home", "board", "cases"} & set(self.pages) - {current}
         self.refresh_counts()
 
     def refresh_summary(self) -> None:

@@ -53,7 +53,7 @@ QUEUES: dict[str, str] = {
     "on_hold": "待补充材料",
     "dept_late": "科室反馈逾期",
     "registered_today": "今日本人登记",
-    "my_shift": "本班次登记",
+    "my_shift": "待交班",
     "active": "本人在办及待受理",
 }
 

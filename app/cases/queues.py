@@ -4,17 +4,21 @@
 * `home_queues(session)`: the queue tiles of those parts, with live counts.
 * `receipt_counts(session, ids)`: how often a 受理回执 was issued per case (the clerk's reprints).
 * `handover(session)`: the night-duty handover summary of the cases of the current shift.
+* `todays_prints(session)`: the documents the user issued today (first prints and 补打 reprints).
 * `filter_choices(session)`: departments, the category tree and the officers for the filter bars.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time
 
 import peewee
 
+from app import clock
 from app.cases import board
 from app.cases.board import BoardFilter, QueueCount
+from app.cases.documents import kind_title
 from app.cases.queries import visible
 from app.operations import require
 from app.policy import Action, Actor, Role, can, registers_as_night_duty
@@ -67,10 +71,12 @@ def home_queues(session: Session) -> list[QueueCount]:
     for name, queue_keys in _SECTION_QUEUES.items():
         if getattr(sections, name):
             keys += [k for k in queue_keys if k not in keys]
+    common = tuple(k for k in keys if k in board.QUEUE_FILTERS)
+    shared = {q.key: q for q in board.queue_counts(session, common)} if common else {}
     counts = []
     for key in keys:
-        if key in board.QUEUE_FILTERS:
-            counts += board.queue_counts(session, (key,))
+        if key in shared:
+            counts.append(shared[key])
         else:
             flt = BoardFilter(queue=key, include_final=key == "registered_today")
             counts.append(QueueCount(key, board.QUEUES[key], board.case_count(session, flt), flt))
@@ -91,6 +97,37 @@ def receipt_counts(session: Session, case_ids: list[int]) -> dict[int, int]:
     counts = dict.fromkeys((row.id for row in shown), 0)
     counts.update(dict(rows))
     return counts
+
+
+@dataclass(frozen=True)
+class PrintRecord:
+    case_id: int
+    case_no: str
+    title: str
+    reprint: bool
+    issued_at: datetime
+
+
+def todays_prints(session: Session, limit: int = 200) -> list[PrintRecord]:
+    """Documents the user issued today, newest first, on cases they may still see."""
+    start = datetime.combine(clock.now().date(), time.min)
+    query = (
+        IssuedDocument.select(
+            Case.id.alias("case_ref"),
+            Case.case_no,
+            IssuedDocument.kind,
+            IssuedDocument.reprint,
+            IssuedDocument.issued_at,
+        )
+        .join(Case)
+        .where((IssuedDocument.issued_by == session.user.id) & (IssuedDocument.issued_at >= start))
+        .order_by(IssuedDocument.issued_at.desc(), IssuedDocument.id.desc())
+        .limit(limit)
+    )
+    return [
+        PrintRecord(row.case_ref, row.case_no, kind_title(row.kind), row.reprint, row.issued_at)
+        for row in visible(session.user, query).objects()
+    ]
 
 
 @dataclass(frozen=True)

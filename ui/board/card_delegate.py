@@ -129,7 +129,7 @@ class CardDelegate(QStyledItemDelegate):
         tone = deadline_tone(card)
         painter.setPen(QColor(TONES[tone][0]))
         painter.setFont(bold if tone in ("red", "amber") else font)
-        text = deadline_text(card)
+        text = deadline_text(card, short=True)
         flags = flag_labels(card)
         flag_space = sum(metrics.horizontalAdvance(f) + 14 for f in flags)
         deadline = rows[3].adjusted(0, 0, -flag_space, 0)

@@ -29,6 +29,14 @@ from ui.table_model import Column
 
 Index = QModelIndex | QPersistentModelIndex
 Fetch = Callable[[int, int], list[CaseCard]]
+# Roles as plain ints: data() runs for every visible cell on every repaint.
+DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+DECORATION = int(Qt.ItemDataRole.DecorationRole)
+TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+CENTRE = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter)
 
 
 def _date(card: CaseCard) -> str:
@@ -54,15 +62,15 @@ COLUMNS: dict[str, Column[CaseCard]] = {
 LIST_COLUMNS = tuple(COLUMNS)
 # Initial widths (px) of the columns above.
 WIDTHS = {
-    "case_no": 140,
-    "received_at": 138,
-    "complainant": 84,
-    "category": 150,
-    "departments": 150,
-    "severity": 76,
-    "state": 104,
-    "deadline": 150,
-    "officer": 80,
+    "case_no": 134,
+    "received_at": 128,
+    "complainant": 72,
+    "category": 170,
+    "departments": 140,
+    "severity": 72,
+    "state": 110,
+    "deadline": 140,
+    "officer": 72,
 }
 
 
@@ -72,6 +80,7 @@ class CaseTableModel(QAbstractTableModel):
     def __init__(self, columns: Sequence[Column[CaseCard]], parent: Any = None, page_size: int = PAGE_SIZE):
         super().__init__(parent)
         self._columns = list(columns)
+        self._alignments = [CENTRE if c.align_center else LEFT for c in self._columns]
         self._cards: list[CaseCard] = []
         self._total = 0
         self._fetch: Fetch = lambda _offset, _limit: []
@@ -134,22 +143,22 @@ class CaseTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt signature
         return 0 if parent.isValid() else len(self._columns)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._cards)):
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        row = index.row()
+        if not (0 <= row < len(self._cards)) or not index.isValid():
             return None
-        card = self._cards[index.row()]
-        column = self._columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(card)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return column.colour(card) if column.colour is not None and not card.redacted else None
-        if role == Qt.ItemDataRole.ToolTipRole:
+        card = self._cards[row]
+        if role == DISPLAY:
+            return self._columns[index.column()].text(card)
+        if role == FOREGROUND:
+            colour = self._columns[index.column()].colour
+            return colour(card) if colour is not None and not card.redacted else None
+        if role == ALIGNMENT:
+            return self._alignments[index.column()]
+        if role == DECORATION:
+            return lock_icon() if index.column() == 0 and card.restricted else None
+        if role == TOOLTIP:
             return tooltip(card)
-        if role == Qt.ItemDataRole.DecorationRole and index.column() == 0 and card.restricted:
-            return lock_icon()
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignHCenter if column.align_center else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
         if role == CardRole:
             return card
         if role == CaseIdRole:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 from app.cases.board import REDACTED, CaseCard
+from app.deadlines import PROVISIONAL_MARK
 
 CardRole = Qt.ItemDataRole.UserRole + 1  # the CaseCard of a row
 CaseIdRole = Qt.ItemDataRole.UserRole + 2  # its id (int)
@@ -47,10 +48,15 @@ def deadline_tone(card: CaseCard) -> str:
     return "paused" if card.deadline.paused else card.deadline.colour
 
 
-def deadline_text(card: CaseCard) -> str:
-    if card.deadline is None:
+def deadline_text(card: CaseCard, short: bool = False) -> str:
+    """The deadline as the core words it; `short` (board cards) says a paused clock in brief."""
+    status = card.deadline
+    if status is None:
         return NO_CLOCK
-    return card.deadline.text
+    if short and status.paused:
+        paused = f"，累计 {status.paused_workdays} 个工作日" if status.paused_workdays else ""
+        return f"已暂停{paused}" + (PROVISIONAL_MARK if status.provisional else "")
+    return status.text
 
 
 def tone_colour(tone: str) -> QColor:

@@ -15,7 +15,7 @@ class HandoverCard(SectionCard):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
             "交班摘要",
-            "以下为本人夜间登记、尚待医患沟通办公室受理的投诉。办公室受理后案件将从此处移出。",
+            "本人夜间登记、尚待办公室受理的投诉，按严重程度统计。",
             parent,
         )
         self.grid = QGridLayout()
@@ -60,4 +60,4 @@ class HandoverCard(SectionCard):
         elif handover.total:
             self.advice.setText("交班时请提醒办公室在下一个工作日上午受理。")
         else:
-            self.advice.setText("本班次暂无待交班的投诉。")
+            self.advice.setText("暂无待交班的投诉。")

@@ -33,12 +33,16 @@ class HomeBanner(QFrame):
         self.place = QLabel()
         self.place.setObjectName("bannerPlace")
         self.place.setWordWrap(True)
+        self.today = QLabel()
+        self.today.setObjectName("bannerPlace")
+        self.today.setWordWrap(True)
         text = QVBoxLayout()
-        text.setSpacing(4)
+        text.setSpacing(3)
         text.addWidget(self.greeting)
         text.addWidget(self.place)
+        text.addWidget(self.today)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(24, 14, 24, 14)
+        layout.setContentsMargins(24, 12, 24, 12)
         layout.setSpacing(10)
         layout.addLayout(text, 1)
         self.buttons: list[QPushButton] = []
@@ -56,6 +60,6 @@ class HomeBanner(QFrame):
     def set_summary(self, summary: AccountSummary) -> None:
         self.greeting.setText(f"{greeting_word(clock.now().hour)}，{summary.display_name}")
         where = " ".join(p for p in (summary.hospital_name, summary.office_name) if p)
+        self.place.setText("　·　".join(p for p in (summary.roles_label, where) if p))
         last = format_datetime(summary.previous_login_at)
-        parts = [summary.roles_label, where, today_text(), f"上次登录 {last}" if last else "首次登录"]
-        self.place.setText("　·　".join(p for p in parts if p))
+        self.today.setText(f"{today_text()}　·　{f'上次登录 {last}' if last else '首次登录'}")

@@ -18,7 +18,7 @@ from app.cases.board import QueueCount
 from ui.home.queue_model import CountRole, QueueModel, QueueRole, ToneRole
 
 Index = QModelIndex | QPersistentModelIndex
-TILE = QSize(148, 86)
+TILE = QSize(148, 76)
 TONE_COLOURS = {"red": "#B3261E", "amber": "#A15C00", "blue": "#17669E"}
 
 
@@ -47,7 +47,7 @@ class TileDelegate(QStyledItemDelegate):
         big.setWeight(QFont.Weight.DemiBold)
         painter.setFont(big)
         painter.setPen(colour)
-        inner = rect.adjusted(16, 8, -10, -8)
+        inner = rect.adjusted(16, 5, -10, -6)
         top = QRectF(inner.left(), inner.top(), inner.width(), inner.height() * 0.58)
         painter.drawText(
             top, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), f"{index.data(CountRole):,}"

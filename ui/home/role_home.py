@@ -22,10 +22,11 @@ from ui.cases.presentation import package_style
 from ui.home.case_section import CaseSection
 from ui.home.handover_card import HandoverCard
 from ui.home.home_banner import HomeBanner
-from ui.home.oversight_section import OversightSection
+from ui.home.print_log import PrintLog
 from ui.home.queue_model import tone
 from ui.home.queue_tiles import QueueTiles
 from ui.home.receipt_cases import ReceiptCases
+from ui.home.tabbed_cases import TabbedCases
 
 # The tile whose count the navigation rail shows next to 工作台, per section (first present wins).
 HEADLINES = (
@@ -61,54 +62,25 @@ class RoleHome(QWidget):
         self.tiles = QueueTiles()
         self.tiles.queue_requested.connect(self.queue_requested)
 
-        self.oversight: OversightSection | None = None
+        self.approvals: TabbedCases | None = None
+        self.supervision: TabbedCases | None = None
         self.office_work: CaseSection | None = None
         self.intake_desk: ReceiptCases | None = None
+        self.print_log: PrintLog | None = None
         self.night_shift: ReceiptCases | None = None
         self.handover: HandoverCard | None = None
         rows = QVBoxLayout()
         rows.setSpacing(16)
         if self.sections.oversight:
-            self.oversight = OversightSection(session)
-            rows.addWidget(self.oversight, 1)
+            self._add_oversight(rows)
         if self.sections.office_work:
-            self.office_work = CaseSection(
-                session,
-                "在办案件（按紧急程度）",
-                BoardFilter(queue="active"),
-                order="urgency",
-                hint="本人承办的在办案件和尚未受理的新投诉：已逾期的在最前，其次是即将到期的，再按到期日排列。",
-                empty="目前没有在办案件。",
-            )
-            rows.addWidget(self.office_work, 1)
+            self._add_office_work(rows)
         if self.sections.intake_desk:
-            self.intake_desk = ReceiptCases(
-                session,
-                "今日登记",
-                BoardFilter(queue="registered_today", include_final=True),
-                hint="本人今天登记的投诉。选中一件后可打印受理回执；再次打印为补打，会在回执上注明。",
-                empty="今天还没有登记投诉。按 Ctrl+N 登记新的投诉。",
-            )
-            rows.addWidget(self.intake_desk, 1)
+            self._add_intake_desk(rows)
         if self.sections.night_shift:
-            self.night_shift = ReceiptCases(
-                session,
-                "本班次登记",
-                BoardFilter(queue="my_shift"),
-                hint="本人夜间登记、尚待办公室受理的投诉。可打印或补打受理回执。",
-                empty="本班次还没有登记投诉。按 Ctrl+N 登记夜间投诉。",
-                columns=("case_no", "received_at", "complainant", "category", "severity"),
-            )
-            self.handover = HandoverCard()
-            self.handover.setMinimumWidth(260)
-            row = QHBoxLayout()
-            row.setSpacing(16)
-            row.addWidget(self.night_shift, 3)
-            row.addWidget(self.handover, 1)
-            rows.addLayout(row, 1)
-        for section in (self.oversight, self.office_work, self.intake_desk, self.night_shift):
-            if section is not None:
-                section.open_case_requested.connect(self.open_case_requested)
+            self._add_night_shift(rows)
+        for section in self._lists():
+            section.open_case_requested.connect(self.open_case_requested)
         for section in (self.intake_desk, self.night_shift):
             if section is not None:
                 section.printed.connect(lambda _case_id: self._after_print())
@@ -121,15 +93,67 @@ class RoleHome(QWidget):
         layout.addLayout(rows, 1)
         self.refresh()
 
+    # -- the sections ----------------------------------------------------------------------------
+
+    def _add_oversight(self, rows: QVBoxLayout) -> None:
+        self.approvals = TabbedCases(
+            self.session, "待我审批", ("pending_approval", "awaiting_signoff", "extensions")
+        )
+        self.approvals.setToolTip("双击或按回车打开案件，在案件中审批答复、销项或审批延期。")
+        self.supervision = TabbedCases(self.session, "督办", ("overdue", "escalated"))
+        rows.addWidget(self.approvals, 1)
+        rows.addWidget(self.supervision, 1)
+
+    def _add_office_work(self, rows: QVBoxLayout) -> None:
+        self.office_work = CaseSection(
+            self.session,
+            "在办案件（按紧急程度）",
+            BoardFilter(queue="active"),
+            order="urgency",
+            hint="本人承办的在办案件和尚未受理的新投诉：已逾期的在最前，其次是即将到期的，再按到期日排列。",
+            empty="目前没有在办案件。",
+        )
+        rows.addWidget(self.office_work, 1)
+
+    def _add_intake_desk(self, rows: QVBoxLayout) -> None:
+        self.intake_desk = ReceiptCases(
+            self.session,
+            "今日登记",
+            BoardFilter(queue="registered_today", include_final=True),
+            hint="本人今天登记的投诉。选中一件后可打印受理回执；再次打印为补打，会在回执上注明。",
+            empty="今天还没有登记投诉。按 Ctrl+N 登记新的投诉。",
+            columns=("case_no", "complainant", "category", "state"),
+        )
+        self.print_log = PrintLog(self.session)
+        rows.addLayout(_side_by_side((self.intake_desk, 3), (self.print_log, 2)), 1)
+
+    def _add_night_shift(self, rows: QVBoxLayout) -> None:
+        self.night_shift = ReceiptCases(
+            self.session,
+            "待交班的夜间登记",
+            BoardFilter(queue="my_shift"),
+            hint="本人夜间登记、尚待医患沟通办公室受理的投诉，办公室受理后移出。可打印或补打受理回执。",
+            empty="没有待交班的投诉。按 Ctrl+N 登记夜间投诉。",
+            columns=("case_no", "received_at", "complainant", "category", "severity"),
+        )
+        self.handover = HandoverCard()
+        self.handover.setMinimumWidth(260)
+        rows.addLayout(_side_by_side((self.night_shift, 3), (self.handover, 1)), 1)
+
+    # -- data ------------------------------------------------------------------------------------
+
     def set_summary(self, summary: AccountSummary) -> None:
         self.banner.set_summary(summary)
 
     def refresh(self) -> None:
         """Re-read every count and list."""
         self.refresh_counts()
-        for section in (self.oversight, self.office_work, self.intake_desk, self.night_shift):
-            if section is not None:
-                section.refresh()
+        for section in self._lists():
+            section.refresh()
+
+    def _lists(self) -> list[CaseSection | TabbedCases | PrintLog]:
+        parts = (self.approvals, self.supervision, self.office_work, self.intake_desk, self.print_log)
+        return [p for p in (*parts, self.night_shift) if p is not None]
 
     def refresh_counts(self) -> None:
         """Re-read the tiles and the handover summary (not the lists)."""
@@ -149,3 +173,11 @@ class RoleHome(QWidget):
     def _after_print(self) -> None:
         self.refresh()
         self.changed.emit()
+
+
+def _side_by_side(*parts: tuple[QWidget, int]) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.setSpacing(16)
+    for widget, stretch in parts:
+        row.addWidget(widget, stretch)
+    return row

@@ -166,3 +166,23 @@ def test_filter_choices_list_departments_categories_and_officers(desk: Desk) -> 
     assert "林晓雯" in {name for _id, name in choices.officers}
     with pytest.raises(PermissionDenied):
         queues.filter_choices(desk.admin)
+
+
+def test_todays_prints_are_the_users_own_of_today(desk: Desk) -> None:
+    desk.clock.set(datetime(2026, 3, 9, 15, 0))
+    old = desk.register("clerk").case_id
+    documents.issue(desk["clerk"], old, "receipt")  # yesterday
+    desk.clock.set(datetime(2026, 3, 10, 9, 0))
+    case_id = desk.register("clerk").case_id
+    documents.issue(desk["clerk"], case_id, "receipt")
+    desk.clock.advance(minutes=5)
+    documents.issue(desk["clerk"], case_id, "receipt")
+    documents.issue(desk["clerk2"], desk.register("clerk2").case_id, "receipt")  # someone else's
+    records = queues.todays_prints(desk["clerk"])
+    assert [(r.case_id, r.title, r.reprint) for r in records] == [
+        (case_id, "投诉受理回执", True),
+        (case_id, "投诉受理回执", False),
+    ]
+    assert records[0].issued_at == datetime(2026, 3, 10, 9, 5)
+    overlays.restrict(desk["manager"], case_id, True, [])
+    assert queues.todays_prints(desk["clerk"]) == []  # a case they no longer see

@@ -80,7 +80,8 @@ def test_clerk_registers_and_reprints_the_receipt_from_the_home(
     issued = documents.issued_documents(office.clerk, case_id)
     assert sorted((d.kind, d.reprint) for d in issued) == [("receipt", False), ("receipt", True)]
     assert len(printed) == 2 and printed[0].startswith("受理回执")
-    assert desk.table.case_model.index(0, 6).data() == "已打印 2 份"
+    receipts = desk.table.case_model.columnCount() - 1
+    assert desk.table.case_model.index(0, receipts).data() == "已打印 2 份"
 
 
 def test_night_duty_logs_at_2340_and_the_officer_takes_over_next_morning(
@@ -183,7 +184,7 @@ def test_manager_approves_and_signs_off_from_the_home(qtbot: QtBot, office: Offi
     case_id = office.case("pending_approval")
     window = main_window(office.manager)
     home = window.home_page
-    section = home.oversight
+    section = home.approvals
     assert section.tabs.tabText(0) == "待审批（1）"
     _open_row(qtbot, section.tables["pending_approval"], case_id)
     ws = window.workspace

@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from app import account
-from app.cases import board, overlays
+from app.cases import board, documents, overlays
 from app.cases.board import QueueCount
 from app.session import Session
 from tests.ui.cases.support import Office
@@ -39,10 +39,11 @@ def _ids(section) -> list[int]:
 def test_each_role_gets_its_own_sections(qtbot: QtBot, office: Office) -> None:
     officer = _home(qtbot, office.officer)
     assert officer.office_work is not None
-    assert officer.oversight is None and officer.intake_desk is None and officer.night_shift is None
+    assert officer.approvals is None and officer.intake_desk is None and officer.night_shift is None
     assert list(_tiles(officer)) == ["registered", "due_today", "overdue", "dept_late", "replied", "on_hold"]
     manager = _home(qtbot, office.manager)
-    assert manager.oversight is not None and manager.office_work is None
+    assert manager.approvals is not None and manager.supervision is not None
+    assert manager.office_work is None
     assert list(_tiles(manager)) == [
         "pending_approval",
         "awaiting_signoff",
@@ -119,24 +120,23 @@ def test_the_manager_sees_approvals_sign_offs_extensions_overdue_and_escalated(
     overlays.request_extension(office.officer, extended, 5, "科室需调取外院病历")
     major = office.register(severity="major")  # a major case is escalated at once
     home = _home(qtbot, office.manager)
-    section = home.oversight
-    assert [section.tabs.tabText(i) for i in range(section.tabs.count())] == [
-        "待审批（1）",
-        "待销项（1）",
-        "延期待批（1）",
-        "逾期（0）",
-        "已上报重大（1）",
-    ]
+    section, watch = home.approvals, home.supervision
+    assert _tabs(section) == ["待审批（1）", "待销项（1）", "延期待批（1）"]
+    assert _tabs(watch) == ["逾期（0）", "已上报重大（1）"]
     assert _ids_of(section, "pending_approval") == [pending]
     assert _ids_of(section, "awaiting_signoff") == [signoff]
     assert _ids_of(section, "extensions") == [extended]
-    assert _ids_of(section, "escalated") == [major]
+    assert _ids_of(watch, "escalated") == [major]
     assert home.headline() == (1, "amber")
     with qtbot.waitSignal(home.open_case_requested) as signal:
         table = section.tables["pending_approval"]
         table.setCurrentIndex(table.case_model.index(0, 0))
         QTest.keyClick(table, Qt.Key.Key_Return)
     assert signal.args == [pending]
+
+
+def _tabs(section) -> list[str]:
+    return [section.tabs.tabText(i) for i in range(section.tabs.count())]
 
 
 def _ids_of(section, key: str) -> list[int]:
@@ -156,6 +156,22 @@ def test_handover_summary_counts_the_shift_by_severity(qtbot: QtBot, office: Off
     assert numbers == {"total": "2", "major": "1", "serious": "0", "minor": "1", "escalated": "1"}
     assert "重大投诉" in home.handover.advice.text()
     assert home.headline() == (2, "amber")
+
+
+def test_the_clerks_print_log_lists_todays_prints(qtbot: QtBot, office: Office) -> None:
+    case_id = office.register()
+    documents.issue(office.clerk, case_id, "receipt")
+    office.clock.advance(minutes=3)
+    documents.issue(office.clerk, case_id, "receipt")
+    home = _home(qtbot, office.clerk)
+    log = home.print_log
+    assert log.count.text() == "2 份"
+    rows = [[log.model.index(r, c).data() for c in range(4)] for r in range(2)]
+    assert rows[0][0] == "09:03" and rows[0][2] == "投诉受理回执" and rows[0][3] == "补打"
+    assert rows[1][3] == "首次"
+    with qtbot.waitSignal(home.open_case_requested) as signal:
+        log.view.activated.emit(log.model.index(0, 1))
+    assert signal.args == [case_id]
 
 
 def test_empty_sections_say_so(qtbot: QtBot, office: Office) -> None:

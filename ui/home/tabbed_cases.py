@@ -1,6 +1,9 @@
-"""主任's home section: 待审批, 待销项, 延期待批, 逾期 and 已上报重大 as tabs with their counts."""
+"""A home section of several case lists as tabs with their counts, e.g. the manager's 待审批,
+待销项 and 延期待批, or 逾期 and 已上报重大."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QWidget
@@ -11,23 +14,26 @@ from ui.cases.case_table import CaseTable
 from ui.home.case_section import HOME_COLUMNS
 from ui.home.section_card import SectionCard
 
-TABS = ("pending_approval", "awaiting_signoff", "extensions", "overdue", "escalated")
-# The order within each tab: the longest-waiting or most urgent first.
-ORDERS = {"pending_approval": "urgency", "awaiting_signoff": "newest", "extensions": "urgency"}
+# The order within a tab: the most urgent first, except 待销项 (the latest first).
+ORDERS = {"awaiting_signoff": "newest"}
 
 
-class OversightSection(SectionCard):
-    """Emits `open_case_requested(case_id)`."""
+class TabbedCases(SectionCard):
+    """One tab per queue of `keys` (keys of app.cases.board.QUEUE_FILTERS). Emits
+    `open_case_requested(case_id)`."""
 
     open_case_requested = Signal(int)
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__("审批与督办", "双击或按回车打开案件，在案件中审批、销项或审批延期。", parent)
+    def __init__(
+        self, session: Session, title: str, keys: Sequence[str], hint: str = "", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(title, hint, parent)
         self.session = session
+        self.keys = tuple(keys)
         self.tabs = QTabWidget()
-        self.tabs.setObjectName("oversightTabs")
+        self.tabs.setObjectName("caseTabs")
         self.tables: dict[str, CaseTable] = {}
-        for key in TABS:
+        for key in self.keys:
             table = CaseTable(HOME_COLUMNS, stretch="category")
             table.open_requested.connect(self.open_case_requested)
             self.tables[key] = table
@@ -36,12 +42,11 @@ class OversightSection(SectionCard):
 
     def refresh(self) -> dict[str, int]:
         totals = {}
-        for index, key in enumerate(TABS):
+        for index, key in enumerate(self.keys):
             label, flt = QUEUE_FILTERS[key]
             totals[key] = self.tables[key].show_filter(self.session, flt, ORDERS.get(key, "urgency"))
             self.tabs.setTabText(index, f"{label}（{totals[key]}）")
-        self.count.clear()
         return totals
 
     def show_tab(self, key: str) -> None:
-        self.tabs.setCurrentIndex(TABS.index(key))
+        self.tabs.setCurrentIndex(self.keys.index(key))
