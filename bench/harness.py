@@ -46,6 +46,7 @@ BUDGETS = {
     "search_fts": 0.050,
     "search_short": 0.300,
     "rss": 350.0,
+    "receipt_pdf": 0.040,
 }
 
 
@@ -243,6 +244,31 @@ def open_cases(session: Any, rng: random.Random, count: int) -> Result:
     return Result("open_case", "打开案件（含时间线）", samples, BUDGETS["open_case"], note=note)
 
 
+def receipts(session: Any, count: int) -> Result:
+    """Issue a 受理回执: fill the data from the case, render the PDF, store it with its SHA-256."""
+    from app.cases import documents
+    from models.cases import Case
+
+    ids = [
+        row.id
+        for row in Case.select(Case.id)
+        .where(Case.state == "registered")
+        .order_by(Case.id.desc())
+        .limit(count)
+    ]
+    documents.issue(session, ids[0], "receipt")  # fonts registered once per process
+    samples = [
+        _timed(lambda case_id=case_id: documents.issue(session, case_id, "receipt"))[0] for case_id in ids
+    ]
+    return Result(
+        "receipt_pdf",
+        "受理回执 PDF（取数、排版、存档）",
+        samples,
+        BUDGETS["receipt_pdf"],
+        note=f"{len(samples)} 份",
+    )
+
+
 def searches(session: Any, key: str, label: str, texts: list[str]) -> Result:
     from app.cases import search
 
@@ -290,6 +316,8 @@ def measure(path: Path, password: str, seed: int) -> list[Result]:
         results.append(searches(officer, "search_short", "搜索 1–2 字（FTS5 单字索引）", short_queries(rng)))
         results.extend(board_queries(officer, 10))
         results.append(register_cases(officer, 50))
+        results.append(receipts(officer, 30))
+
     finally:
         auth.logout(manager)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
