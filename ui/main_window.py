@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
         self.entry_keys = self._allowed_entries()
         texts = {key: (text, tip) for key, text, _icon, tip in ENTRIES}
         self.go_actions = {
-            key: self._action(texts[key][0], lambda key=key: self.show_page(key), f"Ctrl+{n}", texts[key][1])
+            key: self._action(texts[key][0], lambda key=key: self.go_to(key), f"Ctrl+{n}", texts[key][1])
             for n, key in enumerate(self.entry_keys, start=1)
         }
         self.search_action = None
@@ -358,6 +358,13 @@ class MainWindow(QMainWindow):
         """A home tile: the case list showing that queue."""
         if "cases" in self.entry_keys:
             self.show_page("cases").show_queue(queue)  # type: ignore[attr-defined]
+
+    def go_to(self, key: str) -> None:
+        """Ctrl+1…5: show the page and put the keyboard focus in it (the rail keeps it otherwise)."""
+        page = self.show_page(key)
+        focus = getattr(page, "focus_first", None)
+        if callable(focus) and page is self.stack.currentWidget():
+            focus()
 
     def focus_search(self) -> None:
         self.show_page("cases").focus_search()  # type: ignore[attr-defined]

@@ -193,6 +193,11 @@ def test_keyboard_reaches_every_page(qtbot: QtBot, office: Office, main_window) 
         QTest.keyClick(window, Qt.Key(Qt.Key.Key_0 + number), Qt.KeyboardModifier.ControlModifier)
         assert window.current_page_key() == key
         assert window.rail.current_key() == key
+        assert window.pages[key].isAncestorOf(QApplication.focusWidget()), "the keyboard is in the page"
+    board = window.pages["board"]
+    assert QApplication.focusWidget() is not None
+    QTest.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is board.columns["registered"].view
     window.go_actions["home"].trigger()
     QTest.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page_key() == "cases"

@@ -93,6 +93,15 @@ class BoardPage(QWidget):
         shortcut.activated.connect(self.refresh)
         self.refresh()
 
+    def focus_first(self) -> None:
+        """The first card of the first column that has any (else the filters)."""
+        for column in self.columns.values():
+            if column.model.rowCount():
+                column.view.setCurrentIndex(column.model.index(0))
+                column.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                return
+        self.filters.department.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def current_filter(self) -> BoardFilter:
         return self.filters.value()
 

@@ -116,6 +116,11 @@ class CaseListPage(QWidget):
 
     # -- search ----------------------------------------------------------------------------------
 
+    def focus_first(self) -> None:
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self.table.currentIndex().isValid() and self.table.case_model.rowCount():
+            self.table.setCurrentIndex(self.table.case_model.index(0, 0))
+
     def focus_search(self) -> None:
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_edit.selectAll()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
@@ -141,6 +141,11 @@ class RoleHome(QWidget):
         rows.addLayout(_side_by_side((self.night_shift, 3), (self.handover, 1)), 1)
 
     # -- data ------------------------------------------------------------------------------------
+
+    def focus_first(self) -> None:
+        self.tiles.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self.tiles.currentIndex().isValid() and self.tiles.queue_model.rowCount():
+            self.tiles.setCurrentIndex(self.tiles.queue_model.index(0))
 
     def set_summary(self, summary: AccountSummary) -> None:
         self.banner.set_summary(summary)
