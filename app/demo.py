@@ -50,6 +50,7 @@ def create_demo_database(
     *,
     seed: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    bulk: bool | None = None,
 ) -> tuple[Session, DemoInfo]:
     """Create a demo database at `path`, with `cases` synthetic complaints (app.demo_data: through
     the services up to 2,000, in bulk above); returns the admin's session (caller logs out).
@@ -76,7 +77,9 @@ def create_demo_database(
                 seed=demo_data.DEFAULT_SEED if seed is None else seed,
                 usernames=names,
                 progress=progress,
+                bulk=bulk,
             )
+
     except BaseException:
         close_current()
         for leftover in database_files(path):

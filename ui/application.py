@@ -25,6 +25,9 @@ from ui.main_window import APP_TITLE, MainWindow
 from ui.password_dialog import ChangePasswordDialog
 from ui.setup_wizard import SetupWizard
 
+DEMO_CASES = 300
+
+
 
 def style_sheet() -> str:
     """ui/style.qss with its icon folder resolved."""
@@ -160,7 +163,9 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
         if demo:
             folder = Path(cleanup.enter_context(TemporaryDirectory(prefix="complaintdesk-demo-")))
             with busy_cursor():
-                session, info = create_demo_database(folder / "demo.db")
+                # A few hundred realistic cases, written in bulk so the demo opens in seconds.
+                session, info = create_demo_database(folder / "demo.db", cases=DEMO_CASES, bulk=True)
+
                 auth.logout(session)
             if not DemoDialog(info).exec():
                 return 0
