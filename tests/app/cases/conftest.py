@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from app.session import Session
 from models.audit import AuditEntry
 from models.cases import CASE_MODELS, Assignment, Case, CaseEvent
 from models.database import close_current, database_proxy, open_local
+from tests.support.cases import FakeClock
 
 # Tuesday 10 March 2026, 09:00: a working day, inside office hours.
 START = datetime(2026, 3, 10, 9, 0)
@@ -45,23 +46,6 @@ PEOPLE: dict[str, tuple[str, str, list[str]]] = {
 PHONE = "13912345678"
 # GB 11643 check digit of 11010519491231002 is X.
 ID_NUMBER = "11010519491231002X"
-
-
-class FakeClock:
-    """The application clock, moved by hand."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def set(self, at: datetime) -> None:
-        self.at = at
-
-    def advance(self, **kwargs: float) -> datetime:
-        self.at += timedelta(**kwargs)
-        return self.at
 
 
 @pytest.fixture

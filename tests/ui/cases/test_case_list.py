@@ -10,7 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from app.cases import board, overlays
 from app.cases.board import BoardFilter, QueueCount
-from tests.ui.cases.support import PHONE, Office
+from tests.support.cases import PHONE
+from tests.ui.cases.support import Office
 from tests.ui.helpers import type_text
 from ui.cases import CaseListPage
 from ui.cases.case_model import COLUMNS, LIST_COLUMNS, CaseTableModel

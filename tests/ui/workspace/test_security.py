@@ -6,8 +6,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel
 
 from app.validation import mask_id_number, mask_phone
+from tests.support.cases import ID_NUMBER, PHONE
 from tests.support.sessions import session_as
-from tests.ui.workspace.conftest import ID_NUMBER, PHONE, Desk
+from tests.ui.workspace.conftest import Desk
 from tests.ui.workspace.support import on_modal
 from ui.workspace.case_workspace import CaseWorkspace
 from ui.workspace.dialogs import RestrictDialog
