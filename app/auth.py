@@ -14,12 +14,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from app import audit, clock, passwords, sealedbox, settings
-from app.cases.dictionary import seed_defaults
+from app.cases.category_tree import seed_defaults
 from app.errors import AuthError, DatabaseOpenError, LockedOutError, ValidationError
 from app.keyslots import KeySlotFile, SlotError, format_recovery_key, parse_recovery_key
-from app.operations import operation
 from app.policy import Action, Role
 from app.session import CurrentUser, Session
+from app.write_path import operation
 from models.accounts import User, UserRole
 from models.database import KEY_BYTES, WrongKeyError, close_current, database_proxy, open_local
 from models.fields import install_cipher

@@ -17,10 +17,10 @@ from pathlib import Path
 from app import audit, auth, passwords, users
 from app.cli_text import install as install_chinese_argparse
 from app.errors import ComplaintDeskError, PermissionDenied
-from app.operations import require
 from app.policy import ROLE_LABELS, Action, Role
 from app.session import Session
 from app.version import __version__
+from app.write_path import require
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 PASSWORD_ENV = "COMPLAINTDESK_PASSWORD"

@@ -44,8 +44,8 @@ from typing import Any
 import peewee
 
 from app import audit, auth, clock, dictionaries, settings
-from app.cases import calendar, intake, overlays, routing, transitions
-from app.cases.dictionary import CategoryLeaf, category_leaves
+from app.cases import intake, overlays, routing, transitions
+from app.cases.category_tree import CategoryLeaf, category_leaves
 from app.cases.intake import IntakeForm
 from app.cases.states import (
     CLOSE_KINDS,
@@ -54,11 +54,12 @@ from app.cases.states import (
     AssignmentState,
     State,
 )
-from app.deadlines import DeadlineRules, OfficeHours
+from app.deadlines import calendar
+from app.deadlines.rules import DeadlineRules, OfficeHours
+from app.deadlines.workdays import WorkCalendar
 from app.policy import registers_as_night_duty
 from app.session import Session
 from app.validation import CHANNELS, FINDINGS, RELATIONS, SATISFACTIONS, TRANSFER_SOURCES, id_check_digit
-from app.workcalendar import WorkCalendar
 from models.accounts import User
 from models.cases import (
     Assignment,

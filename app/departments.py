@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import peewee
 
 from app.errors import NotFoundError, ValidationError
-from app.operations import operation
 from app.policy import Action
 from app.session import Session
+from app.write_path import operation
 from models.organisation import DEPARTMENT_KINDS, Department
 
 

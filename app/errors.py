@@ -62,3 +62,60 @@ class ConflictError(ComplaintDeskError):
 
 class DatabaseOpenError(ComplaintDeskError):
     """The database file could not be opened (missing, damaged, newer schema...)."""
+
+
+class SessionLockedError(ComplaintDeskError):
+    """The session is locked (idle lock): nothing is read or written until the user signs in again."""
+
+    def __init__(self) -> None:
+        super().__init__("工作台已锁定，请输入密码解锁后再操作")
+
+
+class DatabaseFault(ComplaintDeskError):
+    """A database fault met during normal work (not a bug): says what happened and what to do.
+
+    `advice` is the suggested action shown under the message; `retryable` says whether trying the
+    same operation again may succeed (nothing was written: the transaction rolled back).
+    """
+
+    retryable = True
+
+    def __init__(self, message: str, advice: str) -> None:
+        super().__init__(message)
+        self.advice = advice
+
+
+class DatabaseBusyError(DatabaseFault):
+    def __init__(self) -> None:
+        super().__init__(
+            "数据库正被其他工作站或程序占用，本次操作没有保存。",
+            "请稍等片刻后点“重试”；如果一直如此，请确认没有其他程序（如备份或同步软件）长时间打开数据库文件。",
+        )
+
+
+class DiskError(DatabaseFault):
+    def __init__(self, full: bool) -> None:
+        super().__init__(
+            "磁盘空间已满，本次操作没有保存。" if full else "读写数据库文件时出错，本次操作没有保存。",
+            "请清理磁盘空间后重试。" if full else "请检查磁盘、U 盘或网络共享是否可用，然后重试。",
+        )
+
+
+class DatabaseDamagedError(DatabaseFault):
+    retryable = False
+
+    def __init__(self) -> None:
+        super().__init__(
+            "数据库文件无法读取：文件可能已损坏，或已被替换。",
+            "请不要继续写入，联系系统管理员用备份恢复。",
+        )
+
+
+class ConnectionLostError(DatabaseFault):
+    """Shared mode: the PostgreSQL server closed the connection or cannot be reached."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "与医院数据库服务器的连接已断开，本次操作没有保存。",
+            "请检查网络或联系信息科确认服务器已启动，然后点“重新连接”；已填写的内容不会丢失。",
+        )

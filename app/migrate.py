@@ -16,10 +16,10 @@ import peewee
 
 from app import audit, clock, settings
 from app.errors import DatabaseOpenError
-from app.operations import require
 from app.policy import Action
 from app.session import Session
 from app.shared import KEY_CHECK_SETTING, ServerConnectionError
+from app.write_path import require
 from models.cases import Case, Complainant
 from models.database import ServerError, ServerParams, connect_postgres
 from models.fields import FieldCipher, blind_index, install_cipher

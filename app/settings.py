@@ -8,9 +8,9 @@ from typing import Any
 
 from app import clock
 from app.errors import ValidationError
-from app.operations import operation
 from app.policy import Action
 from app.session import Session
+from app.write_path import operation
 from models.accounts import Setting
 
 

@@ -24,9 +24,9 @@ from app import audit, auth, clock, keystore, passwords, settings
 from app.appconfig import WorkstationConfig
 from app.errors import AuthError, DatabaseOpenError, LockedOutError, ValidationError
 from app.keyslots import KdfParams, password_key
-from app.operations import operation
 from app.policy import Action
 from app.session import Session
+from app.write_path import operation
 from models.accounts import Setting, User
 from models.database import (
     ServerError,

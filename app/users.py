@@ -8,9 +8,9 @@ from datetime import datetime
 from app import clock, passwords
 from app.auth import clean_display_name, clear_attempts, locked_until, normalize_username
 from app.errors import NotFoundError, ValidationError
-from app.operations import operation, require
 from app.policy import ROLE_LABELS, Action, Role
 from app.session import Session
+from app.write_path import operation, require
 from models.accounts import User, UserRole
 
 

@@ -27,8 +27,8 @@ from app.errors import AuthError, ComplaintDeskError
 from app.session import Session
 from app.shared import SharedConnection
 from ui.common import ErrorLabel, busy_cursor, password_edit
-from ui.shared.connection_form import RememberPasswordBox
-from ui.shared.enrollment import EnrollmentImportDialog
+from ui.server_mode.connection_form import RememberPasswordBox
+from ui.server_mode.enrollment import EnrollmentImportDialog
 
 DATABASE_FILTER = "投诉工作台数据库 (*.db);;所有文件 (*)"
 

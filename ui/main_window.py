@@ -44,13 +44,13 @@ from ui.board import BoardPage
 from ui.cases import CaseListPage
 from ui.common import confirm
 from ui.home import RoleHome
-from ui.home_page import HomePage
+from ui.home.welcome_page import HomePage
 from ui.idle import IdleWatcher
 from ui.intake.intake_page import IntakePage
 from ui.lock_screen import LockScreen
 from ui.navigation import NavigationRail
 from ui.password_dialog import ChangePasswordDialog
-from ui.shared import admin_page as database_page
+from ui.server_mode import admin_page as database_page
 from ui.workspace import CaseWorkspace
 
 APP_TITLE = "医患投诉工作台"

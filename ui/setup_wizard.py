@@ -37,8 +37,8 @@ from app.shared import SharedConnection
 from models.database import ServerParams
 from ui.common import PASSWORD_RULES_HINT, ErrorLabel, busy_cursor, mono_font, password_edit, show_error
 from ui.login_dialog import DATABASE_FILTER
-from ui.shared.connection_form import ConnectionForm
-from ui.shared.enrollment import ABOUT_ENROLLMENT, EnrollmentExportForm, EnrollmentImportForm
+from ui.server_mode.connection_form import ConnectionForm
+from ui.server_mode.enrollment import ABOUT_ENROLLMENT, EnrollmentExportForm, EnrollmentImportForm
 
 LOCAL, SERVER, JOIN = "local", "server", "join"
 (

@@ -14,11 +14,11 @@ from functools import reduce
 import peewee
 
 from app import clock
-from app.cases import calendar
-from app.cases.deadline_calc import case_status
-from app.cases.queries import visible
 from app.cases.states import BOARD_STATES, OPEN_ASSIGNMENT_STATES, REPLY_CLOCK_STATES, STATE_LABELS, State
-from app.deadlines import DeadlineStatus
+from app.cases.visibility import visible
+from app.deadlines import calendar
+from app.deadlines.case_clocks import case_status
+from app.deadlines.rules import DeadlineStatus
 from app.policy import lists_restricted_redacted
 from app.session import Session
 from app.validation import SEVERITIES, mask_name

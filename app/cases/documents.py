@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app import audit, clock, settings
-from app.cases.operation import append_events, check, facts, load_case
 from app.cases.states import FOLLOWUP_METHODS, State
 from app.errors import NotFoundError, TransitionError, ValidationError
 from app.policy import Action, sees_identifiers
@@ -25,6 +24,7 @@ from app.validation import (
     mask_id_number,
     mask_phone,
 )
+from app.write_path import append_events, check, facts, load_case
 from models.accounts import User
 from models.cases import Assignment, Case, Category, Complainant, FollowUp, IssuedDocument
 from models.database import database_proxy
@@ -99,7 +99,7 @@ def _data(session: Session, kind: str, case: Case, assignment: Assignment | None
     full = sees_identifiers(session.user, facts(case), now.date())
     category = Category.get_by_id(case.category_id).path if case.category_id else None
     if kind == "receipt":
-        from app.cases.deadline_calc import recompute_reply_due
+        from app.deadlines.case_clocks import recompute_reply_due
 
         if case.reply_due is None:  # not yet accepted: show the date it will be due by the rules
             recompute_reply_due(case)
@@ -191,7 +191,7 @@ def _data(session: Session, kind: str, case: Case, assignment: Assignment | None
 
 
 def _reply_workdays(case: Case) -> int:
-    from app.cases import calendar
+    from app.deadlines import calendar
 
     departments = (
         Assignment.select(Assignment.department).where(Assignment.case == case.id).distinct().count()

@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from app import audit, clock, settings
-from app.cases import calendar, numbering, search
-from app.cases.operation import append_events
+from app.cases import numbering, search
 from app.cases.states import State
-from app.deadlines import is_after_hours
+from app.deadlines import calendar
+from app.deadlines.rules import is_after_hours
 from app.errors import ValidationError
-from app.operations import require
 from app.policy import Action, registers_as_night_duty
 from app.session import Session
 from app.validation import (
@@ -27,6 +26,7 @@ from app.validation import (
     validate_not_future,
     validate_phone,
 )
+from app.write_path import append_events, require
 from models.cases import Case, Category, Complainant
 from models.database import database_proxy
 from models.fields import blind_index, identifier_equals
@@ -242,7 +242,7 @@ def register(session: Session, form: IntakeForm) -> Registered:
 
 
 def _linkable(session: Session, ids: list[int]) -> list[Case]:
-    from app.cases.queries import visible
+    from app.cases.visibility import visible
 
     if not ids:
         return []
@@ -270,7 +270,7 @@ def find_duplicates(
 
     Invalid or partial input simply finds nothing: this runs while the user is still typing.
     """
-    from app.cases.queries import visible
+    from app.cases.visibility import visible
 
     require(session, Action.REGISTER, target="duplicates")
     keys: list[tuple[str, object]] = []

@@ -8,16 +8,16 @@ import mimetypes
 from pathlib import PurePath
 
 from app import clock, settings
-from app.cases import calendar
-from app.cases.deadline_calc import recompute_reply_due
-from app.cases.operation import append_events, case_operation, check, load_case
-from app.cases.queries import visible
 from app.cases.routing import withdraw_open_assignments
 from app.cases.states import FINAL_STATES, State
+from app.cases.visibility import visible
+from app.deadlines import calendar
+from app.deadlines.case_clocks import recompute_reply_due
 from app.errors import NotFoundError, TransitionError, ValidationError
 from app.policy import Action, may_be_named_on_restricted
 from app.session import Session
 from app.validation import clean_text
+from app.write_path import append_events, case_operation, check, load_case
 from models.accounts import User, UserRole
 from models.cases import Attachment, Case, CaseAccess, CaseLink, Extension
 

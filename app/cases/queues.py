@@ -19,11 +19,11 @@ from app import clock
 from app.cases import board
 from app.cases.board import BoardFilter, QueueCount
 from app.cases.documents import kind_title
-from app.cases.queries import visible
-from app.operations import require
+from app.cases.visibility import visible
 from app.policy import Action, Actor, Role, can, registers_as_night_duty
 from app.session import Session
 from app.validation import SEVERITIES
+from app.write_path import require
 from models.accounts import User, UserRole
 from models.cases import Case, Category, IssuedDocument
 from models.organisation import Department

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from app import clock
-from app.cases.deadline_calc import assignment_due, recompute_reply_due
-from app.cases.operation import CaseOperation, case_operation
 from app.cases.states import OPEN_ASSIGNMENT_STATES, AssignmentState, State
+from app.deadlines.case_clocks import assignment_due, recompute_reply_due
 from app.errors import NotFoundError, TransitionError, ValidationError
 from app.session import Session
 from app.validation import clean_text
+from app.write_path import CaseOperation, case_operation
 from models.cases import Assignment
 from models.organisation import Department
 

@@ -11,7 +11,7 @@ import unicodedata
 
 import peewee
 
-from app.cases.queries import visible
+from app.cases.visibility import visible
 from app.errors import ValidationError
 from app.policy import Action, can
 from app.session import Session

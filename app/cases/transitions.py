@@ -7,8 +7,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from app import clock, dictionaries
-from app.cases.deadline_calc import recompute_reply_due
-from app.cases.operation import case_operation
 from app.cases.routing import withdraw_open_assignments
 from app.cases.states import (
     CLOSE_KINDS,
@@ -17,9 +15,11 @@ from app.cases.states import (
     REPLY_METHODS,
     State,
 )
+from app.deadlines.case_clocks import recompute_reply_due
 from app.errors import TransitionError, ValidationError
 from app.session import Session
 from app.validation import FINDINGS, SATISFACTIONS, clean_text, validate_amount, validate_choice
+from app.write_path import case_operation
 from models.cases import Assignment, ExternalRoute, FollowUp
 
 S = State

@@ -7,11 +7,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from app import audit, clock, dictionaries
-from app.cases.deadline_calc import assignment_status, case_status, external_report_status
-from app.cases.operation import check, facts, load_case
 from app.cases.rules import RULES, decide
 from app.cases.states import ASSIGNMENT_LABELS, CLOSE_KINDS, FOLLOWUP_METHODS, REPLY_METHODS, STATE_LABELS
-from app.deadlines import DeadlineStatus
+from app.deadlines.case_clocks import assignment_status, case_status, external_report_status
+from app.deadlines.rules import DeadlineStatus
 from app.policy import Action, Decision, sees_handling, sees_identifiers
 from app.session import Session
 from app.validation import (
@@ -24,6 +23,7 @@ from app.validation import (
     mask_id_number,
     mask_phone,
 )
+from app.write_path import check, facts, load_case
 from models.accounts import User
 from models.cases import (
     Assignment,

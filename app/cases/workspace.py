@@ -7,13 +7,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from app.cases.documents import CASE_DOCUMENTS, KIND_ACTIONS, check_available, kind_title
-from app.cases.operation import check, load_case
 from app.cases.states import AssignmentState
 from app.errors import ComplaintDeskError
-from app.operations import require
 from app.policy import Action, Role, can
 from app.session import Session
 from app.validation import validate_amount
+from app.write_path import check, load_case, require
 from models.accounts import User, UserRole
 from models.cases import Assignment, IssuedDocument
 from models.organisation import Department

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from app import auth, clock  # noqa: E402
 from app.cases import intake  # noqa: E402
-from app.cases.dictionary import category_leaves  # noqa: E402
+from app.cases.category_tree import category_leaves  # noqa: E402
 from app.cases.intake import IntakeForm  # noqa: E402
 from app.session import Session  # noqa: E402
 from ui.intake.intake_page import IntakePage  # noqa: E402

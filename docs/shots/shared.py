@@ -36,9 +36,9 @@ from app.shared import ServerProbe, SharedConnection  # noqa: E402
 from models.database import ServerParams  # noqa: E402
 from tests.support.memory_keyring import use_memory_keyring  # noqa: E402
 from ui.login_dialog import LoginDialog  # noqa: E402
+from ui.server_mode.admin_page import DatabasePage  # noqa: E402
+from ui.server_mode.migration_dialog import MigrationDialog  # noqa: E402
 from ui.setup_wizard import PAGE_ENROLLMENT, SERVER, SetupWizard  # noqa: E402
-from ui.shared.admin_page import DatabasePage  # noqa: E402
-from ui.shared.migration_dialog import MigrationDialog  # noqa: E402
 
 PASSWORD = "Demo2026pass"
 SERVER_PARAMS = ServerParams(

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from app.deadlines import (
+from app.deadlines.rules import (
     DeadlineRules,
     Due,
     OfficeHours,
@@ -20,8 +20,8 @@ from app.deadlines import (
     hours_status,
     is_after_hours,
 )
+from app.deadlines.workdays import WorkCalendar
 from app.errors import ValidationError
-from app.workcalendar import WorkCalendar
 
 CAL = WorkCalendar()
 RULES = DeadlineRules.default()

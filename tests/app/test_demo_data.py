@@ -15,14 +15,14 @@ import pytest
 
 from app import audit, auth, clock, demo, demo_data, dictionaries
 from app.cases import search
-from app.cases.deadline_calc import case_status
-from app.cases.dictionary import CategoryLeaf
+from app.cases.category_tree import CategoryLeaf
 from app.cases.states import BOARD_STATES, State
 from app.cases.views import open_case
-from app.deadlines import DeadlineRules
+from app.deadlines.case_clocks import case_status
+from app.deadlines.rules import DeadlineRules
+from app.deadlines.workdays import WorkCalendar
 from app.session import Session
 from app.validation import validate_email, validate_id_number, validate_phone
-from app.workcalendar import WorkCalendar
 from models import cases as m
 from models.database import close_current, database_proxy
 from models.search_index import FTS_TABLE

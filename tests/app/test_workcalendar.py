@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.workcalendar import WorkCalendar, library_covers
+from app.deadlines.workdays import WorkCalendar, library_covers
 
 CAL = WorkCalendar()
 

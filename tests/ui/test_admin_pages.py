@@ -20,7 +20,7 @@ from ui.admin.departments_page import DepartmentDialog, DepartmentsPage, departm
 from ui.admin.settings_page import SettingsPage
 from ui.admin.user_dialogs import AddUserDialog, OneTimePasswordDialog
 from ui.admin.users_page import UsersPage, users_model
-from ui.home_page import activity_model
+from ui.home.welcome_page import activity_model
 
 
 @pytest.fixture

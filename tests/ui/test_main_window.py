@@ -20,7 +20,7 @@ from tests.ui.conftest import HOSPITAL, PASSWORD
 from tests.ui.helpers import type_text
 from tests.ui.workspace.support import answer, on_modal
 from ui.home import RoleHome
-from ui.home_page import HomePage
+from ui.home.welcome_page import HomePage
 from ui.main_window import MainWindow
 from ui.workspace.dialogs import TextDialog
 

@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 from app.cases.board import REDACTED, CaseCard
-from app.deadlines import PROVISIONAL_MARK
+from app.deadlines.rules import PROVISIONAL_MARK
 
 CardRole = Qt.ItemDataRole.UserRole + 1  # the CaseCard of a row
 CaseIdRole = Qt.ItemDataRole.UserRole + 2  # its id (int)

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from app import clock
 from app.account import AccountSummary
-from app.cases import calendar
+from app.deadlines import calendar
 from ui.common import format_datetime
-from ui.home_page import greeting_word
+from ui.home.welcome_page import greeting_word
 
 WEEKDAYS = "一二三四五六日"
 

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.cases.dictionary import CategoryLeaf, match_leaves
+from app.cases.category_tree import CategoryLeaf, match_leaves
 from app.errors import ValidationError
 
 Index = QModelIndex | QPersistentModelIndex

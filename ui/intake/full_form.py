@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
-from app.cases.dictionary import CategoryLeaf
+from app.cases.category_tree import CategoryLeaf
 from app.cases.intake import CONTENT_MAX, IntakeForm
 from app.departments import DepartmentInfo
 from app.policy import Decision

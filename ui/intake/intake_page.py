@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from app import appconfig, settings
 from app.cases import documents, intake, overlays
-from app.cases.dictionary import category_leaves
+from app.cases.category_tree import category_leaves
 from app.cases.intake import Registered
 from app.departments import DepartmentInfo, list_departments
 from app.errors import ComplaintDeskError, ValidationError

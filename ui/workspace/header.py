@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.cases.views import CaseView
-from app.deadlines import DeadlineStatus
+from app.deadlines.rules import DeadlineStatus
 from ui.common import format_datetime
 from ui.workspace.widgets import chip, format_date, set_tone
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.deadlines import DeadlineStatus
+from app.deadlines.rules import DeadlineStatus
 from ui.table_model import RowTableModel
 
 EMPTY = "—"

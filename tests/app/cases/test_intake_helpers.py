@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from app.cases import intake
-from app.cases.dictionary import category_leaves, match_leaves
+from app.cases.category_tree import category_leaves, match_leaves
 
 from .conftest import Desk
 

@@ -9,9 +9,9 @@ from decimal import Decimal
 
 import pytest
 
-from app.cases import intake, overlays, queries, routing, search, transitions, views
-from app.cases.deadline_calc import case_status
+from app.cases import intake, overlays, routing, search, transitions, views, visibility
 from app.cases.states import State
+from app.deadlines.case_clocks import case_status
 from app.errors import PermissionDenied, TransitionError, ValidationError
 from models.audit import AuditEntry
 from models.cases import Assignment, Case, ExternalRoute, FollowUp
@@ -32,7 +32,7 @@ def _case(case_id: int) -> Case:
 
 
 def _visible_ids(desk: Desk, role: str) -> set[int]:
-    return {c.id for c in queries.visible(desk[role].user, Case.select(Case.id))}
+    return {c.id for c in visibility.visible(desk[role].user, Case.select(Case.id))}
 
 
 # --------------------------------------------------------------------------- the whole lifecycle

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from app.cases import intake, overlays, queries, routing, search, transitions, views
+from app.cases import intake, overlays, routing, search, transitions, views, visibility
 from app.cases.states import STATE_LABELS, State
 from app.errors import PermissionDenied, TransitionError
 from app.session import Session
@@ -594,7 +594,7 @@ def test_admin_reads_no_case_content(desk: Desk) -> None:
     admin = desk["admin"]
     with pytest.raises(PermissionDenied, match=f"^{NOT_VISIBLE}$"):
         views.open_case(admin, case_id)
-    assert list(queries.visible(admin.user, Case.select())) == []
+    assert list(visibility.visible(admin.user, Case.select())) == []
     assert search.search(admin, "态度恶劣") == []
     assert search.search(admin, "态度") == []
     assert search.search(admin, PHONE) == []
@@ -628,8 +628,8 @@ def test_the_case_officer_keeps_access_when_the_case_is_restricted(desk: Desk) -
     assert views.open_case(desk["officer"], case_id).restricted
     with pytest.raises(PermissionDenied, match="^受限案件：无权查看$"):
         views.open_case(desk["officer2"], case_id)
-    assert {c.id for c in queries.visible(desk["officer"].user, Case.select())} >= {case_id}
-    assert case_id not in {c.id for c in queries.visible(desk["officer2"].user, Case.select())}
+    assert {c.id for c in visibility.visible(desk["officer"].user, Case.select())} >= {case_id}
+    assert case_id not in {c.id for c in visibility.visible(desk["officer2"].user, Case.select())}
 
 
 def test_every_user_in_the_fixture_is_who_the_tests_think(desk: Desk) -> None:

@@ -36,7 +36,7 @@ from hypothesis.stateful import (
 )
 
 from app import audit, clock
-from app.cases import intake, overlays, queries, routing, search, transitions, views
+from app.cases import intake, overlays, routing, search, transitions, views, visibility
 from app.cases.states import STATE_LABELS, State
 from app.errors import ComplaintDeskError, NotFoundError, PermissionDenied, TransitionError, ValidationError
 from app.session import CurrentUser, Session
@@ -771,7 +771,7 @@ class CaseMachine(RuleBasedStateMachine):
         """Search and the list query show exactly the cases the model says the user may see."""
         expected = {m.id for m in self.models.values() if self.visible(user, m)}
         assert set(search.search(self.sessions[user], "投诉测试")) == expected
-        listed = queries.visible(self.sessions[user].user, Case.select(Case.id))
+        listed = visibility.visible(self.sessions[user].user, Case.select(Case.id))
         assert {row.id for row in listed} == expected
 
     # Rounds of two or three related calls, so that the rarer paths are reached within a few steps.

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from app.cases import board, documents
 from app.cases.board import BoardFilter
-from app.cases.dictionary import category_leaves
+from app.cases.category_tree import category_leaves
 from app.cases.views import open_case
 from tests.ui.cases.support import Office
 from tests.ui.helpers import type_text

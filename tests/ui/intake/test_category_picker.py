@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from app import dictionaries
-from app.cases.dictionary import CategoryLeaf
+from app.cases.category_tree import CategoryLeaf
 from tests.ui.helpers import type_text
 from ui.intake.category_picker import CategoryPicker
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from app import dictionaries
-from app.cases.dictionary import CategoryLeaf
+from app.cases.category_tree import CategoryLeaf
 from app.cases.intake import DuplicateCandidate
 from app.policy import Decision
 from ui.intake.attachments_panel import AttachmentsPanel

@@ -28,7 +28,7 @@ from app.session import Session
 from app.shared import SharedConnection
 from models.database import ServerParams
 from ui.common import ErrorLabel, busy_cursor, password_edit
-from ui.shared.connection_form import RememberPasswordBox, form_layout, result_label, ssl_label
+from ui.server_mode.connection_form import RememberPasswordBox, form_layout, result_label, ssl_label
 
 ENROLLMENT_SUFFIX = ".cdenroll"
 ENROLLMENT_FILTER = f"工作站注册文件 (*{ENROLLMENT_SUFFIX});;所有文件 (*)"

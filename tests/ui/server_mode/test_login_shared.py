@@ -18,12 +18,12 @@ from models.fields import install_cipher
 from tests.conftest import ADMIN, ADMIN_PASSWORD
 from tests.support.pg_server import _write_tls
 from tests.ui.helpers import when_modal
-from tests.ui.shared.conftest import PASSPHRASE
+from tests.ui.server_mode.conftest import PASSPHRASE
 from ui import application
 from ui.application import GuiController, run_gui
 from ui.login_dialog import LoginDialog
 from ui.main_window import MainWindow
-from ui.shared.enrollment import EnrollmentImportDialog
+from ui.server_mode.enrollment import EnrollmentImportDialog
 
 
 @pytest.fixture

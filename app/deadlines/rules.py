@@ -16,8 +16,8 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
 
+from app.deadlines.workdays import WorkCalendar
 from app.errors import ValidationError
-from app.workcalendar import WorkCalendar
 
 Colour = Literal["green", "amber", "red"]
 

@@ -24,9 +24,9 @@ from app.migrate import MigrationReport, TableReport
 from app.session import Session
 from models.database import ServerParams
 from ui.common import ErrorLabel, make_primary
-from ui.shared.connection_form import ConnectionForm
-from ui.shared.enrollment import EnrollmentExportForm, explanation
-from ui.shared.worker import Progress, TaskThread
+from ui.server_mode.connection_form import ConnectionForm
+from ui.server_mode.enrollment import EnrollmentExportForm, explanation
+from ui.server_mode.worker import Progress, TaskThread
 from ui.table_model import WARNING, Column, RowTableModel
 
 SWITCH_TEXT = "本工作站以后连接服务器"

@@ -28,9 +28,9 @@ from app.policy import Action, can
 from app.session import Session
 from models.database import ServerParams
 from ui.common import PageHeader, confirm, make_primary
-from ui.shared.connection_form import result_label, ssl_label
-from ui.shared.enrollment import EnrollmentExportDialog, explanation
-from ui.shared.migration_dialog import MigrationDialog
+from ui.server_mode.connection_form import result_label, ssl_label
+from ui.server_mode.enrollment import EnrollmentExportDialog, explanation
+from ui.server_mode.migration_dialog import MigrationDialog
 
 PAGE_KEY = "database"
 MENU_TEXT = "数据库与工作站"

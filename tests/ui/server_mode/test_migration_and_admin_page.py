@@ -18,10 +18,10 @@ from models.fields import install_cipher
 from tests.conftest import ADMIN_PASSWORD
 from tests.ui.conftest import PASSWORD
 from tests.ui.helpers import when_modal
-from tests.ui.shared.conftest import PASSPHRASE, all_bytes, secret_forms
-from ui.shared import admin_page
-from ui.shared.admin_page import DatabasePage
-from ui.shared.migration_dialog import MUST_EXPORT, MigrationDialog
+from tests.ui.server_mode.conftest import PASSPHRASE, all_bytes, secret_forms
+from ui.server_mode import admin_page
+from ui.server_mode.admin_page import DatabasePage
+from ui.server_mode.migration_dialog import MUST_EXPORT, MigrationDialog
 
 
 def _facts(widget: QWidget) -> str:

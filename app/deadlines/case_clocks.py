@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from app.cases import calendar
 from app.cases.states import OPEN_ASSIGNMENT_STATES, REPLY_CLOCK_STATES, AssignmentState, State
-from app.deadlines import DeadlineStatus, Due, deadline_status, external_report_due, hours_status
+from app.deadlines import calendar
+from app.deadlines.rules import DeadlineStatus, Due, deadline_status, external_report_due, hours_status
 from models.cases import Assignment, Case
 
 

@@ -14,7 +14,7 @@ from models.database import close_current
 from models.fields import install_cipher
 from tests.conftest import ADMIN, ADMIN_PASSWORD
 from tests.ui.helpers import type_text
-from tests.ui.shared.conftest import PASSPHRASE, all_bytes, secret_forms
+from tests.ui.server_mode.conftest import PASSPHRASE, all_bytes, secret_forms
 from ui.login_dialog import LoginDialog
 from ui.setup_wizard import JOIN, PAGE_ENROLLMENT, PAGE_JOIN, PAGE_SERVER, SERVER, SetupWizard
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.deadlines import DeadlineRules, OfficeHours, parse_office_hours
+from app.deadlines.rules import DeadlineRules, OfficeHours, parse_office_hours
+from app.deadlines.workdays import WorkCalendar
 from app.errors import ValidationError
-from app.operations import operation
 from app.policy import Action
 from app.session import Session
-from app.workcalendar import WorkCalendar
+from app.write_path import operation
 from models.cases import CalendarOverride
 
 _cached: WorkCalendar | None = None
