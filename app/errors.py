@@ -119,3 +119,10 @@ class ConnectionLostError(DatabaseFault):
             "与医院数据库服务器的连接已断开，本次操作没有保存。",
             "请检查网络或联系信息科确认服务器已启动，然后点“重新连接”；已填写的内容不会丢失。",
         )
+
+
+class OperationCancelled(ComplaintDeskError):
+    """The user cancelled a long operation; its transaction rolled back."""
+
+    def __init__(self) -> None:
+        super().__init__("操作已取消，没有作任何更改。")

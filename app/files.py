@@ -1,0 +1,46 @@
+"""Files the user picks: read with a size limit, written owner-only; Chinese errors, nothing half-written."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+from app.errors import ComplaintDeskError
+
+
+class FileAccessError(ComplaintDeskError):
+    """A file the user chose could not be read or written."""
+
+
+def read_user_file(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a file the user chose; refuses a missing, unreadable or too large file."""
+    try:
+        size = path.stat().st_size
+        if limit is not None and size > limit:
+            raise FileAccessError(f"文件“{path.name}”超过 {limit // (1024 * 1024)} MB，不能使用")
+        return path.read_bytes()
+    except FileAccessError:
+        raise
+    except OSError:
+        raise FileAccessError(f"无法读取文件“{path.name}”，请确认文件存在且有读取权限") from None
+
+
+def write_private(path: Path, data: bytes) -> Path:
+    """Write `data` to `path` atomically (temp file + rename), readable by the owner only (0600)."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        full = getattr(exc, "errno", None) == 28
+        raise FileAccessError(
+            "磁盘空间不足，文件未保存" if full else f"无法写入“{path}”，请换一个文件夹或检查权限"
+        ) from None
+    return path
