@@ -242,10 +242,9 @@ class BackgroundOperation(QObject):
             self._finish(Outcome(False))
             raise exc  # a bug: the excepthook shows the crash dialog
         self.thread.wait()
-        if not isinstance(exc, OperationCancelled):
-            if show_failure(self._parent, exc, focus=self._focus) == RETRY:
-                self._start()
-                return
+        if not isinstance(exc, OperationCancelled) and show_failure(self._parent, exc, focus=self._focus) == RETRY:
+            self._start()
+            return
         self._finish(Outcome(False, field=getattr(exc, "field", ""), error=exc))
 
     def wait(self, timeout_ms: int = 60_000) -> Outcome[T] | None:
