@@ -35,16 +35,16 @@ def enrollment_file(shared_admin, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def file_dialogs(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
-    """Answer the open/save file dialogs of ui.shared with the given paths."""
+    """Answer the open/save file dialogs of ui.server_mode with the given paths."""
 
     def answer(*, open_path: Path | None = None, save_path: Path | None = None) -> None:
         if open_path is not None:
             monkeypatch.setattr(
-                "ui.shared.enrollment.QFileDialog.getOpenFileName", lambda *a, **k: (str(open_path), "")
+                "ui.server_mode.enrollment.QFileDialog.getOpenFileName", lambda *a, **k: (str(open_path), "")
             )
         if save_path is not None:
             monkeypatch.setattr(
-                "ui.shared.enrollment.QFileDialog.getSaveFileName", lambda *a, **k: (str(save_path), "")
+                "ui.server_mode.enrollment.QFileDialog.getSaveFileName", lambda *a, **k: (str(save_path), "")
             )
 
     return answer

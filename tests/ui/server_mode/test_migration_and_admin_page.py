@@ -94,7 +94,7 @@ def test_shared_page_exports_and_forgets(
     assert "已导出工作站注册文件" in page.notice.text()
 
     asked: list[str] = []
-    monkeypatch.setattr("ui.shared.admin_page.confirm", lambda _p, _t, text, _y: asked.append(text) or True)
+    monkeypatch.setattr("ui.server_mode.admin_page.confirm", lambda _p, _t, text, _y: asked.append(text) or True)
     qtbot.mouseClick(page.forget_button, Qt.MouseButton.LeftButton)
     assert "重新导入工作站注册文件" in asked[0]
     assert memory_keyring.items == {}
