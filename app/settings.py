@@ -46,6 +46,15 @@ def validate(key: str, value: Any) -> Any:
     return _check(DEFINITIONS[key], value)
 
 
+def problem(key: str, value: Any) -> str:
+    """Why `value` cannot be stored for setting `key`, "" when it can (for checks while typing)."""
+    try:
+        _check(DEFINITIONS[key], value)
+    except ValidationError as exc:
+        return exc.problem
+    return ""
+
+
 def _check(definition: SettingDef, value: Any) -> Any:
     if isinstance(definition.default, int):
         try:

@@ -11,6 +11,7 @@ from app.session import Session
 from ui.admin.table_page import TablePage
 from ui.common import confirm
 from ui.form_dialog import FormDialog
+from ui.operations import Change, Kind
 from ui.table_model import MUTED, Column, RowTableModel
 
 
@@ -39,6 +40,7 @@ class DepartmentDialog(FormDialog):
     ) -> None:
         super().__init__("添加科室" if department is None else "编辑科室", parent=parent)
         self.session = session
+        self.change = Change(Kind.DEPARTMENTS)
         self.new = department is None
         self.saved: DepartmentInfo | None = None
         d = department
@@ -70,6 +72,8 @@ class DepartmentDialog(FormDialog):
 
 
 class DepartmentsPage(TablePage):
+    kind = Kind.DEPARTMENTS
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(
             session,
@@ -99,8 +103,7 @@ class DepartmentsPage(TablePage):
 
     def _edit(self, department: DepartmentInfo | None) -> None:
         dialog = DepartmentDialog(self.session, department, self)
-        if dialog.exec() and dialog.saved is not None:
-            self.refresh()
+        if dialog.exec() and dialog.saved is not None:  # the list was read again on the change
             self.select_key(dialog.saved.code)
             self.show_notice(f"已保存科室“{dialog.saved.name}”。")
 
@@ -121,5 +124,4 @@ class DepartmentsPage(TablePage):
         ):
             return
         if self.run(lambda: departments.set_department_active(self.session, d.code, not d.active)):
-            self.refresh()
             self.show_notice(f"已{'停用' if d.active else '启用'}科室“{d.name}”。")

@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from app import settings
-from app.errors import ComplaintDeskError, ValidationError
+from app.errors import ValidationError
 from app.session import Session
 from app.settings import SettingDef
-from ui.common import ErrorLabel, PageHeader, make_primary, show_error
+from ui.common import ErrorLabel, PageHeader, make_primary
+from ui.failures import show_failure
+from ui.operations import Change, Kind, run
 
 
 class SettingField(QWidget):
@@ -66,15 +68,10 @@ class SettingField(QWidget):
 
     def check(self) -> bool:
         """Validate with the core's rule and show its message inline."""
-        try:
-            settings.validate(self.definition.key, self.value())
-        except ValidationError as exc:
-            self.error.show_message(exc.problem)
-            self.changed.emit()
-            return False
-        self.error.clear_message()
+        problem = settings.problem(self.definition.key, self.value())
+        self.error.show_message(problem)
         self.changed.emit()
-        return True
+        return not problem
 
     def is_valid(self) -> bool:
         return not self.error.text()
@@ -136,7 +133,10 @@ class SettingsPage(QWidget):
         self.load()
 
     def load(self) -> None:
-        values = settings.get_all()
+        outcome = run(self, settings.get_all)
+        if not outcome or outcome.value is None:
+            return
+        values = outcome.value
         for key, field in self.fields.items():
             field.set_value(values[key])
         self.notice.hide()
@@ -147,20 +147,25 @@ class SettingsPage(QWidget):
 
     def save(self) -> None:
         changes = {key: field.value() for key, field in self.fields.items()}
-        try:
-            stored = settings.update(self.session, changes)
-        except ValidationError as exc:
-            field = self.fields.get(exc.field)
+        outcome = run(
+            self,
+            lambda: settings.update(self.session, changes),
+            changed=Change(Kind.SETTINGS),
+            expected=(ValidationError,),
+        )
+        error = outcome.error
+        if isinstance(error, ValidationError):  # shown under its field, like a check while typing
+            field = self.fields.get(error.field)
             if field is None:
-                show_error(self, exc)
+                show_failure(self, error)
                 return
-            field.error.show_message(exc.problem)
+            field.error.show_message(error.problem)
             field.editor.setFocus()
             self._update_save_button()
             return
-        except ComplaintDeskError as exc:
-            show_error(self, exc)
+        if not outcome or outcome.value is None:
             return
+        stored = outcome.value
         self.load()
         self.notice.setText("设置已保存。")
         self.notice.show()

@@ -18,16 +18,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import ComplaintDeskError
 from app.session import Session
-from ui.common import PageHeader, make_primary, show_error
+from ui import operations
+from ui.common import PageHeader, make_primary
+from ui.operations import Change, Kind
 from ui.table_model import RowTableModel
 
 NOTICE_MS = 8000
 
 
 class TablePage(QWidget):
-    """Subclasses provide the model columns, `load()` and `key()`, and add their buttons."""
+    """Subclasses provide the model columns, `load()` and `key()`, `kind` (what their writes
+    change), and add their buttons. The rows are read again whenever that kind changes."""
+
+    kind: Kind
 
     def __init__(
         self,
@@ -96,6 +100,7 @@ class TablePage(QWidget):
         layout.addLayout(self.toolbar)
         layout.addWidget(self.notice)
         layout.addWidget(self.view, 1)
+        operations.bus().data_changed.connect(self._data_changed)
 
     # -- subclass hooks --------------------------------------------------------------------------
 
@@ -145,12 +150,10 @@ class TablePage(QWidget):
     def refresh(self) -> None:
         """Reload the rows from the service, keeping the selected row."""
         current = self.selected()
-        try:
-            rows = self.load()
-        except ComplaintDeskError as exc:
-            show_error(self, exc)
+        outcome = operations.run(self, self.load)
+        if not outcome:
             return
-        self.model.set_rows(rows)
+        self.model.set_rows(outcome.value or [])
         if not self._sized:
             self.view.resizeColumnsToContents()
             for column in range(self.model.columnCount() - 1):
@@ -165,14 +168,18 @@ class TablePage(QWidget):
         self.notice.show()
         self._notice_timer.start()
 
+    def change(self) -> Change:
+        """What a write from this page announces to the window."""
+        return Change(self.kind)
+
     def run(self, action: Callable[[], object]) -> bool:
-        """Call a service; show its Chinese refusal in a message box. True when it went through."""
-        try:
-            action()
-        except ComplaintDeskError as exc:
-            show_error(self, exc)
-            return False
-        return True
+        """Call a service through the operation runner (which shows any refusal and announces the
+        change, so the rows are read again). True when it went through."""
+        return operations.run(self, action, changed=self.change()).ok
+
+    def _data_changed(self, kind: str, _case_id: object) -> None:
+        if kind == self.kind and self.isVisible():
+            self.refresh()
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)

@@ -23,6 +23,7 @@ from app.session import Session
 from app.users import UserInfo
 from ui.common import PASSWORD_RULES_HINT, SecretDisplay, password_edit
 from ui.form_dialog import FormDialog
+from ui.operations import Change, Kind
 
 
 class RoleChecks(QWidget):
@@ -55,6 +56,7 @@ class AddUserDialog(FormDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__("添加用户", ok_text="添加", parent=parent)
         self.session = session
+        self.change = Change(Kind.USERS)
         self.added: UserInfo | None = None
         self.username_edit = self.line_edit("username", "用户名")
         self.username_edit.setPlaceholderText("登录用，如工号或姓名拼音")
@@ -124,6 +126,7 @@ class RolesDialog(FormDialog):
     def __init__(self, session: Session, user: UserInfo, parent: QWidget | None = None) -> None:
         super().__init__("修改角色", parent=parent)
         self.session = session
+        self.change = Change(Kind.USERS)
         self.user = user
         self.form.addRow("用户", QLabel(f"{user.display_name}（{user.username}）"))
         self.role_checks = RoleChecks(user.roles)

@@ -11,6 +11,7 @@ from app.users import UserInfo
 from ui.admin.table_page import TablePage
 from ui.admin.user_dialogs import AddUserDialog, OneTimePasswordDialog, RolesDialog
 from ui.common import confirm, format_datetime
+from ui.operations import Kind
 from ui.table_model import MUTED, WARNING, Column, RowTableModel
 
 
@@ -48,6 +49,8 @@ def users_model(parent: QWidget | None = None) -> RowTableModel[UserInfo]:
 
 
 class UsersPage(TablePage):
+    kind = Kind.USERS
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(
             session,
@@ -80,15 +83,13 @@ class UsersPage(TablePage):
 
     def add_user(self) -> None:
         dialog = AddUserDialog(self.session, self)
-        if dialog.exec() and dialog.added is not None:
-            self.refresh()
+        if dialog.exec() and dialog.added is not None:  # the list was read again on the change
             self.select_key(dialog.added.username)
             self.show_notice(f"已添加用户“{dialog.added.display_name}（{dialog.added.username}）”。")
 
     def edit_roles(self) -> None:
         user = self.selected()
         if user is not None and RolesDialog(self.session, user, self).exec():
-            self.refresh()
             self.show_notice(f"已修改“{user.display_name}”的角色。")
 
     def _show_password(self, user: UserInfo, title: str, password: str) -> None:
@@ -111,7 +112,6 @@ class UsersPage(TablePage):
             return
         password = passwords.generate_password()
         if self.run(lambda: users.reset_password(self.session, user.username, password)):
-            self.refresh()
             self._show_password(user, "临时密码", password)
 
     def toggle_active(self) -> None:
@@ -123,16 +123,13 @@ class UsersPage(TablePage):
             if confirm(self, "停用账户", question, "停用") and self.run(
                 lambda: users.set_active(self.session, user.username, False)
             ):
-                self.refresh()
                 self.show_notice(f"已停用“{user.display_name}”。")
             return
         password = passwords.generate_password()
         if self.run(lambda: users.set_active(self.session, user.username, True, password)):
-            self.refresh()
             self._show_password(user, "账户已启用", password)
 
     def unlock(self) -> None:
         user = self.selected()
         if user is not None and self.run(lambda: users.unlock_user(self.session, user.username)):
-            self.refresh()
             self.show_notice(f"已解除“{user.display_name}”的登录锁定。")
