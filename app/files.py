@@ -44,3 +44,16 @@ def write_private(path: Path, data: bytes) -> Path:
             "磁盘空间不足，文件未保存" if full else f"无法写入“{path}”，请换一个文件夹或检查权限"
         ) from None
     return path
+
+
+def read_attachment(path: Path, max_mb: int) -> tuple[bytes | None, str]:
+    """(bytes, "") for a file that may be attached, or (None, why not) in Chinese."""
+    try:
+        data = read_user_file(path)
+    except FileAccessError:
+        return None, "无法读取"
+    if not data:
+        return None, "文件为空"
+    if len(data) > max_mb * 1024 * 1024:
+        return None, f"{len(data) / 1048576:.1f} MB，超过上限 {max_mb} MB"
+    return data, ""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
@@ -398,3 +398,11 @@ def validate_amount(
     if amount != amount.quantize(_CENT):
         raise ValidationError(field, label, "最多保留两位小数")
     return amount.quantize(_CENT).copy_abs()  # copy_abs turns "-0" into 0.00
+
+
+def try_value(validate: Callable[[str], object], text: str) -> tuple[object, str]:
+    """(cleaned value, "") or (None, the Chinese problem): for hints shown while the user types."""
+    try:
+        return validate(text), ""
+    except ValidationError as exc:
+        return None, exc.message

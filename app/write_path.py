@@ -162,7 +162,9 @@ def operation(
 
 
 @contextmanager
-def audited_read(session: Session, action: Action, case: Case, audit_action: str, **detail: Any) -> Iterator[None]:
+def audited_read(
+    session: Session, action: Action, case: Case, audit_action: str, **detail: Any
+) -> Iterator[None]:
     """A read that leaves a trace (opening a case, a stored document, an attachment)."""
     check(session, action, case)
     with translated():

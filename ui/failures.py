@@ -33,7 +33,9 @@ def conflict_text(error: ConflictError) -> str:
     return f"该案件已被 {error.who} 于 {error.when:%Y-%m-%d %H:%M} 修改。"
 
 
-def _ask(parent: QWidget | None, title: str, text: str, detail: str, yes: str, icon: QMessageBox.Icon) -> bool:
+def _ask(
+    parent: QWidget | None, title: str, text: str, detail: str, yes: str, icon: QMessageBox.Icon
+) -> bool:
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, parent)
     box.setInformativeText(detail)
     yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
@@ -64,7 +66,9 @@ def _reconnect(parent: QWidget | None) -> bool:
                 db_errors.reconnect()
             return True
         except ConnectionLostError as still:
-            if not _ask(parent, FAULT_TITLE, still.message, still.advice, "重新连接", QMessageBox.Icon.Warning):
+            if not _ask(
+                parent, FAULT_TITLE, still.message, still.advice, "重新连接", QMessageBox.Icon.Warning
+            ):
                 return False
 
 
@@ -88,8 +92,14 @@ def show_failure(
         return None
     if isinstance(error, DatabaseFault):
         if error.retryable:
-            return RETRY if _ask(parent, FAULT_TITLE, error.message, error.advice, "重试", QMessageBox.Icon.Warning) else None
-        box = QMessageBox(QMessageBox.Icon.Critical, FAULT_TITLE, error.message, QMessageBox.StandardButton.Ok, parent)
+            return (
+                RETRY
+                if _ask(parent, FAULT_TITLE, error.message, error.advice, "重试", QMessageBox.Icon.Warning)
+                else None
+            )
+        box = QMessageBox(
+            QMessageBox.Icon.Critical, FAULT_TITLE, error.message, QMessageBox.StandardButton.Ok, parent
+        )
         box.setInformativeText(error.advice)
         box.exec()
         return None

@@ -1,16 +1,18 @@
 """Base for small edit dialogs that save through one app/ service call.
 
-On a refusal the dialog stays open with everything the user typed, shows the Chinese message in a
-message box and focuses the field the service named.
+`save()` runs through the operation runner (ui.operations.run): on a refusal the dialog stays open
+with everything the user typed, the runner shows the Chinese message and focuses the field the
+service named. `change` is what a successful save announces to the window.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from app.errors import ComplaintDeskError, ValidationError
-from ui.common import busy_cursor, show_error
+from ui.operations import Change, run
 
 
 class FormDialog(QDialog):
@@ -20,6 +22,8 @@ class FormDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.fields: dict[str, QWidget] = {}
+        self.change: Change | None = None
+        self.on_reload: Callable[[], object] | None = None
         self.form = QFormLayout()
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.form.setHorizontalSpacing(12)
@@ -57,17 +61,8 @@ class FormDialog(QDialog):
         raise NotImplementedError
 
     def submit(self) -> None:
-        try:
-            with busy_cursor():
-                self.save()
-        except ValidationError as exc:
-            show_error(self, exc)
-            self.focus_field(exc.field)
-            return
-        except ComplaintDeskError as exc:
-            show_error(self, exc)
-            return
-        self.accept()
+        if run(self, self.save, changed=self.change, focus=self.focus_field, on_reload=self.on_reload):
+            self.accept()
 
     def focus_field(self, key: str) -> None:
         widget = self.fields.get(key)

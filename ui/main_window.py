@@ -32,7 +32,6 @@ from app.cases import board
 from app.cases.board import BOARD_MOVES, BoardFilter, QueueCount
 from app.cases.queues import home_sections
 from app.cases.rules import RULES
-from app.errors import ComplaintDeskError
 from app.policy import Action, can
 from app.session import Session
 from app.version import __version__
@@ -49,6 +48,7 @@ from ui.idle import IdleWatcher
 from ui.intake.intake_page import IntakePage
 from ui.lock_screen import LockScreen
 from ui.navigation import NavigationRail
+from ui.operations import CASE_KINDS, Kind, bus, run
 from ui.password_dialog import ChangePasswordDialog
 from ui.server_mode import admin_page as database_page
 from ui.workspace import CaseWorkspace
@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self.live_timer.setInterval(LIVE_REFRESH_MS)
         self.live_timer.timeout.connect(self._live_refresh)
         self.live_timer.start()
+        bus().data_changed.connect(self._data_changed)
         self._update_title()
         self.refresh_counts()
         self.resize(1280, 800)
@@ -282,14 +283,12 @@ class MainWindow(QMainWindow):
             home = RoleHome(self.session, self.summary, actions)
             home.open_case_requested.connect(self.open_case)
             home.queue_requested.connect(self.show_queue)
-            home.changed.connect(self._data_changed)
             return home
         actions = [*self.admin_actions.values(), self.password_action, self.lock_action]
         return HomePage(self.summary, actions, self._idle_minutes(), account.recent_activity(self.session))
 
     def _make_intake(self) -> QWidget:
         page = IntakePage(self.session)
-        page.registered.connect(lambda _case_id: self._data_changed())
         page.open_case_requested.connect(self.open_case)
         return page
 
@@ -297,7 +296,6 @@ class MainWindow(QMainWindow):
         page = BoardPage(self.session)
         page.open_case_requested.connect(self.open_case)
         page.workspace_action_requested.connect(self.open_case)
-        page.changed.connect(self._data_changed)
         return page
 
     def _make_case_list(self) -> QWidget:
@@ -384,7 +382,6 @@ class MainWindow(QMainWindow):
         if previous != CASE_PAGE:
             self._return_to = previous
         workspace = CaseWorkspace(self.session, case_id)
-        workspace.changed.connect(self._data_changed)
         workspace.closed.connect(self.close_case)
         workspace.open_case_requested.connect(self.open_case)
         self.workspace = workspace
@@ -418,28 +415,38 @@ class MainWindow(QMainWindow):
 
     # -- live data -------------------------------------------------------------------------------
 
-    def _data_changed(self) -> None:
-        """A write went through: counts now, pages when next shown (the visible one at once)."""
+    def _data_changed(self, kind: str, case_id: int | None) -> None:
+        """The runner announced a write: refresh what shows that data — counts now, case pages when
+        next shown (the visible one at once), the open case when another page changed it."""
+        if not self._session_open:
+            return
+        if kind == Kind.SETTINGS:
+            self.refresh_summary()
+        if kind not in CASE_KINDS and kind != Kind.DOCUMENTS:
+            return
         self._stale |= {"home", "board", "cases"} & set(self.pages)
         current = self.current_page_key()
         if current in self._stale:
             self._stale.discard(current)
             self._refresh_page(current)
+        workspace = self.workspace
+        if workspace is not None and case_id == workspace.case_id and kind == Kind.DOCUMENTS:
+            workspace.reload()
         self.refresh_counts()
 
     def refresh_counts(self) -> None:
         """The rail's numbers: the home's headline queue and the open cases on the board."""
-        try:
-            if isinstance(self.home_page, RoleHome):
-                if "home" in self._stale:
-                    self.home_page.refresh_counts()
-                headline = self.home_page.headline()
-                if headline is not None:
-                    self.rail.set_count("home", headline[0], "red" if headline[1] == "red" else "neutral")
-            if "board" in self.entry_keys:
-                self.rail.set_count("board", board.case_count(self.session, BoardFilter()))
-        except ComplaintDeskError:
-            pass  # counts are a convenience; the pages show any refusal themselves
+        if isinstance(self.home_page, RoleHome):
+            if "home" in self._stale:
+                self.home_page.refresh_counts()
+            headline = self.home_page.headline()
+            if headline is not None:
+                self.rail.set_count("home", headline[0], "red" if headline[1] == "red" else "neutral")
+        if "board" in self.entry_keys:
+            # Counts are a convenience: a refusal or fault here is left to the pages to tell.
+            count = run(self, lambda: board.case_count(self.session, BoardFilter()), quiet=True)
+            if count:
+                self.rail.set_count("board", count.value)
         self.rail.list.viewport().update()
 
     def _live_refresh(self) -> None:
@@ -524,10 +531,8 @@ class MainWindow(QMainWindow):
         self._session_open = False
         self.idle.stop()
         self.live_timer.stop()
-        try:
-            auth.logout(self.session)
-        except ComplaintDeskError:
-            pass  # the session ends either way; the database connection is closed by logout
+        # The session ends either way (logout closes the connection): a fault here is not shown.
+        run(self, lambda: auth.logout(self.session), quiet=True)
 
     def logout(self, message: str = "") -> None:
         """End the session and ask for the login dialog (with `message` shown there, if any)."""

@@ -242,7 +242,10 @@ class BackgroundOperation(QObject):
             self._finish(Outcome(False))
             raise exc  # a bug: the excepthook shows the crash dialog
         self.thread.wait()
-        if not isinstance(exc, OperationCancelled) and show_failure(self._parent, exc, focus=self._focus) == RETRY:
+        if (
+            not isinstance(exc, OperationCancelled)
+            and show_failure(self._parent, exc, focus=self._focus) == RETRY
+        ):
             self._start()
             return
         self._finish(Outcome(False, field=getattr(exc, "field", ""), error=exc))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from app import audit, clock, settings
-from app.cases import numbering, search
+from app import clock, settings
+from app.cases import numbering, overlays, search
 from app.cases.states import State
+from app.db_errors import translated
 from app.deadlines import calendar
 from app.deadlines.rules import is_after_hours
 from app.errors import ValidationError
@@ -26,7 +28,7 @@ from app.validation import (
     validate_not_future,
     validate_phone,
 )
-from app.write_path import append_events, require
+from app.write_path import append_events, check, load_case, operation, require
 from models.cases import Case, Category, Complainant
 from models.database import database_proxy
 from models.fields import blind_index, identifier_equals
@@ -143,10 +145,29 @@ def _clean(form: IntakeForm, now: datetime) -> dict:
     }
 
 
+# Timeline wording: one place for the services and the demo's bulk replay (app/demo/replay.py).
+ESCALATED_ON_REGISTER_SUMMARY = "重大投诉，已即时上报院领导"
+MERGED_ON_REGISTER_NOTE = "登记时发现为重复投诉"
+LINKED_ON_REGISTER_NOTE = "登记时关联"
+
+
+def registered_summary(channel: str, night_intake: bool) -> str:
+    return f"登记投诉（{CHANNELS[channel]}）" + ("，总值班夜间登记" if night_intake else "")
+
+
+def linked_summary(other_case_no: str) -> str:
+    return f"关联既往案件 {other_case_no}"
+
+
+def accepts_next_workday(channel: str, night_intake: bool, received_after_hours: bool) -> bool:
+    """Acceptance may wait until the next working day for night-duty, letter and after-hours intakes."""
+    return night_intake or channel == "letter" or received_after_hours
+
+
 def _accept_due(received_at: datetime, channel: str, night_intake: bool) -> date:
     """Acceptance by the next working day for night-duty, letter and after-hours intakes."""
     cal = calendar.calendar()
-    if night_intake or channel == "letter" or is_after_hours(received_at, cal, calendar.office_hours()):
+    if accepts_next_workday(channel, night_intake, is_after_hours(received_at, cal, calendar.office_hours())):
         workdays = calendar.rules().acceptance_next_workday
         return cal.add_workdays(received_at.date(), workdays)[0]
     return received_at.date()
@@ -172,14 +193,37 @@ def intake_mode(session: Session, channel: str = "phone") -> IntakeMode:
     return IntakeMode(night, _accept_due(now, channel, night))
 
 
-def register(session: Session, form: IntakeForm) -> Registered:
-    """Validate, number and store a new complaint with its first timeline entry and audit record."""
+def register(
+    session: Session,
+    form: IntakeForm,
+    attachments: Sequence[tuple[str, bytes]] = (),
+    merge_into: int | None = None,
+) -> Registered:
+    """Validate, number and store a new complaint with its first timeline entry and audit record,
+    with the `attachments` (file name, bytes) the clerk added and, when `merge_into` is given, folded
+    into that case as a duplicate — all in one transaction: any refusal leaves nothing written."""
     require(session, Action.REGISTER, target="case")
+    if attachments:
+        require(session, Action.ADD_ATTACHMENT, target="case")
+    if merge_into is not None:
+        check(session, Action.MERGE, load_case(merge_into))
     now = clock.now()
     v = _clean(form, now)
     night = _night_intake(session, now)
-    linked = [int(i) for i in form.link_to]
-    with database_proxy.atomic():
+    linked = [int(i) for i in form.link_to if int(i) != merge_into]
+    with translated(), database_proxy.atomic():
+        case = _store(session, v, now, night, linked)
+        for name, data in attachments:
+            overlays.add_attachment(session, case.id, name, data)
+        if merge_into is not None:
+            overlays.merge(session, case.id, merge_into, MERGED_ON_REGISTER_NOTE)
+    session.touch()
+    return Registered(case.id, case.case_no, case.query_code, case.accept_due, night)
+
+
+def _store(session: Session, v: dict, now: datetime, night: bool, linked: list[int]) -> Case:
+    """The new case, its complainant, first timeline entries, links, search index and audit entry."""
+    with operation(session, Action.REGISTER, "case.register", target="case") as op:
         case_no = numbering.next_case_no(settings.get("case_prefix"), v["received_at"].year)
         complainant = Complainant.create(
             name=v["complainant_name"],
@@ -221,24 +265,19 @@ def register(session: Session, form: IntakeForm) -> Registered:
             updated_at=now,
             updated_by=session.user.id,
         )
-        events = [(f"登记投诉（{CHANNELS[v['channel']]}）" + ("，总值班夜间登记" if night else ""), "", None)]
+        events = [(registered_summary(v["channel"], night), "", None)]
         if case.escalated_at:
-            events.append(("重大投诉，已即时上报院领导", "", None))
+            events.append((ESCALATED_ON_REGISTER_SUMMARY, "", None))
         for other in _linkable(session, linked):
             from models.cases import CaseLink
 
-            CaseLink.create(case=case, other=other, note="登记时关联")
-            events.append((f"关联既往案件 {other.case_no}", "", None))
+            CaseLink.create(case=case, other=other, note=LINKED_ON_REGISTER_NOTE)
+            events.append((linked_summary(other.case_no), "", None))
         append_events(case, session.user.id, events, "register")
         search.index_case(case)
-        audit.record(
-            session.user.username,
-            "case.register",
-            case_no,
-            {"channel": v["channel"], "night_intake": night, "severity": v["severity"]},
-        )
-    session.touch()
-    return Registered(case.id, case_no, case.query_code, case.accept_due, night)
+        op.target = case_no
+        op.detail.update(channel=v["channel"], night_intake=night, severity=v["severity"])
+    return case
 
 
 def _linkable(session: Session, ids: list[int]) -> list[Case]:

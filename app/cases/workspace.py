@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from app.cases.documents import CASE_DOCUMENTS, KIND_ACTIONS, check_available, kind_title
 from app.cases.states import AssignmentState
-from app.errors import ComplaintDeskError
+from app.errors import ComplaintDeskError, ValidationError
 from app.policy import Action, Role, can
 from app.session import Session
 from app.validation import validate_amount
@@ -91,3 +91,12 @@ def amount_in_capitals(text: str) -> str:
     """`壹仟贰佰叁拾肆元伍角` for a valid amount, "" for none; ValidationError (Chinese) otherwise."""
     amount = validate_amount(text, field="compensation", label="赔偿/退费金额", required=False)
     return rmb_upper(amount) if amount is not None else ""
+
+
+def capitals_hint(text: str) -> str:
+    """What the draft form shows under the amount while typing: 大写 or why the amount is wrong."""
+    try:
+        capitals = amount_in_capitals(text)
+    except ValidationError as exc:
+        return exc.message
+    return f"大写：{capitals}" if capitals else ""

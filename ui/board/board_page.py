@@ -14,13 +14,14 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollA
 from app.cases import board, views
 from app.cases.board import BOARD_STATES, BoardFilter
 from app.cases.queues import filter_choices
-from app.errors import ComplaintDeskError
+from app.errors import NotFoundError, PermissionDenied
 from app.session import Session
 from ui.board.board_column import BoardColumn
 from ui.board.drop_host import run_action
 from ui.cases.filter_bar import FilterBar
 from ui.cases.presentation import package_style
-from ui.common import ErrorLabel, PageHeader, busy_cursor
+from ui.common import ErrorLabel, PageHeader
+from ui.operations import run
 
 NOTICE_MS = 10_000
 SUBTITLE = (
@@ -30,11 +31,10 @@ SUBTITLE = (
 
 class BoardPage(QWidget):
     """Signals: `open_case_requested(case_id)`, `workspace_action_requested(case_id, rule)` (a step
-    whose form is in the workspace), `changed` after a step went through."""
+    whose form is in the workspace)."""
 
     open_case_requested = Signal(int)
     workspace_action_requested = Signal(int, str)
-    changed = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -108,8 +108,10 @@ class BoardPage(QWidget):
     def refresh(self) -> None:
         """Re-read every column (first page and total) under the current filter."""
         flt = self.current_filter()
-        with busy_cursor():
-            columns = board.board(self.session, flt)
+        outcome = run(self, lambda: board.board(self.session, flt))
+        if not outcome:
+            return
+        columns = outcome.value
         for column in columns:
             self.columns[column.state].set_column(column, flt)
         self.total_label.setText(f"在办 {sum(c.total for c in columns):,} 件")
@@ -129,18 +131,26 @@ class BoardPage(QWidget):
         rule, why = board.board_move(from_state, to_state)
         if not rule:
             return self.refuse(why)
-        try:
-            decision = views.available_actions(self.session, case_id)[rule]
-            if not decision:
-                return self.refuse(decision.reason)
-            host = run_action(self, self.session, case_id, rule)
-        except ComplaintDeskError as exc:
-            return self.refuse(exc.message)
+        outcome = run(
+            self,
+            lambda: (
+                views.available_actions(self.session, case_id)[rule],
+                views.open_case(self.session, case_id),
+            ),
+            expected=(PermissionDenied, NotFoundError),
+        )
+        if not outcome:
+            if isinstance(outcome.error, PermissionDenied | NotFoundError):
+                return self.refuse(outcome.error.message)
+            return False
+        decision, view = outcome.value
+        if not decision:
+            return self.refuse(decision.reason)
+        host = run_action(self, self.session, view, rule)
         if host.wants_workspace:
             self.workspace_action_requested.emit(case_id, rule)
         if host.done:
             self.refresh()
-            self.changed.emit()
         return host.done
 
     def refuse(self, reason: str) -> bool:

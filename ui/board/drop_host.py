@@ -14,22 +14,27 @@ from PySide6.QtWidgets import QWidget
 from app.cases import views
 from app.cases.views import CaseView
 from app.session import Session
+from ui.operations import Change, Kind, run
 from ui.workspace import actions
 from ui.workspace.dialogs import ActionDialog
-from ui.workspace.guard import run_guarded
 
 
 class DropHost:
-    def __init__(self, parent: QWidget, session: Session, case_id: int) -> None:
+    def __init__(self, parent: QWidget, session: Session, case_id: int, view: CaseView) -> None:
         self.parent = parent
         self.session = session
         self.case_id = case_id
-        self.view: CaseView = views.open_case(session, case_id)
+        self.view = view
         self.done = False
         self.wants_workspace = False
 
     def reload(self) -> None:
-        self.view = views.open_case(self.session, self.case_id)
+        outcome = run(self.parent, lambda: views.open_case(self.session, self.case_id))
+        if outcome:
+            self.view = outcome.value
+
+    def change(self) -> Change:
+        return Change(Kind.CASE, self.case_id)
 
     def dialog_parent(self) -> QWidget:
         return self.parent
@@ -37,12 +42,13 @@ class DropHost:
     def run_dialog(self, dialog: ActionDialog, perform: Callable[[], object]) -> bool:
         dialog.perform = perform
         dialog.on_reload = self.reload
+        dialog.change = self.change()
         accepted = bool(dialog.exec())
         self.done = self.done or accepted
         return accepted
 
     def run(self, action: Callable[[], object]) -> bool:
-        ok = run_guarded(self.parent, action, self.reload).ok
+        ok = run(self.parent, action, changed=self.change(), on_reload=self.reload).ok
         self.done = self.done or ok
         return ok
 
@@ -53,8 +59,8 @@ class DropHost:
         return False
 
 
-def run_action(parent: QWidget, session: Session, case_id: int, rule: str) -> DropHost:
+def run_action(parent: QWidget, session: Session, view: CaseView, rule: str) -> DropHost:
     """Run the workspace handler of `rule` on the case; the host tells what happened."""
-    host = DropHost(parent, session, case_id)
+    host = DropHost(parent, session, view.id, view)
     actions.CASE_ACTIONS[rule](host)
     return host

@@ -15,6 +15,7 @@ from app.session import Session
 from ui.common import make_primary
 from ui.home.case_section import CaseSection
 from ui.intake.intake_page import PAPER_KEY, preferences
+from ui.operations import Change, Kind
 from ui.table_model import Column
 from ui.workspace.print_preview import DocumentPrinter
 
@@ -81,7 +82,7 @@ class ReceiptCases(CaseSection):
             return False
         page_size = str(preferences().value(PAPER_KEY, "A4"))  # the paper the intake page uses
         source = lambda: documents.issue(self.session, case_id, "receipt", page_size=page_size)[1]  # noqa: E731
-        if not self.printer.print(RECEIPT, page_size, source):
+        if not self.printer.print(RECEIPT, page_size, source, Change(Kind.DOCUMENTS, case_id)):
             return False
         self._load_receipts()
         self.table.viewport().update()

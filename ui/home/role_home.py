@@ -43,7 +43,6 @@ class RoleHome(QWidget):
 
     open_case_requested = Signal(int)
     queue_requested = Signal(object)
-    changed = Signal()
 
     def __init__(
         self,
@@ -81,9 +80,6 @@ class RoleHome(QWidget):
             self._add_night_shift(rows)
         for section in self._lists():
             section.open_case_requested.connect(self.open_case_requested)
-        for section in (self.intake_desk, self.night_shift):
-            if section is not None:
-                section.printed.connect(lambda _case_id: self._after_print())
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 18)
@@ -174,10 +170,6 @@ class RoleHome(QWidget):
             if getattr(self.sections, section) and queue is not None:
                 return queue.count, tone(queue)
         return None
-
-    def _after_print(self) -> None:
-        self.refresh()
-        self.changed.emit()
 
 
 def _side_by_side(*parts: tuple[QWidget, int]) -> QHBoxLayout:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.files import read_attachment
 from ui.common import ErrorLabel
 from ui.table_model import Column, RowTableModel
 
@@ -145,15 +146,9 @@ class AttachmentsPanel(QGroupBox):
         for path in paths:
             if str(path) in known:
                 continue
-            try:
-                data = path.read_bytes()
-            except OSError:
-                refused.append(f"{path.name}：无法读取")
-                continue
-            if not data:
-                refused.append(f"{path.name}：文件为空")
-            elif len(data) > self.max_mb * 1024 * 1024:
-                refused.append(f"{path.name}：{format_size(len(data))}，超过上限 {self.max_mb} MB")
+            data, problem = read_attachment(path, self.max_mb)
+            if data is None:
+                refused.append(f"{path.name}：{problem}")
             else:
                 rows.append(PendingAttachment(path.name, data, str(path)))
                 known.add(str(path))

@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import ValidationError
-from app.validation import CONTACT_FIELDS, SEVERITIES
+from app.validation import CONTACT_FIELDS, SEVERITIES, try_value
 from ui.intake.segmented import SegmentedChoice
 
 REQUIRED_MARK = '<span style="color:#B3261E;">&nbsp;*</span>'
@@ -198,10 +197,9 @@ def check_inline(cell: FieldCell, validate: Callable[[str], str], live_from: int
             return
         if not (leaving or cell.hint.is_error() or len(text) >= live_from):
             return
-        try:
-            value = validate(text)
-        except ValidationError as exc:
-            cell.hint.show_error(exc.message)
+        value, problem = try_value(validate, text)
+        if problem:
+            cell.hint.show_error(problem)
             return
         cell.hint.show_info(f"将保存为 {value}" if value != text else "")
 

@@ -21,18 +21,19 @@ from PySide6.QtWidgets import (
 )
 
 from app import appconfig, settings
-from app.cases import documents, intake, overlays
+from app.cases import documents, intake
 from app.cases.category_tree import category_leaves
 from app.cases.intake import Registered
 from app.departments import DepartmentInfo, list_departments
-from app.errors import ComplaintDeskError, ValidationError
+from app.errors import ValidationError
 from app.policy import Action, can
 from app.session import Session
-from ui.common import ErrorLabel, PageHeader, busy_cursor, confirm, make_primary, show_error
+from ui.common import ErrorLabel, PageHeader, confirm, make_primary
 from ui.intake.full_form import FullIntakeForm
 from ui.intake.night_intake import NightIntakeForm
 from ui.intake.segmented import SegmentedChoice
 from ui.intake.success_banner import SuccessBanner
+from ui.operations import Change, Kind, run
 from ui.workspace.print_preview import DocumentPrinter
 
 PAPER_SIZES = {"A4": "A4", "A5": "A5"}
@@ -223,10 +224,11 @@ class IntakePage(QWidget):
         """Earlier cases with the same phone, ID number or 门诊号/住院号 (invalid input finds none)."""
         found = []
         if phone.strip() or id_number.strip() or record_no.strip():
-            try:
-                found = intake.find_duplicates(self.session, phone, id_number, record_no)
-            except ComplaintDeskError:
-                found = []
+            # A look-up while typing: a refusal (e.g. an incomplete number) just finds nothing.
+            outcome = run(
+                self, lambda: intake.find_duplicates(self.session, phone, id_number, record_no), quiet=True
+            )
+            found = outcome.value if outcome else []
         self.full_form.duplicates.set_candidates(found)
 
     def save_as_duplicate_of(self, case_id: int) -> Registered | None:
@@ -248,19 +250,28 @@ class IntakePage(QWidget):
         editor = self.editor()
         editor.fields.clear_errors()
         self.status.clear_message()
-        try:
+        files = editor.attachments.attachments() if isinstance(editor, FullIntakeForm) else []
+        linked: list[int] = []
+
+        def register() -> Registered:
             form = editor.to_form()
-            if merge_into is not None:
-                form.link_to = [i for i in form.link_to if i != merge_into]
-            with busy_cursor():
-                result = intake.register(self.session, form)
-        except ValidationError as exc:
-            self._show_problem(editor, exc)
+            linked.extend(i for i in form.link_to if i != merge_into)
+            return intake.register(
+                self.session, form, [(f.filename, f.data) for f in files], merge_into=merge_into
+            )
+
+        outcome = run(
+            self,
+            register,
+            changed=lambda result: Change(Kind.CASES, result.case_id),
+            expected=(ValidationError,),
+        )
+        if not outcome:
+            if isinstance(outcome.error, ValidationError):
+                self._show_problem(editor, outcome.error)
             return None
-        except ComplaintDeskError as exc:
-            show_error(self, exc)
-            return None
-        notes, warnings = self._after_register(result, editor, len(form.link_to), merge_into)
+        result = outcome.value
+        notes, warnings = self._notes(len(linked), len(files), merge_into), []
         editor.reset()
         self.banner.show_result(result, notes, warnings)
         self.registered.emit(result.case_id)
@@ -270,36 +281,20 @@ class IntakePage(QWidget):
         editor.first_field().setFocus(Qt.FocusReason.OtherFocusReason)
         return result
 
-    def _after_register(
-        self, result: Registered, editor: IntakeEditor, linked: int, merge_into: int | None
-    ) -> tuple[list[str], list[str]]:
-        """Store the attachments and do the merge; the case is saved whatever happens here."""
+    def _notes(self, linked: int, attachments: int, merge_into: int | None) -> list[str]:
+        """What the banner says was saved with the case (all of it was: one transaction)."""
         notes: list[str] = []
-        warnings: list[str] = []
         if linked:
             notes.append(f"已关联 {linked} 件既往案件")
-        if isinstance(editor, FullIntakeForm):
-            stored = 0
-            for attachment in editor.attachments.attachments():
-                try:
-                    overlays.add_attachment(
-                        self.session, result.case_id, attachment.filename, attachment.data
-                    )
-                    stored += 1
-                except ComplaintDeskError as exc:
-                    warnings.append(f"附件“{attachment.filename}”未保存：{exc.message}。可在案件中重新添加。")
-            if stored:
-                notes.append(f"已保存 {stored} 个附件")
+        if attachments:
+            notes.append(f"已保存 {attachments} 个附件")
         if merge_into is not None:
             target = next(
-                c.case_no for c in self.full_form.duplicates.model.rows() if c.case_id == merge_into
+                (c.case_no for c in self.full_form.duplicates.model.rows() if c.case_id == merge_into),
+                "所选案件",
             )
-            try:
-                overlays.merge(self.session, result.case_id, merge_into, "登记时发现为重复投诉")
-                notes.append(f"已作为重复投诉并入 {target}")
-            except ComplaintDeskError as exc:
-                warnings.append(f"未能并入 {target}：{exc.message}。本投诉已作为新案件登记。")
-        return notes, warnings
+            notes.append(f"已作为重复投诉并入 {target}")
+        return notes
 
     def print_receipt(self, case_id: int) -> tuple[list[str], list[str]]:
         """Ask for a printer, then issue (store + log) the receipt and print it: (notes, warnings).
@@ -308,7 +303,7 @@ class IntakePage(QWidget):
         """
         page_size = self.paper.value()
         source = lambda: documents.issue(self.session, case_id, "receipt", page_size=page_size)[1]  # noqa: E731
-        if self.printer.print(RECEIPT, page_size, source):
+        if self.printer.print(RECEIPT, page_size, source, Change(Kind.DOCUMENTS, case_id)):
             return [f"{RECEIPT}已打印（{page_size}）"], []
         return ["未打印回执，可在案件的文书中打印"], []
 

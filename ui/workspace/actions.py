@@ -16,9 +16,10 @@ from app import departments, dictionaries
 from app.cases import documents, overlays, routing, transitions
 from app.cases.views import AssignmentView, CaseView
 from app.cases.workspace import officers
-from app.errors import ComplaintDeskError
+from app.files import read_user_file
 from app.session import Session
 from ui.common import confirm, show_error
+from ui.operations import run
 from ui.workspace.dialogs import (
     AcknowledgeDialog,
     ActionDialog,
@@ -309,12 +310,10 @@ def escalate(ws: Workspace) -> None:
 
 
 def restrict(ws: Workspace) -> None:
-    try:
-        people = [(o.username, o.display_name) for o in officers(ws.session)]
-    except ComplaintDeskError as exc:
-        show_error(ws.dialog_parent(), exc)
+    found = run(ws.dialog_parent(), lambda: [(o.username, o.display_name) for o in officers(ws.session)])
+    if not found:
         return
-    dialog = RestrictDialog(people, ws.view.named_officers, ws.dialog_parent())
+    dialog = RestrictDialog(found.value, ws.view.named_officers, ws.dialog_parent())
     ws.run_dialog(
         dialog,
         lambda: overlays.restrict(
@@ -372,11 +371,10 @@ def attachment(ws: Workspace) -> None:
     if not name:
         return
     path = Path(name)
-    try:
-        data = path.read_bytes()
-    except OSError:
-        show_error(ws.dialog_parent(), "无法读取该文件，请确认文件存在且有读取权限")
+    read = run(ws.dialog_parent(), lambda: read_user_file(path))
+    if not read:
         return
+    data = read.value
     dialog = AttachmentDialog(path, len(data), ws.dialog_parent())
     ws.run_dialog(
         dialog, lambda: overlays.add_attachment(ws.session, ws.case_id, path.name, data, dialog.note())

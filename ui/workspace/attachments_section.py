@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 from app.cases import overlays
 from app.cases.rules import RULES
 from app.cases.views import AttachmentInfo, CaseView
-from app.errors import ComplaintDeskError
+from app.files import write_private
 from app.policy import Decision
 from app.session import Session
-from ui.common import show_error
+from ui.operations import run
 from ui.workspace.models import attachment_model
-from ui.workspace.print_preview import PDF_AVAILABLE, PrintPreviewDialog
+from ui.workspace.print_preview import PDF_AVAILABLE, open_preview
 from ui.workspace.widgets import fit_rows, heading, hint, selected_row, table_view
 
 VIEWABLE_HINT = (
@@ -72,11 +72,10 @@ class ImageViewer(QDialog):
 
 def open_attachment(parent: QWidget, session: Session, attachment_id: int, case_no: str) -> None:
     """Show an image or PDF in the program; otherwise offer 另存为."""
-    try:
-        name, mime, data = overlays.attachment_data(session, attachment_id)
-    except ComplaintDeskError as exc:
-        show_error(parent, exc)
+    outcome = run(parent, lambda: overlays.attachment_data(session, attachment_id))
+    if not outcome:
         return
+    name, mime, data = outcome.value
     if mime.startswith("image/"):
         image = QImage.fromData(data)
         if not image.isNull():
@@ -85,12 +84,8 @@ def open_attachment(parent: QWidget, session: Session, attachment_id: int, case_
             viewer.deleteLater()
             return
     if mime == "application/pdf" and PDF_AVAILABLE:
-        try:
-            dialog = PrintPreviewDialog(
-                data, f"{case_no} 附件 {name}", file_name=name, printed=True, parent=parent
-            )
-        except ComplaintDeskError as exc:
-            show_error(parent, exc)
+        dialog = open_preview(data, f"{case_no} 附件 {name}", file_name=name, printed=True, parent=parent)
+        if dialog is None:
             return
         dialog.setWindowTitle(f"查看附件 — {name}")
         dialog.print_button.hide()
@@ -104,12 +99,8 @@ def save_attachment(parent: QWidget, name: str, data: bytes) -> Path | None:
     target, _filter = QFileDialog.getSaveFileName(parent, "另存为", name)
     if not target:
         return None
-    try:
-        Path(target).write_bytes(data)
-    except OSError:
-        show_error(parent, "无法写入该位置，请换一个文件夹或检查磁盘空间")
-        return None
-    return Path(target)
+    outcome = run(parent, lambda: write_private(Path(target), data))
+    return outcome.value if outcome else None
 
 
 class AttachmentsSection(QWidget):
@@ -181,9 +172,7 @@ class AttachmentsSection(QWidget):
         item = self.selected()
         if item is None:
             return
-        try:
-            name, _mime, data = overlays.attachment_data(self.session, item.id)
-        except ComplaintDeskError as exc:
-            show_error(self, exc)
-            return
-        save_attachment(self, name, data)
+        outcome = run(self, lambda: overlays.attachment_data(self.session, item.id))
+        if outcome:
+            name, _mime, data = outcome.value
+            save_attachment(self, name, data)

@@ -1,12 +1,12 @@
 """The case workspace (案件办理): header, action bar, the case's sections and its timeline.
 
     workspace = CaseWorkspace(session, case_id)
-    workspace.changed.connect(board.refresh)          # after every successful write
     workspace.closed.connect(...)                      # 关闭 (Ctrl+W)
     workspace.open_case_requested.connect(open_case)   # a linked case was clicked
 
 Everything shown comes from `views.open_case` (masked per policy) and `views.available_actions`;
-every write is one app/ service call made by ui.workspace.actions.
+every write is one app/ service call made by ui.workspace.actions through the operation runner
+(ui.operations), which announces `data_changed("case", case_id)` to the rest of the window.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from app.cases.views import AssignmentView, CaseView
 from app.errors import NotFoundError, PermissionDenied
 from app.policy import Decision
 from app.session import Session
+from ui.operations import Change, Kind, run
 from ui.workspace import actions
 from ui.workspace.action_bar import ActionBar
 from ui.workspace.assignments_section import AssignmentsSection
@@ -37,7 +38,6 @@ from ui.workspace.attachments_section import AttachmentsSection, open_attachment
 from ui.workspace.dialogs import ActionDialog
 from ui.workspace.documents_section import DocumentsSection
 from ui.workspace.followup_section import FollowUpSection
-from ui.workspace.guard import run_guarded
 from ui.workspace.handling_section import HandlingSection
 from ui.workspace.header import CaseHeader
 from ui.workspace.info_section import InfoSection
@@ -91,7 +91,6 @@ class DeniedPanel(QWidget):
 class CaseWorkspace(QWidget):
     """One case, for one session. `view` is None while the case cannot be shown."""
 
-    changed = Signal()
     closed = Signal()
     open_case_requested = Signal(int)
 
@@ -206,14 +205,21 @@ class CaseWorkspace(QWidget):
 
     def reload(self, keep_edits: bool = True) -> bool:
         """Read the case again (audited); the draft form keeps unsaved text when `keep_edits`."""
-        try:
-            view = views.open_case(self.session, self.case_id)
-            decisions = views.available_actions(self.session, self.case_id)
-        except (PermissionDenied, NotFoundError) as exc:
-            self.view = None
-            self.denied.show_refusal(exc)
-            self.stack.setCurrentWidget(self.denied)
+        outcome = run(
+            self,
+            lambda: (
+                views.open_case(self.session, self.case_id),
+                views.available_actions(self.session, self.case_id),
+            ),
+            expected=(PermissionDenied, NotFoundError),
+        )
+        if not outcome:
+            if isinstance(outcome.error, PermissionDenied | NotFoundError):
+                self.view = None
+                self.denied.show_refusal(outcome.error)
+                self.stack.setCurrentWidget(self.denied)
             return False
+        view, decisions = outcome.value
         self.view, self.decisions = view, decisions
         self.stack.setCurrentWidget(self.content)
         self.header.set_view(view)
@@ -235,15 +241,16 @@ class CaseWorkspace(QWidget):
         return self.decisions.get(name, NO_DECISION)
 
     def after_write(self, notice: str = "已保存") -> None:
-        """A write went through: show the new state and tell the boards."""
+        """A write went through (the runner told the window): show the new state."""
         self.reload(keep_edits=False)
         self.action_bar.show_notice(notice)
         self._notice_timer.start()
-        self.changed.emit()
+
+    def change(self) -> Change:
+        return Change(Kind.CASE, self.case_id)
 
     def _after_print(self) -> None:
         self.reload()
-        self.changed.emit()
 
     # -- actions ---------------------------------------------------------------------------------
 
@@ -265,6 +272,7 @@ class CaseWorkspace(QWidget):
     def run_dialog(self, dialog: ActionDialog, perform: Callable[[], object]) -> bool:
         dialog.perform = perform
         dialog.on_reload = self.reload
+        dialog.change = self.change()
         accepted = bool(dialog.exec())
         dialog.deleteLater()
         if accepted:
@@ -272,7 +280,7 @@ class CaseWorkspace(QWidget):
         return accepted
 
     def run(self, action: Callable[[], object]) -> bool:
-        ok = run_guarded(self, action, self.reload).ok
+        ok = run(self, action, changed=self.change(), on_reload=self.reload).ok
         if ok:
             self.after_write()
         return ok
@@ -290,7 +298,7 @@ class CaseWorkspace(QWidget):
         if self.view is None:
             return
         draft = self.handling.draft()
-        outcome = run_guarded(
+        outcome = run(
             self,
             lambda: transitions.save_draft(
                 self.session,
@@ -302,12 +310,12 @@ class CaseWorkspace(QWidget):
                 rectification=draft.rectification,
                 expected_version=self.view.version,
             ),
-            self.reload,
+            changed=self.change(),
+            focus=self.handling.focus_field,
+            on_reload=self.reload,
         )
         if outcome.ok:
             self.after_write("处理意见已保存")
-        elif outcome.field:
-            self.handling.focus_field(outcome.field)
 
     # -- attachments -----------------------------------------------------------------------------
 

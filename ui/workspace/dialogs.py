@@ -37,7 +37,6 @@ from app.dictionaries import ExternalRoute, RejectionReason
 from app.validation import SATISFACTIONS
 from ui.common import confirm, make_primary
 from ui.form_dialog import FormDialog
-from ui.workspace.guard import run_guarded
 from ui.workspace.models import ROUTE_STATUSES
 from ui.workspace.pickers import CheckPicker
 from ui.workspace.widgets import format_size, text_box, value_label
@@ -91,7 +90,6 @@ class ActionDialog(FormDialog):
     def __init__(self, title: str, ok_text: str, parent: QWidget | None = None) -> None:
         super().__init__(title, ok_text, parent)
         self.perform: Callable[[], object] = lambda: None
-        self.on_reload: Callable[[], object] | None = None
         self._initial: tuple[str, ...] = ()
         self.buttons.rejected.disconnect(self.reject)
         self.buttons.rejected.connect(self.cancel)
@@ -118,13 +116,6 @@ class ActionDialog(FormDialog):
 
     def save(self) -> None:
         self.perform()
-
-    def submit(self) -> None:
-        outcome = run_guarded(self, self.save, self.on_reload)
-        if outcome.ok:
-            self.accept()
-        elif outcome.field:
-            self.focus_field(outcome.field)
 
     def cancel(self) -> None:
         """取消 or Esc: ask first when the user has typed something."""

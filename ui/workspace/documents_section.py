@@ -13,16 +13,16 @@ from app.cases import documents
 from app.cases.documents import IssuedInfo
 from app.cases.views import CaseView
 from app.cases.workspace import Printable, printable_documents
-from app.errors import ComplaintDeskError
 from app.session import Session
-from ui.common import make_primary, show_error
-from ui.workspace.guard import run_guarded
+from ui.common import make_primary
+from ui.operations import Change, Kind, run
 from ui.workspace.models import issued_model, printable_model
 from ui.workspace.print_preview import (
     NO_PDF_VIEWER,
     PDF_AVAILABLE,
     DocumentPrinter,
     PrintPreviewDialog,
+    open_preview,
     save_pdf,
 )
 from ui.workspace.widgets import fit_rows, heading, hint, selected_row, table_view
@@ -105,12 +105,14 @@ class DocumentsSection(QWidget):
 
     def set_view(self, view: CaseView) -> None:
         self.case_id, self.case_no = view.id, view.case_no
-        try:
-            printable = printable_documents(self.session, view.id)
-            issued = documents.issued_documents(self.session, view.id)
-        except ComplaintDeskError as exc:
-            show_error(self, exc)
-            printable, issued = [], []
+        outcome = run(
+            self,
+            lambda: (
+                printable_documents(self.session, view.id),
+                documents.issued_documents(self.session, view.id),
+            ),
+        )
+        printable, issued = outcome.value if outcome else ([], [])
         chosen = self.selected_printable()
         self.printables.set_rows(printable)
         fit_rows(self.printable_view)
@@ -165,6 +167,9 @@ class DocumentsSection(QWidget):
         self.issued.emit()
         return result
 
+    def change(self) -> Change:
+        return Change(Kind.DOCUMENTS, self.case_id)
+
     def _title(self, info: IssuedInfo | Printable) -> str:
         reprint = isinstance(info, IssuedInfo) and info.reprint
         department = f"（{info.department}）" if info.department else ""
@@ -174,10 +179,10 @@ class DocumentsSection(QWidget):
         item = self.selected_printable()
         if item is None:
             return
-        result: list[tuple[IssuedInfo, bytes]] = []
-        if not run_guarded(self, lambda: result.append(self._issue(item))).ok:
+        result = run(self, lambda: self._issue(item), changed=self.change())
+        if not result:
             return
-        info, data = result[0]
+        info, data = result.value
         self._show_preview(info, data, printed=False, reprint_of=item)
 
     def print_selected(self) -> bool:
@@ -185,13 +190,21 @@ class DocumentsSection(QWidget):
         if item is None:
             return False
         return self.printer.print(
-            self._title(item), self.page_combo.currentText() or "A4", lambda: self._issue(item)[1]
+            self._title(item),
+            self.page_combo.currentText() or "A4",
+            lambda: self._issue(item)[1],
+            self.change(),
         )
 
     def save_selected(self) -> None:
         item = self.selected_printable()
         if item is not None:
-            save_pdf(self, file_name(self.case_no, item.title, item.issued > 0), lambda: self._issue(item)[1])
+            save_pdf(
+                self,
+                file_name(self.case_no, item.title, item.issued > 0),
+                lambda: self._issue(item)[1],
+                self.change(),
+            )
 
     # -- the archive -----------------------------------------------------------------------------
 
@@ -199,8 +212,8 @@ class DocumentsSection(QWidget):
         info = self.selected_issued()
         if info is None:
             return
-        data: list[bytes] = []
-        if not run_guarded(self, lambda: data.append(documents.stored_pdf(self.session, info.id))).ok:
+        stored = run(self, lambda: documents.stored_pdf(self.session, info.id))
+        if not stored:
             return
         again = next(
             (
@@ -210,7 +223,7 @@ class DocumentsSection(QWidget):
             ),
             None,
         )
-        self._show_preview(info, data[0], printed=True, reprint_of=again)
+        self._show_preview(info, stored.value, printed=True, reprint_of=again)
 
     def save_archived(self) -> None:
         info = self.selected_issued()
@@ -224,18 +237,16 @@ class DocumentsSection(QWidget):
     def _show_preview(
         self, info: IssuedInfo, data: bytes, *, printed: bool, reprint_of: Printable | None
     ) -> None:
-        try:
-            self.preview = PrintPreviewDialog(
-                data,
-                self._title(info),
-                file_name=file_name(self.case_no, info.title, info.reprint),
-                page_size=info.page_size,
-                printed=printed,
-                reprint=(lambda: self._issue(reprint_of)[1]) if reprint_of is not None else None,
-                parent=self,
-            )
-        except ComplaintDeskError as exc:
-            show_error(self, exc)
+        self.preview = open_preview(
+            data,
+            self._title(info),
+            file_name=file_name(self.case_no, info.title, info.reprint),
+            page_size=info.page_size,
+            printed=printed,
+            reprint=(lambda: self._issue(reprint_of)[1]) if reprint_of is not None else None,
+            parent=self,
+        )
+        if self.preview is None:
             return
         self.preview.exec()
         self.preview.deleteLater()  # the document's bytes go with it

@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.cases.views import CaseView
-from app.cases.workspace import amount_in_capitals
-from app.errors import ValidationError
+from app.cases.workspace import amount_in_capitals, capitals_hint
 from app.policy import Decision
 from app.validation import FINDINGS
 from ui.common import make_primary
@@ -203,12 +202,7 @@ class HandlingSection(QWidget):
         self.dirty_label.setText("有未保存的修改" if self.is_dirty() else "")
 
     def _update_capitals(self, *_args: object) -> None:
-        try:
-            capitals = amount_in_capitals(self.amount_edit.text())
-        except ValidationError as exc:
-            self.capitals.setText(exc.message)
-            return
-        self.capitals.setText(f"大写：{capitals}" if capitals else "")
+        self.capitals.setText(capitals_hint(self.amount_edit.text()))
 
     def _save(self) -> None:
         if self.editable:

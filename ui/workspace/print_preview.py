@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import ComplaintDeskError
-from ui.common import make_primary, show_error
-from ui.workspace.guard import run_guarded
+from app.files import write_private
+from ui.common import make_primary
+from ui.operations import ChangeSpec, run
 
 try:  # QtPdf comes in its own small wheel (PySide6-Pdf), without WebEngine
     from PySide6.QtPdf import QPdfDocument
@@ -97,7 +98,11 @@ class DocumentPrinter:
         self.printer: QPrinter | None = None
         self.dialog: QPrintDialog | None = None
 
-    def print(self, title: str, page_size: str, source: Callable[[], bytes]) -> bool:
+    def print(
+        self, title: str, page_size: str, source: Callable[[], bytes], changed: ChangeSpec = None
+    ) -> bool:
+        """Ask for a printer, then get the bytes (`source` may issue the document: `changed` is
+        announced then) and paint them. False when cancelled or refused."""
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(title)
         printer.setFullPage(True)
@@ -109,30 +114,31 @@ class DocumentPrinter:
         try:
             if not self.dialog.exec():
                 return False
-            data: list[bytes] = []
-            if not run_guarded(self.parent, lambda: data.append(source())).ok:
+            data = run(self.parent, source, changed=changed)
+            if not data:
                 return False
-            return run_guarded(self.parent, lambda: paint_pages(PdfPages(data[0]), printer)).ok
+            return run(self.parent, lambda: paint_pages(PdfPages(data.value), printer)).ok
         finally:
             self.dialog.setParent(None)  # owned by Python alone: freed here, while the printer lives on
             self.dialog = None
 
 
-def save_pdf(parent: QWidget, suggested_name: str, source: Callable[[], bytes]) -> Path | None:
-    """Ask where to save, then get the bytes and write them. None when cancelled or refused."""
+def save_pdf(
+    parent: QWidget, suggested_name: str, source: Callable[[], bytes], changed: ChangeSpec = None
+) -> Path | None:
+    """Ask where to save, then get the bytes and write them (owner-only). None when cancelled or refused."""
     name, _filter = QFileDialog.getSaveFileName(parent, "另存为PDF", suggested_name, "PDF 文件 (*.pdf)")
     if not name:
         return None
     path = Path(name) if name.lower().endswith(".pdf") else Path(name + ".pdf")
-    data: list[bytes] = []
-    if not run_guarded(parent, lambda: data.append(source())).ok:
-        return None
-    try:
-        path.write_bytes(data[0])
-    except OSError:
-        show_error(parent, "无法写入该位置，请换一个文件夹或检查磁盘空间")
-        return None
-    return path
+    outcome = run(parent, lambda: write_private(path, source()), changed=changed)
+    return outcome.value if outcome else None
+
+
+def open_preview(data: bytes, title: str, *, parent: QWidget, **options: object) -> PrintPreviewDialog | None:
+    """The preview dialog for `data`, or None (told to the user) when the PDF cannot be shown."""
+    outcome = run(parent, lambda: PrintPreviewDialog(data, title, parent=parent, **options))  # type: ignore[arg-type]
+    return outcome.value if outcome else None
 
 
 class PrintPreviewDialog(QDialog):

@@ -19,6 +19,7 @@ from ui.board import BoardPage, card_list
 from ui.board.card_delegate import CardDelegate
 from ui.board.column_model import CARD_MIME, ColumnModel, card_mime, read_card_mime
 from ui.cases.presentation import CardRole
+from ui.operations import bus
 from ui.workspace.dialogs import AssignDialog, TextDialog
 
 
@@ -148,7 +149,7 @@ def test_allowed_drop_opens_the_steps_dialog(qtbot: QtBot, office: Office) -> No
     case_id = office.register()
     page = _board(qtbot, office.officer)
     on_modal(TextDialog, lambda d: (type_text(d.text_edit, "已电话告知受理"), d.ok_button.click()))
-    with qtbot.waitSignal(page.changed):
+    with qtbot.waitSignal(bus().data_changed):
         assert page.move_case(case_id, "registered", "accepted")
     assert open_case(office.officer, case_id).state == "accepted"
     assert page.columns["registered"].count.text() == "0"

@@ -30,7 +30,7 @@ def printed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The printer dialog is accepted at once; the issued PDF's title is remembered."""
     titles: list[str] = []
 
-    def fake_print(self, title: str, page_size: str, source) -> bool:
+    def fake_print(self, title: str, page_size: str, source, changed=None) -> bool:
         assert source()[:4] == b"%PDF"
         titles.append(f"{title} {page_size}")
         return True
@@ -123,7 +123,7 @@ def test_night_duty_logs_at_2340_and_the_officer_takes_over_next_morning(
     assert board.case_count(office.night, BoardFilter(include_final=True)) == 0  # taken over
 
     night.show_page("cases")
-    night._data_changed()
+    night._data_changed("case", case_id)
     night.show_page("home")
     assert home.night_shift.stack.currentWidget() is home.night_shift.empty
     assert home.handover.numbers["total"].text() == "0"

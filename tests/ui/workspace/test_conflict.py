@@ -10,6 +10,7 @@ from app.cases.views import open_case
 from tests.ui.helpers import type_text
 from tests.ui.workspace.conftest import Desk
 from tests.ui.workspace.support import answer, on_modal, when
+from ui.operations import bus
 from ui.workspace.dialogs import TextDialog
 
 TYPED = "经调取监控，当日候诊区无人引导，属实。"
@@ -38,7 +39,7 @@ def test_conflict_on_the_draft_form_reloads_and_keeps_the_typed_draft(
     assert ws.handling.is_dirty()
     assert ws.timeline.items[0].actor == "刘强"  # the reloaded history shows the other change
 
-    with qtbot.waitSignal(ws.changed):
+    with qtbot.waitSignal(bus().data_changed):
         ws.handling.save_button.click()
     assert open_case(desk.officer, case_id).facts == TYPED
 

@@ -17,6 +17,7 @@ from app.cases import documents, overlays
 from tests.ui.helpers import type_text
 from tests.ui.workspace.conftest import Desk
 from tests.ui.workspace.support import on_modal
+from ui.operations import bus
 from ui.workspace.attachments_section import ImageViewer
 from ui.workspace.dialogs import AttachmentDialog
 from ui.workspace.documents_section import file_name
@@ -75,7 +76,7 @@ def test_issue_preview_then_reprint_is_marked(
         dialog.reject()
 
     on_modal(PrintPreviewDialog, look)
-    with qtbot.waitSignal(ws.changed):
+    with qtbot.waitSignal(bus().data_changed):
         section.preview_button.click()
     case_no = ws.view.case_no
     assert seen == [(f"打印预览 — {case_no} 投诉受理回执", "共 1 页　纸张 A5", "打印…")]

@@ -14,6 +14,7 @@ from app.cases.views import open_case
 from tests.ui.helpers import type_text
 from tests.ui.workspace.conftest import Desk
 from tests.ui.workspace.support import answer, on_modal
+from ui.operations import bus
 from ui.workspace.dialogs import (
     AcknowledgeDialog,
     AssignDialog,
@@ -33,7 +34,7 @@ def test_officer_routes_records_replies_drafts_and_submits(qtbot: QtBot, desk: D
     assert ws.header.deadline.text().startswith("受理：")
 
     on_modal(TextDialog, lambda d: (type_text(d.text_edit, "已电话联系投诉人"), d.ok_button.click()))
-    with qtbot.waitSignal(ws.changed):
+    with qtbot.waitSignal(bus().data_changed):
         bar.control("accept").click()
     assert ws.view.state == "accepted"
     assert ws.header.deadline.text().startswith("答复：")
@@ -86,7 +87,7 @@ def test_officer_routes_records_replies_drafts_and_submits(qtbot: QtBot, desk: D
     assert form.capitals.text() == "大写：壹仟贰佰叁拾肆元伍角"
     type_text(form.rectification_edit, "门诊部完善系统故障时的人工叫号预案")
     assert form.is_dirty()
-    with qtbot.waitSignal(ws.changed):
+    with qtbot.waitSignal(bus().data_changed):
         form.save_button.click()
     saved = open_case(desk.officer, case_id)
     assert saved.facts == "经调取叫号系统日志，当日叫号系统故障两小时。"
@@ -139,7 +140,7 @@ def test_manager_approves_and_signs_off(qtbot: QtBot, desk: Desk, open_workspace
 
     manager.reload()
     on_modal(TextDialog, lambda d: d.ok_button.click())
-    with qtbot.waitSignal(manager.changed):
+    with qtbot.waitSignal(bus().data_changed):
         manager.action_bar.control("sign_off").click()
     assert manager.view.state == "closed"
     assert manager.header.state.text() == "已销项 · 已办结"
