@@ -3,7 +3,7 @@
     python -m bench [--cases 200000] [--db PATH] [--keep] [--seed S]
 
 Without --db the database is built in a temporary directory (with `complaintdesk demo`, i.e. the
-bulk path of app.demo_data, in a separate process so this one's memory is the application's) and
+bulk path of app.demo.bulk, in a separate process so this one's memory is the application's) and
 removed afterwards unless --keep. With --db an existing database is reused (its password from
 COMPLAINTDESK_PASSWORD, by default the one the harness builds with); a missing one is built there.
 Results are printed as a table and written to bench/out/results.json. Nothing here asserts a
@@ -217,7 +217,7 @@ def gui(path: Path, user: str, password: str, runs: int) -> list[Result]:
 def register_cases(session: Any, count: int) -> Result:
     from app import clock
     from app.cases import intake
-    from app.demo_data import generator_for_database
+    from app.demo.generator import generator_for_database
 
     now = clock.now()
     forms = [plan.form for plan in generator_for_database(seed=4242).plans(count + 20)][:count]

@@ -3,7 +3,7 @@
     python docs/make_screenshots.py
 
 Runs offscreen (no display needed); every picture is a QWidget.grab() at 1280×800 or the dialog's
-natural size. The database holds a few hundred synthetic complaints (app.demo_data, through the real
+natural size. The database holds a few hundred synthetic complaints (app.demo, through the real
 services) on Monday 16 March 2026; each role's home, the board, the case list and the admin pages are
 taken from the real main window. The screens of the intake page, the case workspace and the shared
 mode come from docs/shots/*.py (`capture()`), which this script calls when they exist.
@@ -32,7 +32,8 @@ from app import auth, clock, departments, users  # noqa: E402
 from app.cases import board, documents, intake  # noqa: E402
 from app.cases.board import BoardFilter  # noqa: E402
 from app.demo import DemoInfo, create_demo_database  # noqa: E402
-from app.demo_data import fill_demo_cases, generator_for_database  # noqa: E402
+from app.demo.fill import fill_demo_cases  # noqa: E402
+from app.demo.generator import generator_for_database  # noqa: E402
 from app.errors import AuthError  # noqa: E402
 from app.policy import Role  # noqa: E402
 from app.session import Session  # noqa: E402

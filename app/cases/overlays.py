@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+from datetime import date
 from pathlib import PurePath
 
 from app import clock, settings
@@ -21,6 +22,48 @@ from app.write_path import append_events, case_operation, check, load_case
 from models.accounts import User, UserRole
 from models.cases import Attachment, Case, CaseAccess, CaseLink, Extension
 
+# Timeline wording: one place for the services and the demo's bulk replay (app/demo/replay.py).
+HOLD_SUMMARY = "暂停办理（待补充材料），时限暂停计算"
+REFUSED_EXTENSION_SUMMARY = "不同意延期"
+
+
+def resumed_summary(paused_workdays: int) -> str:
+    return f"恢复办理，暂停 {paused_workdays} 个工作日，时限相应顺延"
+
+
+def extension_requested_summary(workdays: int) -> str:
+    return f"申请延期 {workdays} 个工作日"
+
+
+def extension_approved_summary(workdays: int, reply_due: date) -> str:
+    return f"批准延期 {workdays} 个工作日，答复期限顺延至 {reply_due:%Y-%m-%d}"
+
+
+def restrict_summary(restricted: bool) -> str:
+    return "设为保密案件" if restricted else "取消保密"
+
+
+def restrict_note(display_names: list[str]) -> str:
+    """Who may see a restricted case, as the timeline records it."""
+    return ("可查看：" + "、".join(display_names)) if display_names else ""
+
+
+def merged_into_summary(target_case_no: str) -> str:
+    return f"作为重复投诉合并至 {target_case_no}"
+
+
+def merged_from_summary(duplicate_case_no: str) -> str:
+    return f"合并重复投诉 {duplicate_case_no}"
+
+
+def note_summary(state: str) -> str:
+    """A note on an open case; on a closed one it records a correction."""
+    return "添加备注" if state not in FINAL_STATES else "补充更正说明"
+
+
+def attachment_summary(filename: str) -> str:
+    return f"添加附件：{filename}"
+
 
 def _text(value: str, label: str, required: bool = True, max_len: int = 2000) -> str:
     return clean_text(value, field="note", label=label, max_len=max_len, required=required, multiline=True)
@@ -31,7 +74,7 @@ def hold(session: Session, case_id: int, reason: str, expected_version: int | No
     reason = _text(reason, "暂停原因", max_len=200)
     with case_operation(session, case_id, "hold", expected_version=expected_version) as op:
         op.case.on_hold, op.case.hold_since, op.case.hold_reason = True, clock.now(), reason
-        op.event("暂停办理（待补充材料），时限暂停计算", reason)
+        op.event(HOLD_SUMMARY, reason)
 
 
 def resume(session: Session, case_id: int, note: str = "", expected_version: int | None = None) -> None:
@@ -45,7 +88,7 @@ def resume(session: Session, case_id: int, note: str = "", expected_version: int
         op.case.on_hold, op.case.hold_since, op.case.hold_reason = False, None, ""
         if op.case.reply_due:
             recompute_reply_due(op.case)
-        op.event(f"恢复办理，暂停 {paused} 个工作日，时限相应顺延", note)
+        op.event(resumed_summary(paused), note)
 
 
 def request_extension(
@@ -64,7 +107,7 @@ def request_extension(
             requested_at=clock.now(),
             requested_by=session.user.id,
         )
-        op.event(f"申请延期 {workdays} 个工作日", reason)
+        op.event(extension_requested_summary(workdays), reason)
     return row.id
 
 
@@ -87,9 +130,9 @@ def decide_extension(session: Session, extension_id: int, approve: bool, note: s
             op.case.extension_workdays += row.workdays
             if op.case.reply_due:
                 recompute_reply_due(op.case)
-            op.event(f"批准延期 {row.workdays} 个工作日，答复期限顺延至 {op.case.reply_due:%Y-%m-%d}", note)
+            op.event(extension_approved_summary(row.workdays, op.case.reply_due), note)
         else:
-            op.event("不同意延期", note)
+            op.event(REFUSED_EXTENSION_SUMMARY, note)
         op.detail.update({"approved": approve, "workdays": row.workdays})
 
 
@@ -128,8 +171,7 @@ def restrict(
             for user in users:
                 CaseAccess.create(case=case_id, user=user.id)
         op.event(
-            "设为保密案件" if restricted else "取消保密",
-            ("可查看：" + "、".join(u.display_name for u in users)) if restricted and users else "",
+            restrict_summary(restricted), restrict_note([u.display_name for u in users]) if restricted else ""
         )
         op.detail["named"] = names
 
@@ -162,8 +204,8 @@ def merge(
 
         op.case.on_hold, op.case.hold_since = False, None
         op.case.closed_at, op.case.closed_by = clock.now(), session.user.id
-        op.event(f"作为重复投诉合并至 {target.case_no}", note)
-        append_events(target, session.user.id, [(f"合并重复投诉 {op.case.case_no}", note, None)], "merge")
+        op.event(merged_into_summary(target.case_no), note)
+        append_events(target, session.user.id, [(merged_from_summary(op.case.case_no), note, None)], "merge")
         op.detail["into"] = target.case_no
 
 
@@ -192,7 +234,7 @@ def add_note(session: Session, case_id: int, note: str) -> None:
     """A timeline note; on a closed case this is how a correction is recorded (history is never edited)."""
     note = _text(note, "备注", max_len=5000)
     with case_operation(session, case_id, "note") as op:
-        op.event("添加备注" if op.case.state not in FINAL_STATES else "补充更正说明", note)
+        op.event(note_summary(op.case.state), note)
 
 
 def add_attachment(
@@ -223,7 +265,7 @@ def add_attachment(
             added_at=clock.now(),
             added_by=session.user.id,
         )
-        op.event(f"添加附件：{name}", note, attachment=row)
+        op.event(attachment_summary(name), note, attachment=row)
         op.detail.update({"size": len(data), "sha256": row.sha256})
     return row.id
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from app import clock
 from app.cases.states import OPEN_ASSIGNMENT_STATES, AssignmentState, State
 from app.deadlines.case_clocks import assignment_due, recompute_reply_due
@@ -13,6 +15,29 @@ from models.cases import Assignment
 from models.organisation import Department
 
 REROUTE_FLAG_AFTER = 3
+
+# Timeline wording: one place for the services and the demo's bulk replay (app/demo/replay.py).
+ALL_RESPONDED_SUMMARY = "科室反馈已全部收到，进入拟定答复"
+
+
+def assigned_summary(department_names: list[str], due: date) -> str:
+    return f"转办至 {'、'.join(department_names)}，科室反馈期限 {due:%Y-%m-%d}"
+
+
+def acknowledged_summary(department: str, by_name: str) -> str:
+    return f"{department} 已签收" + (f"（{by_name}）" if by_name else "")
+
+
+def responded_summary(department: str, responder: str) -> str:
+    return f"{department} 已反馈" + (f"（{responder}）" if responder else "")
+
+
+def returned_summary(department: str) -> str:
+    return f"{department} 退回转办"
+
+
+def flagged_summary(reroute_count: int) -> str:
+    return f"已退回改派 {reroute_count} 次，提请主任关注"
 
 
 def _text(value: str, field: str, label: str, required: bool = False, max_len: int = 5000) -> str:
@@ -58,7 +83,7 @@ def _send(op: CaseOperation, departments: list[Department], questions: str) -> N
     op.case.state = State.IN_PROGRESS
     recompute_reply_due(op.case)
     op.reindex = True
-    op.event(f"转办至 {'、'.join(d.name for d in departments)}，科室反馈期限 {due:%Y-%m-%d}", questions)
+    op.event(assigned_summary([d.name for d in departments], due), questions)
     op.detail["departments"] = [d.code for d in departments]
 
 
@@ -113,7 +138,7 @@ def acknowledge(session: Session, assignment_id: int, by_name: str = "") -> None
         Assignment.update(
             state=AssignmentState.ACKNOWLEDGED, acknowledged_at=clock.now(), acknowledged_by=by_name
         ).where(Assignment.id == assignment_id).execute()
-        op.event(f"{_dept_name(row)} 已签收" + (f"（{by_name}）" if by_name else ""))
+        op.event(acknowledged_summary(_dept_name(row), by_name))
 
 
 def respond(session: Session, assignment_id: int, response: str, responder: str = "") -> None:
@@ -133,7 +158,7 @@ def respond(session: Session, assignment_id: int, response: str, responder: str 
             responder=responder,
             acknowledged_at=row.acknowledged_at or now,
         ).where(Assignment.id == assignment_id).execute()
-        op.event(f"{_dept_name(row)} 已反馈" + (f"（{responder}）" if responder else ""), response)
+        op.event(responded_summary(_dept_name(row), responder), response)
         still_open = (
             Assignment.select()
             .where((Assignment.case == row.case_id) & Assignment.state.in_(sorted(OPEN_ASSIGNMENT_STATES)))
@@ -141,7 +166,7 @@ def respond(session: Session, assignment_id: int, response: str, responder: str 
         )
         if not still_open:
             op.case.state = State.DRAFTING
-            op.event("科室反馈已全部收到，进入拟定答复")
+            op.event(ALL_RESPONDED_SUMMARY)
 
 
 def return_assignment(
@@ -159,10 +184,10 @@ def return_assignment(
             state=AssignmentState.RETURNED, returned_at=clock.now(), return_reason=reason
         ).where(Assignment.id == assignment_id).execute()
         op.case.reroute_count += 1
-        op.event(f"{_dept_name(row)} 退回转办", reason)
+        op.event(returned_summary(_dept_name(row)), reason)
         if op.case.reroute_count > REROUTE_FLAG_AFTER and not op.case.flagged:
             op.case.flagged = True
-            op.event(f"已退回改派 {op.case.reroute_count} 次，提请主任关注")
+            op.event(flagged_summary(op.case.reroute_count))
         if targets:
             _send(op, targets, row.questions)
         else:

@@ -3,7 +3,7 @@ follow-up, sign-off and archive. Each is one `case_operation` (policy, state, lo
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from app import clock, dictionaries
@@ -24,6 +24,59 @@ from models.cases import Assignment, ExternalRoute, FollowUp
 
 S = State
 
+# Timeline wording: one place for the services and the demo's bulk replay (app/demo/replay.py).
+ON_SPOT_SUMMARY = "当场解决，待销项"
+SUBMIT_SUMMARY = "提交主任审批"
+APPROVE_SUMMARY = "审批通过，待答复投诉人"
+RETURN_DRAFT_SUMMARY = "审批退回，请修改处理意见"
+ARCHIVE_SUMMARY = "归档"
+ROUTE_STATUSES = {"ongoing": "进行中", "concluded": "已结束"}
+
+
+def accepted_summary(reply_due: date, provisional: bool) -> str:
+    return f"受理投诉，答复期限 {reply_due:%Y-%m-%d}" + ("（暂定）" if provisional else "")
+
+
+def rejected_summary(reason_text: str) -> str:
+    return f"不予受理：{reason_text}"
+
+
+def draft_summary(first: bool) -> str:
+    return "开始拟定处理意见" if first else "修改处理意见"
+
+
+def finding_note(finding: str) -> str:
+    return f"投诉是否成立：{FINDINGS[finding]}" if finding else ""
+
+
+def reply_summary(method: str) -> str:
+    return f"已{REPLY_METHODS[method]}投诉人，待回访"
+
+
+def follow_up_summary(
+    method: str, satisfaction: str, outcome: str, reopen_count: int, route_name: str
+) -> str:
+    """回访 entry: method and satisfaction, then what follows (reopened, external route, sign-off)."""
+    summary = f"{FOLLOWUP_METHODS[method]}回访：{SATISFACTIONS[satisfaction]}"
+    if outcome == "reopen":
+        return summary + f"，重新处理（第 {reopen_count} 次）"
+    if outcome == "external":
+        summary += f"，投诉人选择{route_name}"
+    return summary + "，待销项"
+
+
+def external_route_summary(route_name: str, status: str) -> str:
+    return f"{route_name}：{ROUTE_STATUSES[status]}"
+
+
+def sign_off_action(kind: str) -> str:
+    """The operation (and timeline action) name of a sign-off of this kind."""
+    return "sign_off" if kind == "resolved" else "close_unresolvable"
+
+
+def sign_off_summary(kind: str) -> str:
+    return f"销项（{CLOSE_KINDS[kind]}）"
+
 
 def _note(text: str, label: str = "备注", required: bool = False, max_len: int = 2000) -> str:
     return clean_text(text, field="note", label=label, max_len=max_len, required=required, multiline=True)
@@ -37,11 +90,7 @@ def accept(session: Session, case_id: int, note: str = "", expected_version: int
         if op.case.officer_id is None:
             op.case.officer = session.user.id
         recompute_reply_due(op.case)
-        op.event(
-            f"受理投诉，答复期限 {op.case.reply_due:%Y-%m-%d}"
-            + ("（暂定）" if op.case.due_provisional else ""),
-            note,
-        )
+        op.event(accepted_summary(op.case.reply_due, op.case.due_provisional), note)
 
 
 def reject(
@@ -56,7 +105,7 @@ def reject(
         op.case.reject_reason = reason_code
         op.case.closed_at = clock.now()
         op.case.closed_by = session.user.id
-        op.event(f"不予受理：{reasons[reason_code]}", note)
+        op.event(rejected_summary(reasons[reason_code]), note)
         op.detail["reason"] = reason_code
 
 
@@ -69,7 +118,7 @@ def resolve_on_spot(
         op.case.state = S.AWAITING_SIGNOFF
         op.case.resolution = resolution
         op.case.officer = op.case.officer_id or session.user.id
-        op.event("当场解决，待销项", resolution)
+        op.event(ON_SPOT_SUMMARY, resolution)
 
 
 def save_draft(
@@ -101,10 +150,7 @@ def save_draft(
         op.case.state = S.DRAFTING
         op.case.facts, op.case.finding, op.case.resolution = facts, finding, resolution
         op.case.compensation_amount, op.case.rectification = amount, rectification
-        op.event(
-            "开始拟定处理意见" if first else "修改处理意见",
-            f"投诉是否成立：{FINDINGS[finding]}" if finding else "",
-        )
+        op.event(draft_summary(first), finding_note(finding))
         op.detail["finding"] = finding
 
 
@@ -118,7 +164,7 @@ def submit_for_approval(session: Session, case_id: int, expected_version: int | 
             if not value:
                 raise ValidationError("draft", label, "提交审批前必须填写")
         op.case.state = S.PENDING_APPROVAL
-        op.event("提交主任审批")
+        op.event(SUBMIT_SUMMARY)
 
 
 def approve(session: Session, case_id: int, comment: str = "", expected_version: int | None = None) -> None:
@@ -126,7 +172,7 @@ def approve(session: Session, case_id: int, comment: str = "", expected_version:
     with case_operation(session, case_id, "approve", expected_version=expected_version) as op:
         op.case.state = S.APPROVED
         op.case.approval_comment = comment
-        op.event("审批通过，待答复投诉人", comment)
+        op.event(APPROVE_SUMMARY, comment)
 
 
 def return_draft(session: Session, case_id: int, comment: str, expected_version: int | None = None) -> None:
@@ -134,7 +180,7 @@ def return_draft(session: Session, case_id: int, comment: str, expected_version:
     with case_operation(session, case_id, "return_draft", expected_version=expected_version) as op:
         op.case.state = S.DRAFTING
         op.case.approval_comment = comment
-        op.event("审批退回，请修改处理意见", comment)
+        op.event(RETURN_DRAFT_SUMMARY, comment)
 
 
 def record_reply(
@@ -157,7 +203,7 @@ def record_reply(
             raise ValidationError("replied_at", "答复时间", "不能早于接待时间")
         op.case.state = S.REPLIED
         op.case.reply_method, op.case.replied_at = method, replied_at
-        op.event(f"已{REPLY_METHODS[method]}投诉人，待回访", note)
+        op.event(reply_summary(method), note)
 
 
 FOLLOWUP_OUTCOMES = {"signoff": "报请销项", "reopen": "重新处理", "external": "转外部途径"}
@@ -195,24 +241,21 @@ def follow_up(
             remarks=remarks,
             outcome=outcome,
         )
-        summary = f"{FOLLOWUP_METHODS[method]}回访：{SATISFACTIONS[satisfaction]}"
         if outcome == "reopen":
             op.case.state = S.IN_PROGRESS
             op.case.reopen_count += 1
-            summary += f"，重新处理（第 {op.case.reopen_count} 次）"
         else:
             op.case.state = S.AWAITING_SIGNOFF
             if outcome == "external":
                 ExternalRoute.create(case=case_id, route=external_route, started_at=now, updated_at=now)
-                summary += f"，投诉人选择{routes[external_route]}"
-            summary += "，待销项"
-        op.event(summary, remarks)
+        route_name = routes.get(external_route, "")
+        op.event(follow_up_summary(method, satisfaction, outcome, op.case.reopen_count, route_name), remarks)
         op.detail.update({"satisfaction": satisfaction, "outcome": outcome})
 
 
 def update_external_route(session: Session, route_id: int, status: str, outcome: str) -> None:
     """Record the progress or result of an external route (also after sign-off: a new event, no edit)."""
-    if status not in ("ongoing", "concluded"):
+    if status not in ROUTE_STATUSES:
         raise ValidationError("status", "外部途径状态", "请选择进行中或已结束")
     outcome = _note(outcome, "结果", required=status == "concluded")
     route = ExternalRoute.get_or_none(ExternalRoute.id == route_id)
@@ -223,10 +266,7 @@ def update_external_route(session: Session, route_id: int, status: str, outcome:
         ExternalRoute.update(status=status, outcome=outcome, updated_at=clock.now()).where(
             ExternalRoute.id == route_id
         ).execute()
-        op.event(
-            f"{names.get(route.route, route.route)}：{'已结束' if status == 'concluded' else '进行中'}",
-            outcome,
-        )
+        op.event(external_route_summary(names.get(route.route, route.route), status), outcome)
 
 
 def sign_off(
@@ -239,7 +279,7 @@ def sign_off(
     """销项 by a manager. 无法处理 (unresolvable) needs a written reason and is possible from any open state."""
     validate_choice(kind, CLOSE_KINDS, field="close_kind", label="销项类型")
     reason = _note(reason, "销项说明", required=kind == "unresolvable")
-    name = "sign_off" if kind == "resolved" else "close_unresolvable"
+    name = sign_off_action(kind)
     with case_operation(session, case_id, name, expected_version=expected_version) as op:
         op.case.state = S.CLOSED
         op.case.on_hold, op.case.hold_since = False, None
@@ -247,7 +287,7 @@ def sign_off(
 
         op.case.close_kind, op.case.close_reason = kind, reason
         op.case.closed_at, op.case.closed_by = clock.now(), session.user.id
-        op.event(f"销项（{CLOSE_KINDS[kind]}）", reason)
+        op.event(sign_off_summary(kind), reason)
         op.detail["kind"] = kind
 
 
@@ -256,4 +296,4 @@ def archive(session: Session, case_id: int, expected_version: int | None = None)
         if op.case.archived:
             raise TransitionError("该案件已归档")
         op.case.archived = True
-        op.event("归档")
+        op.event(ARCHIVE_SUMMARY)

@@ -1,5 +1,5 @@
 """Demo databases: one demo user per role, named after the role, sharing one password, and
-optionally synthetic complaints (app.demo_data)."""
+optionally synthetic complaints (app.demo.fill)."""
 
 from __future__ import annotations
 
@@ -26,15 +26,19 @@ DEMO_NAMES = {
 
 @dataclass(frozen=True)
 class DemoInfo:
+    """Where a demo database is, its password and the demo users."""
+
     path: Path
     password: str
     usernames: dict[str, str]  # role -> username
 
     def lines(self) -> list[str]:
+        """One line per role: 角色：用户名 …"""
         return [f"{ROLE_LABELS[role]}：用户名 {name}" for role, name in self.usernames.items()]
 
 
 def demo_password() -> str:
+    """The password of a new demo database: $COMPLAINTDESK_PASSWORD or a generated one."""
     return os.environ.get("COMPLAINTDESK_PASSWORD") or passwords.generate_password()
 
 
@@ -52,7 +56,7 @@ def create_demo_database(
     progress: Callable[[int, int], None] | None = None,
     bulk: bool | None = None,
 ) -> tuple[Session, DemoInfo]:
-    """Create a demo database at `path`, with `cases` synthetic complaints (app.demo_data: through
+    """Create a demo database at `path`, with `cases` synthetic complaints (app.demo.fill: through
     the services up to 2,000, in bulk above); returns the admin's session (caller logs out).
 
     On any failure, including an interruption while filling, the files are removed again.
@@ -69,12 +73,12 @@ def create_demo_database(
                 session, role.value, DEMO_NAMES[role], [role.value], password, must_change_password=False
             )
         if cases:
-            from app import demo_data  # the generator's tables are only loaded when cases are wanted
+            from app.demo import fill  # the generator's tables are only loaded when cases are wanted
 
-            demo_data.fill_demo_cases(
+            fill.fill_demo_cases(
                 session,
                 cases,
-                seed=demo_data.DEFAULT_SEED if seed is None else seed,
+                seed=fill.DEFAULT_SEED if seed is None else seed,
                 usernames=names,
                 progress=progress,
                 bulk=bulk,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from app import audit, auth, clock, demo, demo_data, dictionaries
+from app import audit, auth, clock, demo, dictionaries
 from app.cases import search
 from app.cases.category_tree import CategoryLeaf
 from app.cases.states import BOARD_STATES, State
@@ -21,6 +21,10 @@ from app.cases.views import open_case
 from app.deadlines.case_clocks import case_status
 from app.deadlines.rules import DeadlineRules
 from app.deadlines.workdays import WorkCalendar
+from app.demo import bulk as demo_bulk
+from app.demo import fill, slots, texts, workdays
+from app.demo import generator as demo_generator
+from app.demo.templates import Template
 from app.session import Session
 from app.validation import validate_email, validate_id_number, validate_phone
 from models import cases as m
@@ -41,7 +45,7 @@ def fixed_now() -> datetime:
 
 def demo_database(path: Path, cases: int, seed: int, bulk: bool | None = None) -> Session:
     session, _info = demo.create_demo_database(path, PASSWORD)
-    demo_data.fill_demo_cases(session, cases, seed=seed, bulk=bulk)
+    fill.fill_demo_cases(session, cases, seed=seed, bulk=bulk)
     return session
 
 
@@ -49,14 +53,14 @@ def as_role(session: Session, role: str) -> Session:
     return replace(session, user=auth.current_user(role))
 
 
-def generator(seed: int, now: datetime = NOW) -> demo_data.DemoGenerator:
+def generator(seed: int, now: datetime = NOW) -> demo_generator.DemoGenerator:
     """A generator over the bundled dictionaries, without a database."""
     leaves = [
         CategoryLeaf(c.code, c.name, c.full_name, c.department_code) for c in dictionaries.category_leaves()
     ]
-    first, last = demo_data.table_span(now)
-    table = demo_data.WorkdayTable(WorkCalendar(), first, last, DeadlineRules.default().office_hours)
-    return demo_data.DemoGenerator(
+    first, last = workdays.table_span(now)
+    table = workdays.WorkdayTable(WorkCalendar(), first, last, DeadlineRules.default().office_hours)
+    return demo_generator.DemoGenerator(
         seed=seed, now=now, departments=dictionaries.departments(), leaves=leaves, table=table
     )
 
@@ -107,8 +111,8 @@ def test_generated_intake_is_valid_and_varied() -> None:
     ]
 
 
-def _templates(value: object) -> list[demo_data.Template]:
-    if isinstance(value, demo_data.Template):
+def _templates(value: object) -> list[Template]:
+    if isinstance(value, Template):
         return [value]
     if isinstance(value, dict):
         value = list(value.values())
@@ -118,19 +122,19 @@ def _templates(value: object) -> list[demo_data.Template]:
 
 
 def test_templates_use_known_slots_and_cover_every_category() -> None:
-    templates = [t for name, value in vars(demo_data).items() if name.isupper() for t in _templates(value)]
+    templates = [t for name, value in vars(texts).items() if name.isupper() for t in _templates(value)]
     assert len({t.text for t in templates}) >= 100
-    known = {n[1:] for n in vars(demo_data._Slots) if n.startswith("_") and not n.startswith("__")}
+    known = {n[1:] for n in vars(slots.Slots) if n.startswith("_") and not n.startswith("__")}
     known |= {"who", "response", "other"}  # set by the planner itself
     for template in templates:
         assert template.slots() <= known, template.text
     leaves = {c.name for c in dictionaries.category_leaves()}
-    assert leaves <= set(demo_data.LEAF_TEMPLATES)
+    assert leaves <= set(texts.LEAF_TEMPLATES)
 
 
 def test_workday_table_agrees_with_the_calendar() -> None:
     cal = WorkCalendar({date(2026, 10, 10): False, date(2027, 1, 2): True})
-    table = demo_data.WorkdayTable(
+    table = workdays.WorkdayTable(
         cal, date(2024, 6, 1), date(2027, 6, 30), DeadlineRules.default().office_hours
     )
     rng = random.Random(3)
@@ -277,11 +281,11 @@ def test_bulk_path(db_path: Path, fixed_now: datetime, monkeypatch: pytest.Monke
 
 def test_bulk_path_in_a_second_process(tmp_path: Path, fixed_now: datetime) -> None:
     local, _ = demo.create_demo_database(tmp_path / "a.db", PASSWORD)
-    in_process = [r.cases for r in demo_data.bulk_rows(demo_data.bulk_spec(300, seed=5))]
-    spec = demo_data.bulk_spec(300, seed=5)
-    from_worker = [r.cases for r in demo_data._rows_from_worker(spec)]
+    in_process = [r.cases for r in demo_bulk.bulk_rows(demo_bulk.bulk_spec(300, seed=5))]
+    spec = demo_bulk.bulk_spec(300, seed=5)
+    from_worker = [r.cases for r in demo_bulk._rows_from_worker(spec)]
     assert from_worker == in_process
-    assert demo_data.fill_bulk(local, 300, seed=5, parallel=True) == 300
+    assert demo_bulk.fill_bulk(local, 300, seed=5, parallel=True) == 300
     assert m.Case.select().count() == 300
 
 
@@ -289,7 +293,7 @@ def test_demo_database_is_removed_when_filling_fails(db_path: Path, monkeypatch:
     def broken(*args: object, **kwargs: object) -> int:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(demo_data, "fill_demo_cases", broken)
+    monkeypatch.setattr(fill, "fill_demo_cases", broken)
     with pytest.raises(KeyboardInterrupt):
         demo.create_demo_database(db_path, PASSWORD, cases=10)
     assert not any(p.exists() for p in demo.database_files(db_path))

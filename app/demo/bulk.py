@@ -1,0 +1,246 @@
+"""The bulk path (local SQLCipher databases only; above 2,000 cases, e.g. the 200,000-case benchmark
+database): plans are replayed in memory (app.demo.replay) and inserted in one transaction per 2,000
+cases with prepared executemany statements (peewee's insert_many spends most of its time building SQL
+text), together with the case counters and the text index. Above 20,000 cases a second process plans
+and replays while this one writes. Not written per step: audit entries (one `demo.generated` entry
+records the fill)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import peewee
+
+from app import audit, dictionaries, settings
+from app.cases.category_tree import CategoryLeaf, category_leaves
+from app.deadlines import calendar
+from app.deadlines.rules import OfficeHours
+from app.deadlines.workdays import WorkCalendar
+from app.demo.generator import DEFAULT_SEED, DemoGenerator, generator_for_database
+from app.demo.plans import CasePlan
+from app.demo.replay import DatabaseFacts, Replay, Rows
+from app.demo.service_fill import DEMO_ROLES
+from app.demo.workdays import WorkdayTable, table_span
+from app.session import Session
+from models.accounts import User
+from models.cases import (
+    Assignment,
+    Attachment,
+    Case,
+    CaseAccess,
+    CaseCounter,
+    CaseEvent,
+    CaseLink,
+    Category,
+    Complainant,
+    Extension,
+    ExternalRoute,
+    FollowUp,
+)
+from models.database import database_proxy
+from models.fields import current_cipher
+from models.organisation import Department
+from models.search_index import char_row, insert_rows_sql, is_sqlite
+
+Progress = Callable[[int, int], None]
+
+
+def database_facts(usernames: Mapping[str, str] | None = None) -> DatabaseFacts:
+    """Ids, names and rules of the open database, for the replay."""
+    usernames = usernames or {role: role for role in DEMO_ROLES}
+    rows = {u.username: u for u in User.select().where(User.username.in_(list(usernames.values())))}
+    prefix = settings.get("case_prefix")
+
+    def next_id(model: type[peewee.Model]) -> int:
+        return (model.select(peewee.fn.MAX(model.id)).scalar() or 0) + 1
+
+    return DatabaseFacts(
+        prefix=prefix,
+        rules=calendar.rules(),
+        users={role: (rows[name].id, rows[name].display_name) for role, name in usernames.items()},
+        departments={d.code: (d.id, d.name) for d in Department.select().where(Department.active == True)},  # noqa: E712
+        categories={
+            c.code: (c.id, c.path) for c in Category.select(Category.id, Category.code, Category.path)
+        },
+        reasons={r.code: r.text for r in dictionaries.rejection_reasons()},
+        routes={r.id: r.name for r in dictionaries.external_routes()},
+        counters={c.year: c.last_seq for c in CaseCounter.select().where(CaseCounter.prefix == prefix)},
+        first_case_id=next_id(Case),
+        first_complainant_id=next_id(Complainant),
+        first_attachment_id=next_id(Attachment),
+    )
+
+
+def _insert_many(model: Any, rows: Sequence[dict] | Sequence[tuple], names: Sequence[str] = ()) -> None:
+    """Insert rows with one prepared statement (executemany): peewee's insert_many spends most of
+    its time building SQL text for every row, several times the cost of the insert itself.
+    Columns the rows leave out get the model's defaults."""
+    if not rows:
+        return
+    given = tuple(names or rows[0])
+    values: Iterable[tuple] = (
+        rows if isinstance(rows[0], tuple) else (tuple(row[n] for n in given) for row in rows)
+    )
+    fields = model._meta.fields
+    missing = [f for n, f in fields.items() if n not in given and not f.primary_key]
+    names = [*given, *(f.name for f in missing)]
+    if missing:
+        extra = tuple(f.default() if callable(f.default) else f.default for f in missing)
+        values = (row + extra for row in values)
+    columns = ", ".join(f'"{fields[name].column_name}"' for name in names)
+    sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({", ".join("?" * len(names))})'
+    database_proxy.cursor().executemany(sql, values)
+
+
+def _insert_rows(rows: Rows, prefix: str) -> None:
+    """One transaction: every row of a chunk, the case counters and the text index."""
+    with database_proxy.atomic():
+        _insert_many(Complainant, rows.complainants)
+        _insert_many(Case, rows.cases)
+        _insert_many(Attachment, rows.attachments)
+        _insert_many(Assignment, rows.assignments)
+        _insert_many(Extension, rows.extensions)
+        _insert_many(ExternalRoute, rows.routes)
+        _insert_many(FollowUp, rows.followups)
+        _insert_many(CaseAccess, rows.access)
+        _insert_many(CaseLink, rows.links)
+        _insert_many(
+            CaseEvent, rows.events, ("case", "seq", "at", "actor", "action", "summary", "note", "attachment")
+        )
+        for year, last in rows.counters.items():
+            CaseCounter.insert(prefix=prefix, year=year, last_seq=last).on_conflict(
+                conflict_target=[CaseCounter.prefix, CaseCounter.year],
+                update={CaseCounter.last_seq: peewee.fn.MAX(CaseCounter.last_seq, last)},
+            ).execute()
+        if is_sqlite(database_proxy.obj):
+            trigram_sql, chars_sql = insert_rows_sql()
+            database_proxy.cursor().executemany(trigram_sql, rows.fts)
+            database_proxy.cursor().executemany(chars_sql, [char_row(row) for row in rows.fts])
+
+
+@dataclass(frozen=True)
+class BulkSpec:
+    """Everything the bulk generation needs, as plain data (it may run in another process)."""
+
+    n: int
+    seed: int
+    now: datetime
+    departments: tuple[dictionaries.Department, ...]
+    leaves: tuple[CategoryLeaf, ...]
+    overrides: dict[date, bool]
+    office: OfficeHours
+    facts: DatabaseFacts
+    chunk: int = 2000
+
+    def table(self) -> WorkdayTable:
+        """The working-day table of the spec's calendar."""
+        first, last = table_span(self.now)
+        return WorkdayTable(WorkCalendar(self.overrides), first, last, self.office)
+
+
+def bulk_rows(spec: BulkSpec) -> Iterator[Rows]:
+    """Plan and replay the cases chunk by chunk."""
+    table = spec.table()
+    generator = DemoGenerator(
+        seed=spec.seed, now=spec.now, departments=spec.departments, leaves=spec.leaves, table=table
+    )
+    replay = Replay(spec.facts, table, spec.seed)
+    pending: list[CasePlan] = []
+    for plan in generator.plans(spec.n):
+        pending.append(plan)
+        if len(pending) >= spec.chunk:
+            yield replay.replay(pending)
+            pending.clear()
+    if pending:
+        yield replay.replay(pending)
+
+
+def _bulk_worker(spec: BulkSpec, queue: Any) -> None:
+    """Child process: generate the rows and hand them over (None at the end, or the error text)."""
+    try:
+        for rows in bulk_rows(spec):
+            queue.put(rows)
+        queue.put(None)
+    except BaseException:
+        queue.put(traceback.format_exc())
+
+
+def _rows_from_worker(spec: BulkSpec) -> Iterator[Rows]:
+    """Generate in a second process while this one writes (the 2-core budget of the benchmark)."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue(maxsize=4)
+    worker = context.Process(target=_bulk_worker, args=(spec, queue), daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = queue.get()
+            if item is None:
+                break
+            if isinstance(item, str):
+                raise RuntimeError(f"demo data generation failed:\n{item}")
+            yield item
+    finally:
+        if worker.is_alive():
+            worker.terminate()
+        worker.join()
+
+
+def bulk_spec(
+    n: int, seed: int = DEFAULT_SEED, usernames: Mapping[str, str] | None = None, chunk: int = 2000
+) -> BulkSpec:
+    """The bulk generation's inputs, read from the open database."""
+    generator = generator_for_database(seed)
+    return BulkSpec(
+        n=n,
+        seed=seed,
+        now=generator.now,
+        departments=tuple(generator.departments.values()),
+        leaves=tuple(category_leaves()),
+        overrides=dict(calendar.calendar().overrides),
+        office=calendar.office_hours(),
+        facts=database_facts(usernames),
+        chunk=chunk,
+    )
+
+
+def fill_bulk(
+    session: Session,
+    n: int,
+    *,
+    seed: int = DEFAULT_SEED,
+    usernames: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+    parallel: bool | None = None,
+) -> int:
+    """Plan, replay and insert `n` cases in chunks of 2,000 (one transaction each); returns n.
+
+    `parallel` (default: above 20,000 cases) generates in a second process while this one writes.
+    Local (SQLCipher) databases only: rows are written as they are, without the client-side
+    field encryption of shared mode.
+    """
+    if not is_sqlite(database_proxy.obj) or current_cipher() is not None:
+        raise ValueError("the bulk path writes local databases only")
+    spec = bulk_spec(n, seed, usernames)
+    chunks = _rows_from_worker(spec) if (parallel if parallel is not None else n > 20000) else bulk_rows(spec)
+    done = 0
+    db = database_proxy.obj
+    db.execute_sql("PRAGMA cache_size = -131072")  # 128 MB while loading
+    try:
+        for rows in chunks:
+            _insert_rows(rows, spec.facts.prefix)
+            done += len(rows)
+            if progress:
+                progress(done, n)
+        with database_proxy.atomic():
+            audit.record(session.user.username, "demo.generated", f"{done} 件", {"cases": done, "seed": seed})
+    finally:
+        db.execute_sql("PRAGMA cache_size = -2000")
+    return done
+
+
+# ============================================================================ entry point

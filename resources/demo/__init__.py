@@ -1,0 +1,1 @@
+"""Text data of the demo generator (app.demo): names, places, narratives, handling texts."""
