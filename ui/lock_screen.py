@@ -7,9 +7,10 @@ from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app import auth
 from app.account import roles_label
-from app.errors import AuthError, ComplaintDeskError, LockedOutError
+from app.errors import AuthError, LockedOutError
 from app.session import Session
-from ui.common import ErrorLabel, busy_cursor, make_primary, password_edit
+from ui.common import ErrorLabel, make_primary, password_edit
+from ui.operations import run
 
 
 class LockScreen(QWidget):
@@ -82,19 +83,17 @@ class LockScreen(QWidget):
         self.password_edit.setFocus()
 
     def try_unlock(self) -> None:
-        try:
-            with busy_cursor():
-                auth.unlock(self.session, self.password_edit.text())
-        except LockedOutError as exc:
-            self.logout_requested.emit(exc.message)
-            return
-        except AuthError as exc:
-            self.error.show_message(exc.message)
+        """A wrong password is told on the card; a lockout ends the session (back to 登录)."""
+        outcome = run(
+            self, lambda: auth.unlock(self.session, self.password_edit.text()), expected=(AuthError,)
+        )
+        error = outcome.error
+        if isinstance(error, LockedOutError):
+            self.logout_requested.emit(error.message)
+        elif isinstance(error, AuthError):
+            self.error.show_message(error.message)
             self.password_edit.clear()
             self.password_edit.setFocus()
-            return
-        except ComplaintDeskError as exc:
-            self.error.show_message(exc.message)
-            return
-        self.hide()
-        self.unlocked.emit()
+        elif outcome:
+            self.hide()
+            self.unlocked.emit()

@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import auth, shared
-from app.errors import AuthError, ComplaintDeskError
+from app.errors import AuthError, DatabaseOpenError
 from app.session import Session
 from app.shared import SharedConnection
-from ui.common import ErrorLabel, busy_cursor, password_edit
+from ui.common import ErrorLabel, password_edit
+from ui.operations import run
 from ui.server_mode.connection_form import RememberPasswordBox
 from ui.server_mode.enrollment import EnrollmentImportDialog
 
@@ -203,22 +204,20 @@ class LoginDialog(QDialog):
         if self.connection is not None and not self._server_secrets_ready():
             return
         self.login_button.setEnabled(False)
-        try:
-            with busy_cursor():
-                session = self._open(username, password)
-        except AuthError as exc:
-            self._fail(exc.message, self.password_edit)
-            return
-        except shared.ServerConnectionError as exc:
-            self._fail(exc.message, self.server_password_edit if exc.kind == "auth" else None)
-            return
-        except ComplaintDeskError as exc:
-            self._fail(exc.message)
-            return
-        finally:
-            self.login_button.setEnabled(True)
-        self.session = session
-        self.accept()
+        # Wrong passwords and unopenable databases are told here, under the form; database
+        # faults (locked, disk) come from the runner with 重试.
+        outcome = run(self, lambda: self._open(username, password), expected=(AuthError, DatabaseOpenError))
+        error = outcome.error
+        if isinstance(error, AuthError):
+            self._fail(error.message, self.password_edit)
+        elif isinstance(error, shared.ServerConnectionError):
+            self._fail(error.message, self.server_password_edit if error.kind == "auth" else None)
+        elif error is not None:
+            self._fail(error.message)
+        elif outcome:
+            self.session = outcome.value
+            self.accept()
+        self.login_button.setEnabled(True)  # after the focus is back in the form: Enter logs in again
 
     def _server_secrets_ready(self) -> bool:
         """What the keyring lacks was typed; the data key is unlocked from the kept enrollment file."""
@@ -235,16 +234,16 @@ class LoginDialog(QDialog):
         if not self.passphrase_edit.text():
             self._fail("请输入工作站注册口令", self.passphrase_edit)
             return False
-        try:
-            with busy_cursor():
-                connection.unlock(self.passphrase_edit.text())
-        except AuthError as exc:  # 注册口令错误
-            self._fail(exc.message, self.passphrase_edit)
-            return False
-        except ComplaintDeskError as exc:
-            self._fail(exc.message)
-            return False
-        return True
+        outcome = run(
+            self,
+            lambda: connection.unlock(self.passphrase_edit.text()),
+            expected=(AuthError, DatabaseOpenError),
+        )
+        if outcome.error is not None:  # 注册口令错误 goes back to the passphrase field
+            self._fail(
+                outcome.error.message, self.passphrase_edit if isinstance(outcome.error, AuthError) else None
+            )
+        return outcome.ok
 
     def _open(self, username: str, password: str) -> Session:
         """Log in to the local file, or to the server (keeping a typed server password if wanted)."""

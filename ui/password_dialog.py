@@ -6,9 +6,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from app import auth
-from app.errors import AuthError, ComplaintDeskError, ValidationError
+from app.errors import AuthError, ValidationError
 from app.session import Session
-from ui.common import PASSWORD_RULES_HINT, ErrorLabel, busy_cursor, password_edit
+from ui.common import PASSWORD_RULES_HINT, ErrorLabel, password_edit
+from ui.operations import Change, Kind, run
 
 
 class ChangePasswordDialog(QDialog):
@@ -57,20 +58,17 @@ class ChangePasswordDialog(QDialog):
             self.confirm_edit.selectAll()
             self.confirm_edit.setFocus()
             return
-        try:
-            with busy_cursor():
-                auth.change_own_password(self.session, self.old_edit.text(), self.new_edit.text())
-        except AuthError as exc:
-            self.error.show_message(exc.message)
-            self.old_edit.selectAll()
-            self.old_edit.setFocus()
-            return
-        except ValidationError as exc:
-            self.error.show_message(exc.message)
-            self.new_edit.selectAll()
-            self.new_edit.setFocus()
-            return
-        except ComplaintDeskError as exc:
-            self.error.show_message(exc.message)
-            return
-        self.accept()
+        outcome = run(
+            self,
+            lambda: auth.change_own_password(self.session, self.old_edit.text(), self.new_edit.text()),
+            changed=Change(Kind.USERS),
+            expected=(AuthError, ValidationError),
+        )
+        error = outcome.error
+        if error is not None:  # a wrong current password or a weak new one: told under the form
+            self.error.show_message(error.message)
+            edit = self.old_edit if isinstance(error, AuthError) else self.new_edit
+            edit.selectAll()
+            edit.setFocus()
+        elif outcome:
+            self.accept()
