@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import keystore, shared
-from app.errors import ComplaintDeskError, ValidationError
+from app.errors import DatabaseOpenError, ValidationError
 from app.shared import ServerProbe
 from models.database import ServerParams
-from ui.common import ErrorLabel, busy_cursor, password_edit
+from ui.common import ErrorLabel, password_edit
+from ui.operations import run
 
 SSL_LABELS = {
     "verify-full": "加密，并校验服务器证书和主机名（推荐）",
@@ -205,15 +206,21 @@ class ConnectionForm(QWidget):
 
     def checked(self) -> tuple[ServerParams, str] | None:
         """The settings and password, or None after showing what is wrong."""
-        try:
-            params = self.params()
-        except ValidationError as exc:
-            self.show_error(exc.message, exc.field)
+        outcome = run(self, self.params, expected=(ValidationError,))
+        if isinstance(outcome.error, ValidationError):
+            self.show_error(outcome.error.message, outcome.error.field)
+            return None
+        if not outcome or outcome.value is None:
             return None
         if not self.password():
             self.show_error("请输入数据库服务器密码", "password")
             return None
-        return params, self.password()
+        return outcome.value, self.password()
+
+    def show_refusal(self, error: DatabaseOpenError) -> None:
+        """A server that cannot be used as typed: the reason under the form, the cursor where the fix goes."""
+        kind = getattr(error, "kind", "")
+        self.show_error(error.message, "password" if kind == "auth" else "host" if kind else "")
 
     def probe(self) -> ServerProbe | None:
         """测试连接: show 连接成功 and what is on the server, or the Chinese reason it failed."""
@@ -221,17 +228,14 @@ class ConnectionForm(QWidget):
         if values is None:
             return None
         self.test_button.setEnabled(False)
-        try:
-            with busy_cursor():
-                found = shared.probe_server(*values)
-        except shared.ServerConnectionError as exc:
-            self.show_error(exc.message, "password" if exc.kind == "auth" else "host")
+        outcome = run(self, lambda: shared.probe_server(*values), expected=(DatabaseOpenError,))
+        self.test_button.setEnabled(True)
+        if isinstance(outcome.error, DatabaseOpenError):
+            self.show_refusal(outcome.error)
             return None
-        except ComplaintDeskError as exc:
-            self.show_error(exc.message)
+        found = outcome.value
+        if found is None:
             return None
-        finally:
-            self.test_button.setEnabled(True)
         self.show_result(found.summary())
         self.probed.emit(found)
         return found

@@ -22,12 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import shared
-from app.errors import AuthError, ComplaintDeskError, ValidationError
+from app import shared, workstation
+from app.errors import AuthError, DatabaseOpenError, ValidationError
+from app.files import FileAccessError
 from app.session import Session
 from app.shared import SharedConnection
 from models.database import ServerParams
-from ui.common import ErrorLabel, busy_cursor, password_edit
+from ui.common import ErrorLabel, password_edit
+from ui.operations import Change, Kind, run
 from ui.server_mode.connection_form import RememberPasswordBox, form_layout, result_label, ssl_label
 
 ENROLLMENT_SUFFIX = ".cdenroll"
@@ -126,10 +128,11 @@ class EnrollmentExportForm(QWidget):
     def save(self) -> None:
         """Check the passphrase, ask where to save, write the file."""
         passphrase = self.passphrase_edit.text()
-        try:
-            shared.check_passphrase(passphrase)
-        except ValidationError as exc:
-            self._fail(exc.message, self.passphrase_edit)
+        checked = run(self, lambda: shared.check_passphrase(passphrase), expected=(ValidationError,))
+        if checked.error is not None:
+            self._fail(checked.error.message, self.passphrase_edit)
+            return
+        if not checked:
             return
         if passphrase != self.confirm_edit.text():
             self._fail("两次输入的注册口令不一致", self.confirm_edit)
@@ -141,15 +144,18 @@ class EnrollmentExportForm(QWidget):
         if not chosen:
             return
         path = Path(chosen if chosen.lower().endswith(ENROLLMENT_SUFFIX) else chosen + ENROLLMENT_SUFFIX)
-        try:
-            with busy_cursor():
-                blob = self._make_blob()(passphrase)
-            path.write_bytes(blob)
-        except ComplaintDeskError as exc:
-            self._fail(exc.message)
+        make_blob = self._make_blob()
+        assert make_blob is not None  # the owner lives as long as its form
+        outcome = run(
+            self,
+            lambda: workstation.save_enrollment(path, lambda: make_blob(passphrase)),
+            expected=(FileAccessError,),
+        )
+        if outcome.error is not None:  # 无法写入…: told under the form; choose another place
+            self._fail(outcome.error.message)
             return
-        except OSError:
-            self._fail(f"无法保存到“{path.name}”，请选择其他位置。")
+        blob = outcome.value
+        if blob is None:
             return
         self.saved_path = path
         self.passphrase_edit.clear()
@@ -233,13 +239,17 @@ class EnrollmentImportForm(QWidget):
 
     def load_file(self, path: Path) -> bool:
         """Read the file and show the server it points to."""
-        try:
-            blob = path.read_bytes()
-            params = shared.enrollment_server(blob)
-        except OSError:
-            return self._reject_file(f"无法读取文件“{path.name}”")
-        except ValidationError as exc:
-            return self._reject_file(f"“{path.name}”{exc.problem}")
+        outcome = run(
+            self, lambda: workstation.read_enrollment(path), expected=(FileAccessError, ValidationError)
+        )
+        error = outcome.error
+        if isinstance(error, ValidationError):
+            return self._reject_file(f"“{path.name}”{error.problem}")
+        if error is not None:
+            return self._reject_file(error.message)
+        if outcome.value is None:
+            return False
+        blob, params = outcome.value
         self.blob = blob
         self.file_edit.setText(str(path))
         self.server_label.setText(server_summary(params))
@@ -265,23 +275,26 @@ class EnrollmentImportForm(QWidget):
             self.error.show_message("请选择工作站注册文件")
             self.browse_button.setFocus()
             return None
-        try:
-            with busy_cursor():
-                return shared.join_server(
-                    self.blob,
-                    self.passphrase_edit.text(),
-                    self.password_edit.text(),
-                    remember_password=self.remember_box.wanted(),
-                )
-        except AuthError as exc:
-            self._fail(exc.message, self.passphrase_edit)
-        except shared.ServerConnectionError as exc:
-            self._fail(exc.message, self.password_edit if exc.kind == "auth" else None)
-        except ComplaintDeskError as exc:
-            self._fail(exc.message)
-        except OSError:
-            self._fail("无法在本机保存注册文件，请检查用户文件夹的权限")
-        return None
+        blob = self.blob
+        outcome = run(
+            self,
+            lambda: workstation.join(
+                blob,
+                self.passphrase_edit.text(),
+                self.password_edit.text(),
+                remember_password=self.remember_box.wanted(),
+            ),
+            changed=Change(Kind.DATABASE),
+            expected=(AuthError, DatabaseOpenError, FileAccessError),
+        )
+        error = outcome.error
+        if isinstance(error, AuthError):  # 注册口令错误
+            self._fail(error.message, self.passphrase_edit)
+        elif isinstance(error, shared.ServerConnectionError):
+            self._fail(error.message, self.password_edit if error.kind == "auth" else None)
+        elif error is not None:
+            self._fail(error.message)
+        return outcome.value
 
     def _fail(self, message: str, edit: QLineEdit | None = None) -> None:
         self.error.show_message(message)

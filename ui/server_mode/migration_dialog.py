@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -12,21 +12,21 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
-    QProgressBar,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from app import migrate, shared
-from app.errors import ComplaintDeskError
+from app import migrate, shared, workstation
+from app.errors import DatabaseOpenError, OperationCancelled
+from app.files import FileAccessError
 from app.migrate import MigrationReport, TableReport
 from app.session import Session
 from models.database import ServerParams
 from ui.common import ErrorLabel, make_primary
+from ui.operations import BackgroundOperation, Change, Kind, Outcome, Progress, run, run_in_background
 from ui.server_mode.connection_form import ConnectionForm
 from ui.server_mode.enrollment import EnrollmentExportForm, explanation
-from ui.server_mode.worker import Progress, TaskThread
 from ui.table_model import WARNING, Column, RowTableModel
 
 SWITCH_TEXT = "本工作站以后连接服务器"
@@ -55,14 +55,16 @@ def report_model(parent: QWidget) -> RowTableModel[TableReport]:
 
 
 MUST_EXPORT = "请先保存工作站注册文件：它是服务器上数据密钥的唯一备份，关闭前必须保存。"
+CANCELLED = "迁移已取消，服务器上没有写入任何数据。"
 
 
 class MigrationDialog(QDialog):
     """Two steps: the server form with 开始迁移, then the per-table report and the enrollment export.
 
-    `report` holds the finished migration; the dialog cannot be closed while it runs, nor after it
-    until the enrollment file (the only copy of the new data key) has been saved. `ran(ok)` is
-    emitted once the outcome of a run is shown.
+    The copy runs in the background (ui.operations.run_in_background) with a progress dialog whose
+    取消 rolls the server back. `report` holds the finished migration; the dialog cannot be closed
+    while it runs, nor after it until the enrollment file (the only copy of the new data key) has
+    been saved. `ran(ok)` is emitted once the outcome of a run is shown.
     """
 
     ran = Signal(bool)
@@ -73,7 +75,7 @@ class MigrationDialog(QDialog):
         self.setWindowTitle("迁移到服务器")
         self.report: MigrationReport | None = None
         self.exported = False
-        self._thread: TaskThread | None = None
+        self.operation: BackgroundOperation | None = None
         self._target: tuple[ServerParams, str] | None = None
         self.setup_page = self._build_setup()
         self.result_page = self._build_result()
@@ -95,12 +97,6 @@ class MigrationDialog(QDialog):
             "加密后才写入服务器；每张数据表复制后都会核对行数。本地文件保持不变。</p>"
         )
         self.form = ConnectionForm()
-        self.progress = QProgressBar()
-        self.progress.setTextVisible(True)
-        self.progress.hide()
-        self.status = QLabel()
-        self.status.setObjectName("hint")
-        self.status.hide()
         buttons = QDialogButtonBox()
         self.start_button = make_primary(
             buttons.addButton("开始迁移", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -114,8 +110,6 @@ class MigrationDialog(QDialog):
         layout.setSpacing(12)
         layout.addWidget(intro)
         layout.addWidget(self.form)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.status)
         layout.addStretch(1)
         layout.addWidget(buttons)
         return page
@@ -158,58 +152,57 @@ class MigrationDialog(QDialog):
 
     @property
     def running(self) -> bool:
-        return self._thread is not None
+        return self.operation is not None and self.operation.outcome is None
 
     def start(self) -> None:
-        """Check the form, then migrate in a worker thread."""
+        """Check the form and that the server database is empty (told under the form), then copy
+        in the background."""
         target = self.form.checked()
         if target is None:
+            return
+        empty = run(self, lambda: shared.probe_server(*target).require_empty(), expected=(DatabaseOpenError,))
+        if isinstance(empty.error, DatabaseOpenError):
+            self.form.show_refusal(empty.error)
+            return
+        if not empty:
             return
         self._target = target
         self.form.error.clear_message()
         self._set_running(True)
-        thread = TaskThread(lambda progress: self._migrate(*target, progress), self)
-        thread.progress.connect(self._progress)
-        thread.succeeded.connect(self._succeeded)
-        thread.failed.connect(self._failed)
-        self._thread = thread
-        thread.start()
+        self.operation = run_in_background(
+            self,
+            lambda progress: self._migrate(*target, progress),
+            title="迁移到服务器",
+            label="正在连接服务器…",
+            cancellable=True,
+            changed=Change(Kind.DATABASE),
+            on_done=self._succeeded,
+        )
+        self.operation.finished.connect(self._finished)
 
     def _migrate(self, params: ServerParams, password: str, progress: Progress) -> MigrationReport:
-        """Runs in the worker thread."""
-        try:
-            return migrate.migrate_to_server(self.session, params, password, progress)
-        finally:
-            self.session.db.close()  # the worker thread's own connection to the local file
+        """Runs in the worker thread; each table's copy is announced (and may be cancelled)."""
+
+        def table_progress(done: int, total: int, table: str) -> None:
+            progress(done, total, f"正在复制数据表 {table}（{done + 1}/{total}）…")
+
+        return migrate.migrate_to_server(self.session, params, password, table_progress)
 
     def _set_running(self, running: bool) -> None:
         self.form.setEnabled(not running)
         self.start_button.setEnabled(not running)
         self.cancel_button.setEnabled(not running)
-        self.progress.setVisible(running)
-        self.status.setVisible(running)
-        if running:
-            self.progress.setRange(0, 0)
-            self.status.setText("正在连接服务器…")
-            self.setCursor(Qt.CursorShape.BusyCursor)
-        else:
-            self.unsetCursor()
 
-    def _progress(self, done: int, total: int, table: str) -> None:
-        self.progress.setRange(0, total)
-        self.progress.setValue(done)
-        self.progress.setFormat(f"{done}/{total}")
-        self.status.setText(f"正在复制数据表 {table}…")
-
-    def _finish_thread(self) -> None:
-        if self._thread is not None:
-            self._thread.wait()
-            self._thread.deleteLater()
-            self._thread = None
+    def _finished(self, outcome: Outcome[MigrationReport]) -> None:
+        """Back to the form after a failure (the runner has shown it) or 取消."""
         self._set_running(False)
+        if outcome:
+            return
+        if isinstance(outcome.error, OperationCancelled):
+            self.form.show_error(CANCELLED)
+        self.ran.emit(False)
 
     def _succeeded(self, report: MigrationReport) -> None:
-        self._finish_thread()
         self.report = report
         self.result_title.setText(report.lines()[-1])
         self.report_model.set_rows(report.tables)
@@ -219,14 +212,6 @@ class MigrationDialog(QDialog):
         self.resize(self.width(), max(self.height(), layout.totalHeightForWidth(self.width())))
         self.export_form.passphrase_edit.setFocus()
         self.ran.emit(True)
-
-    def _failed(self, error: Exception) -> None:
-        self._finish_thread()
-        if not isinstance(error, ComplaintDeskError):
-            raise error
-        field = "password" if getattr(error, "kind", "") == "auth" else ""
-        self.form.show_error(error.message, field)
-        self.ran.emit(False)
 
     # -- after the migration ---------------------------------------------------------------------
 
@@ -242,20 +227,20 @@ class MigrationDialog(QDialog):
         self.done_button.setDefault(True)
         if self.switch_box.isChecked() and self.switch_box.isEnabled():
             params, password = self._target
-            try:
-                connection = shared.enroll_workstation(
-                    params,
-                    self.report.data_key,
-                    blob,
-                    password,
-                    remember_password=self.form.remember_password(),
-                )
-            except OSError:
+            data_key = self.report.data_key
+            outcome = run(
+                self,
+                lambda: workstation.enroll(
+                    params, data_key, blob, password, remember_password=self.form.remember_password()
+                ),
+                expected=(FileAccessError,),
+            )
+            if outcome.error is not None:
                 self.close_error.show_message("无法在本机保存注册文件，本工作站仍使用本地数据库。")
-            else:
+            elif outcome.value is not None:
                 self.export_form.add_notice(
                     "本工作站下次登录时将连接服务器"
-                    + ("。" if not connection.enrollment_path else "，每次需要输入注册口令。")
+                    + ("。" if not outcome.value.enrollment_path else "，每次需要输入注册口令。")
                 )
         self.switch_box.setEnabled(False)
 

@@ -1,4 +1,5 @@
-"""数据库与工作站 page: what it shows, who may use it; 迁移到服务器 with a worker thread and a report."""
+"""数据库与工作站 page: what it shows, who may use it; 迁移到服务器 in the background with progress,
+取消 and a report."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from tests.ui.helpers import when_modal
 from tests.ui.server_mode.conftest import PASSPHRASE, all_bytes, secret_forms
 from ui.server_mode import admin_page
 from ui.server_mode.admin_page import DatabasePage
-from ui.server_mode.migration_dialog import MUST_EXPORT, MigrationDialog
+from ui.server_mode.migration_dialog import CANCELLED, MUST_EXPORT, MigrationDialog
 
 
 def _facts(widget: QWidget) -> str:
@@ -94,7 +95,9 @@ def test_shared_page_exports_and_forgets(
     assert "已导出工作站注册文件" in page.notice.text()
 
     asked: list[str] = []
-    monkeypatch.setattr("ui.server_mode.admin_page.confirm", lambda _p, _t, text, _y: asked.append(text) or True)
+    monkeypatch.setattr(
+        "ui.server_mode.admin_page.confirm", lambda _p, _t, text, _y: asked.append(text) or True
+    )
     qtbot.mouseClick(page.forget_button, Qt.MouseButton.LeftButton)
     assert "重新导入工作站注册文件" in asked[0]
     assert memory_keyring.items == {}
@@ -135,19 +138,26 @@ def test_migration_dialog_moves_the_demo_database(
     assert "demo.db" in _facts(dialog)
     _fill(qtbot, dialog.form, pg_params, "not-the-password")
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
-    assert dialog.running and not dialog.form.isEnabled() and dialog.progress.isVisible()
-    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    assert dialog.isVisible(), "no closing while the worker runs"
-    qtbot.waitUntil(lambda: not dialog.running, timeout=20_000)
+    assert not dialog.running, "the server is checked before anything is copied"
     assert dialog.form.error.text() == "数据库服务器的用户名或密码错误"
     assert dialog.form.isEnabled() and dialog.report is None
 
     dialog.form.password_edit.setText(pg_server.password)
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    operation = dialog.operation
+    assert operation is not None
+    steps: list[tuple[int, int, str]] = []
+    operation.thread.progress.connect(lambda done, total, text: steps.append((done, total, text)))
+    assert dialog.running and not dialog.form.isEnabled(), "the copy runs in the background"
+    assert operation.thread.isRunning() or operation.outcome is not None
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible(), "no closing while the worker runs"
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=60_000)
     report = dialog.report
     assert report is not None and report.ok
-    assert dialog.progress.maximum() == len(report.tables), "per-table progress reached the dialog"
+    assert operation.dialog.maximum() == len(report.tables), "per-table progress reached the dialog"
+    assert steps and steps == sorted(steps) and steps[-1][:2] == (len(report.tables) - 1, len(report.tables))
+    assert "正在复制数据表" in operation.dialog.labelText()
     assert dialog.result_page.isVisible() and not dialog.setup_page.isVisible()
     assert dialog.result_title.text() == "全部数据表行数一致，迁移完成"
     model = dialog.report_view.model()
@@ -202,8 +212,31 @@ def test_migration_refuses_a_non_empty_server(
     qtbot.mouseClick(dialog.form.test_button, Qt.MouseButton.LeftButton)
     assert "已经初始化" in dialog.form.result.text()
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.running, timeout=20_000)
-    assert "不是空的" in dialog.form.error.text()
+    assert not dialog.running and dialog.operation is None
+    assert "不会覆盖已有数据" in dialog.form.error.text()
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
     auth.logout(session)
+
+
+def test_migration_can_be_cancelled_and_leaves_the_server_empty(
+    qtbot: QtBot, demo_session: Session, pg_params, pg_server
+) -> None:
+    dialog = MigrationDialog(demo_session)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _fill(qtbot, dialog.form, pg_params, pg_server.password)
+    outcomes: list[bool] = []
+    dialog.ran.connect(outcomes.append)
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    operation = dialog.operation
+    assert operation is not None and dialog.running
+    operation.thread.progress.connect(lambda *_step: operation.cancel())  # 取消 at the first table
+    qtbot.waitUntil(lambda: not dialog.running, timeout=60_000)
+    assert outcomes == [False] and dialog.report is None
+    assert operation.outcome is not None and type(operation.outcome.error).__name__ == "OperationCancelled"
+    assert dialog.form.error.text() == CANCELLED and dialog.form.isEnabled()
+    assert shared.probe_server(pg_params, pg_server.password).empty, "the copy was rolled back"
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    auth.logout(demo_session)
