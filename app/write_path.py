@@ -164,11 +164,12 @@ def operation(
 @contextmanager
 def audited_read(
     session: Session, action: Action, case: Case, audit_action: str, **detail: Any
-) -> Iterator[None]:
-    """A read that leaves a trace (opening a case, a stored document, an attachment)."""
-    check(session, action, case)
+) -> Iterator[CaseFactsData]:
+    """A read that leaves a trace (opening a case, a stored document, an attachment); yields the
+    policy's facts of the case. The audit entry is written once the read succeeded."""
+    case_facts = check(session, action, case)
     with translated():
-        yield
+        yield case_facts
         with database_proxy.atomic():
             audit.record(session.user.username, audit_action, case.case_no, detail or None)
     session.touch()

@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from app import audit, clock, settings
+from app import clock, settings
 from app.cases.states import FOLLOWUP_METHODS, State
 from app.errors import NotFoundError, TransitionError, ValidationError
 from app.policy import Action, sees_identifiers
@@ -24,10 +24,9 @@ from app.validation import (
     mask_id_number,
     mask_phone,
 )
-from app.write_path import append_events, check, facts, load_case
+from app.write_path import append_events, audited_read, check, facts, load_case, operation
 from models.accounts import User
 from models.cases import Assignment, Case, Category, Complainant, FollowUp, IssuedDocument
-from models.database import database_proxy
 from models.organisation import Department
 from printing.data import (
     DispatchData,
@@ -243,7 +242,8 @@ def issue(
 ) -> tuple[IssuedInfo, bytes]:
     """Render, store and log a document. A second issue of the same document is a 补打 reprint."""
     case = load_case(case_id)
-    check(session, KIND_ACTIONS.get(kind, Action.PRINT_LETTERS), case)
+    action = KIND_ACTIONS.get(kind, Action.PRINT_LETTERS)
+    case_facts = check(session, action, case)
     assignment = None
     if assignment_id is not None:
         assignment = Assignment.get_or_none((Assignment.id == assignment_id) & (Assignment.case == case_id))
@@ -267,7 +267,8 @@ def issue(
     digest = hashlib.sha256(pdf).hexdigest()
     title = kind_title(kind)
     department = _dept(assignment.department_id) if assignment else ""
-    with database_proxy.atomic():
+    audit_action = "case.reprint" if reprint else "case.print"
+    with operation(session, action, audit_action, target=case.case_no, case=case_facts) as op:
         row = IssuedDocument.create(
             case=case_id,
             kind=kind,
@@ -281,13 +282,7 @@ def issue(
         )
         label = f"{'补打' if reprint else '打印'}{title}" + (f"（{department}）" if department else "")
         append_events(case, session.user.id, [(label, f"文件指纹 {digest[:16]}…", None)], "print")
-        audit.record(
-            session.user.username,
-            "case.reprint" if reprint else "case.print",
-            case.case_no,
-            {"kind": kind, "sha256": digest, "assignment": assignment_id},
-        )
-    session.touch()
+        op.detail.update(kind=kind, sha256=digest, assignment=assignment_id)
     return IssuedInfo(
         row.id, kind, title, reprint, page_size, digest, now, session.user.display_name, department
     ), pdf
@@ -339,13 +334,11 @@ def stored_pdf(session: Session, document_id: int) -> bytes:
     if row is None:
         raise NotFoundError("文书不存在")
     case = load_case(row.case_id)
-    check(session, KIND_ACTIONS[row.kind], case)
-    data = bytes(row.data)
-    if hashlib.sha256(data).hexdigest() != row.sha256:
-        raise ValidationError("document", "文书", "存档文件校验失败（SHA-256 不符）")
-    with database_proxy.atomic():
-        audit.record(session.user.username, "case.document_opened", case.case_no, {"document": row.id})
-    return data
+    with audited_read(session, KIND_ACTIONS[row.kind], case, "case.document_opened", document=row.id):
+        data = bytes(row.data)
+        if hashlib.sha256(data).hexdigest() != row.sha256:
+            raise ValidationError("document", "文书", "存档文件校验失败（SHA-256 不符）")
+        return data
 
 
 def assignment_for(session: Session, case_id: int, department_code: str) -> int:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from app import audit, clock, dictionaries
+from app import clock, dictionaries
 from app.cases.rules import RULES, decide
 from app.cases.states import ASSIGNMENT_LABELS, CLOSE_KINDS, FOLLOWUP_METHODS, REPLY_METHODS, STATE_LABELS
 from app.deadlines.case_clocks import assignment_status, case_status, external_report_status
@@ -23,7 +23,7 @@ from app.validation import (
     mask_id_number,
     mask_phone,
 )
-from app.write_path import check, facts, load_case
+from app.write_path import CaseFactsData, audited_read, facts, load_case
 from models.accounts import User
 from models.cases import (
     Assignment,
@@ -38,7 +38,6 @@ from models.cases import (
     ExternalRoute,
     FollowUp,
 )
-from models.database import database_proxy
 from models.organisation import Department
 
 
@@ -235,14 +234,16 @@ def _timeline(case: Case, handling: bool) -> tuple[TimelineItem, ...]:
 def open_case(session: Session, case_id: int) -> CaseView:
     """Everything about a case the user may see, masked per policy. The view itself is audited."""
     case = load_case(case_id)
-    case_facts = check(session, Action.VIEW_CASE, case)
+    with audited_read(session, Action.VIEW_CASE, case, "case.view") as case_facts:
+        return _case_view(session, case, case_facts)
+
+
+def _case_view(session: Session, case: Case, case_facts: CaseFactsData) -> CaseView:
     now = clock.now()
     handling = sees_handling(session.user, case_facts)
     full_ids = sees_identifiers(session.user, case_facts, now.date())
     complainant = Complainant.get_by_id(case.complainant_id)
     names = _names({case.registered_by_id, case.officer_id, case.closed_by_id})
-    with database_proxy.atomic():
-        audit.record(session.user.username, "case.view", case.case_no)
     reasons = {r.code: r.text for r in dictionaries.rejection_reasons()}
     routes = {r.id: r.name for r in dictionaries.external_routes()}
 
