@@ -10,10 +10,12 @@ from __future__ import annotations
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
-from app import audit, clock, passwords, sealedbox, settings
+import peewee
+
+from app import audit, clock, login_attempts, passwords, private_files, sealedbox, settings, slotsync
 from app.cases.category_tree import seed_defaults
 from app.errors import AuthError, DatabaseOpenError, LockedOutError, ValidationError
 from app.keyslots import KeySlotFile, SlotError, format_recovery_key, parse_recovery_key
@@ -25,10 +27,8 @@ from models.database import KEY_BYTES, WrongKeyError, close_current, database_pr
 from models.fields import install_cipher
 from models.migrations import SchemaTooNewError, ensure_schema
 
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
-MAX_TRACKED_NAMES = 200
-MAX_PENDING_EVENTS = 500
+MAX_FAILURES = login_attempts.MAX_FAILURES
+LOCKOUT = login_attempts.LOCKOUT
 
 
 def normalize_username(raw: str) -> str:
@@ -60,82 +60,52 @@ def current_user(username: str) -> CurrentUser:
     return CurrentUser(row.id, row.username, row.display_name, roles, row.active, row.must_change_password)
 
 
-# -- failed-login bookkeeping (kept in the key slot file in local mode) --------------------------
+# -- failed logins --------------------------------------------------------------------------------
+# Local mode counts them in the key slot file (app/login_attempts.py); shared mode in the user row,
+# with single atomic statements so concurrent clients neither lose a count nor clear another's lock.
 
-INBOX_KEY_SETTING = "_login_inbox_private_key"
-
-
-def _attempts(slots: KeySlotFile, username: str) -> dict:
-    return slots.attempts.setdefault(
-        slots.user_slot_id(username), {"failures": 0, "locked_until": None, "pending": []}
-    )
+INBOX_KEY_SETTING = login_attempts.INBOX_KEY_SETTING
 
 
 def locked_until(slots: KeySlotFile, username: str, now: datetime) -> datetime | None:
-    entry = slots.attempts.get(slots.user_slot_id(username))
-    if not entry or not entry.get("locked_until"):
-        return None
-    until = datetime.fromisoformat(entry["locked_until"])
-    return until if until > now else None
+    return login_attempts.locked_until(slots, username, now)
 
 
-def clear_attempts(slots: KeySlotFile, username: str) -> None:
-    slots.attempts.pop(slots.user_slot_id(username), None)
+def charge_database_attempt(row: User, now: datetime) -> datetime | None:
+    """Shared mode: count one failure before the password is checked (one UPDATE on the server).
 
-
-def _record_failure(
-    slots: KeySlotFile, username: str, now: datetime, *, audited: bool = False
-) -> datetime | None:
-    """Count one failure; return the lockout end when this failure locks the account.
-
-    Unless `audited` (the database is open and the caller audits directly), the event is kept
-    in the sidecar for the next successful login to copy into the audit log.
+    Raises LockedOutError while the account is locked; returns the lockout end when this attempt
+    reached the limit (the caller refunds it if the password turns out right).
     """
-    if slots.user_slot_id(username) not in slots.attempts and len(slots.attempts) >= MAX_TRACKED_NAMES:
-        slots.attempts.pop(next(iter(slots.attempts)))
-    entry = _attempts(slots, username)
-    entry["failures"] += 1
-    at = now.isoformat(timespec="seconds")
-    events = ["login.failed"]
-    until = None
-    if entry["failures"] >= MAX_FAILURES:
-        until = now + LOCKOUT
-        entry["locked_until"] = until.isoformat(timespec="seconds")
-        entry["failures"] = 0
-        events.append("account.locked")
-    if not audited and slots.inbox_public_key:
-        who = sealedbox.seal(slots.inbox_public_key, username)
-        entry["pending"].extend({"at": at, "event": e, "who": who} for e in events)
-        del entry["pending"][:-MAX_PENDING_EVENTS]
-    slots.save()
-    return until
+    reached = User.failed_logins + 1 >= MAX_FAILURES
+    until = now + LOCKOUT
+    query = (
+        User.update(
+            failed_logins=peewee.Case(None, [(reached, 0)], User.failed_logins + 1),
+            locked_until=peewee.Case(None, [(reached, until)], User.locked_until),
+        )
+        .where((User.id == row.id) & (User.locked_until.is_null() | (User.locked_until <= now)))
+        .returning(User.locked_until)
+    )
+    with database_proxy.atomic():
+        changed = list(query.execute())
+    if not changed:
+        current = User.get_by_id(row.id).locked_until
+        raise LockedOutError(current if current and current > now else until)
+    return until if changed[0].locked_until == until else None
+
+
+def refund_database_attempt(row: User, set_lock: datetime | None) -> None:
+    """The password was right: reset the counter; lift the lock only if this very attempt set it."""
+    values: dict = {"failed_logins": 0}
+    if set_lock is not None:
+        values["locked_until"] = None
+    User.update(**values).where(User.id == row.id).execute()
 
 
 def record_database_failure(row: User, now: datetime) -> datetime | None:
-    """Shared mode keeps the counter in the user row."""
-    failures = row.failed_logins + 1
-    until = now + LOCKOUT if failures >= MAX_FAILURES else None
-    with database_proxy.atomic():
-        User.update(failed_logins=0 if until else failures, locked_until=until).where(
-            User.id == row.id
-        ).execute()
-    return until
-
-
-def _flush_pending(slots: KeySlotFile) -> None:
-    """Copy failed-login events recorded while the database was closed into the audit log."""
-    private = settings.get_internal(INBOX_KEY_SETTING)
-    for entry in slots.attempts.values():
-        for event in entry.get("pending", []):
-            who = (sealedbox.open_sealed(private, event["who"]) if private else None) or "（无法识别）"
-            audit.record(
-                who[:32],
-                event["event"],
-                who[:64],
-                {"recorded_before_login": True},
-                at=datetime.fromisoformat(event["at"]),
-            )
-        entry["pending"] = []
+    """Count one failure after the fact (kept for callers that check the password first)."""
+    return charge_database_attempt(row, now)
 
 
 # -- database creation ---------------------------------------------------------------------------
@@ -188,12 +158,17 @@ def _local_session(path: Path, slots: KeySlotFile, db_key: bytes, db, username: 
     )
 
 
+def _database_files(path: Path) -> tuple[Path, ...]:
+    return (path, KeySlotFile.sidecar_for(path), Path(f"{path}-wal"), Path(f"{path}-shm"))
+
+
 def create_local_database(
     path: str | Path, admin_username: str, admin_display_name: str, admin_password: str, hospital_name: str
 ) -> tuple[Session, str]:
     """Create a new encrypted database with its first admin; return the session and the recovery key.
 
-    Refuses an existing file. On any failure the partly created files are removed.
+    Refuses an existing file. On any failure the partly created files are removed. The database
+    (and with it SQLite's -wal and -shm files, which take its mode) is created owner-only.
     """
     path = Path(path)
     admin = FirstAdmin.validate(admin_username, admin_display_name, admin_password, hospital_name)
@@ -203,20 +178,25 @@ def create_local_database(
     path.parent.mkdir(parents=True, exist_ok=True)
     db_key = secrets.token_bytes(KEY_BYTES)
     slots = KeySlotFile.create(path)
+    created = False
     try:
-        db = open_local(path, db_key)
-        now = clock.now()
-        ensure_schema(db, now)
-        inbox_private, slots.inbox_public_key = sealedbox.new_keypair()
-        with db.atomic():
-            admin.create(path.name, now, {INBOX_KEY_SETTING: inbox_private})
-        slots.set_user_slot(admin.username, admin_password, db_key, passwords.current_kdf())
-        recovery_key = slots.set_recovery_slot(db_key)
-        slots.save()
+        with KeySlotFile.locked(path):
+            private_files.create_empty(path)
+            created = True
+            db = open_local(path, db_key)
+            now = clock.now()
+            ensure_schema(db, now)
+            inbox_private, slots.inbox_public_key = sealedbox.new_keypair()
+            with db.atomic():
+                admin.create(path.name, now, {INBOX_KEY_SETTING: inbox_private})
+            slots.set_user_slot(admin.username, admin_password, db_key, passwords.current_kdf())
+            recovery_key = slots.set_recovery_slot(db_key)
+            slots.save()
     except BaseException:
         close_current()
-        for leftover in (path, slots_path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            leftover.unlink(missing_ok=True)
+        if created:
+            for leftover in _database_files(path):
+                leftover.unlink(missing_ok=True)
         raise
     return _local_session(path, slots, db_key, db, admin.username), format_recovery_key(recovery_key)
 
@@ -239,7 +219,6 @@ def _open(path: Path, db_key: bytes):
     try:
         db = open_local(path, db_key)
         ensure_schema(db)
-        return db
     except WrongKeyError:
         close_current()
         raise AuthError() from None
@@ -248,38 +227,63 @@ def _open(path: Path, db_key: bytes):
         raise DatabaseOpenError(
             f"数据库由更新版本的软件创建（结构版本 {exc.found}），请先升级本软件"
         ) from None
+    for extra in _database_files(path):
+        if extra != KeySlotFile.sidecar_for(path):
+            private_files.restrict(extra)
+    return db
+
+
+def _open_with_any(path: Path, keys_of) -> tuple[object, bytes]:
+    """Open with the first key that fits; read the slot file again once if none does (a key rotation
+    may have finished in between). `keys_of(slots)` lists the candidate keys (SlotError if none)."""
+    for _retry in range(2):
+        for key in keys_of(_load_slots(path)):
+            try:
+                return _open(path, key), key
+            except AuthError:
+                continue
+    raise DatabaseOpenError("数据库密钥文件与数据库不匹配，请确认两个文件来自同一份备份")
+
+
+def _after_open(path: Path, now: datetime) -> KeySlotFile:
+    """Reconcile staged slot changes and audit the failures recorded meanwhile."""
+    slots = slotsync.reconcile(path, now)
+    login_attempts.flush(path, now)
+    return slots
 
 
 def login_local(path: str | Path, username: str, password: str) -> Session:
+    """Open the local database as `username`. Every attempt is counted before the password is checked."""
     path = Path(path)
-    slots = _load_slots(path)
+    _load_slots(path)
     try:
         username = normalize_username(username)
     except ValidationError:
         raise AuthError() from None
     now = clock.now()
-    until = locked_until(slots, username, now)
-    if until:
-        raise LockedOutError(until)
+    attempt = login_attempts.begin(path, username, now)
     try:
-        db_key = slots.unwrap_user(username, password)
+        db, db_key = _open_with_any(path, lambda slots: slots.user_keys(username, password))
     except SlotError:
-        until = _record_failure(slots, username, now)
+        until = login_attempts.failed(attempt)
         if until:
             raise LockedOutError(until) from None
         raise AuthError() from None
-    db = _open(path, db_key)
+    except BaseException:
+        login_attempts.succeeded(attempt, now)  # not a wrong password: the charge is refunded
+        raise
     row = User.get_or_none(User.username == username)
     if row is None or not row.active or not passwords.verify_password(row.password_hash, password):
         close_current()
-        _record_failure(slots, username, now)
+        until = login_attempts.failed(attempt)
+        if until:
+            raise LockedOutError(until)
         raise AuthError()
+    login_attempts.succeeded(attempt, now)
+    slots = _after_open(path, now)
     with db.atomic():
-        _flush_pending(slots)
-        clear_attempts(slots, username)
         User.update(last_login_at=now).where(User.id == row.id).execute()
         audit.record(username, "login.ok", username)
-    slots.save()
     return _local_session(path, slots, db_key, db, username)
 
 
@@ -306,31 +310,30 @@ def unlock(session: Session, password: str) -> None:
     now = clock.now()
     username = session.user.username
     row = User.get(User.username == username)
-    if session.reload_slots():
-        until = locked_until(session.slots, username, now)
+    local = session.database_path is not None and session.slots is not None
+    if local:
+        attempt = login_attempts.begin(session.database_path, username, now, event="unlock.failed")
     else:
-        until = row.locked_until if row.locked_until and row.locked_until > now else None
-    if until:
-        raise LockedOutError(until)
+        set_lock = charge_database_attempt(row, now)
     if not row.active or not passwords.verify_password(row.password_hash, password):
-        with database_proxy.atomic():
-            audit.record(username, "unlock.failed", username)
-        until = (
-            _record_failure(session.slots, username, now, audited=True)
-            if session.slots
-            else record_database_failure(row, now)
-        )
-        if until:
+        if local:
+            until = login_attempts.failed(attempt)
+            login_attempts.flush(session.database_path, now)
+        else:
+            until = set_lock
             with database_proxy.atomic():
-                audit.record(username, "account.locked", username)
+                audit.record(username, "unlock.failed", username)
+                if until:
+                    audit.record(username, "account.locked", username)
+        if until:
             raise LockedOutError(until)
         raise AuthError("密码错误")
+    if local:
+        session.slots = login_attempts.succeeded(attempt, now)
+    else:
+        refund_database_attempt(row, set_lock)
     session.locked = False
     session.touch()
-    User.update(failed_logins=0, locked_until=None).where(User.id == row.id).execute()
-    if session.slots:
-        clear_attempts(session.slots, username)
-        session.slots.save()
     with database_proxy.atomic():
         audit.record(username, "session.unlocked", username)
 
@@ -339,21 +342,19 @@ def unlock(session: Session, password: str) -> None:
 
 
 def change_own_password(session: Session, old_password: str, new_password: str) -> None:
-    """Verify the old password, store the new hash and rewrap this user's slot."""
+    """Verify the old password, store the new hash and (crash-safely) rewrap this user's slot."""
     username = session.user.username
     row = User.get(User.username == username)
     if not passwords.verify_password(row.password_hash, old_password):
         raise AuthError("原密码错误")
-    passwords.check_password_rules(new_password, username)
+    passwords.check_password_rules(new_password, username, session.user.roles)
     if new_password == old_password:
         raise ValidationError("password", "新密码", "不能与原密码相同")
-    with operation(session, Action.CHANGE_OWN_PASSWORD, "password.changed", target=username):
-        User.update(password_hash=passwords.hash_password(new_password), must_change_password=False).where(
-            User.id == row.id
-        ).execute()
-        if session.reload_slots() is not None and session.db_key is not None:
-            session.slots.set_user_slot(username, new_password, session.db_key, passwords.current_kdf())
-            session.slots.save()  # inside the transaction: a failed save rolls the hash back too
+    with slotsync.SlotChanges(session) as changes:
+        with operation(session, Action.CHANGE_OWN_PASSWORD, "password.changed", target=username):
+            new_hash = passwords.hash_password(new_password)
+            User.update(password_hash=new_hash, must_change_password=False).where(User.id == row.id).execute()
+            changes.stage(username, new_password, new_hash)
     session.user = current_user(username)
 
 
@@ -364,23 +365,26 @@ def recover_with_key(
     path = Path(path)
     slots = _load_slots(path)
     try:
-        db_key = slots.unwrap_recovery(parse_recovery_key(recovery_key_text))
+        raw = parse_recovery_key(recovery_key_text)
+        slots.recovery_keys(raw)
     except SlotError as exc:
         raise AuthError(str(exc)) from None
-    db = _open(path, db_key)
     username = normalize_username(admin_username)
+    db, db_key = _open_with_any(path, lambda current: current.recovery_keys(raw))
     row = User.get_or_none(User.username == username)
     roles = {r.role for r in UserRole.select().where(UserRole.user == row)} if row else set()
     if row is None or Role.ADMIN not in roles:
         close_current()
         raise AuthError("该用户不是系统管理员，恢复密钥只能用于重置管理员密码")
-    passwords.check_password_rules(new_password, username)
+    passwords.check_password_rules(new_password, username, roles)
+    now = clock.now()
+    _after_open(path, now)
+    new_hash = passwords.hash_password(new_password)
+    slotsync.stage(path, username, new_password, db_key, new_hash)
     with db.atomic():
-        User.update(
-            password_hash=passwords.hash_password(new_password), active=True, must_change_password=False
-        ).where(User.id == row.id).execute()
+        User.update(password_hash=new_hash, active=True, must_change_password=False).where(
+            User.id == row.id
+        ).execute()
         audit.record(username, "recovery.used", username)
-        slots.set_user_slot(username, new_password, db_key, passwords.current_kdf())
-        clear_attempts(slots, username)
-        slots.save()
-    return _local_session(path, slots, db_key, db, username)
+    login_attempts.clear(path, username)
+    return _local_session(path, slotsync.reconcile(path), db_key, db, username)

@@ -1,14 +1,19 @@
-"""Key slots: the random database key, wrapped once per user and once for the recovery key.
+"""Key slots: the random database key, made available once per user and once for the recovery key.
 
-The sidecar file ``<database>.keys`` holds, per slot, an AES-256-GCM encryption of the 32-byte
-database key under a key derived from the user's password with argon2id (or, for the recovery
-slot, from the 256-bit recovery key with HKDF). Nothing in it reveals the database key or any
-password. The file is written atomically (temp file + rename).
+The sidecar file ``<database>.keys`` holds, per slot, an X25519 key pair whose private half is
+encrypted (AES-256-GCM) under a key derived from the user's password with argon2id (or, for the
+recovery slot, derived from the 256-bit recovery key with HKDF), and the database key sealed to the
+public half. So the database key can be re-sealed to every remaining slot when it is rotated
+(app/keyrotation.py) without anybody's password. Nothing in the file reveals the database key or
+any password.
 
-The same file keeps the failed-login counters of local mode, keyed by slot id: the database cannot
-be opened before a login succeeds, so failures are recorded here (the typed name sealed to a key
-kept inside the database, see app/sealedbox.py) and copied into the audit log on the next
-successful login.
+Every read-modify-write of the file happens under an OS file lock (`KeySlotFile.update`), re-reading
+the file under the lock; a write is atomic (temp file + rename, owner-only permissions).
+
+A change of a user's slot is first *staged* (``pending``) and only becomes the slot once the
+database change that goes with it has committed (see app/slotsync.py): a crash in between leaves
+the old password working. The failed-login counters and the not-yet-audited failure events of local
+mode live here too (app/login_attempts.py).
 """
 
 from __future__ import annotations
@@ -20,18 +25,29 @@ import os
 import secrets
 import tempfile
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from filelock import FileLock, Timeout
+
+from app import sealedbox
+from app.errors import DatabaseOpenError
 
 FORMAT = "complaintdesk-keyslots"
 FORMAT_VERSION = 1
 RECOVERY_SLOT = "recovery"
+LOCK_TIMEOUT = 30.0  # seconds to wait for another workstation's slot-file update
+
+# Test hooks: called with ("before" | "after", file) around each save (crash injection).
+SAVE_HOOKS: list[Callable[[str, KeySlotFile], None]] = []
 
 
 @dataclass(frozen=True)
@@ -96,6 +112,24 @@ def parse_recovery_key(text: str) -> bytes:
     return raw
 
 
+def _new_pair() -> tuple[bytes, str]:
+    private = X25519PrivateKey.generate()
+    raw = private.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return raw, _b64(public)
+
+
+def seal_key(slot: dict, db_key: bytes) -> dict:
+    """The slot with the database key sealed to its public key (rotation: no password needed)."""
+    return {**slot, "sealed_key": sealedbox.seal(slot["public"], _b64(db_key))}
+
+
+def _kdf_of(slot: dict) -> KdfParams:
+    return KdfParams(slot["time_cost"], slot["memory_cost"], slot["parallelism"])
+
+
 @dataclass
 class KeySlotFile:
     """The sidecar file of one database."""
@@ -103,13 +137,42 @@ class KeySlotFile:
     path: Path
     database_id: str
     slots: dict[str, dict] = field(default_factory=dict)
+    pending: dict[str, dict] = field(default_factory=dict)  # staged slot changes, see app/slotsync.py
     attempts: dict[str, dict] = field(default_factory=dict)
+    events: list[dict] = field(default_factory=list)  # failed-login events not yet in the audit log
+    next_event: int = 1
+    dropped_events: int = 0
+    rotation: dict | None = None  # a key rotation in progress, see app/keyrotation.py
     inbox_public_key: str = ""
 
     @staticmethod
     def sidecar_for(database: str | Path) -> Path:
         database = Path(database)
         return database.with_name(database.name + ".keys")
+
+    @classmethod
+    def lock_for(cls, database: str | Path) -> FileLock:
+        sidecar = cls.sidecar_for(database)
+        return FileLock(f"{sidecar}.lock", timeout=LOCK_TIMEOUT, mode=0o600)
+
+    @classmethod
+    @contextmanager
+    def locked(cls, database: str | Path) -> Iterator[None]:
+        """Hold the OS lock of the slot file (other processes and workstations wait)."""
+        try:
+            with cls.lock_for(database):
+                yield
+        except Timeout:
+            raise DatabaseOpenError("数据库密钥文件正被其他工作站使用，请稍后再试") from None
+
+    @classmethod
+    @contextmanager
+    def update(cls, database: str | Path) -> Iterator[KeySlotFile]:
+        """Read-modify-write under the lock: re-read, let the caller change it, save (not on error)."""
+        with cls.locked(database):
+            slots = cls.load(database)
+            yield slots
+            slots.save()
 
     @classmethod
     def create(cls, database: str | Path) -> KeySlotFile:
@@ -121,13 +184,23 @@ class KeySlotFile:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("format") != FORMAT or data.get("version") != FORMAT_VERSION:
             raise ValueError("unknown key slot file format")
-        return cls(
+        slots = cls(
             path=path,
             database_id=data["database_id"],
             slots=data.get("slots", {}),
+            pending=data.get("pending", {}),
             attempts=data.get("attempts", {}),
+            events=data.get("events", []),
+            next_event=data.get("next_event", 1),
+            dropped_events=data.get("dropped_events", 0),
+            rotation=data.get("rotation"),
             inbox_public_key=data.get("inbox_public_key", ""),
         )
+        for entry in slots.attempts.values():  # files written before events had their own list
+            for old in entry.pop("pending", []):
+                slots.events.append({**old, "id": slots.next_event, "open": False})
+                slots.next_event += 1
+        return slots
 
     def save(self) -> None:
         """Write atomically: a crash leaves either the old or the new file, never half of one."""
@@ -136,9 +209,16 @@ class KeySlotFile:
             "version": FORMAT_VERSION,
             "database_id": self.database_id,
             "slots": self.slots,
+            "pending": self.pending,
             "attempts": self.attempts,
+            "events": self.events,
+            "next_event": self.next_event,
+            "dropped_events": self.dropped_events,
+            "rotation": self.rotation,
             "inbox_public_key": self.inbox_public_key,
         }
+        for hook in SAVE_HOOKS:
+            hook("before", self)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=self.path.parent)
         try:
@@ -150,22 +230,34 @@ class KeySlotFile:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        for hook in SAVE_HOOKS:
+            hook("after", self)
 
     # -- slots ---------------------------------------------------------------------------
     def _aad(self, slot_id: str) -> bytes:
         return f"{FORMAT}|{self.database_id}|{slot_id}".encode()
 
-    def _seal(self, slot_id: str, kek: bytes, db_key: bytes, extra: dict) -> None:
+    def _new_slot(self, slot_id: str, kek: bytes, db_key: bytes, extra: dict) -> dict:
+        private, public = _new_pair()
         nonce = secrets.token_bytes(12)
-        ct = AESGCM(kek).encrypt(nonce, db_key, self._aad(slot_id))
-        self.slots[slot_id] = {**extra, "nonce": _b64(nonce), "ciphertext": _b64(ct)}
+        wrapped = AESGCM(kek).encrypt(nonce, private, self._aad(slot_id))
+        slot = {**extra, "v": 2, "nonce": _b64(nonce), "wrapped_private": _b64(wrapped), "public": public}
+        return seal_key(slot, db_key)
 
-    def _open(self, slot_id: str, kek: bytes) -> bytes:
-        slot = self.slots[slot_id]
+    def _open(self, slot_id: str, slot: dict, kek: bytes) -> bytes:
+        """The database key from a slot, given its key-encryption key (SlotError if it does not fit)."""
         try:
-            return AESGCM(kek).decrypt(_unb64(slot["nonce"]), _unb64(slot["ciphertext"]), self._aad(slot_id))
+            if slot.get("v") != 2:  # first format: the database key itself wrapped under the KEK
+                return AESGCM(kek).decrypt(_unb64(slot["nonce"]), _unb64(slot["ciphertext"]), self._aad(slot_id))
+            private = AESGCM(kek).decrypt(
+                _unb64(slot["nonce"]), _unb64(slot["wrapped_private"]), self._aad(slot_id)
+            )
         except InvalidTag:
             raise SlotError("用户名或密码错误") from None
+        opened = sealedbox.open_sealed(_b64(private), slot["sealed_key"])
+        if opened is None:
+            raise SlotError("用户名或密码错误")
+        return _unb64(opened)
 
     def user_slot_id(self, username: str) -> str:
         """Slots are named by a digest, so the file holds no user names."""
@@ -175,52 +267,92 @@ class KeySlotFile:
     def has_user(self, username: str) -> bool:
         return self.user_slot_id(username) in self.slots
 
-    def set_user_slot(self, username: str, password: str, db_key: bytes, kdf: KdfParams) -> None:
-        """Add or replace the user's slot (new salt every time)."""
+    def new_user_slot(self, username: str, password: str, db_key: bytes, kdf: KdfParams) -> dict:
+        """A fresh slot (new salt, new key pair) for `username`, not yet stored anywhere."""
         salt = secrets.token_bytes(16)
         kek = password_key(password, salt, kdf)
-        self._seal(
-            self.user_slot_id(username),
-            kek,
-            db_key,
-            {
-                "kind": "user",
-                "kdf": "argon2id",
-                "salt": _b64(salt),
-                "time_cost": kdf.time_cost,
-                "memory_cost": kdf.memory_cost,
-                "parallelism": kdf.parallelism,
-            },
-        )
+        extra = {
+            "kind": "user",
+            "kdf": "argon2id",
+            "salt": _b64(salt),
+            "time_cost": kdf.time_cost,
+            "memory_cost": kdf.memory_cost,
+            "parallelism": kdf.parallelism,
+        }
+        return self._new_slot(self.user_slot_id(username), kek, db_key, extra)
+
+    def set_user_slot(self, username: str, password: str, db_key: bytes, kdf: KdfParams) -> None:
+        """Add or replace the user's slot at once (database creation; staged otherwise)."""
+        self.slots[self.user_slot_id(username)] = self.new_user_slot(username, password, db_key, kdf)
+
+    def user_keys(self, username: str, password: str) -> list[bytes]:
+        """Every database key the password opens: the slot, a staged change, a rotation in progress.
+
+        Raises SlotError when none opens. A name without a slot costs one key derivation too, so
+        timing does not reveal which names exist.
+        """
+        slot_id = self.user_slot_id(username)
+        candidates = [self.slots.get(slot_id), (self.pending.get(slot_id) or {}).get("slot")]
+        candidates.append((self.rotation or {}).get("slots", {}).get(slot_id))
+        found: list[bytes] = []
+        keks: dict[tuple, bytes] = {}
+        for slot in filter(None, candidates):
+            cache = (slot["salt"], slot["time_cost"], slot["memory_cost"], slot["parallelism"])
+            if cache not in keks:
+                keks[cache] = password_key(password, _unb64(slot["salt"]), _kdf_of(slot))
+            try:
+                key = self._open(slot_id, slot, keks[cache])
+            except SlotError:
+                continue
+            if key not in found:
+                found.append(key)
+        if not keks:  # as costly as a real slot of this file
+            typical = next((s for s in self.slots.values() if s.get("kind") == "user"), None)
+            password_key(password, b"\0" * 16, _kdf_of(typical) if typical else DEFAULT_KDF)
+        if not found:
+            raise SlotError("用户名或密码错误")
+        return found
 
     def unwrap_user(self, username: str, password: str) -> bytes:
-        slot_id = self.user_slot_id(username)
-        slot = self.slots.get(slot_id)
-        if slot is None:
-            # Spend the same time as a real attempt so timing does not reveal which names exist.
-            password_key(password, b"\0" * 16, DEFAULT_KDF)
-            raise SlotError("用户名或密码错误")
-        kdf = KdfParams(slot["time_cost"], slot["memory_cost"], slot["parallelism"])
-        return self._open(slot_id, password_key(password, _unb64(slot["salt"]), kdf))
+        return self.user_keys(username, password)[0]
 
     def remove_user(self, username: str) -> None:
-        self.slots.pop(self.user_slot_id(username), None)
-        self.attempts.pop(self.user_slot_id(username), None)
+        slot_id = self.user_slot_id(username)
+        self.slots.pop(slot_id, None)
+        self.pending.pop(slot_id, None)
+        self.attempts.pop(slot_id, None)
 
     def set_recovery_slot(self, db_key: bytes) -> bytes:
         """Create (or replace) the recovery slot; return the new raw recovery key."""
         recovery_key = secrets.token_bytes(32)
         salt = secrets.token_bytes(16)
-        self._seal(
+        self.slots[RECOVERY_SLOT] = self._new_slot(
             RECOVERY_SLOT, _recovery_kek(recovery_key, salt), db_key, {"kind": "recovery", "salt": _b64(salt)}
         )
         return recovery_key
 
-    def unwrap_recovery(self, recovery_key: bytes) -> bytes:
+    def recovery_keys(self, recovery_key: bytes) -> list[bytes]:
+        """The database keys the recovery key opens (the slot, and a rotation in progress)."""
         slot = self.slots.get(RECOVERY_SLOT)
         if slot is None:
             raise SlotError("该数据库没有恢复密钥")
-        try:
-            return self._open(RECOVERY_SLOT, _recovery_kek(recovery_key, _unb64(slot["salt"])))
-        except SlotError:
-            raise SlotError("恢复密钥不正确") from None
+        found = []
+        for candidate in (slot, (self.rotation or {}).get("slots", {}).get(RECOVERY_SLOT)):
+            if candidate is None:
+                continue
+            try:
+                found.append(
+                    self._open(RECOVERY_SLOT, candidate, _recovery_kek(recovery_key, _unb64(candidate["salt"])))
+                )
+            except SlotError:
+                continue
+        if not found:
+            raise SlotError("恢复密钥不正确")
+        return found
+
+    def unwrap_recovery(self, recovery_key: bytes) -> bytes:
+        return self.recovery_keys(recovery_key)[0]
+
+    def resealable(self) -> dict[str, dict]:
+        """The slots that can take a new database key without their secret (format 2)."""
+        return {slot_id: slot for slot_id, slot in self.slots.items() if slot.get("v") == 2}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -39,7 +40,7 @@ def verify_password(stored_hash: str, password: str) -> bool:
         return False
 
 
-def check_password_rules(password: str, username: str = "") -> None:
+def check_password_rules(password: str, username: str = "", roles: Iterable[str] = ()) -> None:
     """Raise ValidationError unless the password is long and mixed enough."""
     if len(password) < MIN_LENGTH:
         raise ValidationError("password", "密码", f"至少需要 {MIN_LENGTH} 个字符")

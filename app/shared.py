@@ -20,7 +20,7 @@ import peewee
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from app import audit, auth, clock, keystore, passwords, settings
+from app import audit, auth, clock, keystore, login_attempts, passwords, settings
 from app.appconfig import WorkstationConfig
 from app.errors import AuthError, DatabaseOpenError, LockedOutError, ValidationError
 from app.keyslots import KdfParams, password_key
@@ -471,7 +471,11 @@ def login_shared(
 
 
 def _check_password(username: str, password: str) -> str:
-    """The user's password against the database, with the lockout rules; returns the username."""
+    """The user's password against the database, with the lockout rules; returns the username.
+
+    The attempt is counted on the server before the password is checked (one UPDATE that also
+    refuses a locked account), so parallel guessing from several clients is counted exactly.
+    """
     try:
         name = auth.normalize_username(username)
     except ValidationError:
@@ -479,24 +483,39 @@ def _check_password(username: str, password: str) -> str:
     now = clock.now()
     row = User.get_or_none(User.username == name)
     if row is None:
+        passwords.verify_password(_DUMMY_HASH(), password)  # same time as a real check
         with database_proxy.atomic():
-            audit.record(name[:32], "login.failed", name[:64])
+            actor, target = login_attempts.audit_names(name)
+            audit.record(actor, "login.failed", target)
         raise AuthError()
-    if row.locked_until and row.locked_until > now:
-        raise LockedOutError(row.locked_until)
+    try:
+        set_lock = auth.charge_database_attempt(row, now)
+    except LockedOutError:
+        with database_proxy.atomic():
+            audit.record(name, "login.refused_locked", name)
+        raise
     if not row.active or not passwords.verify_password(row.password_hash, password):
-        until = auth.record_database_failure(row, now)
         with database_proxy.atomic():
             audit.record(name, "login.failed", name)
-            if until:
+            if set_lock:
                 audit.record(name, "account.locked", name)
-        if until:
-            raise LockedOutError(until)
+        if set_lock:
+            raise LockedOutError(set_lock)
         raise AuthError()
     with database_proxy.atomic():
-        User.update(failed_logins=0, locked_until=None, last_login_at=now).where(User.id == row.id).execute()
+        auth.refund_database_attempt(row, set_lock)
+        User.update(last_login_at=now).where(User.id == row.id).execute()
         audit.record(name, "login.ok", name)
     return name
+
+
+_dummy: list[str] = []
+
+
+def _DUMMY_HASH() -> str:  # noqa: N802 - a lazily made constant
+    if not _dummy:
+        _dummy.append(passwords.hash_password(secrets.token_urlsafe(16)))
+    return _dummy[0]
 
 
 def _shared_session(username: str, db: peewee.Database, params: ServerParams, data_key: bytes) -> Session:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from app import clock, passwords
-from app.auth import clean_display_name, clear_attempts, locked_until, normalize_username
+from app import clock, login_attempts, passwords, slotsync
+from app.auth import clean_display_name, locked_until, normalize_username
 from app.errors import NotFoundError, ValidationError
 from app.policy import ROLE_LABELS, Action, Role
 from app.session import Session
@@ -89,34 +89,25 @@ def add_user(
     username = normalize_username(username)
     display_name = clean_display_name(display_name)
     role_list = _clean_roles(roles)
-    passwords.check_password_rules(password, username)
+    passwords.check_password_rules(password, username, role_list)
     if User.get_or_none(User.username == username) is not None:
         raise ValidationError("username", "用户名", f"“{username}”已存在")
-    with operation(session, Action.MANAGE_USERS, "user.added", target=username) as op:
-        user = User.create(
-            username=username,
-            display_name=display_name,
-            created_at=clock.now(),
-            password_hash=passwords.hash_password(password),
-            must_change_password=must_change_password,
-            phone=phone.strip()[:32],
-        )
-        for role in role_list:
-            UserRole.create(user=user, role=role)
-        op.detail["roles"] = role_list
-        _write_slot(session, username, password)
+    with slotsync.SlotChanges(session) as changes:
+        with operation(session, Action.MANAGE_USERS, "user.added", target=username) as op:
+            password_hash = passwords.hash_password(password)
+            user = User.create(
+                username=username,
+                display_name=display_name,
+                created_at=clock.now(),
+                password_hash=password_hash,
+                must_change_password=must_change_password,
+                phone=phone.strip()[:32],
+            )
+            for role in role_list:
+                UserRole.create(user=user, role=role)
+            op.detail["roles"] = role_list
+            changes.stage(username, password, password_hash)
     return next(u for u in list_users(session) if u.username == username)
-
-
-def _write_slot(session: Session, username: str, password: str | None) -> None:
-    """Add/replace (password given) or remove (None) a user's key slot; runs inside the operation."""
-    if session.reload_slots() is None or session.db_key is None:
-        return
-    if password is None:
-        session.slots.remove_user(username)
-    else:
-        session.slots.set_user_slot(username, password, session.db_key, passwords.current_kdf())
-    session.slots.save()
 
 
 def set_roles(session: Session, username: str, roles: list[str]) -> None:
@@ -135,13 +126,13 @@ def set_roles(session: Session, username: str, roles: list[str]) -> None:
 def reset_password(session: Session, username: str, new_password: str) -> None:
     """Admin sets a temporary password (new key slot); the user must change it at next login."""
     row = _get(username)
-    passwords.check_password_rules(new_password, username)
-    with operation(session, Action.MANAGE_USERS, "user.password_reset", target=username):
-        User.update(password_hash=passwords.hash_password(new_password), must_change_password=True).where(
-            User.id == row.id
-        ).execute()
-        if row.active:
-            _write_slot(session, username, new_password)
+    passwords.check_password_rules(new_password, username, [r.role for r in row.role_rows])
+    with slotsync.SlotChanges(session) as changes:
+        with operation(session, Action.MANAGE_USERS, "user.password_reset", target=username):
+            password_hash = passwords.hash_password(new_password)
+            User.update(password_hash=password_hash, must_change_password=True).where(User.id == row.id).execute()
+            if row.active:
+                changes.stage(username, new_password, password_hash)
 
 
 def set_active(session: Session, username: str, active: bool, new_password: str | None = None) -> None:
@@ -154,14 +145,19 @@ def set_active(session: Session, username: str, active: bool, new_password: str 
     if active and new_password is None:
         raise ValidationError("password", "密码", "重新启用账户时需要设置新的临时密码")
     if active:
-        passwords.check_password_rules(new_password, username)
+        passwords.check_password_rules(new_password, username, [r.role for r in row.role_rows])
     action = "user.enabled" if active else "user.disabled"
-    with operation(session, Action.MANAGE_USERS, action, target=username):
-        values = {"active": active}
-        if active:
-            values.update(password_hash=passwords.hash_password(new_password), must_change_password=True)
-        User.update(**values).where(User.id == row.id).execute()
-        _write_slot(session, username, new_password if active else None)
+    # Disabling commits first and then removes the slot (slotsync.reconcile): after a crash in
+    # between, the next open removes it.
+    with slotsync.SlotChanges(session) as changes:
+        with operation(session, Action.MANAGE_USERS, action, target=username):
+            values: dict = {"active": active}
+            if active:
+                password_hash = passwords.hash_password(new_password)
+                values.update(password_hash=password_hash, must_change_password=True)
+            User.update(**values).where(User.id == row.id).execute()
+            if active:
+                changes.stage(username, new_password, password_hash)
 
 
 def unlock_user(session: Session, username: str) -> None:
@@ -169,9 +165,8 @@ def unlock_user(session: Session, username: str) -> None:
     _get(username)
     with operation(session, Action.MANAGE_USERS, "user.unlocked", target=username):
         User.update(failed_logins=0, locked_until=None).where(User.username == username).execute()
-        if session.reload_slots() is not None:
-            clear_attempts(session.slots, username)
-            session.slots.save()
+    if session.database_path is not None and session.slots is not None:
+        session.slots = login_attempts.clear(session.database_path, username)
 
 
 def role_labels(roles: tuple[str, ...] | frozenset[str]) -> str:

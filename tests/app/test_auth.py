@@ -98,7 +98,7 @@ def test_password_change_rewraps_the_slot(admin_session, db_path: Path) -> None:
     before = KeySlotFile.load(db_path).slots[slot_id]
     auth.change_own_password(admin_session, ADMIN_PASSWORD, "NewSecret456")
     after = KeySlotFile.load(db_path).slots[slot_id]
-    assert after["ciphertext"] != before["ciphertext"] and after["salt"] != before["salt"]
+    assert after["wrapped_private"] != before["wrapped_private"] and after["salt"] != before["salt"]
     auth.logout(admin_session)
     with pytest.raises(AuthError, match="用户名或密码错误"):
         auth.login_local(db_path, ADMIN, ADMIN_PASSWORD)
