@@ -14,9 +14,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from app import audit, auth, passwords, users
+from app import audit, auth, files, passwords, users
 from app.cli_text import install as install_chinese_argparse
-from app.errors import ComplaintDeskError, PermissionDenied
+from app.db_errors import translated
+from app.errors import ComplaintDeskError, DatabaseFault, PermissionDenied
 from app.policy import ROLE_LABELS, Action, Role
 from app.session import Session
 from app.version import __version__
@@ -197,7 +198,7 @@ def cmd_print(args: argparse.Namespace, secrets_: Secrets) -> int:
         info, pdf = documents.issue(
             session, case_id, args.kind, assignment_id=assignment_id, page_size="A5" if args.a5 else "A4"
         )
-        Path(args.out).write_bytes(pdf)
+        files.write_private(Path(args.out), pdf)
         print(
             f"已{'补打' if info.reprint else '打印'}{info.title}：{args.out}（SHA-256 {info.sha256[:16]}…）"
         )
@@ -234,7 +235,7 @@ def cmd_migrate(args: argparse.Namespace, secrets_: Secrets) -> int:
         report = migrate.migrate_to_server(session, params, server_password)
     finally:
         auth.logout(session)
-    out.write_bytes(shared.export_enrollment(params, report.data_key, passphrase))
+    files.write_private(out, shared.export_enrollment(params, report.data_key, passphrase))
     print("\n".join(report.lines()))
     print(f"工作站注册文件：{out}（用注册口令保护；各工作站导入一次即可连接服务器）")
     return EXIT_OK if report.ok else EXIT_FAILED
@@ -407,9 +408,12 @@ def build_parser() -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run a parsed non-GUI command, turning our errors into Chinese messages and exit codes."""
     try:
-        return args.handler(args, Secrets(getattr(args, "password_stdin", False)))
+        with translated():
+            return args.handler(args, Secrets(getattr(args, "password_stdin", False)))
     except PermissionDenied as exc:
         print(f"无权执行：{exc.message}", file=sys.stderr)
+    except DatabaseFault as exc:
+        print(f"错误：{exc.message}{exc.advice}", file=sys.stderr)
     except ComplaintDeskError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
     except KeyboardInterrupt:

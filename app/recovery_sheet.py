@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app import clock, settings
+from app import clock, files, settings
 from app.session import Session
 from printing.data import RecoverySheetData
 from printing.render import render_document
@@ -24,4 +24,5 @@ def recovery_sheet_pdf(session: Session, recovery_key: str) -> bytes:
 
 
 def write_recovery_sheet(session: Session, recovery_key: str, path: Path) -> None:
-    path.write_bytes(recovery_sheet_pdf(session, recovery_key))
+    """Owner-only (0600): the sheet opens the database."""
+    files.write_private(path, recovery_sheet_pdf(session, recovery_key))

@@ -209,6 +209,8 @@ def test_print_command_and_its_refusal(initialised: Path) -> None:
     done = cli("print", "receipt", reg.case_no, *base, "--out", str(out), env=env)
     assert done.returncode == 0, done.stderr
     assert out.read_bytes().startswith(b"%PDF") and "已打印投诉受理回执" in done.stdout
+    if os.name == "posix":
+        assert out.stat().st_mode & 0o777 == 0o600, "the --out file is owner-only"
     again = cli("print", "receipt", reg.case_no, *base, "--out", str(out), env=env)
     assert "已补打" in again.stdout
     refused = cli("print", "result", reg.case_no, *base, "--out", str(out), env=env)
@@ -238,6 +240,8 @@ def test_migrate_command(initialised: Path, pg_params, pg_server) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "全部数据表行数一致" in result.stdout and enrollment.exists()
+    if os.name == "posix":
+        assert enrollment.stat().st_mode & 0o777 == 0o600, "the enrollment file is owner-only"
     with_password = cli(
         "migrate",
         "--from",
