@@ -51,7 +51,23 @@ def _driver_error(exc: BaseException) -> BaseException:
 
 
 def classify(exc: BaseException) -> DatabaseFault | None:
-    """The typed fault for a database exception, or None when it is not one a user can act on."""
+    """The typed fault for a database exception, or None when it is not one a user can act on.
+
+    The chain of causes is followed: after SQLITE_FULL or an I/O error SQLite rolls the transaction
+    back by itself, so what peewee raises last is "no such savepoint" or "cannot rollback", with
+    the real fault as its context."""
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        fault = _classify_one(link)
+        if fault is not None:
+            return fault
+        link = link.__cause__ or link.__context__
+    return None
+
+
+def _classify_one(exc: BaseException) -> DatabaseFault | None:
     if isinstance(exc, DatabaseFault):
         return exc
     driver = _driver_error(exc)

@@ -25,6 +25,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from app.db_errors import translated
 from app.errors import ComplaintDeskError, OperationCancelled
 from models.database import database_proxy
 from ui.common import busy_cursor
@@ -119,7 +120,7 @@ def run(
     """
     while True:
         try:
-            with busy_cursor():
+            with busy_cursor(), translated():
                 value = call()
         except ComplaintDeskError as exc:
             if quiet or isinstance(exc, expected):
@@ -156,7 +157,8 @@ class TaskThread(QThread):
 
     def run(self) -> None:  # runs in the worker thread
         try:
-            result = self._task(self._progress)
+            with translated():
+                result = self._task(self._progress)
         except BaseException as exc:  # handed to the GUI thread: shown there, or re-raised as a bug
             self.failed.emit(exc)
             return
