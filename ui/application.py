@@ -11,22 +11,23 @@ from tempfile import TemporaryDirectory
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-from app import appconfig, auth
+from app import appconfig, auth, workstation
 from app.appconfig import APP_NAME, WorkstationConfig
-from app.demo import create_demo_database
+from app.demo import DemoInfo, create_demo_database
 from app.session import Session
 from app.shared import SharedConnection
 from app.version import __version__
-from ui.common import busy_cursor, ui_font
+from ui.common import ui_font
 from ui.crash import install_excepthook
 from ui.demo_dialog import DemoDialog
 from ui.login_dialog import LoginDialog
 from ui.main_window import APP_TITLE, MainWindow
+from ui.operations import Change, Kind, Progress, run, run_in_background
 from ui.password_dialog import ChangePasswordDialog
 from ui.setup_wizard import SetupWizard
 
 DEMO_CASES = 300
-
+DEMO_WAIT_MS = 10 * 60 * 1000
 
 
 def style_sheet() -> str:
@@ -126,15 +127,10 @@ class GuiController(QObject):
         """Keep the database (file or server) and username for the next start (not for the demo)."""
         if not self.remember:
             return
-        try:
-            config = WorkstationConfig.load()  # enrollment may have changed it since the start
-            if session.server is not None:
-                config.remember_server_login(session.server, session.user.username)
-            else:
-                config.remember(self.database, session.user.username)
-            self.config = config
-        except OSError:
-            pass  # a read-only profile only means typing the username again next time
+        # quiet: a read-only profile only means typing the username again next time
+        kept = run(None, lambda: workstation.remember_login(session, self.database), quiet=True)
+        if kept.value is not None:
+            self.config = kept.value
 
     def open_main(self, session: Session) -> None:
         self.window = MainWindow(session, demo=self.demo)
@@ -151,6 +147,30 @@ class GuiController(QObject):
         QTimer.singleShot(0, lambda: self.login(message, username) or QApplication.quit())
 
 
+def create_demo(path: Path) -> DemoInfo | None:
+    """The throwaway demo database: a few hundred realistic cases written in bulk, in the background
+    with a progress dialog (取消 removes the half-made files); None when cancelled or refused."""
+
+    def make(progress: Progress) -> DemoInfo:
+        def cases(done: int, total: int) -> None:
+            progress(done, total, f"正在生成演示案件（{done}/{total}）……")
+
+        session, info = create_demo_database(path, cases=DEMO_CASES, bulk=True, progress=cases)
+        auth.logout(session)
+        return info
+
+    creating = run_in_background(
+        None,
+        make,
+        title="演示数据库",
+        label="正在创建演示数据库……",
+        cancellable=True,
+        changed=Change(Kind.DATABASE),
+    )
+    outcome = creating.wait(DEMO_WAIT_MS)
+    return outcome.value if outcome is not None and outcome.ok else None
+
+
 def run_gui(db: str | None = None, demo: bool = False) -> int:
     """The GUI entry point (`complaintdesk`, `complaintdesk gui --db PATH`, `--demo`).
 
@@ -162,12 +182,8 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
     with ExitStack() as cleanup:
         if demo:
             folder = Path(cleanup.enter_context(TemporaryDirectory(prefix="complaintdesk-demo-")))
-            with busy_cursor():
-                # A few hundred realistic cases, written in bulk so the demo opens in seconds.
-                session, info = create_demo_database(folder / "demo.db", cases=DEMO_CASES, bulk=True)
-
-                auth.logout(session)
-            if not DemoDialog(info).exec():
+            info = create_demo(folder / "demo.db")
+            if info is None or not DemoDialog(info).exec():
                 return 0
             controller = GuiController(info.path, remember=False, demo=True)
             started = controller.login(username=info.usernames["officer"])

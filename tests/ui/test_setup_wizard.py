@@ -11,7 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from app import auth
 from tests.ui.helpers import type_text
-from ui.setup_wizard import CONFIRM_TEXT, SetupWizard
+from ui.setup_pages.local import CONFIRM_TEXT
+from ui.setup_wizard import SetupWizard
 
 GOOD_PASSWORD = "Admin2026ok"
 
@@ -81,10 +82,10 @@ def test_wizard_creates_a_database_that_logs_in(qtbot: QtBot, tmp_path: Path, mo
     sheet = tmp_path / "sheet"
     opened: list[str] = []
     monkeypatch.setattr(
-        "ui.setup_wizard.QFileDialog.getSaveFileName", lambda *args, **kwargs: (str(sheet), "")
+        "ui.setup_pages.local.QFileDialog.getSaveFileName", lambda *args, **kwargs: (str(sheet), "")
     )
     monkeypatch.setattr(
-        "ui.setup_wizard.QDesktopServices.openUrl", lambda url: opened.append(url.toLocalFile())
+        "ui.setup_pages.local.QDesktopServices.openUrl", lambda url: opened.append(url.toLocalFile())
     )
     recovery.sheet_button.click()
     assert opened == [str(sheet) + ".pdf"]

@@ -35,6 +35,14 @@ def parse_date(text: str) -> date | None:
     return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
 
 
+def read_date(text: str) -> tuple[date | None, bool]:
+    """(the date, or None for an empty text; True), or (None, False) when `text` is not a date."""
+    try:
+        return parse_date(text), True
+    except ValueError:  # input parsing only (a malformed or impossible date such as 2026-02-30)
+        return None, False
+
+
 class OptionalDateEdit(QWidget):
     """`value()` is a date or None; a malformed text raises ValidationError naming `field`."""
 
@@ -68,19 +76,16 @@ class OptionalDateEdit(QWidget):
         layout.addWidget(self.button)
 
     def value(self) -> date | None:
-        try:
-            return parse_date(self.edit.text())
-        except ValueError:
-            raise ValidationError(self.field, self.label, "格式应为 年-月-日，例如 2026-03-10") from None
+        value, ok = read_date(self.edit.text())
+        if not ok:
+            raise ValidationError(self.field, self.label, "格式应为 年-月-日，例如 2026-03-10")
+        return value
 
     def set_value(self, value: date | None) -> None:
         self.edit.setText(value.isoformat() if value else "")
 
     def _prepare_calendar(self) -> None:
-        try:
-            current = parse_date(self.edit.text())
-        except ValueError:
-            current = None
+        current, _ok = read_date(self.edit.text())
         today = clock.now().date()
         self.calendar.setMaximumDate(QDate(today.year, today.month, today.day))
         shown = current or today
