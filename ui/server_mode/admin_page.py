@@ -28,6 +28,7 @@ from app.policy import Action, can
 from app.session import Session
 from models.database import ServerParams
 from ui.common import PageHeader, confirm, make_primary
+from ui.operations import Change, Kind, run
 from ui.server_mode.connection_form import result_label, ssl_label
 from ui.server_mode.enrollment import EnrollmentExportDialog, explanation
 from ui.server_mode.migration_dialog import MigrationDialog
@@ -252,7 +253,8 @@ class DatabasePage(QWidget):
             text += "，并重新导入工作站注册文件（请先确认注册文件和口令在手）"
         if not confirm(self, "清除保存的凭据", text + "。当前登录不受影响。", "清除"):
             return
-        shared.forget_workstation_secrets(server)
+        if not run(self, lambda: shared.forget_workstation_secrets(server), changed=Change(Kind.DATABASE)):
+            return
         self.refresh()
         self._notify("已清除本工作站保存在系统钥匙串中的服务器密码和数据密钥。")
 
