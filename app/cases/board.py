@@ -14,7 +14,15 @@ from functools import reduce
 import peewee
 
 from app import clock
-from app.cases.states import BOARD_STATES, OPEN_ASSIGNMENT_STATES, REPLY_CLOCK_STATES, STATE_LABELS, State
+from app.cases.states import (
+    BOARD_STATES,
+    OPEN_ASSIGNMENT_STATES,
+    REPLY_CLOCK_STATES,
+    STATE_LABELS,
+    AssignmentState,
+    ExtensionState,
+    State,
+)
 from app.cases.visibility import visible
 from app.deadlines import calendar
 from app.deadlines.case_clocks import case_status
@@ -156,7 +164,7 @@ def _queue_condition(queue: str, session: Session, now: datetime) -> peewee.Expr
         clocked = Case.state.in_([State.REGISTERED, *REPLY_CLOCK_STATES])
         return clocked & (_due_column() == today) & (Case.on_hold == False)
     if queue == "extensions":
-        return Case.id.in_(Extension.select(Extension.case).where(Extension.state == "pending"))
+        return Case.id.in_(Extension.select(Extension.case).where(Extension.state == ExtensionState.PENDING))
     if queue == "escalated":
         return Case.escalated_at.is_null(False) & open_state
     if queue == "on_hold":
@@ -238,7 +246,7 @@ def _cards(session: Session, rows: list[Case], now: datetime) -> list[CaseCard]:
     for a in (
         Assignment.select(Assignment.case, Department.name)
         .join(Department)
-        .where(Assignment.case.in_(ids), Assignment.state != "returned")
+        .where(Assignment.case.in_(ids), Assignment.state != AssignmentState.RETURNED)
         .order_by(Assignment.id)
         .objects()
     ):

@@ -1,12 +1,13 @@
 """Which case actions are possible in which states: the one table the services and the UI share.
 
-A service names its rule (`case_operation(session, case_id, "accept")`); the case workspace asks
+A service names its rule (`case_operation(session, case_id, RuleName.ACCEPT)`); the case workspace asks
 `availability()` to enable its buttons and to explain, in the tooltip, why one is disabled.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from app.cases.states import FINAL_STATES, OPEN_STATES, REPLY_CLOCK_STATES, STATE_LABELS, State
 from app.policy import ACTION_LABELS, Action, Decision, can
@@ -26,41 +27,74 @@ class Rule:
         return self.label or ACTION_LABELS[self.action]
 
 
+class RuleName(StrEnum):
+    """The name of each case action: its rule here, its timeline/audit action id, its UI entry."""
+
+    ACCEPT = "accept"
+    REJECT = "reject"
+    RESOLVE_ON_SPOT = "resolve_on_spot"
+    ASSIGN = "assign"
+    ACKNOWLEDGE = "acknowledge"
+    RESPOND = "respond"
+    RETURN = "return"
+    DRAFT = "draft"
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    RETURN_DRAFT = "return_draft"
+    REPLY = "reply"
+    FOLLOW_UP = "follow_up"
+    EXTERNAL_ROUTE = "external_route"
+    SIGN_OFF = "sign_off"
+    CLOSE_UNRESOLVABLE = "close_unresolvable"
+    ARCHIVE = "archive"
+    HOLD = "hold"
+    RESUME = "resume"
+    REQUEST_EXTENSION = "request_extension"
+    DECIDE_EXTENSION = "decide_extension"
+    ESCALATE = "escalate"
+    RESTRICT = "restrict"
+    MERGE = "merge"
+    LINK = "link"
+    NOTE = "note"
+    ATTACHMENT = "attachment"
+
+
 S = State
+R = RuleName
 RULES: dict[str, Rule] = {
-    "accept": Rule(Action.ACCEPT, frozenset({S.REGISTERED}), label="受理"),
-    "reject": Rule(Action.REJECT, frozenset({S.REGISTERED, S.ACCEPTED}), label="不予受理"),
-    "resolve_on_spot": Rule(Action.RESOLVE_ON_SPOT, frozenset({S.REGISTERED}), label="当场解决"),
-    "assign": Rule(Action.ASSIGN, frozenset({S.ACCEPTED, S.IN_PROGRESS}), label="转办科室"),
-    "acknowledge": Rule(Action.RECORD_DEPARTMENT_REPLY, frozenset({S.IN_PROGRESS}), label="登记签收"),
-    "respond": Rule(Action.RECORD_DEPARTMENT_REPLY, frozenset({S.IN_PROGRESS}), label="登记科室反馈"),
-    "return": Rule(Action.RECORD_DEPARTMENT_REPLY, frozenset({S.IN_PROGRESS}), label="退回改派"),
-    "draft": Rule(Action.DRAFT, frozenset({S.ACCEPTED, S.IN_PROGRESS, S.DRAFTING}), label="拟定处理意见"),
-    "submit": Rule(Action.SUBMIT, frozenset({S.DRAFTING}), label="提交审批"),
-    "approve": Rule(Action.APPROVE, frozenset({S.PENDING_APPROVAL}), label="审批通过"),
-    "return_draft": Rule(Action.APPROVE, frozenset({S.PENDING_APPROVAL}), label="退回修改"),
-    "reply": Rule(Action.RECORD_REPLY, frozenset({S.APPROVED}), label="登记答复"),
-    "follow_up": Rule(Action.FOLLOW_UP, frozenset({S.REPLIED}), label="登记回访"),
-    "external_route": Rule(Action.FOLLOW_UP, ANY_STATE, allow_on_hold=True, label="更新外部途径"),
-    "sign_off": Rule(Action.SIGN_OFF, frozenset({S.AWAITING_SIGNOFF}), label="销项"),
-    "close_unresolvable": Rule(
+    R.ACCEPT: Rule(Action.ACCEPT, frozenset({S.REGISTERED}), label="受理"),
+    R.REJECT: Rule(Action.REJECT, frozenset({S.REGISTERED, S.ACCEPTED}), label="不予受理"),
+    R.RESOLVE_ON_SPOT: Rule(Action.RESOLVE_ON_SPOT, frozenset({S.REGISTERED}), label="当场解决"),
+    R.ASSIGN: Rule(Action.ASSIGN, frozenset({S.ACCEPTED, S.IN_PROGRESS}), label="转办科室"),
+    R.ACKNOWLEDGE: Rule(Action.RECORD_DEPARTMENT_REPLY, frozenset({S.IN_PROGRESS}), label="登记签收"),
+    R.RESPOND: Rule(Action.RECORD_DEPARTMENT_REPLY, frozenset({S.IN_PROGRESS}), label="登记科室反馈"),
+    R.RETURN: Rule(Action.RECORD_DEPARTMENT_REPLY, frozenset({S.IN_PROGRESS}), label="退回改派"),
+    R.DRAFT: Rule(Action.DRAFT, frozenset({S.ACCEPTED, S.IN_PROGRESS, S.DRAFTING}), label="拟定处理意见"),
+    R.SUBMIT: Rule(Action.SUBMIT, frozenset({S.DRAFTING}), label="提交审批"),
+    R.APPROVE: Rule(Action.APPROVE, frozenset({S.PENDING_APPROVAL}), label="审批通过"),
+    R.RETURN_DRAFT: Rule(Action.APPROVE, frozenset({S.PENDING_APPROVAL}), label="退回修改"),
+    R.REPLY: Rule(Action.RECORD_REPLY, frozenset({S.APPROVED}), label="登记答复"),
+    R.FOLLOW_UP: Rule(Action.FOLLOW_UP, frozenset({S.REPLIED}), label="登记回访"),
+    R.EXTERNAL_ROUTE: Rule(Action.FOLLOW_UP, ANY_STATE, allow_on_hold=True, label="更新外部途径"),
+    R.SIGN_OFF: Rule(Action.SIGN_OFF, frozenset({S.AWAITING_SIGNOFF}), label="销项"),
+    R.CLOSE_UNRESOLVABLE: Rule(
         Action.SIGN_OFF, frozenset(OPEN_STATES - {S.REGISTERED}), allow_on_hold=True, label="按无法处理销项"
     ),
-    "archive": Rule(Action.ARCHIVE, frozenset(FINAL_STATES), label="归档"),
-    "hold": Rule(Action.HOLD, frozenset(OPEN_STATES), label="暂停（待补充材料）"),
-    "resume": Rule(Action.HOLD, frozenset(OPEN_STATES), allow_on_hold=True, label="恢复办理"),
-    "request_extension": Rule(Action.REQUEST_EXTENSION, frozenset(REPLY_CLOCK_STATES), label="申请延期"),
-    "decide_extension": Rule(
+    R.ARCHIVE: Rule(Action.ARCHIVE, frozenset(FINAL_STATES), label="归档"),
+    R.HOLD: Rule(Action.HOLD, frozenset(OPEN_STATES), label="暂停（待补充材料）"),
+    R.RESUME: Rule(Action.HOLD, frozenset(OPEN_STATES), allow_on_hold=True, label="恢复办理"),
+    R.REQUEST_EXTENSION: Rule(Action.REQUEST_EXTENSION, frozenset(REPLY_CLOCK_STATES), label="申请延期"),
+    R.DECIDE_EXTENSION: Rule(
         Action.DECIDE_EXTENSION, frozenset(OPEN_STATES), allow_on_hold=True, label="审批延期"
     ),
-    "escalate": Rule(Action.ESCALATE, frozenset(OPEN_STATES), allow_on_hold=True, label="上报重大投诉"),
-    "restrict": Rule(
+    R.ESCALATE: Rule(Action.ESCALATE, frozenset(OPEN_STATES), allow_on_hold=True, label="上报重大投诉"),
+    R.RESTRICT: Rule(
         Action.RESTRICT, frozenset(ANY_STATE - {S.MERGED}), allow_on_hold=True, label="保密设置"
     ),
-    "merge": Rule(Action.MERGE, frozenset(OPEN_STATES), allow_on_hold=True, label="合并重复投诉"),
-    "link": Rule(Action.MERGE, ANY_STATE, allow_on_hold=True, label="关联案件"),
-    "note": Rule(Action.ADD_NOTE, ANY_STATE, allow_on_hold=True, label="添加备注"),
-    "attachment": Rule(Action.ADD_ATTACHMENT, frozenset(OPEN_STATES), allow_on_hold=True, label="添加附件"),
+    R.MERGE: Rule(Action.MERGE, frozenset(OPEN_STATES), allow_on_hold=True, label="合并重复投诉"),
+    R.LINK: Rule(Action.MERGE, ANY_STATE, allow_on_hold=True, label="关联案件"),
+    R.NOTE: Rule(Action.ADD_NOTE, ANY_STATE, allow_on_hold=True, label="添加备注"),
+    R.ATTACHMENT: Rule(Action.ADD_ATTACHMENT, frozenset(OPEN_STATES), allow_on_hold=True, label="添加附件"),
 }
 
 ON_HOLD_MESSAGE = "案件处于待补充材料（暂停）状态，请先恢复办理"

@@ -84,3 +84,18 @@ FOLLOWUP_METHODS: dict[str, str] = {
     "other": "其他",
 }
 CLOSE_KINDS: dict[str, str] = {"resolved": "已办结", "unresolvable": "无法处理"}
+
+
+class ExtensionState(StrEnum):
+    """A 延期 request: waiting for the manager, approved (days added) or refused."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+EXTENSION_STATE_LABELS: dict[str, str] = {
+    ExtensionState.PENDING: "待审批",
+    ExtensionState.APPROVED: "已批准",
+    ExtensionState.REFUSED: "不同意",
+}

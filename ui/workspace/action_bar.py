@@ -13,55 +13,56 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QWidget
 
-from app.cases.rules import RULES
+from app.cases.rules import RULES, RuleName
+from app.cases.states import ExtensionState
 from app.cases.views import CaseView
 from app.policy import Decision
 
 # The workflow steps, in lifecycle order (buttons).
 MAIN_ACTIONS = (
-    "accept",
-    "resolve_on_spot",
-    "reject",
-    "assign",
-    "draft",
-    "submit",
-    "approve",
-    "return_draft",
-    "reply",
-    "follow_up",
-    "sign_off",
-    "resume",
-    "decide_extension",
-    "archive",
+    RuleName.ACCEPT,
+    RuleName.RESOLVE_ON_SPOT,
+    RuleName.REJECT,
+    RuleName.ASSIGN,
+    RuleName.DRAFT,
+    RuleName.SUBMIT,
+    RuleName.APPROVE,
+    RuleName.RETURN_DRAFT,
+    RuleName.REPLY,
+    RuleName.FOLLOW_UP,
+    RuleName.SIGN_OFF,
+    RuleName.RESUME,
+    RuleName.DECIDE_EXTENSION,
+    RuleName.ARCHIVE,
 )
 # Overlays and extras (the 更多操作 menu).
 MORE_ACTIONS = (
-    "note",
-    "attachment",
-    "hold",
-    "request_extension",
-    "escalate",
-    "restrict",
-    "link",
-    "merge",
-    "close_unresolvable",
+    RuleName.NOTE,
+    RuleName.ATTACHMENT,
+    RuleName.HOLD,
+    RuleName.REQUEST_EXTENSION,
+    RuleName.ESCALATE,
+    RuleName.RESTRICT,
+    RuleName.LINK,
+    RuleName.MERGE,
+    RuleName.CLOSE_UNRESOLVABLE,
 )
 # The primary (blue) step of each state, when the user may take it.
-PRIMARY = frozenset({"accept", "assign", "draft", "submit", "approve", "reply", "follow_up", "sign_off"})
+PRIMARY = frozenset({RuleName.ACCEPT, RuleName.ASSIGN, RuleName.DRAFT, RuleName.SUBMIT, RuleName.APPROVE, RuleName.REPLY, RuleName.FOLLOW_UP, RuleName.SIGN_OFF})
 
 
 def _pending_extension(view: CaseView) -> bool:
-    return any(x.state == "pending" for x in view.extensions)
+    return any(x.state == ExtensionState.PENDING for x in view.extensions)
 
 
 # Extra conditions beyond the rule's states (what the case already has or lacks).
 CONDITIONS: dict[str, Callable[[CaseView], bool]] = {
-    "hold": lambda v: not v.on_hold,
-    "resume": lambda v: v.on_hold,
-    "request_extension": lambda v: not _pending_extension(v),
-    "decide_extension": _pending_extension,
-    "escalate": lambda v: v.escalated_at is None,
-    "archive": lambda v: not v.archived,
+    RuleName.HOLD: lambda v: not v.on_hold,
+    RuleName.RESUME: lambda v: v.on_hold,
+    RuleName.REQUEST_EXTENSION: lambda v: not _pending_extension(v),
+    RuleName.DECIDE_EXTENSION: _pending_extension,
+    RuleName.ESCALATE: lambda v: v.escalated_at is None,
+    RuleName.ARCHIVE: lambda v: not v.archived,
 }
 
 

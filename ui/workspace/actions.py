@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from app import departments, dictionaries
 from app.cases import documents, overlays, routing, transitions
+from app.cases.rules import RuleName
+from app.cases.states import FINAL_STATES, ExtensionState
 from app.cases.views import AssignmentView, CaseView
 from app.cases.workspace import officers
 from app.files import read_user_file
@@ -288,7 +290,7 @@ def request_extension(ws: Workspace) -> None:
 
 
 def decide_extension(ws: Workspace) -> None:
-    pending = next((x for x in ws.view.extensions if x.state == "pending"), None)
+    pending = next((x for x in ws.view.extensions if x.state == ExtensionState.PENDING), None)
     if pending is None:
         return
     dialog = ExtensionDecisionDialog(pending, ws.dialog_parent())
@@ -350,7 +352,7 @@ def link(ws: Workspace) -> None:
 
 
 def note(ws: Workspace) -> None:
-    closed = ws.view.state in ("closed", "rejected", "merged")
+    closed = ws.view.state in FINAL_STATES
     _text(
         ws,
         "补充更正说明" if closed else "添加备注",
@@ -382,33 +384,33 @@ def attachment(ws: Workspace) -> None:
 
 
 CASE_ACTIONS: dict[str, Callable[[Workspace], None]] = {
-    "accept": accept,
-    "reject": reject,
-    "resolve_on_spot": resolve_on_spot,
-    "assign": assign,
-    "draft": draft,
-    "submit": submit,
-    "approve": approve,
-    "return_draft": return_draft,
-    "reply": reply,
-    "follow_up": follow_up,
-    "external_route": external_route,
-    "sign_off": sign_off,
-    "close_unresolvable": close_unresolvable,
-    "archive": archive,
-    "hold": hold,
-    "resume": resume,
-    "request_extension": request_extension,
-    "decide_extension": decide_extension,
-    "escalate": escalate,
-    "restrict": restrict,
-    "merge": merge,
-    "link": link,
-    "note": note,
-    "attachment": attachment,
+    RuleName.ACCEPT: accept,
+    RuleName.REJECT: reject,
+    RuleName.RESOLVE_ON_SPOT: resolve_on_spot,
+    RuleName.ASSIGN: assign,
+    RuleName.DRAFT: draft,
+    RuleName.SUBMIT: submit,
+    RuleName.APPROVE: approve,
+    RuleName.RETURN_DRAFT: return_draft,
+    RuleName.REPLY: reply,
+    RuleName.FOLLOW_UP: follow_up,
+    RuleName.EXTERNAL_ROUTE: external_route,
+    RuleName.SIGN_OFF: sign_off,
+    RuleName.CLOSE_UNRESOLVABLE: close_unresolvable,
+    RuleName.ARCHIVE: archive,
+    RuleName.HOLD: hold,
+    RuleName.RESUME: resume,
+    RuleName.REQUEST_EXTENSION: request_extension,
+    RuleName.DECIDE_EXTENSION: decide_extension,
+    RuleName.ESCALATE: escalate,
+    RuleName.RESTRICT: restrict,
+    RuleName.MERGE: merge,
+    RuleName.LINK: link,
+    RuleName.NOTE: note,
+    RuleName.ATTACHMENT: attachment,
 }
 ASSIGNMENT_ACTIONS: dict[str, Callable[[Workspace, AssignmentView], None]] = {
-    "acknowledge": acknowledge,
-    "respond": respond,
-    "return": return_assignment,
+    RuleName.ACKNOWLEDGE: acknowledge,
+    RuleName.RESPOND: respond,
+    RuleName.RETURN: return_assignment,
 }

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from app.cases.rules import RULES
+from app.cases.rules import RULES, RuleName
 from app.cases.states import OPEN_ASSIGNMENT_STATES, AssignmentState
 from app.cases.views import AssignmentView, CaseView
 from app.policy import Decision
@@ -16,9 +16,9 @@ from ui.workspace.widgets import FieldGrid, fit_rows, heading, hint, selected_ro
 
 # rule name → assignment states in which the row action makes sense, and why not otherwise
 ROW_ACTIONS: dict[str, tuple[frozenset[str], str]] = {
-    "acknowledge": (frozenset({AssignmentState.SENT}), "该科室已签收或已反馈"),
-    "respond": (OPEN_ASSIGNMENT_STATES, "该科室已反馈或已退回"),
-    "return": (OPEN_ASSIGNMENT_STATES, "该科室已反馈或已退回"),
+    RuleName.ACKNOWLEDGE: (frozenset({AssignmentState.SENT}), "该科室已签收或已反馈"),
+    RuleName.RESPOND: (OPEN_ASSIGNMENT_STATES, "该科室已反馈或已退回"),
+    RuleName.RETURN: (OPEN_ASSIGNMENT_STATES, "该科室已反馈或已退回"),
 }
 
 
@@ -106,7 +106,7 @@ class AssignmentsSection(QWidget):
             self.detail.set_rows(rows)
 
     def _default_action(self) -> None:
-        for name in ("respond", "acknowledge"):
+        for name in (RuleName.RESPOND, RuleName.ACKNOWLEDGE):
             if self.buttons[name].isEnabled():
                 self._request(name)
                 return

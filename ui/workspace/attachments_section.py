@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.cases import overlays
-from app.cases.rules import RULES
+from app.cases.rules import RULES, RuleName
 from app.cases.views import AttachmentInfo, CaseView
 from app.files import write_private
 from app.policy import Decision
@@ -117,7 +117,7 @@ class AttachmentsSection(QWidget):
         self.view.doubleClicked.connect(lambda _i: self.open_selected())
         self.view.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self.empty = hint("没有附件。可添加病历复印件、现场照片、录音等，附件保存在加密数据库中。")
-        self.add_button = QPushButton(RULES["attachment"].title + "…")
+        self.add_button = QPushButton(RULES[RuleName.ATTACHMENT].title + "…")
         self.add_button.clicked.connect(self.add_requested.emit)
         self.open_button = QPushButton("查看")
         self.open_button.clicked.connect(self.open_selected)

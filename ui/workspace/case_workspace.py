@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.cases import transitions, views
+from app.cases.rules import RuleName
 from app.cases.views import AssignmentView, CaseView
 from app.errors import NotFoundError, PermissionDenied
 from app.policy import Decision
@@ -128,7 +129,7 @@ class CaseWorkspace(QWidget):
         self.followup = FollowUpSection()
         self.followup.action_requested.connect(self.trigger)
         self.attachments = AttachmentsSection(session)
-        self.attachments.add_requested.connect(lambda: self.trigger("attachment"))
+        self.attachments.add_requested.connect(lambda: self.trigger(RuleName.ATTACHMENT))
         self.documents = DocumentsSection(session)
         self.documents.issued.connect(self._after_print)
         self.tabs = QTabWidget()
@@ -147,7 +148,7 @@ class CaseWorkspace(QWidget):
             self.tabs.addTab(widget, title)
         self.timeline = TimelinePanel()
         self.timeline.attachment_requested.connect(self.open_attachment)
-        self.timeline.note_requested.connect(lambda: self.trigger("note"))
+        self.timeline.note_requested.connect(lambda: self.trigger(RuleName.NOTE))
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.tabs)
@@ -229,12 +230,12 @@ class CaseWorkspace(QWidget):
             self.tabs.setTabVisible(index, view.handling_visible)
         if view.handling_visible:
             self.assignments.set_view(view, decisions)
-            self.handling.set_view(view, self.decision("draft"), keep_edits=keep_edits)
-            self.followup.set_view(view, self.decision("external_route"))
-        self.attachments.set_view(view, self.decision("attachment"))
+            self.handling.set_view(view, self.decision(RuleName.DRAFT), keep_edits=keep_edits)
+            self.followup.set_view(view, self.decision(RuleName.EXTERNAL_ROUTE))
+        self.attachments.set_view(view, self.decision(RuleName.ATTACHMENT))
         self.documents.set_view(view)
         self.timeline.set_items(view.timeline)
-        self.timeline.note_button.setVisible(bool(self.decision("note")))
+        self.timeline.note_button.setVisible(bool(self.decision(RuleName.NOTE)))
         return True
 
     def decision(self, name: str) -> Decision:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from app.cases.rules import RULES
+from app.cases.rules import RULES, RuleName
 from app.cases.views import CaseView
 from app.policy import Decision
 from ui.common import format_datetime
@@ -26,9 +26,9 @@ class FollowUpSection(QWidget):
         self.followup_empty = hint("尚未回访。答复投诉人后点击上方“登记回访”。")
         self.routes = route_model(self)
         self.route_view = table_view(self.routes, widths=(110, 140, 80))
-        self.route_button = QPushButton(RULES["external_route"].title + "…")
+        self.route_button = QPushButton(RULES[RuleName.EXTERNAL_ROUTE].title + "…")
         self.route_button.setAutoDefault(False)
-        self.route_button.clicked.connect(lambda: self.action_requested.emit("external_route"))
+        self.route_button.clicked.connect(lambda: self.action_requested.emit(RuleName.EXTERNAL_ROUTE))
         self.routes_box = QWidget()
         routes_layout = QVBoxLayout(self.routes_box)
         routes_layout.setContentsMargins(0, 0, 0, 0)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.cases.states import State
 from app.cases.views import CaseView
 from app.cases.workspace import amount_in_capitals, capitals_hint
 from app.policy import Decision
@@ -168,7 +169,7 @@ class HandlingSection(QWidget):
         if not self.editable:
             self.summary.set_rows(self._summary_rows(view))
         comment = view.approval_comment
-        returned = view.state == "drafting" and comment
+        returned = view.state == State.DRAFTING and comment
         self.approval.setText(("主任退回意见：" if returned else "审批意见：") + comment)
         self.approval.setVisible(bool(comment))
         empty = not (view.facts or view.finding or view.resolution)

@@ -7,6 +7,7 @@ from importlib.resources import files
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from app.cases.states import State
 from app.cases.views import CaseView
 from app.deadlines.rules import DeadlineStatus
 from ui.common import format_datetime
@@ -80,10 +81,10 @@ class CaseHeader(QWidget):
     def set_view(self, view: CaseView) -> None:
         self.number.setText(view.case_no)
         state = view.state_label
-        if view.state == "closed" and view.close_kind_label:
+        if view.state == State.CLOSED and view.close_kind_label:
             state += f" · {view.close_kind_label}"
         self.state.setText(state)
-        self._clock(self.deadline, view.deadline, "受理" if view.state == "registered" else "答复")
+        self._clock(self.deadline, view.deadline, "受理" if view.state == State.REGISTERED else "答复")
         self._clock(self.external, view.external_report, "外报")
         self.severity.setText(view.severity_label)
         set_tone(self.severity, SEVERITY_TONES.get(view.severity, "neutral"))
@@ -115,7 +116,7 @@ class CaseHeader(QWidget):
         parts = [view.channel_label, f"接待 {format_datetime(view.received_at)}"]
         if view.handling_visible and view.officer:
             parts.append(f"承办 {view.officer}")
-        if view.state == "registered" and view.accept_due:
+        if view.state == State.REGISTERED and view.accept_due:
             parts.append(f"受理期限 {format_date(view.accept_due)}")
         elif view.reply_due and view.deadline is not None:
             parts.append(f"答复期限 {format_date(view.reply_due)}")

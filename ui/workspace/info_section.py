@@ -7,12 +7,10 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from app.cases.states import FINAL_STATES
+from app.cases.states import EXTENSION_STATE_LABELS, FINAL_STATES, State
 from app.cases.views import CaseView
 from ui.common import format_datetime
 from ui.workspace.widgets import FieldGrid, format_date, heading, hint, scroll_page
-
-EXTENSION_STATES = {"pending": "待审批", "approved": "已批准", "refused": "不同意"}
 
 
 class InfoSection(QWidget):
@@ -122,7 +120,7 @@ class InfoSection(QWidget):
             rows.append(("暂停原因", view.hold_reason))
         for x in view.extensions:
             text = f"{x.requested_by} 于 {x.requested_at:%Y-%m-%d} 申请延期 {x.workdays} 个工作日：{x.reason}"
-            text += f"（{EXTENSION_STATES.get(x.state, x.state)}" + (
+            text += f"（{EXTENSION_STATE_LABELS.get(x.state, x.state)}" + (
                 f"，{x.decision_note}）" if x.decision_note else "）"
             )
             rows.append(("延期申请", text))
@@ -135,7 +133,7 @@ class InfoSection(QWidget):
             rows.append(("不予受理理由", view.reject_reason_text))
         if view.merged_into:
             rows.append(("已合并至", view.merged_into))
-        if view.closed_at and view.state == "closed":
+        if view.closed_at and view.state == State.CLOSED:
             rows += [
                 ("销项类型", view.close_kind_label),
                 ("销项人", view.closed_by),

@@ -6,6 +6,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor
 
 from app.cases.documents import IssuedInfo
+from app.cases.states import AssignmentState
 from app.cases.transitions import FOLLOWUP_OUTCOMES
 from app.cases.views import AssignmentView, AttachmentInfo, ExternalRouteView, FollowUpView
 from app.cases.workspace import Printable
@@ -31,7 +32,7 @@ def _answered(a: AssignmentView) -> str:
 
 
 def _state_colour(a: AssignmentView) -> QColor | None:
-    return WARNING if a.state == "returned" else (MUTED if a.state == "responded" else None)
+    return WARNING if a.state == AssignmentState.RETURNED else (MUTED if a.state == AssignmentState.RESPONDED else None)
 
 
 def assignment_model(parent: QObject | None = None) -> RowTableModel[AssignmentView]:
