@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import peewee
@@ -29,12 +29,15 @@ from app.session import Session
 from app.write_path import operation
 from models.accounts import Setting, User
 from models.database import (
+    TLS_MODES,
     ServerError,
     ServerParams,
+    certificate_fingerprint,
     close_current,
     connect_postgres,
     database_proxy,
     open_postgres,
+    server_certificate,
 )
 from models.fields import FieldCipher, install_cipher
 from models.migrations import SCHEMA_VERSION, SchemaTooNewError, current_version, ensure_schema
@@ -47,6 +50,11 @@ _SERVER_MESSAGES = {
     "unreachable": "无法连接数据库服务器，请检查服务器地址、端口和网络",
     "auth": "数据库服务器的用户名或密码错误",
     "tls": "与数据库服务器的加密连接失败（TLS），请检查证书设置",
+    "insecure": "不允许不加密地连接数据库服务器：加密方式只能是 require、verify-ca 或 verify-full",
+    "cert_changed": "数据库服务器出示的证书与注册时记录的不一致，可能有人冒充服务器，已拒绝连接。"
+    "如果服务器确实更换了证书，请系统管理员重新导出工作站注册文件",
+    "unpinned": "本工作站的服务器设置没有记录服务器证书指纹，无法确认服务器的身份。"
+    "请向系统管理员索取新的工作站注册文件，或改用 verify-full 并指定医院的 CA 证书",
     "no_database": "数据库服务器上没有这个数据库，请检查数据库名称",
     "other": "连接数据库服务器失败",
 }
@@ -57,11 +65,32 @@ def server_error_message(kind: str) -> str:
 
 
 class ServerConnectionError(DatabaseOpenError):
-    """Connecting to the server failed; `kind` is unreachable | auth | tls | no_database | other."""
+    """Connecting to the server failed; `kind` is unreachable | auth | tls | insecure | cert_changed |
+    unpinned | no_database | other."""
 
     def __init__(self, kind: str) -> None:
         super().__init__(server_error_message(kind))
         self.kind = kind
+
+
+def pin_server(params: ServerParams) -> ServerParams:
+    """`require` checks no certificate in libpq: record the server certificate's fingerprint now
+    (first contact, by the administrator) so every later connection insists on that certificate."""
+    if params.sslmode != "require" or params.cert_sha256:
+        return params
+    try:
+        der = server_certificate(params.host, params.port)
+    except ServerError as exc:
+        raise ServerConnectionError(exc.kind) from None
+    return replace(params, cert_sha256=certificate_fingerprint(der))
+
+
+def require_authenticated(params: ServerParams) -> None:
+    """Joining or signing in needs a way to know the server: a pinned certificate or a CA."""
+    if params.sslmode not in TLS_MODES:
+        raise ServerConnectionError("insecure")
+    if params.sslmode == "require" and not params.cert_sha256:
+        raise ServerConnectionError("unpinned")
 
 
 def _connect(params: ServerParams, server_password: str) -> peewee.Database:
@@ -243,8 +272,10 @@ def parse_server_url(url: str) -> ServerParams:
         raise ValidationError("url", "服务器地址", "地址中不能包含密码，请通过标准输入或环境变量提供")
     query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     sslmode = query.get("sslmode", "require")
-    if sslmode not in ("require", "verify-ca", "verify-full", "disable"):
-        raise ValidationError("url", "加密方式", "sslmode 只能是 require、verify-ca、verify-full")
+    if sslmode not in TLS_MODES:
+        raise ValidationError(
+            "url", "加密方式", "不允许不加密的连接，sslmode 只能是 require、verify-ca 或 verify-full"
+        )
     try:
         port = parts.port or 5432
     except ValueError:
@@ -260,8 +291,10 @@ def parse_server_url(url: str) -> ServerParams:
 
 
 def export_enrollment(params: ServerParams, data_key: bytes, passphrase: str) -> bytes:
-    """A file for enrolling another workstation: server settings plus the sealed data key."""
+    """A file for enrolling another workstation: server settings (with the pinned server certificate
+    for `require`) plus the sealed data key; the settings are authenticated by the passphrase."""
     check_passphrase(passphrase)
+    params = pin_server(params)
 
     salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
     kdf = passwords.current_kdf()
@@ -405,6 +438,7 @@ def join_server(
 ) -> SharedConnection:
     """Enroll this workstation with an enrollment file, after checking the server accepts it."""
     params, data_key = import_enrollment(blob, passphrase)
+    require_authenticated(params)
     probe_server(params, server_password).require_key(data_key)
     return enroll_workstation(params, data_key, blob, server_password, remember_password=remember_password)
 
@@ -422,6 +456,7 @@ def create_shared_database(
 ) -> tuple[Session, bytes]:
     """Create the schema on an empty server database with its first admin; returns the new data key."""
     admin = auth.FirstAdmin.validate(admin_username, admin_display_name, admin_password, hospital_name)
+    params = pin_server(params)
     db = _connect(params, server_password)
     if current_version(db) is not None:
         close_current()
@@ -445,6 +480,7 @@ def login_shared(
     params: ServerParams, server_password: str, data_key: bytes, username: str, password: str
 ) -> Session:
     """Connect, check this workstation's data key against the database, then the user's password."""
+    require_authenticated(params)
     db = _connect(params, server_password)
     if current_version(db) is None:  # never create tables by logging in: the database stays empty
         close_current()

@@ -5,6 +5,12 @@ All models bind to `database_proxy`; `open_local()` initialises it for the curre
 
 from __future__ import annotations
 
+import hashlib
+import os
+import socket
+import ssl
+import struct
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,16 +82,24 @@ def open_local(path: str | Path, key: bytes) -> EncryptedDatabase:
     return db
 
 
+TLS_MODES = ("require", "verify-ca", "verify-full")  # never a connection without TLS
+
+
 @dataclass(frozen=True)
 class ServerParams:
-    """Where the shared PostgreSQL database is. The password is never stored with these."""
+    """Where the shared PostgreSQL database is. The password is never stored with these.
+
+    `cert_sha256` pins the server certificate (SHA-256 of its DER bytes, hex) for `require`, where
+    libpq itself checks no certificate; it travels in the (authenticated) enrollment file.
+    """
 
     host: str
     port: int = 5432
     dbname: str = "complaintdesk"
     user: str = "complaintdesk"
-    sslmode: str = "require"  # require | verify-full | disable (loopback testing only)
-    sslrootcert: str = ""  # CA file for verify-full
+    sslmode: str = "require"  # require (with cert_sha256) | verify-ca | verify-full
+    sslrootcert: str = ""  # CA file for verify-ca / verify-full
+    cert_sha256: str = ""
 
     @property
     def location(self) -> str:
@@ -93,7 +107,7 @@ class ServerParams:
 
 
 class ServerError(Exception):
-    """Connecting failed. `kind` is unreachable | auth | tls | other."""
+    """Connecting failed. `kind` is unreachable | auth | tls | insecure | cert_changed | other."""
 
     def __init__(self, kind: str, detail: str) -> None:
         super().__init__(detail)
@@ -125,9 +139,58 @@ def _classify(message: str) -> str:
     return "other"
 
 
-def connect_postgres(params: ServerParams, password: str) -> peewee.PostgresqlDatabase:
-    """Connect over TLS (unless disabled) without binding the models (e.g. as a migration target)."""
+def server_certificate(host: str, port: int, timeout: float = 8) -> bytes:
+    """The DER certificate the PostgreSQL server at host:port presents (SSLRequest, then TLS).
 
+    Only read here, not trusted: the caller compares its fingerprint with the pinned one.
+    """
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            sock.sendall(struct.pack("!ii", 8, 80877103))  # SSLRequest
+            if sock.recv(1) != b"S":
+                raise ServerError("tls", "the server does not offer TLS")
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+            with context.wrap_socket(sock, server_hostname=host) as tls:
+                der = tls.getpeercert(binary_form=True)
+    except ssl.SSLError as exc:
+        raise ServerError("tls", str(exc)) from None
+    except OSError as exc:
+        raise ServerError("unreachable", str(exc)) from None
+    if not der:
+        raise ServerError("tls", "no server certificate")
+    return der
+
+
+def certificate_fingerprint(der: bytes) -> str:
+    return hashlib.sha256(der).hexdigest()
+
+
+def _pinned_root(params: ServerParams) -> tuple[str, str] | None:
+    """Check the pinned certificate; for a self-signed one, a CA file holding just it, so that
+    libpq's own connection is verified against the very same certificate (sslmode verify-ca)."""
+    der = server_certificate(params.host, params.port)
+    if certificate_fingerprint(der) != params.cert_sha256.lower():
+        raise ServerError("cert_changed", "the server certificate is not the pinned one")
+    from cryptography import x509
+
+    cert = x509.load_der_x509_certificate(der)
+    if cert.issuer != cert.subject:
+        return None
+    fd, path = tempfile.mkstemp(prefix="complaintdesk-pin-", suffix=".crt")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(ssl.DER_cert_to_PEM_cert(der).encode("ascii"))
+    return "verify-ca", path
+
+
+def connect_postgres(params: ServerParams, password: str) -> peewee.PostgresqlDatabase:
+    """Connect over TLS, never without, without binding the models (e.g. as a migration target).
+
+    With a pinned certificate the server must present exactly that one (ServerError cert_changed).
+    """
+    if params.sslmode not in TLS_MODES:
+        raise ServerError("insecure", f"sslmode {params.sslmode} does not encrypt")
     options = {
         "host": params.host,
         "port": params.port,
@@ -139,11 +202,22 @@ def connect_postgres(params: ServerParams, password: str) -> peewee.PostgresqlDa
     }
     if params.sslrootcert:
         options["sslrootcert"] = params.sslrootcert
+    pinned_file = None
+    if params.cert_sha256:
+        pinned = _pinned_root(params)
+        if pinned is not None and params.sslmode == "require":
+            options["sslmode"], options["sslrootcert"] = pinned
+            pinned_file = pinned[1]
+        elif pinned is not None:
+            os.unlink(pinned[1])
     db = peewee.PostgresqlDatabase(params.dbname, prefer_psycopg3=True, **options)
     try:
         db.connect()
     except peewee.OperationalError as exc:
         raise ServerError(_classify(str(exc)), str(exc)) from None
+    finally:
+        if pinned_file:
+            os.unlink(pinned_file)
     return db
 
 

@@ -18,7 +18,7 @@ from app.session import Session  # noqa: E402
 from models.database import close_current  # noqa: E402
 
 ADMIN = "admin"
-ADMIN_PASSWORD = "Admin12345"
+ADMIN_PASSWORD = "Kestrel-Harbor-2026"
 HOSPITAL = "江宁市第一人民医院"
 
 

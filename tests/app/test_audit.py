@@ -12,7 +12,7 @@ from models.database import database_proxy
 @pytest.fixture
 def log(admin_session):
     for i in range(4):
-        users.add_user(admin_session, f"user{i}", f"用户{i}", ["officer"], "Officer123")
+        users.add_user(admin_session, f"user{i}", f"用户{i}", ["officer"], "Lotus-Ridge-2026")
     assert audit.verify().ok
     return admin_session
 
@@ -78,6 +78,6 @@ def test_a_failed_operation_leaves_neither_write_nor_audit(admin_session, monkey
 
     monkeypatch.setattr(KeySlotFile, "save", disk_full)
     with pytest.raises(OSError):
-        users.add_user(admin_session, "late", "某人", ["officer"], "Officer123")
+        users.add_user(admin_session, "late", "某人", ["officer"], "Lotus-Ridge-2026")
     assert AuditEntry.select().count() == before
     assert User.get_or_none(User.username == "late") is None

@@ -58,9 +58,9 @@ def test_denials_are_audited(admin_session) -> None:
     from app.errors import PermissionDenied
     from models.audit import AuditEntry
 
-    users.add_user(admin_session, "officer", "林晓雯", ["officer"], "Officer123")
+    users.add_user(admin_session, "officer", "林晓雯", ["officer"], "Lotus-Ridge-2026")
     admin_session.user = CurrentUser(2, "officer", "林晓雯", frozenset({"officer"}))
     with pytest.raises(PermissionDenied, match="只有系统管理员可以管理用户"):
-        users.add_user(admin_session, "x2", "某人", ["officer"], "Officer123")
+        users.add_user(admin_session, "x2", "某人", ["officer"], "Lotus-Ridge-2026")
     denial = AuditEntry.select().order_by(AuditEntry.seq.desc()).first()
     assert (denial.actor, denial.action) == ("officer", "denied")

@@ -76,17 +76,17 @@ def test_server_tables_hold_no_plaintext_identifiers(shared_admin, pg_params, pg
 
 def test_login_lockout_and_wrong_password(shared_admin, pg_params, pg_server) -> None:
     session, key = shared_admin
-    users.add_user(session, "officer", "林晓雯", ["officer"], "Officer123", must_change_password=False)
+    users.add_user(session, "officer", "林晓雯", ["officer"], "Lotus-Ridge-2026", must_change_password=False)
     for _ in range(4):
         with pytest.raises(AuthError, match="用户名或密码错误"):
             _login(pg_params, pg_server, key, "officer", "Wrong12345")
     with pytest.raises(LockedOutError):
         _login(pg_params, pg_server, key, "officer", "Wrong12345")
     with pytest.raises(LockedOutError):
-        _login(pg_params, pg_server, key, "officer", "Officer123")
+        _login(pg_params, pg_server, key, "officer", "Lotus-Ridge-2026")
     admin = _login(pg_params, pg_server, key)
     users.unlock_user(admin, "officer")
-    assert _login(pg_params, pg_server, key, "officer", "Officer123").user.roles == {"officer"}
+    assert _login(pg_params, pg_server, key, "officer", "Lotus-Ridge-2026").user.roles == {"officer"}
 
 
 def test_server_errors_are_clear_chinese(shared_admin, pg_params, pg_server, tmp_path) -> None:

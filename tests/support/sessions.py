@@ -7,7 +7,7 @@ from dataclasses import replace
 from app import auth, users
 from app.session import Session
 
-PASSWORD = "Passw0rd123"
+PASSWORD = "Maple-Lantern-77"
 
 
 def session_as(admin: Session, username: str, *roles: str, display_name: str = "") -> Session:

@@ -27,7 +27,7 @@ START = datetime(2026, 3, 10, 9, 0)
 
 PASSWORD = "Desk2026pass"
 ADMIN = "admin"
-ADMIN_PASSWORD = "Admin12345"
+ADMIN_PASSWORD = "Kestrel-Harbor-2026"
 HOSPITAL = "江宁市第一人民医院"
 CHEAP_KDF = KdfParams(time_cost=1, memory_cost=8 * 1024, parallelism=1)
 
