@@ -126,7 +126,7 @@ class FirstAdmin:
         hospital = settings.validate("hospital_name", hospital_name)
         if not hospital:
             raise ValidationError("hospital_name", "医院名称", "不能为空")
-        passwords.check_password_rules(password, name)
+        passwords.check_password_rules(password, name, [Role.ADMIN])
         return cls(name, clean_display_name(display_name or name), password, hospital)
 
     def create(self, location: str, now: datetime, extra_settings: dict[str, str]) -> None:
@@ -245,8 +245,12 @@ def _open_with_any(path: Path, keys_of) -> tuple[object, bytes]:
     raise DatabaseOpenError("数据库密钥文件与数据库不匹配，请确认两个文件来自同一份备份")
 
 
-def _after_open(path: Path, now: datetime) -> KeySlotFile:
-    """Reconcile staged slot changes and audit the failures recorded meanwhile."""
+def _after_open(path: Path, now: datetime, db_key: bytes) -> KeySlotFile:
+    """Finish an interrupted key rotation, reconcile staged slot changes, audit the failures
+    recorded meanwhile."""
+    from app import keyrotation
+
+    keyrotation.finish_interrupted(path, db_key)
     slots = slotsync.reconcile(path, now)
     login_attempts.flush(path, now)
     return slots
@@ -280,7 +284,10 @@ def login_local(path: str | Path, username: str, password: str) -> Session:
             raise LockedOutError(until)
         raise AuthError()
     login_attempts.succeeded(attempt, now)
-    slots = _after_open(path, now)
+    slots = _after_open(path, now, db_key)
+    if slots.slots.get(slots.user_slot_id(username), {}).get("v") != 2:  # first format: upgrade it
+        slotsync.stage(path, username, password, db_key, row.password_hash)
+        slots = slotsync.reconcile(path, now)
     with db.atomic():
         User.update(last_login_at=now).where(User.id == row.id).execute()
         audit.record(username, "login.ok", username)
@@ -360,8 +367,14 @@ def change_own_password(session: Session, old_password: str, new_password: str) 
 
 def recover_with_key(
     path: str | Path, recovery_key_text: str, admin_username: str, new_password: str
-) -> Session:
-    """Open the database with the recovery key and give an admin a new password (new slot)."""
+) -> tuple[Session, str]:
+    """Open the database with the recovery key and give an admin a new password (new slot).
+
+    The recovery key is spent: the database is re-keyed and a new recovery key made. Returns the
+    session and the new recovery key (to print on a new sheet).
+    """
+    from app import keyrotation
+
     path = Path(path)
     slots = _load_slots(path)
     try:
@@ -376,9 +389,13 @@ def recover_with_key(
     if row is None or Role.ADMIN not in roles:
         close_current()
         raise AuthError("该用户不是系统管理员，恢复密钥只能用于重置管理员密码")
-    passwords.check_password_rules(new_password, username, roles)
+    try:
+        passwords.check_password_rules(new_password, username, roles)
+    except ValidationError:
+        close_current()
+        raise
     now = clock.now()
-    _after_open(path, now)
+    _after_open(path, now, db_key)
     new_hash = passwords.hash_password(new_password)
     slotsync.stage(path, username, new_password, db_key, new_hash)
     with db.atomic():
@@ -387,4 +404,6 @@ def recover_with_key(
         ).execute()
         audit.record(username, "recovery.used", username)
     login_attempts.clear(path, username)
-    return _local_session(path, slotsync.reconcile(path), db_key, db, username)
+    session = _local_session(path, slotsync.reconcile(path), db_key, db, username)
+    new_recovery = keyrotation.rekey(session, "recovery.used", new_recovery=True)
+    return session, new_recovery or ""

@@ -145,7 +145,7 @@ def cmd_user_reset(session: Session, args: argparse.Namespace, secrets_: Secrets
 @_with_admin
 def cmd_user_disable(session: Session, args: argparse.Namespace, secrets_: Secrets) -> str:
     users.set_active(session, args.name, False)
-    return f"已停用用户 {args.name}，其密钥槽已删除"
+    return f"已停用用户 {args.name}，其密钥槽已删除，数据库密钥已轮换"
 
 
 @_with_admin
@@ -241,15 +241,47 @@ def cmd_migrate(args: argparse.Namespace, secrets_: Secrets) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
+def _print_new_recovery_key(session: Session, recovery_key: str, sheet: str | None) -> None:
+    if sheet:
+        from app.recovery_sheet import write_recovery_sheet
+
+        write_recovery_sheet(session, recovery_key, Path(sheet))
+        print(f"新的恢复密钥单：{sheet}")
+    print("新的恢复密钥（只显示这一次，请打印或抄写后妥善保管；原来的恢复密钥已作废）：")
+    print(f"  {recovery_key}")
+
+
 def cmd_recover(args: argparse.Namespace, secrets_: Secrets) -> int:
     """Standard input: line 1 the recovery key, line 2 the admin's new password."""
     recovery_key = secrets_.password()
     new = secrets_.new_password()
     if not new:
         raise CliError("请在标准输入第二行提供管理员的新密码")
-    session = auth.recover_with_key(args.db, recovery_key, args.admin, new)
-    auth.logout(session)
-    print(f"已用恢复密钥重置系统管理员 {args.admin} 的密码")
+    session, new_recovery_key = auth.recover_with_key(args.db, recovery_key, args.admin, new)
+    try:
+        print(f"已用恢复密钥重置系统管理员 {args.admin} 的密码，并已轮换数据库密钥")
+        _print_new_recovery_key(session, new_recovery_key, args.recovery_sheet)
+    finally:
+        auth.logout(session)
+    return EXIT_OK
+
+
+def cmd_rotate_key(args: argparse.Namespace, secrets_: Secrets) -> int:
+    """轮换数据库密钥: re-key the database; with --new-recovery-key also replace the recovery key."""
+    from app import keyrotation
+
+    session = _login(args, secrets_)
+    try:
+        new_recovery_key = keyrotation.rotate_database_key(
+            session,
+            new_recovery=args.new_recovery_key,
+            progress=lambda done, total, label: print(f"[{done}/{total}] {label}", flush=True),
+        )
+        print("已轮换数据库密钥：旧的密钥文件副本不能再打开当前数据库。其他已打开本数据库的工作站需要重新登录。")
+        if new_recovery_key:
+            _print_new_recovery_key(session, new_recovery_key, args.recovery_sheet)
+    finally:
+        auth.logout(session)
     return EXIT_OK
 
 
@@ -369,7 +401,14 @@ def build_parser() -> argparse.ArgumentParser:
     recover = sub.add_parser("recover", help="用恢复密钥重置系统管理员密码（标准输入：恢复密钥、新密码）")
     recover.add_argument("--db", required=True, metavar="PATH")
     recover.add_argument("--admin", required=True, metavar="NAME")
+    recover.add_argument("--recovery-sheet", metavar="FILE", help="把新的恢复密钥单写入 PDF 文件")
     recover.set_defaults(handler=cmd_recover, password_stdin=True)
+
+    rotate = sub.add_parser("rotate-key", help="轮换数据库密钥（系统管理员）：旧的密钥文件副本从此无法打开数据库")
+    _db_options(rotate)
+    rotate.add_argument("--new-recovery-key", action="store_true", help="同时更换恢复密钥（原恢复密钥作废）")
+    rotate.add_argument("--recovery-sheet", metavar="FILE", help="把新的恢复密钥单写入 PDF 文件")
+    rotate.set_defaults(handler=cmd_rotate_key)
 
     print_p = sub.add_parser("print", help="打印（输出 PDF）案件文书")
     print_p.add_argument(

@@ -158,6 +158,10 @@ def set_active(session: Session, username: str, active: bool, new_password: str 
             User.update(**values).where(User.id == row.id).execute()
             if active:
                 changes.stage(username, new_password, password_hash)
+    if not active and session.backend == "local" and session.slots is not None:
+        from app import keyrotation
+
+        keyrotation.rekey(session, "user.disabled")  # an old copy of the .keys file opens nothing now
 
 
 def unlock_user(session: Session, username: str) -> None:

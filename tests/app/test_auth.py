@@ -16,12 +16,12 @@ from tests.conftest import ADMIN, ADMIN_PASSWORD, HOSPITAL
 MARKER = "MARKER-赵小红-13912345678"
 
 
-def _add_officer(session, name: str = "officer", password: str = "Officer123") -> None:
+def _add_officer(session, name: str = "officer", password: str = "Lotus-Ridge-2026") -> None:
     users.add_user(session, name, "林晓雯", ["officer"], password)
 
 
 def test_database_file_and_wal_hold_no_plaintext(admin_session, db_path: Path) -> None:
-    users.add_user(admin_session, MARKER[:30], MARKER[:30], ["officer"], "Officer123", phone="13912345678")
+    users.add_user(admin_session, MARKER[:30], MARKER[:30], ["officer"], "Lotus-Ridge-2026", phone="13912345678")
     wal = Path(f"{db_path}-wal")
     assert wal.exists(), "WAL mode keeps a -wal file while the database is open"
     for path in (db_path, wal, KeySlotFile.sidecar_for(db_path)):
@@ -90,7 +90,7 @@ def test_admin_can_lift_a_lockout(admin_session, db_path: Path) -> None:
     locked = next(u for u in users.list_users(admin_session) if u.username == "officer")
     assert locked.locked_until is not None
     users.unlock_user(admin_session, "officer")
-    assert auth.login_local(db_path, "officer", "Officer123").user.username == "officer"
+    assert auth.login_local(db_path, "officer", "Lotus-Ridge-2026").user.username == "officer"
 
 
 def test_password_change_rewraps_the_slot(admin_session, db_path: Path) -> None:
@@ -109,26 +109,28 @@ def test_password_change_rewraps_the_slot(admin_session, db_path: Path) -> None:
 def test_password_change_checks_old_password_and_rules(admin_session) -> None:
     with pytest.raises(AuthError, match="原密码错误"):
         auth.change_own_password(admin_session, "Wrong12345", "NewSecret456")
-    with pytest.raises(ValidationError, match="密码：至少需要 8 个字符"):
+    with pytest.raises(ValidationError, match="密码：系统管理员和主任的密码至少需要 10 个字符"):
         auth.change_own_password(admin_session, ADMIN_PASSWORD, "short1")
     with pytest.raises(ValidationError, match="字母和数字"):
         auth.change_own_password(admin_session, ADMIN_PASSWORD, "onlyletters")
 
 
 def test_recovery_key_opens_the_database_and_resets_admin(recovery_key, db_path: Path) -> None:
-    session = auth.recover_with_key(db_path, recovery_key.lower().replace("-", " "), ADMIN, "Recovered789")
-    assert session.user.username == ADMIN
+    session, new_key = auth.recover_with_key(
+        db_path, recovery_key.lower().replace("-", " "), ADMIN, "Recovered-Pine-789"
+    )
+    assert session.user.username == ADMIN and new_key and new_key != recovery_key
     assert AuditEntry.select().where(AuditEntry.action == "recovery.used").count() == 1
     auth.logout(session)
-    assert auth.login_local(db_path, ADMIN, "Recovered789").user.username == ADMIN
+    assert auth.login_local(db_path, ADMIN, "Recovered-Pine-789").user.username == ADMIN
 
 
 def test_wrong_recovery_key_is_refused(recovery_key, db_path: Path) -> None:
     wrong = ("A" * 4 + "-") * 12 + "AAAA"
     with pytest.raises(AuthError, match="恢复密钥不正确"):
-        auth.recover_with_key(db_path, wrong, ADMIN, "Recovered789")
+        auth.recover_with_key(db_path, wrong, ADMIN, "Recovered-Pine-789")
     with pytest.raises(AuthError, match="格式不正确"):
-        auth.recover_with_key(db_path, "not-a-key", ADMIN, "Recovered789")
+        auth.recover_with_key(db_path, "not-a-key", ADMIN, "Recovered-Pine-789")
 
 
 def test_disabled_user_loses_slot_and_cannot_log_in(admin_session, db_path: Path) -> None:
@@ -136,23 +138,23 @@ def test_disabled_user_loses_slot_and_cannot_log_in(admin_session, db_path: Path
     users.set_active(admin_session, "officer", False)
     assert not KeySlotFile.load(db_path).has_user("officer")
     with pytest.raises(AuthError, match="用户名或密码错误"):
-        auth.login_local(db_path, "officer", "Officer123")
-    users.set_active(admin_session, "officer", True, "Again12345")
-    assert auth.login_local(db_path, "officer", "Again12345").user.must_change_password
+        auth.login_local(db_path, "officer", "Lotus-Ridge-2026")
+    users.set_active(admin_session, "officer", True, "Again-Cedar-2345")
+    assert auth.login_local(db_path, "officer", "Again-Cedar-2345").user.must_change_password
 
 
 def test_admin_reset_gives_a_new_slot(admin_session, db_path: Path) -> None:
     _add_officer(admin_session)
-    users.reset_password(admin_session, "officer", "Temp123456")
+    users.reset_password(admin_session, "officer", "Temp-Orchid-3456")
     with pytest.raises(AuthError):
-        auth.login_local(db_path, "officer", "Officer123")
-    assert auth.login_local(db_path, "officer", "Temp123456").user.username == "officer"
+        auth.login_local(db_path, "officer", "Lotus-Ridge-2026")
+    assert auth.login_local(db_path, "officer", "Temp-Orchid-3456").user.username == "officer"
 
 
 def test_chinese_username_logs_in(admin_session, db_path: Path) -> None:
-    users.add_user(admin_session, "王小明", "王小明", ["clerk"], "Clerk12345")
+    users.add_user(admin_session, "王小明", "王小明", ["clerk"], "Willow-Clerk-2345")
     auth.logout(admin_session)
-    assert auth.login_local(db_path, " 王小明 ", "Clerk12345").user.roles == {"clerk"}
+    assert auth.login_local(db_path, " 王小明 ", "Willow-Clerk-2345").user.roles == {"clerk"}
 
 
 def test_existing_database_is_never_overwritten(admin_session, db_path: Path) -> None:

@@ -124,14 +124,14 @@ def guess_shared(args: tuple) -> tuple[int, int, int]:
 def crash_at_save(db: str, action: str, nth: int, when: str, *params: str) -> None:
     """Run one action, ending the process at the `nth` slot-file save (`when` = before|after it).
 
-    Actions: "change" (username, old, new), "login" (username, password).
+    Actions: "change" (username, old, new), "rotate" (username, password), "login" (username, password).
     """
     _cheap()
     from app.keyslots import KeySlotFile
 
     real_save = KeySlotFile.save
     calls = 0
-    armed = action != "change"  # a change counts the saves after its login only
+    armed = action not in ("change", "rotate")  # these count the saves after their login only
 
     def save(self) -> None:
         nonlocal calls
@@ -148,6 +148,13 @@ def crash_at_save(db: str, action: str, nth: int, when: str, *params: str) -> No
         session = auth.login_local(db, username, old)
         armed = True
         auth.change_own_password(session, old, new)
+    elif action == "rotate":
+        from app import keyrotation
+
+        username, password = params
+        session = auth.login_local(db, username, password)
+        armed = True
+        keyrotation.rotate_database_key(session)
     elif action == "login":
         username, password = params
         auth.login_local(db, username, password)
