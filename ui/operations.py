@@ -230,6 +230,7 @@ class BackgroundOperation(QObject):
         self.thread.wait()
         self.dialog.reset()
         self.dialog.hide()
+        self.dialog.deleteLater()
         self.outcome = outcome
         self.finished.emit(outcome)
 
