@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import shared
+from app import keyrotation, shared
 from app.appconfig import WorkstationConfig
 from app.keyslots import KeySlotFile
 from app.policy import Action, can
 from app.session import Session
 from models.database import ServerParams
 from ui.common import PageHeader, confirm, make_primary
-from ui.operations import Change, Kind, run
+from ui.operations import BackgroundOperation, Change, Kind, run, run_in_background
 from ui.server_mode.connection_form import result_label, ssl_label
 from ui.server_mode.enrollment import EnrollmentExportDialog, explanation
 from ui.server_mode.migration_dialog import MigrationDialog
@@ -136,6 +136,8 @@ class DatabasePage(QWidget):
         self.migrate_button: QPushButton | None = None
         self.export_button: QPushButton | None = None
         self.forget_button: QPushButton | None = None
+        self.rekey_button: QPushButton | None = None
+        self.rekey_operation: BackgroundOperation | None = None
         self.notice = result_label()
 
         column = QVBoxLayout()
@@ -154,6 +156,7 @@ class DatabasePage(QWidget):
         self.secrets: Facts | None = None
         if session.server is None:
             column.addWidget(self._migration_card())
+            column.addWidget(self._rekey_card())
         else:
             column.addWidget(self._enrollment_card())
             column.addWidget(self._secrets_card(session.server))
@@ -176,6 +179,18 @@ class DatabasePage(QWidget):
         )
         self.migrate_button = self._button("迁移到服务器…", self.migrate, primary=True)
         inner.addLayout(_button_row(self.migrate_button))
+        return card
+
+    def _rekey_card(self) -> QFrame:
+        card, inner = _card("数据库密钥")
+        inner.addWidget(
+            explanation(
+                "停用用户和使用恢复密钥时，数据库密钥会自动轮换。怀疑密钥文件的旧副本流出时，也可以在这里"
+                "轮换：数据库用新密钥重新加密，旧的密钥文件副本从此无法打开当前数据。"
+            )
+        )
+        self.rekey_button = self._button("轮换数据库密钥…", self.rotate_key)
+        inner.addLayout(_button_row(self.rekey_button))
         return card
 
     def _enrollment_card(self) -> QFrame:
@@ -257,6 +272,28 @@ class DatabasePage(QWidget):
             return
         self.refresh()
         self._notify("已清除本工作站保存在系统钥匙串中的服务器密码和数据密钥。")
+
+    def rotate_key(self) -> None:
+        text = (
+            "将生成新的数据库密钥并重新加密整个数据库，旧的密钥文件副本从此无法打开当前数据。"
+            "其他已打开本数据库的工作站需要重新登录。完成后请重新备份数据库和密钥文件。"
+        )
+        if not confirm(self, "轮换数据库密钥", text, "轮换"):
+            return
+        session = self.session
+
+        def done(_recovery_key: object) -> None:
+            session.db.close()  # this thread's connection still holds the old key; the next query reconnects
+            self._notify("已轮换数据库密钥。请重新备份数据库文件和密钥文件。")
+
+        self.rekey_operation = run_in_background(
+            self,
+            lambda progress: keyrotation.rotate_database_key(session, progress=progress),
+            title="轮换数据库密钥",
+            label="正在用新密钥重新加密数据库……",
+            changed=Change(Kind.DATABASE),
+            on_done=done,
+        )
 
     def _notify(self, text: str) -> None:
         self.notice.setText(text)
