@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import ComplaintDeskError
-from app.passwords import MIN_LENGTH
+from app.passwords import RULES_HINT
 
 UI_FONT_FAMILIES = [
     "Microsoft YaHei UI",
@@ -39,7 +39,7 @@ MONO_FONT_FAMILIES = [
     "WenQuanYi Micro Hei Mono",
 ]
 ERROR_TITLE = "操作未完成"
-PASSWORD_RULES_HINT = f"至少 {MIN_LENGTH} 个字符，需同时包含字母和数字，不能与用户名相同。"
+PASSWORD_RULES_HINT = f"{RULES_HINT}。"
 
 
 def ui_font(point_size: float = 10.5) -> QFont:

@@ -54,7 +54,7 @@ def test_wizard_creates_a_database_that_logs_in(qtbot: QtBot, tmp_path: Path, mo
     assert page.username_edit.text() == "admin"
     _next(qtbot, wizard, QWizard.WizardButton.CommitButton)
     assert wizard.currentPage() is page, "a weak password must not pass"
-    assert page.error.text() == "密码：至少需要 8 个字符"
+    assert page.error.text() == "密码：系统管理员和主任的密码至少需要 10 个字符"
     assert wizard.focusWidget() is page.password_edit
     assert not path.exists()
 
