@@ -190,6 +190,8 @@ def flush(database: Path, now: datetime) -> None:
         if ready:
             done = ready[-1]["id"]
             settings.write_value(FLUSHED_SETTING, done, "system")
+    if not any(e["id"] <= done for e in snapshot.events) and snapshot.next_event > done:
+        return  # nothing to drop from the file
     with KeySlotFile.update(database) as slots:
         slots.events = [e for e in slots.events if e["id"] > done]
         slots.next_event = max(slots.next_event, done + 1)
