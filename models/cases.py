@@ -191,7 +191,7 @@ class FollowUp(BaseModel):
     method = peewee.CharField(max_length=16)
     satisfaction = peewee.CharField(max_length=24)
     remarks = peewee.TextField(default="")
-    outcome = peewee.CharField(max_length=16)  # signoff / reopen / external
+    outcome = peewee.CharField(max_length=16)  # sign_off / reopen / external
 
 
 class Extension(BaseModel):

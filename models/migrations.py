@@ -17,7 +17,7 @@ from playhouse.migrate import SchemaMigrator
 from models.schema import ALL_MODELS, SchemaVersion
 from models.search_index import create_search_index
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class SchemaTooNewError(Exception):
@@ -35,8 +35,18 @@ def _v2_departments_and_cases(db: peewee.Database, migrator: SchemaMigrator) -> 
     create_search_index(db)
 
 
+def _v3_one_spelling_of_sign_off(db: peewee.Database, migrator: SchemaMigrator) -> None:
+    """v3: 销项 is spelled `sign_off` everywhere: the state awaiting_signoff and the follow-up
+    outcome signoff are renamed in the stored rows."""
+    from models.cases import Case, FollowUp
+
+    Case.update(state="awaiting_sign_off").where(Case.state == "awaiting_signoff").execute()
+    FollowUp.update(outcome="sign_off").where(FollowUp.outcome == "signoff").execute()
+
+
 STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     2: _v2_departments_and_cases,
+    3: _v3_one_spelling_of_sign_off,
 }
 
 

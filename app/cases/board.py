@@ -68,20 +68,20 @@ QUEUES: dict[str, str] = {
 # Dragging a card from one board column to another runs this rule (app.cases.rules.RULES).
 BOARD_MOVES: dict[tuple[str, str], str] = {
     ("registered", "accepted"): "accept",
-    ("registered", "awaiting_signoff"): "resolve_on_spot",
+    ("registered", "awaiting_sign_off"): "resolve_on_spot",
     ("accepted", "in_progress"): "assign",
     ("accepted", "drafting"): "draft",
     ("drafting", "pending_approval"): "submit",
     ("pending_approval", "approved"): "approve",
     ("pending_approval", "drafting"): "return_draft",
     ("approved", "replied"): "reply",
-    ("replied", "awaiting_signoff"): "follow_up",
+    ("replied", "awaiting_sign_off"): "follow_up",
     ("replied", "in_progress"): "follow_up",
 }
 # Why some tempting moves are not drags (shown instead of the generic refusal).
 _MOVE_HINTS: dict[tuple[str, str], str] = {
     ("in_progress", "drafting"): "收到全部科室反馈后，案件自动进入“拟定答复”。请在案件中登记科室反馈。",
-    ("awaiting_signoff", "replied"): "已回访的案件不能退回，如需再处理请在案件中说明。",
+    ("awaiting_sign_off", "replied"): "已回访的案件不能退回，如需再处理请在案件中说明。",
 }
 
 
@@ -445,7 +445,7 @@ QUEUE_FILTERS: dict[str, tuple[str, BoardFilter]] = {
     "overdue": ("逾期", BoardFilter(overdue_only=True)),
     State.PENDING_APPROVAL: ("待审批", BoardFilter(states=(State.PENDING_APPROVAL,))),
     State.REPLIED: ("待回访", BoardFilter(states=(State.REPLIED,))),
-    State.AWAITING_SIGNOFF: ("待销项", BoardFilter(states=(State.AWAITING_SIGNOFF,))),
+    State.AWAITING_SIGN_OFF: ("待销项", BoardFilter(states=(State.AWAITING_SIGN_OFF,))),
     "extensions": ("延期待批", BoardFilter(queue="extensions")),
     "escalated": ("已上报重大", BoardFilter(queue="escalated")),
     "on_hold": ("待补充材料", BoardFilter(queue="on_hold")),

@@ -49,14 +49,14 @@ KIND_ACTIONS = {
     "followup": Action.PRINT_LETTERS,
 }
 # States in which each document makes sense (the data it prints exists).
-_AFTER_APPROVAL = frozenset({State.APPROVED, State.REPLIED, State.AWAITING_SIGNOFF, State.CLOSED})
+_AFTER_APPROVAL = frozenset({State.APPROVED, State.REPLIED, State.AWAITING_SIGN_OFF, State.CLOSED})
 KIND_STATES: dict[str, frozenset[str]] = {
     "receipt": frozenset(State) - {State.MERGED},
     "registration": frozenset(State),
     "dispatch": frozenset({State.IN_PROGRESS, State.DRAFTING, State.PENDING_APPROVAL}) | _AFTER_APPROVAL,
     "rejection": frozenset({State.REJECTED}),
     "result": _AFTER_APPROVAL,
-    "followup": frozenset({State.AWAITING_SIGNOFF, State.CLOSED, State.IN_PROGRESS}),
+    "followup": frozenset({State.AWAITING_SIGN_OFF, State.CLOSED, State.IN_PROGRESS}),
 }
 SUMMARY_LIMIT = 150
 

@@ -57,7 +57,7 @@ def home_sections(user: Actor) -> HomeSections:
 
 # Tiles of each part, in order (keys of board.QUEUE_FILTERS, or the part's own list).
 _SECTION_QUEUES: dict[str, tuple[str, ...]] = {
-    "oversight": ("pending_approval", "awaiting_signoff", "extensions", "overdue", "escalated"),
+    "oversight": ("pending_approval", "awaiting_sign_off", "extensions", "overdue", "escalated"),
     "office_work": ("registered", "due_today", "overdue", "dept_late", "replied", "on_hold"),
     "intake_desk": ("registered_today", "registered"),
     "night_shift": ("my_shift",),

@@ -76,7 +76,7 @@ RULES: dict[str, Rule] = {
     R.REPLY: Rule(Action.RECORD_REPLY, frozenset({S.APPROVED}), label="登记答复"),
     R.FOLLOW_UP: Rule(Action.FOLLOW_UP, frozenset({S.REPLIED}), label="登记回访"),
     R.EXTERNAL_ROUTE: Rule(Action.FOLLOW_UP, ANY_STATE, allow_on_hold=True, label="更新外部途径"),
-    R.SIGN_OFF: Rule(Action.SIGN_OFF, frozenset({S.AWAITING_SIGNOFF}), label="销项"),
+    R.SIGN_OFF: Rule(Action.SIGN_OFF, frozenset({S.AWAITING_SIGN_OFF}), label="销项"),
     R.CLOSE_UNRESOLVABLE: Rule(
         Action.SIGN_OFF, frozenset(OPEN_STATES - {S.REGISTERED}), allow_on_hold=True, label="按无法处理销项"
     ),

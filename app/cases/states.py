@@ -13,7 +13,7 @@ class State(StrEnum):
     PENDING_APPROVAL = "pending_approval"
     APPROVED = "approved"
     REPLIED = "replied"
-    AWAITING_SIGNOFF = "awaiting_signoff"
+    AWAITING_SIGN_OFF = "awaiting_sign_off"
     CLOSED = "closed"
     REJECTED = "rejected"
     MERGED = "merged"
@@ -27,7 +27,7 @@ STATE_LABELS: dict[str, str] = {
     State.PENDING_APPROVAL: "待审批",
     State.APPROVED: "待答复",
     State.REPLIED: "待回访",
-    State.AWAITING_SIGNOFF: "待销项",
+    State.AWAITING_SIGN_OFF: "待销项",
     State.CLOSED: "已销项",
     State.REJECTED: "不予受理",
     State.MERGED: "已合并",
@@ -41,7 +41,7 @@ BOARD_STATES: tuple[State, ...] = (
     State.PENDING_APPROVAL,
     State.APPROVED,
     State.REPLIED,
-    State.AWAITING_SIGNOFF,
+    State.AWAITING_SIGN_OFF,
 )
 FINAL_STATES = frozenset({State.CLOSED, State.REJECTED, State.MERGED})
 OPEN_STATES = frozenset(State) - FINAL_STATES

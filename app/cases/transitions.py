@@ -115,7 +115,7 @@ def resolve_on_spot(
     """当场解决 (首诉负责制): registered → awaiting sign-off, with the resolution recorded."""
     resolution = _note(resolution, "处理情况", required=True)
     with case_operation(session, case_id, "resolve_on_spot", expected_version=expected_version) as op:
-        op.case.state = S.AWAITING_SIGNOFF
+        op.case.state = S.AWAITING_SIGN_OFF
         op.case.resolution = resolution
         op.case.officer = op.case.officer_id or session.user.id
         op.event(ON_SPOT_SUMMARY, resolution)
@@ -206,7 +206,7 @@ def record_reply(
         op.event(reply_summary(method), note)
 
 
-FOLLOWUP_OUTCOMES = {"signoff": "报请销项", "reopen": "重新处理", "external": "转外部途径"}
+FOLLOWUP_OUTCOMES = {"sign_off": "报请销项", "reopen": "重新处理", "external": "转外部途径"}
 
 
 def follow_up(
@@ -216,7 +216,7 @@ def follow_up(
     method: str,
     satisfaction: str,
     remarks: str = "",
-    outcome: str = "signoff",
+    outcome: str = "sign_off",
     external_route: str = "",
     expected_version: int | None = None,
 ) -> None:
@@ -228,7 +228,7 @@ def follow_up(
     routes = {r.id: r.name for r in dictionaries.external_routes()}
     if outcome == "external":
         validate_choice(external_route, routes, field="external_route", label="外部途径")
-    if outcome != "signoff" and satisfaction != "dissatisfied":
+    if outcome != "sign_off" and satisfaction != "dissatisfied":
         raise ValidationError("outcome", "回访结论", "只有投诉人不满意时才能重新处理或转外部途径")
     with case_operation(session, case_id, "follow_up", expected_version=expected_version) as op:
         now = clock.now()
@@ -245,7 +245,7 @@ def follow_up(
             op.case.state = S.IN_PROGRESS
             op.case.reopen_count += 1
         else:
-            op.case.state = S.AWAITING_SIGNOFF
+            op.case.state = S.AWAITING_SIGN_OFF
             if outcome == "external":
                 ExternalRoute.create(case=case_id, route=external_route, started_at=now, updated_at=now)
         route_name = routes.get(external_route, "")

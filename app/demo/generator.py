@@ -183,7 +183,7 @@ class DemoGenerator:
             low, high = (7, 12) if target != S.REGISTERED else (2, 3)
         elif "amber" in features:
             low = high = 4
-        if target == S.AWAITING_SIGNOFF and "on_spot" in features:
+        if target == S.AWAITING_SIGN_OFF and "on_spot" in features:
             low, high = 0, 3
         age = randint(self.rng, low, high)
         channel, night = self._channel(features, 0.077 if target == S.REGISTERED else 0.04)

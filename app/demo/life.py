@@ -154,7 +154,7 @@ class Life:
         if outcome == "on_spot":
             self.later(0.1, 0.6)
             resolution = self.render(ON_SPOT)
-            self.emit("resolve_on_spot", "officer", S.AWAITING_SIGNOFF, resolution=resolution)
+            self.emit("resolve_on_spot", "officer", S.AWAITING_SIGN_OFF, resolution=resolution)
             self._sign_off()
             return
         self._wait_for_acceptance()
@@ -197,7 +197,7 @@ class Life:
             self.emit(
                 "follow_up",
                 "officer",
-                S.IN_PROGRESS if result == "reopen" else S.AWAITING_SIGNOFF,
+                S.IN_PROGRESS if result == "reopen" else S.AWAITING_SIGN_OFF,
                 method=FOLLOWUP_METHOD_PICK.pick(self.rng),
                 satisfaction=satisfaction,
                 remarks=self.render(FOLLOWUP_REMARKS[satisfaction]),
@@ -248,11 +248,11 @@ class Life:
             return "dissatisfied", "external"
         satisfaction = SATISFACTION_PICK.pick(self.rng)
         if satisfaction != "dissatisfied":
-            return satisfaction, "signoff"
+            return satisfaction, "sign_off"
         u = self.rng.random()
         if first and u < 0.35 and self.sk.target is None:
             return satisfaction, "reopen"
-        return satisfaction, "external" if u < 0.6 else "signoff"
+        return satisfaction, "external" if u < 0.6 else "sign_off"
 
     def _send(self, codes: list[str]) -> None:
         questions = self.render(QUESTIONS)

@@ -354,7 +354,7 @@ class Replay:
 
     def _resolve_on_spot(self, r: CaseReplay, step: Step, actor: int, rows: Rows) -> None:
         c = r.case
-        c["state"], c["resolution"] = S.AWAITING_SIGNOFF, step.data["resolution"]
+        c["state"], c["resolution"] = S.AWAITING_SIGN_OFF, step.data["resolution"]
         c["officer"] = c["officer"] or actor
         self._event(
             r, step.at, actor, "resolve_on_spot", transitions.ON_SPOT_SUMMARY, step.data["resolution"]
@@ -520,7 +520,7 @@ class Replay:
             c["state"] = S.IN_PROGRESS
             c["reopen_count"] += 1
         else:
-            c["state"] = S.AWAITING_SIGNOFF
+            c["state"] = S.AWAITING_SIGN_OFF
             if data["outcome"] == "external":
                 r.routes.append(
                     {

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from app import clock
+from app.cases.states import State
 from models import migrations
 from models.accounts import Setting, User, UserRole
 from models.audit import AuditEntry, AuditHead
+from models.cases import Case, FollowUp
 from models.database import open_local
 from models.schema import SchemaVersion
+from tests.support.cases import FakeClock, register, walk
+from tests.support.sessions import session_as
 
 V1_TABLES = [SchemaVersion, User, UserRole, Setting, AuditEntry, AuditHead]
 
@@ -60,3 +66,19 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     SchemaVersion.create(version=migrations.SCHEMA_VERSION + 1, applied_at="2030-01-01 00:00:00")
     with pytest.raises(migrations.SchemaTooNewError):
         migrations.ensure_schema(db)
+
+
+def test_v3_renames_the_stored_sign_off_spellings(admin_session) -> None:
+    """A v2 database holds `awaiting_signoff` cases and `signoff` follow-ups; v3 renames both."""
+    clock.set_clock(FakeClock(datetime(2026, 3, 10, 9, 0)))
+    desk = {role: session_as(admin_session, role, role) for role in ("clerk", "officer", "manager")}
+    case_id = register(desk["clerk"])
+    walk(desk["officer"], desk["manager"], case_id, State.AWAITING_SIGN_OFF)
+    db = Case._meta.database
+    db.execute_sql('UPDATE "case" SET state = ? WHERE id = ?', ("awaiting_signoff", case_id))
+    db.execute_sql("UPDATE follow_up SET outcome = 'signoff'")
+    SchemaVersion.update(version=2).execute()  # as a v2 build left it
+
+    assert migrations.ensure_schema(db) == 2
+    assert Case.get_by_id(case_id).state == State.AWAITING_SIGN_OFF == "awaiting_sign_off"
+    assert {f.outcome for f in FollowUp.select()} == {"sign_off"}

@@ -24,7 +24,7 @@ MAIN_PATH = (
     State.PENDING_APPROVAL,
     State.APPROVED,
     State.REPLIED,
-    State.AWAITING_SIGNOFF,
+    State.AWAITING_SIGN_OFF,
     State.CLOSED,
 )
 
@@ -90,7 +90,7 @@ def walk(
             transitions.approve(manager, case_id, "同意")
         elif step == State.REPLIED:
             transitions.record_reply(officer, case_id, "phone")
-        elif step == State.AWAITING_SIGNOFF:
+        elif step == State.AWAITING_SIGN_OFF:
             transitions.follow_up(officer, case_id, method="phone", satisfaction="satisfied")
         elif step == State.CLOSED:
             transitions.sign_off(manager, case_id)

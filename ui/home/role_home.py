@@ -93,7 +93,7 @@ class RoleHome(QWidget):
 
     def _add_oversight(self, rows: QVBoxLayout) -> None:
         self.approvals = TabbedCases(
-            self.session, "待我审批", ("pending_approval", "awaiting_signoff", "extensions")
+            self.session, "待我审批", ("pending_approval", "awaiting_sign_off", "extensions")
         )
         self.approvals.setToolTip("双击或按回车打开案件，在案件中审批答复、销项或审批延期。")
         self.supervision = TabbedCases(self.session, "督办", ("overdue", "escalated"))

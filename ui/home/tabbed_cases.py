@@ -15,7 +15,7 @@ from ui.home.case_section import HOME_COLUMNS
 from ui.home.section_card import SectionCard
 
 # The order within a tab: the most urgent first, except 待销项 (the latest first).
-ORDERS = {"awaiting_signoff": "newest"}
+ORDERS = {"awaiting_sign_off": "newest"}
 
 
 class TabbedCases(SectionCard):

@@ -303,7 +303,7 @@ class FollowUpDialog(ActionDialog):
         self.satisfaction = RadioChoice(SATISFACTIONS)
         self.form.addRow("满意度", self.satisfaction)
         self.remarks_edit = self.add_text("note", "回访情况", "投诉人的反馈", rows=4)
-        self.outcome = RadioChoice(FOLLOWUP_OUTCOMES, "signoff")
+        self.outcome = RadioChoice(FOLLOWUP_OUTCOMES, "sign_off")
         self.form.addRow("回访结论", self.outcome)
         self.route_combo = choice_combo({r.id: r.name for r in routes})
         self.form.addRow("外部途径", self.route_combo)
@@ -317,8 +317,8 @@ class FollowUpDialog(ActionDialog):
         unhappy = self.satisfaction.value() == "dissatisfied"
         for key in ("reopen", "external"):
             self.outcome.buttons[key].setEnabled(unhappy)
-        if not unhappy and self.outcome.value() != "signoff":
-            self.outcome.set_value("signoff")
+        if not unhappy and self.outcome.value() != "sign_off":
+            self.outcome.set_value("sign_off")
         self.route_combo.setEnabled(self.outcome.value() == "external")
 
     def values(self) -> dict[str, str]:

@@ -186,7 +186,7 @@ MAIN_PATH = [
     State.PENDING_APPROVAL,
     State.APPROVED,
     State.REPLIED,
-    State.AWAITING_SIGNOFF,
+    State.AWAITING_SIGN_OFF,
     State.CLOSED,
 ]
 
@@ -230,7 +230,7 @@ def walk(desk: Desk, case_id: int, state: str, *, departments: int = 2) -> None:
             transitions.approve(manager, case_id, "同意")
         elif step == State.REPLIED:
             transitions.record_reply(officer, case_id, "phone")
-        elif step == State.AWAITING_SIGNOFF:
+        elif step == State.AWAITING_SIGN_OFF:
             transitions.follow_up(officer, case_id, method="phone", satisfaction="satisfied")
         elif step == State.CLOSED:
             transitions.sign_off(manager, case_id)
@@ -256,7 +256,7 @@ LEGAL: dict[str, frozenset[str]] = {
     "return_draft": frozenset({State.PENDING_APPROVAL}),
     "reply": frozenset({State.APPROVED}),
     "follow_up": frozenset({State.REPLIED}),
-    "sign_off": frozenset({State.AWAITING_SIGNOFF}),
+    "sign_off": frozenset({State.AWAITING_SIGN_OFF}),
     "close_unresolvable": OPEN - {State.REGISTERED},
     "archive": FINAL,
     "hold": OPEN,

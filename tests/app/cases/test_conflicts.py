@@ -112,7 +112,7 @@ STALE_WRITES: dict[
         None,
     ),
     "sign_off": (
-        State.AWAITING_SIGNOFF,
+        State.AWAITING_SIGN_OFF,
         lambda s, c, v: transitions.sign_off(s, c, expected_version=v),
         None,
     ),

@@ -386,7 +386,7 @@ def test_on_the_spot_resolution_goes_straight_to_sign_off(desk: Desk) -> None:
         transitions.resolve_on_spot(officer, case_id, "  ")
     transitions.resolve_on_spot(officer, case_id, "当场向患者解释叫号规则并协调优先就诊，患者表示理解。")
     case = _case(case_id)
-    assert case.state == State.AWAITING_SIGNOFF
+    assert case.state == State.AWAITING_SIGN_OFF
     assert case.resolution.startswith("当场向患者解释")
     assert case.officer_id == desk.user_id("officer")
     assert summaries(case_id)[-1] == "当场解决，待销项"
@@ -501,7 +501,7 @@ def test_dissatisfied_follow_up_reopens_then_goes_to_an_external_route(desk: Des
         external_route="people_mediation",
     )
     case = _case(case_id)
-    assert case.state == State.AWAITING_SIGNOFF and case.reopen_count == 1
+    assert case.state == State.AWAITING_SIGN_OFF and case.reopen_count == 1
     assert summaries(case_id)[-1] == "电话回访：不满意，投诉人选择人民调解，待销项"
     route = ExternalRoute.get(ExternalRoute.case == case_id)
     assert (route.route, route.status) == ("people_mediation", "ongoing")

@@ -194,7 +194,7 @@ ACTIONS: list[CaseAction] = [
     ),
     CaseAction(
         "sign_off",
-        State.AWAITING_SIGNOFF,
+        State.AWAITING_SIGN_OFF,
         lambda d, s, c: transitions.sign_off(s, c),
         MANAGER_ROLES,
         f"只有{MANAGER}可以销项",

@@ -36,7 +36,7 @@ def test_every_queue_count_matches_its_list(desk: Desk) -> None:
     desk.clock.set(datetime(2026, 3, 10, 9, 0))
     desk.new_case(State.PENDING_APPROVAL)
     desk.new_case(State.REPLIED)
-    desk.new_case(State.AWAITING_SIGNOFF)
+    desk.new_case(State.AWAITING_SIGN_OFF)
     held = desk.new_case(State.ACCEPTED)
     overlays.hold(desk["officer"], held, "等待投诉人补充材料")
     extended = desk.new_case(State.IN_PROGRESS)
@@ -66,7 +66,7 @@ def test_home_queues_are_the_sections_tiles(desk: Desk) -> None:
     assert [q.key for q in queues.home_queues(desk["night_duty"])] == ["my_shift"]
     assert [q.key for q in queues.home_queues(desk["manager"])] == [
         "pending_approval",
-        "awaiting_signoff",
+        "awaiting_sign_off",
         "extensions",
         "overdue",
         "escalated",

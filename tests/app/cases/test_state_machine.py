@@ -70,7 +70,7 @@ ACTORS = st.sampled_from(
 DEPARTMENTS = ["cardiology", "nursing", "radiology"]
 OPEN = frozenset(State) - {S.CLOSED, S.REJECTED, S.MERGED}
 FINAL = frozenset({S.CLOSED, S.REJECTED, S.MERGED})
-AFTER_DRAFTING = frozenset({S.DRAFTING, S.PENDING_APPROVAL, S.APPROVED, S.REPLIED, S.AWAITING_SIGNOFF})
+AFTER_DRAFTING = frozenset({S.DRAFTING, S.PENDING_APPROVAL, S.APPROVED, S.REPLIED, S.AWAITING_SIGN_OFF})
 RULE_STATES = {**LEGAL, **dict.fromkeys(ANY_STATE_RULES, frozenset(State))}
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 EXAMPLES = int(os.environ.get("CASE_MACHINE_EXAMPLES", "500"))
@@ -356,7 +356,7 @@ class CaseMachine(RuleBasedStateMachine):
             lambda: transitions.resolve_on_spot(self.sessions[user], case, "当场解释并致歉"),
         ):
             self._write(m)
-            m.state = S.AWAITING_SIGNOFF
+            m.state = S.AWAITING_SIGN_OFF
             m.officer = m.officer or user
 
     @rule(
@@ -515,11 +515,11 @@ class CaseMachine(RuleBasedStateMachine):
         case=cases,
         user=ACTORS,
         satisfaction=st.sampled_from(["satisfied", "basically_satisfied", "dissatisfied", "dissatisfied"]),
-        outcome=st.sampled_from(["signoff", "reopen", "external"]),
+        outcome=st.sampled_from(["sign_off", "reopen", "external"]),
     )
     def follow_up(self, case: int, user: str, satisfaction: str, outcome: str) -> None:
         m = self.models[case]
-        if outcome != "signoff" and satisfaction != "dissatisfied":
+        if outcome != "sign_off" and satisfaction != "dissatisfied":
             expected: Expected = (ValidationError, "只有投诉人不满意时才能重新处理或转外部途径")
         else:
             expected = self.expect(user, "follow_up", m)
@@ -538,7 +538,7 @@ class CaseMachine(RuleBasedStateMachine):
             if outcome == "reopen":
                 m.state, m.reopens = S.IN_PROGRESS, m.reopens + 1
             else:
-                m.state = S.AWAITING_SIGNOFF
+                m.state = S.AWAITING_SIGN_OFF
             if outcome == "external":
                 m.routes.append(
                     ExternalRoute.select()
@@ -842,8 +842,8 @@ class CaseMachine(RuleBasedStateMachine):
         elif m.state == S.APPROVED:
             self.reply(case, "officer")
         elif m.state == S.REPLIED:
-            self.follow_up(case, "officer", "satisfied", "signoff")
-        elif m.state == S.AWAITING_SIGNOFF:
+            self.follow_up(case, "officer", "satisfied", "sign_off")
+        elif m.state == S.AWAITING_SIGN_OFF:
             self.sign_off(case, "manager", True)
         else:
             self.archive(case, "manager")

@@ -43,7 +43,7 @@ def test_one_column_per_open_state_with_totals_and_masked_cards(qtbot: QtBot, of
     office.case("closed")
     page = _board(qtbot, office.officer)
     assert list(page.columns) == list(BOARD_STATES)
-    assert [page.columns[s].title.text() for s in ("registered", "awaiting_signoff")] == ["待受理", "待销项"]
+    assert [page.columns[s].title.text() for s in ("registered", "awaiting_sign_off")] == ["待受理", "待销项"]
     assert page.columns["registered"].count.text() == "1"
     assert page.columns["in_progress"].count.text() == "1"
     assert page.total_label.text() == "在办 2 件"

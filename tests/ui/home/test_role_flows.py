@@ -196,11 +196,11 @@ def test_manager_approves_and_signs_off_from_the_home(qtbot: QtBot, office: Offi
     assert section.tabs.tabText(0) == "待审批（0）"
     assert window.rail.count("home") == 0
 
-    office.walk(case_id, "awaiting_signoff")  # the officer replies and follows up meanwhile
+    office.walk(case_id, "awaiting_sign_off")  # the officer replies and follows up meanwhile
     window._live_refresh()
     assert section.tabs.tabText(1) == "待销项（1）"
-    section.show_tab("awaiting_signoff")
-    _open_row(qtbot, section.tables["awaiting_signoff"], case_id)
+    section.show_tab("awaiting_sign_off")
+    _open_row(qtbot, section.tables["awaiting_sign_off"], case_id)
     ws = window.workspace
     on_modal(TextDialog, lambda d: d.ok_button.click())
     ws.action_bar.control("sign_off").click()
@@ -227,6 +227,6 @@ def test_reply_and_follow_up_dialogs_run_from_board_drops(qtbot: QtBot, office: 
         dialog.ok_button.click()
 
     on_modal(FollowUpDialog, follow)
-    assert page.move_case(approved, "replied", "awaiting_signoff")
-    assert open_case(office.officer, approved).state == "awaiting_signoff"
+    assert page.move_case(approved, "replied", "awaiting_sign_off")
+    assert open_case(office.officer, approved).state == "awaiting_sign_off"
     assert window.rail.count("board") == 1

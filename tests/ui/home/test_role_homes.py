@@ -46,7 +46,7 @@ def test_each_role_gets_its_own_sections(qtbot: QtBot, office: Office) -> None:
     assert manager.office_work is None
     assert list(_tiles(manager)) == [
         "pending_approval",
-        "awaiting_signoff",
+        "awaiting_sign_off",
         "extensions",
         "overdue",
         "escalated",
@@ -115,7 +115,7 @@ def test_the_manager_sees_approvals_sign_offs_extensions_overdue_and_escalated(
     qtbot: QtBot, office: Office
 ) -> None:
     pending = office.case("pending_approval")
-    signoff = office.case("awaiting_signoff")
+    signoff = office.case("awaiting_sign_off")
     extended = office.case("in_progress")
     overlays.request_extension(office.officer, extended, 5, "科室需调取外院病历")
     major = office.register(severity="major")  # a major case is escalated at once
@@ -124,7 +124,7 @@ def test_the_manager_sees_approvals_sign_offs_extensions_overdue_and_escalated(
     assert _tabs(section) == ["待审批（1）", "待销项（1）", "延期待批（1）"]
     assert _tabs(watch) == ["逾期（0）", "已上报重大（1）"]
     assert _ids_of(section, "pending_approval") == [pending]
-    assert _ids_of(section, "awaiting_signoff") == [signoff]
+    assert _ids_of(section, "awaiting_sign_off") == [signoff]
     assert _ids_of(section, "extensions") == [extended]
     assert _ids_of(watch, "escalated") == [major]
     assert home.headline() == (1, "amber")

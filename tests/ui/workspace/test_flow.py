@@ -134,7 +134,7 @@ def test_manager_approves_and_signs_off(qtbot: QtBot, desk: Desk, open_workspace
 
     on_modal(FollowUpDialog, follow)
     officer.action_bar.control("follow_up").click()
-    assert officer.view.state == "awaiting_signoff"
+    assert officer.view.state == "awaiting_sign_off"
     assert officer.followup.followups.rowCount() == 1
     assert not officer.action_bar.control("sign_off").isEnabled()
 
