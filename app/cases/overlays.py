@@ -18,7 +18,7 @@ from app.errors import NotFoundError, TransitionError, ValidationError
 from app.policy import Action, may_be_named_on_restricted
 from app.session import Session
 from app.validation import clean_text
-from app.write_path import append_events, case_operation, check, load_case
+from app.write_path import append_events, audited_read, case_operation, check, load_case
 from models.accounts import User, UserRole
 from models.cases import Attachment, Case, CaseAccess, CaseLink, Extension
 
@@ -272,18 +272,13 @@ def add_attachment(
 
 def attachment_data(session: Session, attachment_id: int) -> tuple[str, str, bytes]:
     """(filename, mime type, bytes) of an attachment the user may see; the access is audited."""
-    from app import audit
-    from models.database import database_proxy
+    from app.cases.views import handling_visible
 
     row = Attachment.get_or_none(Attachment.id == attachment_id)
     if row is None:
         raise NotFoundError("附件不存在")
     case = load_case(row.case_id)
-    check(session, Action.VIEW_CASE, case)
-    from app.cases.views import handling_visible
-
-    if not handling_visible(session, case) and row.added_by_id != session.user.id:
-        raise NotFoundError("附件不存在或无权查看")
-    with database_proxy.atomic():
-        audit.record(session.user.username, "case.attachment_opened", case.case_no, {"attachment": row.id})
-    return row.filename, row.mime_type, bytes(row.data)
+    with audited_read(session, Action.VIEW_CASE, case, "case.attachment_opened", attachment=row.id):
+        if not handling_visible(session, case) and row.added_by_id != session.user.id:
+            raise NotFoundError("附件不存在或无权查看")
+        return row.filename, row.mime_type, bytes(row.data)
