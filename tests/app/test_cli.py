@@ -146,7 +146,7 @@ def test_user_lifecycle_through_cli(initialised: Path) -> None:
             "officer",
             "--role",
             "manager",
-            env={**env, "COMPLAINTDESK_NEW_PASSWORD": "Lin12345678"},
+            env={**env, "COMPLAINTDESK_NEW_PASSWORD": "Orchid-Lin-2468"},
         ).returncode
         == 0
     )
@@ -158,7 +158,7 @@ def test_user_lifecycle_through_cli(initialised: Path) -> None:
         "--user",
         "lin",
         "--password-stdin",
-        stdin="Lin12345678\nLinNew98765\n",
+        stdin="Orchid-Lin-2468\nLinNew98765\n",
     )
     assert change.returncode == 0, change.stderr
     assert (
