@@ -256,3 +256,29 @@ def case_operation(
     except _RefusedInside as refused:
         raise deny(session, action, first.case_no, refused.reason) from None
     session.touch()
+
+
+@contextmanager
+def consequent_case_write(
+    session: Session, case_id: int, name: str, action: Action
+) -> Iterator[CaseOperation]:
+    """A case change that follows from a non-case operation already running (e.g. a new holiday
+    calendar moving a deadline): inside that `operation(...)` block only, whose policy check covers it.
+
+    Locks the row, then bumps the version (other holders of the case get a ConflictError instead of
+    overwriting the change), appends the timeline events and audits `case.<name>` in the same
+    transaction as the operation. `action` is the operation's policy action."""
+    if not database_proxy.in_transaction():
+        raise RuntimeError("consequent_case_write must run inside operation(...)")
+    query = Case.select().where(Case.id == case_id)
+    if database_proxy.obj.for_update:
+        query = query.for_update()
+    case = query.get()
+    op = CaseOperation(session, case, action)
+    yield op
+    case.version += 1
+    case.updated_at = clock.now()
+    case.updated_by = session.user.id
+    case.save()
+    append_events(case, session.user.id, op.events, name)
+    audit.record(session.user.username, f"case.{name}", case.case_no, op.detail)

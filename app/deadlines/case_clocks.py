@@ -7,15 +7,27 @@ from datetime import date, datetime
 from app.cases.states import OPEN_ASSIGNMENT_STATES, REPLY_CLOCK_STATES, AssignmentState, State
 from app.deadlines import calendar
 from app.deadlines.rules import DeadlineStatus, Due, deadline_status, external_report_due, hours_status
+from app.deadlines.workdays import WorkCalendar
 from models.cases import Assignment, Case
 
 
-def assignment_due(sent: datetime) -> tuple[date, bool]:
-    return calendar.calendar().add_workdays(sent.date(), calendar.rules().department_reply_workdays)
+def assignment_due(sent: datetime, cal: WorkCalendar | None = None) -> tuple[date, bool]:
+    """A department's reply due date (and whether provisional), on `cal` or this database's calendar."""
+    cal = cal or calendar.calendar()
+    return cal.add_workdays(sent.date(), calendar.rules().department_reply_workdays)
 
 
-def recompute_reply_due(case: Case) -> None:
-    """Reply due = receipt + (5, or 10 with several departments) + extensions + paused working days."""
+def accept_due_again(case: Case, cal: WorkCalendar) -> tuple[date, bool] | None:
+    """The acceptance date of a case that got "next working day", counted on `cal` (None: same day)."""
+    if case.accept_due is None or case.accept_due == case.received_at.date():
+        return None
+    return cal.add_workdays(case.received_at.date(), calendar.rules().acceptance_next_workday)
+
+
+def recompute_reply_due(case: Case, cal: WorkCalendar | None = None) -> None:
+    """Reply due = receipt + (5, or 10 with several departments) + extensions + paused working days.
+
+    Counted on `cal` when given (a calendar about to be saved), else on this database's calendar."""
     departments = {
         a.department_id
         for a in Assignment.select(Assignment.department).where(
@@ -24,7 +36,8 @@ def recompute_reply_due(case: Case) -> None:
     }
     workdays = calendar.rules().reply_workdays_for(len(departments))
     total = workdays + case.extension_workdays + case.paused_workdays
-    case.reply_due, case.due_provisional = calendar.calendar().add_workdays(case.received_at.date(), total)
+    cal = cal or calendar.calendar()
+    case.reply_due, case.due_provisional = cal.add_workdays(case.received_at.date(), total)
 
 
 def case_status(case: Case, now: datetime) -> DeadlineStatus | None:
