@@ -207,6 +207,49 @@ def cmd_print(args: argparse.Namespace, secrets_: Secrets) -> int:
     return EXIT_OK
 
 
+def _days_text(days: tuple) -> str:
+    return "、".join(f"{d.month}月{d.day}日" for d in days) or "—"
+
+
+def cmd_calendar_import(args: argparse.Namespace, secrets_: Secrets) -> int:
+    """Parse a 国务院办公厅 holiday notice (.txt) and save it as its year's data (or only show it)."""
+    from app.deadlines import calendar, notice
+
+    parsed = notice.parse_notice(notice.read_notice_file(Path(args.file)), year=args.year)
+    session = _login(args, secrets_)
+    try:
+        print(f"{parsed.year}年国务院办公厅节假日安排：")
+        for item in parsed.items:
+            print(
+                f"  第{item.line}行 {item.name}：放假 {_days_text(item.holidays)}；上班 {_days_text(item.workdays)}"
+            )
+        if args.dry_run:
+            report = calendar.preview_notice(session, parsed)
+        else:
+            report = calendar.import_notice(session, parsed)
+        print("\n".join(report.lines()))
+    finally:
+        auth.logout(session)
+    return EXIT_OK
+
+
+def cmd_calendar_show(args: argparse.Namespace, secrets_: Secrets) -> int:
+    """One line per day that is not an ordinary weekday or weekend: date, 放假/上班, name."""
+    from app.deadlines import calendar
+
+    session = _login(args, secrets_)
+    try:
+        view = calendar.year_view(session, args.year)
+    finally:
+        auth.logout(session)
+    print(view.status)
+    for day in view.nonstandard():
+        what = "上班" if day.kind in (calendar.DayKind.WORKDAY, calendar.DayKind.MAKEUP_WORKDAY) else "放假"
+        source = "" if day.source == calendar.DaySource.BUNDLED else f"\t{calendar.SOURCE_LABELS[day.source]}"
+        print(f"{day.day:%Y-%m-%d}\t{what}\t{day.note}{source}")
+    return EXIT_OK
+
+
 SERVER_PASSWORD_ENV = "COMPLAINTDESK_SERVER_PASSWORD"
 ENROLL_PASSPHRASE_ENV = "COMPLAINTDESK_ENROLL_PASSPHRASE"
 
@@ -277,7 +320,9 @@ def cmd_rotate_key(args: argparse.Namespace, secrets_: Secrets) -> int:
             new_recovery=args.new_recovery_key,
             progress=lambda done, total, label: print(f"[{done}/{total}] {label}", flush=True),
         )
-        print("已轮换数据库密钥：旧的密钥文件副本不能再打开当前数据库。其他已打开本数据库的工作站需要重新登录。")
+        print(
+            "已轮换数据库密钥：旧的密钥文件副本不能再打开当前数据库。其他已打开本数据库的工作站需要重新登录。"
+        )
         if new_recovery_key:
             _print_new_recovery_key(session, new_recovery_key, args.recovery_sheet)
     finally:
@@ -398,13 +443,29 @@ def build_parser() -> argparse.ArgumentParser:
     _db_options(verify)
     verify.set_defaults(handler=cmd_audit_verify)
 
+    cal = sub.add_parser("calendar", help="节假日日历").add_subparsers(
+        dest="calendar_command", metavar="操作", required=True
+    )
+    imp = cal.add_parser("import-notice", help="导入国务院办公厅节假日安排通知（文本文件，UTF-8 或 GB18030）")
+    imp.add_argument("file", metavar="FILE", help="通知全文的 .txt 文件")
+    _db_options(imp)
+    imp.add_argument("--dry-run", action="store_true", help="只显示解析结果和将重新计算的期限，不保存")
+    imp.add_argument("--year", type=int, metavar="YYYY", help="年份（通知标题中没有年份时必须指定）")
+    imp.set_defaults(handler=cmd_calendar_import)
+    show = cal.add_parser("show", help="列出一年中的节假日和调休上班日")
+    show.add_argument("year", type=int, metavar="YEAR", help="年份，如 2027")
+    _db_options(show)
+    show.set_defaults(handler=cmd_calendar_show)
+
     recover = sub.add_parser("recover", help="用恢复密钥重置系统管理员密码（标准输入：恢复密钥、新密码）")
     recover.add_argument("--db", required=True, metavar="PATH")
     recover.add_argument("--admin", required=True, metavar="NAME")
     recover.add_argument("--recovery-sheet", metavar="FILE", help="把新的恢复密钥单写入 PDF 文件")
     recover.set_defaults(handler=cmd_recover, password_stdin=True)
 
-    rotate = sub.add_parser("rotate-key", help="轮换数据库密钥（系统管理员）：旧的密钥文件副本从此无法打开数据库")
+    rotate = sub.add_parser(
+        "rotate-key", help="轮换数据库密钥（系统管理员）：旧的密钥文件副本从此无法打开数据库"
+    )
     _db_options(rotate)
     rotate.add_argument("--new-recovery-key", action="store_true", help="同时更换恢复密钥（原恢复密钥作废）")
     rotate.add_argument("--recovery-sheet", metavar="FILE", help="把新的恢复密钥单写入 PDF 文件")
