@@ -217,8 +217,9 @@ class BackgroundOperation(QObject):
         self.thread.start()
 
     def cancel(self) -> None:
-        self.thread.cancel_requested = True
-        self.dialog.setLabelText("正在取消……")
+        if self.outcome is None:
+            self.thread.cancel_requested = True
+            self.dialog.setLabelText("正在取消……")
 
     def _on_progress(self, done: int, total: int, text: str) -> None:
         self.dialog.setMaximum(max(total, 0))
@@ -228,6 +229,7 @@ class BackgroundOperation(QObject):
 
     def _finish(self, outcome: Outcome[T]) -> None:
         self.thread.wait()
+        self.dialog.canceled.disconnect(self.cancel)
         self.dialog.reset()
         self.dialog.hide()
         self.dialog.deleteLater()

@@ -71,16 +71,16 @@ def _text(value: str, label: str, required: bool = True, max_len: int = 2000) ->
 
 def hold(session: Session, case_id: int, reason: str, expected_version: int | None = None) -> None:
     """待补充材料: pause the deadline clock."""
-    reason = _text(reason, "暂停原因", max_len=200)
     with case_operation(session, case_id, "hold", expected_version=expected_version) as op:
+        reason = _text(reason, "暂停原因", max_len=200)
         op.case.on_hold, op.case.hold_since, op.case.hold_reason = True, clock.now(), reason
         op.event(HOLD_SUMMARY, reason)
 
 
 def resume(session: Session, case_id: int, note: str = "", expected_version: int | None = None) -> None:
     """Resume: the working days spent on hold are added to the deadline."""
-    note = _text(note, "备注", required=False)
     with case_operation(session, case_id, "resume", expected_version=expected_version) as op:
+        note = _text(note, "备注", required=False)
         if not op.case.on_hold:
             raise TransitionError("案件没有暂停")
         paused = max(0, calendar.calendar().workdays_between(op.case.hold_since, clock.now()))
@@ -94,10 +94,10 @@ def resume(session: Session, case_id: int, note: str = "", expected_version: int
 def request_extension(
     session: Session, case_id: int, workdays: int, reason: str, expected_version: int | None = None
 ) -> int:
-    if not isinstance(workdays, int) or not 1 <= workdays <= 30:
-        raise ValidationError("workdays", "延期天数", "应为 1 至 30 个工作日")
-    reason = _text(reason, "延期理由")
     with case_operation(session, case_id, "request_extension", expected_version=expected_version) as op:
+        if not isinstance(workdays, int) or not 1 <= workdays <= 30:
+            raise ValidationError("workdays", "延期天数", "应为 1 至 30 个工作日")
+        reason = _text(reason, "延期理由")
         if Extension.select().where((Extension.case == case_id) & (Extension.state == "pending")).exists():
             raise TransitionError("已有一项延期申请待审批")
         row = Extension.create(
@@ -115,8 +115,8 @@ def decide_extension(session: Session, extension_id: int, approve: bool, note: s
     row = Extension.get_or_none(Extension.id == extension_id)
     if row is None:
         raise NotFoundError("延期申请不存在")
-    note = _text(note, "审批意见", required=not approve)
     with case_operation(session, row.case_id, "decide_extension") as op:
+        note = _text(note, "审批意见", required=not approve)
         row = Extension.get_by_id(extension_id)
         if row.state != "pending":
             raise TransitionError("该延期申请已审批")
@@ -138,8 +138,8 @@ def decide_extension(session: Session, extension_id: int, approve: bool, note: s
 
 def escalate(session: Session, case_id: int, note: str, expected_version: int | None = None) -> None:
     """已上报: a major case; leadership notified and the external-report clock starts."""
-    note = _text(note, "上报说明")
     with case_operation(session, case_id, "escalate", expected_version=expected_version) as op:
+        note = _text(note, "上报说明")
         if op.case.escalated_at:
             raise TransitionError("该案件已上报")
         op.case.escalated_at, op.case.severity = clock.now(), "major"
@@ -154,17 +154,17 @@ def restrict(
     expected_version: int | None = None,
 ) -> None:
     """保密: visible only to managers and the named officers (the case's own officer included)."""
-    names = list(dict.fromkeys(named_usernames or []))
-    users = list(User.select().where(User.username.in_(names))) if names else []
-    if len(users) != len(names):
-        raise ValidationError("named_users", "可查看人员", "用户不存在")
-    roles: dict[int, set[str]] = {}
-    for r in UserRole.select().where(UserRole.user.in_([u.id for u in users])):
-        roles.setdefault(r.user_id, set()).add(r.role)
-    not_officers = [u.display_name for u in users if not may_be_named_on_restricted(roles.get(u.id, set()))]
-    if not_officers:
-        raise ValidationError("named_users", "可查看人员", f"{'、'.join(not_officers)} 不是办公室专员")
     with case_operation(session, case_id, "restrict", expected_version=expected_version) as op:
+        names = list(dict.fromkeys(named_usernames or []))
+        users = list(User.select().where(User.username.in_(names))) if names else []
+        if len(users) != len(names):
+            raise ValidationError("named_users", "可查看人员", "用户不存在")
+        roles: dict[int, set[str]] = {}
+        for r in UserRole.select().where(UserRole.user.in_([u.id for u in users])):
+            roles.setdefault(r.user_id, set()).add(r.role)
+        not_officers = [u.display_name for u in users if not may_be_named_on_restricted(roles.get(u.id, set()))]
+        if not_officers:
+            raise ValidationError("named_users", "可查看人员", f"{'、'.join(not_officers)} 不是办公室专员")
         op.case.restricted = restricted
         CaseAccess.delete().where(CaseAccess.case == case_id).execute()
         if restricted:
@@ -187,15 +187,15 @@ def merge(
     session: Session, case_id: int, into_case_id: int, note: str = "", expected_version: int | None = None
 ) -> None:
     """已合并: fold a duplicate into another open case; both timelines record it."""
+    check(session, Action.MERGE, load_case(case_id))  # the case being merged first: its denial is audited
     if case_id == into_case_id:
         raise ValidationError("merge", "合并目标", "不能合并到案件本身")
-    check(session, Action.MERGE, load_case(case_id))  # the case being merged first: its denial is audited
     target = _other_case(session, into_case_id)
     check(session, Action.MERGE, target)
     if target.state in FINAL_STATES:
         raise TransitionError(f"目标案件 {target.case_no} 已结束，不能合并到它")
-    note = _text(note, "合并说明", required=False)
     with case_operation(session, case_id, "merge", expected_version=expected_version) as op:
+        note = _text(note, "合并说明", required=False)
         target = Case.get_by_id(into_case_id)  # again inside the transaction: it may have closed meanwhile
         if target.state in FINAL_STATES:
             raise TransitionError(f"目标案件 {target.case_no} 已结束，不能合并到它")
@@ -211,12 +211,12 @@ def merge(
 
 def link(session: Session, case_id: int, other_id: int, note: str = "") -> None:
     """Mark two cases as related (same complainant or matter) without merging them."""
+    check(session, Action.MERGE, load_case(case_id))  # the case being linked first: its denial is audited
     if case_id == other_id:
         raise ValidationError("link", "关联案件", "不能关联案件本身")
-    check(session, Action.MERGE, load_case(case_id))  # the case being linked first: its denial is audited
     other = _other_case(session, other_id)
-    note = _text(note, "关联说明", required=False, max_len=200)
     with case_operation(session, case_id, "link") as op:
+        note = _text(note, "关联说明", required=False, max_len=200)
         if (
             CaseLink.select()
             .where(
@@ -232,8 +232,8 @@ def link(session: Session, case_id: int, other_id: int, note: str = "") -> None:
 
 def add_note(session: Session, case_id: int, note: str) -> None:
     """A timeline note; on a closed case this is how a correction is recorded (history is never edited)."""
-    note = _text(note, "备注", max_len=5000)
     with case_operation(session, case_id, "note") as op:
+        note = _text(note, "备注", max_len=5000)
         op.event(note_summary(op.case.state), note)
 
 
@@ -241,19 +241,19 @@ def add_attachment(
     session: Session, case_id: int, filename: str, data: bytes, note: str = "", mime_type: str = ""
 ) -> int:
     """Store a scan, photo or recording inside the encrypted database (size limit from settings)."""
-    name = clean_text(
-        PurePath(filename or "").name, field="filename", label="文件名", max_len=200, required=True
-    )
-    limit_mb = settings.get("attachment_max_mb")
-    if not data:
-        raise ValidationError("attachment", "附件", "文件为空")
-    if len(data) > limit_mb * 1024 * 1024:
-        raise ValidationError(
-            "attachment", "附件", f"文件大小 {len(data) / 1048576:.1f} MB，超过上限 {limit_mb} MB"
-        )
-    note = _text(note, "附件说明", required=False, max_len=200)
-    mime = mime_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
     with case_operation(session, case_id, "attachment") as op:
+        name = clean_text(
+            PurePath(filename or "").name, field="filename", label="文件名", max_len=200, required=True
+        )
+        limit_mb = settings.get("attachment_max_mb")
+        if not data:
+            raise ValidationError("attachment", "附件", "文件为空")
+        if len(data) > limit_mb * 1024 * 1024:
+            raise ValidationError(
+                "attachment", "附件", f"文件大小 {len(data) / 1048576:.1f} MB，超过上限 {limit_mb} MB"
+            )
+        note = _text(note, "附件说明", required=False, max_len=200)
+        mime = mime_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
         row = Attachment.create(
             case=case_id,
             filename=name,

@@ -110,9 +110,9 @@ def assign(
     questions: str = "",
     expected_version: int | None = None,
 ) -> None:
-    departments = _departments(department_codes)
-    questions = _text(questions, "questions", "需科室答复的问题")
     with case_operation(session, case_id, "assign", expected_version=expected_version) as op:
+        departments = _departments(department_codes)
+        questions = _text(questions, "questions", "需科室答复的问题")
         _send(op, departments, questions)
 
 
@@ -130,8 +130,8 @@ def _dept_name(assignment: Assignment) -> str:
 def acknowledge(session: Session, assignment_id: int, by_name: str = "") -> None:
     """签收: the department confirms it received the case (recorded by the office)."""
     row = _assignment(assignment_id)
-    by_name = clean_text(by_name, field="acknowledged_by", label="签收人", max_len=40)
     with case_operation(session, row.case_id, "acknowledge") as op:
+        by_name = clean_text(by_name, field="acknowledged_by", label="签收人", max_len=40)
         row = Assignment.get_by_id(assignment_id)
         if row.state != AssignmentState.SENT:
             raise TransitionError("该转办不是待签收状态")
@@ -144,9 +144,9 @@ def acknowledge(session: Session, assignment_id: int, by_name: str = "") -> None
 def respond(session: Session, assignment_id: int, response: str, responder: str = "") -> None:
     """科室反馈. When the last open assignment responds, the case moves on to drafting."""
     row = _assignment(assignment_id)
-    response = _text(response, "response", "科室反馈意见", required=True, max_len=10000)
-    responder = clean_text(responder, field="responder", label="反馈人", max_len=40)
     with case_operation(session, row.case_id, "respond") as op:
+        response = _text(response, "response", "科室反馈意见", required=True, max_len=10000)
+        responder = clean_text(responder, field="responder", label="反馈人", max_len=40)
         row = Assignment.get_by_id(assignment_id)
         if row.state not in OPEN_ASSIGNMENT_STATES:
             raise TransitionError("该转办已反馈或已退回")
@@ -174,9 +174,9 @@ def return_assignment(
 ) -> None:
     """退回 (wrong department), optionally re-routing at once. More than 3 re-routes flag the case."""
     row = _assignment(assignment_id)
-    reason = _text(reason, "return_reason", "退回原因", required=True, max_len=2000)
-    targets = _departments(reroute_to) if reroute_to else []
     with case_operation(session, row.case_id, "return") as op:
+        reason = _text(reason, "return_reason", "退回原因", required=True, max_len=2000)
+        targets = _departments(reroute_to) if reroute_to else []
         row = Assignment.get_by_id(assignment_id)
         if row.state not in OPEN_ASSIGNMENT_STATES:
             raise TransitionError("该转办已反馈或已退回")
