@@ -162,6 +162,11 @@ def clean_text(
     return text
 
 
+def clean_note(value: str | None, label: str = "备注", required: bool = False, max_len: int = 2000) -> str:
+    """Multiline free text of a case action (note, comment, resolution), reported as field ``note``."""
+    return clean_text(value, field="note", label=label, max_len=max_len, required=required, multiline=True)
+
+
 def validate_email(value: str | None, *, field: str = "complainant_email", label: str = "电子邮箱") -> str:
     """A plausible e-mail address (one @, a dot in the domain); the domain is lower-cased."""
     text = clean_text(value, field=field, label=label, max_len=254, required=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from app.cases import intake, overlays, routing, transitions
+from app.cases import acceptance, follow_up, intake, overlays, reply, routing, sign_off
 from app.cases.states import OPEN_ASSIGNMENT_STATES, AssignmentState
 from app.deadlines.rules import DeadlineRules
 from app.demo.plans import CasePlan, S, Step
@@ -336,7 +336,7 @@ class Replay:
         c["state"] = S.ACCEPTED
         c["officer"] = c["officer"] or actor
         self._reply_due(r)
-        summary = transitions.accepted_summary(c["reply_due"], c["due_provisional"])
+        summary = acceptance.accepted_summary(c["reply_due"], c["due_provisional"])
         self._event(r, step.at, actor, "accept", summary, step.data["note"])
 
     def _reject(self, r: CaseReplay, step: Step, actor: int, rows: Rows) -> None:
@@ -348,7 +348,7 @@ class Replay:
             step.at,
             actor,
             "reject",
-            transitions.rejected_summary(self.facts.reasons[code]),
+            acceptance.rejected_summary(self.facts.reasons[code]),
             step.data["note"],
         )
 
@@ -357,7 +357,7 @@ class Replay:
         c["state"], c["resolution"] = S.AWAITING_SIGN_OFF, step.data["resolution"]
         c["officer"] = c["officer"] or actor
         self._event(
-            r, step.at, actor, "resolve_on_spot", transitions.ON_SPOT_SUMMARY, step.data["resolution"]
+            r, step.at, actor, "resolve_on_spot", acceptance.ON_SPOT_SUMMARY, step.data["resolution"]
         )
 
     def _assign(self, r: CaseReplay, step: Step, actor: int, rows: Rows) -> None:
@@ -483,25 +483,25 @@ class Replay:
             compensation_amount=Decimal(data["compensation"]) if data["compensation"] else None,
             rectification=data["rectification"],
         )
-        note = transitions.finding_note(data["finding"])
-        self._event(r, step.at, actor, "draft", transitions.draft_summary(first), note)
+        note = reply.finding_note(data["finding"])
+        self._event(r, step.at, actor, "draft", reply.draft_summary(first), note)
 
     def _submit(self, r: CaseReplay, step: Step, actor: int, rows: Rows) -> None:
         r.case["state"] = S.PENDING_APPROVAL
-        self._event(r, step.at, actor, "submit", transitions.SUBMIT_SUMMARY)
+        self._event(r, step.at, actor, "submit", reply.SUBMIT_SUMMARY)
 
     def _approve(self, r: CaseReplay, step: Step, actor: int, rows: Rows) -> None:
         r.case.update(state=S.APPROVED, approval_comment=step.data["comment"])
-        self._event(r, step.at, actor, "approve", transitions.APPROVE_SUMMARY, step.data["comment"])
+        self._event(r, step.at, actor, "approve", reply.APPROVE_SUMMARY, step.data["comment"])
 
     def _return_draft(self, r: CaseReplay, step: Step, actor: int, rows: Rows) -> None:
         r.case.update(state=S.DRAFTING, approval_comment=step.data["comment"])
-        self._event(r, step.at, actor, "return_draft", transitions.RETURN_DRAFT_SUMMARY, step.data["comment"])
+        self._event(r, step.at, actor, "return_draft", reply.RETURN_DRAFT_SUMMARY, step.data["comment"])
 
     def _reply(self, r: CaseReplay, step: Step, actor: int, rows: Rows) -> None:
         method = step.data["method"]
         r.case.update(state=S.REPLIED, reply_method=method, replied_at=step.at)
-        self._event(r, step.at, actor, "reply", transitions.reply_summary(method), step.data["note"])
+        self._event(r, step.at, actor, "reply", reply.reply_summary(method), step.data["note"])
 
     def _follow_up(self, r: CaseReplay, step: Step, actor: int, rows: Rows) -> None:
         c, data = r.case, step.data
@@ -533,7 +533,7 @@ class Replay:
                     }
                 )
         route_name = self.facts.routes.get(data["route"], "")
-        summary = transitions.follow_up_summary(
+        summary = follow_up.follow_up_summary(
             data["method"], data["satisfaction"], data["outcome"], c["reopen_count"], route_name
         )
         self._event(r, step.at, actor, "follow_up", summary, data["remarks"])
@@ -542,7 +542,7 @@ class Replay:
         route, data = r.routes[step.data["route"]], step.data
         route.update(status=data["status"], outcome=data["outcome"], updated_at=step.at)
         name = self.facts.routes.get(route["route"], route["route"])
-        summary = transitions.external_route_summary(name, data["status"])
+        summary = follow_up.external_route_summary(name, data["status"])
         self._event(r, step.at, actor, "external_route", summary, data["outcome"])
 
     def _sign_off(self, r: CaseReplay, step: Step, actor: int, rows: Rows) -> None:
@@ -551,12 +551,12 @@ class Replay:
             state=S.CLOSED, on_hold=False, hold_since=None, close_kind=kind, close_reason=step.data["reason"]
         )
         c["closed_at"], c["closed_by"] = step.at, actor
-        summary = transitions.sign_off_summary(kind)
-        self._event(r, step.at, actor, transitions.sign_off_action(kind), summary, step.data["reason"])
+        summary = sign_off.sign_off_summary(kind)
+        self._event(r, step.at, actor, sign_off.sign_off_action(kind), summary, step.data["reason"])
 
     def _archive(self, r: CaseReplay, step: Step, actor: int, rows: Rows) -> None:
         r.case["archived"] = True
-        self._event(r, step.at, actor, "archive", transitions.ARCHIVE_SUMMARY)
+        self._event(r, step.at, actor, "archive", sign_off.ARCHIVE_SUMMARY)
 
     def _note(self, r: CaseReplay, step: Step, actor: int, rows: Rows) -> None:
         self._event(r, step.at, actor, "note", overlays.note_summary(r.case["state"]), step.data["note"])

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from app import auth, clock
-from app.cases import intake, overlays, routing, transitions
+from app.cases import acceptance, follow_up, intake, overlays, reply, routing, sign_off
 from app.demo.plans import CasePlan, Step
 from app.session import Session
 from models.cases import Assignment, ExternalRoute
@@ -60,13 +60,13 @@ class _ServiceRunner:
         overlays.add_attachment(session, self._case(plan), data["filename"], data["data"], data["note"])
 
     def _accept(self, session: Session, plan: CasePlan, data: dict) -> None:
-        transitions.accept(session, self._case(plan), data["note"])
+        acceptance.accept(session, self._case(plan), data["note"])
 
     def _reject(self, session: Session, plan: CasePlan, data: dict) -> None:
-        transitions.reject(session, self._case(plan), data["reason"], data["note"])
+        acceptance.reject(session, self._case(plan), data["reason"], data["note"])
 
     def _resolve_on_spot(self, session: Session, plan: CasePlan, data: dict) -> None:
-        transitions.resolve_on_spot(session, self._case(plan), data["resolution"])
+        acceptance.resolve_on_spot(session, self._case(plan), data["resolution"])
 
     def _assign(self, session: Session, plan: CasePlan, data: dict) -> None:
         routing.assign(session, self._case(plan), data["departments"], data["questions"])
@@ -111,7 +111,7 @@ class _ServiceRunner:
         """Written by the merge service on the other case."""
 
     def _draft(self, session: Session, plan: CasePlan, data: dict) -> None:
-        transitions.save_draft(
+        reply.save_draft(
             session,
             self._case(plan),
             facts=data["facts"],
@@ -122,19 +122,19 @@ class _ServiceRunner:
         )
 
     def _submit(self, session: Session, plan: CasePlan, data: dict) -> None:
-        transitions.submit_for_approval(session, self._case(plan))
+        reply.submit_for_approval(session, self._case(plan))
 
     def _approve(self, session: Session, plan: CasePlan, data: dict) -> None:
-        transitions.approve(session, self._case(plan), data["comment"])
+        reply.approve(session, self._case(plan), data["comment"])
 
     def _return_draft(self, session: Session, plan: CasePlan, data: dict) -> None:
-        transitions.return_draft(session, self._case(plan), data["comment"])
+        reply.return_draft(session, self._case(plan), data["comment"])
 
     def _reply(self, session: Session, plan: CasePlan, data: dict) -> None:
-        transitions.record_reply(session, self._case(plan), data["method"], note=data["note"])
+        reply.record_reply(session, self._case(plan), data["method"], note=data["note"])
 
     def _follow_up(self, session: Session, plan: CasePlan, data: dict) -> None:
-        transitions.follow_up(
+        follow_up.follow_up(
             session,
             self._case(plan),
             method=data["method"],
@@ -147,13 +147,13 @@ class _ServiceRunner:
     def _external_route(self, session: Session, plan: CasePlan, data: dict) -> None:
         routes = ExternalRoute.select(ExternalRoute.id).where(ExternalRoute.case == self._case(plan))
         route_id = list(routes.order_by(ExternalRoute.id))[data["route"]].id
-        transitions.update_external_route(session, route_id, data["status"], data["outcome"])
+        follow_up.update_external_route(session, route_id, data["status"], data["outcome"])
 
     def _sign_off(self, session: Session, plan: CasePlan, data: dict) -> None:
-        transitions.sign_off(session, self._case(plan), data["close_kind"], data["reason"])
+        sign_off.sign_off(session, self._case(plan), data["close_kind"], data["reason"])
 
     def _archive(self, session: Session, plan: CasePlan, data: dict) -> None:
-        transitions.archive(session, self._case(plan))
+        sign_off.archive(session, self._case(plan))
 
     def _note(self, session: Session, plan: CasePlan, data: dict) -> None:
         overlays.add_note(session, self._case(plan), data["note"])

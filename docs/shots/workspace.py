@@ -28,7 +28,7 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from app import auth, clock  # noqa: E402
-from app.cases import board, documents, intake, overlays, routing, transitions  # noqa: E402
+from app.cases import acceptance, board, documents, follow_up, intake, overlays, reply, routing, sign_off  # noqa: E402
 from app.cases.board import BoardFilter  # noqa: E402
 from app.cases.intake import IntakeForm  # noqa: E402
 from app.session import Session  # noqa: E402
@@ -176,7 +176,7 @@ def build_demo(path: Path) -> tuple[Session, int]:
         demands="希望改进夜班护理巡视，给个说法。",
     )
     _at(datetime(2026, 3, 2, 10, 5))
-    transitions.accept(officer, closed)
+    acceptance.accept(officer, closed)
     documents.issue(officer, closed, "receipt")
     routing.assign(officer, closed, ["nursing"], "请核实 3 月 1 日夜班呼叫响应情况")
     assignment = routing_assignments(officer, closed)[0]
@@ -190,7 +190,7 @@ def build_demo(path: Path) -> tuple[Session, int]:
         "护理部 杨雪梅",
     )
     _at(datetime(2026, 3, 4, 9, 30))
-    transitions.save_draft(
+    reply.save_draft(
         officer,
         closed,
         facts="经核实，当晚骨科病区一名护士负责 14 张床位，呼叫后 18 分钟到达，响应时间超出科室规定。",
@@ -198,14 +198,14 @@ def build_demo(path: Path) -> tuple[Session, int]:
         resolution="向患者及家属致歉；骨科病区夜班增加一名护士；护理部每月抽查呼叫响应时间。",
         rectification="骨科病区夜班增配护士一名\n护理部每月抽查夜间呼叫响应记录",
     )
-    transitions.submit_for_approval(officer, closed)
+    reply.submit_for_approval(officer, closed)
     _at(datetime(2026, 3, 5, 11, 0))
-    transitions.approve(manager, closed, "同意，请尽快电话答复家属。")
+    reply.approve(manager, closed, "同意，请尽快电话答复家属。")
     _at(datetime(2026, 3, 5, 15, 20))
     documents.issue(officer, closed, "result")
-    transitions.record_reply(officer, closed, "phone", note="已电话告知处理结果，家属表示理解。")
+    reply.record_reply(officer, closed, "phone", note="已电话告知处理结果，家属表示理解。")
     _at(datetime(2026, 3, 11, 10, 0))
-    transitions.follow_up(
+    follow_up.follow_up(
         officer,
         closed,
         method="phone",
@@ -214,7 +214,7 @@ def build_demo(path: Path) -> tuple[Session, int]:
     )
     documents.issue(officer, closed, "receipt")
     _at(datetime(2026, 3, 12, 16, 30))
-    transitions.sign_off(manager, closed, "resolved", "处理到位，家属满意。")
+    sign_off.sign_off(manager, closed, "resolved", "处理到位，家属满意。")
 
     drafting = _register(
         clerk,
@@ -231,14 +231,14 @@ def build_demo(path: Path) -> tuple[Session, int]:
         demands="退还多收的费用。",
     )
     _at(datetime(2026, 3, 9, 15, 0))
-    transitions.accept(officer, drafting)
+    acceptance.accept(officer, drafting)
     routing.assign(officer, drafting, ["radiology"], "请核实 3 月 6 日 CT 收费明细")
     _at(datetime(2026, 3, 10, 16, 0))
     routing.respond(
         officer, routing_assignments(officer, drafting)[0], "系统故障导致重复计费，已核实。", "放射科 孔维"
     )
     _at(datetime(2026, 3, 11, 9, 0))
-    transitions.save_draft(
+    reply.save_draft(
         officer,
         drafting,
         facts="经核对收费系统日志，3 月 6 日 CT 平扫因网络中断重复计费一次。",
@@ -269,7 +269,7 @@ def build_demo(path: Path) -> tuple[Session, int]:
     _at(datetime(2026, 3, 12, 10, 20))
     overlays.add_attachment(clerk, current, "叫号单照片.png", _photo(), "投诉人提供的叫号单")
     _at(datetime(2026, 3, 12, 11, 0))
-    transitions.accept(officer, current, "已电话联系投诉人，告知办理时限。")
+    acceptance.accept(officer, current, "已电话联系投诉人，告知办理时限。")
     routing.assign(
         officer,
         current,

@@ -9,7 +9,18 @@ from __future__ import annotations
 import pytest
 
 from app import audit
-from app.cases import board, documents, intake, overlays, routing, search, transitions
+from app.cases import (
+    acceptance,
+    board,
+    documents,
+    follow_up,
+    intake,
+    overlays,
+    reply,
+    routing,
+    search,
+    sign_off,
+)
 from app.cases.views import open_case
 from app.errors import ConflictError, PermissionDenied, TransitionError
 from models.cases import CaseEvent
@@ -46,12 +57,12 @@ def _register(session, phone="13912345678", content="候诊三小时无人解释
 def test_whole_lifecycle(team) -> None:
     clerk, officer, manager = team["clerk"], team["officer"], team["manager"]
     reg = _register(clerk)
-    transitions.accept(officer, reg.case_id)
+    acceptance.accept(officer, reg.case_id)
     routing.assign(officer, reg.case_id, ["outpatient", "nursing"], "请核实候诊秩序")
     for a in open_case(officer, reg.case_id).assignments:
         routing.acknowledge(officer, a.id, "科室秘书")
         routing.respond(officer, a.id, "经核实情况属实，已对当事护士批评教育。", "科主任")
-    transitions.save_draft(
+    reply.save_draft(
         officer,
         reg.case_id,
         facts="经调查属实",
@@ -60,9 +71,9 @@ def test_whole_lifecycle(team) -> None:
         compensation="200",
         rectification="加强候诊秩序管理",
     )
-    transitions.submit_for_approval(officer, reg.case_id)
-    transitions.return_draft(manager, reg.case_id, "补充整改时限")
-    transitions.save_draft(
+    reply.submit_for_approval(officer, reg.case_id)
+    reply.return_draft(manager, reg.case_id, "补充整改时限")
+    reply.save_draft(
         officer,
         reg.case_id,
         facts="经调查属实",
@@ -71,17 +82,17 @@ def test_whole_lifecycle(team) -> None:
         compensation="200",
         rectification="一周内完成候诊秩序整改",
     )
-    transitions.submit_for_approval(officer, reg.case_id)
-    transitions.approve(manager, reg.case_id, "同意")
-    transitions.record_reply(officer, reg.case_id, "phone")
-    transitions.follow_up(officer, reg.case_id, method="phone", satisfaction="satisfied")
-    transitions.sign_off(manager, reg.case_id)
+    reply.submit_for_approval(officer, reg.case_id)
+    reply.approve(manager, reg.case_id, "同意")
+    reply.record_reply(officer, reg.case_id, "phone")
+    follow_up.follow_up(officer, reg.case_id, method="phone", satisfaction="satisfied")
+    sign_off.sign_off(manager, reg.case_id)
     view = open_case(manager, reg.case_id)
     assert view.state == "closed" and view.finding_label == "成立"
     seqs = [e.seq for e in CaseEvent.select().where(CaseEvent.case == reg.case_id).order_by(CaseEvent.seq)]
     assert seqs == list(range(1, len(seqs) + 1)) and len(seqs) >= 16
     with pytest.raises(TransitionError, match="已销项"):
-        transitions.approve(manager, reg.case_id)
+        reply.approve(manager, reg.case_id)
     assert audit.verify().ok
 
 
@@ -89,9 +100,9 @@ def test_refusals_write_nothing(team) -> None:
     reg = _register(team["clerk"])
     before = open_case(team["manager"], reg.case_id).version
     with pytest.raises(PermissionDenied, match="只有"):
-        transitions.accept(team["clerk"], reg.case_id)
+        acceptance.accept(team["clerk"], reg.case_id)
     with pytest.raises(PermissionDenied):
-        transitions.approve(team["officer"], reg.case_id)
+        reply.approve(team["officer"], reg.case_id)
     assert open_case(team["manager"], reg.case_id).version == before
 
 
@@ -102,7 +113,7 @@ def test_search_duplicates_and_visibility(team) -> None:
     assert {c.case_id for c in found} == {first.case_id, second.case_id}
     assert search.search(team["officer"], "多收检查费") == [second.case_id]
     assert set(search.search(team["officer"], "MZ20260311")) == {first.case_id, second.case_id}
-    transitions.accept(team["manager"], second.case_id)
+    acceptance.accept(team["manager"], second.case_id)
     overlays.restrict(team["manager"], second.case_id, True, ["officer2"])
     assert search.search(team["officer"], "多收检查费") == []
     assert search.search(team["officer2"], "多收检查费") == [second.case_id]
@@ -113,9 +124,9 @@ def test_search_duplicates_and_visibility(team) -> None:
 def test_conflict_names_who_changed_the_case(team) -> None:
     reg = _register(team["clerk"])
     stale = open_case(team["officer"], reg.case_id).version
-    transitions.accept(team["officer2"], reg.case_id)
+    acceptance.accept(team["officer2"], reg.case_id)
     with pytest.raises(ConflictError, match="officer2同事"):
-        transitions.reject(team["officer"], reg.case_id, "out_of_scope", expected_version=stale)
+        acceptance.reject(team["officer"], reg.case_id, "out_of_scope", expected_version=stale)
     assert open_case(team["officer"], reg.case_id).state == "accepted"
 
 

@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from app import audit
-from app.cases import documents, intake, routing, transitions
+from app.cases import acceptance, documents, intake, routing
 from app.cases.views import open_case
 from app.errors import PermissionDenied, TransitionError, ValidationError
 from models.audit import AuditEntry
@@ -70,7 +70,7 @@ def test_letters_need_the_right_state_and_role(people, case_id) -> None:
         documents.issue(people["clerk"], case_id, "result")
     with pytest.raises(TransitionError, match="不能打印"):
         documents.issue(people["officer"], case_id, "rejection")
-    transitions.reject(people["officer"], case_id, "out_of_scope", "属于医保政策咨询")
+    acceptance.reject(people["officer"], case_id, "out_of_scope", "属于医保政策咨询")
     info, pdf = documents.issue(people["officer"], case_id, "rejection")
     assert "不属于投诉管理部门职权范围" in _text(pdf)
     assert IssuedDocument.select().where(IssuedDocument.case == case_id).count() == 1
@@ -78,7 +78,7 @@ def test_letters_need_the_right_state_and_role(people, case_id) -> None:
 
 def test_dispatch_note_per_department(people, case_id) -> None:
     officer = people["officer"]
-    transitions.accept(officer, case_id)
+    acceptance.accept(officer, case_id)
     routing.assign(officer, case_id, ["outpatient", "nursing"], "请核实候诊秩序\n请说明护士沟通情况")
     view = open_case(officer, case_id)
     info, pdf = documents.issue(officer, case_id, "dispatch", assignment_id=view.assignments[0].id)

@@ -6,7 +6,7 @@ import psycopg
 import pytest
 
 from app import audit, migrate, shared
-from app.cases import intake, overlays, transitions
+from app.cases import acceptance, intake, overlays
 from app.cases.views import open_case
 from app.errors import DatabaseOpenError
 from models.database import close_current
@@ -26,7 +26,7 @@ def test_local_database_moves_to_server(admin_session, pg_params, pg_server) -> 
             patient_record_no=f"MZ{i:06d}",
         )
         ids.append(intake.register(officer, form).case_id)
-    transitions.accept(officer, ids[0])
+    acceptance.accept(officer, ids[0])
     overlays.add_attachment(officer, ids[0], "病历.jpg", b"\xff\xd8 fake jpeg bytes", "门诊病历")
 
     report = migrate.migrate_to_server(admin_session, pg_params, pg_server.password)

@@ -15,7 +15,7 @@ from collections import Counter
 import pytest
 
 from app import audit, passwords, shared
-from app.cases import board, intake, overlays, transitions
+from app.cases import acceptance, board, intake, overlays
 from app.cases.views import open_case
 from app.errors import ConflictError, TransitionError
 from app.keyslots import KdfParams
@@ -109,7 +109,7 @@ def test_case_registered_at_one_client_appears_at_another_and_conflicts_surface(
     with ctx.Pool(1) as pool:  # the other workstation accepts the case first
         pool.apply(_accept_elsewhere, ((params, server_password, data_key, case_id),))
     with pytest.raises(ConflictError) as info:
-        transitions.reject(session, case_id, "out_of_scope", "本人的处理", expected_version=stale_version)
+        acceptance.reject(session, case_id, "out_of_scope", "本人的处理", expected_version=stale_version)
     assert "officer1同事" in info.value.message and "修改" in info.value.message
     assert open_case(session, case_id).state == "accepted"
 
@@ -117,7 +117,7 @@ def test_case_registered_at_one_client_appears_at_another_and_conflicts_surface(
 def _accept_elsewhere(args) -> None:
     params, server_password, data_key, case_id = args
     session = _client(params, server_password, data_key, "officer1")
-    transitions.accept(session, case_id)
+    acceptance.accept(session, case_id)
     close_current()
 
 

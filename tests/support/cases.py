@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from app.cases import intake, routing, transitions
+from app.cases import acceptance, follow_up, intake, reply, routing, sign_off
 from app.cases.intake import IntakeForm
 from app.cases.states import State
 from app.cases.views import open_case
@@ -71,26 +71,26 @@ def walk(
     current = open_case(manager, case_id).state
     for step in MAIN_PATH[MAIN_PATH.index(State(current)) + 1 : MAIN_PATH.index(State(state)) + 1]:
         if step == State.ACCEPTED:
-            transitions.accept(officer, case_id)
+            acceptance.accept(officer, case_id)
         elif step == State.IN_PROGRESS:
             routing.assign(officer, case_id, list(departments), "请核实当日叫号情况")
         elif step == State.DRAFTING:
             for a in open_case(officer, case_id).assignments:
                 routing.respond(officer, a.id, "已核实，系统故障属实。", "科室主任")
         elif step == State.PENDING_APPROVAL:
-            transitions.save_draft(
+            reply.save_draft(
                 officer,
                 case_id,
                 facts="经核实，当日叫号系统故障。",
                 finding="partly_upheld",
                 resolution="向患者致歉，完善人工叫号预案。",
             )
-            transitions.submit_for_approval(officer, case_id)
+            reply.submit_for_approval(officer, case_id)
         elif step == State.APPROVED:
-            transitions.approve(manager, case_id, "同意")
+            reply.approve(manager, case_id, "同意")
         elif step == State.REPLIED:
-            transitions.record_reply(officer, case_id, "phone")
+            reply.record_reply(officer, case_id, "phone")
         elif step == State.AWAITING_SIGN_OFF:
-            transitions.follow_up(officer, case_id, method="phone", satisfaction="satisfied")
+            follow_up.follow_up(officer, case_id, method="phone", satisfaction="satisfied")
         elif step == State.CLOSED:
-            transitions.sign_off(manager, case_id)
+            sign_off.sign_off(manager, case_id)

@@ -12,8 +12,12 @@ from typing import Protocol
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+import app.cases.acceptance
+import app.cases.follow_up
+import app.cases.reply
+import app.cases.sign_off
 from app import departments, dictionaries
-from app.cases import documents, overlays, routing, transitions
+from app.cases import documents, overlays, routing
 from app.cases.rules import RuleName
 from app.cases.states import FINAL_STATES, ExtensionState
 from app.cases.views import AssignmentView, CaseView
@@ -90,7 +94,7 @@ def accept(ws: Workspace) -> None:
         "受理投诉",
         "备注",
         "受理",
-        lambda note: transitions.accept(ws.session, ws.case_id, note, expected_version=_version(ws)),
+        lambda note: app.cases.acceptance.accept(ws.session, ws.case_id, note, expected_version=_version(ws)),
         placeholder="可不填",
         note="受理后开始计算答复期限，您将成为本案的承办专员。",
     )
@@ -100,7 +104,7 @@ def reject(ws: Workspace) -> None:
     dialog = RejectDialog(dictionaries.rejection_reasons(), ws.dialog_parent())
     ws.run_dialog(
         dialog,
-        lambda: transitions.reject(
+        lambda: app.cases.acceptance.reject(
             ws.session, ws.case_id, dialog.reason_code(), dialog.note(), expected_version=_version(ws)
         ),
     )
@@ -112,7 +116,9 @@ def resolve_on_spot(ws: Workspace) -> None:
         "当场解决",
         "处理情况",
         "登记当场解决",
-        lambda text: transitions.resolve_on_spot(ws.session, ws.case_id, text, expected_version=_version(ws)),
+        lambda text: app.cases.acceptance.resolve_on_spot(
+            ws.session, ws.case_id, text, expected_version=_version(ws)
+        ),
         placeholder="当场向投诉人作出的解释和处理",
         note="首诉负责制：登记后案件转入“待销项”，由主任销项。",
     )
@@ -140,7 +146,9 @@ def submit(ws: Workspace) -> None:
     if confirm(
         ws.dialog_parent(), "提交审批", "提交后处理意见交主任审批，审批期间不能修改。确定提交吗？", "提交"
     ):
-        ws.run(lambda: transitions.submit_for_approval(ws.session, ws.case_id, expected_version=_version(ws)))
+        ws.run(
+            lambda: app.cases.reply.submit_for_approval(ws.session, ws.case_id, expected_version=_version(ws))
+        )
 
 
 def approve(ws: Workspace) -> None:
@@ -149,7 +157,7 @@ def approve(ws: Workspace) -> None:
         "审批通过",
         "审批意见",
         "审批通过",
-        lambda text: transitions.approve(ws.session, ws.case_id, text, expected_version=_version(ws)),
+        lambda text: app.cases.reply.approve(ws.session, ws.case_id, text, expected_version=_version(ws)),
         placeholder="可不填",
     )
 
@@ -160,7 +168,9 @@ def return_draft(ws: Workspace) -> None:
         "退回修改",
         "退回意见",
         "退回",
-        lambda text: transitions.return_draft(ws.session, ws.case_id, text, expected_version=_version(ws)),
+        lambda text: app.cases.reply.return_draft(
+            ws.session, ws.case_id, text, expected_version=_version(ws)
+        ),
         placeholder="写明需要修改的内容",
     )
 
@@ -169,7 +179,7 @@ def reply(ws: Workspace) -> None:
     dialog = ReplyDialog(ws.dialog_parent())
     ws.run_dialog(
         dialog,
-        lambda: transitions.record_reply(
+        lambda: app.cases.reply.record_reply(
             ws.session,
             ws.case_id,
             dialog.method(),
@@ -184,7 +194,7 @@ def follow_up(ws: Workspace) -> None:
     dialog = FollowUpDialog(dictionaries.external_routes(), ws.dialog_parent())
     ws.run_dialog(
         dialog,
-        lambda: transitions.follow_up(
+        lambda: app.cases.follow_up.follow_up(
             ws.session, ws.case_id, **dialog.values(), expected_version=_version(ws)
         ),
     )
@@ -193,7 +203,8 @@ def follow_up(ws: Workspace) -> None:
 def external_route(ws: Workspace) -> None:
     dialog = ExternalRouteDialog(ws.view.external_routes, ws.dialog_parent())
     ws.run_dialog(
-        dialog, lambda: transitions.update_external_route(ws.session, dialog.route_id(), *dialog.values())
+        dialog,
+        lambda: app.cases.follow_up.update_external_route(ws.session, dialog.route_id(), *dialog.values()),
     )
 
 
@@ -203,7 +214,7 @@ def sign_off(ws: Workspace) -> None:
         "销项",
         "销项说明",
         "销项",
-        lambda text: transitions.sign_off(
+        lambda text: app.cases.sign_off.sign_off(
             ws.session, ws.case_id, "resolved", text, expected_version=_version(ws)
         ),
         placeholder="可不填",
@@ -217,7 +228,7 @@ def close_unresolvable(ws: Workspace) -> None:
         "按无法处理销项",
         "无法处理的原因",
         "销项",
-        lambda text: transitions.sign_off(
+        lambda text: app.cases.sign_off.sign_off(
             ws.session, ws.case_id, "unresolvable", text, expected_version=_version(ws)
         ),
         placeholder="必须写明无法处理的原因",
@@ -226,7 +237,7 @@ def close_unresolvable(ws: Workspace) -> None:
 
 def archive(ws: Workspace) -> None:
     if confirm(ws.dialog_parent(), "归档", f"确定将案件 {ws.view.case_no} 归档吗？", "归档"):
-        ws.run(lambda: transitions.archive(ws.session, ws.case_id, expected_version=_version(ws)))
+        ws.run(lambda: app.cases.sign_off.archive(ws.session, ws.case_id, expected_version=_version(ws)))
 
 
 # -- departments ---------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.cases import transitions, views
+from app.cases import reply, views
 from app.cases.rules import RuleName
 from app.cases.views import AssignmentView, CaseView
 from app.errors import NotFoundError, PermissionDenied
@@ -301,7 +301,7 @@ class CaseWorkspace(QWidget):
         draft = self.handling.draft()
         outcome = run(
             self,
-            lambda: transitions.save_draft(
+            lambda: reply.save_draft(
                 self.session,
                 self.case_id,
                 facts=draft.facts,

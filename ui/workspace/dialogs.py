@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
+from app.cases.follow_up import FOLLOWUP_OUTCOMES
 from app.cases.states import FOLLOWUP_METHODS, REPLY_METHODS
-from app.cases.transitions import FOLLOWUP_OUTCOMES
 from app.cases.views import AssignmentView, ExtensionView, ExternalRouteView
 from app.dictionaries import ExternalRoute, RejectionReason
 from app.validation import SATISFACTIONS

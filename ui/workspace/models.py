@@ -6,8 +6,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor
 
 from app.cases.documents import IssuedInfo
+from app.cases.follow_up import FOLLOWUP_OUTCOMES
 from app.cases.states import AssignmentState
-from app.cases.transitions import FOLLOWUP_OUTCOMES
 from app.cases.views import AssignmentView, AttachmentInfo, ExternalRouteView, FollowUpView
 from app.cases.workspace import Printable
 from ui.common import format_datetime

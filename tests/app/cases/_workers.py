@@ -50,7 +50,7 @@ def accept_all(
 ) -> None:
     """Try to accept every case with the version both workstations read (1): one of them must lose."""
     from app import auth
-    from app.cases import transitions
+    from app.cases import acceptance
     from app.errors import ConflictError, TransitionError
 
     session = _login(db_path, username, password)
@@ -58,7 +58,7 @@ def accept_all(
     barrier.wait(timeout=60)
     for case_id in case_ids:
         try:
-            transitions.accept(session, case_id, expected_version=1)
+            acceptance.accept(session, case_id, expected_version=1)
             outcome[case_id] = "ok"
         except ConflictError as exc:
             outcome[case_id] = f"conflict:{exc.who}"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app import audit, auth, clock, passwords, users
-from app.cases import intake, overlays, routing, transitions
+from app.cases import acceptance, follow_up, intake, overlays, reply, routing, sign_off
 from app.cases.intake import IntakeForm, Registered
 from app.cases.states import State
 from app.keyslots import KdfParams, KeySlotFile
@@ -192,7 +192,7 @@ MAIN_PATH = [
 
 
 def draft(desk: Desk, case_id: int) -> None:
-    transitions.save_draft(
+    reply.save_draft(
         desk["officer"],
         case_id,
         facts="经调取叫号系统日志及护士站值班记录，当日 9:10–11:40 叫号系统故障。",
@@ -207,7 +207,7 @@ def walk(desk: Desk, case_id: int, state: str, *, departments: int = 2) -> None:
     if state == Case.get_by_id(case_id).state:
         return
     if state == State.REJECTED:
-        transitions.reject(officer, case_id, "out_of_scope")
+        acceptance.reject(officer, case_id, "out_of_scope")
         return
     if state == State.MERGED:
         target = desk.register(content="同一投诉人就同一事项再次来访，要求尽快答复。").case_id
@@ -217,7 +217,7 @@ def walk(desk: Desk, case_id: int, state: str, *, departments: int = 2) -> None:
     steps = MAIN_PATH[MAIN_PATH.index(State(current)) + 1 : MAIN_PATH.index(State(state)) + 1]
     for step in steps:
         if step == State.ACCEPTED:
-            transitions.accept(officer, case_id)
+            acceptance.accept(officer, case_id)
         elif step == State.IN_PROGRESS:
             routing.assign(officer, case_id, DEPARTMENTS[:departments], "请核实当日叫号情况")
         elif step == State.DRAFTING:
@@ -225,15 +225,15 @@ def walk(desk: Desk, case_id: int, state: str, *, departments: int = 2) -> None:
                 routing.respond(officer, a.id, "已核实，系统故障属实。", "科室主任")
         elif step == State.PENDING_APPROVAL:
             draft(desk, case_id)
-            transitions.submit_for_approval(officer, case_id)
+            reply.submit_for_approval(officer, case_id)
         elif step == State.APPROVED:
-            transitions.approve(manager, case_id, "同意")
+            reply.approve(manager, case_id, "同意")
         elif step == State.REPLIED:
-            transitions.record_reply(officer, case_id, "phone")
+            reply.record_reply(officer, case_id, "phone")
         elif step == State.AWAITING_SIGN_OFF:
-            transitions.follow_up(officer, case_id, method="phone", satisfaction="satisfied")
+            follow_up.follow_up(officer, case_id, method="phone", satisfaction="satisfied")
         elif step == State.CLOSED:
-            transitions.sign_off(manager, case_id)
+            sign_off.sign_off(manager, case_id)
     assert Case.get_by_id(case_id).state == state
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from app.cases import overlays, routing, transitions, views
+from app.cases import acceptance, follow_up, overlays, reply, routing, sign_off, views
 from app.cases.states import State
 from app.errors import ConflictError, TransitionError
 from app.session import Session
@@ -34,12 +34,12 @@ def test_first_save_wins_and_the_second_is_told_who_and_when(desk: Desk) -> None
     assert seen_by_lin == seen_by_wang == 1
 
     desk.clock.set(datetime(2026, 3, 10, 9, 5))
-    transitions.accept(lin, case_id, "已电话联系投诉人", expected_version=seen_by_lin)
+    acceptance.accept(lin, case_id, "已电话联系投诉人", expected_version=seen_by_lin)
 
     desk.clock.set(datetime(2026, 3, 10, 9, 7))
     before, audits = case_data(), audit_count()
     with pytest.raises(ConflictError) as info:
-        transitions.reject(wang, case_id, "out_of_scope", "重复投诉", expected_version=seen_by_wang)
+        acceptance.reject(wang, case_id, "out_of_scope", "重复投诉", expected_version=seen_by_wang)
     error = info.value
     assert error.message == "该案件已被 林晓雯 于 2026-03-10 09:05 修改，请重新载入后再保存"
     assert (error.who, error.when) == ("林晓雯", datetime(2026, 3, 10, 9, 5))
@@ -58,65 +58,65 @@ def test_first_save_wins_and_the_second_is_told_who_and_when(desk: Desk) -> None
 def test_a_stale_version_is_a_conflict_even_when_the_state_also_moved_on(desk: Desk) -> None:
     """The user is told to reload (and will then see the new state), not a confusing state error."""
     case_id = desk.register("clerk").case_id
-    transitions.accept(desk["officer"], case_id, expected_version=1)
+    acceptance.accept(desk["officer"], case_id, expected_version=1)
     with pytest.raises(ConflictError, match="^该案件已被 林晓雯 于 2026-03-10 09:00 修改"):
-        transitions.accept(desk["officer2"], case_id, expected_version=1)
+        acceptance.accept(desk["officer2"], case_id, expected_version=1)
     with pytest.raises(TransitionError, match="^案件当前状态为“已受理/待转办”"):
-        transitions.accept(desk["officer2"], case_id, expected_version=2)
+        acceptance.accept(desk["officer2"], case_id, expected_version=2)
 
 
 # name -> (state to prepare, the write with expected_version, extra preparation)
 STALE_WRITES: dict[
     str, tuple[str, Callable[[Session, int, int], Any], Callable[[Desk, int], None] | None]
 ] = {
-    "accept": (State.REGISTERED, lambda s, c, v: transitions.accept(s, c, expected_version=v), None),
+    "accept": (State.REGISTERED, lambda s, c, v: acceptance.accept(s, c, expected_version=v), None),
     "reject": (
         State.ACCEPTED,
-        lambda s, c, v: transitions.reject(s, c, "criminal", expected_version=v),
+        lambda s, c, v: acceptance.reject(s, c, "criminal", expected_version=v),
         None,
     ),
     "resolve_on_spot": (
         State.REGISTERED,
-        lambda s, c, v: transitions.resolve_on_spot(s, c, "当场解释", expected_version=v),
+        lambda s, c, v: acceptance.resolve_on_spot(s, c, "当场解释", expected_version=v),
         None,
     ),
     "assign": (State.ACCEPTED, lambda s, c, v: routing.assign(s, c, ["urology"], expected_version=v), None),
     "draft": (
         State.DRAFTING,
-        lambda s, c, v: transitions.save_draft(
+        lambda s, c, v: reply.save_draft(
             s, c, facts="事实", finding="upheld", resolution="意见", expected_version=v
         ),
         None,
     ),
     "submit": (
         State.DRAFTING,
-        lambda s, c, v: transitions.submit_for_approval(s, c, expected_version=v),
+        lambda s, c, v: reply.submit_for_approval(s, c, expected_version=v),
         lambda d, c: draft(d, c),
     ),
-    "approve": (State.PENDING_APPROVAL, lambda s, c, v: transitions.approve(s, c, expected_version=v), None),
+    "approve": (State.PENDING_APPROVAL, lambda s, c, v: reply.approve(s, c, expected_version=v), None),
     "return_draft": (
         State.PENDING_APPROVAL,
-        lambda s, c, v: transitions.return_draft(s, c, "请修改", expected_version=v),
+        lambda s, c, v: reply.return_draft(s, c, "请修改", expected_version=v),
         None,
     ),
     "reply": (
         State.APPROVED,
-        lambda s, c, v: transitions.record_reply(s, c, "wechat", expected_version=v),
+        lambda s, c, v: reply.record_reply(s, c, "wechat", expected_version=v),
         None,
     ),
     "follow_up": (
         State.REPLIED,
-        lambda s, c, v: transitions.follow_up(
+        lambda s, c, v: follow_up.follow_up(
             s, c, method="sms", satisfaction="satisfied", expected_version=v
         ),
         None,
     ),
     "sign_off": (
         State.AWAITING_SIGN_OFF,
-        lambda s, c, v: transitions.sign_off(s, c, expected_version=v),
+        lambda s, c, v: sign_off.sign_off(s, c, expected_version=v),
         None,
     ),
-    "archive": (State.CLOSED, lambda s, c, v: transitions.archive(s, c, expected_version=v), None),
+    "archive": (State.CLOSED, lambda s, c, v: sign_off.archive(s, c, expected_version=v), None),
     "hold": (State.ACCEPTED, lambda s, c, v: overlays.hold(s, c, "等材料", expected_version=v), None),
     "resume": (
         State.ACCEPTED,
@@ -176,7 +176,7 @@ def test_merge_target_closed_meanwhile_is_refused_inside_the_transaction(
 
     def sign_off_meanwhile(value: str, label: str, *args: Any, **kwargs: Any) -> str:
         if label == "合并说明":
-            transitions.sign_off(desk["manager"], target, "unresolvable", "投诉人撤诉")
+            sign_off.sign_off(desk["manager"], target, "unresolvable", "投诉人撤诉")
         return real_text(value, label, *args, **kwargs)
 
     monkeypatch.setattr(overlays, "_text", sign_off_meanwhile)

@@ -9,7 +9,18 @@ from decimal import Decimal
 
 import pytest
 
-from app.cases import intake, overlays, routing, search, transitions, views, visibility
+from app.cases import (
+    acceptance,
+    follow_up,
+    intake,
+    overlays,
+    reply,
+    routing,
+    search,
+    sign_off,
+    views,
+    visibility,
+)
 from app.cases.states import State
 from app.deadlines.case_clocks import case_status
 from app.errors import PermissionDenied, TransitionError, ValidationError
@@ -61,7 +72,7 @@ def test_scripted_complaint_walks_the_whole_lifecycle(desk: Desk) -> None:
 
     # 2. The officer accepts it: one department so far, 5 working days → Tuesday 17 March.
     at("2026-03-10 09:30")
-    transitions.accept(officer, case_id, "来访人情绪激动，已先行安抚")
+    acceptance.accept(officer, case_id, "来访人情绪激动，已先行安抚")
     moments.append(clock.at)
     assert _case(case_id).reply_due == date(2026, 3, 17)
 
@@ -92,7 +103,7 @@ def test_scripted_complaint_walks_the_whole_lifecycle(desk: Desk) -> None:
 
     # 5. The officer drafts and submits; the manager returns it once with a comment.
     at("2026-03-13 09:00")
-    transitions.save_draft(
+    reply.save_draft(
         officer,
         case_id,
         facts="经核实，接诊医生未充分解释检查必要性，护士答复生硬。",
@@ -100,10 +111,10 @@ def test_scripted_complaint_walks_the_whole_lifecycle(desk: Desk) -> None:
         resolution="向患者致歉并解释诊疗经过。",
     )
     moments.append(clock.at)
-    transitions.submit_for_approval(officer, case_id)
+    reply.submit_for_approval(officer, case_id)
     moments.append(clock.at)
     at("2026-03-13 11:00")
-    transitions.return_draft(manager, case_id, "请补充整改措施和退费意见")
+    reply.return_draft(manager, case_id, "请补充整改措施和退费意见")
     moments.append(clock.at)
     returned = _case(case_id)
     assert returned.state == State.DRAFTING
@@ -111,7 +122,7 @@ def test_scripted_complaint_walks_the_whole_lifecycle(desk: Desk) -> None:
 
     # 6. The officer revises and resubmits; the manager approves.
     at("2026-03-13 14:00")
-    transitions.save_draft(
+    reply.save_draft(
         officer,
         case_id,
         facts="经核实，接诊医生未充分解释检查必要性，护士答复生硬。",
@@ -121,23 +132,23 @@ def test_scripted_complaint_walks_the_whole_lifecycle(desk: Desk) -> None:
         rectification="心血管内科组织医患沟通培训\n护理部修订门诊服务规范",
     )
     moments.append(clock.at)
-    transitions.submit_for_approval(officer, case_id)
+    reply.submit_for_approval(officer, case_id)
     moments.append(clock.at)
     at("2026-03-16 09:00")
-    transitions.approve(manager, case_id, "同意")
+    reply.approve(manager, case_id, "同意")
     moments.append(clock.at)
 
     # 7. The reply is given by letter, the follow-up finds the complainant 满意, the manager signs off.
     at("2026-03-16 10:00")
-    transitions.record_reply(officer, case_id, "letter", note="处理结果告知书已邮寄")
+    reply.record_reply(officer, case_id, "letter", note="处理结果告知书已邮寄")
     moments.append(clock.at)
     at("2026-03-20 10:00")
-    transitions.follow_up(
+    follow_up.follow_up(
         officer, case_id, method="phone", satisfaction="satisfied", remarks="对处理结果满意"
     )
     moments.append(clock.at)
     at("2026-03-20 16:00")
-    transitions.sign_off(manager, case_id)
+    sign_off.sign_off(manager, case_id)
     moments.append(clock.at)
 
     closed = _case(case_id)
@@ -242,32 +253,32 @@ def assert_closed_case_is_read_only(desk: Desk, case_id: int) -> None:
     a correction is a new timeline event (add_note), never an edit of history."""
     officer, manager = desk["officer"], desk["manager"]
     other = desk.register(content="另一位患者投诉停车难。").case_id
-    transitions.accept(officer, other)
+    acceptance.accept(officer, other)
     assignment_id = Assignment.select().where(Assignment.case == case_id).first().id
     writes = {
-        "受理": lambda: transitions.accept(officer, case_id),
-        "不予受理": lambda: transitions.reject(officer, case_id, "out_of_scope"),
-        "当场解决": lambda: transitions.resolve_on_spot(officer, case_id, "已当场解释"),
+        "受理": lambda: acceptance.accept(officer, case_id),
+        "不予受理": lambda: acceptance.reject(officer, case_id, "out_of_scope"),
+        "当场解决": lambda: acceptance.resolve_on_spot(officer, case_id, "已当场解释"),
         "转办": lambda: routing.assign(officer, case_id, ["radiology"]),
         "签收": lambda: routing.acknowledge(officer, assignment_id, "某人"),
         "反馈": lambda: routing.respond(officer, assignment_id, "补充反馈"),
         "退回": lambda: routing.return_assignment(officer, assignment_id, "不是本科室"),
-        "拟稿": lambda: transitions.save_draft(
+        "拟稿": lambda: reply.save_draft(
             officer, case_id, facts="改写事实", finding="upheld", resolution="改写意见"
         ),
-        "提交": lambda: transitions.submit_for_approval(officer, case_id),
-        "审批": lambda: transitions.approve(manager, case_id),
-        "退回拟稿": lambda: transitions.return_draft(manager, case_id, "再改"),
-        "答复": lambda: transitions.record_reply(officer, case_id, "phone"),
-        "回访": lambda: transitions.follow_up(officer, case_id, method="phone", satisfaction="satisfied"),
+        "提交": lambda: reply.submit_for_approval(officer, case_id),
+        "审批": lambda: reply.approve(manager, case_id),
+        "退回拟稿": lambda: reply.return_draft(manager, case_id, "再改"),
+        "答复": lambda: reply.record_reply(officer, case_id, "phone"),
+        "回访": lambda: follow_up.follow_up(officer, case_id, method="phone", satisfaction="satisfied"),
         "暂停": lambda: overlays.hold(officer, case_id, "等材料"),
         "恢复": lambda: overlays.resume(officer, case_id),
         "延期": lambda: overlays.request_extension(officer, case_id, 3, "需要鉴定"),
         "上报": lambda: overlays.escalate(officer, case_id, "媒体关注"),
         "合并": lambda: overlays.merge(officer, case_id, other),
         "附件": lambda: overlays.add_attachment(officer, case_id, "scan.pdf", b"%PDF-1.4"),
-        "再次销项": lambda: transitions.sign_off(manager, case_id),
-        "无法处理销项": lambda: transitions.sign_off(manager, case_id, "unresolvable", "联系不上"),
+        "再次销项": lambda: sign_off.sign_off(manager, case_id),
+        "无法处理销项": lambda: sign_off.sign_off(manager, case_id, "unresolvable", "联系不上"),
     }
     before = case_data()
     for name, write in writes.items():
@@ -291,10 +302,10 @@ def assert_closed_case_is_read_only(desk: Desk, case_id: int) -> None:
         assert getattr(after, name) == getattr(closed, name), name
     assert after.version == closed.version + 1
     # Archiving (retention) is the one lifecycle step left for a closed case, and only once.
-    transitions.archive(manager, case_id)
+    sign_off.archive(manager, case_id)
     assert _case(case_id).archived
     with pytest.raises(TransitionError, match="该案件已归档"):
-        transitions.archive(manager, case_id)
+        sign_off.archive(manager, case_id)
     audit_ok()
 
 
@@ -337,7 +348,7 @@ def test_night_duty_intake_is_taken_over_the_next_working_morning(
     assert status is not None and status.text == "今日到期" and status.colour == "amber"
 
     # The officer accepts it the next working morning: from then on night duty no longer sees it.
-    transitions.accept(desk["officer"], reg.case_id)
+    acceptance.accept(desk["officer"], reg.case_id)
     assert reg.case_id not in _visible_ids(desk, "night_duty")
     assert search.search(night, "急诊留观") == []
     with pytest.raises(PermissionDenied, match="无权查看该案件"):
@@ -383,14 +394,14 @@ def test_on_the_spot_resolution_goes_straight_to_sign_off(desk: Desk) -> None:
     officer = desk["officer"]
     case_id = desk.register("clerk").case_id
     with pytest.raises(ValidationError, match="处理情况：不能为空"):
-        transitions.resolve_on_spot(officer, case_id, "  ")
-    transitions.resolve_on_spot(officer, case_id, "当场向患者解释叫号规则并协调优先就诊，患者表示理解。")
+        acceptance.resolve_on_spot(officer, case_id, "  ")
+    acceptance.resolve_on_spot(officer, case_id, "当场向患者解释叫号规则并协调优先就诊，患者表示理解。")
     case = _case(case_id)
     assert case.state == State.AWAITING_SIGN_OFF
     assert case.resolution.startswith("当场向患者解释")
     assert case.officer_id == desk.user_id("officer")
     assert summaries(case_id)[-1] == "当场解决，待销项"
-    transitions.sign_off(desk["manager"], case_id)
+    sign_off.sign_off(desk["manager"], case_id)
     assert _case(case_id).state == State.CLOSED
     assert summaries(case_id)[-1] == "销项（已办结）"
     audit_ok()
@@ -415,10 +426,10 @@ def test_closing_as_unresolvable_needs_a_written_reason(desk: Desk) -> None:
     case_id = desk.new_case(State.IN_PROGRESS)
     overlays.hold(desk["officer"], case_id, "等待投诉人补充材料")
     with pytest.raises(ValidationError, match="^销项说明：不能为空$"):
-        transitions.sign_off(manager, case_id, "unresolvable", "  ")
+        sign_off.sign_off(manager, case_id, "unresolvable", "  ")
     with pytest.raises(TransitionError, match="^案件当前状态为“科室处理中”，不能销项$"):
-        transitions.sign_off(manager, case_id)  # 已办结 only from 待销项
-    transitions.sign_off(manager, case_id, "unresolvable", "投诉人多次联系未果，视为撤回")
+        sign_off.sign_off(manager, case_id)  # 已办结 only from 待销项
+    sign_off.sign_off(manager, case_id, "unresolvable", "投诉人多次联系未果，视为撤回")
     case = _case(case_id)
     assert (case.state, case.close_kind, case.on_hold, case.hold_since) == (
         State.CLOSED,
@@ -439,7 +450,7 @@ def test_closing_as_unresolvable_needs_a_written_reason(desk: Desk) -> None:
     assert view.close_kind_label == "无法处理"
     assert all(a.deadline is None for a in view.assignments), "withdrawn assignments have no clock"
     with pytest.raises(TransitionError, match="^案件当前状态为“待受理”"):
-        transitions.sign_off(manager, desk.register().case_id, "unresolvable", "理由")
+        sign_off.sign_off(manager, desk.register().case_id, "unresolvable", "理由")
     audit_ok()
 
 
@@ -447,9 +458,9 @@ def test_not_accepted_with_a_reason_code(desk: Desk) -> None:
     officer = desk["officer"]
     case_id = desk.register("clerk").case_id
     with pytest.raises(ValidationError, match="不予受理理由：请从列表中选择"):
-        transitions.reject(officer, case_id, "no_such_reason")
+        acceptance.reject(officer, case_id, "no_such_reason")
     assert _case(case_id).state == State.REGISTERED
-    transitions.reject(officer, case_id, "authority_handled", "已由 12345 热线转卫健委办理")
+    acceptance.reject(officer, case_id, "authority_handled", "已由 12345 热线转卫健委办理")
     case = _case(case_id)
     assert case.state == State.REJECTED
     assert case.reject_reason == "authority_handled"
@@ -457,7 +468,7 @@ def test_not_accepted_with_a_reason_code(desk: Desk) -> None:
     assert summaries(case_id)[-1] == "不予受理：已由卫生健康主管部门或信访部门处理"
     assert views.open_case(officer, case_id).reject_reason_text == "已由卫生健康主管部门或信访部门处理"
     with pytest.raises(TransitionError, match="^案件当前状态为“不予受理”，不能受理$"):
-        transitions.accept(officer, case_id)
+        acceptance.accept(officer, case_id)
     audit_ok()
 
 
@@ -465,8 +476,8 @@ def test_dissatisfied_follow_up_reopens_then_goes_to_an_external_route(desk: Des
     officer, manager = desk["officer"], desk["manager"]
     case_id = desk.new_case(State.REPLIED, departments=1)
     with pytest.raises(ValidationError, match="回访结论：只有投诉人不满意时才能重新处理或转外部途径"):
-        transitions.follow_up(officer, case_id, method="phone", satisfaction="satisfied", outcome="reopen")
-    transitions.follow_up(
+        follow_up.follow_up(officer, case_id, method="phone", satisfaction="satisfied", outcome="reopen")
+    follow_up.follow_up(
         officer,
         case_id,
         method="visit",
@@ -484,7 +495,7 @@ def test_dissatisfied_follow_up_reopens_then_goes_to_an_external_route(desk: Des
     routing.respond(officer, assignment.id, "复核意见：诊疗符合规范。")
     walk_from_drafting(desk, case_id)
     with pytest.raises(ValidationError, match="外部途径：请从列表中选择"):
-        transitions.follow_up(
+        follow_up.follow_up(
             officer,
             case_id,
             method="phone",
@@ -492,7 +503,7 @@ def test_dissatisfied_follow_up_reopens_then_goes_to_an_external_route(desk: Des
             outcome="external",
             external_route="x",
         )
-    transitions.follow_up(
+    follow_up.follow_up(
         officer,
         case_id,
         method="phone",
@@ -510,11 +521,11 @@ def test_dissatisfied_follow_up_reopens_then_goes_to_an_external_route(desk: Des
         "external",
     ]
 
-    transitions.sign_off(manager, case_id)
+    sign_off.sign_off(manager, case_id)
     # The route's result comes in after sign-off: a new event, no edit of history.
     with pytest.raises(ValidationError, match="结果：不能为空"):
-        transitions.update_external_route(officer, route.id, "concluded", "")
-    transitions.update_external_route(officer, route.id, "concluded", "调解达成协议，补偿 2000 元")
+        follow_up.update_external_route(officer, route.id, "concluded", "")
+    follow_up.update_external_route(officer, route.id, "concluded", "调解达成协议，补偿 2000 元")
     assert ExternalRoute.get_by_id(route.id).status == "concluded"
     assert summaries(case_id)[-1] == "人民调解：已结束"
     assert _case(case_id).state == State.CLOSED
@@ -528,15 +539,15 @@ def walk_from_drafting(desk: Desk, case_id: int) -> None:
     from .conftest import draft
 
     draft(desk, case_id)
-    transitions.submit_for_approval(desk["officer"], case_id)
-    transitions.approve(desk["manager"], case_id)
-    transitions.record_reply(desk["officer"], case_id, "in_person")
+    reply.submit_for_approval(desk["officer"], case_id)
+    reply.approve(desk["manager"], case_id)
+    reply.record_reply(desk["officer"], case_id, "in_person")
 
 
 def test_merging_a_duplicate_records_it_on_both_timelines(desk: Desk) -> None:
     officer = desk["officer"]
     first = desk.register("clerk").case_id
-    transitions.accept(officer, first)
+    acceptance.accept(officer, first)
     desk.clock.advance(days=1)
     second = desk.register("clerk", complainant_phone="139-1234-5678").case_id
     candidates = intake.find_duplicates(officer, phone="13912345678", exclude_case_id=second)
@@ -586,7 +597,7 @@ def test_linking_related_cases(desk: Desk) -> None:
 def test_hold_pauses_the_clock_and_moves_the_reply_due_date(desk: Desk) -> None:
     officer = desk["officer"]
     case_id = desk.register().case_id
-    transitions.accept(officer, case_id)
+    acceptance.accept(officer, case_id)
     assert _case(case_id).reply_due == date(2026, 3, 17)
 
     desk.clock.set(datetime(2026, 3, 11, 10, 0))  # Wednesday
@@ -723,7 +734,7 @@ def test_restricted_case_is_visible_only_to_managers_and_named_officers(desk: De
             assert intake.find_duplicates(desk[role], phone="13700007777") == [], role
 
     # The named officer accepts it and works it; lifting the restriction opens it again.
-    transitions.accept(desk["officer2"], case_id)
+    acceptance.accept(desk["officer2"], case_id)
     overlays.restrict(manager, case_id, False)
     assert summaries(case_id)[-1] == "取消保密"
     assert case_id in _visible_ids(desk, "officer")
@@ -761,7 +772,7 @@ def test_returning_the_only_assignment_without_reroute_keeps_the_case_in_progres
     with pytest.raises(TransitionError, match="该转办已反馈或已退回"):
         routing.respond(officer, first.id, "迟到的反馈")
     with pytest.raises(TransitionError, match="还有 1 个科室未反馈，收到全部反馈后才能拟定答复"):
-        transitions.save_draft(officer, case_id, facts="a", finding="upheld", resolution="b")
+        reply.save_draft(officer, case_id, facts="a", finding="upheld", resolution="b")
 
 
 # --------------------------------------------------------------------------- deadlines
@@ -787,7 +798,7 @@ def test_reply_deadline_is_five_working_days_or_ten_with_several_departments(
     single = desk.register(received_at=received_at).case_id
     double = desk.register(received_at=received_at).case_id
     for case_id in (single, double):
-        transitions.accept(officer, case_id)
+        acceptance.accept(officer, case_id)
         assert _case(case_id).reply_due == day(one_department)
     routing.assign(officer, single, ["cardiology"])
     routing.assign(officer, double, ["cardiology", "nursing"])
@@ -806,7 +817,7 @@ def test_reply_due_never_precedes_receipt_and_is_set_from_acceptance(desk: Desk)
     received_at = datetime(2026, 3, 9, 16, 0)
     case_id = desk.register(received_at=received_at).case_id
     assert _case(case_id).reply_due is None
-    transitions.accept(officer, case_id)
+    acceptance.accept(officer, case_id)
     due = _case(case_id).reply_due
     assert due is not None and due > received_at.date()
     assert due == date(2026, 3, 16)  # counted from the day after receipt, not from acceptance
@@ -818,7 +829,7 @@ def test_night_intake_after_midnight_counts_from_the_receipt_day(desk: Desk) -> 
     reg = intake.register(desk["night_duty"], _night_form())
     assert reg.accept_due == date(2026, 3, 16)
     desk.clock.set(datetime(2026, 3, 16, 8, 30))
-    transitions.accept(desk["officer"], reg.case_id)
+    acceptance.accept(desk["officer"], reg.case_id)
     assert _case(reg.case_id).reply_due == date(2026, 3, 20)  # 5 working days after Saturday 14th
 
 

@@ -14,7 +14,18 @@ from typing import Any
 
 import pytest
 
-from app.cases import intake, overlays, routing, search, transitions, views, visibility
+from app.cases import (
+    acceptance,
+    follow_up,
+    intake,
+    overlays,
+    reply,
+    routing,
+    search,
+    sign_off,
+    views,
+    visibility,
+)
 from app.cases.states import STATE_LABELS, State
 from app.errors import PermissionDenied, TransitionError
 from app.session import Session
@@ -71,7 +82,7 @@ def _with_extension(desk: Desk, case_id: int) -> None:
 
 
 def _with_route(desk: Desk, case_id: int) -> None:
-    transitions.follow_up(
+    follow_up.follow_up(
         desk["officer"],
         case_id,
         method="phone",
@@ -93,21 +104,21 @@ ACTIONS: list[CaseAction] = [
     CaseAction(
         "accept",
         State.REGISTERED,
-        lambda d, s, c: transitions.accept(s, c),
+        lambda d, s, c: acceptance.accept(s, c),
         OFFICE_ROLES,
         f"只有{OFFICE}可以受理投诉",
     ),
     CaseAction(
         "reject",
         State.REGISTERED,
-        lambda d, s, c: transitions.reject(s, c, "no_subject_facts"),
+        lambda d, s, c: acceptance.reject(s, c, "no_subject_facts"),
         OFFICE_ROLES,
         f"只有{OFFICE}可以作不予受理",
     ),
     CaseAction(
         "resolve_on_spot",
         State.REGISTERED,
-        lambda d, s, c: transitions.resolve_on_spot(s, c, "当场解释并致歉，投诉人表示接受"),
+        lambda d, s, c: acceptance.resolve_on_spot(s, c, "当场解释并致歉，投诉人表示接受"),
         OFFICE_ROLES,
         f"只有{OFFICE}可以登记当场解决",
     ),
@@ -142,14 +153,14 @@ ACTIONS: list[CaseAction] = [
     CaseAction(
         "draft",
         State.DRAFTING,
-        lambda d, s, c: transitions.save_draft(s, c, facts="事实", finding="not_upheld", resolution="解释"),
+        lambda d, s, c: reply.save_draft(s, c, facts="事实", finding="not_upheld", resolution="解释"),
         OFFICER_ROLES,
         f"只有{OFFICER}可以拟定处理意见",
     ),
     CaseAction(
         "submit",
         State.DRAFTING,
-        lambda d, s, c: transitions.submit_for_approval(s, c),
+        lambda d, s, c: reply.submit_for_approval(s, c),
         OFFICER_ROLES,
         f"只有{OFFICER}可以提交审批",
         prepare=lambda d, c: draft(d, c),
@@ -157,35 +168,35 @@ ACTIONS: list[CaseAction] = [
     CaseAction(
         "approve",
         State.PENDING_APPROVAL,
-        lambda d, s, c: transitions.approve(s, c, "同意"),
+        lambda d, s, c: reply.approve(s, c, "同意"),
         MANAGER_ROLES,
         f"只有{MANAGER}可以审批答复",
     ),
     CaseAction(
         "return_draft",
         State.PENDING_APPROVAL,
-        lambda d, s, c: transitions.return_draft(s, c, "请补充整改措施"),
+        lambda d, s, c: reply.return_draft(s, c, "请补充整改措施"),
         MANAGER_ROLES,
         f"只有{MANAGER}可以审批答复",
     ),
     CaseAction(
         "reply",
         State.APPROVED,
-        lambda d, s, c: transitions.record_reply(s, c, "phone"),
+        lambda d, s, c: reply.record_reply(s, c, "phone"),
         OFFICER_ROLES,
         f"只有{OFFICER}可以登记答复",
     ),
     CaseAction(
         "follow_up",
         State.REPLIED,
-        lambda d, s, c: transitions.follow_up(s, c, method="phone", satisfaction="basically_satisfied"),
+        lambda d, s, c: follow_up.follow_up(s, c, method="phone", satisfaction="basically_satisfied"),
         OFFICER_ROLES,
         f"只有{OFFICER}可以登记回访",
     ),
     CaseAction(
         "external_route",
         State.REPLIED,
-        lambda d, s, c: transitions.update_external_route(
+        lambda d, s, c: follow_up.update_external_route(
             s, ExternalRoute.get(ExternalRoute.case == c).id, "ongoing", "已立案"
         ),
         OFFICER_ROLES,
@@ -195,21 +206,21 @@ ACTIONS: list[CaseAction] = [
     CaseAction(
         "sign_off",
         State.AWAITING_SIGN_OFF,
-        lambda d, s, c: transitions.sign_off(s, c),
+        lambda d, s, c: sign_off.sign_off(s, c),
         MANAGER_ROLES,
         f"只有{MANAGER}可以销项",
     ),
     CaseAction(
         "sign_off",
         State.IN_PROGRESS,
-        lambda d, s, c: transitions.sign_off(s, c, "unresolvable", "投诉人失联，多次联系未果"),
+        lambda d, s, c: sign_off.sign_off(s, c, "unresolvable", "投诉人失联，多次联系未果"),
         MANAGER_ROLES,
         f"只有{MANAGER}可以销项",
     ),
     CaseAction(
         "archive",
         State.CLOSED,
-        lambda d, s, c: transitions.archive(s, c),
+        lambda d, s, c: sign_off.archive(s, c),
         MANAGER_ROLES,
         f"只有{MANAGER}可以归档",
     ),
@@ -391,9 +402,9 @@ def test_night_duty_on_their_own_intake(desk: Desk) -> None:
     overlays.add_attachment(night, case_id, "录音.mp3", b"ID3\x03audio")
     assert Case.get_by_id(case_id).version == 2
     attempts = {
-        f"只有{OFFICE}可以受理投诉": lambda: transitions.accept(night, case_id),
-        f"只有{OFFICE}可以作不予受理": lambda: transitions.reject(night, case_id, "criminal"),
-        f"只有{OFFICE}可以登记当场解决": lambda: transitions.resolve_on_spot(night, case_id, "已解释"),
+        f"只有{OFFICE}可以受理投诉": lambda: acceptance.accept(night, case_id),
+        f"只有{OFFICE}可以作不予受理": lambda: acceptance.reject(night, case_id, "criminal"),
+        f"只有{OFFICE}可以登记当场解决": lambda: acceptance.resolve_on_spot(night, case_id, "已解释"),
         f"只有{OFFICE}可以添加备注": lambda: overlays.add_note(night, case_id, "备注"),
         f"只有{OFFICE}可以暂停或恢复办理": lambda: overlays.hold(night, case_id, "等材料"),
         f"只有{OFFICE}可以上报重大投诉": lambda: overlays.escalate(night, case_id, "上报"),
@@ -414,24 +425,24 @@ def test_night_duty_on_their_own_intake(desk: Desk) -> None:
 # --------------------------------------------------------------------------- the state table
 
 ATTEMPTS: dict[str, Callable[[Desk, int], Any]] = {
-    "accept": lambda d, c: transitions.accept(d["officer"], c),
-    "reject": lambda d, c: transitions.reject(d["officer"], c, "out_of_scope"),
-    "resolve_on_spot": lambda d, c: transitions.resolve_on_spot(d["officer"], c, "当场解释"),
+    "accept": lambda d, c: acceptance.accept(d["officer"], c),
+    "reject": lambda d, c: acceptance.reject(d["officer"], c, "out_of_scope"),
+    "resolve_on_spot": lambda d, c: acceptance.resolve_on_spot(d["officer"], c, "当场解释"),
     "assign": lambda d, c: routing.assign(d["officer"], c, ["ultrasound"]),
     "acknowledge": lambda d, c: routing.acknowledge(d["officer"], _any_assignment(c), "某人"),
     "respond": lambda d, c: routing.respond(d["officer"], _any_assignment(c), "意见"),
     "return": lambda d, c: routing.return_assignment(d["officer"], _any_assignment(c), "退回"),
-    "draft": lambda d, c: transitions.save_draft(
+    "draft": lambda d, c: reply.save_draft(
         d["officer"], c, facts="f", finding="upheld", resolution="r"
     ),
-    "submit": lambda d, c: transitions.submit_for_approval(d["officer"], c),
-    "approve": lambda d, c: transitions.approve(d["manager"], c),
-    "return_draft": lambda d, c: transitions.return_draft(d["manager"], c, "请修改"),
-    "reply": lambda d, c: transitions.record_reply(d["officer"], c, "sms"),
-    "follow_up": lambda d, c: transitions.follow_up(d["officer"], c, method="sms", satisfaction="satisfied"),
-    "sign_off": lambda d, c: transitions.sign_off(d["manager"], c),
-    "close_unresolvable": lambda d, c: transitions.sign_off(d["manager"], c, "unresolvable", "联系不上"),
-    "archive": lambda d, c: transitions.archive(d["manager"], c),
+    "submit": lambda d, c: reply.submit_for_approval(d["officer"], c),
+    "approve": lambda d, c: reply.approve(d["manager"], c),
+    "return_draft": lambda d, c: reply.return_draft(d["manager"], c, "请修改"),
+    "reply": lambda d, c: reply.record_reply(d["officer"], c, "sms"),
+    "follow_up": lambda d, c: follow_up.follow_up(d["officer"], c, method="sms", satisfaction="satisfied"),
+    "sign_off": lambda d, c: sign_off.sign_off(d["manager"], c),
+    "close_unresolvable": lambda d, c: sign_off.sign_off(d["manager"], c, "unresolvable", "联系不上"),
+    "archive": lambda d, c: sign_off.archive(d["manager"], c),
     "hold": lambda d, c: overlays.hold(d["officer"], c, "等材料"),
     "resume": lambda d, c: overlays.resume(d["officer"], c),
     "request_extension": lambda d, c: overlays.request_extension(d["officer"], c, 2, "理由"),
@@ -464,7 +475,7 @@ def _case_in(desk: Desk, state: str) -> int:
         if state == State.CLOSED:
             walk(desk, case_id, State.CLOSED)
         elif state == State.REJECTED:
-            transitions.reject(officer, case_id, "court_or_mediation")
+            acceptance.reject(officer, case_id, "court_or_mediation")
         else:
             overlays.merge(officer, case_id, desk.register().case_id)
         return case_id
@@ -643,7 +654,7 @@ def test_denials_are_kept_in_the_audit_log_with_who_and_why(desk: Desk) -> None:
     case_id = desk.register("clerk").case_id
     desk.clock.advance(minutes=3)
     with pytest.raises(PermissionDenied):
-        transitions.accept(desk["clerk"], case_id)
+        acceptance.accept(desk["clerk"], case_id)
     entry = last_audit()
     assert entry.at == (desk.clock.at).isoformat(timespec="seconds")
     assert '"action":"accept"' in entry.detail

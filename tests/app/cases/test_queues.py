@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from app.cases import board, documents, overlays, queues, transitions
+from app.cases import acceptance, board, documents, overlays, queues
 from app.cases.board import BOARD_STATES, QUEUE_FILTERS, BoardFilter
 from app.cases.rules import RULES
 from app.cases.states import State
@@ -95,7 +95,7 @@ def test_the_night_shift_and_its_handover(desk: Desk) -> None:
     assert summary.total == 2 and summary.escalated == 1
     assert summary.by_severity == (("major", "重大", 1), ("serious", "重要", 0), ("minor", "一般", 1))
     desk.clock.set(datetime(2026, 3, 11, 8, 30))
-    transitions.accept(desk["officer"], major)
+    acceptance.accept(desk["officer"], major)
     assert queues.handover(desk["night_duty"]).total == 1  # the office took one over
     assert queues.handover(desk["clerk"]).total == 0
 
@@ -121,7 +121,7 @@ def test_the_active_work_list_is_ordered_by_urgency(desk: Desk) -> None:
     desk.clock.set(datetime(2026, 3, 10, 9, 0))
     fresh = desk.register("clerk").case_id
     other_officers = desk.register("clerk").case_id
-    transitions.accept(desk["officer2"], other_officers)  # someone else's now: not in the list
+    acceptance.accept(desk["officer2"], other_officers)  # someone else's now: not in the list
     done = desk.new_case(State.CLOSED)
     ids = [c.id for c in board.case_list(desk["officer"], BoardFilter(queue="active"), order="urgency")]
     assert ids == [late, fresh, green, held]

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.cases import intake, overlays, routing, search, transitions
+from app.cases import acceptance, intake, overlays, routing, search
 from app.cases.states import State
 
 from .conftest import ID_NUMBER, PHONE, Desk, audit_ok
@@ -67,7 +67,7 @@ def cases(desk: Desk) -> dict[str, int]:
         complainant_phone="13622223333",
     ).case_id
     officer = desk["officer"]
-    transitions.accept(officer, reg["billing"])
+    acceptance.accept(officer, reg["billing"])
     routing.assign(officer, reg["billing"], ["pricing", "finance"])
     overlays.restrict(desk["manager"], reg["secret"], True, ["wangzq"])
     return reg

@@ -36,7 +36,18 @@ from hypothesis.stateful import (
 )
 
 from app import audit, clock
-from app.cases import intake, overlays, routing, search, transitions, views, visibility
+from app.cases import (
+    acceptance,
+    follow_up,
+    intake,
+    overlays,
+    reply,
+    routing,
+    search,
+    sign_off,
+    views,
+    visibility,
+)
 from app.cases.states import STATE_LABELS, State
 from app.errors import ComplaintDeskError, NotFoundError, PermissionDenied, TransitionError, ValidationError
 from app.session import CurrentUser, Session
@@ -333,7 +344,7 @@ class CaseMachine(RuleBasedStateMachine):
     def accept(self, case: int, user: str) -> None:
         m = self.models[case]
         if self.attempt(
-            self.expect(user, "accept", m), lambda: transitions.accept(self.sessions[user], case)
+            self.expect(user, "accept", m), lambda: acceptance.accept(self.sessions[user], case)
         ):
             self._write(m)
             m.state, m.accepted = S.ACCEPTED, True
@@ -343,7 +354,7 @@ class CaseMachine(RuleBasedStateMachine):
     def reject(self, case: int, user: str, reason: str) -> None:
         m = self.models[case]
         if self.attempt(
-            self.expect(user, "reject", m), lambda: transitions.reject(self.sessions[user], case, reason)
+            self.expect(user, "reject", m), lambda: acceptance.reject(self.sessions[user], case, reason)
         ):
             self._write(m)
             m.state = S.REJECTED
@@ -353,7 +364,7 @@ class CaseMachine(RuleBasedStateMachine):
         m = self.models[case]
         if self.attempt(
             self.expect(user, "resolve_on_spot", m),
-            lambda: transitions.resolve_on_spot(self.sessions[user], case, "当场解释并致歉"),
+            lambda: acceptance.resolve_on_spot(self.sessions[user], case, "当场解释并致歉"),
         ):
             self._write(m)
             m.state = S.AWAITING_SIGN_OFF
@@ -463,7 +474,7 @@ class CaseMachine(RuleBasedStateMachine):
 
         if self.attempt(
             self.expect(user, "draft", m, answered),
-            lambda: transitions.save_draft(
+            lambda: reply.save_draft(
                 self.sessions[user],
                 case,
                 facts="调查核实情况",
@@ -483,7 +494,7 @@ class CaseMachine(RuleBasedStateMachine):
 
         if self.attempt(
             self.expect(user, "submit", m, complete),
-            lambda: transitions.submit_for_approval(self.sessions[user], case),
+            lambda: reply.submit_for_approval(self.sessions[user], case),
         ):
             self._write(m)
             m.state = S.PENDING_APPROVAL
@@ -493,9 +504,9 @@ class CaseMachine(RuleBasedStateMachine):
         m = self.models[case]
         name = "approve" if approve else "return_draft"
         call = (
-            (lambda: transitions.approve(self.sessions[user], case, "同意"))
+            (lambda: reply.approve(self.sessions[user], case, "同意"))
             if approve
-            else (lambda: transitions.return_draft(self.sessions[user], case, "请补充整改措施"))
+            else (lambda: reply.return_draft(self.sessions[user], case, "请补充整改措施"))
         )
         if self.attempt(self.expect(user, name, m), call):
             self._write(m)
@@ -506,7 +517,7 @@ class CaseMachine(RuleBasedStateMachine):
         m = self.models[case]
         if self.attempt(
             self.expect(user, "reply", m),
-            lambda: transitions.record_reply(self.sessions[user], case, "phone"),
+            lambda: reply.record_reply(self.sessions[user], case, "phone"),
         ):
             self._write(m)
             m.state = S.REPLIED
@@ -525,7 +536,7 @@ class CaseMachine(RuleBasedStateMachine):
             expected = self.expect(user, "follow_up", m)
         if self.attempt(
             expected,
-            lambda: transitions.follow_up(
+            lambda: follow_up.follow_up(
                 self.sessions[user],
                 case,
                 method="phone",
@@ -556,7 +567,7 @@ class CaseMachine(RuleBasedStateMachine):
         route = m.routes[-1]
         if self.attempt(
             self.expect(user, "external_route", m),
-            lambda: transitions.update_external_route(
+            lambda: follow_up.update_external_route(
                 self.sessions[user], route, "concluded" if concluded else "ongoing", "调解结果"
             ),
         ):
@@ -568,7 +579,7 @@ class CaseMachine(RuleBasedStateMachine):
         name = "sign_off" if resolved else "close_unresolvable"
         if self.attempt(
             self.expect(user, name, m),
-            lambda: transitions.sign_off(
+            lambda: sign_off.sign_off(
                 self.sessions[user],
                 case,
                 "resolved" if resolved else "unresolvable",
@@ -587,7 +598,7 @@ class CaseMachine(RuleBasedStateMachine):
             return (TransitionError, "该案件已归档") if m.archived else OK
 
         if self.attempt(
-            self.expect(user, "archive", m, not_yet), lambda: transitions.archive(self.sessions[user], case)
+            self.expect(user, "archive", m, not_yet), lambda: sign_off.archive(self.sessions[user], case)
         ):
             self._write(m)
             m.archived = True

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app import clock
-from app.cases import transitions, views
+from app.cases import acceptance, views
 from app.session import Session
 from tests.support.sessions import session_as
 from tests.ui.helpers import type_text
@@ -56,7 +56,7 @@ def test_night_duty_logs_a_case_at_2340_through_the_short_form(
 
     # the office takes it over on Monday morning; night duty no longer sees it then
     clock.set_clock(lambda: MONDAY_MORNING)
-    transitions.accept(desk["officer"], case.id)
+    acceptance.accept(desk["officer"], case.id)
     assert views.open_case(desk["officer"], case.id).state == "accepted"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.cases import overlays, transitions
+from app.cases import acceptance, overlays, reply
 from app.cases.views import open_case
 from tests.ui.helpers import type_text
 from tests.ui.workspace.conftest import Desk
@@ -27,7 +27,7 @@ def test_conflict_on_the_draft_form_reloads_and_keeps_the_typed_draft(
     stale = ws.view.version
 
     desk.clock.advance(minutes=7)
-    transitions.save_draft(desk.officer2, case_id, facts="另一位专员写的内容", finding="", resolution="")
+    reply.save_draft(desk.officer2, case_id, facts="另一位专员写的内容", finding="", resolution="")
 
     seen: list[str] = []
     on_modal(QMessageBox, answer("重新载入", seen))
@@ -79,7 +79,7 @@ def test_cancelled_conflict_changes_nothing(desk: Desk, open_workspace) -> None:
     overlays.add_note(
         desk.officer2, case_id, "已与投诉人约定面谈时间"
     )  # no version change: notes are not stale
-    transitions.accept(desk.officer2, case_id)
+    acceptance.accept(desk.officer2, case_id)
 
     def act(dialog: TextDialog) -> None:
         on_modal(QMessageBox, answer("取消"))

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from app.cases import documents, overlays, transitions
+from app.cases import documents, follow_up, overlays
 from tests.ui.workspace.conftest import Desk
 from ui.workspace.widgets import TONE_TEXT
 
 
 def test_every_workspace_model(qtmodeltester, desk: Desk, open_workspace) -> None:
     case_id = desk.case("replied")
-    transitions.follow_up(
+    follow_up.follow_up(
         desk.officer,
         case_id,
         method="phone",

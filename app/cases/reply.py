@@ -1,0 +1,120 @@
+"""拟稿 (draft the handling opinion), 提交审批 / 审批 / 退回 (approval by the director) and 答复
+(the reply to the complainant). Each is one `case_operation`; the timeline wording is here too, for
+the services and the demo's bulk replay (`app/demo/replay.py`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from app import clock
+from app.cases.states import OPEN_ASSIGNMENT_STATES, REPLY_METHODS, State
+from app.errors import TransitionError, ValidationError
+from app.session import Session
+from app.validation import FINDINGS, clean_note, validate_amount, validate_choice
+from app.write_path import case_operation
+from models.cases import Assignment
+
+SUBMIT_SUMMARY = "提交主任审批"
+APPROVE_SUMMARY = "审批通过，待答复投诉人"
+RETURN_DRAFT_SUMMARY = "审批退回，请修改处理意见"
+
+
+def draft_summary(first: bool) -> str:
+    return "开始拟定处理意见" if first else "修改处理意见"
+
+
+def finding_note(finding: str) -> str:
+    return f"投诉是否成立：{FINDINGS[finding]}" if finding else ""
+
+
+def reply_summary(method: str) -> str:
+    return f"已{REPLY_METHODS[method]}投诉人，待回访"
+
+
+def save_draft(
+    session: Session,
+    case_id: int,
+    *,
+    facts: str,
+    finding: str,
+    resolution: str,
+    compensation: Decimal | str | None = None,
+    rectification: str = "",
+    expected_version: int | None = None,
+) -> None:
+    """拟定处理意见. Possible once no department reply is outstanding."""
+    facts = clean_note(facts, "调查核实情况", max_len=10000)
+    finding = validate_choice(finding, FINDINGS, field="finding", label="投诉是否成立") if finding else ""
+    resolution = clean_note(resolution, "处理意见", max_len=5000)
+    amount = validate_amount(compensation, field="compensation", label="赔偿/退费金额", required=False)
+    rectification = clean_note(rectification, "整改措施", max_len=5000)
+    with case_operation(session, case_id, "draft", expected_version=expected_version) as op:
+        open_assignments = (
+            Assignment.select()
+            .where((Assignment.case == case_id) & Assignment.state.in_(sorted(OPEN_ASSIGNMENT_STATES)))
+            .count()
+        )
+        if open_assignments:
+            raise TransitionError(f"还有 {open_assignments} 个科室未反馈，收到全部反馈后才能拟定答复")
+        first = not (op.case.facts or op.case.finding or op.case.resolution)
+        op.case.state = State.DRAFTING
+        op.case.facts, op.case.finding, op.case.resolution = facts, finding, resolution
+        op.case.compensation_amount, op.case.rectification = amount, rectification
+        op.event(draft_summary(first), finding_note(finding))
+        op.detail["finding"] = finding
+
+
+def submit_for_approval(session: Session, case_id: int, expected_version: int | None = None) -> None:
+    """提交审批: the draft goes to the director; facts, finding and opinion must be filled in."""
+    with case_operation(session, case_id, "submit", expected_version=expected_version) as op:
+        for value, label in (
+            (op.case.facts, "调查核实情况"),
+            (op.case.finding, "投诉是否成立"),
+            (op.case.resolution, "处理意见"),
+        ):
+            if not value:
+                raise ValidationError("draft", label, "提交审批前必须填写")
+        op.case.state = State.PENDING_APPROVAL
+        op.event(SUBMIT_SUMMARY)
+
+
+def approve(session: Session, case_id: int, comment: str = "", expected_version: int | None = None) -> None:
+    """审批通过: the case may be replied to."""
+    comment = clean_note(comment, "审批意见")
+    with case_operation(session, case_id, "approve", expected_version=expected_version) as op:
+        op.case.state = State.APPROVED
+        op.case.approval_comment = comment
+        op.event(APPROVE_SUMMARY, comment)
+
+
+def return_draft(session: Session, case_id: int, comment: str, expected_version: int | None = None) -> None:
+    """审批退回: back to drafting, with the director's written comment."""
+    comment = clean_note(comment, "退回意见", required=True)
+    with case_operation(session, case_id, "return_draft", expected_version=expected_version) as op:
+        op.case.state = State.DRAFTING
+        op.case.approval_comment = comment
+        op.event(RETURN_DRAFT_SUMMARY, comment)
+
+
+def record_reply(
+    session: Session,
+    case_id: int,
+    method: str,
+    replied_at: datetime | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> None:
+    """答复投诉人 (the 处理结果告知书 is printed separately)."""
+    validate_choice(method, REPLY_METHODS, field="reply_method", label="答复方式")
+    now = clock.now()
+    replied_at = (replied_at or now).replace(microsecond=0)
+    if replied_at > now:
+        raise ValidationError("replied_at", "答复时间", "不能晚于当前时间")
+    note = clean_note(note)
+    with case_operation(session, case_id, "reply", expected_version=expected_version) as op:
+        if replied_at < op.case.received_at:
+            raise ValidationError("replied_at", "答复时间", "不能早于接待时间")
+        op.case.state = State.REPLIED
+        op.case.reply_method, op.case.replied_at = method, replied_at
+        op.event(reply_summary(method), note)
