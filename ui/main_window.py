@@ -35,6 +35,7 @@ from app.cases.rules import RULES
 from app.policy import Action, can
 from app.session import Session
 from app.version import __version__
+from ui.admin import calendar_page
 from ui.admin.admin_tabs import AdminPageSpec, AdminTabs
 from ui.admin.departments_page import DepartmentsPage
 from ui.admin.settings_page import SettingsPage
@@ -43,6 +44,7 @@ from ui.board import BoardPage
 from ui.cases import CaseListPage
 from ui.common import confirm
 from ui.home import RoleHome
+from ui.home.calendar_reminder import CalendarReminder
 from ui.home.welcome_page import HomePage
 from ui.idle import IdleWatcher
 from ui.intake.intake_page import IntakePage
@@ -146,6 +148,13 @@ class MainWindow(QMainWindow):
                 "医院名称、案件编号、自动锁定等",
                 Action.MANAGE_SETTINGS,
                 self._make_settings_page,
+            ),
+            AdminPageSpec(
+                calendar_page.PAGE_KEY,
+                calendar_page.MENU_TEXT,
+                calendar_page.MENU_TIP,
+                Action.MANAGE_CALENDAR,
+                lambda: calendar_page.CalendarPage(session),
             ),
             AdminPageSpec(
                 database_page.PAGE_KEY,
@@ -285,7 +294,12 @@ class MainWindow(QMainWindow):
             home.queue_requested.connect(self.show_queue)
             return home
         actions = [*self.admin_actions.values(), self.password_action, self.lock_action]
-        return HomePage(self.summary, actions, self._idle_minutes(), account.recent_activity(self.session))
+        page = HomePage(self.summary, actions, self._idle_minutes(), account.recent_activity(self.session))
+        if can(self.session.user, Action.MANAGE_CALENDAR):
+            reminder = CalendarReminder(self.session, lambda: self.show_page(calendar_page.PAGE_KEY))
+            page.add_notice(reminder)
+            reminder.refresh()
+        return page
 
     def _make_intake(self) -> QWidget:
         page = IntakePage(self.session)

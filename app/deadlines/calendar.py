@@ -258,6 +258,14 @@ def _stored() -> WorkCalendar:
     return WorkCalendar({row.day: row.is_workday for row in CalendarOverride.select()})
 
 
+def preview_year(notice: ParsedNotice) -> YearView:
+    """The notice's year as it will look once saved (for confirmation beside the calendar)."""
+    with translated():
+        cal = WorkCalendar(_replaced_year(_stored(), notice))
+    notes = {d: note for d, (_workday, note) in _notice_overrides(notice).items()}
+    return build_year(cal, notice.year, notes)
+
+
 def _replaced_year(old: WorkCalendar, notice: ParsedNotice) -> dict[date, bool]:
     merged = {d: v for d, v in old.overrides.items() if d.year != notice.year}
     merged.update({d: v for d, (v, _note) in _notice_overrides(notice).items()})

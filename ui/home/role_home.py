@@ -17,8 +17,10 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from app.account import AccountSummary
 from app.cases import queues
 from app.cases.board import BoardFilter
+from app.policy import Action, can
 from app.session import Session
 from ui.cases.presentation import package_style
+from ui.home.calendar_reminder import CalendarReminder
 from ui.home.case_section import CaseSection
 from ui.home.handover_card import HandoverCard
 from ui.home.home_banner import HomeBanner
@@ -85,6 +87,10 @@ class RoleHome(QWidget):
         layout.setContentsMargins(24, 18, 24, 18)
         layout.setSpacing(14)
         layout.addWidget(self.banner)
+        self.calendar_reminder: CalendarReminder | None = None
+        if self.sections.oversight or can(session.user, Action.MANAGE_CALENDAR):
+            self.calendar_reminder = CalendarReminder(session)
+            layout.addWidget(self.calendar_reminder)
         layout.addWidget(self.tiles)
         layout.addLayout(rows, 1)
         self.refresh()
@@ -149,6 +155,8 @@ class RoleHome(QWidget):
     def refresh(self) -> None:
         """Re-read every count and list."""
         self.refresh_counts()
+        if self.calendar_reminder is not None:
+            self.calendar_reminder.refresh()
         for section in self._lists():
             section.refresh()
 

@@ -151,10 +151,15 @@ class HomePage(QWidget):
         column.addWidget(self.banner)
         column.addLayout(cards)
         column.addWidget(activity_card, 1)
+        self.column = column
         outer = QVBoxLayout(self)
         outer.setContentsMargins(32, 28, 32, 28)
         outer.addLayout(column)
         self.set_summary(summary, idle_minutes, activity)
+
+    def add_notice(self, widget: QWidget) -> None:
+        """A notice under the greeting (e.g. the holiday-calendar reminder)."""
+        self.column.insertWidget(1, widget)
 
     def set_summary(
         self, summary: AccountSummary, idle_minutes: int, activity: Sequence[ActivityEntry] = ()
