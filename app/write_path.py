@@ -88,10 +88,11 @@ class _RefusedInside(Exception):
         self.reason = reason
 
 
-def ensure_unlocked(session: Session) -> None:
+def ensure_unlocked(session: Session) -> Session:
     """A locked session (idle lock) may not read or write anything until its user signs in again."""
     if session.locked:
         raise SessionLockedError()
+    return session
 
 
 def deny(session: Session, action: Action, target: str, reason: str) -> PermissionDenied:

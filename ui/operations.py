@@ -26,7 +26,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from app.db_errors import translated
-from app.errors import ComplaintDeskError, OperationCancelled
+from app.errors import ComplaintDeskError, OperationCancelled, SessionLockedError
 from models.database import database_proxy
 from ui.common import busy_cursor
 from ui.failures import RETRY, show_failure
@@ -123,7 +123,8 @@ def run(
             with busy_cursor(), translated():
                 value = call()
         except ComplaintDeskError as exc:
-            if quiet or isinstance(exc, expected):
+            # A locked session refuses every call; the lock screen already says why.
+            if quiet or isinstance(exc, (*expected, SessionLockedError)):
                 return Outcome(False, field=getattr(exc, "field", ""), error=exc)
             if show_failure(parent, exc, focus=focus, on_reload=on_reload) == RETRY:
                 continue

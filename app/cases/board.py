@@ -30,6 +30,7 @@ from app.deadlines.rules import DeadlineStatus
 from app.policy import lists_restricted_redacted
 from app.session import Session
 from app.validation import SEVERITIES, mask_name
+from app.write_path import ensure_unlocked
 from models.accounts import User
 from models.cases import Assignment, Case, Category, Complainant, Extension
 from models.database import database_proxy
@@ -231,7 +232,8 @@ def _apply(
 
 
 def _listable(session: Session, query: peewee.ModelSelect) -> peewee.ModelSelect:
-    """Visible cases, plus restricted ones for officers (shown redacted)."""
+    """Visible cases, plus restricted ones for officers (shown redacted); nothing while locked."""
+    ensure_unlocked(session)
     if lists_restricted_redacted(session.user):
         return query
     return visible(session.user, query)

@@ -23,7 +23,7 @@ from app.cases.visibility import visible
 from app.policy import Action, Actor, Role, can, registers_as_night_duty
 from app.session import Session
 from app.validation import SEVERITIES
-from app.write_path import require
+from app.write_path import ensure_unlocked, require
 from models.accounts import User, UserRole
 from models.cases import Case, Category, IssuedDocument
 from models.organisation import Department
@@ -87,7 +87,7 @@ def receipt_counts(session: Session, case_ids: list[int]) -> dict[int, int]:
     """Issued 受理回执 per case (0 when never printed), for the cases the user may see."""
     if not case_ids:
         return {}
-    shown = visible(session.user, Case.select(Case.id)).where(Case.id.in_(case_ids))
+    shown = visible(ensure_unlocked(session).user, Case.select(Case.id)).where(Case.id.in_(case_ids))
     rows = (
         IssuedDocument.select(IssuedDocument.case, peewee.fn.COUNT(IssuedDocument.id))
         .where(IssuedDocument.case.in_(shown) & (IssuedDocument.kind == "receipt"))
@@ -126,7 +126,7 @@ def todays_prints(session: Session, limit: int = 200) -> list[PrintRecord]:
     )
     return [
         PrintRecord(row.case_ref, row.case_no, kind_title(row.kind), row.reprint, row.issued_at)
-        for row in visible(session.user, query).objects()
+        for row in visible(ensure_unlocked(session).user, query).objects()
     ]
 
 

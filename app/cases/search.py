@@ -16,6 +16,7 @@ from app.errors import ValidationError
 from app.policy import Action, can
 from app.session import Session
 from app.validation import validate_phone
+from app.write_path import ensure_unlocked
 from models.cases import Case, Category, Complainant
 from models.database import database_proxy
 from models.fields import identifier_equals
@@ -164,6 +165,7 @@ def _as_phone(text: str) -> str:
 
 def search(session: Session, text: str, limit: int = MAX_RESULTS) -> list[int]:
     """Ids of the cases matching `text` that the user may see, newest first."""
+    ensure_unlocked(session)
     text = " ".join(_printable(text or "").split())[:100]
     if not text:
         return []
