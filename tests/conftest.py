@@ -1,4 +1,6 @@
-"""Shared fixtures: cheap argon2 for speed, a fresh encrypted database with its admin."""
+"""Shared fixtures: cheap argon2 for speed, the settable clock, a fresh encrypted database with its
+admin, a PostgreSQL server. Accounts and passwords are in tests/support/accounts.py; the desk of
+sessions per role in tests/support/desk.py."""
 
 from __future__ import annotations
 
@@ -12,22 +14,28 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
 import ui  # noqa: E402,F401  - applies the Qt binding work-arounds (ui.qt_compat) before any Qt call
-from app import auth, clock, passwords  # noqa: E402
-from app.keyslots import KdfParams  # noqa: E402
+from app import auth, clock  # noqa: E402
 from app.session import Session  # noqa: E402
 from models.database import close_current  # noqa: E402
-
-ADMIN = "admin"
-ADMIN_PASSWORD = "Kestrel-Harbor-2026"
-HOSPITAL = "江宁市第一人民医院"
+from tests.support.accounts import ADMIN, ADMIN_PASSWORD, HOSPITAL, use_cheap_kdf, use_real_kdf  # noqa: E402
+from tests.support.cases import START, FakeClock  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
 def cheap_kdf() -> Iterator[None]:
     """argon2id at its real cost takes ~0.3 s a call; the tests check behaviour, not cost."""
-    passwords.set_cost(KdfParams(time_cost=1, memory_cost=8 * 1024, parallelism=1))
+    use_cheap_kdf()
     yield
-    passwords.set_cost(passwords.DEFAULT_KDF)
+    use_real_kdf()
+
+
+@pytest.fixture
+def fake_clock() -> Iterator[FakeClock]:
+    """The application clock, set to START (a Tuesday morning in office hours) and moved by hand."""
+    fake = FakeClock(START)
+    clock.set_clock(fake)
+    yield fake
+    clock.set_clock(None)
 
 
 @pytest.fixture(autouse=True)

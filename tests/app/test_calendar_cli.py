@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tests.app.test_calendar_import import NOTICE_2027
 from tests.app.test_cli import cli, initialised  # noqa: F401  - the fixture
-from tests.conftest import ADMIN_PASSWORD
+from tests.support.accounts import ADMIN_PASSWORD
 
 ENV = {"COMPLAINTDESK_PASSWORD": ADMIN_PASSWORD}
 

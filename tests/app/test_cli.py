@@ -11,7 +11,7 @@ import pytest
 
 from app import auth
 from models.database import close_current, database_proxy
-from tests.conftest import ADMIN_PASSWORD
+from tests.support.accounts import ADMIN_PASSWORD
 
 MARKER = "标记MARKER7731"
 
@@ -189,7 +189,8 @@ def test_user_lifecycle_through_cli(initialised: Path) -> None:
 
 def test_print_command_and_its_refusal(initialised: Path) -> None:
     from app.cases import intake
-    from tests.support.sessions import PASSWORD, session_as
+    from tests.support.accounts import USER_PASSWORD
+    from tests.support.sessions import session_as
 
     admin = auth.login_local(initialised, "admin", ADMIN_PASSWORD)
     clerk = session_as(admin, "clerk", "clerk")
@@ -204,7 +205,7 @@ def test_print_command_and_its_refusal(initialised: Path) -> None:
     )
     auth.logout(admin)
     out = initialised.parent / "receipt.pdf"
-    env = {"COMPLAINTDESK_PASSWORD": PASSWORD}
+    env = {"COMPLAINTDESK_PASSWORD": USER_PASSWORD}
     base = ["--db", str(initialised), "--user", "clerk"]
     done = cli("print", "receipt", reg.case_no, *base, "--out", str(out), env=env)
     assert done.returncode == 0, done.stderr

@@ -30,21 +30,23 @@ from app.validation import validate_email, validate_id_number, validate_phone
 from models import cases as m
 from models.database import close_current, database_proxy
 from models.search_index import FTS_TABLE
+from tests.support.accounts import USER_PASSWORD
+from tests.support.cases import FakeClock
 
 # Monday 23 November 2026, 16:00: office hours; the history reaches back into 2024.
 NOW = datetime(2026, 11, 23, 16, 0)
-PASSWORD = "Demo2026pass"
+
 EVERY_STATE = {*BOARD_STATES, State.CLOSED, State.REJECTED, State.MERGED}
 
 
 @pytest.fixture
-def fixed_now() -> datetime:
-    clock.set_clock(lambda: NOW)
+def fixed_now(fake_clock: FakeClock) -> datetime:
+    fake_clock.set(NOW)
     return NOW
 
 
 def demo_database(path: Path, cases: int, seed: int, bulk: bool | None = None) -> Session:
-    session, _info = demo.create_demo_database(path, PASSWORD)
+    session, _info = demo.create_demo_database(path, USER_PASSWORD)
     fill.fill_demo_cases(session, cases, seed=seed, bulk=bulk)
     return session
 
@@ -280,7 +282,7 @@ def test_bulk_path(db_path: Path, fixed_now: datetime, monkeypatch: pytest.Monke
 
 
 def test_bulk_path_in_a_second_process(tmp_path: Path, fixed_now: datetime) -> None:
-    local, _ = demo.create_demo_database(tmp_path / "a.db", PASSWORD)
+    local, _ = demo.create_demo_database(tmp_path / "a.db", USER_PASSWORD)
     in_process = [r.cases for r in demo_bulk.bulk_rows(demo_bulk.bulk_spec(300, seed=5))]
     spec = demo_bulk.bulk_spec(300, seed=5)
     from_worker = [r.cases for r in demo_bulk._rows_from_worker(spec)]
@@ -295,14 +297,14 @@ def test_demo_database_is_removed_when_filling_fails(db_path: Path, monkeypatch:
 
     monkeypatch.setattr(fill, "fill_demo_cases", broken)
     with pytest.raises(KeyboardInterrupt):
-        demo.create_demo_database(db_path, PASSWORD, cases=10)
+        demo.create_demo_database(db_path, USER_PASSWORD, cases=10)
     assert not any(p.exists() for p in demo.database_files(db_path))
 
 
 # -- complaintdesk demo --------------------------------------------------------------------------------
 
 
-def run_demo(*args: str, password: str | None = PASSWORD) -> subprocess.CompletedProcess:
+def run_demo(*args: str, password: str | None = USER_PASSWORD) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("COMPLAINTDESK_")}
     if password:
         env["COMPLAINTDESK_PASSWORD"] = password

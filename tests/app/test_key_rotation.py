@@ -12,10 +12,8 @@ from app.errors import AuthError, DatabaseOpenError, PermissionDenied
 from app.keyslots import KeySlotFile
 from models.audit import AuditEntry
 from models.database import WrongKeyError, close_current, open_local
-from tests.conftest import ADMIN, ADMIN_PASSWORD
+from tests.support.accounts import ADMIN, ADMIN_PASSWORD, USER_PASSWORD
 from tests.support.sessions import session_as
-
-PASSWORD = "Harbor-Violet-42x"
 
 
 def _steal(db_path: Path, old_keys: bytes, where: Path) -> Path:
@@ -39,15 +37,15 @@ def _opens_with_old_slot(copy: Path, username: str, password: str) -> bool:
 
 def test_an_old_keys_copy_opens_nothing_after_a_user_is_disabled(admin_session, db_path: Path, tmp_path: Path) -> None:
     for name in ("officer1", "officer2"):
-        users.add_user(admin_session, name, name, ["officer"], PASSWORD, must_change_password=False)
+        users.add_user(admin_session, name, name, ["officer"], USER_PASSWORD, must_change_password=False)
     old_keys = KeySlotFile.sidecar_for(db_path).read_bytes()  # taken by officer1 before leaving
     users.set_active(admin_session, "officer1", False)
     auth.logout(admin_session)
     copy = _steal(db_path, old_keys, tmp_path / "stolen")
-    assert not _opens_with_old_slot(copy, "officer1", PASSWORD)
+    assert not _opens_with_old_slot(copy, "officer1", USER_PASSWORD)
     with pytest.raises((AuthError, DatabaseOpenError)):
-        auth.login_local(copy, "officer1", PASSWORD)
-    for name, password in (("officer2", PASSWORD), (ADMIN, ADMIN_PASSWORD)):
+        auth.login_local(copy, "officer1", USER_PASSWORD)
+    for name, password in (("officer2", USER_PASSWORD), (ADMIN, ADMIN_PASSWORD)):
         auth.logout(auth.login_local(db_path, name, password))  # the others are carried over
     session = auth.login_local(db_path, ADMIN, ADMIN_PASSWORD)
     rekeyed = AuditEntry.get(AuditEntry.action == "database.rekeyed")
@@ -70,7 +68,7 @@ def test_the_recovery_key_is_spent_by_its_use(recovery_key: str, db_path: Path, 
 
 
 def test_admin_rotation_reports_progress_and_is_audited(admin_session, db_path: Path) -> None:
-    users.add_user(admin_session, "officer1", "林晓雯", ["officer"], PASSWORD, must_change_password=False)
+    users.add_user(admin_session, "officer1", "林晓雯", ["officer"], USER_PASSWORD, must_change_password=False)
     steps: list[tuple[int, int, str]] = []
     before = admin_session.db_key
     new_recovery = keyrotation.rotate_database_key(admin_session, progress=lambda *s: steps.append(s))
@@ -81,7 +79,7 @@ def test_admin_rotation_reports_progress_and_is_audited(admin_session, db_path: 
     with pytest.raises(PermissionDenied):
         keyrotation.rotate_database_key(officer)
     auth.logout(admin_session)
-    auth.logout(auth.login_local(db_path, "officer1", PASSWORD))
+    auth.logout(auth.login_local(db_path, "officer1", USER_PASSWORD))
     auth.logout(auth.login_local(db_path, ADMIN, ADMIN_PASSWORD))
 
 

@@ -21,11 +21,10 @@ from app.errors import AuthError, LockedOutError
 from models.accounts import User
 from models.audit import AuditEntry
 from models.database import close_current
-from tests.conftest import ADMIN, ADMIN_PASSWORD, HOSPITAL
 from tests.support import slot_workers
+from tests.support.accounts import ADMIN, ADMIN_PASSWORD, HOSPITAL, USER_PASSWORD
 
 REPO = Path(__file__).resolve().parents[2]
-PASSWORD = "Harbor-Violet-42x"
 PROCESSES = 4
 
 
@@ -47,20 +46,20 @@ def _count(action: str, target: str | None = None) -> int:
 
 def test_concurrent_logins_lose_no_password_change_and_no_new_user(admin_session, db_path: Path) -> None:
     for name in ("u0", "u1", "u2"):
-        users.add_user(admin_session, name, name, ["officer"], PASSWORD, must_change_password=False)
+        users.add_user(admin_session, name, name, ["officer"], USER_PASSWORD, must_change_password=False)
     auth.logout(admin_session)
     db = str(db_path)
     new_users = [f"n{i}" for i in range(4)]
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(PROCESSES) as pool:
-        changes = [pool.apply_async(slot_workers.change_passwords, ((db, u, PASSWORD, 3),)) for u in ("u0", "u1")]
-        added = pool.apply_async(slot_workers.add_users, ((db, ADMIN, ADMIN_PASSWORD, new_users, PASSWORD),))
-        hammer = pool.apply_async(slot_workers.hammer_logins, ((db, "u2", PASSWORD, 12),))
+        changes = [pool.apply_async(slot_workers.change_passwords, ((db, u, USER_PASSWORD, 3),)) for u in ("u0", "u1")]
+        added = pool.apply_async(slot_workers.add_users, ((db, ADMIN, ADMIN_PASSWORD, new_users, USER_PASSWORD),))
+        hammer = pool.apply_async(slot_workers.hammer_logins, ((db, "u2", USER_PASSWORD, 12),))
         finals = {u: c.get(timeout=300) for u, c in zip(("u0", "u1"), changes, strict=True)}
         added.get(timeout=300)
         hammer.get(timeout=300)
     lost = [u for u, password in finals.items() if not _works(db_path, u, password)]
-    lost += [u for u in new_users if not _works(db_path, u, PASSWORD)]
+    lost += [u for u in new_users if not _works(db_path, u, USER_PASSWORD)]
     assert lost == [], f"lost slot updates: {lost}"
 
 
@@ -110,7 +109,7 @@ def test_kill_between_audit_commit_and_slot_save_audits_each_failure_once(tmp_pa
 
 
 def test_made_up_names_neither_unlock_an_account_nor_drop_its_audit(admin_session, db_path: Path) -> None:
-    users.add_user(admin_session, "manager1", "主任", ["manager"], PASSWORD, must_change_password=False)
+    users.add_user(admin_session, "manager1", "主任", ["manager"], USER_PASSWORD, must_change_password=False)
     auth.logout(admin_session)
     start = clock.now()
     clock.set_clock(lambda: start)
@@ -123,9 +122,9 @@ def test_made_up_names_neither_unlock_an_account_nor_drop_its_audit(admin_sessio
         with pytest.raises(AuthError):
             auth.login_local(db_path, f"madeup{i}", "Wrong-guess-1")
     with pytest.raises(LockedOutError):
-        auth.login_local(db_path, "manager1", PASSWORD)
+        auth.login_local(db_path, "manager1", USER_PASSWORD)
     clock.set_clock(lambda: start + timedelta(minutes=16))
-    session = auth.login_local(db_path, "manager1", PASSWORD)
+    session = auth.login_local(db_path, "manager1", USER_PASSWORD)
     assert _count("login.failed", "manager1") == 5
     assert _count("account.locked", "manager1") == 1
     assert _count("login.refused_locked", "manager1") == 1, "the attempt during the lockout is audited"
@@ -134,7 +133,7 @@ def test_made_up_names_neither_unlock_an_account_nor_drop_its_audit(admin_sessio
 
 
 def test_parallel_guessing_is_counted_exactly(admin_session, db_path: Path) -> None:
-    users.add_user(admin_session, "officer1", "林晓雯", ["officer"], PASSWORD, must_change_password=False)
+    users.add_user(admin_session, "officer1", "林晓雯", ["officer"], USER_PASSWORD, must_change_password=False)
     auth.logout(admin_session)
     per_process = 4
     start_at = time.time() + 2.0
@@ -148,7 +147,7 @@ def test_parallel_guessing_is_counted_exactly(admin_session, db_path: Path) -> N
     assert (checked, wrong, locked) == (5, 4, PROCESSES * per_process - 4), results
     now = clock.now()
     clock.set_clock(lambda: now + timedelta(minutes=16))
-    session = auth.login_local(db_path, "officer1", PASSWORD)
+    session = auth.login_local(db_path, "officer1", USER_PASSWORD)
     assert _count("login.failed", "officer1") == 5
     assert _count("account.locked", "officer1") == 1
     assert _count("login.refused_locked", "officer1") == PROCESSES * per_process - 5

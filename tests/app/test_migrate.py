@@ -10,7 +10,7 @@ from app.cases import acceptance, intake, overlays
 from app.cases.views import open_case
 from app.errors import DatabaseOpenError
 from models.database import close_current
-from tests.conftest import ADMIN, ADMIN_PASSWORD
+from tests.support.accounts import ADMIN, ADMIN_PASSWORD
 from tests.support.sessions import session_as
 
 

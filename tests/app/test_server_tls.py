@@ -20,7 +20,7 @@ from cryptography.x509.oid import NameOID
 from app import shared
 from app.errors import ValidationError
 from models.database import ServerError, close_current, connect_postgres
-from tests.conftest import ADMIN, ADMIN_PASSWORD
+from tests.support.accounts import ADMIN, ADMIN_PASSWORD
 
 pytestmark = pytest.mark.postgres
 

@@ -12,7 +12,7 @@ from app.cases import board, intake, search
 from app.errors import AuthError, DatabaseOpenError, LockedOutError, ValidationError
 from models.database import close_current
 from models.fields import install_cipher
-from tests.conftest import ADMIN, ADMIN_PASSWORD
+from tests.support.accounts import ADMIN, ADMIN_PASSWORD
 from tests.support.sessions import session_as
 
 MARKERS = {

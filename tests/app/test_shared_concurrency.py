@@ -14,23 +14,23 @@ from collections import Counter
 
 import pytest
 
-from app import audit, passwords, shared
+from app import audit, shared
 from app.cases import acceptance, board, intake, overlays
 from app.cases.views import open_case
 from app.errors import ConflictError, TransitionError
-from app.keyslots import KdfParams
 from models.cases import Case
 from models.database import close_current
-from tests.support.sessions import PASSWORD, session_as
+from tests.support.accounts import USER_PASSWORD, use_cheap_kdf
+from tests.support.sessions import session_as
 
 PROCESSES = 8
 OPS = int(os.environ.get("COMPLAINTDESK_STRESS_OPS", "500"))
 
 
 def _client(params, server_password, data_key, username):
-    passwords.set_cost(KdfParams(1, 8 * 1024, 1))
+    use_cheap_kdf()  # a worker process: the cheap_kdf fixture does not reach it
     close_current()
-    return shared.login_shared(params, server_password, data_key, username, PASSWORD)
+    return shared.login_shared(params, server_password, data_key, username, USER_PASSWORD)
 
 
 def _register(session, i: int) -> intake.Registered:

@@ -16,7 +16,7 @@ from app.errors import AuthError, DatabaseOpenError, PermissionDenied, Validatio
 from models.audit import AuditEntry
 from models.database import ServerParams, close_current, database_proxy
 from models.fields import install_cipher
-from tests.conftest import ADMIN, ADMIN_PASSWORD
+from tests.support.accounts import ADMIN, ADMIN_PASSWORD
 from tests.support.memory_keyring import MemoryKeyring, use_memory_keyring
 from tests.support.sessions import session_as
 

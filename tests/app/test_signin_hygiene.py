@@ -13,7 +13,7 @@ from app import auth, users
 from app.errors import AuthError
 from app.keyslots import KeySlotFile
 from models.audit import AuditEntry
-from tests.conftest import ADMIN, ADMIN_PASSWORD, HOSPITAL
+from tests.support.accounts import ADMIN, ADMIN_PASSWORD, HOSPITAL
 
 TYPED_SECRET = "Sunflower-Ledger-93"  # a password typed into the user-name field by mistake
 

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from app import clock
 from app.cases.states import State
+from app.session import Session
 from models import migrations
 from models.accounts import Setting, User, UserRole
 from models.audit import AuditEntry, AuditHead
 from models.cases import Case, FollowUp
 from models.database import open_local
 from models.schema import SchemaVersion
-from tests.support.cases import FakeClock, register, walk
-from tests.support.sessions import session_as
+from tests.support.cases import FakeClock
+from tests.support.desk import open_desk
 
 V1_TABLES = [SchemaVersion, User, UserRole, Setting, AuditEntry, AuditHead]
 
@@ -68,12 +67,11 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         migrations.ensure_schema(db)
 
 
-def test_v3_renames_the_stored_sign_off_spellings(admin_session) -> None:
+def test_v3_renames_the_stored_sign_off_spellings(admin_session: Session, fake_clock: FakeClock) -> None:
     """A v2 database holds `awaiting_signoff` cases and `signoff` follow-ups; v3 renames both."""
-    clock.set_clock(FakeClock(datetime(2026, 3, 10, 9, 0)))
-    desk = {role: session_as(admin_session, role, role) for role in ("clerk", "officer", "manager")}
-    case_id = register(desk["clerk"])
-    walk(desk["officer"], desk["manager"], case_id, State.AWAITING_SIGN_OFF)
+    roles = ("clerk", "officer", "manager")
+    desk = open_desk(admin_session, fake_clock, new={role: (role, f"{role}同事", [role]) for role in roles})
+    case_id = desk.new_case(State.AWAITING_SIGN_OFF)
     db = Case._meta.database
     db.execute_sql('UPDATE "case" SET state = ? WHERE id = ?', ("awaiting_signoff", case_id))
     db.execute_sql("UPDATE follow_up SET outcome = 'signoff'")

@@ -12,19 +12,13 @@ import time
 
 from app import auth, passwords, users
 from app.errors import AuthError, LockedOutError
-from app.keyslots import KdfParams
-
-CHEAP = KdfParams(time_cost=1, memory_cost=8 * 1024, parallelism=1)
-
-
-def _cheap() -> None:
-    passwords.set_cost(CHEAP)
+from tests.support.accounts import use_cheap_kdf
 
 
 def change_passwords(args: tuple[str, str, str, int]) -> str:
     """Change `username`'s own password `rounds` times; return the last password set."""
     db, username, password, rounds = args
-    _cheap()
+    use_cheap_kdf()
     for i in range(rounds):
         new = f"Lantern-{username}-{i}-Quiver7"
         session = auth.login_local(db, username, password)
@@ -37,7 +31,7 @@ def change_passwords(args: tuple[str, str, str, int]) -> str:
 def add_users(args: tuple[str, str, str, list[str], str]) -> list[str]:
     """As the admin, add the given users (each in its own operation)."""
     db, admin, admin_password, names, password = args
-    _cheap()
+    use_cheap_kdf()
     session = auth.login_local(db, admin, admin_password)
     for name in names:
         users.add_user(session, name, f"{name}同事", ["officer"], password, must_change_password=False)
@@ -48,7 +42,7 @@ def add_users(args: tuple[str, str, str, list[str], str]) -> list[str]:
 def hammer_logins(args: tuple[str, str, str, int]) -> int:
     """Log in and out (and fail under a made-up name) `rounds` times: each writes the slot file."""
     db, username, password, rounds = args
-    _cheap()
+    use_cheap_kdf()
     for i in range(rounds):
         try:
             auth.login_local(db, f"nobody{os.getpid()}-{i}", "Wrong-guess-1")
@@ -65,7 +59,7 @@ def guess(args: tuple[str, str, int, float]) -> tuple[int, int, int]:
     derivation, counted by wrapping app.keyslots.password_key in this process.
     """
     db, username, count, start_at = args
-    _cheap()
+    use_cheap_kdf()
     from app import keyslots
 
     checked = 0
@@ -95,7 +89,7 @@ def guess_shared(args: tuple) -> tuple[int, int, int]:
     Returns (passwords actually checked, plain refusals, lockout refusals); a check is one call of
     app.passwords.verify_password in this process."""
     params, server_password, data_key, username, count, start_at = args
-    _cheap()
+    use_cheap_kdf()
     from app import shared
     from models.database import close_current
 
@@ -126,7 +120,7 @@ def crash_at_save(db: str, action: str, nth: int, when: str, *params: str) -> No
 
     Actions: "change" (username, old, new), "rotate" (username, password), "login" (username, password).
     """
-    _cheap()
+    use_cheap_kdf()
     from app.keyslots import KeySlotFile
 
     real_save = KeySlotFile.save
@@ -164,7 +158,7 @@ def crash_at_save(db: str, action: str, nth: int, when: str, *params: str) -> No
 def crash_after_audit_commit(db: str, username: str, password: str) -> None:
     """Log in, ending the process at the first slot-file save made after failed logins reached the
     audit log (the database commit done, the slot file not yet updated)."""
-    _cheap()
+    use_cheap_kdf()
     from app.keyslots import KeySlotFile
     from models.audit import AuditEntry
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from app import auth
 from app.appconfig import WorkstationConfig
-from tests.ui.conftest import PASSWORD
+from tests.support.accounts import USER_PASSWORD
 from ui import application
 from ui.application import GuiController, run_gui
 from ui.demo_dialog import DemoDialog
@@ -36,7 +36,7 @@ def _login_as(username: str, record: list[LoginDialog] | None = None):
     def exec_(dialog: LoginDialog) -> int:
         if record is not None:
             record.append(dialog)
-        dialog.session = auth.login_local(dialog.database, username, PASSWORD)
+        dialog.session = auth.login_local(dialog.database, username, USER_PASSWORD)
         return 1
 
     return exec_
@@ -73,7 +73,7 @@ def test_demo_shows_users_then_login(qapp: QApplication, monkeypatch: pytest.Mon
         folders.append(windows[0].session.database_path.parent)
         return 0
 
-    monkeypatch.setenv("COMPLAINTDESK_PASSWORD", PASSWORD)
+    monkeypatch.setenv("COMPLAINTDESK_PASSWORD", USER_PASSWORD)
     monkeypatch.setattr(DemoDialog, "exec", demo_exec)
     monkeypatch.setattr(LoginDialog, "exec", _login_as("officer", logins))
     monkeypatch.setattr(QApplication, "exec", quit_at_once)

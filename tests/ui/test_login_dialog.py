@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app import auth, users
-from tests.ui.conftest import PASSWORD
+from tests.support.accounts import ADMIN_PASSWORD, USER_PASSWORD
 from tests.ui.helpers import type_text
 from ui.login_dialog import LoginDialog
 from ui.password_dialog import ChangePasswordDialog
@@ -41,7 +41,7 @@ def test_chinese_username_wrong_then_right_password(qtbot: QtBot, db_path: Path)
     assert dialog.password_edit.text() == ""
     assert dialog.session is None
 
-    _submit(qtbot, dialog, PASSWORD)
+    _submit(qtbot, dialog, USER_PASSWORD)
     assert dialog.result() == LoginDialog.DialogCode.Accepted
     assert dialog.session is not None
     assert dialog.session.user.username == "王小明"
@@ -52,7 +52,7 @@ def test_chinese_username_wrong_then_right_password(qtbot: QtBot, db_path: Path)
 def test_unknown_user_is_told_the_same_as_a_wrong_password(qtbot: QtBot, db_path: Path) -> None:
     dialog = _dialog(qtbot, db_path)
     qtbot.keyClicks(dialog.username_edit, "nobody")
-    _submit(qtbot, dialog, PASSWORD)
+    _submit(qtbot, dialog, USER_PASSWORD)
     assert dialog.error.text() == "用户名或密码错误"
 
 
@@ -72,14 +72,14 @@ def test_lockout_after_five_failures(qtbot: QtBot, db_path: Path) -> None:
         assert dialog.error.text() == "用户名或密码错误"
     _submit(qtbot, dialog, "Wrong2026pw")
     assert "账户已锁定至" in dialog.error.text()
-    _submit(qtbot, dialog, PASSWORD)  # even the right password waits for the lockout
+    _submit(qtbot, dialog, USER_PASSWORD)  # even the right password waits for the lockout
     assert "账户已锁定至" in dialog.error.text()
     assert dialog.session is None
 
 
 def test_missing_database_file_is_reported(qtbot: QtBot, tmp_path: Path) -> None:
     dialog = _dialog(qtbot, tmp_path / "gone.db", username="admin")
-    _submit(qtbot, dialog, PASSWORD)
+    _submit(qtbot, dialog, ADMIN_PASSWORD)
     assert dialog.error.text() == "找不到数据库文件：gone.db"
 
 
@@ -91,7 +91,7 @@ def test_choose_another_database(qtbot: QtBot, db_path: Path, tmp_path: Path, mo
     qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
     assert dialog.database == db_path
     assert dialog.database_label.text() == "complaints.db"
-    _submit(qtbot, dialog, PASSWORD)
+    _submit(qtbot, dialog, ADMIN_PASSWORD)
     assert dialog.session is not None
     auth.logout(dialog.session)
 

@@ -13,10 +13,10 @@ from pytestqt.qtbot import QtBot
 from app import auth
 from app.cases import overlays
 from app.session import Session
+from tests.support.accounts import HOSPITAL, USER_PASSWORD
 from tests.support.sessions import session_as
 from tests.ui.cases import support
 from tests.ui.cases.support import Office
-from tests.ui.conftest import HOSPITAL, PASSWORD
 from tests.ui.helpers import type_text
 from tests.ui.workspace.support import answer, on_modal
 from ui.home import RoleHome
@@ -24,8 +24,7 @@ from ui.home.welcome_page import HomePage
 from ui.main_window import MainWindow
 from ui.workspace.dialogs import TextDialog
 
-# The fixtures of the board, list and home tests: a session per role, a settable clock.
-fake_clock = support.fake_clock
+# The fixtures of the board, list and home tests: a session per role (the clock is tests/conftest.py's).
 office = support.office
 main_window = support.main_window
 
@@ -100,7 +99,7 @@ def test_idle_lock_and_unlock(qtbot: QtBot, officer_session: Session) -> None:
     assert lock.error.text() == "密码错误"
     assert window.is_locked()
 
-    qtbot.keyClicks(lock.password_edit, PASSWORD)
+    qtbot.keyClicks(lock.password_edit, USER_PASSWORD)
     qtbot.keyClick(lock.password_edit, Qt.Key.Key_Return)
     assert not window.is_locked()
     assert not officer_session.locked
@@ -160,7 +159,7 @@ def test_logout_menu_returns_and_quit_closes(qtbot: QtBot, db_path, officer_sess
     window = _window(qtbot, officer_session)
     with qtbot.waitSignal(window.logged_out, timeout=2000):
         window.logout_action.trigger()
-    session = auth.login_local(db_path, "王小明", PASSWORD)
+    session = auth.login_local(db_path, "王小明", USER_PASSWORD)
     window = _window(qtbot, session)
     with qtbot.waitSignal(window.closed, timeout=2000):
         window.quit_action.trigger()
@@ -295,7 +294,7 @@ def test_idle_lock_covers_the_new_pages(qtbot: QtBot, office: Office) -> None:
     qtbot.waitUntil(window.is_locked, timeout=3000)
     assert not window.rail.isEnabled() and not window.stack.isEnabled()
     assert not window.go_actions["cases"].isEnabled()
-    window.lock_screen.password_edit.setText(PASSWORD)
+    window.lock_screen.password_edit.setText(USER_PASSWORD)
     window.lock_screen.try_unlock()
     assert not window.is_locked() and window.rail.isEnabled()
     assert window.current_page_key() == "board"

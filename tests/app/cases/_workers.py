@@ -5,20 +5,14 @@ Each process logs in itself, as a second workstation on the same database file w
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-
-FIXED_NOW = datetime(2026, 3, 10, 9, 0)
-
-
-def _fixed_now() -> datetime:
-    return FIXED_NOW
 
 
 def _login(db_path: str, username: str, password: str):
     from app import auth, clock
+    from tests.support.cases import START, FakeClock
 
-    clock.set_clock(_fixed_now)
+    clock.set_clock(FakeClock(START))
     return auth.login_local(db_path, username, password)
 
 

@@ -1,35 +1,27 @@
-"""Fixtures of the case tests: one encrypted database with a user per role, a settable clock, and
-helpers that register a complaint and walk it to any state of DESIGN §4."""
+"""Fixtures of the case tests: a desk (tests/support/desk.py) on a copy of one template database
+with a user per role, the state table of DESIGN §4 written out independently, and helpers that
+observe the database."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from app import audit, auth, clock, passwords, users
-from app.cases import acceptance, follow_up, intake, overlays, reply, routing, sign_off
-from app.cases.intake import IntakeForm, Registered
+from app import audit, auth, clock, users
+from app.cases.intake import IntakeForm
 from app.cases.states import State
-from app.keyslots import KdfParams, KeySlotFile
+from app.keyslots import KeySlotFile
 from app.session import Session
 from models.audit import AuditEntry
-from models.cases import CASE_MODELS, Assignment, Case, CaseEvent
+from models.cases import CASE_MODELS, CaseEvent
 from models.database import close_current, database_proxy, open_local
-from tests.support.cases import FakeClock
-
-# Tuesday 10 March 2026, 09:00: a working day, inside office hours.
-START = datetime(2026, 3, 10, 9, 0)
-
-PASSWORD = "Desk2026pass"
-ADMIN = "admin"
-ADMIN_PASSWORD = "Kestrel-Harbor-2026"
-HOSPITAL = "江宁市第一人民医院"
-CHEAP_KDF = KdfParams(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+from tests.support.accounts import ADMIN, ADMIN_PASSWORD, HOSPITAL, USER_PASSWORD, use_cheap_kdf, use_real_kdf
+from tests.support.cases import START, FakeClock, form
+from tests.support.desk import Desk, open_desk
 
 # role key -> (username, display name, roles)
 PEOPLE: dict[str, tuple[str, str, list[str]]] = {
@@ -43,77 +35,11 @@ PEOPLE: dict[str, tuple[str, str, list[str]]] = {
     "officer_admin": ("heyw", "何宇文", ["officer", "admin"]),
 }
 
-PHONE = "13912345678"
-# GB 11643 check digit of 11010519491231002 is X.
-ID_NUMBER = "11010519491231002X"
-
-
-@pytest.fixture
-def fake_clock() -> Iterator[FakeClock]:
-    fake = FakeClock(START)
-    clock.set_clock(fake)
-    yield fake
-    clock.set_clock(None)
-
 
 def make_form(**overrides: object) -> IntakeForm:
-    """A valid 来访 complaint; keyword arguments replace fields."""
-    values: dict[str, object] = {
-        "channel": "visit",
-        "content": "患者在门诊候诊三小时无人叫号，询问护士站被告知系统故障，态度生硬。",
-        "complainant_name": "张桂兰",
-        "complainant_phone": PHONE,
-        "patient_name": "李建国",
-        "demands": "要求医院道歉并改进叫号流程",
-    }
-    values.update(overrides)
-    return IntakeForm(**values)  # type: ignore[arg-type]
-
-
-@dataclass
-class Desk:
-    """The open database and one session per role (all on the same connection)."""
-
-    db_path: Path
-    admin: Session
-    clock: FakeClock
-    sessions: dict[str, Session] = field(default_factory=dict)
-    spare: int = 0  # another open case, for merge and link targets
-
-    def __getitem__(self, role: str) -> Session:
-        return self.admin if role == "admin" else self.sessions[role]
-
-    def user_id(self, role: str) -> int:
-        return self[role].user.id
-
-    def register(self, role: str = "officer", **overrides: object) -> Registered:
-        return intake.register(self[role], make_form(**overrides))
-
-    def new_case(
-        self, state: str = State.REGISTERED, *, departments: int = 2, by: str = "clerk", **overrides: object
-    ) -> int:
-        """Register a complaint (by the clerk, unless `by` says otherwise) and walk it to `state`."""
-        case_id = self.register(by, **overrides).case_id
-        walk(self, case_id, state, departments=departments)
-        return case_id
-
-
-def session_for(admin: Session, username: str) -> Session:
-    """Another user's session on the already open database (one connection per process)."""
-    return Session(
-        user=auth.current_user(username),
-        db=admin.db,
-        backend="local",
-        location=admin.location,
-        database_path=admin.database_path,
-    )
-
-
-def build_desk(admin: Session, db_path: Path, fake: FakeClock) -> Desk:
-    desk = Desk(db_path, admin, fake)
-    for key, (username, _display, _roles) in PEOPLE.items():
-        desk.sessions[key] = session_for(admin, username)
-    return desk
+    """The sample 来访 complaint of tests/support/cases.py without an ID number (tests add one where
+    they need it); keyword arguments replace fields."""
+    return form(**{"complainant_id_number": "", **overrides})
 
 
 @dataclass(frozen=True)
@@ -125,19 +51,19 @@ class Template:
 
 
 def make_template(directory: Path) -> Template:
-    passwords.set_cost(CHEAP_KDF)
+    use_cheap_kdf()  # session-scoped: made before the per-test cheap_kdf fixture runs
     clock.set_clock(FakeClock(START))
     try:
         path = directory / "template.db"
         admin, _recovery = auth.create_local_database(path, ADMIN, "周建国", ADMIN_PASSWORD, HOSPITAL)
         for username, display, roles in PEOPLE.values():
-            users.add_user(admin, username, display, roles, PASSWORD, must_change_password=False)
+            users.add_user(admin, username, display, roles, USER_PASSWORD, must_change_password=False)
         key = admin.db_key
         admin.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         close_current()
     finally:
         clock.set_clock(None)
-        passwords.set_cost(passwords.DEFAULT_KDF)
+        use_real_kdf()
     assert key is not None
     return Template(path, key)
 
@@ -171,70 +97,9 @@ def desk_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
 
 @pytest.fixture
 def desk(fake_clock: FakeClock, db_path: Path, desk_template: Template) -> Desk:
-    """A fresh copy of the template database, with the clock at START."""
-    return build_desk(open_copy(desk_template, db_path), db_path, fake_clock)
-
-
-# --------------------------------------------------------------------------- walking a case
-
-DEPARTMENTS = ["cardiology", "nursing", "radiology", "pharmacy", "laboratory", "outpatient"]
-MAIN_PATH = [
-    State.REGISTERED,
-    State.ACCEPTED,
-    State.IN_PROGRESS,
-    State.DRAFTING,
-    State.PENDING_APPROVAL,
-    State.APPROVED,
-    State.REPLIED,
-    State.AWAITING_SIGN_OFF,
-    State.CLOSED,
-]
-
-
-def draft(desk: Desk, case_id: int) -> None:
-    reply.save_draft(
-        desk["officer"],
-        case_id,
-        facts="经调取叫号系统日志及护士站值班记录，当日 9:10–11:40 叫号系统故障。",
-        finding="partly_upheld",
-        resolution="向患者致歉；门诊部完善系统故障时的人工叫号预案。",
-    )
-
-
-def walk(desk: Desk, case_id: int, state: str, *, departments: int = 2) -> None:
-    """Move a case from where it stands along the main path (or to a side exit) until it is in `state`."""
-    officer, manager = desk["officer"], desk["manager"]
-    if state == Case.get_by_id(case_id).state:
-        return
-    if state == State.REJECTED:
-        acceptance.reject(officer, case_id, "out_of_scope")
-        return
-    if state == State.MERGED:
-        target = desk.register(content="同一投诉人就同一事项再次来访，要求尽快答复。").case_id
-        overlays.merge(officer, case_id, target)
-        return
-    current = Case.get_by_id(case_id).state
-    steps = MAIN_PATH[MAIN_PATH.index(State(current)) + 1 : MAIN_PATH.index(State(state)) + 1]
-    for step in steps:
-        if step == State.ACCEPTED:
-            acceptance.accept(officer, case_id)
-        elif step == State.IN_PROGRESS:
-            routing.assign(officer, case_id, DEPARTMENTS[:departments], "请核实当日叫号情况")
-        elif step == State.DRAFTING:
-            for a in Assignment.select().where(Assignment.case == case_id):
-                routing.respond(officer, a.id, "已核实，系统故障属实。", "科室主任")
-        elif step == State.PENDING_APPROVAL:
-            draft(desk, case_id)
-            reply.submit_for_approval(officer, case_id)
-        elif step == State.APPROVED:
-            reply.approve(manager, case_id, "同意")
-        elif step == State.REPLIED:
-            reply.record_reply(officer, case_id, "phone")
-        elif step == State.AWAITING_SIGN_OFF:
-            follow_up.follow_up(officer, case_id, method="phone", satisfaction="satisfied")
-        elif step == State.CLOSED:
-            sign_off.sign_off(manager, case_id)
-    assert Case.get_by_id(case_id).state == state
+    """A fresh copy of the template database with a session for every role of PEOPLE; the clock at START."""
+    existing = {key: username for key, (username, _display, _roles) in PEOPLE.items()}
+    return open_desk(open_copy(desk_template, db_path), fake_clock, existing=existing, form=make_form)
 
 
 # --------------------------------------------------------------------------- the state table

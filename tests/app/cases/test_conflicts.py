@@ -16,9 +16,12 @@ from app.errors import ConflictError, TransitionError
 from app.session import Session
 from models.cases import Case
 from models.database import close_current
+from tests.support.accounts import USER_PASSWORD
+from tests.support.cases import draft
+from tests.support.desk import Desk
 
 from . import _workers
-from .conftest import PASSWORD, PEOPLE, Desk, audit_count, audit_ok, case_data, draft, summaries
+from .conftest import PEOPLE, audit_count, audit_ok, case_data, summaries
 
 
 def _version(desk: Desk, role: str, case_id: int) -> int:
@@ -91,7 +94,7 @@ STALE_WRITES: dict[
     "submit": (
         State.DRAFTING,
         lambda s, c, v: reply.submit_for_approval(s, c, expected_version=v),
-        lambda d, c: draft(d, c),
+        lambda d, c: draft(d["officer"], c),
     ),
     "approve": (State.PENDING_APPROVAL, lambda s, c, v: reply.approve(s, c, expected_version=v), None),
     "return_draft": (
@@ -203,7 +206,7 @@ def test_two_workstations_accepting_the_same_cases_at_once(desk: Desk) -> None:
     procs = [
         ctx.Process(
             target=_workers.accept_all,
-            args=(str(desk.db_path), PEOPLE[key][0], PASSWORD, case_ids, barrier, results),
+            args=(str(desk.db_path), PEOPLE[key][0], USER_PASSWORD, case_ids, barrier, results),
         )
         for key in ("officer", "officer2")
     ]

@@ -7,8 +7,7 @@ from datetime import date, datetime
 
 from app.cases import intake
 from app.cases.category_tree import category_leaves, match_leaves
-
-from .conftest import Desk
+from tests.support.desk import Desk
 
 
 def test_category_leaves_of_the_database_carry_their_default_department(desk: Desk) -> None:

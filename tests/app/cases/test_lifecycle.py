@@ -26,16 +26,10 @@ from app.deadlines.case_clocks import case_status
 from app.errors import PermissionDenied, TransitionError, ValidationError
 from models.audit import AuditEntry
 from models.cases import Assignment, Case, ExternalRoute, FollowUp
+from tests.support.cases import PHONE
+from tests.support.desk import Desk
 
-from .conftest import (
-    PHONE,
-    Desk,
-    audit_ok,
-    case_data,
-    day,
-    summaries,
-    timeline,
-)
+from .conftest import audit_ok, case_data, day, summaries, timeline
 
 
 def _case(case_id: int) -> Case:
@@ -536,9 +530,9 @@ def test_dissatisfied_follow_up_reopens_then_goes_to_an_external_route(desk: Des
 
 
 def walk_from_drafting(desk: Desk, case_id: int) -> None:
-    from .conftest import draft
+    from tests.support.cases import draft
 
-    draft(desk, case_id)
+    draft(desk["officer"], case_id)
     reply.submit_for_approval(desk["officer"], case_id)
     reply.approve(desk["manager"], case_id)
     reply.record_reply(desk["officer"], case_id, "in_person")

@@ -15,9 +15,11 @@ from app.errors import ValidationError
 from models.audit import AuditEntry
 from models.cases import Case, CaseCounter, CaseEvent, Complainant
 from models.database import close_current
+from tests.support.accounts import USER_PASSWORD
+from tests.support.desk import Desk
 
 from . import _workers
-from .conftest import PASSWORD, PEOPLE, Desk, audit_count, audit_ok, case_data
+from .conftest import PEOPLE, audit_count, audit_ok, case_data
 
 PROCESSES = ["officer", "officer2", "clerk", "clerk2"]
 PER_PROCESS = 25
@@ -49,7 +51,7 @@ def _run_processes(target, args_for: dict[str, tuple], timeout: float = 120) -> 
 
 def test_concurrent_registration_from_four_processes_is_unique_and_gap_free(desk: Desk) -> None:
     close_current()  # the workers open the file themselves; this process reconnects afterwards
-    args = {key: (str(desk.db_path), PEOPLE[key][0], PASSWORD, PER_PROCESS) for key in PROCESSES}
+    args = {key: (str(desk.db_path), PEOPLE[key][0], USER_PASSWORD, PER_PROCESS) for key in PROCESSES}
     results = _run_processes(_workers.register_many, args)
 
     numbers = [no for per_user in results.values() for no, _code in per_user]

@@ -30,22 +30,19 @@ from app.cases.states import STATE_LABELS, State
 from app.errors import PermissionDenied, TransitionError
 from app.session import Session
 from models.cases import Assignment, Case, Extension, ExternalRoute
+from tests.support.cases import ID_NUMBER, PHONE, draft
+from tests.support.desk import Desk
 
 from .conftest import (
-    ID_NUMBER,
     LEGAL,
     ON_HOLD_ALLOWED,
     PEOPLE,
-    PHONE,
-    Desk,
     audit_count,
     audit_ok,
     case_data,
-    draft,
     last_audit,
     make_form,
     timeline,
-    walk,
 )
 
 ROLES = ["officer", "clerk", "night_duty", "manager", "admin", "multi", "officer_admin"]
@@ -163,7 +160,7 @@ ACTIONS: list[CaseAction] = [
         lambda d, s, c: reply.submit_for_approval(s, c),
         OFFICER_ROLES,
         f"只有{OFFICER}可以提交审批",
-        prepare=lambda d, c: draft(d, c),
+        prepare=lambda d, c: draft(d["officer"], c),
     ),
     CaseAction(
         "approve",
@@ -473,7 +470,7 @@ def _case_in(desk: Desk, state: str) -> int:
         case_id = desk.new_case(before_final[state])
         overlays.request_extension(officer, case_id, 3, "等待鉴定")
         if state == State.CLOSED:
-            walk(desk, case_id, State.CLOSED)
+            desk.walk(case_id, State.CLOSED)
         elif state == State.REJECTED:
             acceptance.reject(officer, case_id, "court_or_mediation")
         else:
@@ -585,7 +582,7 @@ def test_night_duty_sees_identifiers_on_the_night_they_logged_the_case(desk: Des
 
 def test_intake_roles_see_the_intake_part_only(desk: Desk) -> None:
     case_id = desk.register("clerk").case_id
-    walk(desk, case_id, State.PENDING_APPROVAL)
+    desk.walk(case_id, State.PENDING_APPROVAL)
     overlays.add_note(desk["officer"], case_id, "院内讨论记录：涉及某医生")
     clerk = views.open_case(desk["clerk"], case_id)
     assert not clerk.handling_visible

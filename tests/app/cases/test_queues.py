@@ -12,8 +12,7 @@ from app.cases.board import BOARD_STATES, QUEUE_FILTERS, BoardFilter
 from app.cases.rules import RULES
 from app.cases.states import State
 from app.errors import PermissionDenied
-
-from .conftest import Desk
+from tests.support.desk import Desk
 
 
 def test_home_sections_follow_the_policy(desk: Desk) -> None:

@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 
 from app.cases import acceptance, intake, overlays, routing, search
 from app.cases.states import State
+from tests.support.cases import ID_NUMBER, PHONE
+from tests.support.desk import Desk
 
-from .conftest import ID_NUMBER, PHONE, Desk, audit_ok
+from .conftest import audit_ok
 
 PHONE_B = "13588886666"
 ID_B = "320102198001011238"

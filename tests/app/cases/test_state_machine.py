@@ -53,21 +53,20 @@ from app.errors import ComplaintDeskError, NotFoundError, PermissionDenied, Tran
 from app.session import CurrentUser, Session
 from models.cases import Assignment, Case, CaseEvent, Extension, ExternalRoute
 from models.database import database_proxy
+from tests.support.cases import START, FakeClock
+from tests.support.sessions import session_for
 
 from .conftest import (
     ANY_STATE_RULES,
     LEGAL,
     ON_HOLD_ALLOWED,
     PEOPLE,
-    START,
-    FakeClock,
     Template,
     audit_count,
     case_data,
     make_form,
     open_copy,
     remove_copy,
-    session_for,
 )
 
 S = State

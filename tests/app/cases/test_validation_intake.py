@@ -10,8 +10,9 @@ import pytest
 from app.cases import intake, views
 from app.errors import ValidationError
 from models.cases import Case, Complainant
+from tests.support.desk import Desk
 
-from .conftest import Desk, audit_count, audit_ok, case_data, make_form
+from .conftest import audit_count, audit_ok, case_data, make_form
 
 # channel -> the fields it needs, each with the refusal when left blank (DESIGN §3 channels)
 REQUIRED = {

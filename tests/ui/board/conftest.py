@@ -1,3 +1,4 @@
-"""Fixtures: a session per role, a settable clock, a shown main window (tests/ui/cases/support.py)."""
+"""Fixtures: a session per role and a shown main window (tests/ui/cases/support.py); the clock is
+tests/conftest.py's `fake_clock`."""
 
-from tests.ui.cases.support import fake_clock, main_window, office  # noqa: F401
+from tests.ui.cases.support import main_window, office  # noqa: F401

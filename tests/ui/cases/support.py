@@ -1,22 +1,21 @@
 """Shared by the board, case-list, home and main-window tests: a session per role on one database,
-a settable clock, cases walked to any state through the services, and a shown main window.
+cases walked to any state through the services, and a shown main window.
 
 The conftest of each of those test folders imports the fixtures from here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app import auth, clock
 from app.cases.states import State
 from app.session import Session
-from tests.support.cases import START, FakeClock, register, walk
-from tests.support.sessions import session_as
+from tests.support.cases import FakeClock, register, walk
+from tests.support.sessions import session_as, session_for
 from ui.main_window import MainWindow
 
 
@@ -45,27 +44,15 @@ class Office:
         walk(self.officer, self.manager, case_id, state)
 
 
-def _as(admin: Session, username: str) -> Session:
-    return replace(admin, user=auth.current_user(username), slots=None, db_key=None)
-
-
-@pytest.fixture
-def fake_clock() -> Iterator[FakeClock]:
-    fake = FakeClock(START)
-    clock.set_clock(fake)
-    yield fake
-    clock.set_clock(None)
-
-
 @pytest.fixture
 def office(fake_clock: FakeClock, admin_session: Session) -> Office:
     """王小明 (officer) and 赵敏 (clerk) come with the database; the others are added here."""
     return Office(
         admin=admin_session,
-        officer=_as(admin_session, "王小明"),
+        officer=session_for(admin_session, "王小明"),
         officer2=session_as(admin_session, "liuq", "officer", display_name="刘强"),
         manager=session_as(admin_session, "chenzr", "manager", display_name="陈主任"),
-        clerk=_as(admin_session, "clerk"),
+        clerk=session_for(admin_session, "clerk"),
         night=session_as(admin_session, "sunlj", "night_duty", display_name="孙立军"),
         clock=fake_clock,
     )

@@ -1,5 +1,5 @@
-"""Fixtures of the intake page tests: a clerk, an officer and a night-duty user on one database, the
-clock on a working morning, and a shown IntakePage for any of them."""
+"""Fixtures of the intake page tests: the desk (a clerk, an officer and a night-duty user on one
+database; the clock on a working morning) and a shown IntakePage for any of them."""
 
 from __future__ import annotations
 
@@ -9,29 +9,26 @@ from datetime import datetime
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app import clock
 from app.cases import intake
 from app.cases.intake import IntakeForm, Registered
 from app.session import Session
-from tests.support.sessions import session_as
+from tests.support.cases import PHONE, FakeClock
+from tests.support.desk import Desk, open_desk
 from ui.intake.intake_page import IntakePage
-
-# Tuesday 10 March 2026, 09:00: a working day, inside office hours.
-MORNING = datetime(2026, 3, 10, 9, 0)
-PHONE = "13912345678"
-ID_NUMBER = "11010519491231002X"  # GB 11643 check digit X
 
 
 @pytest.fixture
-def desk(admin_session: Session) -> dict[str, Session]:
-    """Sessions of a clerk, an officer and a night-duty user (users added at the real time)."""
-    people = {
-        "clerk": session_as(admin_session, "qianli", "clerk", display_name="钱丽"),
-        "officer": session_as(admin_session, "linxw", "officer", display_name="林晓雯"),
-        "night_duty": session_as(admin_session, "sunjh", "night_duty", display_name="孙建华"),
-    }
-    clock.set_clock(lambda: MORNING)
-    return people
+def desk(fake_clock: FakeClock, admin_session: Session) -> Desk:
+    """A clerk, an officer and a night-duty user; the clock at START (Tuesday 09:00, office hours)."""
+    return open_desk(
+        admin_session,
+        fake_clock,
+        new={
+            "clerk": ("qianli", "钱丽", ["clerk"]),
+            "officer": ("linxw", "林晓雯", ["officer"]),
+            "night_duty": ("sunjh", "孙建华", ["night_duty"]),
+        },
+    )
 
 
 @pytest.fixture
@@ -49,9 +46,11 @@ def make_page(qtbot: QtBot) -> Callable[[Session], IntakePage]:
     return make
 
 
-def register_earlier(session: Session, at: datetime, **fields: object) -> Registered:
-    """An earlier complaint registered straight through the service."""
-    clock.set_clock(lambda: at)
+def register_earlier(desk: Desk, at: datetime, **fields: object) -> Registered:
+    """An earlier complaint registered by the clerk straight through the service (the clock set back
+    to `at` meanwhile)."""
+    now = desk.clock.at
+    desk.clock.set(at)
     values: dict[str, object] = {
         "channel": "phone",
         "complainant_name": "王秀英",
@@ -60,6 +59,6 @@ def register_earlier(session: Session, at: datetime, **fields: object) -> Regist
     }
     values.update(fields)
     try:
-        return intake.register(session, IntakeForm(**values))  # type: ignore[arg-type]
+        return intake.register(desk["clerk"], IntakeForm(**values))  # type: ignore[arg-type]
     finally:
-        clock.set_clock(lambda: MORNING)
+        desk.clock.set(now)

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.cases import views
-from app.session import Session
+from tests.support.desk import Desk
 from tests.ui.helpers import type_text
 from ui.intake.full_form import FullIntakeForm
 from ui.intake.intake_page import IntakePage
@@ -22,7 +22,7 @@ def shown(form: FullIntakeForm, key: str) -> bool:
     return not form.fields.cells[key].isHidden()
 
 
-def test_a_letter_needs_an_address_not_a_phone(qtbot: QtBot, desk: dict[str, Session], make_page) -> None:
+def test_a_letter_needs_an_address_not_a_phone(qtbot: QtBot, desk: Desk, make_page) -> None:
     page: IntakePage = make_page(desk["clerk"])
     form = page.full_form
     form.channel.set_value("letter")
@@ -43,7 +43,7 @@ def test_a_letter_needs_an_address_not_a_phone(qtbot: QtBot, desk: dict[str, Ses
     assert page.full_form.channel.value() == "letter"  # kept for the next letter
 
 
-def test_a_transfer_needs_its_source_and_reference(qtbot: QtBot, desk: dict[str, Session], make_page) -> None:
+def test_a_transfer_needs_its_source_and_reference(qtbot: QtBot, desk: Desk, make_page) -> None:
     page: IntakePage = make_page(desk["clerk"])
     form = page.full_form
     assert not shown(form, "transfer_source") and not shown(form, "transfer_reference")
@@ -70,7 +70,7 @@ def test_a_transfer_needs_its_source_and_reference(qtbot: QtBot, desk: dict[str,
     assert QApplication.focusWidget() is form.transfer_source  # where the next transfer starts
 
 
-def test_internal_and_online_channels_show_their_fields(desk: dict[str, Session], make_page) -> None:
+def test_internal_and_online_channels_show_their_fields(desk: Desk, make_page) -> None:
     form = make_page(desk["clerk"]).full_form
     assert not shown(form, "source_department") and not shown(form, "complainant_email")
     form.channel.set_value("internal")
@@ -83,7 +83,7 @@ def test_internal_and_online_channels_show_their_fields(desk: dict[str, Session]
     assert required(form, "complainant_email") and not shown(form, "complainant_online_account")
 
 
-def test_switching_channel_never_hides_what_was_typed(desk: dict[str, Session], make_page) -> None:
+def test_switching_channel_never_hides_what_was_typed(desk: Desk, make_page) -> None:
     form = make_page(desk["clerk"]).full_form
     form.channel.set_value("transfer")
     form.transfer_reference.setText("卫健委 2026-031")
@@ -93,7 +93,7 @@ def test_switching_channel_never_hides_what_was_typed(desk: dict[str, Session], 
 
 
 def test_online_needs_one_way_to_reach_the_complainant(
-    qtbot: QtBot, desk: dict[str, Session], make_page
+    qtbot: QtBot, desk: Desk, make_page
 ) -> None:
     page: IntakePage = make_page(desk["clerk"])
     form = page.full_form

@@ -11,13 +11,14 @@ from sqlcipher3 import dbapi2 as sqlcipher
 from app.cases import views
 from app.session import Session
 from models.database import database_proxy
+from tests.support.desk import Desk
 from tests.ui.workspace.support import click_box_button, on_modal
 
 from .test_registration import NARRATIVE, fill_visit
 
 
 def test_a_locked_database_keeps_the_typed_complaint_and_retries(
-    qtbot: QtBot, desk: dict[str, Session], make_page, admin_session: Session
+    qtbot: QtBot, desk: Desk, make_page, admin_session: Session
 ) -> None:
     clerk = desk["clerk"]
     page = make_page(clerk)

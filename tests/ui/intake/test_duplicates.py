@@ -10,12 +10,13 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.cases import views
-from app.session import Session
+from tests.support.cases import ID_NUMBER, PHONE
+from tests.support.desk import Desk
 from tests.ui.helpers import type_text
 from ui.intake import intake_page
 from ui.intake.intake_page import IntakePage
 
-from .conftest import ID_NUMBER, PHONE, register_earlier
+from .conftest import register_earlier
 
 
 def fill_rest(page: IntakePage) -> None:
@@ -24,9 +25,9 @@ def fill_rest(page: IntakePage) -> None:
 
 
 def test_typing_a_known_phone_shows_the_earlier_case_and_link_links_it(
-    qtbot: QtBot, desk: dict[str, Session], make_page
+    qtbot: QtBot, desk: Desk, make_page
 ) -> None:
-    earlier = register_earlier(desk["clerk"], datetime(2026, 3, 2, 10, 0))
+    earlier = register_earlier(desk, datetime(2026, 3, 2, 10, 0))
     page: IntakePage = make_page(desk["clerk"])
     panel = page.full_form.duplicates
     assert not panel.isVisible()
@@ -57,16 +58,16 @@ def test_typing_a_known_phone_shows_the_earlier_case_and_link_links_it(
 
 
 def test_id_number_and_record_number_find_earlier_cases_too(
-    qtbot: QtBot, desk: dict[str, Session], make_page
+    qtbot: QtBot, desk: Desk, make_page
 ) -> None:
     by_id = register_earlier(
-        desk["clerk"],
+        desk,
         datetime(2026, 2, 20, 9, 0),
         complainant_phone="13770561234",
         complainant_id_number=ID_NUMBER,
     )
     by_record = register_earlier(
-        desk["clerk"],
+        desk,
         datetime(2026, 3, 5, 9, 0),
         complainant_phone="13770561235",
         patient_record_no="ZY2026001873",
@@ -83,8 +84,8 @@ def test_id_number_and_record_number_find_earlier_cases_too(
     qtbot.waitUntil(lambda: not panel.isVisible(), timeout=2000)
 
 
-def test_open_asks_for_the_earlier_case(qtbot: QtBot, desk: dict[str, Session], make_page) -> None:
-    earlier = register_earlier(desk["clerk"], datetime(2026, 3, 2, 10, 0))
+def test_open_asks_for_the_earlier_case(qtbot: QtBot, desk: Desk, make_page) -> None:
+    earlier = register_earlier(desk, datetime(2026, 3, 2, 10, 0))
     page: IntakePage = make_page(desk["clerk"])
     page.look_for_duplicates(PHONE, "", "")
     with qtbot.waitSignal(page.open_case_requested) as signal:
@@ -93,9 +94,9 @@ def test_open_asks_for_the_earlier_case(qtbot: QtBot, desk: dict[str, Session], 
 
 
 def test_an_officer_records_a_repeat_complaint_merged_into_the_earlier_case(
-    qtbot: QtBot, desk: dict[str, Session], make_page, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, desk: Desk, make_page, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    earlier = register_earlier(desk["clerk"], datetime(2026, 3, 2, 10, 0))
+    earlier = register_earlier(desk, datetime(2026, 3, 2, 10, 0))
     questions: list[str] = []
 
     def confirm(_parent: object, _title: str, text: str, _yes: str) -> bool:
@@ -118,9 +119,9 @@ def test_an_officer_records_a_repeat_complaint_merged_into_the_earlier_case(
 
 
 def test_declining_the_merge_saves_nothing(
-    qtbot: QtBot, desk: dict[str, Session], make_page, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, desk: Desk, make_page, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    register_earlier(desk["clerk"], datetime(2026, 3, 2, 10, 0))
+    register_earlier(desk, datetime(2026, 3, 2, 10, 0))
     monkeypatch.setattr(intake_page, "confirm", lambda *_args: False)
     page: IntakePage = make_page(desk["officer"])
     page.look_for_duplicates(PHONE, "", "")

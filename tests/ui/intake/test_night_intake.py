@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app import clock
 from app.cases import acceptance, views
 from app.session import Session
+from tests.support.desk import Desk
 from tests.support.sessions import session_as
 from tests.ui.helpers import type_text
 from ui.intake.intake_page import IntakePage
@@ -21,9 +21,9 @@ MONDAY_MORNING = datetime(2026, 3, 16, 8, 30)
 
 
 def test_night_duty_logs_a_case_at_2340_through_the_short_form(
-    qtbot: QtBot, desk: dict[str, Session], make_page
+    qtbot: QtBot, desk: Desk, make_page
 ) -> None:
-    clock.set_clock(lambda: FRIDAY_NIGHT)
+    desk.clock.set(FRIDAY_NIGHT)
     page: IntakePage = make_page(desk["night_duty"])
     assert page.is_night_form()
     form = page.night_form
@@ -55,15 +55,15 @@ def test_night_duty_logs_a_case_at_2340_through_the_short_form(
     assert (case.visit_department, case.patient_name, case.channel_label) == ("急诊科", "陈建华", "来电")
 
     # the office takes it over on Monday morning; night duty no longer sees it then
-    clock.set_clock(lambda: MONDAY_MORNING)
+    desk.clock.set(MONDAY_MORNING)
     acceptance.accept(desk["officer"], case.id)
     assert views.open_case(desk["officer"], case.id).state == "accepted"
 
 
 def test_the_short_form_refuses_a_missing_phone_at_the_field(
-    qtbot: QtBot, desk: dict[str, Session], make_page
+    qtbot: QtBot, desk: Desk, make_page
 ) -> None:
-    clock.set_clock(lambda: FRIDAY_NIGHT)
+    desk.clock.set(FRIDAY_NIGHT)
     page: IntakePage = make_page(desk["night_duty"])
     form = page.night_form
     type_text(form.complainant_name, "陈丽")
@@ -75,12 +75,12 @@ def test_the_short_form_refuses_a_missing_phone_at_the_field(
 
 
 def test_an_officer_with_night_duty_switches_forms_after_hours(
-    admin_session: Session, desk: dict[str, Session], make_page
+    admin_session: Session, desk: Desk, make_page
 ) -> None:
     both = session_as(admin_session, "hezy", "officer", "night_duty")
     page: IntakePage = make_page(both)
     assert not page.is_night_form()  # office hours: the full form
-    clock.set_clock(lambda: FRIDAY_NIGHT)
+    desk.clock.set(FRIDAY_NIGHT)
     page.refresh_mode()
     assert page.is_night_form()
     page.night_form.full_form_button.click()

@@ -14,12 +14,11 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.cases import documents, views
-from app.session import Session
+from tests.support.cases import ID_NUMBER, PHONE
+from tests.support.desk import Desk
 from tests.ui.helpers import type_text
 from ui.intake import intake_page
 from ui.intake.intake_page import IntakePage
-
-from .conftest import ID_NUMBER, PHONE
 
 NARRATIVE = "3 月 9 日上午在心内科门诊候诊两小时，医生问诊不到两分钟，询问检查结果时态度生硬。"
 
@@ -55,7 +54,7 @@ def fake_printer(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 
 def test_clerk_registers_a_visit_complaint_and_prints_the_receipt(
-    qtbot: QtBot, desk: dict[str, Session], make_page, fake_printer: Path
+    qtbot: QtBot, desk: Desk, make_page, fake_printer: Path
 ) -> None:
     clerk = desk["clerk"]
     page = make_page(clerk)
@@ -92,7 +91,7 @@ def test_clerk_registers_a_visit_complaint_and_prints_the_receipt(
 
 
 def test_a_cancelled_print_dialog_issues_nothing(
-    qtbot: QtBot, desk: dict[str, Session], make_page, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, desk: Desk, make_page, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(QPrintDialog, "exec", lambda _dialog: 0)
     page = make_page(desk["clerk"])
@@ -104,7 +103,7 @@ def test_a_cancelled_print_dialog_issues_nothing(
 
 
 def test_enter_in_a_field_moves_on_and_never_submits(
-    qtbot: QtBot, desk: dict[str, Session], make_page
+    qtbot: QtBot, desk: Desk, make_page
 ) -> None:
     page = make_page(desk["clerk"])
     form = page.full_form
@@ -123,7 +122,7 @@ def test_enter_in_a_field_moves_on_and_never_submits(
     assert form.complainant_name.text() == "王秀英" and form.phone.text() == PHONE
 
 
-def test_ctrl_s_saves_from_anywhere_in_the_form(qtbot: QtBot, desk: dict[str, Session], make_page) -> None:
+def test_ctrl_s_saves_from_anywhere_in_the_form(qtbot: QtBot, desk: Desk, make_page) -> None:
     page = make_page(desk["clerk"])
     fill_visit(page)
     page.full_form.narrative.setFocus()
@@ -132,7 +131,7 @@ def test_ctrl_s_saves_from_anywhere_in_the_form(qtbot: QtBot, desk: dict[str, Se
     assert page.banner.isVisible()
 
 
-def test_tab_order_follows_the_form(qtbot: QtBot, desk: dict[str, Session], make_page) -> None:
+def test_tab_order_follows_the_form(qtbot: QtBot, desk: Desk, make_page) -> None:
     page = make_page(desk["clerk"])
     form = page.full_form
     expected = [
@@ -160,7 +159,7 @@ def test_tab_order_follows_the_form(qtbot: QtBot, desk: dict[str, Session], make
 
 
 def test_a_bad_phone_is_told_in_chinese_and_keeps_every_text(
-    qtbot: QtBot, desk: dict[str, Session], make_page
+    qtbot: QtBot, desk: Desk, make_page
 ) -> None:
     page = make_page(desk["clerk"])
     fill_visit(page)
@@ -190,7 +189,7 @@ def test_a_bad_phone_is_told_in_chinese_and_keeps_every_text(
 
 
 def test_an_id_number_with_a_wrong_check_digit_is_hinted(
-    qtbot: QtBot, desk: dict[str, Session], make_page
+    qtbot: QtBot, desk: Desk, make_page
 ) -> None:
     page = make_page(desk["clerk"])
     form = page.full_form
@@ -204,7 +203,7 @@ def test_an_id_number_with_a_wrong_check_digit_is_hinted(
 
 
 def test_refusals_of_the_service_point_at_their_field(
-    qtbot: QtBot, desk: dict[str, Session], make_page
+    qtbot: QtBot, desk: Desk, make_page
 ) -> None:
     page = make_page(desk["clerk"])
     fill_visit(page)
@@ -227,7 +226,7 @@ def test_refusals_of_the_service_point_at_their_field(
     assert form.narrative.toPlainText() == NARRATIVE
 
 
-def test_required_fields_left_empty_are_named(qtbot: QtBot, desk: dict[str, Session], make_page) -> None:
+def test_required_fields_left_empty_are_named(qtbot: QtBot, desk: Desk, make_page) -> None:
     page = make_page(desk["clerk"])
     form = page.full_form
     type_text(form.complainant_name, "王秀英")
@@ -237,7 +236,7 @@ def test_required_fields_left_empty_are_named(qtbot: QtBot, desk: dict[str, Sess
 
 
 def test_attachments_are_listed_removed_and_stored_after_registration(
-    qtbot: QtBot, desk: dict[str, Session], make_page, tmp_path: Path
+    qtbot: QtBot, desk: Desk, make_page, tmp_path: Path
 ) -> None:
     scan = tmp_path / "投诉信扫描件.pdf"
     scan.write_bytes(b"%PDF-1.4 scan")
@@ -269,7 +268,7 @@ def test_attachments_are_listed_removed_and_stored_after_registration(
     assert panel.attachments() == []
 
 
-def test_a_file_over_the_size_limit_is_refused(desk: dict[str, Session], make_page, tmp_path: Path) -> None:
+def test_a_file_over_the_size_limit_is_refused(desk: Desk, make_page, tmp_path: Path) -> None:
     page = make_page(desk["clerk"])
     panel = page.full_form.attachments
     big = tmp_path / "录音.wav"
@@ -280,7 +279,7 @@ def test_a_file_over_the_size_limit_is_refused(desk: dict[str, Session], make_pa
 
 
 def test_clear_asks_first_and_keeps_the_channel(
-    desk: dict[str, Session], make_page, monkeypatch: pytest.MonkeyPatch
+    desk: Desk, make_page, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     answers = iter([False, True])
     monkeypatch.setattr(intake_page, "confirm", lambda *_args: next(answers))
@@ -294,7 +293,7 @@ def test_clear_asks_first_and_keeps_the_channel(
 
 
 def test_the_channel_row_is_one_tab_stop_moved_with_the_arrow_keys(
-    qtbot: QtBot, desk: dict[str, Session], make_page
+    qtbot: QtBot, desk: Desk, make_page
 ) -> None:
     page = make_page(desk["clerk"])
     channel = page.full_form.channel
@@ -308,7 +307,7 @@ def test_the_channel_row_is_one_tab_stop_moved_with_the_arrow_keys(
 
 
 def test_departments_are_found_by_pinyin_initials_and_unknown_names_refused(
-    qtbot: QtBot, desk: dict[str, Session], make_page
+    qtbot: QtBot, desk: Desk, make_page
 ) -> None:
     page = make_page(desk["clerk"])
     form = page.full_form

@@ -15,7 +15,7 @@ from app.appconfig import WorkstationConfig
 from app.shared import SharedConnection
 from models.database import close_current
 from models.fields import install_cipher
-from tests.conftest import ADMIN, ADMIN_PASSWORD
+from tests.support.accounts import ADMIN, ADMIN_PASSWORD
 from tests.support.pg_server import _write_tls
 from tests.ui.helpers import when_modal
 from tests.ui.server_mode.conftest import PASSPHRASE

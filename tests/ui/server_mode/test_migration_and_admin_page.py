@@ -16,8 +16,7 @@ from app.demo import create_demo_database
 from app.session import Session
 from models.database import close_current
 from models.fields import install_cipher
-from tests.conftest import ADMIN_PASSWORD
-from tests.ui.conftest import PASSWORD
+from tests.support.accounts import ADMIN_PASSWORD, USER_PASSWORD
 from tests.ui.helpers import when_modal
 from tests.ui.server_mode.conftest import PASSPHRASE, all_bytes, secret_forms
 from ui.server_mode import admin_page
@@ -50,7 +49,7 @@ def test_local_page_offers_migration_to_admins_only(qtbot: QtBot, admin_session,
     assert page.migrate_button is not None and page.migrate_button.isEnabled()
     assert page.export_button is None and page.forget_button is None
     auth.logout(admin_session)
-    officer = auth.login_local(db_path, "王小明", PASSWORD)
+    officer = auth.login_local(db_path, "王小明", USER_PASSWORD)
     page = _page(qtbot, officer)
     assert page.migrate_button is not None and not page.migrate_button.isEnabled()
     assert page.migrate_button.toolTip() == "只有系统管理员可以修改系统设置"
@@ -109,7 +108,7 @@ def test_shared_page_exports_and_forgets(
 
 @pytest.fixture
 def demo_session(tmp_path: Path) -> Session:
-    session, _info = create_demo_database(tmp_path / "demo.db", "Demo2026pass")
+    session, _info = create_demo_database(tmp_path / "demo.db", USER_PASSWORD)
     return session
 
 
@@ -194,7 +193,7 @@ def test_migration_dialog_moves_the_demo_database(
     assert connection is not None
     connection.unlock(PASSPHRASE)
     connection.server_password = pg_server.password
-    session = connection.login("officer", "Demo2026pass")
+    session = connection.login("officer", USER_PASSWORD)
     assert session.user.roles == {"officer"} and audit.verify().ok
     auth.logout(session)
 

@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from app import auth
 from models.audit import AuditEntry
-from tests.ui.conftest import ADMIN, PASSWORD
+from tests.support.accounts import ADMIN, ADMIN_PASSWORD
 from ui.server_mode import admin_page
 from ui.server_mode.admin_page import DatabasePage
 
@@ -30,4 +30,4 @@ def test_rotate_key_button_rekeys_and_the_session_keeps_reading(
     qtbot.waitUntil(lambda: "已轮换数据库密钥" in page.notice.text(), timeout=5_000)
     assert AuditEntry.select().where(AuditEntry.action == "database.rekeyed").count() == 1  # GUI thread reads
     auth.logout(admin_session)
-    auth.logout(auth.login_local(db_path, ADMIN, PASSWORD))
+    auth.logout(auth.login_local(db_path, ADMIN, ADMIN_PASSWORD))

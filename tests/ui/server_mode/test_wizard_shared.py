@@ -12,7 +12,7 @@ from app import auth, shared
 from app.appconfig import WorkstationConfig
 from models.database import close_current
 from models.fields import install_cipher
-from tests.conftest import ADMIN, ADMIN_PASSWORD
+from tests.support.accounts import ADMIN, ADMIN_PASSWORD
 from tests.ui.helpers import type_text
 from tests.ui.server_mode.conftest import PASSPHRASE, all_bytes, secret_forms
 from ui.login_dialog import LoginDialog

@@ -9,8 +9,8 @@ from pytestqt.qtbot import QtBot
 from app.cases import routing
 from app.cases.rules import ON_HOLD_MESSAGE
 from app.cases.views import available_actions, open_case
+from tests.support.desk import Desk
 from tests.ui.helpers import type_text
-from tests.ui.workspace.conftest import Desk
 from tests.ui.workspace.support import answer, dismiss, on_modal, when
 from ui.workspace.dialogs import (
     AcknowledgeDialog,
@@ -24,10 +24,10 @@ from ui.workspace.dialogs import (
 
 
 def test_forbidden_actions_are_disabled_with_the_policy_reason(desk: Desk, open_workspace) -> None:
-    case_id = desk.case("pending_approval")
-    ws = open_workspace(desk.officer, case_id)
+    case_id = desk.new_case("pending_approval")
+    ws = open_workspace(desk["officer"], case_id)
     bar = ws.action_bar
-    reasons = available_actions(desk.officer, case_id)
+    reasons = available_actions(desk["officer"], case_id)
     for name in ("approve", "return_draft"):
         assert bar.is_shown(name)
         assert not bar.control(name).isEnabled()
@@ -43,8 +43,8 @@ def test_forbidden_actions_are_disabled_with_the_policy_reason(desk: Desk, open_
 
 
 def test_on_hold_pauses_actions_and_shows_the_paused_clock(desk: Desk, open_workspace) -> None:
-    case_id = desk.case("in_progress")
-    ws = open_workspace(desk.officer, case_id)
+    case_id = desk.new_case("in_progress")
+    ws = open_workspace(desk["officer"], case_id)
     on_modal(TextDialog, lambda d: (type_text(d.text_edit, "等待投诉人补充病历"), d.ok_button.click()))
     ws.action_bar.control("hold").trigger()
     assert ws.view.on_hold
@@ -61,10 +61,10 @@ def test_on_hold_pauses_actions_and_shows_the_paused_clock(desk: Desk, open_work
 
 
 def test_assignment_row_actions_follow_the_row_state(desk: Desk, open_workspace) -> None:
-    case_id = desk.case("in_progress")
-    first = open_case(desk.officer, case_id).assignments[0]
-    routing.acknowledge(desk.officer, first.id, "郑国华")
-    ws = open_workspace(desk.officer, case_id)
+    case_id = desk.new_case("in_progress")
+    first = open_case(desk["officer"], case_id).assignments[0]
+    routing.acknowledge(desk["officer"], first.id, "郑国华")
+    ws = open_workspace(desk["officer"], case_id)
     ws.assignments.view.selectRow(0)
     buttons = ws.assignments.buttons
     assert not buttons["acknowledge"].isEnabled()
@@ -72,7 +72,7 @@ def test_assignment_row_actions_follow_the_row_state(desk: Desk, open_workspace)
     assert buttons["respond"].isEnabled() and buttons["return"].isEnabled()
     assert "请核实当日叫号情况" in ws.assignments.detail.values["需答复的问题"].text()
 
-    manager = open_workspace(desk.manager, case_id)
+    manager = open_workspace(desk["manager"], case_id)
     manager.assignments.view.selectRow(1)
     assert not manager.assignments.buttons["acknowledge"].isEnabled()
     assert (
@@ -94,8 +94,8 @@ def test_assignment_row_actions_follow_the_row_state(desk: Desk, open_workspace)
 def test_enter_never_submits_and_escape_asks_before_discarding(
     qtbot: QtBot, desk: Desk, open_workspace
 ) -> None:
-    case_id = desk.case("in_progress")
-    ws = open_workspace(desk.officer, case_id)
+    case_id = desk.new_case("in_progress")
+    ws = open_workspace(desk["officer"], case_id)
     ws.assignments.view.selectRow(0)
     events: list[str] = []
 
@@ -123,8 +123,8 @@ def test_enter_never_submits_and_escape_asks_before_discarding(
 
 
 def test_a_refusal_keeps_the_dialog_and_what_was_typed(desk: Desk, open_workspace) -> None:
-    case_id = desk.case("in_progress")
-    ws = open_workspace(desk.officer, case_id)
+    case_id = desk.new_case("in_progress")
+    ws = open_workspace(desk["officer"], case_id)
     ws.assignments.view.selectRow(0)
     seen: list[str] = []
     kept: list[str] = []
@@ -149,8 +149,8 @@ def test_a_refusal_keeps_the_dialog_and_what_was_typed(desk: Desk, open_workspac
 
 
 def test_extension_requested_by_officer_and_decided_by_manager(desk: Desk, open_workspace) -> None:
-    case_id = desk.case("in_progress")
-    officer = open_workspace(desk.officer, case_id)
+    case_id = desk.new_case("in_progress")
+    officer = open_workspace(desk["officer"], case_id)
     due = officer.view.reply_due
 
     def request(dialog: ExtensionRequestDialog) -> None:
@@ -165,7 +165,7 @@ def test_extension_requested_by_officer_and_decided_by_manager(desk: Desk, open_
     assert officer.action_bar.is_shown("decide_extension")
     assert not officer.action_bar.control("decide_extension").isEnabled()
 
-    manager = open_workspace(desk.manager, case_id)
+    manager = open_workspace(desk["manager"], case_id)
     on_modal(ExtensionDecisionDialog, lambda d: d.ok_button.click())
     manager.action_bar.control("decide_extension").click()
     assert manager.view.reply_due > due
@@ -173,8 +173,8 @@ def test_extension_requested_by_officer_and_decided_by_manager(desk: Desk, open_
 
 
 def test_escalation_starts_the_external_report_clock(desk: Desk, open_workspace) -> None:
-    case_id = desk.case("accepted")
-    ws = open_workspace(desk.officer, case_id)
+    case_id = desk.new_case("accepted")
+    ws = open_workspace(desk["officer"], case_id)
     assert ws.header.external.isHidden()
     on_modal(TextDialog, lambda d: (type_text(d.text_edit, "涉及可能的医疗过失"), d.ok_button.click()))
     ws.action_bar.control("escalate").trigger()
@@ -185,10 +185,10 @@ def test_escalation_starts_the_external_report_clock(desk: Desk, open_workspace)
 
 
 def test_merge_by_case_number(desk: Desk, open_workspace) -> None:
-    target = desk.register()
-    duplicate = desk.register(content="同一事项再次来访")
-    target_no = open_case(desk.officer, target).case_no
-    ws = open_workspace(desk.officer, duplicate)
+    target = desk.register("clerk").case_id
+    duplicate = desk.register("clerk", content="同一事项再次来访").case_id
+    target_no = open_case(desk["officer"], target).case_no
+    ws = open_workspace(desk["officer"], duplicate)
 
     def merge(dialog: CaseNumberDialog) -> None:
         dialog.number_edit.setText(target_no.lower())
@@ -201,8 +201,8 @@ def test_merge_by_case_number(desk: Desk, open_workspace) -> None:
 
 
 def test_note_on_a_closed_case_is_a_correction(desk: Desk, open_workspace) -> None:
-    case_id = desk.case("closed")
-    ws = open_workspace(desk.officer, case_id)
+    case_id = desk.new_case("closed")
+    ws = open_workspace(desk["officer"], case_id)
     assert not ws.handling.editable
     titles: list[str] = []
     on_modal(

@@ -7,8 +7,8 @@ from pytestqt.qtbot import QtBot
 
 from app.cases import acceptance, overlays, reply
 from app.cases.views import open_case
+from tests.support.desk import Desk
 from tests.ui.helpers import type_text
-from tests.ui.workspace.conftest import Desk
 from tests.ui.workspace.support import answer, on_modal, when
 from ui.operations import bus
 from ui.workspace.dialogs import TextDialog
@@ -19,15 +19,15 @@ TYPED = "经调取监控，当日候诊区无人引导，属实。"
 def test_conflict_on_the_draft_form_reloads_and_keeps_the_typed_draft(
     qtbot: QtBot, desk: Desk, open_workspace
 ) -> None:
-    case_id = desk.case("drafting")
-    ws = open_workspace(desk.officer, case_id)
+    case_id = desk.new_case("drafting")
+    ws = open_workspace(desk["officer"], case_id)
     ws.action_bar.control("draft").click()
     type_text(ws.handling.facts_edit, TYPED)
     ws.handling.finding_combo.setCurrentIndex(ws.handling.finding_combo.findData("upheld"))
     stale = ws.view.version
 
     desk.clock.advance(minutes=7)
-    reply.save_draft(desk.officer2, case_id, facts="另一位专员写的内容", finding="", resolution="")
+    reply.save_draft(desk["officer2"], case_id, facts="另一位专员写的内容", finding="", resolution="")
 
     seen: list[str] = []
     on_modal(QMessageBox, answer("重新载入", seen))
@@ -41,12 +41,12 @@ def test_conflict_on_the_draft_form_reloads_and_keeps_the_typed_draft(
 
     with qtbot.waitSignal(bus().data_changed):
         ws.handling.save_button.click()
-    assert open_case(desk.officer, case_id).facts == TYPED
+    assert open_case(desk["officer"], case_id).facts == TYPED
 
 
 def test_conflict_in_a_dialog_keeps_it_open_with_its_text(desk: Desk, open_workspace) -> None:
-    case_id = desk.case("in_progress")
-    ws = open_workspace(desk.officer, case_id)
+    case_id = desk.new_case("in_progress")
+    ws = open_workspace(desk["officer"], case_id)
     seen: list[str] = []
     kept: list[str] = []
 
@@ -54,7 +54,7 @@ def test_conflict_in_a_dialog_keeps_it_open_with_its_text(desk: Desk, open_works
 
     def act(dialog: TextDialog) -> None:
         type_text(dialog.text_edit, "等待投诉人补充病历")
-        overlays.escalate(desk.manager, case_id, "涉及医疗过失")  # meanwhile, someone else
+        overlays.escalate(desk["manager"], case_id, "涉及医疗过失")  # meanwhile, someone else
 
         def retry() -> None:
             kept.append(dialog.text())
@@ -68,18 +68,18 @@ def test_conflict_in_a_dialog_keeps_it_open_with_its_text(desk: Desk, open_works
     ws.action_bar.control("hold").trigger()
     assert seen == ["该案件已被 陈主任 于 2026-03-10 09:00 修改。"]
     assert kept == ["等待投诉人补充病历"]
-    view = open_case(desk.officer, case_id)
+    view = open_case(desk["officer"], case_id)
     assert view.on_hold and view.hold_reason == "等待投诉人补充病历"
     assert ws.view.on_hold and not ws.header.escalated.isHidden()
 
 
 def test_cancelled_conflict_changes_nothing(desk: Desk, open_workspace) -> None:
-    case_id = desk.case("registered")
-    ws = open_workspace(desk.officer, case_id)
+    case_id = desk.new_case("registered")
+    ws = open_workspace(desk["officer"], case_id)
     overlays.add_note(
-        desk.officer2, case_id, "已与投诉人约定面谈时间"
+        desk["officer2"], case_id, "已与投诉人约定面谈时间"
     )  # no version change: notes are not stale
-    acceptance.accept(desk.officer2, case_id)
+    acceptance.accept(desk["officer2"], case_id)
 
     def act(dialog: TextDialog) -> None:
         on_modal(QMessageBox, answer("取消"))
@@ -89,4 +89,4 @@ def test_cancelled_conflict_changes_nothing(desk: Desk, open_workspace) -> None:
     on_modal(TextDialog, act)
     ws.action_bar.control("accept").click()
     assert ws.view.state == "registered"  # not reloaded: the user chose 取消
-    assert open_case(desk.officer, case_id).officer == "刘强"
+    assert open_case(desk["officer"], case_id).officer == "刘强"

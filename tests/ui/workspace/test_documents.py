@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QDialog, QFileDialog
 from pytestqt.qtbot import QtBot
 
 from app.cases import documents, overlays
+from tests.support.desk import Desk
 from tests.ui.helpers import type_text
-from tests.ui.workspace.conftest import Desk
 from tests.ui.workspace.support import on_modal
 from ui.operations import bus
 from ui.workspace.attachments_section import ImageViewer
@@ -60,8 +60,8 @@ def _select(ws, kind: str) -> None:
 def test_issue_preview_then_reprint_is_marked(
     qtbot: QtBot, desk: Desk, open_workspace, save_to, tmp_path: Path
 ) -> None:
-    case_id = desk.register()
-    ws = open_workspace(desk.officer, case_id)
+    case_id = desk.register("clerk").case_id
+    ws = open_workspace(desk["officer"], case_id)
     ws.tabs.setCurrentIndex(ws.TAB_DOCUMENTS)
     section = ws.documents
     assert [p.kind for p in section.printables.rows()] == ["receipt", "registration"]
@@ -95,28 +95,28 @@ def test_issue_preview_then_reprint_is_marked(
     assert [(d.kind, d.reprint) for d in issued] == [("receipt", True), ("receipt", False)]
     assert section.issued_model.index(0, 2).data() == "补打"
     assert ws.timeline.items[0].summary == "补打投诉受理回执"
-    assert documents.stored_pdf(desk.officer, issued[0].id) == target.read_bytes()
+    assert documents.stored_pdf(desk["officer"], issued[0].id) == target.read_bytes()
     assert "补打" in "".join(page.extract_text() for page in PdfReader(target).pages)
     assert file_name(case_no, "投诉受理回执", True) == f"{case_no}_投诉受理回执_补打.pdf"
 
 
 @needs_pdf
 def test_print_renders_every_page_onto_the_printer(desk: Desk, open_workspace, print_to: Path) -> None:
-    case_id = desk.case("in_progress")
-    ws = open_workspace(desk.officer, case_id)
+    case_id = desk.new_case("in_progress")
+    ws = open_workspace(desk["officer"], case_id)
     _select(ws, "registration")
     assert ws.documents.print_selected()
     assert ws.documents.printer.printer is not None  # the QPrinter outlives its dialog (DESIGN §9)
     pages = len(PdfReader(print_to).pages)
     issued = ws.documents.issued_model.rows()[0]
-    assert pages == len(PdfReader(BytesIO(documents.stored_pdf(desk.officer, issued.id))).pages) >= 1
+    assert pages == len(PdfReader(BytesIO(documents.stored_pdf(desk["officer"], issued.id))).pages) >= 1
     dispatch = [p for p in ws.documents.printables.rows() if p.kind == "dispatch"]
     assert [p.department for p in dispatch] == ["心血管内科", "护理部"]
 
 
 def test_cancelled_print_issues_nothing(desk: Desk, open_workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(QPrintDialog, "exec", lambda _self: QDialog.DialogCode.Rejected.value)
-    ws = open_workspace(desk.officer, desk.register())
+    ws = open_workspace(desk["officer"], desk.register("clerk").case_id)
     _select(ws, "receipt")
     assert not ws.documents.print_selected()
     assert ws.documents.issued_model.rowCount() == 0
@@ -126,9 +126,9 @@ def test_cancelled_print_issues_nothing(desk: Desk, open_workspace, monkeypatch:
 def test_archived_copy_opens_and_printing_it_again_is_a_reprint(
     desk: Desk, open_workspace, print_to: Path
 ) -> None:
-    case_id = desk.register()
-    documents.issue(desk.officer, case_id, "registration")
-    ws = open_workspace(desk.officer, case_id)
+    case_id = desk.register("clerk").case_id
+    documents.issue(desk["officer"], case_id, "registration")
+    ws = open_workspace(desk["officer"], case_id)
     ws.documents.issued_view.selectRow(0)
     printed: list[bool] = []
 
@@ -160,7 +160,7 @@ def test_attachment_added_shown_in_app_and_saved(
     photo = tmp_path / "现场照片.png"
     photo.write_bytes(_png())
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *_a, **_k: (str(photo), "")))
-    ws = open_workspace(desk.officer, desk.register())
+    ws = open_workspace(desk["officer"], desk.register("clerk").case_id)
     on_modal(AttachmentDialog, lambda d: (type_text(d.note_edit, "候诊区照片"), d.ok_button.click()))
     ws.attachments.add_button.click()
     assert [(a.filename, a.note) for a in ws.view.attachments] == [("现场照片.png", "候诊区照片")]
@@ -173,7 +173,7 @@ def test_attachment_added_shown_in_app_and_saved(
     ws.timeline.attachment_requested.emit(item.attachment_id)
     assert opened == ["查看附件 — 现场照片.png"]
 
-    overlays.add_attachment(desk.officer, ws.case_id, "录音.m4a", b"\x00audio", "电话录音")
+    overlays.add_attachment(desk["officer"], ws.case_id, "录音.m4a", b"\x00audio", "电话录音")
     ws.reload()
     ws.attachments.view.selectRow(1)
     assert not ws.attachments.open_button.isEnabled()

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.cases.views import open_case
+from tests.support.desk import Desk
 from tests.ui.helpers import type_text
-from tests.ui.workspace.conftest import Desk
 from tests.ui.workspace.support import answer, on_modal
 from ui.operations import bus
 from ui.workspace.dialogs import (
@@ -26,8 +26,8 @@ from ui.workspace.dialogs import (
 
 
 def test_officer_routes_records_replies_drafts_and_submits(qtbot: QtBot, desk: Desk, open_workspace) -> None:
-    case_id = desk.register()
-    ws = open_workspace(desk.officer, case_id)
+    case_id = desk.register("clerk").case_id
+    ws = open_workspace(desk["officer"], case_id)
     bar = ws.action_bar
     assert ws.header.number.text() == ws.view.case_no
     assert ws.header.state.text() == "待受理"
@@ -89,7 +89,7 @@ def test_officer_routes_records_replies_drafts_and_submits(qtbot: QtBot, desk: D
     assert form.is_dirty()
     with qtbot.waitSignal(bus().data_changed):
         form.save_button.click()
-    saved = open_case(desk.officer, case_id)
+    saved = open_case(desk["officer"], case_id)
     assert saved.facts == "经调取叫号系统日志，当日叫号系统故障两小时。"
     assert saved.compensation_amount == Decimal("1234.50")
     assert not form.is_dirty()
@@ -105,8 +105,8 @@ def test_officer_routes_records_replies_drafts_and_submits(qtbot: QtBot, desk: D
 
 
 def test_manager_approves_and_signs_off(qtbot: QtBot, desk: Desk, open_workspace) -> None:
-    case_id = desk.case("pending_approval")
-    manager = open_workspace(desk.manager, case_id)
+    case_id = desk.new_case("pending_approval")
+    manager = open_workspace(desk["manager"], case_id)
     assert manager.action_bar.control("approve").isEnabled()
     assert manager.action_bar.control("return_draft").isEnabled()
     on_modal(TextDialog, lambda d: (type_text(d.text_edit, "同意，请尽快答复。"), d.ok_button.click()))
@@ -114,7 +114,7 @@ def test_manager_approves_and_signs_off(qtbot: QtBot, desk: Desk, open_workspace
     assert manager.view.state == "approved"
     assert manager.view.approval_comment == "同意，请尽快答复。"
 
-    officer = open_workspace(desk.officer, case_id)
+    officer = open_workspace(desk["officer"], case_id)
 
     def reply(dialog: ReplyDialog) -> None:
         dialog.method_combo.setCurrentIndex(dialog.method_combo.findData("phone"))
@@ -151,8 +151,8 @@ def test_manager_approves_and_signs_off(qtbot: QtBot, desk: Desk, open_workspace
 
 
 def test_unsatisfied_follow_up_reopens_the_case(qtbot: QtBot, desk: Desk, open_workspace) -> None:
-    case_id = desk.case("replied")
-    ws = open_workspace(desk.officer, case_id)
+    case_id = desk.new_case("replied")
+    ws = open_workspace(desk["officer"], case_id)
 
     def follow(dialog: FollowUpDialog) -> None:
         dialog.method_combo.setCurrentIndex(dialog.method_combo.findData("visit"))
@@ -168,12 +168,12 @@ def test_unsatisfied_follow_up_reopens_the_case(qtbot: QtBot, desk: Desk, open_w
 
 
 def test_linked_case_opens_on_click(qtbot: QtBot, desk: Desk, open_workspace) -> None:
-    first = desk.register()
-    second = desk.register(content="同一投诉人就候诊问题再次来电。")
+    first = desk.register("clerk").case_id
+    second = desk.register("clerk", content="同一投诉人就候诊问题再次来电。").case_id
     from app.cases import overlays
 
-    overlays.link(desk.officer, second, first)
-    ws = open_workspace(desk.officer, second)
+    overlays.link(desk["officer"], second, first)
+    ws = open_workspace(desk["officer"], second)
     with qtbot.waitSignal(ws.open_case_requested) as signal:
         ws.info.links.linkActivated.emit(f"case:{first}")
     assert signal.args == [first]

@@ -5,14 +5,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from app.cases import documents, follow_up, overlays
-from tests.ui.workspace.conftest import Desk
+from tests.support.desk import Desk
 from ui.workspace.widgets import TONE_TEXT
 
 
 def test_every_workspace_model(qtmodeltester, desk: Desk, open_workspace) -> None:
-    case_id = desk.case("replied")
+    case_id = desk.new_case("replied")
     follow_up.follow_up(
-        desk.officer,
+        desk["officer"],
         case_id,
         method="phone",
         satisfaction="dissatisfied",
@@ -20,10 +20,10 @@ def test_every_workspace_model(qtmodeltester, desk: Desk, open_workspace) -> Non
         outcome="external",
         external_route="people_mediation",
     )
-    overlays.add_attachment(desk.officer, case_id, "病历.pdf", b"%PDF-1.4 stub", "门诊病历")
-    documents.issue(desk.officer, case_id, "followup")
-    documents.issue(desk.officer, case_id, "followup")
-    ws = open_workspace(desk.officer, case_id)
+    overlays.add_attachment(desk["officer"], case_id, "病历.pdf", b"%PDF-1.4 stub", "门诊病历")
+    documents.issue(desk["officer"], case_id, "followup")
+    documents.issue(desk["officer"], case_id, "followup")
+    ws = open_workspace(desk["officer"], case_id)
     models = {
         "assignments": ws.assignments.model,
         "followups": ws.followup.followups,
@@ -41,9 +41,9 @@ def test_every_workspace_model(qtmodeltester, desk: Desk, open_workspace) -> Non
 
 
 def test_department_deadline_colour(desk: Desk, open_workspace) -> None:
-    case_id = desk.case("in_progress")
+    case_id = desk.new_case("in_progress")
     desk.clock.advance(days=6)  # past the 3 working days a department has
-    ws = open_workspace(desk.officer, case_id)
+    ws = open_workspace(desk["officer"], case_id)
     index = ws.assignments.model.index(0, 2)
     assert "已逾期" in index.data()
     assert index.data(Qt.ItemDataRole.ForegroundRole) == TONE_TEXT["red"]

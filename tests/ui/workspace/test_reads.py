@@ -8,27 +8,27 @@ from app.cases import routing
 from app.cases.views import open_case
 from app.cases.workspace import amount_in_capitals, officers, printable_documents
 from app.errors import PermissionDenied, ValidationError
-from tests.ui.workspace.conftest import Desk
+from tests.support.desk import Desk
 
 
 def test_officers_for_the_restriction_picker_only_for_those_who_may_restrict(desk: Desk) -> None:
-    assert [(o.username, o.display_name) for o in officers(desk.manager)] == [
+    assert [(o.username, o.display_name) for o in officers(desk["manager"])] == [
         ("liuq", "刘强"),
         ("王小明", "王小明"),
     ]
     with pytest.raises(PermissionDenied, match="只有主任/分管院领导可以设置保密"):
-        officers(desk.officer)
+        officers(desk["officer"])
 
 
 def test_printable_documents_follow_state_policy_and_departments(desk: Desk) -> None:
-    case_id = desk.case("in_progress")
-    first = open_case(desk.officer, case_id).assignments[0]
-    routing.return_assignment(desk.officer, first.id, "不属于本科室职责")
-    kinds = [(p.kind, p.department) for p in printable_documents(desk.officer, case_id)]
+    case_id = desk.new_case("in_progress")
+    first = open_case(desk["officer"], case_id).assignments[0]
+    routing.return_assignment(desk["officer"], first.id, "不属于本科室职责")
+    kinds = [(p.kind, p.department) for p in printable_documents(desk["officer"], case_id)]
     assert kinds == [("receipt", ""), ("registration", ""), ("dispatch", "护理部")]
-    assert [p.kind for p in printable_documents(desk.clerk, case_id)] == ["receipt", "registration"]
-    other = desk.register(by=desk.officer)
-    assert printable_documents(desk.clerk, other) == []  # intake documents of their own cases only
+    assert [p.kind for p in printable_documents(desk["clerk"], case_id)] == ["receipt", "registration"]
+    other = desk.register("officer").case_id
+    assert printable_documents(desk["clerk"], other) == []  # intake documents of their own cases only
 
 
 def test_amount_in_capitals() -> None:

@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QLabel
 
 from app.validation import mask_id_number, mask_phone
 from tests.support.cases import ID_NUMBER, PHONE
+from tests.support.desk import Desk
 from tests.support.sessions import session_as
-from tests.ui.workspace.conftest import Desk
 from tests.ui.workspace.support import on_modal
 from ui.workspace.case_workspace import CaseWorkspace
 from ui.workspace.dialogs import RestrictDialog
@@ -19,14 +19,14 @@ def _texts(widget) -> str:
 
 
 def test_clerk_sees_the_intake_part_masked_after_the_day_of_registration(desk: Desk, open_workspace) -> None:
-    case_id = desk.register(by=desk.clerk)
+    case_id = desk.register("clerk").case_id
     desk.walk(case_id, "in_progress")
-    today = open_workspace(desk.clerk, case_id)
+    today = open_workspace(desk["clerk"], case_id)
     assert today.info.complainant.values["联系电话"].text() == PHONE
     assert today.info.masked_hint.isHidden()
 
     desk.clock.advance(days=1)
-    ws = open_workspace(desk.clerk, case_id)
+    ws = open_workspace(desk["clerk"], case_id)
     grid = ws.info.complainant.values
     assert grid["联系电话"].text() == mask_phone(PHONE) == "139****5678"
     assert grid["身份证号"].text() == mask_id_number(ID_NUMBER)
@@ -41,13 +41,13 @@ def test_clerk_sees_the_intake_part_masked_after_the_day_of_registration(desk: D
     assert {item.action for item in ws.timeline.items} == {"register"}
     assert [p.title for p in ws.documents.printables.rows()] == ["投诉受理回执", "投诉登记表"]
 
-    officer = open_workspace(desk.officer, case_id)
+    officer = open_workspace(desk["officer"], case_id)
     assert officer.info.complainant.values["联系电话"].text() == PHONE
 
 
 def test_restricted_case_is_refused_to_an_officer_not_named(desk: Desk, open_workspace) -> None:
-    case_id = desk.case("accepted")
-    manager = open_workspace(desk.manager, case_id)
+    case_id = desk.new_case("accepted")
+    manager = open_workspace(desk["manager"], case_id)
 
     def restrict(dialog: RestrictDialog) -> None:
         names = [dialog.picker.list.item(i).text() for i in range(dialog.picker.list.count())]
@@ -60,7 +60,7 @@ def test_restricted_case_is_refused_to_an_officer_not_named(desk: Desk, open_wor
     assert manager.view.restricted and manager.view.named_officers == ("刘强",)
     assert not manager.header.restricted.isHidden()
 
-    named = open_workspace(desk.officer2, case_id)
+    named = open_workspace(desk["officer2"], case_id)
     assert named.view is not None and not named.header.restricted.isHidden()
     # 王小明 accepted the case (its officer), so he keeps access; a third officer does not.
     third = session_as(desk.admin, "sunl", "officer", display_name="孙丽")
@@ -74,6 +74,6 @@ def test_restricted_case_is_refused_to_an_officer_not_named(desk: Desk, open_wor
 
 
 def test_missing_case_shows_a_clean_panel(desk: Desk, open_workspace) -> None:
-    ws: CaseWorkspace = open_workspace(desk.officer, 9999)
+    ws: CaseWorkspace = open_workspace(desk["officer"], 9999)
     assert ws.denied.title.text() == "案件不存在"
     assert ws.stack.currentWidget() is ws.denied
