@@ -48,6 +48,7 @@ def test_admin_sees_the_admin_menu_and_status(qtbot: QtBot, admin_session: Sessi
         "用户管理",
         "科室管理",
         "系统设置",
+        "节假日",
         "数据库与工作站",
     ]
     assert window.rail.keys() == ["home", "admin"], "no case navigation without a case role"
