@@ -26,8 +26,8 @@ def rejected_summary(reason_text: str) -> str:
 
 def accept(session: Session, case_id: int, note: str = "", expected_version: int | None = None) -> None:
     """受理: the office takes the case over (including a night-duty intake the next morning)."""
-    note = clean_note(note)
     with case_operation(session, case_id, "accept", expected_version=expected_version) as op:
+        note = clean_note(note)
         op.case.state = State.ACCEPTED
         if op.case.officer_id is None:
             op.case.officer = session.user.id
@@ -39,10 +39,10 @@ def reject(
     session: Session, case_id: int, reason_code: str, note: str = "", expected_version: int | None = None
 ) -> None:
     """不予受理, with one of the configured reason codes."""
-    reasons = {r.code: r.text for r in dictionaries.rejection_reasons()}
-    validate_choice(reason_code, reasons, field="reject_reason", label="不予受理理由")
-    note = clean_note(note)
     with case_operation(session, case_id, "reject", expected_version=expected_version) as op:
+        reasons = {r.code: r.text for r in dictionaries.rejection_reasons()}
+        validate_choice(reason_code, reasons, field="reject_reason", label="不予受理理由")
+        note = clean_note(note)
         op.case.state = State.REJECTED
         op.case.reject_reason = reason_code
         op.case.closed_at = clock.now()
@@ -55,8 +55,8 @@ def resolve_on_spot(
     session: Session, case_id: int, resolution: str, expected_version: int | None = None
 ) -> None:
     """当场解决 (首诉负责制): registered → awaiting sign-off, with the resolution recorded."""
-    resolution = clean_note(resolution, "处理情况", required=True)
     with case_operation(session, case_id, "resolve_on_spot", expected_version=expected_version) as op:
+        resolution = clean_note(resolution, "处理情况", required=True)
         op.case.state = State.AWAITING_SIGN_OFF
         op.case.resolution = resolution
         op.case.officer = op.case.officer_id or session.user.id

@@ -44,16 +44,16 @@ def follow_up(
     expected_version: int | None = None,
 ) -> None:
     """回访. 不满意 may reopen the case (再处理, counted) or record an external dispute route."""
-    validate_choice(method, FOLLOWUP_METHODS, field="followup_method", label="回访方式")
-    validate_choice(satisfaction, SATISFACTIONS, field="satisfaction", label="满意度")
-    validate_choice(outcome, FOLLOWUP_OUTCOMES, field="outcome", label="回访结论")
-    remarks = clean_note(remarks, "回访情况")
-    routes = {r.id: r.name for r in dictionaries.external_routes()}
-    if outcome == "external":
-        validate_choice(external_route, routes, field="external_route", label="外部途径")
-    if outcome != "sign_off" and satisfaction != "dissatisfied":
-        raise ValidationError("outcome", "回访结论", "只有投诉人不满意时才能重新处理或转外部途径")
     with case_operation(session, case_id, "follow_up", expected_version=expected_version) as op:
+        validate_choice(method, FOLLOWUP_METHODS, field="followup_method", label="回访方式")
+        validate_choice(satisfaction, SATISFACTIONS, field="satisfaction", label="满意度")
+        validate_choice(outcome, FOLLOWUP_OUTCOMES, field="outcome", label="回访结论")
+        remarks = clean_note(remarks, "回访情况")
+        routes = {r.id: r.name for r in dictionaries.external_routes()}
+        if outcome == "external":
+            validate_choice(external_route, routes, field="external_route", label="外部途径")
+        if outcome != "sign_off" and satisfaction != "dissatisfied":
+            raise ValidationError("outcome", "回访结论", "只有投诉人不满意时才能重新处理或转外部途径")
         now = clock.now()
         FollowUp.create(
             case=case_id,
@@ -78,14 +78,14 @@ def follow_up(
 
 def update_external_route(session: Session, route_id: int, status: str, outcome: str) -> None:
     """Record the progress or result of an external route (also after sign-off: a new event, no edit)."""
-    if status not in ROUTE_STATUSES:
-        raise ValidationError("status", "外部途径状态", "请选择进行中或已结束")
-    outcome = clean_note(outcome, "结果", required=status == "concluded")
     route = ExternalRoute.get_or_none(ExternalRoute.id == route_id)
     if route is None:
         raise ValidationError("route", "外部途径", "记录不存在")
-    names = {r.id: r.name for r in dictionaries.external_routes()}
     with case_operation(session, route.case_id, "external_route") as op:
+        if status not in ROUTE_STATUSES:
+            raise ValidationError("status", "外部途径状态", "请选择进行中或已结束")
+        outcome = clean_note(outcome, "结果", required=status == "concluded")
+        names = {r.id: r.name for r in dictionaries.external_routes()}
         ExternalRoute.update(status=status, outcome=outcome, updated_at=clock.now()).where(
             ExternalRoute.id == route_id
         ).execute()

@@ -44,12 +44,12 @@ def save_draft(
     expected_version: int | None = None,
 ) -> None:
     """拟定处理意见. Possible once no department reply is outstanding."""
-    facts = clean_note(facts, "调查核实情况", max_len=10000)
-    finding = validate_choice(finding, FINDINGS, field="finding", label="投诉是否成立") if finding else ""
-    resolution = clean_note(resolution, "处理意见", max_len=5000)
-    amount = validate_amount(compensation, field="compensation", label="赔偿/退费金额", required=False)
-    rectification = clean_note(rectification, "整改措施", max_len=5000)
     with case_operation(session, case_id, "draft", expected_version=expected_version) as op:
+        facts = clean_note(facts, "调查核实情况", max_len=10000)
+        finding = validate_choice(finding, FINDINGS, field="finding", label="投诉是否成立") if finding else ""
+        resolution = clean_note(resolution, "处理意见", max_len=5000)
+        amount = validate_amount(compensation, field="compensation", label="赔偿/退费金额", required=False)
+        rectification = clean_note(rectification, "整改措施", max_len=5000)
         open_assignments = (
             Assignment.select()
             .where((Assignment.case == case_id) & Assignment.state.in_(sorted(OPEN_ASSIGNMENT_STATES)))
@@ -81,8 +81,8 @@ def submit_for_approval(session: Session, case_id: int, expected_version: int | 
 
 def approve(session: Session, case_id: int, comment: str = "", expected_version: int | None = None) -> None:
     """审批通过: the case may be replied to."""
-    comment = clean_note(comment, "审批意见")
     with case_operation(session, case_id, "approve", expected_version=expected_version) as op:
+        comment = clean_note(comment, "审批意见")
         op.case.state = State.APPROVED
         op.case.approval_comment = comment
         op.event(APPROVE_SUMMARY, comment)
@@ -90,8 +90,8 @@ def approve(session: Session, case_id: int, comment: str = "", expected_version:
 
 def return_draft(session: Session, case_id: int, comment: str, expected_version: int | None = None) -> None:
     """审批退回: back to drafting, with the director's written comment."""
-    comment = clean_note(comment, "退回意见", required=True)
     with case_operation(session, case_id, "return_draft", expected_version=expected_version) as op:
+        comment = clean_note(comment, "退回意见", required=True)
         op.case.state = State.DRAFTING
         op.case.approval_comment = comment
         op.event(RETURN_DRAFT_SUMMARY, comment)
@@ -106,13 +106,13 @@ def record_reply(
     expected_version: int | None = None,
 ) -> None:
     """答复投诉人 (the 处理结果告知书 is printed separately)."""
-    validate_choice(method, REPLY_METHODS, field="reply_method", label="答复方式")
-    now = clock.now()
-    replied_at = (replied_at or now).replace(microsecond=0)
-    if replied_at > now:
-        raise ValidationError("replied_at", "答复时间", "不能晚于当前时间")
-    note = clean_note(note)
     with case_operation(session, case_id, "reply", expected_version=expected_version) as op:
+        validate_choice(method, REPLY_METHODS, field="reply_method", label="答复方式")
+        now = clock.now()
+        replied_at = (replied_at or now).replace(microsecond=0)
+        if replied_at > now:
+            raise ValidationError("replied_at", "答复时间", "不能晚于当前时间")
+        note = clean_note(note)
         if replied_at < op.case.received_at:
             raise ValidationError("replied_at", "答复时间", "不能早于接待时间")
         op.case.state = State.REPLIED

@@ -32,10 +32,10 @@ def sign_off(
     expected_version: int | None = None,
 ) -> None:
     """销项 by a manager. 无法处理 (unresolvable) needs a written reason and is possible from any open state."""
-    validate_choice(kind, CLOSE_KINDS, field="close_kind", label="销项类型")
-    reason = clean_note(reason, "销项说明", required=kind == "unresolvable")
     name = sign_off_action(kind)
     with case_operation(session, case_id, name, expected_version=expected_version) as op:
+        validate_choice(kind, CLOSE_KINDS, field="close_kind", label="销项类型")
+        reason = clean_note(reason, "销项说明", required=kind == "unresolvable")
         op.case.state = State.CLOSED
         op.case.on_hold, op.case.hold_since = False, None
         withdraw_open_assignments(op)

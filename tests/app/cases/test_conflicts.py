@@ -175,14 +175,14 @@ def test_merge_target_closed_meanwhile_is_refused_inside_the_transaction(
     in between must not leave a case merged into a closed one."""
     duplicate = desk.register("clerk").case_id
     target = desk.new_case(State.IN_PROGRESS)
-    real_text = overlays._text
+    real_other_case = overlays._other_case
 
-    def sign_off_meanwhile(value: str, label: str, *args: Any, **kwargs: Any) -> str:
-        if label == "合并说明":
-            sign_off.sign_off(desk["manager"], target, "unresolvable", "投诉人撤诉")
-        return real_text(value, label, *args, **kwargs)
+    def sign_off_meanwhile(session: Any, other_id: int) -> Any:
+        found = real_other_case(session, other_id)  # checked open here, before the transaction...
+        sign_off.sign_off(desk["manager"], target, "unresolvable", "投诉人撤诉")  # ...closed just after
+        return found
 
-    monkeypatch.setattr(overlays, "_text", sign_off_meanwhile)
+    monkeypatch.setattr(overlays, "_other_case", sign_off_meanwhile)
     before_duplicate = case_data()["case"]
     with pytest.raises(TransitionError, match="已结束，不能合并到它"):
         overlays.merge(desk["officer"], duplicate, target, "重复")

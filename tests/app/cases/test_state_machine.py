@@ -529,10 +529,12 @@ class CaseMachine(RuleBasedStateMachine):
     )
     def follow_up(self, case: int, user: str, satisfaction: str, outcome: str) -> None:
         m = self.models[case]
-        if outcome != "sign_off" and satisfaction != "dissatisfied":
-            expected: Expected = (ValidationError, "只有投诉人不满意时才能重新处理或转外部途径")
-        else:
-            expected = self.expect(user, "follow_up", m)
+        def only_when_unhappy() -> Expected:  # checked after the permission and the state
+            if outcome != "sign_off" and satisfaction != "dissatisfied":
+                return (ValidationError, "只有投诉人不满意时才能重新处理或转外部途径")
+            return OK
+
+        expected = self.expect(user, "follow_up", m, only_when_unhappy)
         if self.attempt(
             expected,
             lambda: follow_up.follow_up(
@@ -686,8 +688,8 @@ class CaseMachine(RuleBasedStateMachine):
     )
     def restrict(self, case: int, user: str, flag: bool, named: list[str]) -> None:
         m = self.models[case]
-        expected = (
-            (ValidationError, "不是办公室专员") if "clerk" in named else self.expect(user, "restrict", m)
+        expected = self.expect(  # permission and state first, then the names are checked
+            user, "restrict", m, lambda: (ValidationError, "不是办公室专员") if "clerk" in named else OK
         )
         usernames = [PEOPLE[k][0] for k in named]
         if self.attempt(expected, lambda: overlays.restrict(self.sessions[user], case, flag, usernames)):
@@ -698,10 +700,10 @@ class CaseMachine(RuleBasedStateMachine):
     @rule(case=cases, into=cases, user=ACTORS)
     def merge(self, case: int, into: int, user: str) -> None:
         m, t = self.models[case], self.models[into]
-        if case == into:
-            expected: Expected = (ValidationError, "不能合并到案件本身")
-        elif not self.permitted(user, "merge", m):
-            expected = self.denial(user, "merge", m)
+        if not self.permitted(user, "merge", m):
+            expected: Expected = self.denial(user, "merge", m)
+        elif case == into:
+            expected = (ValidationError, "不能合并到案件本身")
         elif not self.visible(user, t):
             expected = (NotFoundError, "目标案件不存在或无权查看")
         elif not self.permitted(user, "merge", t):
@@ -718,10 +720,10 @@ class CaseMachine(RuleBasedStateMachine):
     @rule(case=cases, other=cases, user=ACTORS)
     def link(self, case: int, other: int, user: str) -> None:
         m, o = self.models[case], self.models[other]
-        if case == other:
-            expected: Expected = (ValidationError, "不能关联案件本身")
-        elif not self.permitted(user, "link", m):
-            expected = self.denial(user, "link", m)
+        if not self.permitted(user, "link", m):
+            expected: Expected = self.denial(user, "link", m)
+        elif case == other:
+            expected = (ValidationError, "不能关联案件本身")
         elif not self.visible(user, o):
             expected = (NotFoundError, "目标案件不存在或无权查看")
         else:
