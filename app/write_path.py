@@ -218,6 +218,32 @@ def append_events(case: Case, actor_id: int, events: list[tuple[str, str, int | 
         )
 
 
+def _locked_case(case_id: int) -> Case:
+    """The case row, locked for this transaction (BEGIN IMMEDIATE / SELECT … FOR UPDATE)."""
+    query = Case.select().where(Case.id == case_id)
+    if database_proxy.obj.for_update:
+        query = query.for_update()
+    return query.get()
+
+
+def _finish_case_write(op: CaseOperation, name: str) -> None:
+    """Bump the version, then write the case, its timeline events, search index and audit entry.
+
+    The row is locked for this transaction, so the version read is still current: bumping it makes
+    every other holder of the old one stale (they get a ConflictError instead of overwriting)."""
+    case, session = op.case, op.session
+    case.version += 1
+    case.updated_at = clock.now()
+    case.updated_by = session.user.id
+    case.save()
+    append_events(case, session.user.id, op.events, name)
+    if op.reindex:
+        from app.cases import search
+
+        search.index_case(case)
+    audit.record(session.user.username, f"case.{name}", case.case_no, op.detail)
+
+
 @contextmanager
 def case_operation(
     session: Session, case_id: int, name: str, *, expected_version: int | None = None
@@ -230,10 +256,7 @@ def case_operation(
     check(session, action, first)
     try:
         with translated(), database_proxy.atomic():
-            query = Case.select().where(Case.id == case_id)
-            if database_proxy.obj.for_update:
-                query = query.for_update()
-            case = query.get()
+            case = _locked_case(case_id)
             _recheck(session, action, facts(case))
             if expected_version is not None and case.version != expected_version:
                 raise _conflict(case_id)
@@ -242,18 +265,7 @@ def case_operation(
                 raise TransitionError(refusal)
             op = CaseOperation(session, case, action)
             yield op
-            # The row is locked for this transaction (BEGIN IMMEDIATE / FOR UPDATE), so the version
-            # read above is still current: bumping it makes every other holder of the old one stale.
-            case.version += 1
-            case.updated_at = clock.now()
-            case.updated_by = session.user.id
-            case.save()
-            append_events(case, session.user.id, op.events, name)
-            if op.reindex:
-                from app.cases import search
-
-                search.index_case(case)
-            audit.record(session.user.username, f"case.{name}", case.case_no, op.detail)
+            _finish_case_write(op, name)
     except _RefusedInside as refused:
         raise deny(session, action, first.case_no, refused.reason) from None
     session.touch()
@@ -271,15 +283,6 @@ def consequent_case_write(
     transaction as the operation. `action` is the operation's policy action."""
     if not database_proxy.in_transaction():
         raise RuntimeError("consequent_case_write must run inside operation(...)")
-    query = Case.select().where(Case.id == case_id)
-    if database_proxy.obj.for_update:
-        query = query.for_update()
-    case = query.get()
-    op = CaseOperation(session, case, action)
+    op = CaseOperation(session, _locked_case(case_id), action)
     yield op
-    case.version += 1
-    case.updated_at = clock.now()
-    case.updated_by = session.user.id
-    case.save()
-    append_events(case, session.user.id, op.events, name)
-    audit.record(session.user.username, f"case.{name}", case.case_no, op.detail)
+    _finish_case_write(op, name)
