@@ -198,6 +198,7 @@ class BackgroundOperation(QObject):
         self._on_done = on_done
         self._focus = focus
         self.outcome: Outcome[T] | None = None
+        self.last_progress: tuple[int, int, str] | None = None  # what the dialog showed last
         self.dialog = QProgressDialog(label, "取消" if cancellable else "", 0, 0, parent)
         self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -223,6 +224,7 @@ class BackgroundOperation(QObject):
             self.dialog.setLabelText("正在取消……")
 
     def _on_progress(self, done: int, total: int, text: str) -> None:
+        self.last_progress = (done, total, text or self.dialog.labelText())
         self.dialog.setMaximum(max(total, 0))
         self.dialog.setValue(min(done, total) if total > 0 else 0)
         if text:

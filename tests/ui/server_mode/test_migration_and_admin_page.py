@@ -154,9 +154,9 @@ def test_migration_dialog_moves_the_demo_database(
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=60_000)
     report = dialog.report
     assert report is not None and report.ok
-    assert operation.dialog.maximum() == len(report.tables), "per-table progress reached the dialog"
+    assert operation.last_progress[1] == len(report.tables), "per-table progress reached the dialog"
     assert steps and steps == sorted(steps) and steps[-1][:2] == (len(report.tables) - 1, len(report.tables))
-    assert "正在复制数据表" in operation.dialog.labelText()
+    assert "正在复制数据表" in operation.last_progress[2]
     assert dialog.result_page.isVisible() and not dialog.setup_page.isVisible()
     assert dialog.result_title.text() == "全部数据表行数一致，迁移完成"
     model = dialog.report_view.model()
