@@ -9,6 +9,7 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from functools import reduce
 
 import peewee
@@ -432,6 +433,23 @@ def cards_for(session: Session, case_ids: list[int]) -> list[CaseCard]:
     return _cards_by_id(session, [i for i in case_ids if i in shown], clock.now())
 
 
+class Queue(StrEnum):
+    """The named queues of the homes and the rail (a queue of one state is named after it)."""
+
+    REGISTERED = "registered"
+    DUE_TODAY = "due_today"
+    OVERDUE = "overdue"
+    PENDING_APPROVAL = "pending_approval"
+    REPLIED = "replied"
+    AWAITING_SIGN_OFF = "awaiting_sign_off"
+    EXTENSIONS = "extensions"
+    ESCALATED = "escalated"
+    ON_HOLD = "on_hold"
+    DEPT_LATE = "dept_late"
+    MY_SHIFT = "my_shift"
+    REGISTERED_TODAY = "registered_today"
+
+
 @dataclass(frozen=True)
 class QueueCount:
     key: str
@@ -442,16 +460,16 @@ class QueueCount:
 
 # The queues of queue_counts, in order: key -> (label, filter).
 QUEUE_FILTERS: dict[str, tuple[str, BoardFilter]] = {
-    "registered": ("待受理", BoardFilter(states=(State.REGISTERED,))),
-    "due_today": ("今日到期", BoardFilter(queue="due_today")),
-    "overdue": ("逾期", BoardFilter(overdue_only=True)),
-    State.PENDING_APPROVAL: ("待审批", BoardFilter(states=(State.PENDING_APPROVAL,))),
-    State.REPLIED: ("待回访", BoardFilter(states=(State.REPLIED,))),
-    State.AWAITING_SIGN_OFF: ("待销项", BoardFilter(states=(State.AWAITING_SIGN_OFF,))),
-    "extensions": ("延期待批", BoardFilter(queue="extensions")),
-    "escalated": ("已上报重大", BoardFilter(queue="escalated")),
-    "on_hold": ("待补充材料", BoardFilter(queue="on_hold")),
-    "dept_late": ("科室反馈逾期", BoardFilter(queue="dept_late")),
+    Queue.REGISTERED: ("待受理", BoardFilter(states=(State.REGISTERED,))),
+    Queue.DUE_TODAY: ("今日到期", BoardFilter(queue=Queue.DUE_TODAY)),
+    Queue.OVERDUE: ("逾期", BoardFilter(overdue_only=True)),
+    Queue.PENDING_APPROVAL: ("待审批", BoardFilter(states=(State.PENDING_APPROVAL,))),
+    Queue.REPLIED: ("待回访", BoardFilter(states=(State.REPLIED,))),
+    Queue.AWAITING_SIGN_OFF: ("待销项", BoardFilter(states=(State.AWAITING_SIGN_OFF,))),
+    Queue.EXTENSIONS: ("延期待批", BoardFilter(queue=Queue.EXTENSIONS)),
+    Queue.ESCALATED: ("已上报重大", BoardFilter(queue=Queue.ESCALATED)),
+    Queue.ON_HOLD: ("待补充材料", BoardFilter(queue=Queue.ON_HOLD)),
+    Queue.DEPT_LATE: ("科室反馈逾期", BoardFilter(queue=Queue.DEPT_LATE)),
 }
 
 

@@ -17,7 +17,7 @@ import peewee
 
 from app import clock
 from app.cases import board
-from app.cases.board import BoardFilter, QueueCount
+from app.cases.board import BoardFilter, Queue, QueueCount
 from app.cases.documents import kind_title
 from app.cases.visibility import visible
 from app.policy import Action, Actor, Role, can, registers_as_night_duty
@@ -57,10 +57,10 @@ def home_sections(user: Actor) -> HomeSections:
 
 # Tiles of each part, in order (keys of board.QUEUE_FILTERS, or the part's own list).
 _SECTION_QUEUES: dict[str, tuple[str, ...]] = {
-    "oversight": ("pending_approval", "awaiting_sign_off", "extensions", "overdue", "escalated"),
-    "office_work": ("registered", "due_today", "overdue", "dept_late", "replied", "on_hold"),
-    "intake_desk": ("registered_today", "registered"),
-    "night_shift": ("my_shift",),
+    "oversight": (Queue.PENDING_APPROVAL, Queue.AWAITING_SIGN_OFF, Queue.EXTENSIONS, Queue.OVERDUE, Queue.ESCALATED),
+    "office_work": (Queue.REGISTERED, Queue.DUE_TODAY, Queue.OVERDUE, Queue.DEPT_LATE, Queue.REPLIED, Queue.ON_HOLD),
+    "intake_desk": (Queue.REGISTERED_TODAY, Queue.REGISTERED),
+    "night_shift": (Queue.MY_SHIFT,),
 }
 
 
@@ -78,7 +78,7 @@ def home_queues(session: Session) -> list[QueueCount]:
         if key in shared:
             counts.append(shared[key])
         else:
-            flt = BoardFilter(queue=key, include_final=key == "registered_today")
+            flt = BoardFilter(queue=key, include_final=key == Queue.REGISTERED_TODAY)
             counts.append(QueueCount(key, board.QUEUES[key], board.case_count(session, flt), flt))
     return counts
 
@@ -140,7 +140,7 @@ class Handover:
 
 
 def handover(session: Session) -> Handover:
-    flt = BoardFilter(queue="my_shift")
+    flt = BoardFilter(queue=Queue.MY_SHIFT)
     rows = dict(
         board.filtered(session, flt, Case.select(Case.severity, peewee.fn.COUNT(Case.id)))
         .group_by(Case.severity)

@@ -7,15 +7,15 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
-from app.cases.board import QueueCount
+from app.cases.board import Queue, QueueCount
 
 Index = QModelIndex | QPersistentModelIndex
 QueueRole = Qt.ItemDataRole.UserRole + 10  # the QueueCount
 CountRole = Qt.ItemDataRole.UserRole + 11  # its count (int)
 ToneRole = Qt.ItemDataRole.UserRole + 12  # red / amber / blue: how urgent a non-empty queue is
 
-RED_QUEUES = frozenset({"overdue", "escalated", "dept_late"})
-AMBER_QUEUES = frozenset({"due_today", "extensions", "pending_approval", "my_shift", "registered"})
+RED_QUEUES = frozenset({Queue.OVERDUE, Queue.ESCALATED, Queue.DEPT_LATE})
+AMBER_QUEUES = frozenset({Queue.DUE_TODAY, Queue.EXTENSIONS, Queue.PENDING_APPROVAL, Queue.MY_SHIFT, Queue.REGISTERED})
 
 
 def tone(queue: QueueCount) -> str:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from app.account import AccountSummary
 from app.cases import queues
-from app.cases.board import BoardFilter
+from app.cases.board import BoardFilter, Queue
 from app.policy import Action, can
 from app.session import Session
 from ui.cases.presentation import package_style
@@ -32,10 +32,10 @@ from ui.home.tabbed_cases import TabbedCases
 
 # The tile whose count the navigation rail shows next to 工作台, per section (first present wins).
 HEADLINES = (
-    ("oversight", "pending_approval"),
-    ("office_work", "overdue"),
-    ("intake_desk", "registered_today"),
-    ("night_shift", "my_shift"),
+    ("oversight", Queue.PENDING_APPROVAL),
+    ("office_work", Queue.OVERDUE),
+    ("intake_desk", Queue.REGISTERED_TODAY),
+    ("night_shift", Queue.MY_SHIFT),
 )
 
 
@@ -99,10 +99,10 @@ class RoleHome(QWidget):
 
     def _add_oversight(self, rows: QVBoxLayout) -> None:
         self.approvals = TabbedCases(
-            self.session, "待我审批", ("pending_approval", "awaiting_sign_off", "extensions")
+            self.session, "待我审批", (Queue.PENDING_APPROVAL, Queue.AWAITING_SIGN_OFF, Queue.EXTENSIONS)
         )
         self.approvals.setToolTip("双击或按回车打开案件，在案件中审批答复、销项或审批延期。")
-        self.supervision = TabbedCases(self.session, "督办", ("overdue", "escalated"))
+        self.supervision = TabbedCases(self.session, "督办", (Queue.OVERDUE, Queue.ESCALATED))
         rows.addWidget(self.approvals, 1)
         rows.addWidget(self.supervision, 1)
 
@@ -121,7 +121,7 @@ class RoleHome(QWidget):
         self.intake_desk = ReceiptCases(
             self.session,
             "今日登记",
-            BoardFilter(queue="registered_today", include_final=True),
+            BoardFilter(queue=Queue.REGISTERED_TODAY, include_final=True),
             hint="本人今天登记的投诉。选中一件后可打印受理回执；再次打印为补打，会在回执上注明。",
             empty="今天还没有登记投诉。按 Ctrl+N 登记新的投诉。",
             columns=("case_no", "complainant", "category", "state"),
@@ -133,7 +133,7 @@ class RoleHome(QWidget):
         self.night_shift = ReceiptCases(
             self.session,
             "待交班的夜间登记",
-            BoardFilter(queue="my_shift"),
+            BoardFilter(queue=Queue.MY_SHIFT),
             hint="本人夜间登记、尚待医患沟通办公室受理的投诉，办公室受理后移出。可打印或补打受理回执。",
             empty="没有待交班的投诉。按 Ctrl+N 登记夜间投诉。",
             columns=("case_no", "received_at", "complainant", "category", "severity"),

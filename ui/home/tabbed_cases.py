@@ -8,14 +8,14 @@ from collections.abc import Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QWidget
 
-from app.cases.board import QUEUE_FILTERS
+from app.cases.board import QUEUE_FILTERS, Queue
 from app.session import Session
 from ui.cases.case_table import CaseTable
 from ui.home.case_section import HOME_COLUMNS
 from ui.home.section_card import SectionCard
 
 # The order within a tab: the most urgent first, except 待销项 (the latest first).
-ORDERS = {"awaiting_sign_off": "newest"}
+ORDERS = {Queue.AWAITING_SIGN_OFF: "newest"}
 
 
 class TabbedCases(SectionCard):
