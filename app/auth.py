@@ -15,7 +15,7 @@ from pathlib import Path
 
 import peewee
 
-from app import audit, clock, login_attempts, passwords, private_files, sealedbox, settings, slotsync
+from app import audit, clock, files, login_attempts, passwords, sealedbox, settings, slotsync
 from app.cases.category_tree import seed_defaults
 from app.errors import AuthError, DatabaseOpenError, LockedOutError, ValidationError
 from app.keyslots import KeySlotFile, SlotError, format_recovery_key, parse_recovery_key
@@ -181,7 +181,7 @@ def create_local_database(
     created = False
     try:
         with KeySlotFile.locked(path):
-            private_files.create_empty(path)
+            files.create_empty(path)
             created = True
             db = open_local(path, db_key)
             now = clock.now()
@@ -229,7 +229,7 @@ def _open(path: Path, db_key: bytes):
         ) from None
     for extra in _database_files(path):
         if extra != KeySlotFile.sidecar_for(path):
-            private_files.restrict(extra)
+            files.restrict(extra)
     return db
 
 

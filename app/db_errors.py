@@ -112,6 +112,13 @@ def translated() -> Iterator[None]:
         raise fault from exc
 
 
+def close_thread_connection() -> None:
+    """Close this thread's connection (peewee keeps one per thread): a worker thread's, when its task ends."""
+    db = database_proxy.obj
+    if db is not None and not db.is_closed():
+        db.close()
+
+
 def reconnect() -> None:
     """Shared mode: drop the broken connection and open a new one with the same settings.
 

@@ -1,4 +1,10 @@
-"""Files the user picks: read with a size limit, written owner-only; Chinese errors, nothing half-written."""
+"""Files the application reads and writes outside the database: the user's picks (read with a size
+limit, written owner-only and atomically, Chinese errors) and the database files themselves (owner-only).
+
+On POSIX systems files are created with mode 0600 (whatever the umask) and existing ones are
+tightened to it. On Windows a new file inherits the ACL of its folder, which under the user's
+profile already admits only that user (and administrators); the mode bits are not used there.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,9 @@ import os
 from pathlib import Path
 
 from app.errors import ComplaintDeskError
+
+OWNER_ONLY = 0o600
+_POSIX = os.name == "posix"
 
 
 class FileAccessError(ComplaintDeskError):
@@ -30,7 +39,7 @@ def write_private(path: Path, data: bytes) -> Path:
     """Write `data` to `path` atomically (temp file + rename), readable by the owner only (0600)."""
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, OWNER_ONLY)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -57,3 +66,17 @@ def read_attachment(path: Path, max_mb: int) -> tuple[bytes | None, str]:
     if len(data) > max_mb * 1024 * 1024:
         return None, f"{len(data) / 1048576:.1f} MB，超过上限 {max_mb} MB"
     return data, ""
+
+
+def restrict(path: str | Path) -> None:
+    """Make an existing file owner-only (no-op for a missing file and on Windows)."""
+    if _POSIX:
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(path, OWNER_ONLY)
+
+
+def create_empty(path: str | Path) -> None:
+    """Create `path` as an empty owner-only file; refuse to replace an existing one."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY)
+    os.close(fd)
+    restrict(path)

@@ -23,6 +23,6 @@ def recovery_sheet_pdf(session: Session, recovery_key: str) -> bytes:
     return render_document(data, letterhead())
 
 
-def write_recovery_sheet(session: Session, recovery_key: str, path: Path) -> None:
-    """Owner-only (0600): the sheet opens the database."""
-    files.write_private(path, recovery_sheet_pdf(session, recovery_key))
+def write_recovery_sheet(session: Session, recovery_key: str, path: Path) -> Path:
+    """Owner-only (0600): the sheet opens the database. FileAccessError (Chinese) when unwritable."""
+    return files.write_private(path, recovery_sheet_pdf(session, recovery_key))

@@ -60,13 +60,6 @@ def save_enrollment(path: Path, make_blob: Callable[[], bytes]) -> bytes:
     return blob
 
 
-def save_recovery_sheet(session: Session, recovery_key: str, path: Path) -> Path:
-    """The recovery sheet PDF, written owner-only to `path` (ReportLab loads only when needed)."""
-    from app.recovery_sheet import recovery_sheet_pdf
-
-    return write_private(path, recovery_sheet_pdf(session, recovery_key))
-
-
 def remember_login(session: Session, database: Path) -> WorkstationConfig:
     """Keep the database (file or server) and username for the next start."""
     with _local_write("无法保存本机设置，下次启动时需要重新输入用户名"):

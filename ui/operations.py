@@ -25,9 +25,8 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from app.db_errors import translated
+from app.db_errors import close_thread_connection, translated
 from app.errors import ComplaintDeskError, OperationCancelled, SessionLockedError
-from models.database import database_proxy
 from ui.common import busy_cursor
 from ui.failures import RETRY, show_failure
 
@@ -164,14 +163,8 @@ class TaskThread(QThread):
             self.failed.emit(exc)
             return
         finally:
-            _close_thread_connection()
+            close_thread_connection()
         self.succeeded.emit(result)
-
-
-def _close_thread_connection() -> None:
-    db = database_proxy.obj
-    if db is not None and not db.is_closed():
-        db.close()
 
 
 class BackgroundOperation(QObject):

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from app import auth, settings, shared, workstation
+from app import auth, settings, shared
 from app.errors import ValidationError
 from app.keyslots import KeySlotFile
 from ui.common import PASSWORD_RULES_HINT, ErrorLabel, mono_font, password_edit
@@ -253,7 +253,9 @@ class RecoveryPage(Page):
             return
         path = Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
         session = wizard.session
-        if not run(self, lambda: workstation.save_recovery_sheet(session, self.key, path)):
+        from app.recovery_sheet import write_recovery_sheet  # ReportLab loads only when a sheet is saved
+
+        if not run(self, lambda: write_recovery_sheet(session, self.key, path)):
             return  # the runner said why (无法写入…); choose another place
         self.sheet_notice.setText(
             f"已保存恢复密钥单：{path.name}。打印后请删除这份电子文件，或将其存放在加密 U 盘中锁好。"
