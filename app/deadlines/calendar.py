@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import chinese_calendar
 
 from app.db_errors import translated
-from app.deadlines.notice import ParsedNotice
+from app.deadlines.notice import ParsedNotice, parse_notice
 from app.deadlines.rules import DeadlineRules, OfficeHours, parse_office_hours
 from app.deadlines.workdays import WorkCalendar, library_covers
 from app.errors import ValidationError
@@ -184,9 +184,17 @@ def _in_year(year: int) -> Any:
     return (CalendarOverride.day >= date(year, 1, 1)) & (CalendarOverride.day <= date(year, 12, 31))
 
 
+NEXT_YEAR_FROM_MONTH = 11  # the State Council publishes next year's notice in November or December
+
+
+def default_year(today: date) -> int:
+    """The year the 节假日 page opens on: next year from 1 November, when its notice is due."""
+    return today.year + 1 if today.month >= NEXT_YEAR_FROM_MONTH else today.year
+
+
 def needs_next_year(today: date) -> int | None:
     """From 1 November: next year, while it has no holiday data (for the admin's and manager's banner)."""
-    if today.month < 11 or calendar().has_official_data(today.year + 1):
+    if today.month < NEXT_YEAR_FROM_MONTH or calendar().has_official_data(today.year + 1):
         return None
     return today.year + 1
 
@@ -237,17 +245,41 @@ class CalendarReport:
         return out
 
 
+@dataclass(frozen=True)
+class ImportPreview:
+    """A pasted notice as it would be saved: the parse, the deadlines it would move, the year view."""
+
+    notice: ParsedNotice
+    report: CalendarReport
+    year: YearView
+
+
+def preview_import(session: Session, text: str, default_year: int) -> ImportPreview:
+    """Parse a pasted notice and show what importing it would do (nothing written).
+    `default_year` applies when the text has no title naming the year."""
+    require(session, Action.MANAGE_CALENDAR, target="notice")
+    notice = parse_notice(text, default_year=default_year)
+    report, new = _preview(notice)
+    notes = {d: note for d, (_workday, note) in _notice_overrides(notice).items()}
+    return ImportPreview(notice, report, build_year(new, notice.year, notes))
+
+
 def preview_notice(session: Session, notice: ParsedNotice) -> CalendarReport:
     """What `import_notice` would save and which deadlines it would move (nothing written)."""
+    require(session, Action.MANAGE_CALENDAR, target=str(notice.year))
+    return _preview(notice)[0]
+
+
+def _preview(notice: ParsedNotice) -> tuple[CalendarReport, WorkCalendar]:
+    """The dry-run report and the calendar the notice would make (one read of the stored overrides)."""
     from app.deadlines import recompute
 
-    require(session, Action.MANAGE_CALENDAR, target=str(notice.year))
     with translated():
         old = _stored()
         new = WorkCalendar(_replaced_year(old, notice))
         changes = recompute.changes_on(new, old)
     cases = len({c.case_id for c in changes})
-    return CalendarReport(notice.year, _notice_head(notice), tuple(changes), cases, False)
+    return CalendarReport(notice.year, _notice_head(notice), tuple(changes), cases, False), new
 
 
 def _notice_head(notice: ParsedNotice) -> str:
@@ -256,14 +288,6 @@ def _notice_head(notice: ParsedNotice) -> str:
 
 def _stored() -> WorkCalendar:
     return WorkCalendar({row.day: row.is_workday for row in CalendarOverride.select()})
-
-
-def preview_year(notice: ParsedNotice) -> YearView:
-    """The notice's year as it will look once saved (for confirmation beside the calendar)."""
-    with translated():
-        cal = WorkCalendar(_replaced_year(_stored(), notice))
-    notes = {d: note for d, (_workday, note) in _notice_overrides(notice).items()}
-    return build_year(cal, notice.year, notes)
 
 
 def _replaced_year(old: WorkCalendar, notice: ParsedNotice) -> dict[date, bool]:

@@ -102,12 +102,13 @@ def notice_year(text: str) -> int | None:
     return None
 
 
-def parse_notice(text: str, year: int | None = None) -> ParsedNotice:
-    """Parse the notice; `year` when the caller knows it (it must agree with the title's year)."""
+def parse_notice(text: str, year: int | None = None, *, default_year: int | None = None) -> ParsedNotice:
+    """Parse the notice; `year` when the caller knows it (it must agree with the title's year),
+    `default_year` for a text without a title (the year the admin is looking at)."""
     titled = notice_year(text)
     if year is not None and titled is not None and year != titled:
         raise NoticeError([(0, f"通知标题中的年份是 {titled} 年，与指定的 {year} 年不一致")])
-    year = year if year is not None else titled
+    year = next((y for y in (year, titled, default_year) if y is not None), None)
     if year is None:
         raise NoticeError([(0, "无法确定年份：标题中没有“关于20XX年部分节假日安排”，请指定年份")])
     if not 2000 <= year <= 2100:

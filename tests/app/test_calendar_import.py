@@ -139,6 +139,10 @@ def test_provisional_deadlines_are_recomputed_and_noted_on_their_cases(staff: di
     notice = parse_notice(NOTICE_2027)
     preview = calendar.preview_notice(staff["admin"], notice)
     assert not preview.saved and len(preview.changes) == 4
+    untitled = NOTICE_2027.split("\n", 1)[1]  # pasted without its title: the year on screen applies
+    pasted = calendar.preview_import(staff["admin"], untitled, default_year=2027)
+    assert pasted.notice.holidays == notice.holidays and pasted.report.changes == preview.changes
+    assert pasted.year.year == 2027 and calendar.default_year(date(2026, 12, 4)) == 2027
     assert Case.get_by_id(accepted).reply_due == date(2027, 1, 5)  # a preview writes nothing
 
     report = calendar.import_notice(staff["admin"], notice)

@@ -177,18 +177,16 @@ class ImportPanel(QFrame):
             self.text_edit.setPlainText(outcome.value or "")
 
     def parse(self) -> None:
-        text = self.text_edit.toPlainText()
-        year = None if notice.notice_year(text) else self.page.year
-
-        def parse_and_preview() -> tuple[ParsedNotice, CalendarReport, YearView]:
-            parsed = notice.parse_notice(text, year)
-            return parsed, calendar.preview_notice(self.page.session, parsed), calendar.preview_year(parsed)
-
-        outcome = operations.run(self, parse_and_preview, focus=lambda _field: self.text_edit.setFocus())
-        if not outcome or outcome.value is None:
-            self.result.setPlainText("未能解析，请按提示修改后重新解析。" if not outcome else "")
+        text, year = self.text_edit.toPlainText(), self.page.year
+        outcome = operations.run(
+            self,
+            lambda: calendar.preview_import(self.page.session, text, year),
+            focus=lambda _field: self.text_edit.setFocus(),
+        )
+        if not outcome:
+            self.result.setPlainText("未能解析，请按提示修改后重新解析。")
             return
-        parsed, report, view = outcome.value
+        parsed, report, view = outcome.value.notice, outcome.value.report, outcome.value.year
         self.parsed = parsed
         lines = [f"{parsed.year}年：放假 {len(parsed.holidays)} 天，调休上班 {len(parsed.workdays)} 天", ""]
         for item in parsed.items:
@@ -221,7 +219,7 @@ class CalendarPage(QWidget):
         self.setObjectName("page")
         self.session = session
         today = clock.now().date()
-        self.year = today.year + 1 if today.month >= 11 else today.year
+        self.year = calendar.default_year(today)
         self.view: YearView | None = None
         self.preview: YearView | None = None
 
