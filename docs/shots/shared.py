@@ -121,7 +121,7 @@ def login_shot(folder: Path, outdir: Path) -> Path:
 def admin_shots(local: Session, outdir: Path) -> list[Path]:
     shown_path = Path("D:/投诉工作台/complaintdesk.db")  # where a hospital would keep it
     page = DatabasePage(replace(local, database_path=shown_path))
-    page.resize(PAGE_SIZE[0], 470)  # the local page is short: no empty half in the picture
+    page.resize(PAGE_SIZE[0], 610)  # the local page is short: no empty half in the picture
     page.show()
     shots = [_grab(page, outdir / "shared_admin_local.png")]
     page.close()

@@ -102,7 +102,10 @@ class HomePage(QWidget):
         account_layout.addStretch(1)
 
         actions_card, actions_layout = _card("常用操作")
-        for action in self._actions:
+        buttons = QGridLayout()  # two columns: the activity list below keeps its rows at 1280×800
+        buttons.setHorizontalSpacing(10)
+        buttons.setVerticalSpacing(10)
+        for index, action in enumerate(self._actions):
             button = QPushButton(action.text().replace("…", "").replace("&", ""))
             shortcut = action.shortcut().toString()
             if shortcut:
@@ -110,7 +113,8 @@ class HomePage(QWidget):
             button.setToolTip(action.toolTip())
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             button.clicked.connect(action.trigger)
-            actions_layout.addWidget(button)
+            buttons.addWidget(button, index // 2, index % 2)
+        actions_layout.addLayout(buttons)
         actions_layout.addStretch(1)
 
         tips_card, tips_layout = _card("信息安全")
@@ -143,7 +147,7 @@ class HomePage(QWidget):
         cards = QHBoxLayout()
         cards.setSpacing(18)
         cards.addWidget(account_card, 4)
-        cards.addWidget(actions_card, 3)
+        cards.addWidget(actions_card, 4)
         cards.addWidget(tips_card, 4)
 
         column = QVBoxLayout()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -75,6 +76,14 @@ class Facts(QFormLayout):
     def update(self, rows: list[tuple[str, str]]) -> None:
         for label, value in rows:
             self.values[label].setText(value)
+
+
+def _action_card(title: str, text: str, button: QPushButton) -> QFrame:
+    """A card that explains one action above its button."""
+    card, inner = _card(title)
+    inner.addWidget(explanation(text))
+    inner.addLayout(_button_row(button))
+    return card
 
 
 def _button_row(*buttons: QPushButton) -> QHBoxLayout:
@@ -162,48 +171,48 @@ class DatabasePage(QWidget):
             column.addWidget(self._secrets_card(session.server))
         column.addWidget(self.notice)
         column.addStretch(1)
-        outer = QHBoxLayout(self)
-        outer.setContentsMargins(28, 22, 28, 18)
-        outer.addLayout(column, 3)
-        outer.addStretch(1)
+        content = QWidget()
+        content.setObjectName("page")
+        row = QHBoxLayout(content)
+        row.setContentsMargins(28, 22, 28, 18)
+        row.addLayout(column, 3)
+        row.addStretch(1)
+        scroll = QScrollArea()  # the cards keep their height in a short window (1024×700) and scroll
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self.refresh()
 
     def _migration_card(self) -> QFrame:
-        card, inner = _card("迁移到医院服务器")
-        inner.addWidget(
-            explanation(
-                "夜班总值班、前台和投诉办公室在不同电脑上办公时，可以把本地数据库迁移到医院的 PostgreSQL "
-                "服务器，由多台工作站共用。迁移把全部数据复制到服务器上的空数据库，并逐表核对行数；"
-                "完成后导出工作站注册文件，其他电脑凭它加入。"
-            )
-        )
         self.migrate_button = self._button("迁移到服务器…", self.migrate, primary=True)
-        inner.addLayout(_button_row(self.migrate_button))
-        return card
+        return _action_card(
+            "迁移到医院服务器",
+            "夜班总值班、前台和投诉办公室在不同电脑上办公时，可以把本地数据库迁移到医院的 PostgreSQL "
+            "服务器，由多台工作站共用。迁移把全部数据复制到服务器上的空数据库，并逐表核对行数；"
+            "完成后导出工作站注册文件，其他电脑凭它加入。",
+            self.migrate_button,
+        )
 
     def _rekey_card(self) -> QFrame:
-        card, inner = _card("数据库密钥")
-        inner.addWidget(
-            explanation(
-                "停用用户和使用恢复密钥时，数据库密钥会自动轮换。怀疑密钥文件的旧副本流出时，也可以在这里"
-                "轮换：数据库用新密钥重新加密，旧的密钥文件副本从此无法打开当前数据。"
-            )
-        )
         self.rekey_button = self._button("轮换数据库密钥…", self.rotate_key)
-        inner.addLayout(_button_row(self.rekey_button))
-        return card
+        return _action_card(
+            "数据库密钥",
+            "停用用户和使用恢复密钥时，数据库密钥会自动轮换。怀疑密钥文件的旧副本流出时，也可以在这里"
+            "轮换：数据库用新密钥重新加密，旧的密钥文件副本从此无法打开当前数据。",
+            self.rekey_button,
+        )
 
     def _enrollment_card(self) -> QFrame:
-        card, inner = _card("工作站注册文件")
-        inner.addWidget(
-            explanation(
-                "新的电脑加入服务器时，需要注册文件和注册口令。每次导出都可以设置新的口令，"
-                "导出记入审计日志。注册文件同时是数据密钥的备份，请妥善保管。"
-            )
-        )
         self.export_button = self._button("导出注册文件…", self.export_enrollment, primary=True)
-        inner.addLayout(_button_row(self.export_button))
-        return card
+        return _action_card(
+            "工作站注册文件",
+            "新的电脑加入服务器时，需要注册文件和注册口令。每次导出都可以设置新的口令，"
+            "导出记入审计日志。注册文件同时是数据密钥的备份，请妥善保管。",
+            self.export_button,
+        )
 
     def _secrets_card(self, server: ServerParams) -> QFrame:
         card, inner = _card("本工作站保存的凭据")
