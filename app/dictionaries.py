@@ -26,6 +26,7 @@ class Department:
     code: str
     name: str
     kind: str
+    aliases: tuple[str, ...] = ()  # what staff also call it: 心内科, 心内 for 心血管内科
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,9 @@ def _unique(codes: Iterable[str], what: str) -> None:
 
 def parse_departments(data: Mapping[str, Any]) -> tuple[Department, ...]:
     """Departments from the JSON form; raises ValueError on a duplicate code or unknown kind."""
-    result = tuple(Department(d["code"], d["name"], d["kind"]) for d in data["departments"])
+    result = tuple(
+        Department(d["code"], d["name"], d["kind"], tuple(d.get("aliases", ()))) for d in data["departments"]
+    )
     _unique((d.code for d in result), "department")
     for d in result:
         if d.kind not in DEPARTMENT_KINDS:

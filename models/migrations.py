@@ -8,12 +8,15 @@ step must be given a frozen copy of the table as it stood at its version.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
+from importlib.resources import files
 
 import peewee
-from playhouse.migrate import SchemaMigrator
+from playhouse.migrate import SchemaMigrator, migrate
 
+from models.base import BaseModel
 from models.schema import ALL_MODELS, SchemaVersion
 from models.search_index import create_search_index
 
@@ -24,12 +27,27 @@ class SchemaTooNewError(Exception):
         self.found = found
 
 
+class _DepartmentV2(BaseModel):
+    """The department table as v2 created it (v6 adds `aliases`)."""
+
+    code = peewee.CharField(max_length=16, unique=True)
+    name = peewee.CharField(max_length=32, unique=True)
+    kind = peewee.CharField(max_length=16, default="clinical")
+    phone = peewee.CharField(max_length=32, default="")
+    head_name = peewee.CharField(max_length=32, default="")
+    active = peewee.BooleanField(default=True)
+    sort_order = peewee.IntegerField(default=0)
+
+    class Meta:
+        table_name = "department"
+
+
 def _v2_departments_and_cases(db: peewee.Database, migrator: SchemaMigrator) -> None:
     """v2: departments (责任科室) and the case domain."""
     from models.cases import CASE_MODELS
-    from models.organisation import Department
 
-    db.create_tables([Department, *CASE_MODELS])
+    db.create_tables([_DepartmentV2])  # first: the case tables refer to it
+    db.create_tables(CASE_MODELS)
     create_search_index(db)
 
 
@@ -42,9 +60,26 @@ def _v3_one_spelling_of_sign_off(db: peewee.Database, migrator: SchemaMigrator) 
     FollowUp.update(outcome="sign_off").where(FollowUp.outcome == "signoff").execute()
 
 
+def _v6_department_aliases(db: peewee.Database, migrator: SchemaMigrator) -> None:
+    """v6: departments carry aliases (心内科, 心内 for 心血管内科); the bundled departments still in the
+    database get the bundled defaults, leaving out any that another department already uses as its name."""
+    from models.organisation import ALIAS_SEPARATOR, Department
+
+    if "aliases" not in {column.name for column in db.get_columns("department")}:  # not yet added
+        migrate(migrator.add_column("department", "aliases", peewee.TextField(default="")))
+    bundled = json.loads(files("resources").joinpath("departments.json").read_text(encoding="utf-8"))
+    taken = {name.lower() for (name,) in Department.select(Department.name).tuples()}
+    for item in bundled["departments"]:
+        aliases = [a for a in item.get("aliases", ()) if a.lower() not in taken]
+        taken.update(a.lower() for a in aliases)
+        if aliases:
+            Department.update(aliases=ALIAS_SEPARATOR.join(aliases)).where(Department.code == item["code"]).execute()
+
+
 STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     2: _v2_departments_and_cases,
     3: _v3_one_spelling_of_sign_off,
+    6: _v6_department_aliases,
 }
 # Step numbers are given out per feature before the work starts, so a number may be missing while a
 # feature is still being built; upgrades apply the steps that exist, in order.

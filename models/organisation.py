@@ -7,6 +7,7 @@ import peewee
 from models.base import BaseModel
 
 DEPARTMENT_KINDS = {"clinical": "临床", "technical": "医技", "administrative": "职能"}
+ALIAS_SEPARATOR = "、"
 
 
 class Department(BaseModel):
@@ -15,5 +16,6 @@ class Department(BaseModel):
     kind = peewee.CharField(max_length=16, default="clinical")
     phone = peewee.CharField(max_length=32, default="")
     head_name = peewee.CharField(max_length=32, default="")
+    aliases = peewee.TextField(default="")  # other names staff write, joined by ALIAS_SEPARATOR
     active = peewee.BooleanField(default=True)
     sort_order = peewee.IntegerField(default=0)

@@ -15,7 +15,9 @@ from models.organisation import Department
 
 def seed_defaults() -> None:
     """Fill an empty database with the default departments and categories (at creation only)."""
-    seed_departments([{"code": d.code, "name": d.name, "kind": d.kind} for d in dictionaries.departments()])
+    seed_departments(
+        [{"code": d.code, "name": d.name, "kind": d.kind, "aliases": d.aliases} for d in dictionaries.departments()]
+    )
     if Category.select().exists():
         return
     dept_ids = {d.code: d.id for d in Department.select(Department.id, Department.code)}

@@ -12,6 +12,7 @@ from app.cases.states import State
 from app.db_errors import translated
 from app.deadlines import calendar
 from app.deadlines.rules import is_after_hours
+from app.departments import list_departments, resolve_department
 from app.errors import ValidationError
 from app.policy import Action, registers_as_night_duty
 from app.session import Session
@@ -74,12 +75,17 @@ class Registered:
     night_intake: bool
 
 
-def _department_id(code: str, field_name: str, label: str) -> int | None:
-    if not code:
+def _department_id(written: str, field_name: str, label: str) -> int | None:
+    """The active department chosen by code, or written as staff write it (心内, 急诊, 收费处)."""
+    written = (written or "").strip()
+    if not written:
         return None
-    row = Department.get_or_none((Department.code == code) & (Department.active == True))  # noqa: E712
+    row = Department.get_or_none((Department.code == written) & (Department.active == True))  # noqa: E712
     if row is None:
-        raise ValidationError(field_name, label, "请从列表中选择科室")
+        found = resolve_department(written, list_departments(include_inactive=False), field=field_name, label=label)
+        if found is None:
+            raise ValidationError(field_name, label, "请从列表中选择科室")
+        row = Department.get(Department.code == found.code)
     return row.id
 
 

@@ -80,3 +80,46 @@ def test_v3_renames_the_stored_sign_off_spellings(admin_session: Session, fake_c
     assert migrations.ensure_schema(db) == 2
     assert Case.get_by_id(case_id).state == State.AWAITING_SIGN_OFF == "awaiting_sign_off"
     assert {f.outcome for f in FollowUp.select()} == {"sign_off"}
+
+
+def _as_v5_without_aliases(db) -> None:
+    """Take a current database back to how schema 5 left it: departments without aliases."""
+    db.execute_sql("ALTER TABLE department DROP COLUMN aliases")
+    SchemaVersion.update(version=5).execute()
+
+
+def test_v6_adds_department_aliases_with_the_bundled_defaults(admin_session: Session) -> None:
+    """A v5 database gets the aliases column; bundled departments get their default aliases, except
+    one that another department of this hospital already uses as its name."""
+    from models.organisation import Department
+
+    db = Department._meta.database
+    _as_v5_without_aliases(db)
+    db.execute_sql(
+        "INSERT INTO department (code, name, kind, phone, head_name, active, sort_order)"
+        " VALUES ('xn', '心内', 'clinical', '', '', 1, 99)"
+    )
+    assert "aliases" not in {c.name for c in db.get_columns("department")}
+
+    assert migrations.ensure_schema(db) == 5
+    aliases = dict(Department.select(Department.code, Department.aliases).tuples())
+    assert aliases["cardiology"] == "心内科、心血管科"  # 心内 is the name of another department here
+    assert aliases["emergency"] == "急诊、急诊室"
+    assert aliases["finance"] == "收费处、财务处"
+    assert aliases["xn"] == ""
+    assert migrations.current_version(db) == migrations.SCHEMA_VERSION
+
+
+def test_v6_upgrades_a_shared_database(shared_admin) -> None:
+    """The same step on PostgreSQL (shared mode), where the column is added under its grants."""
+    from app import departments
+    from models.organisation import Department
+
+    session, _key = shared_admin
+    db = Department._meta.database
+    _as_v5_without_aliases(db)
+    assert migrations.ensure_schema(db) == 5
+    assert departments.resolve_department("心内").code == "cardiology"
+    assert departments.save_department(
+        session, "sleep", "睡眠医学科", "clinical", new=True, aliases="睡眠门诊"
+    ).aliases == ("睡眠门诊",)

@@ -178,6 +178,7 @@ def test_departments_add_edit_disable(
         dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("clinical"))
         qtbot.keyClicks(dialog.phone_edit, "3201")
         type_text(dialog.head_edit, "郑国华")
+        type_text(dialog.aliases_edit, "睡眠科、睡眠门诊")
         dialog.ok_button.click()
 
     when_modal(add)
@@ -185,8 +186,12 @@ def test_departments_add_edit_disable(
     assert page.model.rowCount() == seeded + 1
     type_text(page.filter_edit, "睡眠")
     assert _row_texts(page, 1) == ["睡眠医学科"]
-    assert _row_texts(page, 2) == ["临床"]
-    assert _row_texts(page, 4) == ["郑国华"]
+    assert _row_texts(page, 2) == ["睡眠科、睡眠门诊"]
+    assert _row_texts(page, 3) == ["临床"]
+    assert _row_texts(page, 5) == ["郑国华"]
+    page.filter_edit.clear()
+    type_text(page.filter_edit, "睡眠门诊")  # the filter reads the aliases too
+    assert _row_texts(page, 1) == ["睡眠医学科"]
 
     dialog = DepartmentDialog(admin_session, None)
     qtbot.addWidget(dialog)
@@ -205,12 +210,20 @@ def test_departments_add_edit_disable(
     edit.ok_button.click()
     assert edit.result() == QDialog.DialogCode.Accepted
     page.refresh()
-    assert _row_texts(page, 2) == ["医技"]
+    assert _row_texts(page, 3) == ["医技"]
+    assert edit.aliases_edit.text() == "睡眠科、睡眠门诊"  # the edit dialog shows the stored aliases
+
+    taken = DepartmentDialog(admin_session, page.selected())
+    qtbot.addWidget(taken)
+    taken.aliases_edit.setText("心内")
+    taken.ok_button.click()
+    assert warnings_shown[-1] == "别名：“心内”已指向科室“心血管内科”"
+    assert taken.focusWidget() is taken.aliases_edit
 
     monkeypatch.setattr("ui.admin.departments_page.confirm", lambda *args: True)
     page.select_key("sleep")
     page.active_button.click()
-    assert _row_texts(page, 5) == ["停用"]
+    assert _row_texts(page, 6) == ["停用"]
     assert page.active_button.text() == "启用"
 
 
@@ -276,7 +289,7 @@ def test_item_models(qtmodeltester, admin_session: Session) -> None:
         ]
     )
     qtmodeltester.check(departments)
-    assert departments.index(1, 2).data() == "职能"
+    assert departments.index(1, 3).data() == "职能"
 
     activity = activity_model()
     activity.set_rows([ActivityEntry(datetime(2026, 3, 1, 9, 30), "登录失败（密码错误）", True)])

@@ -23,6 +23,7 @@ def departments_model(parent: QWidget | None = None) -> RowTableModel[Department
         [
             Column("代码", lambda d: d.code, colour=muted),
             Column("名称", lambda d: d.name, colour=muted),
+            Column("别名", lambda d: d.aliases_text, colour=muted),
             Column("类别", lambda d: d.kind_label, colour=muted),
             Column("电话", lambda d: d.phone, colour=muted),
             Column("负责人", lambda d: d.head_name, colour=muted),
@@ -47,6 +48,8 @@ class DepartmentDialog(FormDialog):
         self.code_edit = self.line_edit("code", "科室代码", d.code if d else "", 16)
         self.code_edit.setReadOnly(not self.new)
         self.name_edit = self.line_edit("name", "科室名称", d.name if d else "")
+        self.aliases_edit = self.line_edit("aliases", "别名", d.aliases_text if d else "", 400)
+        self.aliases_edit.setPlaceholderText("如 心内科、心内（用顿号或逗号分隔）")
         self.kind_combo = QComboBox()
         for kind, label in DEPARTMENT_KINDS.items():
             self.kind_combo.addItem(label, kind)
@@ -56,7 +59,8 @@ class DepartmentDialog(FormDialog):
         self.fields["kind"] = self.kind_combo
         self.phone_edit = self.line_edit("phone", "电话", d.phone if d else "")
         self.head_edit = self.line_edit("head_name", "负责人", d.head_name if d else "")
-        self.finish_layout("科室代码用于导入和统计，创建后不能修改。" if self.new else "")
+        alias_note = "别名用顿号或逗号分隔：登记时输入别名、简称或拼音首字母都能找到本科室，导入台账时也按别名对应。"
+        self.finish_layout(("科室代码用于导入和统计，创建后不能修改。" if self.new else "") + alias_note)
         (self.code_edit if self.new else self.name_edit).setFocus()
 
     def save(self) -> None:
@@ -68,6 +72,7 @@ class DepartmentDialog(FormDialog):
             self.phone_edit.text(),
             self.head_edit.text(),
             new=self.new,
+            aliases=self.aliases_edit.text(),
         )
 
 
@@ -80,7 +85,7 @@ class DepartmentsPage(TablePage):
             "科室管理",
             "投诉转办的责任科室。停用的科室不再出现在转办选项中，历史案件不受影响。",
             departments_model(),
-            "按代码、名称或负责人筛选",
+            "按代码、名称、别名或负责人筛选",
             parent,
         )
         self.add_button("添加科室", self.add_department, needs_selection=False, primary=True)

@@ -1,4 +1,5 @@
-"""A department chooser that can be typed into: Chinese name, pinyin initials or code all find it."""
+"""A department chooser that can be typed into: the Chinese name, an alias (心内, 急诊, 收费处), pinyin
+initials or the code all find it."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 @cache
-def _search_text(name: str, code: str) -> str:
-    return f"{name} {pinyin_initials(name)} {code.lower()}"
+def _search_text(name: str, code: str, aliases: tuple[str, ...]) -> str:
+    names = (name, *aliases)
+    return " ".join([*names, *(pinyin_initials(n) for n in names), code.lower()])
 
 
 class _NameCompleter(QCompleter):
@@ -29,8 +31,9 @@ class _NameCompleter(QCompleter):
 class DepartmentCombo(QComboBox):
     """Editable combo of active departments; `code()` is the chosen department's code.
 
-    Text that names no department is returned as typed, so the service refuses it with its own
-    Chinese message ("请从列表中选择科室") instead of the form silently dropping it.
+    Text that is not a listed name is returned as typed: the intake service resolves what staff write
+    (`app.departments.resolve_department`: alias, short name, pinyin initials) or refuses it with its
+    own Chinese message ("请从列表中选择科室") instead of the form silently dropping it.
     """
 
     def __init__(
@@ -46,7 +49,10 @@ class DepartmentCombo(QComboBox):
         self.addItem("", "")
         for department in departments:
             self.addItem(department.name, department.code)
-            self.setItemData(self.count() - 1, _search_text(department.name, department.code), SEARCH_ROLE)
+            search = _search_text(department.name, department.code, department.aliases)
+            self.setItemData(self.count() - 1, search, SEARCH_ROLE)
+            if department.aliases:
+                self.setItemData(self.count() - 1, f"又称：{department.aliases_text}", Qt.ItemDataRole.ToolTipRole)
         completer = _NameCompleter(self.model(), self)
         completer.setCompletionRole(SEARCH_ROLE)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
