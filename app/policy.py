@@ -66,6 +66,14 @@ class Action(StrEnum):
     PRINT_LETTERS = "print_letters"  # 转办单, 不予受理告知书, 处理结果告知书, 回访记录
     VIEW_STATISTICS = "view_statistics"
     SEARCH_IDENTIFIERS = "search_identifiers"  # find cases by full phone / ID / 门诊住院号
+    # 整改 (corrective actions): the office records and verifies, the manager closes
+    VIEW_RECTIFICATION = "view_rectification"
+    CREATE_RECTIFICATION = "create_rectification"
+    RECORD_RECTIFICATION = "record_rectification"  # 开始整改, evidence, 提交验证
+    VERIFY_RECTIFICATION = "verify_rectification"
+    CLOSE_RECTIFICATION = "close_rectification"
+    # 提醒: a user's own reminder list (dismissals, desktop notification, daily digest)
+    OWN_REMINDERS = "own_reminders"
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -102,6 +110,12 @@ ACTION_LABELS: dict[str, str] = {
     Action.PRINT_LETTERS: "打印转办单和告知书",
     Action.VIEW_STATISTICS: "查看统计报表",
     Action.SEARCH_IDENTIFIERS: "按电话或证件号查找案件",
+    Action.VIEW_RECTIFICATION: "查看整改项",
+    Action.CREATE_RECTIFICATION: "创建整改项",
+    Action.RECORD_RECTIFICATION: "登记整改情况",
+    Action.VERIFY_RECTIFICATION: "验证整改",
+    Action.CLOSE_RECTIFICATION: "关闭整改项",
+    Action.OWN_REMINDERS: "管理本人提醒",
 }
 
 # Which roles may perform each action that does not depend on a case.
@@ -139,6 +153,12 @@ _ROLE_GRANTS: dict[Action, frozenset[Role]] = {
     Action.PRINT_LETTERS: frozenset({Role.OFFICER, Role.MANAGER}),
     Action.VIEW_STATISTICS: frozenset({Role.MANAGER}),
     Action.SEARCH_IDENTIFIERS: frozenset({Role.OFFICER, Role.MANAGER}),
+    Action.VIEW_RECTIFICATION: frozenset({Role.OFFICER, Role.MANAGER}),
+    Action.CREATE_RECTIFICATION: frozenset({Role.OFFICER, Role.MANAGER}),
+    Action.RECORD_RECTIFICATION: frozenset({Role.OFFICER}),
+    Action.VERIFY_RECTIFICATION: frozenset({Role.OFFICER}),
+    Action.CLOSE_RECTIFICATION: frozenset({Role.MANAGER}),
+    Action.OWN_REMINDERS: frozenset(Role),
 }
 
 # Case actions the front-desk roles may take only on cases they registered themselves.

@@ -76,10 +76,18 @@ def _v6_department_aliases(db: peewee.Database, migrator: SchemaMigrator) -> Non
             Department.update(aliases=ALIAS_SEPARATOR.join(aliases)).where(Department.code == item["code"]).execute()
 
 
+def _v11_rectification_and_reminders(db: peewee.Database, migrator: SchemaMigrator) -> None:
+    """v11: 整改 items (their cases, events, evidence, notices, recurrences) and reminder state."""
+    from models.rectification import RECTIFICATION_MODELS
+
+    db.create_tables(RECTIFICATION_MODELS)
+
+
 STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     2: _v2_departments_and_cases,
     3: _v3_one_spelling_of_sign_off,
     6: _v6_department_aliases,
+    11: _v11_rectification_and_reminders,
 }
 # Step numbers are given out per feature before the work starts, so a number may be missing while a
 # feature is still being built; upgrades apply the steps that exist, in order.

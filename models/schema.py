@@ -9,6 +9,7 @@ from models.audit import AuditEntry, AuditHead
 from models.base import BaseModel
 from models.cases import CASE_MODELS
 from models.organisation import Department
+from models.rectification import RECTIFICATION_MODELS
 
 
 class SchemaVersion(BaseModel):
@@ -27,4 +28,5 @@ ALL_MODELS: list[type[peewee.Model]] = [
     AuditHead,
     Department,
     *CASE_MODELS,
+    *RECTIFICATION_MODELS,
 ]

@@ -137,6 +137,7 @@ class GuiController(QObject):
         self.window.logged_out.connect(self._logged_out)
         self.window.closed.connect(QApplication.quit)
         self.window.show()
+        self.window.show_digest()
 
     def _logged_out(self, message: str) -> None:
         username = self.window.session.user.username if self.window else None

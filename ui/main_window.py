@@ -1,7 +1,7 @@
 """The application shell: navigation rail, page stack, case workspace, menus, status bar, idle lock.
 
 Rail entries appear only when what they open works for the user (app.policy.can):
-工作台 (the role home, or the account home of an administrator), 登记, 看板, 案件列表, 管理.
+工作台 (the role home, or the account home of an administrator), 登记, 看板, 案件列表, 提醒, 管理.
 Ctrl+1…5 select them in order, Ctrl+F searches the case list, Ctrl+N starts a registration.
 Opening a case from any list shows its workspace in the stack; 关闭 or 返回 goes back to where the
 user came from. Every write (workspace, board, intake, receipt) refreshes the counts, and the pages
@@ -33,6 +33,7 @@ from app.cases.board import BOARD_MOVES, BoardFilter, QueueCount
 from app.cases.queues import home_sections
 from app.cases.rules import RULES
 from app.policy import Action, can
+from app.reminders.compute import has_reminders
 from app.session import Session
 from app.version import __version__
 from ui.admin import calendar_page
@@ -52,6 +53,8 @@ from ui.lock_screen import LockScreen
 from ui.navigation import NavigationRail
 from ui.operations import CASE_KINDS, Kind, bus, run
 from ui.password_dialog import ChangePasswordDialog
+from ui.reminders.controller import ReminderController
+from ui.reminders.digest import DigestDialog
 from ui.server_mode import admin_page as database_page
 from ui.workspace import CaseWorkspace
 
@@ -64,6 +67,7 @@ ENTRIES = (
     ("intake", "登记", "intake", "登记新的投诉（Ctrl+N）"),
     ("board", "看板", "board", "按办理环节查看在办案件，拖动卡片办理"),
     ("cases", "案件列表", "cases", "全部案件、筛选与搜索（Ctrl+F）"),
+    ("reminders", "提醒", "bell", "到期、逾期、待审批和整改等需要跟进的事项"),
     ("admin", "管理", "admin", "用户、科室、系统设置"),
 )
 
@@ -125,6 +129,7 @@ class MainWindow(QMainWindow):
             "intake": bool(can(user, Action.REGISTER)),
             "board": any(can(user, RULES[rule].action) for rule in set(BOARD_MOVES.values())),
             "cases": bool(can(user, Action.VIEW_CASE)),
+            "reminders": has_reminders(user),
             "admin": bool(self.admin_specs),
         }
         return [key for key, *_rest in ENTRIES if allowed[key]]
@@ -242,6 +247,11 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.home_page = self._make_home()
         self._add_page("home", self.home_page)
+        self.reminders: ReminderController | None = None
+        if "reminders" in self.entry_keys:
+            self.reminders = ReminderController(self.session, self.rail, APP_TITLE, self)
+            self.reminders.page.open_case_requested.connect(self.open_case)
+            self._add_page("reminders", self.reminders.page)
         self._factories = {
             "intake": self._make_intake,
             "board": self._make_board,
@@ -300,6 +310,10 @@ class MainWindow(QMainWindow):
             page.add_notice(reminder)
             reminder.refresh()
         return page
+
+    def show_digest(self) -> DigestDialog | None:
+        """今日提醒摘要 at the first login of the working day."""
+        return self.reminders.show_digest(lambda: self.show_page("reminders")) if self.reminders else None
 
     def _make_intake(self) -> QWidget:
         page = IntakePage(self.session)
@@ -383,7 +397,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_page(self, key: str) -> None:
         page = self.pages.get(key)
-        if key in ("home", "board", "cases") and hasattr(page, "refresh"):
+        if key in ("home", "reminders", "board", "cases") and hasattr(page, "refresh"):
             page.refresh()
 
     # -- the case workspace ----------------------------------------------------------------------
@@ -456,6 +470,8 @@ class MainWindow(QMainWindow):
             headline = self.home_page.headline()
             if headline is not None:
                 self.rail.set_count("home", headline[0], "red" if headline[1] == "red" else "neutral")
+        if self.reminders is not None:
+            self.reminders.refresh()
         if "board" in self.entry_keys:
             # Counts are a convenience: a refusal or fault here is left to the pages to tell.
             count = run(self, lambda: board.case_count(self.session, BoardFilter()), quiet=True)
@@ -543,6 +559,8 @@ class MainWindow(QMainWindow):
         if not self._session_open:
             return
         self._session_open = False
+        if self.reminders is not None:
+            self.reminders.close()
         self.idle.stop()
         self.live_timer.stop()
         # The session ends either way (logout closes the connection): a fault here is not shown.

@@ -47,6 +47,8 @@ _PATHS = {
     "board": "M3.5 4.5h5v15h-5zM10 4.5h4.5v10H10zM16 4.5h4.5v7H16z",
     "cases": "M9 6.5h11M9 12h11M9 17.5h11M4.5 6.5h1M4.5 12h1M4.5 17.5h1",
     "admin": "M4 7h9M17 7h3M4 17h3M11 17h9M15 5v4M9 15v4",
+    "bell": "M6 16.5V11a6 6 0 0 1 12 0v5.5l1.5 2h-15zM10 20.5h4",
+    "rectify": "M5 4.5h14v16H5zM8.5 12l2.5 2.5 4.5-5",
 }
 _SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24">'

@@ -123,3 +123,19 @@ def test_v6_upgrades_a_shared_database(shared_admin) -> None:
     assert departments.save_department(
         session, "sleep", "睡眠医学科", "clinical", new=True, aliases="睡眠门诊"
     ).aliases == ("睡眠门诊",)
+
+
+def test_v11_adds_the_rectification_and_reminder_tables(tmp_path: Path) -> None:
+    """A database built at the previous schema gets the 整改 and 提醒 tables, empty, on upgrade."""
+    from models.rectification import RECTIFICATION_MODELS
+
+    db = open_local(tmp_path / "v6.db", secrets.token_bytes(32))
+    migrations.ensure_schema(db)
+    db.drop_tables(RECTIFICATION_MODELS)
+    SchemaVersion.delete().execute()
+    SchemaVersion.create(version=6, applied_at="2026-03-01 09:00:00")  # as a v6 build left it
+    assert "rectification" not in db.get_tables()
+    assert migrations.ensure_schema(db) == 6
+    tables = db.get_tables()
+    assert {m._meta.table_name for m in RECTIFICATION_MODELS} <= set(tables)
+    assert migrations.current_version(db) == migrations.SCHEMA_VERSION
