@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -81,32 +82,56 @@ class VerifyReport:
         return f"审计日志已被篡改：第 {self.first_bad_seq} 条记录{self.problem}"
 
 
+ChainRow = tuple[int, str, str, str, str, str, str, str]
+"""(seq, at, actor, action, target, detail, prev_hash, hash), in id order."""
+
+
 def verify(batch: int = 5000) -> VerifyReport:
     """Walk the chain in sequence order; report the first entry that does not fit."""
+
+    def rows() -> Iterator[ChainRow]:
+        last_id = 0
+        while True:
+            page = list(
+                AuditEntry.select().where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
+            )
+            if not page:
+                return
+            for row in page:
+                yield (row.seq, row.at, row.actor, row.action, row.target, row.detail, row.prev_hash, row.hash)
+            last_id = page[-1].id
+
+    head = AuditHead.get_or_none(AuditHead.id == 1)
+    return verify_rows(rows(), (head.seq, head.hash) if head else None)
+
+
+def verify_rows(rows: Iterable[ChainRow], head: tuple[int, str] | None) -> VerifyReport:
+    """The chain check over rows read from anywhere (this database, or a backup being restored)."""
     expected_seq = 1
     prev = GENESIS
-    last_id = 0
-    while True:
-        rows = list(AuditEntry.select().where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch))
-        if not rows:
-            break
-        for row in rows:
-            if row.seq != expected_seq:
-                problem = "之前的记录缺失（序号不连续）" if row.seq > expected_seq else "顺序被调换"
-                return VerifyReport(False, expected_seq - 1, expected_seq, problem)
-            if row.prev_hash != prev:
-                return VerifyReport(False, expected_seq - 1, row.seq, "的前序哈希不符（记录被删除或调换）")
-            if (
-                _digest(row.seq, row.at, row.actor, row.action, row.target, row.detail, row.prev_hash)
-                != row.hash
-            ):
-                return VerifyReport(False, expected_seq - 1, row.seq, "的内容与哈希不符（记录被修改）")
-            prev = row.hash
-            expected_seq += 1
-            last_id = row.id
+    for seq, at, actor, action, target, detail, prev_hash, digest in rows:
+        if seq != expected_seq:
+            problem = "之前的记录缺失（序号不连续）" if seq > expected_seq else "顺序被调换"
+            return VerifyReport(False, expected_seq - 1, expected_seq, problem)
+        if prev_hash != prev:
+            return VerifyReport(False, expected_seq - 1, seq, "的前序哈希不符（记录被删除或调换）")
+        if _digest(seq, at, actor, action, target, detail, prev_hash) != digest:
+            return VerifyReport(False, expected_seq - 1, seq, "的内容与哈希不符（记录被修改）")
+        prev = digest
+        expected_seq += 1
     count = expected_seq - 1
-    head = AuditHead.get_or_none(AuditHead.id == 1)
-    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
+    head_seq, head_hash = head if head else (0, GENESIS)
     if head_seq != count or head_hash != prev:
         return VerifyReport(False, count, count + 1, "及之后的记录缺失（与链尾记录不符）")
     return VerifyReport(True, count)
+
+
+def next_entry(
+    head: tuple[int, str] | None, actor: str, action: str, target: str, detail: dict[str, Any], at: datetime
+) -> ChainRow:
+    """The entry that would follow `head` (for appending to a database not bound to the models)."""
+    seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
+    at_text = at.isoformat(timespec="seconds")
+    detail_text = json.dumps(detail, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    digest = _digest(seq, at_text, actor, action, target, detail_text, prev)
+    return (seq, at_text, actor, action, target, detail_text, prev, digest)

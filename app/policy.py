@@ -74,6 +74,12 @@ class Action(StrEnum):
     CLOSE_RECTIFICATION = "close_rectification"
     # 提醒: a user's own reminder list (dismissals, desktop notification, daily digest)
     OWN_REMINDERS = "own_reminders"
+    # records
+    BACKUP = "backup"  # take a backup, restore one, set the automatic backups
+    SCHEDULED_BACKUP = "scheduled_backup"  # the automatic backup at a day's first login (any user)
+    IMPORT_LEDGER = "import_ledger"  # 导入台账 (historic cases from the office's Excel ledger)
+    EXPORT_LEDGER = "export_ledger"  # 导出台账
+    DOSSIER = "dossier"  # 卷宗 of one case
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -116,6 +122,11 @@ ACTION_LABELS: dict[str, str] = {
     Action.VERIFY_RECTIFICATION: "验证整改",
     Action.CLOSE_RECTIFICATION: "关闭整改项",
     Action.OWN_REMINDERS: "管理本人提醒",
+    Action.BACKUP: "备份和恢复数据库",
+    Action.SCHEDULED_BACKUP: "执行自动备份",
+    Action.IMPORT_LEDGER: "导入台账",
+    Action.EXPORT_LEDGER: "导出台账",
+    Action.DOSSIER: "生成案件卷宗",
 }
 
 # Which roles may perform each action that does not depend on a case.
@@ -159,6 +170,11 @@ _ROLE_GRANTS: dict[Action, frozenset[Role]] = {
     Action.VERIFY_RECTIFICATION: frozenset({Role.OFFICER}),
     Action.CLOSE_RECTIFICATION: frozenset({Role.MANAGER}),
     Action.OWN_REMINDERS: frozenset(Role),
+    Action.BACKUP: frozenset({Role.ADMIN}),
+    Action.SCHEDULED_BACKUP: frozenset(Role),
+    Action.IMPORT_LEDGER: frozenset({Role.ADMIN, Role.MANAGER}),
+    Action.EXPORT_LEDGER: frozenset({Role.OFFICER, Role.MANAGER}),
+    Action.DOSSIER: frozenset({Role.OFFICER, Role.MANAGER}),
 }
 
 # Case actions the front-desk roles may take only on cases they registered themselves.

@@ -83,10 +83,18 @@ def _v11_rectification_and_reminders(db: peewee.Database, migrator: SchemaMigrat
     db.create_tables(RECTIFICATION_MODELS)
 
 
+def _v8_records(db: peewee.Database, migrator: SchemaMigrator) -> None:
+    """v8: backups taken or recorded, and the ledger rows imported as cases (历史导入)."""
+    from models.records import RECORD_MODELS
+
+    db.create_tables(RECORD_MODELS)
+
+
 STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     2: _v2_departments_and_cases,
     3: _v3_one_spelling_of_sign_off,
     6: _v6_department_aliases,
+    8: _v8_records,
     11: _v11_rectification_and_reminders,
 }
 # Step numbers are given out per feature before the work starts, so a number may be missing while a

@@ -9,6 +9,7 @@ from models.audit import AuditEntry, AuditHead
 from models.base import BaseModel
 from models.cases import CASE_MODELS
 from models.organisation import Department
+from models.records import RECORD_MODELS
 from models.rectification import RECTIFICATION_MODELS
 
 
@@ -29,4 +30,5 @@ ALL_MODELS: list[type[peewee.Model]] = [
     Department,
     *CASE_MODELS,
     *RECTIFICATION_MODELS,
+    *RECORD_MODELS,
 ]

@@ -53,6 +53,8 @@ from ui.lock_screen import LockScreen
 from ui.navigation import NavigationRail
 from ui.operations import CASE_KINDS, Kind, bus, run
 from ui.password_dialog import ChangePasswordDialog
+from ui.records import backup_page
+from ui.records.backup_reminder import BackupReminder, schedule_automatic_backup
 from ui.reminders.controller import ReminderController
 from ui.reminders.digest import DigestDialog
 from ui.server_mode import admin_page as database_page
@@ -119,6 +121,7 @@ class MainWindow(QMainWindow):
         self.refresh_counts()
         self.resize(1280, 800)
         QTimer.singleShot(0, self._prepare_board)
+        schedule_automatic_backup(self, self.session, lambda text: self.statusBar().showMessage(text, 10_000))
 
     # -- what the user may open ------------------------------------------------------------------
 
@@ -167,6 +170,13 @@ class MainWindow(QMainWindow):
                 database_page.MENU_TIP,
                 database_page.REQUIRED_ACTION,
                 lambda: database_page.DatabasePage(session),
+            ),
+            AdminPageSpec(
+                backup_page.PAGE_KEY,
+                backup_page.MENU_TEXT,
+                backup_page.MENU_TIP,
+                backup_page.REQUIRED_ACTION,
+                lambda: backup_page.BackupPage(session),
             ),
         ]
         return [spec for spec in specs if can(session.user, spec.action)]
@@ -309,6 +319,10 @@ class MainWindow(QMainWindow):
             reminder = CalendarReminder(self.session, lambda: self.show_page(calendar_page.PAGE_KEY))
             page.add_notice(reminder)
             reminder.refresh()
+        if can(self.session.user, Action.BACKUP):
+            stale = BackupReminder(self.session, lambda: self.show_page(backup_page.PAGE_KEY))
+            page.add_notice(stale)
+            stale.refresh()
         return page
 
     def show_digest(self) -> DigestDialog | None:

@@ -257,3 +257,71 @@ def test_migrate_command(initialised: Path, pg_params, pg_server) -> None:
         stdin="a\nb\nc\n",
     )
     assert with_password.returncode == 1 and "不能包含密码" in with_password.stderr
+
+
+def test_backup_delete_restore_login(initialised: Path, tmp_path: Path) -> None:
+    """Backup, delete the database, restore it to where it was, log in: everything there."""
+    folder = tmp_path / "backups"
+    result = cli(
+        "backup",
+        "--db",
+        str(initialised),
+        "--user",
+        "admin",
+        "--out",
+        str(folder),
+        "--password-stdin",
+        stdin=ADMIN_PASSWORD + "\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "已完成备份" in result.stdout and "哈希链校验通过" in result.stdout
+    (made,) = folder.glob("*.cdbackup")
+    for leftover in initialised.parent.glob(initialised.name + "*"):
+        leftover.unlink()
+    result = cli(
+        "restore",
+        str(made),
+        "--to",
+        str(initialised),
+        "--user",
+        "admin",
+        "--password-stdin",
+        stdin=ADMIN_PASSWORD + "\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "已恢复到新数据库" in result.stdout
+    again = cli(
+        "restore",
+        str(made),
+        "--to",
+        str(initialised),
+        "--user",
+        "admin",
+        "--password-stdin",
+        stdin=ADMIN_PASSWORD + "\n",
+    )
+    assert again.returncode == 1 and "不会覆盖" in again.stderr
+    verify = cli(
+        "audit",
+        "verify",
+        "--db",
+        str(initialised),
+        "--user",
+        "admin",
+        "--password-stdin",
+        stdin=ADMIN_PASSWORD + "\n",
+    )
+    assert verify.returncode == 0, verify.stderr
+    damaged = tmp_path / "damaged.cdbackup"
+    damaged.write_bytes(made.read_bytes()[:5000])
+    refused = cli(
+        "restore",
+        str(damaged),
+        "--to",
+        str(tmp_path / "x.db"),
+        "--user",
+        "admin",
+        "--password-stdin",
+        stdin=ADMIN_PASSWORD + "\n",
+    )
+    assert refused.returncode == 1 and "备份文件已损坏" in refused.stderr

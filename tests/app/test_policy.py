@@ -24,6 +24,10 @@ MATRIX = {
     Action.RECORD_RECTIFICATION: {"officer"},
     Action.VERIFY_RECTIFICATION: {"officer"},
     Action.CLOSE_RECTIFICATION: {"manager"},
+    Action.BACKUP: {"admin"},
+    Action.SCHEDULED_BACKUP: set(ROLES),
+    Action.IMPORT_LEDGER: {"admin", "manager"},
+    Action.EXPORT_LEDGER: {"officer", "manager"},
 }
 
 

@@ -138,4 +138,18 @@ def test_v11_adds_the_rectification_and_reminder_tables(tmp_path: Path) -> None:
     assert migrations.ensure_schema(db) == 6
     tables = db.get_tables()
     assert {m._meta.table_name for m in RECTIFICATION_MODELS} <= set(tables)
+
+
+def test_v8_adds_the_records_tables_to_a_database_of_the_step_before(tmp_path: Path) -> None:
+    from models.records import RECORD_MODELS
+    from models.schema import ALL_MODELS
+
+    before = max(v for v in migrations.STEPS if v < 8)
+    db = open_local(tmp_path / "v7.db", secrets.token_bytes(32))
+    with db.atomic():
+        db.create_tables([m for m in ALL_MODELS if m not in RECORD_MODELS])
+        SchemaVersion.create(version=before, applied_at="2026-06-01 09:00:00")
+    assert "backup_record" not in db.get_tables()
+    assert migrations.ensure_schema(db) == before
+    assert {"backup_record", "imported_row"} <= set(db.get_tables())
     assert migrations.current_version(db) == migrations.SCHEMA_VERSION

@@ -50,6 +50,7 @@ def test_admin_sees_the_admin_menu_and_status(qtbot: QtBot, admin_session: Sessi
         "系统设置",
         "节假日",
         "数据库与工作站",
+        "备份与恢复",
     ]
     assert window.rail.keys() == ["home", "admin"], "no case navigation without a case role"
     assert window.user_label.text() == "周建国　系统管理员"

@@ -29,6 +29,7 @@ from ui.home.queue_model import tone
 from ui.home.queue_tiles import QueueTiles
 from ui.home.receipt_cases import ReceiptCases
 from ui.home.tabbed_cases import TabbedCases
+from ui.records.backup_reminder import BackupReminder
 
 # The tile whose count the navigation rail shows next to 工作台, per section (first present wins).
 HEADLINES = (
@@ -91,6 +92,10 @@ class RoleHome(QWidget):
         if self.sections.oversight or can(session.user, Action.MANAGE_CALENDAR):
             self.calendar_reminder = CalendarReminder(session)
             layout.addWidget(self.calendar_reminder)
+        self.backup_reminder: BackupReminder | None = None
+        if self.sections.oversight or can(session.user, Action.BACKUP):
+            self.backup_reminder = BackupReminder(session)
+            layout.addWidget(self.backup_reminder)
         layout.addWidget(self.tiles)
         layout.addLayout(rows, 1)
         self.refresh()
@@ -157,6 +162,8 @@ class RoleHome(QWidget):
         self.refresh_counts()
         if self.calendar_reminder is not None:
             self.calendar_reminder.refresh()
+        if self.backup_reminder is not None:
+            self.backup_reminder.refresh()
         for section in self._lists():
             section.refresh()
 
