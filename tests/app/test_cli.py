@@ -325,3 +325,24 @@ def test_backup_delete_restore_login(initialised: Path, tmp_path: Path) -> None:
         stdin=ADMIN_PASSWORD + "\n",
     )
     assert refused.returncode == 1 and "备份文件已损坏" in refused.stderr
+
+
+def test_import_ledger_dry_run_then_import_then_again(initialised: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from tests.support.ledgers import messy_ledger
+
+    ledger = messy_ledger(tmp_path / "台账.xlsx")
+    report = tmp_path / "报告.xlsx"
+    base = ("import-ledger", str(ledger), "--db", str(initialised), "--user", "admin", "--report", str(report), "--password-stdin")
+    dry = cli(*base, "--dry-run", stdin=ADMIN_PASSWORD + "\n")
+    assert dry.returncode == 0, dry.stderr
+    assert "导入 6 行，导入但需核对 3 行，不导入 3 行，空行 2 行" in dry.stdout and "已导入" not in dry.stdout
+    assert load_workbook(report)["逐行结果"].max_row == 13
+    real = cli(*base, stdin=ADMIN_PASSWORD + "\n")
+    assert real.returncode == 0, real.stderr
+    assert "已导入 9 件历史案件" in real.stdout
+    again = cli(*base, stdin=ADMIN_PASSWORD + "\n")
+    assert again.returncode == 0 and "已导入 0 件历史案件" in again.stdout
+    refused = cli("import-ledger", str(report.with_suffix(".txt")), "--db", str(initialised), "--user", "admin", "--report", str(report), "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
+    assert refused.returncode == 1 and "错误：" in refused.stderr

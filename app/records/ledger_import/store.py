@@ -1,0 +1,181 @@
+"""The real import: every row the dry run marked 导入 or 导入（需核对） becomes a case, in ONE
+transaction (a failure or 取消 anywhere leaves the database as it was). Each case is marked 历史导入
+with its source file and row (ImportedRow, and the first timeline entry); closed rows become closed
+cases with the dates the ledger recorded; the narrative is kept verbatim."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from app import clock, settings
+from app.cases import numbering, search
+from app.cases.states import State
+from app.policy import Action
+from app.records.ledger_import.plan import Preview, RowPlan, Status, preview
+from app.session import Session
+from app.validation import FINDINGS
+from app.write_path import append_events, operation
+from models.cases import Case, Complainant, FollowUp
+from models.fields import blind_index
+from models.organisation import Department
+from models.records import ImportedRow
+
+Progress = Callable[[int, int, str], None]
+MAPPINGS_KEY = "ledger_import_mappings"  # layout signature → the confirmed mapping and choices
+EVENT_ACTION = "import"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    imported: int
+    flagged: int
+    refused: int
+    case_numbers: tuple[str, ...]
+
+    def lines(self) -> list[str]:
+        return [
+            f"已导入 {self.imported + self.flagged} 件历史案件（其中需核对 {self.flagged} 件），未导入 {self.refused} 行",
+            "导入的案件标记为“历史导入”，时间线记有台账文件和行号。",
+        ]
+
+
+def remembered(signature: str) -> dict:
+    """The mapping and choices confirmed last time for a ledger of this layout ({} if none)."""
+    stored = settings.get_internal(MAPPINGS_KEY) or {}
+    return stored.get(signature, {})
+
+
+def _at(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0))
+
+
+def import_ledger(session: Session, plan: Preview, progress: Progress | None = None) -> ImportResult:
+    """Judge the rows again (the database may have changed since the dry run) and import them."""
+    step = progress or (lambda done, total, text: None)
+    fresh = preview(session, plan.ledger, plan.table, plan.options)
+    rows = fresh.to_import
+    prefix = settings.get("case_prefix")
+    departments = {d.code: d.id for d in Department.select(Department.id, Department.code)}
+    numbers: list[str] = []
+    with operation(session, Action.IMPORT_LEDGER, "ledger.imported", target=plan.ledger.name[:64]) as op:
+        now = clock.now().replace(microsecond=0)
+        for done, row in enumerate(rows):
+            if done % 20 == 0:
+                step(done, len(rows), f"正在导入第 {done + 1}/{len(rows)} 件（台账第 {row.row_number} 行）……")
+            numbers.append(_create(session, fresh, row, prefix, departments, now))
+        step(len(rows), len(rows), "正在提交……")
+        _remember(session, fresh)
+        op.detail.update(
+            file=plan.ledger.name,
+            sha256=plan.ledger.sha256,
+            sheet=plan.table.sheet,
+            imported=fresh.count(Status.IMPORTED),
+            flagged=fresh.count(Status.FLAGGED),
+            refused=fresh.count(Status.REFUSED),
+        )
+    session.touch()
+    return ImportResult(
+        fresh.count(Status.IMPORTED), fresh.count(Status.FLAGGED), fresh.count(Status.REFUSED), tuple(numbers)
+    )
+
+
+def _remember(session: Session, plan: Preview) -> None:
+    stored = settings.get_internal(MAPPINGS_KEY) or {}
+    stored[plan.table.signature] = {
+        "mapping": {str(k): v for k, v in plan.options.mapping.items()},
+        "departments": plan.options.department_choices,
+        "categories": plan.options.category_choices,
+    }
+    settings.write_value(MAPPINGS_KEY, stored, session.user.username)
+
+
+def _create(
+    session: Session, plan: Preview, row: RowPlan, prefix: str, departments: dict, now: datetime
+) -> str:
+    v = row.values
+    received = _at(v["received"])
+    closed_at = _at(v["closed"]) if v["closed"] else None
+    complainant = Complainant.create(
+        name=v["complainant_name"],
+        phone=v["phone"],
+        name_index=blind_index("name", v["complainant_name"]),
+        phone_index=blind_index("phone", v["phone"]),
+    )
+    case = Case.create(
+        case_no=numbering.next_case_no(prefix, received.year),
+        query_code=numbering.new_query_code(),
+        state=State.CLOSED if closed_at else State.REGISTERED,
+        channel=v["channel"],
+        transfer_source=v["transfer_source"],
+        received_at=received,
+        registered_at=now,
+        registered_by=session.user.id,
+        complainant=complainant,
+        patient_name=v["patient_name"],
+        patient_record_no=v["record_no"],
+        patient_name_index=blind_index("name", v["patient_name"]),
+        patient_record_index=blind_index("record", v["record_no"]),
+        visit_department=departments.get(v["department"]),
+        category=v["category_id"],
+        content=v["content"],
+        demands=v["demands"],
+        accept_due=v["received"],
+        finding=v["finding"],
+        resolution=v["result"],
+        compensation_amount=v["amount"],
+        replied_at=closed_at,
+        closed_at=closed_at,
+        closed_by=session.user.id if closed_at else None,
+        close_kind="resolved" if closed_at else "",
+        updated_at=now,
+        updated_by=session.user.id,
+    )
+    ImportedRow.create(
+        fingerprint=row.fingerprint,
+        case=case,
+        source_file=plan.ledger.name[:200],
+        source_sha256=plan.ledger.sha256,
+        sheet=plan.table.sheet[:64],
+        row_number=row.row_number,
+        imported_at=now,
+        imported_by=session.user.id,
+    )
+    notes = []
+    if row.source.get("phone") and not v["phone"]:
+        notes.append(f"台账中的电话：{row.source['phone']}")
+    if v["remarks"]:
+        notes.append(f"台账备注：{v['remarks']}")
+    if row.status == Status.FLAGGED:
+        notes.append("需核对：" + row.reason_text)
+    events = [
+        (
+            f"历史导入：台账《{plan.ledger.name}》工作表“{plan.table.sheet}”第 {row.row_number} 行",
+            "\n".join(notes),
+            None,
+        )
+    ]
+    if closed_at:
+        finding = FINDINGS.get(v["finding"], "")
+        events.append(
+            (
+                f"按台账记录于 {v['closed']:%Y-%m-%d} 办结" + (f"（{finding}）" if finding else ""),
+                v["result"],
+                None,
+            )
+        )
+    if v["follow_up"]:
+        FollowUp.create(
+            case=case,
+            at=closed_at or received,
+            by=session.user.id,
+            method="other",
+            satisfaction=v["satisfaction"],
+            remarks=v["follow_up"],
+            outcome="sign_off",
+        )
+        events.append(("台账回访记录", v["follow_up"], None))
+    append_events(case, session.user.id, events, EVENT_ACTION)
+    search.index_case(case)
+    return case.case_no
