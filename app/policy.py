@@ -12,6 +12,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Protocol
 
+from app import clock
+
 
 class Role(StrEnum):
     OFFICER = "officer"
@@ -80,6 +82,10 @@ class Action(StrEnum):
     IMPORT_LEDGER = "import_ledger"  # 导入台账 (historic cases from the office's Excel ledger)
     EXPORT_LEDGER = "export_ledger"  # 导出台账
     DOSSIER = "dossier"  # 卷宗 of one case
+    CORRECT_REGISTRATION = "correct_registration"  # 更正登记信息 (who, by state: `_correction`)
+    EDIT_ISSUES = "edit_issues"  # 投诉事项: add, edit, remove
+    RECORD_FINDING = "record_finding"  # 投诉事项 认定 (成立/部分成立/不成立/无法认定)
+    OVERRIDE_FINDING = "override_finding"  # 改定案件结论, with a reason
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -127,6 +133,10 @@ ACTION_LABELS: dict[str, str] = {
     Action.IMPORT_LEDGER: "导入台账",
     Action.EXPORT_LEDGER: "导出台账",
     Action.DOSSIER: "生成案件卷宗",
+    Action.CORRECT_REGISTRATION: "更正登记信息",
+    Action.EDIT_ISSUES: "编辑投诉事项",
+    Action.RECORD_FINDING: "认定投诉事项",
+    Action.OVERRIDE_FINDING: "改定案件结论",
 }
 
 # Which roles may perform each action that does not depend on a case.
@@ -175,6 +185,10 @@ _ROLE_GRANTS: dict[Action, frozenset[Role]] = {
     Action.IMPORT_LEDGER: frozenset({Role.ADMIN, Role.MANAGER}),
     Action.EXPORT_LEDGER: frozenset({Role.OFFICER, Role.MANAGER}),
     Action.DOSSIER: frozenset({Role.OFFICER, Role.MANAGER}),
+    Action.CORRECT_REGISTRATION: frozenset({Role.CLERK, Role.OFFICER, Role.NIGHT_DUTY, Role.MANAGER}),
+    Action.EDIT_ISSUES: frozenset({Role.OFFICER, Role.MANAGER}),
+    Action.RECORD_FINDING: frozenset({Role.OFFICER}),
+    Action.OVERRIDE_FINDING: frozenset({Role.OFFICER, Role.MANAGER}),
 }
 
 # Case actions the front-desk roles may take only on cases they registered themselves.
@@ -203,6 +217,8 @@ class CaseFacts(Protocol):
 
 # States in which the office has not yet taken over a night-duty intake.
 NIGHT_DUTY_VISIBLE_STATES = frozenset({"registered"})
+# States in which a case is finished (app.cases.states.FINAL_STATES): only a manager corrects it.
+_FINISHED_STATES = frozenset({"closed", "rejected", "merged"})
 
 
 @dataclass(frozen=True)
@@ -262,8 +278,11 @@ def sees_handling(user: Actor, case: CaseFacts) -> bool:
     return bool(_view_roles(user, case) & {Role.MANAGER, Role.OFFICER})
 
 
-def can(user: Actor | None, action: Action, case: CaseFacts | None = None) -> Decision:
-    """May `user` perform `action` (on `case`, for case actions)?"""
+def can(
+    user: Actor | None, action: Action, case: CaseFacts | None = None, today: date | None = None
+) -> Decision:
+    """May `user` perform `action` (on `case`, for case actions)? `today` (default: the clock's)
+    matters only for corrections by the front desk."""
     if user is None or not user.active:
         return Decision(False, "请先登录")
     granted = _ROLE_GRANTS.get(action)
@@ -277,6 +296,8 @@ def can(user: Actor | None, action: Action, case: CaseFacts | None = None) -> De
     if not viewing:
         return can_view(user, case)
     usable = granted & viewing
+    if action == Action.CORRECT_REGISTRATION and usable:
+        return _correction(user, case, usable, today or clock.now().date())
     if action in _OWN_INTAKE_ONLY and case.registered_by_id != user.id:
         usable -= {Role.CLERK, Role.NIGHT_DUTY}
     if usable:
@@ -284,6 +305,26 @@ def can(user: Actor | None, action: Action, case: CaseFacts | None = None) -> De
     if granted & viewing:
         return Decision(False, f"只能对本人登记的案件{ACTION_LABELS[action]}")
     return Decision(False, f"只有{_roles_text(granted)}可以{ACTION_LABELS[action]}")
+
+
+def _correction(user: Actor, case: CaseFacts, usable: set[Role], today: date) -> Decision:
+    """更正登记信息: a manager at any time (a finished case only by a manager, as a new timeline
+    event); an officer while the case is open; the clerk on their own registrations of the same day
+    until the case is accepted; night duty on their own night intakes until the office accepts them."""
+    if Role.MANAGER in usable:
+        return ALLOW
+    if Role.OFFICER in usable:
+        if case.state not in _FINISHED_STATES:
+            return ALLOW
+        return Decision(False, "案件已结束，只有主任/分管院领导可以更正登记信息")
+    own = case.registered_by_id == user.id
+    if not own:
+        return Decision(False, "只能更正本人登记的案件")
+    if case.state != "registered":
+        return Decision(False, "案件已受理，只有医患沟通办公室专员或主任可以更正")
+    if Role.NIGHT_DUTY in usable or case.registered_on == today:
+        return ALLOW
+    return Decision(False, "只能当天更正本人登记的案件；请由医患沟通办公室专员更正")
 
 
 def registers_as_night_duty(user: Actor, after_hours: bool) -> bool:

@@ -122,14 +122,60 @@ class CaseAccess(BaseModel):
 
 
 class CaseLink(BaseModel):
-    """A link between related cases (same complainant or the same matter)."""
+    """A link between related cases (same complainant or the same matter). `kind` is "related", or
+    "repeat" when `case` is a 重复投诉 of the earlier case `other`."""
 
     case = peewee.ForeignKeyField(Case, backref="links", on_delete="CASCADE")
     other = peewee.ForeignKeyField(Case, backref="+", on_delete="CASCADE")
     note = peewee.CharField(max_length=200, default="")
+    kind = peewee.CharField(max_length=8, default="related")
 
     class Meta:
         indexes = ((("case", "other"), True),)
+
+
+class CaseIssue(BaseModel):
+    """投诉事项: one issue a complaint raises. A case holds one or more, numbered `seq` 1, 2, 3…;
+    each has its own category, responsible department, questions for that department and finding
+    (成立 / 部分成立 / 不成立 / 无法认定, "" until decided). See docs/case-record.md."""
+
+    case = peewee.ForeignKeyField(Case, backref="issues", on_delete="CASCADE", index=False)
+    seq = peewee.SmallIntegerField()
+    summary = peewee.CharField(max_length=200, default="")
+    category = peewee.ForeignKeyField(Category, null=True, backref="+", on_delete="SET NULL")
+    department = peewee.ForeignKeyField(Department, null=True, backref="+", on_delete="SET NULL")
+    questions = peewee.TextField(default="")
+    finding = peewee.CharField(max_length=16, default="")
+    finding_note = peewee.TextField(default="")
+    created_at = peewee.DateTimeField()
+    created_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("case", "seq"), True),)
+
+
+class FindingOverride(BaseModel):
+    """The case finding set by hand, with its reason, instead of the one derived from the issues."""
+
+    case = peewee.ForeignKeyField(Case, unique=True, backref="+", on_delete="CASCADE")
+    finding = peewee.CharField(max_length=16)
+    reason = peewee.TextField()
+    at = peewee.DateTimeField()
+    by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+
+
+class CaseCorrection(BaseModel):
+    """One field changed by a correction of the registration: the value before and after. The
+    timeline entry `event_seq` of the case carries the reason; the reader sees these rows masked."""
+
+    case = peewee.ForeignKeyField(Case, backref="+", on_delete="CASCADE", index=False)
+    event_seq = peewee.IntegerField()
+    field = peewee.CharField(max_length=32)
+    before = SealedTextField(default="")
+    after = SealedTextField(default="")
+
+    class Meta:
+        indexes = ((("case", "event_seq"), False),)
 
 
 class Assignment(BaseModel):
@@ -258,6 +304,9 @@ CASE_MODELS: list[type[peewee.Model]] = [
     Case,
     CaseAccess,
     CaseLink,
+    CaseIssue,
+    FindingOverride,
+    CaseCorrection,
     Assignment,
     Attachment,
     CaseEvent,

@@ -43,12 +43,30 @@ class _DepartmentV2(BaseModel):
 
 
 def _v2_departments_and_cases(db: peewee.Database, migrator: SchemaMigrator) -> None:
-    """v2: departments (责任科室) and the case domain."""
-    from models.cases import CASE_MODELS
+    """v2: departments (责任科室) and the case domain, as they stood at v2."""
+    from models.cases import CASE_MODELS, CaseCorrection, CaseIssue, CaseLink, FindingOverride
 
     db.create_tables([_DepartmentV2])  # first: the case tables refer to it
-    db.create_tables(CASE_MODELS)
+    later = {CaseIssue, FindingOverride, CaseCorrection, CaseLink}
+    frozen = {CaseLink: _case_link_v2()}
+    db.create_tables([frozen.get(m, m) for m in CASE_MODELS if m not in later or m in frozen])
     create_search_index(db)
+
+
+def _case_link_v2() -> type[peewee.Model]:
+    """case_link before v4 gave it `kind`."""
+    from models.cases import Case
+
+    class CaseLinkV2(BaseModel):
+        case = peewee.ForeignKeyField(Case, backref="+", on_delete="CASCADE")
+        other = peewee.ForeignKeyField(Case, backref="+", on_delete="CASCADE")
+        note = peewee.CharField(max_length=200, default="")
+
+        class Meta:
+            table_name = "case_link"
+            indexes = ((("case", "other"), True),)
+
+    return CaseLinkV2
 
 
 def _v3_one_spelling_of_sign_off(db: peewee.Database, migrator: SchemaMigrator) -> None:
@@ -58,6 +76,51 @@ def _v3_one_spelling_of_sign_off(db: peewee.Database, migrator: SchemaMigrator) 
 
     Case.update(state="awaiting_sign_off").where(Case.state == "awaiting_signoff").execute()
     FollowUp.update(outcome="sign_off").where(FollowUp.outcome == "signoff").execute()
+
+
+def _v4_case_issues_corrections_repeats(db: peewee.Database, migrator: SchemaMigrator) -> None:
+    """v4: 投诉事项 (every existing case becomes one issue: its category; the department of its first
+    assignment that was not returned, else the category's default department; the questions of that
+    assignment; its finding), finding overrides, corrections, and repeat links (case_link.kind)."""
+    from models.cases import Assignment, Case, CaseCorrection, CaseIssue, CaseLink, Category, FindingOverride
+
+    db.create_tables([CaseIssue, FindingOverride, CaseCorrection])
+    migrate(migrator.add_column("case_link", "kind", CaseLink.kind))
+
+    first = Assignment.alias("first")
+    first_id = first.select(peewee.fn.MIN(first.id)).where(
+        (first.case == Case.id) & (first.state != "returned")
+    )
+    chosen = Assignment.alias("chosen")
+    query = (
+        Case.select(
+            Case.id,
+            peewee.Value(1),
+            peewee.Value(""),
+            Case.category,
+            peewee.fn.COALESCE(chosen.department, Category.default_department),
+            peewee.fn.COALESCE(chosen.questions, ""),
+            Case.finding,
+            peewee.Value(""),
+            Case.registered_at,
+            Case.registered_by,
+        )
+        .join(Category, peewee.JOIN.LEFT_OUTER, on=(Case.category == Category.id))
+        .join(chosen, peewee.JOIN.LEFT_OUTER, on=(chosen.id == first_id), src=Case)
+    )
+    fields = [
+        CaseIssue.case,
+        CaseIssue.seq,
+        CaseIssue.summary,
+        CaseIssue.category,
+        CaseIssue.department,
+        CaseIssue.questions,
+        CaseIssue.finding,
+        CaseIssue.finding_note,
+        CaseIssue.created_at,
+        CaseIssue.created_by,
+    ]
+    CaseIssue.insert_from(query, fields).execute()
 
 
 def _v6_department_aliases(db: peewee.Database, migrator: SchemaMigrator) -> None:
@@ -93,6 +156,7 @@ def _v8_records(db: peewee.Database, migrator: SchemaMigrator) -> None:
 STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     2: _v2_departments_and_cases,
     3: _v3_one_spelling_of_sign_off,
+    4: _v4_case_issues_corrections_repeats,
     6: _v6_department_aliases,
     8: _v8_records,
     11: _v11_rectification_and_reminders,

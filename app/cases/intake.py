@@ -8,6 +8,8 @@ from datetime import date, datetime, timedelta
 
 from app import clock, settings
 from app.cases import numbering, overlays, search
+from app.cases.issues import IssueInput, clean_issue, create_issue
+from app.cases.issues import category_id as category_id_of
 from app.cases.states import State
 from app.db_errors import translated
 from app.deadlines import calendar
@@ -30,7 +32,7 @@ from app.validation import (
     validate_phone,
 )
 from app.write_path import append_events, check, load_case, operation, require
-from models.cases import Case, Category, Complainant
+from models.cases import Case, Complainant
 from models.database import database_proxy
 from models.fields import blind_index, identifier_equals
 from models.organisation import Department
@@ -64,6 +66,9 @@ class IntakeForm:
     severity: str = "minor"
     demands: str = ""
     link_to: list[int] = field(default_factory=list)  # earlier cases the user linked as related
+    # 投诉事项: empty means one issue of `category`; otherwise these issues, the first one's category
+    # being the case's (each needs a summary when there are several).
+    issues: list[IssueInput] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -127,13 +132,15 @@ def _clean(form: IntakeForm, now: datetime) -> dict:
         validate_not_future(form.visit_date, now, "visit_date", "就诊日期")
         if form.visit_date > received_at.date():
             raise ValidationError("visit_date", "就诊日期", "不能晚于接待日期")
-    category_id = None
-    if form.category:
-        row = Category.get_or_none((Category.code == form.category) & (Category.active == True))  # noqa: E712
-        if row is None or Category.select().where(Category.parent == row.id).exists():
-            raise ValidationError("category", "投诉类别", "请选择到最末一级类别")
-        category_id = row.id
+    if form.issues:
+        several = len(form.issues) > 1
+        issues = [clean_issue(i, required_summary=several) for i in form.issues]
+        category_id = issues[0].category_id
+    else:
+        category_id = category_id_of(form.category)
+        issues = [clean_issue(IssueInput(category=form.category))]
     return {
+        "issues": issues,
         **values,
         "channel": channel,
         "received_at": received_at.replace(microsecond=0),
@@ -159,6 +166,13 @@ LINKED_ON_REGISTER_NOTE = "登记时关联"
 
 def registered_summary(channel: str, night_intake: bool) -> str:
     return f"登记投诉（{CHANNELS[channel]}）" + ("，总值班夜间登记" if night_intake else "")
+
+
+def issues_note(issues: list) -> str:
+    """The registration entry lists the issues of a complaint that raises several."""
+    if len(issues) < 2:
+        return ""
+    return "投诉事项：" + "；".join(f"{n}. {i.summary}" for n, i in enumerate(issues, start=1))
 
 
 def linked_summary(other_case_no: str) -> str:
@@ -271,7 +285,9 @@ def _store(session: Session, v: dict, now: datetime, night: bool, linked: list[i
             updated_at=now,
             updated_by=session.user.id,
         )
-        events = [(registered_summary(v["channel"], night), "", None)]
+        for seq, issue in enumerate(v["issues"], start=1):
+            create_issue(case, seq, issue, session.user.id, now)
+        events = [(registered_summary(v["channel"], night), issues_note(v["issues"]), None)]
         if case.escalated_at:
             events.append((ESCALATED_ON_REGISTER_SUMMARY, "", None))
         for other in _linkable(session, linked):

@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from app import clock
+from app.cases import issues
 from app.cases.states import OPEN_ASSIGNMENT_STATES, REPLY_METHODS, State
 from app.errors import TransitionError, ValidationError
 from app.session import Session
@@ -59,6 +60,7 @@ def save_draft(
             raise TransitionError(f"还有 {open_assignments} 个科室未反馈，收到全部反馈后才能拟定答复")
         first = not (op.case.facts or op.case.finding or op.case.resolution)
         op.case.state = State.DRAFTING
+        finding = issues.finding_from_draft(op, finding)  # per 投诉事项 (app/cases/issues.py)
         op.case.facts, op.case.finding, op.case.resolution = facts, finding, resolution
         op.case.compensation_amount, op.case.rectification = amount, rectification
         op.event(draft_summary(first), finding_note(finding))

@@ -11,7 +11,7 @@ from app.errors import NotFoundError, TransitionError, ValidationError
 from app.session import Session
 from app.validation import clean_text
 from app.write_path import CaseOperation, case_operation
-from models.cases import Assignment
+from models.cases import Assignment, CaseIssue
 from models.organisation import Department
 
 REROUTE_FLAG_AFTER = 3
@@ -80,11 +80,29 @@ def _send(op: CaseOperation, departments: list[Department], questions: str) -> N
             due=due,
             due_provisional=provisional,
         )
+    _follow_the_routing(op, departments)
     op.case.state = State.IN_PROGRESS
     recompute_reply_due(op.case)
     op.reindex = True
     op.event(assigned_summary([d.name for d in departments], due), questions)
     op.detail["departments"] = [d.code for d in departments]
+
+
+def _follow_the_routing(op: CaseOperation, departments: list[Department]) -> None:
+    """A case with a single issue: when the issue's department has no assignment (never sent to it,
+    or it returned the case), the issue goes to the first department just sent. Several issues are
+    routed one by one (`route_issues`)."""
+    issues = list(CaseIssue.select().where(CaseIssue.case == op.case.id))
+    if len(issues) != 1:
+        return
+    handling = {
+        a.department_id
+        for a in Assignment.select(Assignment.department).where(
+            (Assignment.case == op.case.id) & (Assignment.state != AssignmentState.RETURNED)
+        )
+    }
+    if issues[0].department_id not in handling:
+        CaseIssue.update(department=departments[0].id).where(CaseIssue.id == issues[0].id).execute()
 
 
 def withdraw_open_assignments(op: CaseOperation) -> None:
@@ -189,6 +207,9 @@ def return_assignment(
             op.case.flagged = True
             op.event(flagged_summary(op.case.reroute_count))
         if targets:
+            CaseIssue.update(department=targets[0].id).where(
+                (CaseIssue.case == row.case_id) & (CaseIssue.department == row.department_id)
+            ).execute()
             _send(op, targets, row.questions)
         else:
             recompute_reply_due(op.case)

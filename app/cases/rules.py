@@ -57,10 +57,19 @@ class RuleName(StrEnum):
     LINK = "link"
     NOTE = "note"
     ATTACHMENT = "attachment"
+    CORRECT = "correct"
+    ADD_ISSUE = "add_issue"
+    EDIT_ISSUE = "edit_issue"
+    REMOVE_ISSUE = "remove_issue"
+    ISSUE_FINDING = "issue_finding"
+    OVERRIDE_FINDING = "override_finding"
 
 
 S = State
 R = RuleName
+# 投诉事项 are edited until the reply goes for approval; findings are recorded while drafting is possible.
+ISSUE_EDIT_STATES = frozenset({S.REGISTERED, S.ACCEPTED, S.IN_PROGRESS, S.DRAFTING})
+FINDING_STATES = frozenset({S.ACCEPTED, S.IN_PROGRESS, S.DRAFTING})
 RULES: dict[str, Rule] = {
     R.ACCEPT: Rule(Action.ACCEPT, frozenset({S.REGISTERED}), label="受理"),
     R.REJECT: Rule(Action.REJECT, frozenset({S.REGISTERED, S.ACCEPTED}), label="不予受理"),
@@ -95,6 +104,15 @@ RULES: dict[str, Rule] = {
     R.LINK: Rule(Action.MERGE, ANY_STATE, allow_on_hold=True, label="关联案件"),
     R.NOTE: Rule(Action.ADD_NOTE, ANY_STATE, allow_on_hold=True, label="添加备注"),
     R.ATTACHMENT: Rule(Action.ADD_ATTACHMENT, frozenset(OPEN_STATES), allow_on_hold=True, label="添加附件"),
+    # who may correct in which state is the policy's (app.policy `_correction`): every state here
+    R.CORRECT: Rule(Action.CORRECT_REGISTRATION, ANY_STATE, allow_on_hold=True, label="更正登记信息"),
+    R.ADD_ISSUE: Rule(Action.EDIT_ISSUES, ISSUE_EDIT_STATES, allow_on_hold=True, label="新增投诉事项"),
+    R.EDIT_ISSUE: Rule(Action.EDIT_ISSUES, ISSUE_EDIT_STATES, allow_on_hold=True, label="修改投诉事项"),
+    R.REMOVE_ISSUE: Rule(Action.EDIT_ISSUES, ISSUE_EDIT_STATES, allow_on_hold=True, label="删除投诉事项"),
+    R.ISSUE_FINDING: Rule(Action.RECORD_FINDING, FINDING_STATES, label="认定投诉事项"),
+    R.OVERRIDE_FINDING: Rule(
+        Action.OVERRIDE_FINDING, FINDING_STATES | {S.PENDING_APPROVAL}, label="改定案件结论"
+    ),
 }
 
 ON_HOLD_MESSAGE = "案件处于待补充材料（暂停）状态，请先恢复办理"

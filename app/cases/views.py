@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
 from app import clock, dictionaries
+from app.cases.issues import CaseFinding, IssueRecord, case_finding, issues_of
 from app.cases.rules import RULES, decide
 from app.cases.states import ASSIGNMENT_LABELS, CLOSE_KINDS, FOLLOWUP_METHODS, REPLY_METHODS, STATE_LABELS
 from app.deadlines.case_clocks import assignment_status, case_status, external_report_status
@@ -180,6 +181,8 @@ class CaseView:
     extensions: tuple[ExtensionView, ...]
     external_routes: tuple[ExternalRouteView, ...]
     links: tuple[tuple[int, str], ...]
+    issues: tuple[IssueRecord, ...]  # 投诉事项; questions and findings only for the office
+    case_finding: CaseFinding | None  # derived / overridden; None for the intake roles
     named_officers: tuple[str, ...]
     timeline: tuple[TimelineItem, ...]  # newest first
 
@@ -403,6 +406,11 @@ def _case_view(session: Session, case: Case, case_facts: CaseFactsData) -> CaseV
         if handling
         else (),
         links=links if handling else (),
+        issues=tuple(
+            i if handling else replace(i, questions="", finding="", finding_note="")
+            for i in issues_of(case.id)
+        ),
+        case_finding=case_finding(case.id) if handling else None,
         named_officers=named if handling else (),
         timeline=_timeline(case, handling),
     )

@@ -18,6 +18,7 @@ import peewee
 
 from app import audit, dictionaries, settings
 from app.cases.category_tree import CategoryLeaf, category_leaves
+from app.cases.issues import default_department_id
 from app.deadlines import calendar
 from app.deadlines.rules import OfficeHours
 from app.deadlines.workdays import WorkCalendar
@@ -35,6 +36,7 @@ from models.cases import (
     CaseAccess,
     CaseCounter,
     CaseEvent,
+    CaseIssue,
     CaseLink,
     Category,
     Complainant,
@@ -67,6 +69,7 @@ def database_facts(usernames: Mapping[str, str] | None = None) -> DatabaseFacts:
         categories={
             c.code: (c.id, c.path) for c in Category.select(Category.id, Category.code, Category.path)
         },
+        category_departments={c.code: default_department_id(c.id) for c in Category.select()},
         reasons={r.code: r.text for r in dictionaries.rejection_reasons()},
         routes={r.id: r.name for r in dictionaries.external_routes()},
         counters={c.year: c.last_seq for c in CaseCounter.select().where(CaseCounter.prefix == prefix)},
@@ -102,6 +105,7 @@ def _insert_rows(rows: Rows, prefix: str) -> None:
     with database_proxy.atomic():
         _insert_many(Complainant, rows.complainants)
         _insert_many(Case, rows.cases)
+        _insert_many(CaseIssue, rows.issues)
         _insert_many(Attachment, rows.attachments)
         _insert_many(Assignment, rows.assignments)
         _insert_many(Extension, rows.extensions)

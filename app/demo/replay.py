@@ -29,6 +29,7 @@ class DatabaseFacts:
     users: dict[str, tuple[int, str]]  # role -> (user id, display name)
     departments: dict[str, tuple[int, str]]  # code -> (id, name)
     categories: dict[str, tuple[int, str]]  # leaf code -> (id, path)
+    category_departments: dict[str, int | None]  # leaf code -> its active default department's id
     reasons: dict[str, str]
     routes: dict[str, str]
     counters: dict[int, int] = field(default_factory=dict)  # year -> last sequence already used
@@ -48,6 +49,7 @@ class Rows:
     complainants: list[dict] = field(default_factory=list)
     cases: list[dict] = field(default_factory=list)
     assignments: list[dict] = field(default_factory=list)
+    issues: list[dict] = field(default_factory=list)
     events: list[tuple] = field(default_factory=list)
     followups: list[dict] = field(default_factory=list)
     extensions: list[dict] = field(default_factory=list)
@@ -65,10 +67,11 @@ class Rows:
 class CaseReplay:
     """One case's rows as the services would have written them (see `Replay`)."""
 
-    __slots__ = ("case", "assignments", "events", "extensions", "routes", "department_ids")
+    __slots__ = ("case", "issue", "assignments", "events", "extensions", "routes", "department_ids")
 
-    def __init__(self, case: dict) -> None:
+    def __init__(self, case: dict, issue: dict) -> None:
         self.case = case
+        self.issue = issue  # the one 投诉事项 of a demo case
         self.assignments: list[dict] = []
         self.events: list[tuple] = []
         self.extensions: list[dict] = []
@@ -161,6 +164,9 @@ class Replay:
                     "return_reason": "",
                 }
             )
+        handling = {a["department"] for a in r.assignments if a["state"] != AssignmentState.RETURNED}
+        if r.issue["department"] not in handling:  # as routing._follow_the_routing
+            r.issue["department"] = self.facts.departments[codes[0]][0]
         r.case["state"] = S.IN_PROGRESS
         self._reply_due(r)
         self._event(r, step.at, actor, step.kind, routing.assigned_summary(names, due), questions)
@@ -188,6 +194,7 @@ class Replay:
             getattr(self, "_" + step.kind)(r, step, actor, rows)
         c = r.case
         rows.cases.append(c)
+        rows.issues.append(r.issue)
         rows.assignments.extend(r.assignments)
         rows.events.extend(r.events)
         rows.extensions.extend(r.extensions)
@@ -286,7 +293,19 @@ class Replay:
             "updated_at": step.at,
             "updated_by": actor,
         }
-        r = CaseReplay(case)
+        issue = {
+            "case": case_id,
+            "seq": 1,
+            "summary": "",
+            "category": case["category"],
+            "department": facts.category_departments.get(form.category) if form.category else None,
+            "questions": "",
+            "finding": "",
+            "finding_note": "",
+            "created_at": step.at,
+            "created_by": actor,
+        }
+        r = CaseReplay(case, issue)
         self._event(r, step.at, actor, "register", intake.registered_summary(form.channel, night))
         if case["escalated_at"]:
             self._event(r, step.at, actor, "register", intake.ESCALATED_ON_REGISTER_SUMMARY)
@@ -356,9 +375,7 @@ class Replay:
         c = r.case
         c["state"], c["resolution"] = S.AWAITING_SIGN_OFF, step.data["resolution"]
         c["officer"] = c["officer"] or actor
-        self._event(
-            r, step.at, actor, "resolve_on_spot", acceptance.ON_SPOT_SUMMARY, step.data["resolution"]
-        )
+        self._event(r, step.at, actor, "resolve_on_spot", acceptance.ON_SPOT_SUMMARY, step.data["resolution"])
 
     def _assign(self, r: CaseReplay, step: Step, actor: int, rows: Rows) -> None:
         self._send(r, step, actor, step.data["departments"], step.data["questions"])
@@ -483,6 +500,8 @@ class Replay:
             compensation_amount=Decimal(data["compensation"]) if data["compensation"] else None,
             rectification=data["rectification"],
         )
+        if data["finding"]:
+            r.issue["finding"] = data["finding"]
         note = reply.finding_note(data["finding"])
         self._event(r, step.at, actor, "draft", reply.draft_summary(first), note)
 

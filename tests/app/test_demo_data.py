@@ -199,6 +199,7 @@ def _dump() -> dict[str, list]:
     for model in (
         m.Complainant,
         m.Case,
+        m.CaseIssue,
         m.Assignment,
         m.CaseEvent,
         m.FollowUp,

@@ -34,7 +34,9 @@ def _make_v1(path: Path, key: bytes):
     with db.atomic():
         db.create_tables(V1_TABLES)
         SchemaVersion.create(version=1, applied_at="2026-01-05 09:00:00")
-        User.create(username="admin", display_name="周建国", password_hash="x", created_at="2026-01-05 09:00:00")
+        User.create(
+            username="admin", display_name="周建国", password_hash="x", created_at="2026-01-05 09:00:00"
+        )
     return db
 
 
@@ -67,8 +69,11 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         migrations.ensure_schema(db)
 
 
-def test_v3_renames_the_stored_sign_off_spellings(admin_session: Session, fake_clock: FakeClock) -> None:
+def test_v3_renames_the_stored_sign_off_spellings(
+    admin_session: Session, fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A v2 database holds `awaiting_signoff` cases and `signoff` follow-ups; v3 renames both."""
+    monkeypatch.setattr(migrations, "STEPS", {v: s for v, s in migrations.STEPS.items() if v <= 3})
     roles = ("clerk", "officer", "manager")
     desk = open_desk(admin_session, fake_clock, new={role: (role, f"{role}同事", [role]) for role in roles})
     case_id = desk.new_case(State.AWAITING_SIGN_OFF)
@@ -153,3 +158,79 @@ def test_v8_adds_the_records_tables_to_a_database_of_the_step_before(tmp_path: P
     assert migrations.ensure_schema(db) == before
     assert {"backup_record", "imported_row"} <= set(db.get_tables())
     assert migrations.current_version(db) == migrations.SCHEMA_VERSION
+def _make_v3(path: Path, key: bytes, monkeypatch: pytest.MonkeyPatch):
+    """A database exactly as a v3 build left it: v1, upgraded by the steps that existed then."""
+    db = _make_v1(path, key)
+    with monkeypatch.context() as patch:
+        patch.setattr(migrations, "STEPS", {v: s for v, s in migrations.STEPS.items() if v <= 3})
+        patch.setattr(migrations, "SCHEMA_VERSION", 3)
+        migrations.ensure_schema(db)
+    return db
+
+
+def test_v4_gives_every_existing_case_one_issue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A v3 database with cases (one never routed, one routed twice with the first department
+    returning it, one with a finding) upgrades to one issue per case and to repeat links."""
+    from models.cases import Assignment, CaseIssue, Category, Complainant
+
+    Department = migrations._DepartmentV2  # the department table at v3 (v6 adds aliases)
+
+    key = secrets.token_bytes(32)
+    db = _make_v3(tmp_path / "v3.db", key, monkeypatch)
+    assert migrations.current_version(db) == 3
+    assert "case_issue" not in db.get_tables()
+    assert "kind" not in {c.name for c in db.get_columns("case_link")}
+
+    at = "2026-03-10 09:00:00"
+    nursing = Department.create(code="nursing", name="护理部", kind="administrative")
+    pricing = Department.create(code="pricing", name="价格管理办公室", kind="administrative")
+    cardiology = Department.create(code="cardiology", name="心内科", kind="clinical")
+    bell = Category.create(
+        code="020202", name="呼叫响应不及时", level=3, path="护理 / 呼叫", default_department=nursing
+    )
+    fee = Category.create(
+        code="040101", name="重复收费", level=3, path="费用 / 收费", default_department=pricing
+    )
+    admin = User.get(User.username == "admin")
+    common = {
+        "query_code": "123456",
+        "channel": "visit",
+        "received_at": at,
+        "registered_at": at,
+        "registered_by": admin,
+        "content": "投诉内容",
+        "updated_at": at,
+        "updated_by": admin,
+    }
+
+    def case(no: str, **values: object) -> Case:
+        return Case.create(case_no=no, complainant=Complainant.create(name="张"), **common, **values)
+
+    unrouted = case("YH-1", state="registered", category=bell)
+    routed = case("YH-2", state="drafting", category=fee, finding="partly_upheld")
+    blank = case("YH-3", state="registered")
+    sent = {"sent_at": at, "sent_by": admin, "due": "2026-03-13"}
+    Assignment.create(case=routed, department=cardiology, state="returned", questions="旧问题", **sent)
+    Assignment.create(case=routed, department=nursing, state="responded", questions="请核实计费", **sent)
+    db.execute_sql(
+        "INSERT INTO case_link (case_id, other_id, note) VALUES (?, ?, '')", (routed.id, unrouted.id)
+    )
+
+    assert migrations.ensure_schema(db) == 3
+    assert migrations.current_version(db) == migrations.SCHEMA_VERSION
+    got = {
+        i.case_id: (i.seq, i.category_id, i.department_id, i.questions, i.finding, i.created_by_id)
+        for i in CaseIssue.select()
+    }
+    assert got == {
+        unrouted.id: (1, bell.id, nursing.id, "", "", admin.id),
+        routed.id: (1, fee.id, nursing.id, "请核实计费", "partly_upheld", admin.id),
+        blank.id: (1, None, None, "", "", admin.id),
+    }
+    assert db.execute_sql("SELECT kind FROM case_link").fetchall() == [("related",)]
+    upgraded = _columns(db)
+    db.close()
+
+    fresh = open_local(tmp_path / "fresh.db", secrets.token_bytes(32))
+    migrations.ensure_schema(fresh)
+    assert _columns(fresh) == upgraded

@@ -134,12 +134,22 @@ LEGAL: dict[str, frozenset[str]] = {
     "merge": OPEN,
     "attachment": OPEN,
     "restrict": frozenset(State) - {State.MERGED},  # 保密 also protects a closed case's record
+    # 投诉事项 change until the reply goes for approval; findings while drafting is possible
+    "add_issue": frozenset({State.REGISTERED, State.ACCEPTED, State.IN_PROGRESS, State.DRAFTING}),
+    "edit_issue": frozenset({State.REGISTERED, State.ACCEPTED, State.IN_PROGRESS, State.DRAFTING}),
+    "remove_issue": frozenset({State.REGISTERED, State.ACCEPTED, State.IN_PROGRESS, State.DRAFTING}),
+    "issue_finding": frozenset({State.ACCEPTED, State.IN_PROGRESS, State.DRAFTING}),
+    "override_finding": frozenset(
+        {State.ACCEPTED, State.IN_PROGRESS, State.DRAFTING, State.PENDING_APPROVAL}
+    ),
 }
 # Rules that work in any state, and the ones that also work on a case on hold (待补充材料).
-ANY_STATE_RULES = frozenset({"external_route", "link", "note"})
+# (Who may correct the registration in which state is the policy's: see test_corrections.py.)
+ANY_STATE_RULES = frozenset({"external_route", "link", "note", "correct"})
 ON_HOLD_ALLOWED = frozenset(
     {"resume", "decide_extension", "escalate", "merge", "attachment", "close_unresolvable"}
-    | {"restrict", "external_route", "link", "note"}
+    | {"restrict", "external_route", "link", "note", "correct"}
+    | {"add_issue", "edit_issue", "remove_issue"}
 )
 
 

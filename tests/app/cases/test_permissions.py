@@ -18,6 +18,7 @@ from app.cases import (
     acceptance,
     follow_up,
     intake,
+    issues,
     overlays,
     reply,
     routing,
@@ -26,10 +27,11 @@ from app.cases import (
     views,
     visibility,
 )
+from app.cases.issues import IssueInput
 from app.cases.states import STATE_LABELS, State
 from app.errors import PermissionDenied, TransitionError
 from app.session import Session
-from models.cases import Assignment, Case, Extension, ExternalRoute
+from models.cases import Assignment, Case, CaseIssue, Extension, ExternalRoute
 from tests.support.cases import ID_NUMBER, PHONE, draft
 from tests.support.desk import Desk
 
@@ -293,7 +295,32 @@ ACTIONS: list[CaseAction] = [
         OFFICE_ROLES | {"clerk"},  # the clerk registered this case
         "只能对本人登记的案件添加附件",
     ),
+    CaseAction(
+        "add_issue",
+        State.ACCEPTED,
+        lambda d, s, c: issues.add_issue(s, c, IssueInput(summary="收费窗口态度生硬", category="030302")),
+        OFFICE_ROLES,
+        f"只有{OFFICE}可以编辑投诉事项",
+    ),
+    CaseAction(
+        "issue_finding",
+        State.DRAFTING,
+        lambda d, s, c: issues.set_finding(s, _first_issue(c), "upheld", "属实"),
+        OFFICER_ROLES,
+        f"只有{OFFICER}可以认定投诉事项",
+    ),
+    CaseAction(
+        "override_finding",
+        State.DRAFTING,
+        lambda d, s, c: issues.override_finding(s, c, "partly_upheld", "收费部分属实"),
+        OFFICE_ROLES,
+        f"只有{OFFICE}可以改定案件结论",
+    ),
 ]
+
+
+def _first_issue(case_id: int) -> int:
+    return CaseIssue.select().where(CaseIssue.case == case_id).order_by(CaseIssue.seq).first().id
 
 
 def _prepared_case(desk: Desk, action: CaseAction) -> int:
@@ -429,9 +456,7 @@ ATTEMPTS: dict[str, Callable[[Desk, int], Any]] = {
     "acknowledge": lambda d, c: routing.acknowledge(d["officer"], _any_assignment(c), "某人"),
     "respond": lambda d, c: routing.respond(d["officer"], _any_assignment(c), "意见"),
     "return": lambda d, c: routing.return_assignment(d["officer"], _any_assignment(c), "退回"),
-    "draft": lambda d, c: reply.save_draft(
-        d["officer"], c, facts="f", finding="upheld", resolution="r"
-    ),
+    "draft": lambda d, c: reply.save_draft(d["officer"], c, facts="f", finding="upheld", resolution="r"),
     "submit": lambda d, c: reply.submit_for_approval(d["officer"], c),
     "approve": lambda d, c: reply.approve(d["manager"], c),
     "return_draft": lambda d, c: reply.return_draft(d["manager"], c, "请修改"),
@@ -448,6 +473,11 @@ ATTEMPTS: dict[str, Callable[[Desk, int], Any]] = {
     "merge": lambda d, c: overlays.merge(d["officer"], c, d.spare),
     "attachment": lambda d, c: overlays.add_attachment(d["officer"], c, "a.pdf", b"%PDF"),
     "restrict": lambda d, c: overlays.restrict(d["manager"], c, True),
+    "add_issue": lambda d, c: issues.add_issue(d["officer"], c, IssueInput(summary="另一事项")),
+    "edit_issue": lambda d, c: issues.edit_issue(d["officer"], _first_issue(c), IssueInput(summary="改")),
+    "remove_issue": lambda d, c: issues.remove_issue(d["officer"], _first_issue(c), "误登"),
+    "issue_finding": lambda d, c: issues.set_finding(d["officer"], _first_issue(c), "upheld"),
+    "override_finding": lambda d, c: issues.override_finding(d["manager"], c, "upheld", "理由"),
 }
 
 

@@ -117,6 +117,12 @@ GRANTS: dict[str, frozenset[str]] = {
     "attachment": OFFICE | {"clerk", "night_duty"},  # the intake roles: on their own intake only
     "view": OFFICE | {"clerk", "night_duty"},
     "register": OFFICE | {"clerk", "night_duty"},
+    "correct": OFFICE | {"clerk", "night_duty"},  # by state and day: `permitted`
+    "add_issue": OFFICE,
+    "edit_issue": OFFICE,
+    "remove_issue": OFFICE,
+    "issue_finding": frozenset({"officer"}),
+    "override_finding": OFFICE,
 }
 
 OK = None
@@ -235,8 +241,21 @@ class CaseMachine(RuleBasedStateMachine):
                 continue
             if name == "attachment" and role in ("clerk", "night_duty") and m.registered_by != user:
                 continue
+            if name == "correct" and not self._may_correct(user, role, m):
+                continue
             return True
         return False
+
+    def _may_correct(self, user: str, role: str, m: Model) -> bool:
+        """更正登记信息: a manager always; an officer while open; the front desk on its own intake
+        before acceptance (the clerk on the day of registration only)."""
+        if role == "officer":
+            return m.state not in FINAL
+        if role in ("clerk", "night_duty"):
+            if m.registered_by != user or m.state != S.REGISTERED:
+                return False
+            return role == "night_duty" or m.registered_on == self.clock.at.date()
+        return True
 
     def denial(self, user: str, name: str, m: Model) -> Expected:
         if self.visible(user, m):
@@ -342,9 +361,7 @@ class CaseMachine(RuleBasedStateMachine):
     @rule(case=cases, user=ACTORS)
     def accept(self, case: int, user: str) -> None:
         m = self.models[case]
-        if self.attempt(
-            self.expect(user, "accept", m), lambda: acceptance.accept(self.sessions[user], case)
-        ):
+        if self.attempt(self.expect(user, "accept", m), lambda: acceptance.accept(self.sessions[user], case)):
             self._write(m)
             m.state, m.accepted = S.ACCEPTED, True
             m.officer = m.officer or user
@@ -529,6 +546,7 @@ class CaseMachine(RuleBasedStateMachine):
     )
     def follow_up(self, case: int, user: str, satisfaction: str, outcome: str) -> None:
         m = self.models[case]
+
         def only_when_unhappy() -> Expected:  # checked after the permission and the state
             if outcome != "sign_off" and satisfaction != "dissatisfied":
                 return (ValidationError, "只有投诉人不满意时才能重新处理或转外部途径")
