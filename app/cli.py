@@ -189,6 +189,7 @@ def cmd_print(args: argparse.Namespace, secrets_: Secrets) -> int:
     """Issue a document of a case to a PDF file, refused like the GUI for roles that may not print it."""
     from app.cases import documents
 
+    files.check_writable(Path(args.out))  # before anything is issued or logged
     session = _login(args, secrets_)
     try:
         case_id = documents.case_id_by_number(session, args.case_no)
@@ -454,7 +455,9 @@ def _db_options(parser: argparse.ArgumentParser, with_user: bool = True) -> None
 def build_parser() -> argparse.ArgumentParser:
     install_chinese_argparse()
     parser = argparse.ArgumentParser(prog="complaintdesk", description="医患投诉工作台")
-    parser.add_argument("--version", action="version", version=f"complaintdesk {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"complaintdesk {__version__}", help="显示版本号并退出"
+    )
     sub = parser.add_subparsers(dest="command", metavar="命令")
 
     gui = sub.add_parser("gui", help="启动图形界面（默认）")

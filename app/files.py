@@ -35,6 +35,24 @@ def read_user_file(path: Path, limit: int | None = None) -> bytes:
         raise FileAccessError(f"无法读取文件“{path.name}”，请确认文件存在且有读取权限") from None
 
 
+def check_writable(path: Path) -> None:
+    """Refuse, before any work is done, a path `write_private` could not write: a folder, a missing
+    folder, or a folder where no file may be created (tried with a probe file, removed at once)."""
+    if path.is_dir():
+        raise FileAccessError(f"“{path}”是一个文件夹，请给出要写入的文件名")
+    folder = path.parent
+    if not folder.is_dir():
+        raise FileAccessError(f"文件夹“{folder}”不存在，请换一个文件夹")
+    probe = folder / f".{path.name}.{os.getpid()}.probe"
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY))
+        os.unlink(probe)
+        if path.exists() and not os.access(path, os.W_OK):
+            raise PermissionError(path)
+    except OSError:
+        raise FileAccessError(f"无法写入“{path}”，请换一个文件夹或检查权限") from None
+
+
 def write_private(path: Path, data: bytes) -> Path:
     """Write `data` to `path` atomically (temp file + rename), readable by the owner only (0600)."""
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")

@@ -55,6 +55,29 @@ def test_version() -> None:
     assert result.returncode == 0 and result.stdout.startswith("complaintdesk ")
 
 
+def test_help_of_every_command_is_chinese() -> None:
+    """No sentence of argparse's own English is left in any --help."""
+    import argparse
+
+    from app.cli import build_parser
+
+    english = ("show this help", "show program", "usage:", "options:", "positional arguments")
+
+    def helps(parser: argparse.ArgumentParser) -> list[str]:
+        texts = [parser.format_help()]
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                texts.extend(text for sub in action.choices.values() for text in helps(sub))
+        return texts
+
+    texts = helps(build_parser())
+    assert len(texts) > 15
+    for text in texts:
+        assert not any(phrase in text for phrase in english), text
+    result = cli("--help")
+    assert "--version   显示版本号并退出" in result.stdout and "show" not in result.stdout
+
+
 def test_marker_written_through_cli_is_absent_from_file(initialised: Path) -> None:
     result = cli(
         "user",
@@ -218,6 +241,28 @@ def test_print_command_and_its_refusal(initialised: Path) -> None:
     assert refused.returncode == 1 and "无权执行" in refused.stderr
     missing = cli("print", "receipt", "YH-2026-999999", *base, "--out", str(out), env=env)
     assert missing.returncode == 1 and "案件不存在" in missing.stderr
+
+    # An --out that cannot be written is refused in Chinese before anything is issued or logged.
+    from models.audit import AuditEntry
+
+    def logged() -> list[str]:
+        admin = auth.login_local(initialised, "admin", ADMIN_PASSWORD)
+        actions = [e.action for e in AuditEntry.select() if e.action.split(".")[0] not in ("login", "logout")]
+        auth.logout(admin)
+        return actions
+
+    audit_before = logged()
+    blocker = initialised.parent / "a-file.txt"
+    blocker.write_text("x")
+    for bad, message in (
+        (initialised.parent, "是一个文件夹"),
+        (initialised.parent / "no-such-folder" / "r.pdf", "不存在"),
+        (blocker / "r.pdf", "不存在"),
+    ):
+        result = cli("print", "receipt", reg.case_no, *base, "--out", str(bad), env=env)
+        assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr
+        assert result.stdout == ""
+    assert logged() == audit_before  # no 补打, no login of the clerk
 
 
 def test_migrate_command(initialised: Path, pg_params, pg_server) -> None:
