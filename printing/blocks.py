@@ -14,7 +14,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from printing.data import Letterhead
 from printing.flowables import Choices, IssuerBlock, LineText, SignatureLine, WritingBox
 from printing.formatting import DASH, clean, cn_date, esc, split_paragraphs
-from printing.styles import LABEL_FILL, RULE, SECTION_FILL, Styles
+from printing.styles import LABEL_FILL, RULE, SECTION_FILL, Styles, table_font
 
 Value = str | Flowable
 Pair = tuple[str, Value]
@@ -195,6 +195,7 @@ class Kit:
     ) -> Table:
         """A table with the house style: thin grid, even padding, long rows may run onto the next page."""
         base = [
+            table_font(self.styles),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), PADDING + 1),
             ("RIGHTPADDING", (0, 0), (-1, -1), PADDING + 1 + HANG),

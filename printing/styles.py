@@ -50,6 +50,13 @@ class Styles:
         return points * self.scale
 
 
+def table_font(styles: Styles) -> tuple[str, tuple[int, int], tuple[int, int], str]:
+    """The TableStyle command every table needs: a cell's own font otherwise defaults to Helvetica,
+    which ReportLab sets (and the PDF then references, unembedded) even when the cell holds only
+    paragraphs."""
+    return ("FONTNAME", (0, 0), (-1, -1), styles.fonts.regular)
+
+
 @lru_cache(maxsize=8)
 def get_styles(fonts: FontSet, scale: float = 1.0) -> Styles:
     """Styles for `fonts` at `scale` (1.0 for A4), cached."""

@@ -9,6 +9,7 @@ from printing.base import DocumentRenderer
 from printing.data import ReceiptData
 from printing.flowables import QrCode
 from printing.formatting import clean, cn_date, cn_datetime, esc, esc_or_dash, is_blank
+from printing.styles import table_font
 from printing.truncate import fit_lines
 
 
@@ -73,6 +74,7 @@ class ReceiptRenderer(DocumentRenderer[ReceiptData]):
         table.setStyle(
             TableStyle(
                 [
+                    table_font(self.styles),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),

@@ -13,9 +13,8 @@ from printing.data import RecoverySheetData
 from printing.drawing import text_width
 from printing.formatting import DASH, clean, cn_date, cn_datetime, esc, esc_or_dash
 from printing.page import PageHeader
-from printing.styles import ACCENT
+from printing.styles import ACCENT, table_font
 
-KEY_FONT = "Courier-Bold"
 _KEY_PARTS = re.compile(r"[^\s-]+[\s-]*")
 INSTRUCTIONS = (
     "本密钥是数据库的最后一道恢复凭证：所有管理员口令都遗失时，凭此密钥可以重新打开数据库并重设口令。"
@@ -85,6 +84,7 @@ class RecoverySheetRenderer(DocumentRenderer[RecoverySheetData]):
         table.setStyle(
             TableStyle(
                 [
+                    table_font(self.styles),
                     ("BOX", (0, 0), (-1, -1), 1.2, ACCENT),
                     ("TOPPADDING", (0, 0), (-1, -1), 6),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
@@ -94,19 +94,21 @@ class RecoverySheetRenderer(DocumentRenderer[RecoverySheetData]):
         return table
 
     def _key_lines(self) -> list[Flowable]:
-        """The key in a large fixed-width face on balanced lines, broken only between groups."""
+        """The key large, in the document's bold face (embedded like every font of a document; base32
+        has no 0/O or 1/I to confuse), on balanced lines broken only between groups."""
+        key_font = self.styles.fonts.bold
         size = self.styles.size(17)
         style = self.styles.plain.clone(
-            "key", fontName=KEY_FONT, fontSize=size, leading=size * 1.6, alignment=TA_CENTER
+            "key", fontName=key_font, fontSize=size, leading=size * 1.6, alignment=TA_CENTER
         )
         groups = _KEY_PARTS.findall(clean(self.data.recovery_key))
         if not groups:
             return [self.kit.para(DASH, "plain")]
         available = self.width - 20
-        count = math.ceil(text_width("".join(groups), KEY_FONT, size) / available)
+        count = math.ceil(text_width("".join(groups), key_font, size) / available)
         while True:
             per_line = math.ceil(len(groups) / count)
             lines = ["".join(groups[i : i + per_line]).rstrip() for i in range(0, len(groups), per_line)]
-            if all(text_width(line, KEY_FONT, size) <= available for line in lines) or per_line == 1:
+            if all(text_width(line, key_font, size) <= available for line in lines) or per_line == 1:
                 return [Paragraph(esc(line), style) for line in lines]
             count += 1
