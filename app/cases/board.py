@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import reduce
 
@@ -25,7 +25,6 @@ from app.cases.states import (
     State,
 )
 from app.cases.visibility import visible
-from app.deadlines import calendar
 from app.deadlines.case_clocks import case_status
 from app.deadlines.rules import DeadlineStatus
 from app.policy import lists_restricted_redacted
@@ -129,11 +128,6 @@ class Column:
     cards: list[CaseCard] = field(default_factory=list)
 
 
-def _today_end(now: datetime) -> tuple[date, bool]:
-    """Today, and whether today's deadlines have already passed (after office hours)."""
-    return now.date(), now.time() >= calendar.office_hours().end
-
-
 def _due_column():
     return peewee.Case(None, [(Case.state == State.REGISTERED, Case.accept_due)], Case.reply_due)
 
@@ -151,9 +145,7 @@ def _clock_due():
 
 
 def _overdue(now: datetime):
-    today, past_end = _today_end(now)
-    due = _due_column()
-    late = (due < today) | ((due == today) & past_end) if past_end else (due < today)
+    late = _due_column() < now.date()  # a case due today is 今日到期 until the day ends
     clocked = Case.state.in_([State.REGISTERED, *REPLY_CLOCK_STATES])
     return clocked & (Case.on_hold == False) & late
 

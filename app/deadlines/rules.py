@@ -1,8 +1,9 @@
 """Deadline rules and clocks (DESIGN §5): due dates in working days, traffic-light status, holds.
 
 Pure functions over plain values; datetimes are naive local hospital time. A deadline counted in
-working days falls at the end of office hours on its last working day. Services store the `Due`
-they get here and recompute open deadlines when the admin changes the calendar.
+working days falls at the end of its last working day (a case due today is 今日到期 until midnight,
+also after office hours). Services store the `Due` they get here and recompute open deadlines when
+the admin changes the calendar.
 """
 
 from __future__ import annotations
@@ -136,9 +137,10 @@ class Due:
     date: date
     provisional: bool = False
 
-    def ends_at(self, office_hours: OfficeHours) -> datetime:
-        """The moment the deadline passes: end of office hours on `date`."""
-        return datetime.combine(self.date, office_hours.end)
+    def ends_at(self) -> datetime:
+        """The moment the deadline passes: the end of `date` (midnight). A case due today is 今日到期
+        all day, also after office hours."""
+        return datetime.combine(self.date + timedelta(days=1), time.min)
 
 
 @dataclass(frozen=True)
@@ -199,8 +201,8 @@ def deadline_status(
     """
     rules = rules or DeadlineRules.default()
     as_of = min(paused_since, now) if paused_since is not None else now
-    due_at = due.ends_at(rules.office_hours)
-    overdue = as_of > due_at
+    due_at = due.ends_at()
+    overdue = as_of >= due_at
     if overdue:
         workdays_left = -max(1, cal.workdays_between(due.date, as_of))
     else:

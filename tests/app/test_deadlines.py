@@ -76,7 +76,7 @@ def test_due_date_counts_from_the_next_day_and_skips_the_festival() -> None:
     assert due_date(datetime(2026, 2, 13, 10, 0), 5, CAL) == Due(date(2026, 2, 27))
     assert due_date(datetime(2026, 3, 6, 16, 0), 5, CAL) == Due(date(2026, 3, 13))
     assert due_date(datetime(2026, 3, 6, 23, 0), RULES.acceptance_next_workday, CAL) == Due(date(2026, 3, 9))
-    assert Due(date(2026, 3, 13)).ends_at(RULES.office_hours) == datetime(2026, 3, 13, 17, 30)
+    assert Due(date(2026, 3, 13)).ends_at() == datetime(2026, 3, 14, 0, 0)  # the end of the due day
 
 
 def test_due_date_into_a_year_without_data_is_provisional() -> None:
@@ -98,7 +98,9 @@ DUE = Due(date(2026, 3, 13))  # a Friday
         (datetime(2026, 3, 12, 10, 0), "amber", 1, "剩余 1 个工作日"),
         (datetime(2026, 3, 13, 10, 0), "amber", 0, "今日到期"),
         (datetime(2026, 3, 13, 17, 30), "amber", 0, "今日到期"),
-        (datetime(2026, 3, 13, 17, 31), "red", -1, "已逾期 1 个工作日"),
+        (datetime(2026, 3, 13, 17, 31), "amber", 0, "今日到期"),  # after office hours: still today
+        (datetime(2026, 3, 13, 23, 59), "amber", 0, "今日到期"),
+        (datetime(2026, 3, 14, 0, 0), "red", -1, "已逾期 1 个工作日"),
         (datetime(2026, 3, 14, 10, 0), "red", -1, "已逾期 1 个工作日"),
         (datetime(2026, 3, 16, 10, 0), "red", -1, "已逾期 1 个工作日"),
         (datetime(2026, 3, 17, 10, 0), "red", -2, "已逾期 2 个工作日"),
@@ -109,7 +111,7 @@ def test_deadline_status_traffic_light(now: datetime, colour: str, left: int, te
     assert (status.colour, status.workdays_left, status.text) == (colour, left, text)
     assert status.overdue is (colour == "red")
     assert not status.paused and not status.provisional
-    assert status.hours_left == pytest.approx((datetime(2026, 3, 13, 17, 30) - now).total_seconds() / 3600)
+    assert status.hours_left == pytest.approx((datetime(2026, 3, 14, 0, 0) - now).total_seconds() / 3600)
 
 
 def test_weekend_before_a_monday_deadline_is_amber() -> None:

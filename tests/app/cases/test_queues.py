@@ -185,3 +185,21 @@ def test_todays_prints_are_the_users_own_of_today(desk: Desk) -> None:
     assert records[0].issued_at == datetime(2026, 3, 10, 9, 5)
     overlays.restrict(desk["manager"], case_id, True, [])
     assert queues.todays_prints(desk["clerk"]) == []  # a case they no longer see
+
+
+def test_a_case_due_today_is_due_today_until_the_day_ends(desk: Desk) -> None:
+    """After office hours on its due date a case is still 今日到期, not 已逾期; overdue the next day."""
+    desk.clock.set(datetime(2026, 3, 9, 9, 0))  # Monday
+    registered = desk.register("clerk", channel="letter", complainant_address="建邺区汉中门大街56号")
+    case_id = registered.case_id
+    assert registered.accept_due == datetime(2026, 3, 10).date()
+
+    def listed(queue: str) -> bool:
+        return case_id in {c.id for c in board.case_list(desk["officer"], QUEUE_FILTERS[queue][1], limit=50)}
+
+    desk.clock.set(datetime(2026, 3, 10, 17, 45))  # Tuesday, the due date, after office hours
+    assert listed("due_today") and not listed("overdue")
+    card = next(c for c in board.case_list(desk["officer"], BoardFilter(), limit=10) if c.id == case_id)
+    assert card.deadline is not None and card.deadline.text == "今日到期" and not card.deadline.overdue
+    desk.clock.set(datetime(2026, 3, 11, 0, 5))
+    assert listed("overdue") and not listed("due_today")
