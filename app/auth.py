@@ -21,6 +21,7 @@ from app.errors import AuthError, DatabaseOpenError, LockedOutError, ValidationE
 from app.keyslots import KeySlotFile, SlotError, format_recovery_key, parse_recovery_key
 from app.policy import Action, Role
 from app.session import CurrentUser, Session
+from app.statistics import store as stats_store
 from app.write_path import operation
 from models.accounts import User, UserRole
 from models.database import KEY_BYTES, WrongKeyError, close_current, database_proxy, open_local
@@ -218,7 +219,7 @@ def _load_slots(path: Path) -> KeySlotFile:
 def _open(path: Path, db_key: bytes):
     try:
         db = open_local(path, db_key)
-        ensure_schema(db)
+        stats_store.fill_after_upgrade(ensure_schema(db))
     except WrongKeyError:
         close_current()
         raise AuthError() from None

@@ -172,7 +172,7 @@ _ROLE_GRANTS: dict[Action, frozenset[Role]] = {
     Action.ADD_ATTACHMENT: frozenset({Role.CLERK, Role.OFFICER, Role.NIGHT_DUTY, Role.MANAGER}),
     Action.PRINT_INTAKE: frozenset({Role.CLERK, Role.OFFICER, Role.NIGHT_DUTY, Role.MANAGER}),
     Action.PRINT_LETTERS: frozenset({Role.OFFICER, Role.MANAGER}),
-    Action.VIEW_STATISTICS: frozenset({Role.MANAGER}),
+    Action.VIEW_STATISTICS: frozenset({Role.MANAGER, Role.OFFICER}),
     Action.SEARCH_IDENTIFIERS: frozenset({Role.OFFICER, Role.MANAGER}),
     Action.VIEW_RECTIFICATION: frozenset({Role.OFFICER, Role.MANAGER}),
     Action.CREATE_RECTIFICATION: frozenset({Role.OFFICER, Role.MANAGER}),

@@ -227,7 +227,8 @@ def _locked_case(case_id: int) -> Case:
 
 
 def _finish_case_write(op: CaseOperation, name: str) -> None:
-    """Bump the version, then write the case, its timeline events, search index and audit entry.
+    """Bump the version, then write the case, its timeline events, statistics rows, search index and
+    audit entry.
 
     The row is locked for this transaction, so the version read is still current: bumping it makes
     every other holder of the old one stale (they get a ConflictError instead of overwriting)."""
@@ -237,6 +238,9 @@ def _finish_case_write(op: CaseOperation, name: str) -> None:
     case.updated_by = session.user.id
     case.save()
     append_events(case, session.user.id, op.events, name)
+    from app.statistics import store as stats_store  # it reads the calendar, which writes through here
+
+    stats_store.refresh(case.id)
     if op.reindex:
         from app.cases import search
 

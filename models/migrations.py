@@ -151,6 +151,12 @@ def _v8_records(db: peewee.Database, migrator: SchemaMigrator) -> None:
     from models.records import RECORD_MODELS
 
     db.create_tables(RECORD_MODELS)
+def _v9_statistics_tables(db: peewee.Database, migrator: SchemaMigrator) -> None:
+    """v9: the compact statistics tables and issued analysis reports. They are filled from the
+    cases by the application after the upgrade (app.statistics.store.rebuild, see app/auth.py)."""
+    from models.statistics import STATISTICS_MODELS
+
+    db.create_tables(STATISTICS_MODELS)
 
 
 STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
@@ -159,11 +165,13 @@ STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     4: _v4_case_issues_corrections_repeats,
     6: _v6_department_aliases,
     8: _v8_records,
+    9: _v9_statistics_tables,
     11: _v11_rectification_and_reminders,
 }
 # Step numbers are given out per feature before the work starts, so a number may be missing while a
 # feature is still being built; upgrades apply the steps that exist, in order.
 SCHEMA_VERSION = max(STEPS)
+STATISTICS_STEP = 9  # databases upgraded past it get their statistics tables filled
 
 
 def current_version(db: peewee.Database) -> int | None:

@@ -11,6 +11,7 @@ from models.cases import CASE_MODELS
 from models.organisation import Department
 from models.records import RECORD_MODELS
 from models.rectification import RECTIFICATION_MODELS
+from models.statistics import STATISTICS_MODELS
 
 
 class SchemaVersion(BaseModel):
@@ -31,4 +32,5 @@ ALL_MODELS: list[type[peewee.Model]] = [
     *CASE_MODELS,
     *RECTIFICATION_MODELS,
     *RECORD_MODELS,
+    *STATISTICS_MODELS,
 ]

@@ -2,7 +2,8 @@
 database): plans are replayed in memory (app.demo.replay) and inserted in one transaction per 2,000
 cases with prepared executemany statements (peewee's insert_many spends most of its time building SQL
 text), together with the case counters and the text index. Above 20,000 cases a second process plans
-and replays while this one writes. Not written per step: audit entries (one `demo.generated` entry
+and replays while this one writes. The statistics rows of each chunk are written with it.
+Not written per step: audit entries (one `demo.generated` entry
 records the fill)."""
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from app.demo.replay import DatabaseFacts, Replay, Rows
 from app.demo.service_fill import DEMO_ROLES
 from app.demo.workdays import WorkdayTable, table_span
 from app.session import Session
+from app.statistics import repeats as stats_repeats
+from app.statistics import store as stats_store
 from models.accounts import User
 from models.cases import (
     Assignment,
@@ -121,6 +124,7 @@ def _insert_rows(rows: Rows, prefix: str) -> None:
                 conflict_target=[CaseCounter.prefix, CaseCounter.year],
                 update={CaseCounter.last_seq: peewee.fn.MAX(CaseCounter.last_seq, last)},
             ).execute()
+        stats_store.add_cases([c["id"] for c in rows.cases])
         if is_sqlite(database_proxy.obj):
             trigram_sql, chars_sql = insert_rows_sql()
             database_proxy.cursor().executemany(trigram_sql, rows.fts)
@@ -241,6 +245,7 @@ def fill_bulk(
             if progress:
                 progress(done, n)
         with database_proxy.atomic():
+            stats_repeats.rebuild_flags()
             audit.record(session.user.username, "demo.generated", f"{done} 件", {"cases": done, "seed": seed})
     finally:
         db.execute_sql("PRAGMA cache_size = -2000")

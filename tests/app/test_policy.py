@@ -28,6 +28,7 @@ MATRIX = {
     Action.SCHEDULED_BACKUP: set(ROLES),
     Action.IMPORT_LEDGER: {"admin", "manager"},
     Action.EXPORT_LEDGER: {"officer", "manager"},
+    Action.VIEW_STATISTICS: {"manager", "officer"},
 }
 
 

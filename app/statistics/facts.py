@@ -1,0 +1,206 @@
+"""From one case's stored facts to its statistics rows (pure: no database access here).
+
+`rows_for` is used both when a case write refreshes its rows (app/statistics/store.py `refresh`)
+and by the full recount (`rebuild`), so the two cannot disagree by construction of different code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from app.cases.states import AssignmentState, State
+from app.statistics.issues import CaseIssueFacts
+
+# 口径 constants for stages without a deadline rule of their own (docs/statistics.md).
+ACKNOWLEDGE_WORKDAYS = 1  # 签收: by the next working day after 转办
+FOLLOW_UP_WORKDAYS = 5  # 回访: within 5 working days after 答复
+
+ACTING_ACTIONS = ("accept", "reject", "resolve_on_spot")
+
+
+@dataclass
+class AssignmentFacts:
+    id: int
+    department_id: int
+    state: str
+    sent_at: datetime
+    due: date
+    acknowledged_at: datetime | None
+    responded_at: datetime | None
+
+
+@dataclass
+class CaseFacts:
+    """What the statistics need of a case (no narrative)."""
+
+    id: int
+    received_at: datetime
+    channel: str
+    transfer_source: str
+    category_id: int | None
+    severity: str
+    officer_id: int | None
+    state: str
+    restricted: bool
+    finding: str
+    reopen_count: int
+    compensation: Decimal | None
+    escalated_at: datetime | None
+    accept_due: date | None
+    reply_due: date | None
+    replied_at: datetime | None
+    on_hold: bool
+    closed_at: datetime | None
+    visit_department_id: int | None
+    person_values: Sequence[tuple[str, str]] = ()  # (kind, identifier) of complainant and patient
+    acted: tuple[str, datetime] | None = None  # first 受理 / 不予受理 / 当场解决: (action, at)
+    follow_ups: Sequence[tuple[datetime, str]] = ()  # (at, satisfaction), oldest first
+    assignments: Sequence[AssignmentFacts] = ()
+    issues: Sequence[CaseIssueFacts] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CategoryInfo:
+    level1: int | None
+    level2: int | None
+    default_department: int | None
+
+
+@dataclass
+class StatRows:
+    case: dict[str, Any]
+    issues: list[dict[str, Any]]
+    assignments: list[dict[str, Any]]
+    persons: list[dict[str, Any]]
+
+
+def day(value: date | datetime | None) -> int | None:
+    """A date as its ordinal (the stored form); None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        value = value.date()
+    return value.toordinal()
+
+
+def person_key(kind: str, value: str) -> str:
+    """Short hash of an identifier, so the statistics tables hold no personal data."""
+    return hashlib.sha256(f"{kind}\x1f{value}".encode()).hexdigest()[:20]
+
+
+def outcome(facts: CaseFacts) -> str:
+    if facts.state == State.MERGED:
+        return "merged"
+    if facts.state == State.REJECTED:
+        return "rejected"
+    if facts.acted and facts.acted[0] == "resolve_on_spot":
+        return "on_spot"
+    if facts.state == State.REGISTERED:
+        return "pending"
+    return "accepted"
+
+
+def _fen(amount: Decimal | None) -> int | None:
+    if amount is None:
+        return None
+    return int((Decimal(amount) * 100).to_integral_value())
+
+
+def rows_for(
+    facts: CaseFacts,
+    categories: Mapping[int, CategoryInfo],
+    add_workdays: Callable[[date, int], date],
+) -> StatRows:
+    """The case's CaseStat, IssueStat, AssignmentStat and StatPersonKey rows."""
+    received = day(facts.received_at)
+    assert received is not None
+    cat = categories.get(facts.category_id) if facts.category_id else None
+    report_hours = None
+    if facts.escalated_at is not None:
+        report_hours = max(0, int((facts.escalated_at - facts.received_at).total_seconds() // 3600))
+    replied = facts.replied_at
+    if replied is None and facts.acted and facts.acted[0] == "resolve_on_spot":
+        replied = facts.acted[1]  # 当场解决: answered on the spot
+    case = {
+        "case": facts.id,
+        "received_day": received,
+        "channel": facts.channel,
+        "transfer_source": facts.transfer_source or "",
+        "category1": cat.level1 if cat else None,
+        "category2": cat.level2 if cat else None,
+        "severity": facts.severity,
+        "officer": facts.officer_id,
+        "state": facts.state,
+        "restricted": bool(facts.restricted),
+        "outcome": outcome(facts),
+        "finding": facts.finding or "",
+        "satisfaction": facts.follow_ups[-1][1] if facts.follow_ups else "",
+        "reopen_count": facts.reopen_count,
+        "is_repeat": False,  # set by app/statistics/repeats.py, which looks at the other cases
+        "compensation_fen": _fen(facts.compensation),
+        "escalated": facts.escalated_at is not None,
+        "report_hours": report_hours,
+        "accept_due": day(facts.accept_due),
+        "accepted_day": day(facts.acted[1]) if facts.acted else None,
+        "reply_due": day(facts.reply_due),
+        "replied_day": day(replied),
+        "on_hold": bool(facts.on_hold),
+        "follow_up_due": (
+            day(add_workdays(facts.replied_at.date(), FOLLOW_UP_WORKDAYS)) if facts.replied_at else None
+        ),
+        "followed_day": day(facts.follow_ups[0][0]) if facts.follow_ups else None,
+        "closed_day": day(facts.closed_at),
+    }
+    if case["outcome"] == "merged":  # counted under the case it was merged into
+        return StatRows(case, [], [], [])
+    issues = []
+    seen: set[tuple[str, int | None]] = set()
+
+    def first(kind: str, value: int | None) -> int:
+        if (kind, value) in seen:
+            return 0
+        seen.add((kind, value))
+        return 1
+
+    for issue in facts.issues:
+        icat = categories.get(issue.category_id) if issue.category_id else None
+        level1, level2 = (icat.level1, icat.level2) if icat else (None, None)
+        for index, department in enumerate(issue.departments or (None,)):
+            issues.append(
+                {
+                    "case": facts.id,
+                    "issue_no": issue.issue_no,
+                    "received_day": received,
+                    "category1": level1,
+                    "category2": level2,
+                    "department": department,
+                    "finding": issue.finding or "",
+                    "first_category1": first("c1", level1),
+                    "first_category2": first("c2", level2),
+                    "first_department": first("d", department),
+                    "first_issue": int(index == 0),
+                }
+            )
+    assignments = [
+        {
+            "assignment": a.id,
+            "case": facts.id,
+            "received_day": received,
+            "department": a.department_id,
+            "state": a.state,
+            "acknowledge_due": day(add_workdays(a.sent_at.date(), ACKNOWLEDGE_WORKDAYS)),
+            "acknowledged_day": day(a.acknowledged_at),
+            "respond_due": day(a.due),
+            "responded_day": day(a.responded_at),
+        }
+        for a in facts.assignments
+        if a.state != AssignmentState.WITHDRAWN
+    ]
+    keys = dict.fromkeys(person_key(kind, value) for kind, value in facts.person_values if value)
+    persons = [{"case": facts.id, "key": k, "received_day": received} for k in keys]
+    return StatRows(case, issues, assignments, persons)

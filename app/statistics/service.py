@@ -1,0 +1,112 @@
+"""What the 统计分析 page, the reports and the CLI call: the figures of a period and the cases behind
+a figure, for users the policy allows (VIEW_STATISTICS). Restricted cases are counted like any other;
+in a drill-down list they show as 受限案件 to a user who may not open them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from app import clock
+from app.cases.states import STATE_LABELS
+from app.deadlines import calendar
+from app.policy import Action, can_view
+from app.session import Session
+from app.statistics import conditions, indicators
+from app.statistics.conditions import Measure
+from app.statistics.indicators import Figures
+from app.statistics.periods import Period
+from app.validation import CHANNELS, SEVERITIES
+from app.write_path import facts, require
+from models.cases import Case, Category
+
+RESTRICTED_LABEL = "受限案件"
+DRILL_PAGE = 200
+
+
+def figures(session: Session, period: Period, today: date | None = None) -> Figures:
+    """Every indicator of the period (judged as of today)."""
+    require(session, Action.VIEW_STATISTICS, target=period.code)
+    session.touch()
+    return indicators.compute(
+        period, today or clock.now().date(), calendar.rules().major_external_report_hours
+    )
+
+
+@dataclass(frozen=True)
+class DrillRow:
+    case_id: int | None  # None: restricted, not for this user to open
+    case_no: str
+    received: date | None
+    state: str
+    channel: str
+    category: str
+    severity: str
+
+
+@dataclass(frozen=True)
+class DrillPage:
+    total: int
+    rows: list[DrillRow]
+    last_id: int  # pass as `after` for the next page (keyset paging)
+
+
+def drill_ids(period: Period, measure: Measure, today: date) -> list[int]:
+    """The ids of the cases behind one figure (no policy: for tests and reports)."""
+    query = conditions.cases_where(measure, period, today.toordinal())
+    return sorted({r[0] for r in query.tuples()})
+
+
+def drill(
+    session: Session,
+    period: Period,
+    measure: Measure,
+    after: int = 0,
+    limit: int = DRILL_PAGE,
+    today: date | None = None,
+) -> DrillPage:
+    """One page of the cases behind a figure, in case order; restricted ones masked per policy."""
+    require(session, Action.VIEW_STATISTICS, target=period.code)
+    ids = drill_ids(period, measure, today or clock.now().date())
+    page_ids = [i for i in ids if i > after][:limit]
+    cases = {
+        c.id: c
+        for c in Case.select(
+            Case.id,
+            Case.case_no,
+            Case.received_at,
+            Case.state,
+            Case.channel,
+            Case.category,
+            Case.severity,
+            Case.restricted,
+            Case.registered_by,
+            Case.registered_at,
+            Case.night_intake,
+            Case.officer,
+        ).where(Case.id.in_(page_ids))
+    }
+    paths = dict(
+        Category.select(Category.id, Category.path)
+        .where(Category.id.in_([c.category_id for c in cases.values() if c.category_id]))
+        .tuples()
+    )
+    rows = []
+    for case_id in page_ids:
+        case = cases[case_id]
+        if case.restricted and not can_view(session.user, facts(case)):
+            rows.append(DrillRow(None, RESTRICTED_LABEL, None, "", "", "", ""))
+            continue
+        rows.append(
+            DrillRow(
+                case.id,
+                case.case_no,
+                case.received_at.date(),
+                STATE_LABELS.get(case.state, case.state),
+                CHANNELS.get(case.channel, case.channel),
+                paths.get(case.category_id, ""),
+                SEVERITIES.get(case.severity, case.severity),
+            )
+        )
+    session.touch()
+    return DrillPage(len(ids), rows, page_ids[-1] if page_ids else after)

@@ -1,0 +1,265 @@
+"""Keeping the statistics tables current: `refresh(case_id)` inside every case write (called by
+app/write_path.py and registration), `rebuild()` recounts every case from scratch (after a schema
+upgrade or a bulk fill), `recount()` computes all rows without writing (tests compare it with what
+the writes maintained)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from typing import Any
+
+import peewee
+
+from app.deadlines import calendar
+from app.statistics import repeats
+from app.statistics.facts import (
+    ACTING_ACTIONS,
+    AssignmentFacts,
+    CaseFacts,
+    CategoryInfo,
+    StatRows,
+    rows_for,
+)
+from app.statistics.issues import case_level_issue
+from models.cases import Assignment, Case, CaseEvent, Category, Complainant, FollowUp
+from models.database import database_proxy
+from models.migrations import STATISTICS_STEP
+from models.statistics import AssignmentStat, CaseStat, IssueStat, StatPersonKey
+
+Progress = Callable[[int, int], None]
+
+_CASE_COLUMNS = (
+    Case.id,
+    Case.received_at,
+    Case.channel,
+    Case.transfer_source,
+    Case.category,
+    Case.severity,
+    Case.officer,
+    Case.state,
+    Case.restricted,
+    Case.finding,
+    Case.reopen_count,
+    Case.compensation_amount,
+    Case.escalated_at,
+    Case.accept_due,
+    Case.reply_due,
+    Case.replied_at,
+    Case.on_hold,
+    Case.closed_at,
+    Case.visit_department,
+    Case.complainant,
+    Case.patient_record_no,
+    Case.patient_record_index,
+)
+_ASSIGNMENT_COLUMNS = (
+    Assignment.case,
+    Assignment.id,
+    Assignment.department,
+    Assignment.state,
+    Assignment.sent_at,
+    Assignment.due,
+    Assignment.acknowledged_at,
+    Assignment.responded_at,
+)
+_COMPLAINANT_COLUMNS = (
+    Complainant.id,
+    Complainant.phone,
+    Complainant.phone_index,
+    Complainant.id_number,
+    Complainant.id_number_index,
+)
+
+
+def category_map() -> dict[int, CategoryInfo]:
+    """Each category's level-1 and level-2 ancestors and default department."""
+    rows = {
+        r[0]: r
+        for r in Category.select(
+            Category.id, Category.parent, Category.level, Category.default_department
+        ).tuples()
+    }
+    result: dict[int, CategoryInfo] = {}
+    for cid, (_, _, level, dept) in rows.items():
+        chain = {level: cid}
+        parent = rows[cid][1]
+        while parent is not None and parent in rows:
+            chain[rows[parent][2]] = parent
+            parent = rows[parent][1]
+        result[cid] = CategoryInfo(chain.get(1), chain.get(2), dept)
+    return result
+
+
+def _identifier(plain: str, index: str) -> str:
+    """The blind index on a shared server (sealed values), the value itself locally."""
+    return index or plain or ""
+
+
+def _facts(
+    row: tuple,
+    complainant: tuple | None,
+    acted: tuple[str, Any] | None,
+    follow_ups: list[tuple[Any, str]],
+    assignments: list[AssignmentFacts],
+    categories: dict[int, CategoryInfo],
+) -> CaseFacts:
+    (cid, received, channel, source, category, severity, officer, state, restricted, finding, reopen,
+     compensation, escalated, accept_due, reply_due, replied, on_hold, closed, visit_dept, _,
+     record_no, record_index) = row  # fmt: skip
+    persons = [("record", _identifier(record_no, record_index))]
+    if complainant is not None:
+        persons += [
+            ("phone", _identifier(complainant[1], complainant[2])),
+            ("id", _identifier(complainant[3], complainant[4])),
+        ]
+    cat = categories.get(category) if category else None
+    issue = case_level_issue(
+        category,
+        finding,
+        [(a.department_id, a.state) for a in assignments],
+        cat.default_department if cat else None,
+        visit_dept,
+    )
+    return CaseFacts(
+        id=cid,
+        received_at=received,
+        channel=channel,
+        transfer_source=source,
+        category_id=category,
+        severity=severity,
+        officer_id=officer,
+        state=state,
+        restricted=restricted,
+        finding=finding,
+        reopen_count=reopen,
+        compensation=compensation,
+        escalated_at=escalated,
+        accept_due=accept_due,
+        reply_due=reply_due,
+        replied_at=replied,
+        on_hold=on_hold,
+        closed_at=closed,
+        visit_department_id=visit_dept,
+        person_values=persons,
+        acted=acted,
+        follow_ups=follow_ups,
+        assignments=assignments,
+        issues=[issue],
+    )
+
+
+def _add_workdays() -> Callable[[date, int], date]:
+    cal = calendar.calendar()
+    return lambda start, n: cal.add_workdays(start, n)[0]
+
+
+def _case_rows(case_ids: list[int], categories: dict[int, CategoryInfo]) -> Iterator[StatRows]:
+    """The statistics rows of these cases, read with one query per table."""
+    cases = list(Case.select(*_CASE_COLUMNS).where(Case.id.in_(case_ids)).tuples())
+    complainant_ids = {r[19] for r in cases}
+    complainants = {
+        r[0]: r
+        for r in Complainant.select(*_COMPLAINANT_COLUMNS).where(Complainant.id.in_(complainant_ids)).tuples()
+    }
+    acted: dict[int, tuple[str, Any]] = {}
+    for case_id, action, at in (
+        CaseEvent.select(CaseEvent.case, CaseEvent.action, CaseEvent.at)
+        .where(CaseEvent.case.in_(case_ids), CaseEvent.action.in_(ACTING_ACTIONS))
+        .order_by(CaseEvent.case, CaseEvent.seq)
+        .tuples()
+    ):
+        acted.setdefault(case_id, (action, at))
+    follow_ups: dict[int, list[tuple[Any, str]]] = defaultdict(list)
+    for case_id, at, satisfaction in (
+        FollowUp.select(FollowUp.case, FollowUp.at, FollowUp.satisfaction)
+        .where(FollowUp.case.in_(case_ids))
+        .order_by(FollowUp.case, FollowUp.at, FollowUp.id)
+        .tuples()
+    ):
+        follow_ups[case_id].append((at, satisfaction))
+    assignments: dict[int, list[AssignmentFacts]] = defaultdict(list)
+    for r in (
+        Assignment.select(*_ASSIGNMENT_COLUMNS)
+        .where(Assignment.case.in_(case_ids))
+        .order_by(Assignment.case, Assignment.id)
+        .tuples()
+    ):
+        assignments[r[0]].append(AssignmentFacts(*r[1:]))
+    add_workdays = _add_workdays()
+    for row in cases:
+        cid = row[0]
+        facts = _facts(
+            row, complainants.get(row[19]), acted.get(cid), follow_ups[cid], assignments[cid], categories
+        )
+        yield rows_for(facts, categories, add_workdays)
+
+
+def _delete(case_ids: list[int]) -> None:
+    for model in (IssueStat, AssignmentStat, StatPersonKey, CaseStat):
+        model.delete().where(model.case.in_(case_ids)).execute()
+
+
+def _insert(rows: Iterable[StatRows]) -> None:
+    batch: dict[type[peewee.Model], list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        batch[CaseStat].append(r.case)
+        batch[IssueStat].extend(r.issues)
+        batch[AssignmentStat].extend(r.assignments)
+        batch[StatPersonKey].extend(r.persons)
+    for model, items in batch.items():
+        for start in range(0, len(items), 500):
+            model.insert_many(items[start : start + 500]).execute()
+
+
+def refresh(case_id: int) -> None:
+    """Rewrite one case's statistics rows; inside the case write's transaction."""
+    old_keys = repeats.keys_of(case_id)
+    _delete([case_id])
+    _insert(_case_rows([case_id], category_map()))
+    repeats.update_flags(old_keys | repeats.keys_of(case_id))
+
+
+def add_cases(case_ids: list[int]) -> None:
+    """Statistics rows for cases inserted in bulk (the demo's bulk path); repeat flags are set
+    afterwards for all cases at once (`repeats.rebuild_flags`)."""
+    _insert(_case_rows(case_ids, category_map()))
+
+
+def _all_case_ids() -> list[int]:
+    return [r[0] for r in Case.select(Case.id).order_by(Case.id).tuples()]
+
+
+def recount(chunk: int = 2000) -> list[StatRows]:
+    """Every case's rows computed afresh from the case tables (nothing written), repeat flags included."""
+    ids = _all_case_ids()
+    categories = category_map()
+    rows = []
+    for start in range(0, len(ids), chunk):
+        rows.extend(_case_rows(ids[start : start + chunk], categories))
+    flagged = repeats.repeat_cases((p["key"], p["received_day"], p["case"]) for r in rows for p in r.persons)
+    for r in rows:
+        r.case["is_repeat"] = r.case["case"] in flagged
+    return rows
+
+
+def rebuild(progress: Progress | None = None, chunk: int = 2000) -> int:
+    """Recount every case into the statistics tables, in one transaction; returns the case count."""
+    ids = _all_case_ids()
+    categories = category_map()
+    with database_proxy.atomic():
+        for model in (IssueStat, AssignmentStat, StatPersonKey, CaseStat):
+            model.delete().execute()
+        for start in range(0, len(ids), chunk):
+            _insert(_case_rows(ids[start : start + chunk], categories))
+            if progress is not None:
+                progress(min(start + chunk, len(ids)), len(ids))
+        repeats.rebuild_flags()
+    return len(ids)
+
+
+def fill_after_upgrade(found: int) -> None:
+    """A database upgraded from before the statistics tables existed gets them filled once."""
+    if 0 < found < STATISTICS_STEP:
+        rebuild()

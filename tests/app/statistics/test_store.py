@@ -1,0 +1,155 @@
+"""The statistics rows kept by every case write equal a full recount, also after random service
+operations; a database upgraded from before the tables existed gets them filled."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+from app.cases import acceptance, follow_up, overlays, reply, routing, sign_off
+from app.cases.states import State
+from app.statistics import store
+from app.statistics.facts import StatRows
+from models import migrations
+from models.cases import Assignment, Case
+from models.schema import SchemaVersion
+from models.statistics import AssignmentStat, CaseStat, IssuedReport, IssueStat, StatPersonKey
+from tests.support.cases import draft
+from tests.support.desk import Desk
+
+_IGNORE = {"id"}
+
+
+def _stored() -> dict[str, list[dict]]:
+    def rows(model, order) -> list[dict]:
+        return [
+            {k: v for k, v in r.items() if k not in _IGNORE} for r in model.select().order_by(*order).dicts()
+        ]
+
+    return {
+        "case": rows(CaseStat, [CaseStat.case]),
+        "issues": rows(IssueStat, [IssueStat.case, IssueStat.issue_no, IssueStat.department]),
+        "assignments": rows(AssignmentStat, [AssignmentStat.assignment]),
+        "persons": rows(StatPersonKey, [StatPersonKey.case, StatPersonKey.key]),
+    }
+
+
+def _recounted(rows: list[StatRows]) -> dict[str, list[dict]]:
+    def norm(items: list[dict]) -> list[dict]:
+        return [{k: v for k, v in i.items() if k not in _IGNORE} for i in items]
+
+    return {
+        "case": sorted(norm([r.case for r in rows]), key=lambda r: r["case"]),
+        "issues": sorted(
+            norm([i for r in rows for i in r.issues]),
+            key=lambda r: (r["case"], r["issue_no"], r["department"] or 0),
+        ),
+        "assignments": sorted(norm([a for r in rows for a in r.assignments]), key=lambda r: r["assignment"]),
+        "persons": sorted(norm([p for r in rows for p in r.persons]), key=lambda r: (r["case"], r["key"])),
+    }
+
+
+def _normalise(stored: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """Foreign keys come back as ids, booleans as bool."""
+    for table in stored.values():
+        for row in table:
+            for k, v in row.items():
+                if isinstance(v, bool):
+                    row[k] = bool(v)
+    stored["issues"].sort(key=lambda r: (r["case"], r["issue_no"], r["department"] or 0))
+    return stored
+
+
+def _random_step(desk: Desk, rng: random.Random, case_id: int) -> None:
+    officer, manager = desk["officer"], desk["manager"]
+    case = Case.get_by_id(case_id)
+    state = case.state
+    if case.on_hold:
+        overlays.resume(officer, case_id, "恢复")
+        return
+    if state == State.REGISTERED:
+        rng.choice([lambda: acceptance.accept(officer, case_id), lambda: acceptance.reject(officer, case_id, "out_of_scope"),
+                    lambda: acceptance.resolve_on_spot(officer, case_id, "当场解释")])()  # fmt: skip
+    elif state == State.ACCEPTED:
+        routing.assign(
+            officer, case_id, rng.sample(["cardiology", "nursing", "radiology"], rng.randint(1, 2)), "请核实"
+        )
+    elif state == State.IN_PROGRESS:
+        row = (
+            Assignment.select()
+            .where((Assignment.case == case_id) & Assignment.state.in_(["sent", "acknowledged"]))
+            .first()
+        )
+        if row is None:
+            return
+        choice = rng.random()
+        if choice < 0.3 and row.state == "sent":
+            routing.acknowledge(officer, row.id, "秘书")
+        elif choice < 0.45:
+            routing.return_assignment(officer, row.id, "不属本科室", ["pharmacy"])
+        elif choice < 0.55:
+            overlays.hold(officer, case_id, "待补充材料")
+        else:
+            routing.respond(officer, row.id, "已核实。", "主任")
+    elif state == State.DRAFTING:
+        draft(officer, case_id)
+        reply.submit_for_approval(officer, case_id)
+    elif state == State.PENDING_APPROVAL:
+        reply.approve(manager, case_id, "同意")
+    elif state == State.APPROVED:
+        reply.record_reply(officer, case_id, "phone")
+    elif state == State.REPLIED:
+        satisfaction = rng.choice(["satisfied", "basically_satisfied", "dissatisfied"])
+        outcome = "reopen" if satisfaction == "dissatisfied" and rng.random() < 0.5 else "sign_off"
+        follow_up.follow_up(officer, case_id, method="phone", satisfaction=satisfaction, outcome=outcome)
+    elif state == State.AWAITING_SIGN_OFF:
+        sign_off.sign_off(manager, case_id)
+    elif state == State.CLOSED and not case.restricted:
+        overlays.restrict(manager, case_id, True, [])
+
+
+def test_maintained_rows_equal_a_full_recount_after_random_operations(desk: Desk) -> None:
+    rng = random.Random(12)
+    desk.clock.set(datetime(2026, 3, 2, 9, 0))
+    phones = ["13800000001", "13800000002", "13800000003"]
+    cases = []
+    for _ in range(14):
+        desk.clock.advance(hours=rng.randint(1, 30))
+        cases.append(desk.register("clerk", complainant_phone=rng.choice(phones), complainant_id_number="",
+                                   category=rng.choice(["010101", "020101", "020201"])).case_id)  # fmt: skip
+    overlays.merge(desk["officer"], cases[-1], cases[0])
+    for _ in range(120):
+        desk.clock.advance(hours=rng.randint(1, 20))
+        case_id = rng.choice(cases)
+        if Case.get_by_id(case_id).state not in (State.REJECTED, State.MERGED):
+            _random_step(desk, rng, case_id)
+    assert CaseStat.select().count() == Case.select().count()
+    assert _normalise(_stored()) == _recounted(store.recount())
+    assert CaseStat.select().where(CaseStat.is_repeat == True).count() > 0  # noqa: E712
+
+
+def test_rebuild_restores_the_same_rows(desk: Desk) -> None:
+    desk.clock.set(datetime(2026, 3, 10, 9, 0))
+    for state in (State.CLOSED, State.IN_PROGRESS, State.REJECTED):
+        desk.new_case(state)
+        desk.clock.advance(days=1)
+    before = _normalise(_stored())
+    for model in (CaseStat, IssueStat, AssignmentStat, StatPersonKey):
+        model.delete().execute()
+    assert store.rebuild() == 3
+    assert _normalise(_stored()) == before
+
+
+def test_upgrade_from_before_the_statistics_tables_fills_them(desk: Desk) -> None:
+    desk.clock.set(datetime(2026, 3, 10, 9, 0))
+    desk.new_case(State.CLOSED)
+    desk.new_case(State.ACCEPTED, complainant_phone="13800000009", complainant_id_number="")
+    before = _normalise(_stored())
+    db = Case._meta.database
+    db.drop_tables([CaseStat, IssueStat, AssignmentStat, StatPersonKey, IssuedReport])
+    SchemaVersion.update(version=3).execute()  # as a v3 build left it
+
+    found = migrations.ensure_schema(db)
+    store.fill_after_upgrade(found)
+    assert found == 3 and migrations.current_version(db) == migrations.SCHEMA_VERSION
+    assert _normalise(_stored()) == before
