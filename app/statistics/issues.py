@@ -1,20 +1,17 @@
 """The issues (投诉事项) of a case as the statistics count them: the one place that knows where they
-come from.
+come from (`models.cases.CaseIssue`, see docs/case-record.md).
 
-Counting rule (docs/statistics.md): a case counts once in totals and once under each of its issues'
-categories and departments; findings are counted per issue and per case.
-
-A case recorded before issues existed has one issue: the case's category and finding, its
-departments being those it was sent to (转办, not returned), else the category's default
-department, else the visit department.
+Counting rule: a case counts once in totals and once under each distinct category and each
+distinct department of its issues; findings are counted per issue and per case.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.cases.states import AssignmentState
+from models.cases import CaseIssue
 
 
 @dataclass(frozen=True)
@@ -25,19 +22,18 @@ class CaseIssueFacts:
     finding: str
 
 
-def case_level_issue(
-    category_id: int | None,
-    finding: str,
-    assignment_departments: Sequence[tuple[int, str]],
-    category_default_department: int | None,
-    visit_department_id: int | None,
-) -> CaseIssueFacts:
-    """The single issue of a case without recorded issues. `assignment_departments`: (department
-    id, assignment state) in sending order."""
-    departments = tuple(
-        dict.fromkeys(d for d, state in assignment_departments if state != AssignmentState.RETURNED)
-    )
-    if not departments:
-        fallback = category_default_department or visit_department_id
-        departments = (fallback,) if fallback else ()
-    return CaseIssueFacts(1, category_id, departments, finding or "")
+def issues_by_case(case_ids: Iterable[int]) -> dict[int, list[CaseIssueFacts]]:
+    """Each case's issues in `seq` order (no narrative read)."""
+    result: dict[int, list[CaseIssueFacts]] = defaultdict(list)
+    ids = list(case_ids)
+    for start in range(0, len(ids), 500):
+        for case_id, seq, category, department, finding in (
+            CaseIssue.select(
+                CaseIssue.case, CaseIssue.seq, CaseIssue.category, CaseIssue.department, CaseIssue.finding
+            )
+            .where(CaseIssue.case.in_(ids[start : start + 500]))
+            .order_by(CaseIssue.case, CaseIssue.seq)
+            .tuples()
+        ):
+            result[case_id].append(CaseIssueFacts(seq, category, (department,), finding or ""))
+    return result

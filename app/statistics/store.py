@@ -22,7 +22,7 @@ from app.statistics.facts import (
     StatRows,
     rows_for,
 )
-from app.statistics.issues import case_level_issue
+from app.statistics.issues import CaseIssueFacts, issues_by_case
 from models.cases import Assignment, Case, CaseEvent, Category, Complainant, FollowUp
 from models.database import database_proxy
 from models.migrations import STATISTICS_STEP
@@ -103,7 +103,7 @@ def _facts(
     acted: tuple[str, Any] | None,
     follow_ups: list[tuple[Any, str]],
     assignments: list[AssignmentFacts],
-    categories: dict[int, CategoryInfo],
+    issues: list[CaseIssueFacts],
 ) -> CaseFacts:
     (cid, received, channel, source, category, severity, officer, state, restricted, finding, reopen,
      compensation, escalated, accept_due, reply_due, replied, on_hold, closed, visit_dept, _,
@@ -114,14 +114,6 @@ def _facts(
             ("phone", _identifier(complainant[1], complainant[2])),
             ("id", _identifier(complainant[3], complainant[4])),
         ]
-    cat = categories.get(category) if category else None
-    issue = case_level_issue(
-        category,
-        finding,
-        [(a.department_id, a.state) for a in assignments],
-        cat.default_department if cat else None,
-        visit_dept,
-    )
     return CaseFacts(
         id=cid,
         received_at=received,
@@ -146,7 +138,7 @@ def _facts(
         acted=acted,
         follow_ups=follow_ups,
         assignments=assignments,
-        issues=[issue],
+        issues=issues,
     )
 
 
@@ -187,11 +179,12 @@ def _case_rows(case_ids: list[int], categories: dict[int, CategoryInfo]) -> Iter
         .tuples()
     ):
         assignments[r[0]].append(AssignmentFacts(*r[1:]))
+    issues = issues_by_case(case_ids)
     add_workdays = _add_workdays()
     for row in cases:
         cid = row[0]
         facts = _facts(
-            row, complainants.get(row[19]), acted.get(cid), follow_ups[cid], assignments[cid], categories
+            row, complainants.get(row[19]), acted.get(cid), follow_ups[cid], assignments[cid], issues[cid]
         )
         yield rows_for(facts, categories, add_workdays)
 

@@ -9,7 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from app.cases import acceptance, follow_up, overlays, reply, routing
+from app.cases import acceptance, follow_up, issues, overlays, reply, routing
+from app.cases.issues import IssueInput
 from app.cases.states import State
 from app.session import Session
 from models.cases import Assignment
@@ -53,7 +54,7 @@ def _assignments(case_id: int) -> list[Assignment]:
 def build_march(desk: Desk) -> March:
     officer, manager = desk["officer"], desk["manager"]
     _at(desk, 10)
-    # A: phone, 医疗质量, two departments, closed the same day, 部分成立, 满意
+    # A: phone, 医疗质量, sent to two departments (its one issue follows the first), closed the same day
     a = desk.new_case(State.CLOSED, channel="phone", category="010101")
     # B: 12345 transfer, 护理质量, 不予受理
     b = desk.register(
@@ -66,11 +67,13 @@ def build_march(desk: Desk) -> March:
         category="020101",
     ).case_id
     acceptance.reject(officer, b, "out_of_scope")
-    # C: visit, 护理服务, accepted and left: its reply (due 17 March) is overdue on the 20th
+    # C: visit, two issues (护理服务 / 护理部 and 诊断延误 / 心血管内科), accepted and left: its reply
+    # (due 17 March) is overdue on the 20th
     c = desk.register(
         "clerk", complainant_phone="13800000003", complainant_id_number="", category="020201"
     ).case_id
     acceptance.accept(officer, c)
+    issues.add_issue(officer, c, IssueInput("诊断延误", category="010101", department="cardiology"))
     # D: a duplicate merged into C (not counted)
     d = desk.register("clerk", complainant_phone="13800000004", complainant_id_number="").case_id
     overlays.merge(officer, d, c)

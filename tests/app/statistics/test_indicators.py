@@ -1,9 +1,9 @@
 """Every indicator on a small office whose March 2026 figures were worked out by hand.
 
 As of 20 March 2026 17:00 (conftest.build_march):
-  A 10 Mar  phone            医疗质量  心血管内科+护理部  closed same day   部分成立  满意
+  A 10 Mar  phone            医疗质量  心血管内科 (sent also to 护理部)  closed same day  部分成立  满意
   B 10 Mar  12345 transfer   护理质量  (default 护理部)   不予受理
-  C 10 Mar  visit            护理质量  (default 护理部)   accepted, reply due 17 Mar: overdue
+  C 10 Mar  visit, two issues: 护理质量 / 护理部 and 医疗质量 / 心血管内科; accepted, reply due 17 Mar: overdue
   D 10 Mar  merged into C    (not counted)
   F 10 Mar  phone            护理质量  (default 护理部)   当场解决 (awaiting sign-off)
   E 12 Mar  letter, 重大, A's complainant (repeat); 医疗质量 放射科: accepted 13th (due 13th),
@@ -52,11 +52,13 @@ def test_received_outcomes_and_breakdowns(march: March) -> None:
 def test_multi_department_case_counts_once_per_department_and_category(march: March) -> None:
     f = _figures()
     names = {d.code: d.name for d in Department.select()}
-    assert _by_label(f.departments) == {names["nursing"]: 4, names["cardiology"]: 1, names["radiology"]: 1}
-    assert _by_label(f.categories1) == {"护理质量": 3, "医疗质量": 2}
+    assert _by_label(f.departments) == {names["nursing"]: 3, names["cardiology"]: 2, names["radiology"]: 1}
+    assert _by_label(f.categories1) == {"护理质量": 3, "医疗质量": 3}
     nursing = Department.get(Department.code == "nursing").id
-    assert _ids(Measure("department", str(nursing))) == {march.a, march.b, march.c, march.f}
-    # the case total counts A once although it sits under two departments
+    assert _ids(Measure("department", str(nursing))) == {march.b, march.c, march.f}
+    cardiology = Department.get(Department.code == "cardiology").id
+    assert _ids(Measure("department", str(cardiology))) == {march.a, march.c}
+    # the total counts C once although it sits under two departments and two categories
     assert sum(t.count for t in f.departments) == 6 and f.received == 5
     level2 = Category.get(Category.code == "0201").id
     assert _ids(Measure("category2", str(level2))) == {march.b}
@@ -66,7 +68,7 @@ def test_findings_per_case_and_per_issue(march: March) -> None:
     f = _figures()
     assert _by_label(f.findings_case) == {"成立": 1, "部分成立": 1}
     assert _by_label(f.findings_issue) == {"成立": 1, "部分成立": 1}
-    assert f.issues == 5
+    assert f.issues == 6
     assert f.headline.upheld == 2 and f.headline.with_finding == 2 and f.headline.upheld_rate == 1.0
     assert _ids(Measure("finding_issue", "upheld")) == {march.e}
 

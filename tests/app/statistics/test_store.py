@@ -147,9 +147,9 @@ def test_upgrade_from_before_the_statistics_tables_fills_them(desk: Desk) -> Non
     before = _normalise(_stored())
     db = Case._meta.database
     db.drop_tables([CaseStat, IssueStat, AssignmentStat, StatPersonKey, IssuedReport])
-    SchemaVersion.update(version=3).execute()  # as a v3 build left it
+    SchemaVersion.update(version=8).execute()  # as a build before step 9 left it
 
     found = migrations.ensure_schema(db)
     store.fill_after_upgrade(found)
-    assert found == 3 and migrations.current_version(db) == migrations.SCHEMA_VERSION
+    assert found == 8 and migrations.current_version(db) == migrations.SCHEMA_VERSION
     assert _normalise(_stored()) == before
