@@ -37,6 +37,7 @@ DEFINITIONS: dict[str, SettingDef] = {
         SettingDef("attachment_max_mb", "附件大小上限（MB）", 20, 1, 200),
         SettingDef("office_hours_start", "上班时间", "08:00", max_len=5),
         SettingDef("office_hours_end", "下班时间", "17:30", max_len=5),
+        SettingDef("rectification_recurrence_days", "整改后复发观察期（天）", 180, 1, 730),
     )
 }
 

@@ -17,6 +17,7 @@ from app.deadlines.rules import is_after_hours
 from app.departments import list_departments, resolve_department
 from app.errors import ValidationError
 from app.policy import Action, registers_as_night_duty
+from app.rectification import recurrence
 from app.session import Session
 from app.statistics import store as stats_store
 from app.validation import (
@@ -296,6 +297,7 @@ def _store(session: Session, v: dict, now: datetime, night: bool, linked: list[i
 
             CaseLink.create(case=case, other=other, note=LINKED_ON_REGISTER_NOTE)
             events.append((linked_summary(other.case_no), "", None))
+        events += [(line, "", None) for line in recurrence.flag(session, case)]
         append_events(case, session.user.id, events, "register")
         stats_store.refresh(case.id)
         search.index_case(case)

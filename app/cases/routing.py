@@ -8,6 +8,7 @@ from app import clock
 from app.cases.states import OPEN_ASSIGNMENT_STATES, AssignmentState, State
 from app.deadlines.case_clocks import assignment_due, recompute_reply_due
 from app.errors import NotFoundError, TransitionError, ValidationError
+from app.rectification import recurrence
 from app.session import Session
 from app.validation import clean_text
 from app.write_path import CaseOperation, case_operation
@@ -86,6 +87,8 @@ def _send(op: CaseOperation, departments: list[Department], questions: str) -> N
     op.reindex = True
     op.event(assigned_summary([d.name for d in departments], due), questions)
     op.detail["departments"] = [d.code for d in departments]
+    for line in recurrence.flag(op.session, op.case):
+        op.event(line)
 
 
 def _follow_the_routing(op: CaseOperation, departments: list[Department]) -> None:
