@@ -179,6 +179,23 @@ class RecoverySheetData:
     recovery_key: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class RectificationNoticeData:
+    """整改通知单: a corrective action sent to the department that owns it."""
+
+    case_no: str  # the item's number (ZG-2026-0001), printed where a case number would be
+    department: str
+    measure: str
+    due: date
+    due_workdays: int
+    due_provisional: bool = False
+    problem: str = ""
+    cases: Sequence[str] = ()  # "YH-2026-000123　护理服务 / 呼叫响应不及时（部分成立）"
+    officer_name: str | None = None
+    officer_phone: str | None = None
+    issued_at: datetime
+
+
 DocumentData = (
     ReceiptData
     | RegistrationData
@@ -187,4 +204,5 @@ DocumentData = (
     | ResultData
     | FollowUpData
     | RecoverySheetData
+    | RectificationNoticeData
 )

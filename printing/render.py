@@ -10,6 +10,7 @@ from printing.documents.dispatch import DispatchRenderer
 from printing.documents.followup import FollowUpRenderer
 from printing.documents.receipt import ReceiptRenderer
 from printing.documents.recovery import RecoverySheetRenderer
+from printing.documents.rectification import RectificationNoticeRenderer
 from printing.documents.registration import RegistrationRenderer
 from printing.documents.rejection import RejectionRenderer
 from printing.documents.result import ResultRenderer
@@ -23,6 +24,7 @@ RENDERERS: tuple[type[DocumentRenderer], ...] = (
     ResultRenderer,
     FollowUpRenderer,
     RecoverySheetRenderer,
+    RectificationNoticeRenderer,
 )
 _BY_TYPE: dict[type, type[DocumentRenderer]] = {renderer.data_type: renderer for renderer in RENDERERS}
 

@@ -28,7 +28,7 @@ from app import clock, settings
 from app.deadlines import calendar
 from app.errors import ComplaintDeskError, NotFoundError, TransitionError, ValidationError
 from app.policy import Action
-from app.rectification.states import OPEN_STATES, SOURCES, STATE_LABELS, RectState
+from app.rectification.states import SOURCES, STATE_LABELS, STEP_RULES, RectState
 from app.session import Session
 from app.validation import clean_text
 from app.write_path import check, consequent_case_write, load_case, operation, require
@@ -98,7 +98,7 @@ def _case_note(item: Rectification) -> str:
     return f"{item.number}（{Department.get_by_id(item.department_id).name}）"
 
 
-def _log(session: Session, item: Rectification, action: str, summary: str, note: str = "") -> None:
+def log_step(session: Session, item: Rectification, action: str, summary: str, note: str = "") -> None:
     """The item's event, and the same step on the timeline of every covered case."""
     RectificationEvent.create(
         rectification=item.id,
@@ -117,15 +117,8 @@ def _log(session: Session, item: Rectification, action: str, summary: str, note:
             op.detail.update(rectification=item.number, step=action)
 
 
-_ACTIONS = {
-    "create": Action.CREATE_RECTIFICATION,
-    "start": Action.RECORD_RECTIFICATION,
-    "record": Action.RECORD_RECTIFICATION,
-    "evidence_file": Action.RECORD_RECTIFICATION,
-    "submit": Action.RECORD_RECTIFICATION,
-    "verify": Action.VERIFY_RECTIFICATION,
-    "close": Action.CLOSE_RECTIFICATION,
-}
+# The policy action of every step that is logged on the item and its cases.
+_ACTIONS = {"create": Action.CREATE_RECTIFICATION, **{step: rule[0] for step, rule in STEP_RULES.items()}}
 
 
 # -- creating -----------------------------------------------------------------------------------------
@@ -179,7 +172,7 @@ def create(session: Session, new: NewItem) -> int:
         )
         for case in cases:
             RectificationCase.create(rectification=item.id, case=case.id)
-        _log(session, item, "create", f"下达整改，期限 {workdays} 个工作日（{due:%Y-%m-%d} 前）", measure)
+        log_step(session, item, "create", f"下达整改，期限 {workdays} 个工作日（{due:%Y-%m-%d} 前）", measure)
         op.target = item.number
         op.detail.update(department=department.code, cases=[c.case_no for c in cases], due=due.isoformat())
     return item.id
@@ -209,7 +202,7 @@ def _locked(item_id: int) -> Rectification:
 
 @contextmanager
 def _step(
-    session: Session, item_id: int, action: str, states: frozenset[str], expected_version: int | None
+    session: Session, item_id: int, action: str, expected_version: int | None
 ) -> Iterator[Rectification]:
     """One write on one item: policy, lock, version, state check; then version bump and audit."""
     with operation(session, _ACTIONS[action], f"rectification.{action}", target=str(item_id)) as op:
@@ -218,8 +211,8 @@ def _step(
         if expected_version is not None and item.version != expected_version:
             who = User.get_by_id(item.updated_by_id).display_name
             raise RectificationConflict(who, item.updated_at)
-        if item.state not in states:
-            raise TransitionError(f"整改项{STATE_LABELS[item.state]}，不能{_STEP_LABELS[action]}")
+        if item.state not in STEP_RULES[action][1]:
+            raise TransitionError(f"整改项{STATE_LABELS[item.state]}，不能{STEP_RULES[action][2]}")
         yield item
         item.version += 1
         item.updated_at = clock.now()
@@ -228,37 +221,26 @@ def _step(
         op.detail["state"] = item.state
 
 
-_STEP_LABELS = {
-    "start": "开始整改",
-    "record": "登记整改情况",
-    "evidence_file": "添加整改材料",
-    "submit": "提交验证",
-    "verify": "验证",
-    "close": "关闭",
-}
-
-
 def start(session: Session, item_id: int, expected_version: int | None = None) -> None:
-    with _step(session, item_id, "start", frozenset({RectState.PENDING}), expected_version) as item:
+    with _step(session, item_id, "start", expected_version) as item:
         item.state = RectState.IN_PROGRESS
         item.started_at = clock.now()
-        _log(session, item, "start", "科室开始整改")
+        log_step(session, item, "start", "科室开始整改")
 
 
 def record(session: Session, item_id: int, evidence: str, expected_version: int | None = None) -> None:
     """The department's account of what it has done (replaces the earlier text; history keeps both)."""
-    with _step(session, item_id, "record", OPEN_STATES, expected_version) as item:
+    with _step(session, item_id, "record", expected_version) as item:
         item.evidence = _text(evidence, "evidence", "整改情况", max_len=4000)
         if item.state == RectState.PENDING:
             item.state = RectState.IN_PROGRESS
             item.started_at = clock.now()
-        _log(session, item, "record", "登记整改情况", item.evidence)
+        log_step(session, item, "record", "登记整改情况", item.evidence)
 
 
 def add_evidence_file(session: Session, item_id: int, filename: str, data: bytes, mime_type: str = "") -> int:
     """A photo, revised rule or sign-in sheet as evidence (size limit from the settings)."""
-    states = OPEN_STATES | {RectState.AWAITING_VERIFICATION}
-    with _step(session, item_id, "evidence_file", states, None) as item:
+    with _step(session, item_id, "evidence_file", None) as item:
         name = clean_text(
             PurePath(filename or "").name, field="filename", label="文件名", max_len=200, required=True
         )
@@ -279,19 +261,19 @@ def add_evidence_file(session: Session, item_id: int, filename: str, data: bytes
             added_at=clock.now(),
             added_by=session.user.id,
         )
-        _log(session, item, "evidence_file", f"添加整改材料：{name}")
+        log_step(session, item, "evidence_file", f"添加整改材料：{name}")
     return row.id
 
 
 def submit(session: Session, item_id: int, expected_version: int | None = None) -> None:
-    with _step(session, item_id, "submit", OPEN_STATES, expected_version) as item:
+    with _step(session, item_id, "submit", expected_version) as item:
         if not item.evidence.strip():
             raise ValidationError("evidence", "整改情况", "请先登记科室的整改情况")
         item.state = RectState.AWAITING_VERIFICATION
         item.submitted_at = clock.now()
         item.verified_at = None
         item.verified_by = None
-        _log(session, item, "submit", "整改情况已提交，待办公室验证")
+        log_step(session, item, "submit", "整改情况已提交，待办公室验证")
 
 
 def verify(
@@ -299,9 +281,7 @@ def verify(
 ) -> None:
     """The office checks the evidence: passed → for the manager to close; not passed → back to
     整改中 with the reason."""
-    with _step(
-        session, item_id, "verify", frozenset({RectState.AWAITING_VERIFICATION}), expected_version
-    ) as item:
+    with _step(session, item_id, "verify", expected_version) as item:
         if item.verified_at is not None:
             raise TransitionError("整改项已验证，待主任关闭")
         note = _text(note, "verification_note", "验证意见", required=not passed)
@@ -309,18 +289,17 @@ def verify(
         if passed:
             item.verified_at = clock.now()
             item.verified_by = session.user.id
-            _log(session, item, "verify", "办公室验证通过，待关闭", note)
+            log_step(session, item, "verify", "办公室验证通过，待关闭", note)
         else:
             item.state = RectState.IN_PROGRESS
-            _log(session, item, "verify", "办公室验证未通过，退回整改", note)
+            log_step(session, item, "verify", "办公室验证未通过，退回整改", note)
 
 
 def close(
     session: Session, item_id: int, done: bool, reason: str = "", expected_version: int | None = None
 ) -> None:
     """The manager closes: 已落实 once the office verified it, or 未落实 with a reason (any time)."""
-    states = OPEN_STATES | {RectState.AWAITING_VERIFICATION}
-    with _step(session, item_id, "close", states, expected_version) as item:
+    with _step(session, item_id, "close", expected_version) as item:
         if done and item.verified_at is None:
             raise TransitionError("整改情况尚未经办公室验证，不能按已落实关闭")
         reason = _text(reason, "close_reason", "未落实原因" if not done else "关闭意见", required=not done)
@@ -328,4 +307,4 @@ def close(
         item.closed_at = clock.now()
         item.closed_by = session.user.id
         item.close_reason = reason
-        _log(session, item, "close", "确认整改已落实" if done else "关闭为未落实", reason)
+        log_step(session, item, "close", "确认整改已落实" if done else "关闭为未落实", reason)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from app.policy import Action
+
 
 class RectState(StrEnum):
     PENDING = "pending"
@@ -38,3 +40,19 @@ def is_overdue(state: str, due: date, now: datetime) -> bool:
 def state_label(state: str, due: date, now: datetime) -> str:
     """The label a list shows: 逾期 for an open item past due, else the stored state's."""
     return OVERDUE_LABEL if is_overdue(state, due, now) else STATE_LABELS[state]
+
+
+# step → (policy action, states it applies in, Chinese name)
+STEP_RULES: dict[str, tuple[Action, frozenset[str], str]] = {
+    "start": (Action.RECORD_RECTIFICATION, frozenset({RectState.PENDING}), "开始整改"),
+    "record": (Action.RECORD_RECTIFICATION, OPEN_STATES, "登记整改情况"),
+    "evidence_file": (
+        Action.RECORD_RECTIFICATION,
+        OPEN_STATES | {RectState.AWAITING_VERIFICATION},
+        "添加整改材料",
+    ),
+    "submit": (Action.RECORD_RECTIFICATION, OPEN_STATES, "提交验证"),
+    "verify": (Action.VERIFY_RECTIFICATION, frozenset({RectState.AWAITING_VERIFICATION}), "验证"),
+    "close": (Action.CLOSE_RECTIFICATION, OPEN_STATES | {RectState.AWAITING_VERIFICATION}, "关闭"),
+    "print": (Action.PRINT_LETTERS, frozenset(RectState), "打印整改通知单"),
+}

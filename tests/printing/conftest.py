@@ -18,6 +18,7 @@ from printing import (
     Letterhead,
     ReceiptData,
     RecoverySheetData,
+    RectificationNoticeData,
     RegistrationData,
     RejectionData,
     ResultData,
@@ -88,6 +89,19 @@ def full_documents() -> dict[str, object]:
             narrative="患者候诊近三个小时。接诊医生问诊仅三分钟。",
             demands="要求道歉并退还挂号费。",
             registered_by="陈敏",
+            issued_at=ISSUED,
+        ),
+        "rectification": RectificationNoticeData(
+            case_no="ZG-2026-0007",
+            department="护理部",
+            measure="修订夜间呼叫应答制度，呼叫铃响应不超过 3 分钟；组织全科护士培训并考核。",
+            due=date(2026, 12, 3),
+            due_workdays=10,
+            due_provisional=True,
+            problem="夜间呼叫铃响应不及时，患者等待超过 20 分钟。",
+            cases=["YH-2026-000123　护理服务 / 呼叫响应不及时（部分成立）"],
+            officer_name="陈敏",
+            officer_phone="8021",
             issued_at=ISSUED,
         ),
         "dispatch": DispatchData(
@@ -161,6 +175,9 @@ def minimal_documents() -> dict[str, object]:
         ),
         "registration": RegistrationData(
             case_no="YH-2026-000001", received_at=RECEIVED, channel="", complainant_name="", issued_at=ISSUED
+        ),
+        "rectification": RectificationNoticeData(
+            case_no="ZG-2026-0001", department="", measure="", due=date(2026, 12, 3), due_workdays=10, issued_at=ISSUED
         ),
         "dispatch": DispatchData(
             case_no="YH-2026-000001",

@@ -14,7 +14,9 @@ from ui.reminders.digest import DigestDialog
 from ui.reminders.page import ReminderPage
 
 
-def test_manager_sees_approvals_opens_one_and_marks_another_read(qtbot: QtBot, office: Office, main_window) -> None:
+def test_manager_sees_approvals_opens_one_and_marks_another_read(
+    qtbot: QtBot, office: Office, main_window
+) -> None:
     first = office.case(State.PENDING_APPROVAL)
     office.case(State.PENDING_APPROVAL)
     window = main_window(office.manager)
@@ -35,7 +37,9 @@ def test_manager_sees_approvals_opens_one_and_marks_another_read(qtbot: QtBot, o
     assert "另有 1 条已阅" in page.summary.text()
 
 
-def test_no_tray_offscreen_so_the_switch_is_off_and_says_why(qtbot: QtBot, office: Office, main_window) -> None:
+def test_no_tray_offscreen_so_the_switch_is_off_and_says_why(
+    qtbot: QtBot, office: Office, main_window
+) -> None:
     window = main_window(office.officer)
     page = window.show_page("reminders")
     assert not window.reminders.notifier.available  # the offscreen platform has no system tray
@@ -53,7 +57,9 @@ class FakeTray:
         self.messages.append((title, text))
 
 
-def test_new_lines_are_notified_when_turned_on(qtbot: QtBot, office: Office, main_window, monkeypatch) -> None:
+def test_new_lines_are_notified_when_turned_on(
+    qtbot: QtBot, office: Office, main_window, monkeypatch
+) -> None:
     window = main_window(office.manager)
     notifier = window.reminders.notifier
     tray = FakeTray()
@@ -84,7 +90,9 @@ def test_after_office_hours_nothing_is_counted(qtbot: QtBot, office: Office, mai
     assert "现在不在办公时间" in page.summary.text() and "03月11日 08:00" in page.summary.text()
 
 
-def test_the_digest_opens_once_at_the_first_login_of_the_day(qtbot: QtBot, office: Office, main_window) -> None:
+def test_the_digest_opens_once_at_the_first_login_of_the_day(
+    qtbot: QtBot, office: Office, main_window
+) -> None:
     office.case(State.PENDING_APPROVAL)
     window = main_window(office.manager)
     dialog = window.show_digest()
