@@ -12,7 +12,7 @@ import peewee
 
 from models.accounts import User
 from models.base import BaseModel
-from models.cases import Case, Category
+from models.cases import Case, CaseIssue, Category
 from models.organisation import Department
 
 
@@ -24,8 +24,8 @@ class Rectification(BaseModel):
     department = peewee.ForeignKeyField(Department, backref="rectifications", on_delete="RESTRICT")
     category = peewee.ForeignKeyField(Category, null=True, backref="+", on_delete="SET NULL")
     source = peewee.CharField(max_length=16)  # finding / alert
-    # The 投诉事项 (CaseIssue) whose 成立 / 部分成立 finding it came from, when issues are recorded.
-    issue_id = peewee.IntegerField(null=True, index=True)
+    # The 投诉事项 whose 成立 / 部分成立 finding it came from (none for an item from a statistics alert).
+    issue = peewee.ForeignKeyField(CaseIssue, null=True, backref="rectifications", on_delete="SET NULL")
     problem = peewee.TextField(default="")  # 存在问题
     measure = peewee.TextField()  # 整改要求 / 措施
     due = peewee.DateField(index=True)

@@ -288,6 +288,14 @@ def sync_case(op: CaseOperation, announce: bool = True) -> None:
         op.detail["case_finding"] = finding.finding
 
 
+def flag_recurrence(op: CaseOperation) -> None:
+    """整改后复发: an issue's new category or department may repeat a problem already rectified."""
+    from app.rectification import recurrence
+
+    for line in recurrence.flag(op.session, op.case):
+        op.event(line)
+
+
 def derived_summary(finding: str) -> str:
     label = FINDINGS.get(finding, "")
     return f"案件结论（由各事项得出）：{label}" if label else "案件结论待各事项认定后得出"
@@ -323,6 +331,7 @@ def add_issue(session: Session, case_id: int, issue: IssueInput, expected_versio
         op.event(f"新增投诉事项{seq}：{clean.summary}", issue_note(clean.category_id, clean.department_id))
         op.detail.update(seq=seq)
         sync_case(op)
+        flag_recurrence(op)
     return row.id
 
 
@@ -355,6 +364,7 @@ def edit_issue(
         op.event(f"修改投诉事项{row.seq}", "\n".join(changes))
         op.detail.update(seq=row.seq, changed=len(changes))
         sync_case(op)
+        flag_recurrence(op)
 
 
 def remove_issue(session: Session, issue_id: int, reason: str, expected_version: int | None = None) -> None:

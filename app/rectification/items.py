@@ -33,7 +33,7 @@ from app.session import Session
 from app.validation import clean_text
 from app.write_path import check, consequent_case_write, load_case, operation, require
 from models.accounts import User
-from models.cases import Case, Category
+from models.cases import Case, CaseIssue, Category
 from models.database import database_proxy
 from models.organisation import Department
 from models.rectification import Rectification, RectificationAttachment, RectificationCase, RectificationEvent
@@ -57,14 +57,14 @@ class RectificationConflict(ComplaintDeskError):
 class NewItem:
     """What the office writes on a new item. `case_ids`: the cases it covers (at least one)."""
 
-    department: str  # owner department code
+    department: str  # owner department code; "" takes the issue's department
     measure: str  # 整改要求
     case_ids: tuple[int, ...]
     problem: str = ""  # 存在问题
     due_workdays: int = DEFAULT_WORKDAYS
-    category: str = ""  # category code; default: the first case's category
+    category: str = ""  # category code; default: the issue's category, else the first case's
     source: str = "finding"  # finding / alert
-    issue_id: int | None = None  # the 投诉事项 found 成立 / 部分成立, when issues are recorded
+    issue_id: int | None = None  # the 投诉事项 found 成立 / 部分成立 it comes from
 
 
 def _text(value: str, field_name: str, label: str, *, required: bool = True, max_len: int = 2000) -> str:
@@ -139,19 +139,14 @@ def create(session: Session, new: NewItem) -> int:
     with operation(session, action, "rectification.create", target="rectification") as op:
         if not cases:
             raise ValidationError("case_ids", "涉及案件", "至少选择一件投诉")
+        issue = _issue(new.issue_id, cases)
         if new.source == "finding":
-            unfounded = [c.case_no for c in cases if c.finding not in UPHELD]
-            if unfounded:
-                raise ValidationError(
-                    "case_ids", "涉及案件", f"{'、'.join(unfounded)} 的投诉未认定成立或部分成立，不能据此整改"
-                )
-        department = Department.get_or_none((Department.code == new.department) & (Department.active == True))  # noqa: E712
-        if department is None:
-            raise ValidationError("department", "责任科室", "请选择责任科室")
+            _check_findings(cases, issue)
+        department = _department(new.department, issue)
         measure = _text(new.measure, "measure", "整改要求")
         problem = _text(new.problem, "problem", "存在问题", required=False)
         workdays = _workdays(new.due_workdays)
-        category_id = _category_id(new.category, cases)
+        category_id = _category_id(new.category, cases, issue)
         due, provisional = calendar.calendar().add_workdays(now.date(), workdays)
         item = Rectification.create(
             number=_next_number(now.year),
@@ -159,7 +154,7 @@ def create(session: Session, new: NewItem) -> int:
             department=department.id,
             category=category_id,
             source=new.source,
-            issue_id=new.issue_id,
+            issue=issue.id if issue else None,
             problem=problem,
             measure=measure,
             due=due,
@@ -178,12 +173,46 @@ def create(session: Session, new: NewItem) -> int:
     return item.id
 
 
-def _category_id(code: str, cases: Sequence[Case]) -> int | None:
+def _issue(issue_id: int | None, cases: Sequence[Case]) -> CaseIssue | None:
+    if issue_id is None:
+        return None
+    issue = CaseIssue.get_or_none(CaseIssue.id == issue_id)
+    if issue is None or issue.case_id not in {c.id for c in cases}:
+        raise ValidationError("issue", "投诉事项", "所选事项不属于涉及的案件")
+    return issue
+
+
+def _check_findings(cases: Sequence[Case], issue: CaseIssue | None) -> None:
+    """From a finding: the issue (or, without one, each case) must be found 成立 or 部分成立."""
+    if issue is not None:
+        if issue.finding not in UPHELD:
+            raise ValidationError("issue", "投诉事项", f"事项{issue.seq}未认定成立或部分成立，不能据此整改")
+        return
+    unfounded = [c.case_no for c in cases if c.finding not in UPHELD]
+    if unfounded:
+        raise ValidationError(
+            "case_ids", "涉及案件", f"{'、'.join(unfounded)} 的投诉未认定成立或部分成立，不能据此整改"
+        )
+
+
+def _department(code: str, issue: CaseIssue | None) -> Department:
+    if code:
+        department = Department.get_or_none((Department.code == code) & (Department.active == True))  # noqa: E712
+    else:
+        department = Department.get_or_none(Department.id == issue.department_id) if issue else None
+    if department is None:
+        raise ValidationError("department", "责任科室", "请选择责任科室")
+    return department
+
+
+def _category_id(code: str, cases: Sequence[Case], issue: CaseIssue | None) -> int | None:
     if code:
         category = Category.get_or_none(Category.code == code)
         if category is None:
             raise ValidationError("category", "投诉类别", "无法识别的类别")
         return category.id
+    if issue is not None and issue.category_id:
+        return issue.category_id
     return next((c.category_id for c in cases if c.category_id), None)
 
 

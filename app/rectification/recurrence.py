@@ -6,9 +6,10 @@ within the window after the closure (setting `rectification_recurrence_days`, de
 item, writes the item's event, and returns the timeline lines for the case, which the caller adds
 to its own events. The manager is told through the 整改后复发 reminder (app.reminders.sources).
 
-Matching: the item's department is the case's visit department, the default department of the
-case's category, or a department the case was sent to; the item's category is the case's category
-or one above it in the dictionary (an item on 医疗质量 covers every complaint under it). The window
+Matching: the item's department is one of the case's: the department of any of its issues (投诉事项),
+the default department of an issue's category, the visit department, or a department the case was
+sent to; the item's category is the category of one of the case's issues or one above it in the
+dictionary (an item on 医疗质量 covers every complaint under it). The window
 counts calendar days from the day of closure to the day the complaint was received, both included.
 """
 
@@ -20,7 +21,7 @@ from app import clock, settings
 from app.cases.states import AssignmentState
 from app.rectification.states import RectState
 from app.session import Session
-from models.cases import Assignment, Case, Category
+from models.cases import Assignment, Case, CaseIssue, Category
 from models.organisation import Department
 from models.rectification import Rectification, RectificationEvent, Recurrence
 
@@ -31,12 +32,26 @@ def window_days() -> int:
     return int(settings.get(WINDOW_SETTING))
 
 
+def case_categories(case: Case) -> set[int]:
+    """The categories of the case's issues (and the case's own, kept as its first issue's)."""
+    categories = {
+        i.category_id for i in CaseIssue.select(CaseIssue.category).where(CaseIssue.case == case.id)
+    }
+    return {c for c in categories | {case.category_id} if c is not None}
+
+
 def case_departments(case: Case) -> set[int]:
     departments = {case.visit_department_id} if case.visit_department_id else set()
-    if case.category_id:
-        category = Category.get_or_none(Category.id == case.category_id)
-        if category is not None and category.default_department_id:
-            departments.add(category.default_department_id)
+    departments |= {
+        i.department_id
+        for i in CaseIssue.select(CaseIssue.department).where(
+            (CaseIssue.case == case.id) & CaseIssue.department.is_null(False)
+        )
+    }
+    for category in Category.select(Category.default_department).where(
+        Category.id.in_(sorted(case_categories(case))) & Category.default_department.is_null(False)
+    ):
+        departments.add(category.default_department_id)
     departments |= {
         a.department_id
         for a in Assignment.select(Assignment.department).where(
@@ -46,13 +61,15 @@ def case_departments(case: Case) -> set[int]:
     return departments
 
 
-def _category_and_ancestors(category_id: int | None) -> list[int]:
-    """The case's category and every category above it."""
+def _with_ancestors(category_ids: set[int]) -> list[int]:
+    """The categories and every category above them."""
     ids: list[int] = []
-    while category_id is not None and category_id not in ids:
-        ids.append(category_id)
-        row = Category.get_or_none(Category.id == category_id)
-        category_id = row.parent_id if row is not None else None
+    for category_id in sorted(category_ids):
+        current: int | None = category_id
+        while current is not None and current not in ids:
+            ids.append(current)
+            row = Category.get_or_none(Category.id == current)
+            current = row.parent_id if row is not None else None
     return ids
 
 
@@ -60,7 +77,7 @@ def matching_items(case: Case, received_at: datetime | None = None) -> list[Rect
     """Items closed as 已落实 in the case's department and category, within the window before the
     complaint was received."""
     departments = case_departments(case)
-    categories = _category_and_ancestors(case.category_id)
+    categories = _with_ancestors(case_categories(case))
     if not departments or not categories:
         return []
     received = (received_at or case.received_at).date()

@@ -291,6 +291,29 @@ def recurrences(m: Moment) -> list[Reminder]:
     ]
 
 
+def stale_backup(m: Moment) -> list[Reminder]:
+    """The newest backup is older than the configured number of days (or there is none)."""
+    from app.records.backup import backup_status
+
+    status = backup_status(m.session)
+    if not status.stale:
+        return []
+    if status.last_at is None:
+        title = "数据库还没有备份过"
+    else:
+        title = f"数据库已 {(m.now - status.last_at).days} 天没有备份（超过 {status.stale_days} 天）"
+    where = "在服务器上备份并记录时间" if status.shared else "立即备份"
+    return [
+        Reminder(
+            key=f"{ReminderKind.STALE_BACKUP}:database",
+            kind=ReminderKind.STALE_BACKUP,
+            title=title,
+            detail=f"请在“管理 → 备份与恢复”中{where}",
+            tone="red",
+        )
+    ]
+
+
 Source = Callable[[Moment], list[Reminder]]
 
 # Each source, and who it is for (asked of the policy).
@@ -304,4 +327,5 @@ SOURCES: tuple[tuple[Source, Callable[[Actor], bool]], ...] = (
     (rectification_to_verify, lambda u: bool(can(u, Action.VERIFY_RECTIFICATION))),
     (rectification_to_close, lambda u: bool(can(u, Action.CLOSE_RECTIFICATION))),
     (recurrences, lambda u: bool(can(u, Action.CLOSE_RECTIFICATION))),
+    (stale_backup, lambda u: bool(can(u, Action.BACKUP))),
 )

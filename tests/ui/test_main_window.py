@@ -52,7 +52,7 @@ def test_admin_sees_the_admin_menu_and_status(qtbot: QtBot, admin_session: Sessi
         "数据库与工作站",
         "备份与恢复",
     ]
-    assert window.rail.keys() == ["home", "admin"], "no case navigation without a case role"
+    assert window.rail.keys() == ["home", "reminders", "admin"], "no case navigation without a case role"
     assert window.user_label.text() == "周建国　系统管理员"
     assert window.database_label.text() == "本地加密库 · complaints.db"
     assert HOSPITAL in window.windowTitle()

@@ -212,3 +212,24 @@ def test_reminders_follow_the_item(desk: Desk) -> None:
     assert lines("officer") == [(ReminderKind.RECTIFICATION_VERIFY, "neutral")]
     items.verify(desk["officer"], item_id, True, "")
     assert (lines("officer"), lines("manager")) == ([], [(ReminderKind.RECTIFICATION_CLOSE, "neutral")])
+
+
+def test_an_item_from_an_issue_takes_its_department_and_category(desk: Desk) -> None:
+    from app.cases import issues
+    from app.cases.issues import IssueInput
+
+    case_id = desk.new_case(State.IN_PROGRESS, category="020202")
+    billing = issues.add_issue(desk["officer"], case_id, IssueInput("药费重复收取", "040101"))
+    first = issues.issues_of(case_id)[0]
+    issues.set_finding(desk["officer"], first.id, "upheld", "呼叫铃记录显示 25 分钟无人应答")
+    issues.set_finding(desk["officer"], billing, "not_upheld", "核对账单无误")
+    item_id = items.create(
+        desk["officer"], NewItem(department="", measure=MEASURE, case_ids=(case_id,), issue_id=first.id)
+    )
+    row = item(item_id)
+    assert (row.department.code, row.category.code, row.issue.id) == ("nursing", "020202", first.id)
+    with pytest.raises(ValidationError, match="事项2未认定成立或部分成立"):
+        items.create(desk["officer"], NewItem("", MEASURE, (case_id,), issue_id=billing))
+    other = desk.new_case(State.CLOSED)
+    with pytest.raises(ValidationError, match="所选事项不属于涉及的案件"):
+        items.create(desk["officer"], NewItem("", MEASURE, (other,), issue_id=first.id))

@@ -114,3 +114,15 @@ def test_the_manager_is_told_once(desk: Desk) -> None:
     compute.dismiss(desk["manager"], lines[0].key)
     desk.clock.set(datetime(2026, 3, 31, 10, 0))
     assert all(r.kind != ReminderKind.RECURRENCE for r in compute.reminder_list(desk["manager"]).items)
+
+
+def test_an_issue_added_later_is_checked_too(desk: Desk) -> None:
+    from app.cases import issues
+    from app.cases.issues import IssueInput
+
+    item_id = done_item(desk)
+    case_id = register_after(desk, 12, category="040101")  # 重复收费: 价格管理
+    assert not Rectification.get_by_id(item_id).recurred
+    issues.add_issue(desk["officer"], case_id, IssueInput("夜间呼叫无人应答", "020202"))
+    assert Rectification.get_by_id(item_id).recurred
+    assert "整改后复发：护理部整改项 ZG-2026-0001（2026-03-20 已落实）" in summaries(case_id)

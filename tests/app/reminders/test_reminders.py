@@ -124,7 +124,7 @@ def _no(case_id: int) -> str:
 
 def test_roles_without_reminders(desk: Desk) -> None:
     desk.new_case(State.PENDING_APPROVAL)
-    for role in ("clerk", "night_duty", "admin"):
+    for role in ("clerk", "night_duty"):
         assert not compute.has_reminders(desk[role].user)
         assert compute.reminder_list(desk[role]).items == ()
         assert compute.take_digest(desk[role]) is None
@@ -159,3 +159,17 @@ def test_dismissing_rejects_unknown_keys_and_a_locked_session(desk: Desk) -> Non
     desk["officer"].locked = True
     with pytest.raises(SessionLockedError):
         compute.reminder_list(desk["officer"])
+
+
+def test_a_stale_backup_reminds_the_administrator(desk: Desk, tmp_path) -> None:
+    from app.records import backup
+
+    (line,) = compute.reminder_list(desk["admin"]).items
+    assert (line.kind, line.title, line.tone) == (ReminderKind.STALE_BACKUP, "数据库还没有备份过", "red")
+    assert "管理 → 备份与恢复" in line.detail
+    assert compute.reminder_list(desk["officer"]).items == ()  # not the office's concern
+    backup.take_backup(desk["admin"], tmp_path)
+    assert compute.reminder_list(desk["admin"]).items == ()
+    at(desk, "2026-03-16 09:00")  # six days later; stale after 3 by default
+    (line,) = compute.reminder_list(desk["admin"]).items
+    assert line.title == "数据库已 6 天没有备份（超过 3 天）"
