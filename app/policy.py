@@ -71,6 +71,7 @@ class Action(StrEnum):
     # 整改 (corrective actions): the office records and verifies, the manager closes
     VIEW_RECTIFICATION = "view_rectification"
     CREATE_RECTIFICATION = "create_rectification"
+    RECTIFY_FROM_ALERT = "rectify_from_alert"  # an item from a statistics alert, over several cases
     RECORD_RECTIFICATION = "record_rectification"  # 开始整改, evidence, 提交验证
     VERIFY_RECTIFICATION = "verify_rectification"
     CLOSE_RECTIFICATION = "close_rectification"
@@ -124,6 +125,7 @@ ACTION_LABELS: dict[str, str] = {
     Action.SEARCH_IDENTIFIERS: "按电话或证件号查找案件",
     Action.VIEW_RECTIFICATION: "查看整改项",
     Action.CREATE_RECTIFICATION: "创建整改项",
+    Action.RECTIFY_FROM_ALERT: "按统计预警下达整改",
     Action.RECORD_RECTIFICATION: "登记整改情况",
     Action.VERIFY_RECTIFICATION: "验证整改",
     Action.CLOSE_RECTIFICATION: "关闭整改项",
@@ -176,6 +178,7 @@ _ROLE_GRANTS: dict[Action, frozenset[Role]] = {
     Action.SEARCH_IDENTIFIERS: frozenset({Role.OFFICER, Role.MANAGER}),
     Action.VIEW_RECTIFICATION: frozenset({Role.OFFICER, Role.MANAGER}),
     Action.CREATE_RECTIFICATION: frozenset({Role.OFFICER, Role.MANAGER}),
+    Action.RECTIFY_FROM_ALERT: frozenset({Role.MANAGER}),
     Action.RECORD_RECTIFICATION: frozenset({Role.OFFICER}),
     Action.VERIFY_RECTIFICATION: frozenset({Role.OFFICER}),
     Action.CLOSE_RECTIFICATION: frozenset({Role.MANAGER}),

@@ -130,7 +130,7 @@ def create(session: Session, new: NewItem) -> int:
     if new.source not in SOURCES:
         raise ValidationError("source", "来源", "无法识别的来源")
     if new.source == "alert":
-        require(session, Action.VIEW_STATISTICS, target="rectification")  # alerts are the manager's
+        require(session, Action.RECTIFY_FROM_ALERT, target="rectification")
     case_ids = tuple(dict.fromkeys(int(i) for i in new.case_ids))
     cases = [load_case(case_id) for case_id in case_ids]
     for case in cases:

@@ -21,6 +21,7 @@ MATRIX = {
     Action.OWN_REMINDERS: set(ROLES),
     Action.VIEW_RECTIFICATION: {"officer", "manager"},
     Action.CREATE_RECTIFICATION: {"officer", "manager"},
+    Action.RECTIFY_FROM_ALERT: {"manager"},
     Action.RECORD_RECTIFICATION: {"officer"},
     Action.VERIFY_RECTIFICATION: {"officer"},
     Action.CLOSE_RECTIFICATION: {"manager"},
