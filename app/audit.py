@@ -2,7 +2,9 @@
 
 Each entry's hash covers its sequence number, time, actor, action, target, detail and the previous
 entry's hash. `verify()` recomputes the chain and compares the newest entry with the head row, so an
-edited, deleted (anywhere, including the newest) or reordered entry is found. Appends happen inside
+edited, deleted (anywhere, including the newest) or reordered entry is found. Given the session it
+also compares the log with the witness kept outside the database (app/witness.py: a cut-off tail
+with the head row set back, an emptied log) and checks every case timeline (app/cases/history.py). Appends happen inside
 the caller's transaction, so an action and its audit record commit or roll back together.
 """
 
@@ -11,14 +13,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import peewee
 
 from app import clock
 from models.audit import AuditEntry, AuditHead
+
+if TYPE_CHECKING:
+    from app.session import Session
 
 GENESIS = "0" * 64
 
@@ -70,23 +75,65 @@ def record(
 
 @dataclass(frozen=True)
 class VerifyReport:
+    """The audit chain's result; when verified with a session, also the witness and the timelines."""
+
     ok: bool
     entries: int
     first_bad_seq: int | None = None
     problem: str = ""
+    timelines: tuple[int, int] | None = None  # (cases, events) checked; None when not checked
+    timeline_breaks: tuple[str, ...] = ()  # where each case's timeline breaks, in Chinese
+    witness: str = ""  # the witness check's finding ("" when not checked)
+    witness_ok: bool = True
 
     @property
     def message(self) -> str:
-        if self.ok:
-            return f"审计日志完整：共 {self.entries} 条记录，哈希链校验通过"
-        return f"审计日志已被篡改：第 {self.first_bad_seq} 条记录{self.problem}"
+        if self.first_bad_seq is None:
+            lines = [f"审计日志共 {self.entries} 条记录，哈希链校验通过"]
+        else:
+            lines = [f"审计日志已被篡改：第 {self.first_bad_seq} 条记录{self.problem}"]
+        if self.witness:
+            lines.append(self.witness if self.witness_ok else f"审计见证不符：{self.witness}")
+        if self.timelines is not None:
+            cases, events = self.timelines
+            if self.timeline_breaks:
+                lines.append(f"案件时间线被改动：{len(self.timeline_breaks)} 处（共检查 {cases} 个案件、{events} 条记录）")
+                lines.extend(f"  {where}" for where in self.timeline_breaks)
+            else:
+                lines.append(f"案件时间线完整：{cases} 个案件、{events} 条记录，哈希链校验通过")
+        return "\n".join(lines)
 
 
 ChainRow = tuple[int, str, str, str, str, str, str, str]
 """(seq, at, actor, action, target, detail, prev_hash, hash), in id order."""
 
 
-def verify(batch: int = 5000) -> VerifyReport:
+def verify(batch: int = 5000, *, session: Session | None = None) -> VerifyReport:
+    """The audit chain; given the session, also its witness (local mode) and every case timeline."""
+    chain = verify_chain(batch)
+    if session is None:
+        return chain
+    from app import witness
+    from app.cases import history
+
+    found = witness.check(session, chain.entries if chain.ok else _stored_count())
+    timelines = history.check_all()
+    breaks = tuple(b.message for b in timelines.breaks)
+    return replace(
+        chain,
+        ok=chain.ok and found.ok and not breaks,
+        timelines=(timelines.cases, timelines.events),
+        timeline_breaks=breaks,
+        witness=found.message,
+        witness_ok=found.ok,
+    )
+
+
+def _stored_count() -> int:
+    return AuditEntry.select().count()
+
+
+def verify_chain(batch: int = 5000) -> VerifyReport:
     """Walk the chain in sequence order; report the first entry that does not fit."""
 
     def rows() -> Iterator[ChainRow]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import peewee
 
-from app import audit, clock, files, login_attempts, passwords, sealedbox, settings, slotsync
+from app import audit, clock, files, login_attempts, passwords, sealedbox, settings, slotsync, witness
 from app.cases.category_tree import seed_defaults
 from app.errors import AuthError, DatabaseOpenError, LockedOutError, ValidationError
 from app.keyslots import KeySlotFile, SlotError, format_recovery_key, parse_recovery_key
@@ -24,6 +24,7 @@ from app.session import CurrentUser, Session
 from app.statistics import store as stats_store
 from app.write_path import operation
 from models.accounts import User, UserRole
+from models.audit import AuditHead
 from models.database import KEY_BYTES, WrongKeyError, close_current, database_proxy, open_local
 from models.fields import install_cipher
 from models.migrations import SchemaTooNewError, ensure_schema
@@ -192,6 +193,8 @@ def create_local_database(
                 admin.create(path.name, now, {INBOX_KEY_SETTING: inbox_private})
             slots.set_user_slot(admin.username, admin_password, db_key, passwords.current_kdf())
             recovery_key = slots.set_recovery_slot(db_key)
+            head = AuditHead.get_by_id(1)
+            slots.witness = witness.signed(slots.database_id, db_key, head.seq, head.hash, head.seq)
             slots.save()
     except BaseException:
         close_current()
@@ -292,12 +295,23 @@ def login_local(path: str | Path, username: str, password: str) -> Session:
     with db.atomic():
         User.update(last_login_at=now).where(User.id == row.id).execute()
         audit.record(username, "login.ok", username)
-    return _local_session(path, slots, db_key, db, username)
+    session = _local_session(path, slots, db_key, db, username)
+    refresh_witness(session)
+    return session
+
+
+def refresh_witness(session: Session) -> None:
+    """Move the audit witness to the newest entry; if the log no longer contains what the witness
+    saw (cut off, emptied, rewritten), say so in the log itself (the witness keeps the evidence)."""
+    if not witness.refresh(session):
+        with database_proxy.atomic():
+            audit.record(session.user.username, "audit.witness_mismatch", session.location)
 
 
 def logout(session: Session) -> None:
     with database_proxy.atomic():
         audit.record(session.user.username, "logout", session.user.username)
+    witness.refresh(session)
     session.db_key = None
     session.data_key = None
     install_cipher(None)
@@ -311,6 +325,7 @@ def lock(session: Session) -> None:
     session.locked = True
     with database_proxy.atomic():
         audit.record(session.user.username, "session.locked", session.user.username)
+    witness.refresh(session)
 
 
 def unlock(session: Session, password: str) -> None:

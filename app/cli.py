@@ -178,7 +178,7 @@ def cmd_audit_verify(args: argparse.Namespace, secrets_: Secrets) -> int:
     session = _login(args, secrets_)
     try:
         require(session, Action.VERIFY_AUDIT, target="audit")
-        report = audit.verify()
+        report = audit.verify(session=session)
     finally:
         auth.logout(session)
     print(report.message, file=sys.stdout if report.ok else sys.stderr)
@@ -511,7 +511,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit_p = sub.add_parser("audit", help="审计日志").add_subparsers(
         dest="audit_command", metavar="操作", required=True
     )
-    verify = audit_p.add_parser("verify", help="校验审计日志哈希链")
+    verify = audit_p.add_parser("verify", help="校验审计日志哈希链、审计见证与各案件的时间线")
     _db_options(verify)
     verify.set_defaults(handler=cmd_audit_verify)
 

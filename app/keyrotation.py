@@ -17,7 +17,7 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
-from app import audit, clock
+from app import audit, clock, witness
 from app.errors import DatabaseOpenError
 from app.keyslots import RECOVERY_SLOT, KeySlotFile, format_recovery_key, seal_key
 from app.policy import Action
@@ -44,6 +44,7 @@ def finish_interrupted(database: Path, opened_with: bytes) -> None:
         if rotation.get("key_check") == _key_check(opened_with):
             slots.slots = rotation["slots"]
             slots.pending = rotation.get("pending", {})
+            slots.witness = rotation.get("witness", slots.witness)
         slots.rotation = None
 
 
@@ -86,11 +87,15 @@ def rekey(session: Session, reason: str, *, new_recovery: bool = False, progress
         slots = KeySlotFile.load(path)
         carried, pending, lost, recovery_key = _resealed(slots, new_key, new_recovery)
         step(1)
+        # the audit witness is signed with a key derived from the database key: sign it again
+        # (a witness that does not verify is kept as it is, as the evidence it is)
+        witness_now = witness.resigned(slots.database_id, session.db_key, new_key, slots.witness) or slots.witness
         slots.rotation = {
             "slots": carried,
             "pending": pending,
             "key_check": _key_check(new_key),
             "at": clock.now().isoformat(timespec="seconds"),
+            "witness": witness_now,
         }
         slots.save()
         step(2)
@@ -99,7 +104,7 @@ def rekey(session: Session, reason: str, *, new_recovery: bool = False, progress
         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # no frame under the old key stays behind
         db._raw_key = new_key.hex()  # reconnections use the new key
         step(3)
-        slots.slots, slots.pending, slots.rotation = carried, pending, None
+        slots.slots, slots.pending, slots.witness, slots.rotation = carried, pending, witness_now, None
         slots.save()
     session.db_key = new_key
     session.slots = slots
@@ -109,6 +114,7 @@ def rekey(session: Session, reason: str, *, new_recovery: bool = False, progress
         if lost:
             detail["slots_not_carried"] = len(lost)
         audit.record(session.user.username, "database.rekeyed", session.location, detail)
+    witness.refresh(session)
     step(len(STEPS))
     return format_recovery_key(recovery_key) if recovery_key else None
 

@@ -144,6 +144,7 @@ class KeySlotFile:
     dropped_events: int = 0
     rotation: dict | None = None  # a key rotation in progress, see app/keyrotation.py
     inbox_public_key: str = ""
+    witness: dict | None = None  # the signed audit witness, see app/witness.py
 
     @staticmethod
     def sidecar_for(database: str | Path) -> Path:
@@ -195,6 +196,7 @@ class KeySlotFile:
             dropped_events=data.get("dropped_events", 0),
             rotation=data.get("rotation"),
             inbox_public_key=data.get("inbox_public_key", ""),
+            witness=data.get("witness"),
         )
         for entry in slots.attempts.values():  # files written before events had their own list
             for old in entry.pop("pending", []):
@@ -216,6 +218,7 @@ class KeySlotFile:
             "dropped_events": self.dropped_events,
             "rotation": self.rotation,
             "inbox_public_key": self.inbox_public_key,
+            "witness": self.witness,
         }
         for hook in SAVE_HOOKS:
             hook("before", self)

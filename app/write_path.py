@@ -27,9 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import peewee
-
-from app import audit, clock
+from app import audit, clock, witness
 from app.cases.rules import RULES, state_refusal
 from app.db_errors import translated
 from app.errors import ConflictError, NotFoundError, PermissionDenied, SessionLockedError, TransitionError
@@ -37,6 +35,7 @@ from app.policy import Action, can
 from app.session import CurrentUser, Session
 from models.accounts import User, UserRole
 from models.cases import Attachment, Case, CaseAccess, CaseEvent
+from models.chain import GENESIS, event_digest
 from models.database import database_proxy
 
 # -- the policy's view of a case --------------------------------------------------------------------
@@ -99,7 +98,14 @@ def deny(session: Session, action: Action, target: str, reason: str) -> Permissi
     """Audit a refusal in its own transaction and return the error to raise."""
     with translated(), database_proxy.atomic():
         audit.record(session.user.username, "denied", target, {"action": str(action), "reason": reason})
+    witness.refresh(session)
     return PermissionDenied(reason)
+
+
+def _committed(session: Session) -> None:
+    """After the transaction: the user was active, and the audit witness moves to the new entry."""
+    session.touch()
+    witness.refresh(session)
 
 
 def require(session: Session, action: Action, case: Any = None, target: str = "") -> None:
@@ -159,7 +165,7 @@ def operation(
             audit.record(session.user.username, audit_action, ctx.target, ctx.detail)
     except _RefusedInside as refused:
         raise deny(session, action, target, refused.reason) from None
-    session.touch()
+    _committed(session)
 
 
 @contextmanager
@@ -173,7 +179,7 @@ def audited_read(
         yield case_facts
         with database_proxy.atomic():
             audit.record(session.user.username, audit_action, case.case_no, detail or None)
-    session.touch()
+    _committed(session)
 
 
 # -- case writes -------------------------------------------------------------------------------------
@@ -199,23 +205,38 @@ def _conflict(case_id: int) -> ConflictError:
     return ConflictError(who, current.updated_at)
 
 
-def append_events(case: Case, actor_id: int, events: list[tuple[str, str, int | None]], action: str) -> None:
-    """Append timeline entries with the next per-case sequence numbers."""
-    if not events:
-        return
-    last = CaseEvent.select(peewee.fn.MAX(CaseEvent.seq)).where(CaseEvent.case == case.id).scalar() or 0
+def append_events(case: Case, actor_id: int, events: list[tuple[str, str, int | None]], action: str) -> str:
+    """Append timeline entries with the next per-case sequence numbers, each chained to the one
+    before it (models/chain.py). Returns the case's new chain head, ``"<seq>:<hash>"``, which the
+    caller puts in its audit entry (`chain_detail`), so the audit chain vouches for the timeline."""
+    last = (
+        CaseEvent.select(CaseEvent.seq, CaseEvent.hash)
+        .where(CaseEvent.case == case.id)
+        .order_by(CaseEvent.seq.desc())
+        .first()
+    )
+    seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
     at = clock.now()
-    for offset, (summary, note, attachment_id) in enumerate(events, start=1):
+    for summary, note, attachment_id in events:
+        seq += 1
+        prev = event_digest(case.id, seq, at, actor_id, action, summary, note, attachment_id, prev)
         CaseEvent.create(
             case=case.id,
-            seq=last + offset,
+            seq=seq,
             at=at,
             actor=actor_id,
             action=action,
             summary=summary,
             note=note,
             attachment=attachment_id,
+            hash=prev,
         )
+    return f"{seq}:{prev}"
+
+
+def chain_detail(detail: dict[str, Any], case_no: str, head: str) -> None:
+    """Record a case's timeline head in an audit entry's detail (``{"chain": {case_no: head}}``)."""
+    detail.setdefault("chain", {})[case_no] = head
 
 
 def _locked_case(case_id: int) -> Case:
@@ -237,7 +258,8 @@ def _finish_case_write(op: CaseOperation, name: str) -> None:
     case.updated_at = clock.now()
     case.updated_by = session.user.id
     case.save()
-    append_events(case, session.user.id, op.events, name)
+    if op.events:
+        chain_detail(op.detail, case.case_no, append_events(case, session.user.id, op.events, name))
     from app.statistics import store as stats_store  # it reads the calendar, which writes through here
 
     stats_store.refresh(case.id)
@@ -272,7 +294,7 @@ def case_operation(
             _finish_case_write(op, name)
     except _RefusedInside as refused:
         raise deny(session, action, first.case_no, refused.reason) from None
-    session.touch()
+    _committed(session)
 
 
 @contextmanager

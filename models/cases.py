@@ -213,7 +213,8 @@ class Attachment(BaseModel):
 
 
 class CaseEvent(BaseModel):
-    """时间线: append-only history of a case. `seq` runs 1, 2, 3… per case."""
+    """时间线: append-only history of a case. `seq` runs 1, 2, 3… per case; `hash` chains each event
+    to the one before it (models/chain.py)."""
 
     case = peewee.ForeignKeyField(Case, backref="events", on_delete="CASCADE")
     seq = peewee.IntegerField()
@@ -223,6 +224,7 @@ class CaseEvent(BaseModel):
     summary = peewee.TextField()
     note = peewee.TextField(default="")
     attachment = peewee.ForeignKeyField(Attachment, null=True, backref="+", on_delete="SET NULL")
+    hash = peewee.CharField(max_length=64, default="")
 
     class Meta:
         indexes = ((("case", "seq"), True),)

@@ -17,6 +17,7 @@ import peewee
 from playhouse.migrate import SchemaMigrator, migrate
 
 from models.base import BaseModel
+from models.chain import GENESIS, event_digest
 from models.schema import ALL_MODELS, SchemaVersion
 from models.search_index import create_search_index
 
@@ -159,6 +160,45 @@ def _v9_statistics_tables(db: peewee.Database, migrator: SchemaMigrator) -> None
     db.create_tables(STATISTICS_MODELS)
 
 
+def _v10_chained_timeline(db: peewee.Database, migrator: SchemaMigrator) -> None:
+    """v10: every timeline event carries the hash chaining it to the case's previous event; the
+    events already stored are chained in their order. (Step 2 creates `case_event` from the current
+    model, so a database upgraded from v1 already has the column.)"""
+    from models.cases import CaseEvent
+
+    if "hash" not in {c.name for c in db.get_columns("case_event")}:
+        migrate(migrator.add_column("case_event", "hash", CaseEvent.hash))
+    chain_stored_events(db)
+
+
+def chain_stored_events(db: peewee.Database, batch: int = 20000) -> None:
+    """Compute the chain of every stored event, case by case in `seq` order (keyset batches)."""
+    from models.cases import CaseEvent
+
+    prev_case, prev_hash, last = None, GENESIS, (0, 0)
+    columns = (CaseEvent.id, CaseEvent.case, CaseEvent.seq, CaseEvent.at, CaseEvent.actor, CaseEvent.action,
+               CaseEvent.summary, CaseEvent.note, CaseEvent.attachment)
+    while True:
+        rows = list(
+            CaseEvent.select(*columns)
+            .where(peewee.Tuple(CaseEvent.case, CaseEvent.seq) > peewee.Tuple(*last))
+            .order_by(CaseEvent.case, CaseEvent.seq)
+            .limit(batch)
+            .tuples()
+        )
+        if not rows:
+            return
+        updates = []
+        for event_id, case_id, seq, at, actor_id, action, summary, note, attachment_id in rows:
+            if case_id != prev_case:
+                prev_case, prev_hash = case_id, GENESIS
+            prev_hash = event_digest(case_id, seq, at, actor_id, action, summary, note, attachment_id, prev_hash)
+            updates.append((prev_hash, event_id))
+        param = "%s" if isinstance(db, peewee.PostgresqlDatabase) else "?"
+        db.cursor().executemany(f"UPDATE case_event SET hash = {param} WHERE id = {param}", updates)
+        last = (rows[-1][1], rows[-1][2])
+
+
 STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     2: _v2_departments_and_cases,
     3: _v3_one_spelling_of_sign_off,
@@ -166,6 +206,7 @@ STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     6: _v6_department_aliases,
     8: _v8_records,
     9: _v9_statistics_tables,
+    10: _v10_chained_timeline,
     11: _v11_rectification_and_reminders,
 }
 # Step numbers are given out per feature before the work starts, so a number may be missing while a

@@ -24,7 +24,7 @@ from app.validation import (
     mask_id_number,
     mask_phone,
 )
-from app.write_path import append_events, audited_read, check, facts, load_case, operation
+from app.write_path import append_events, audited_read, chain_detail, check, facts, load_case, operation
 from models.accounts import User
 from models.cases import Assignment, Case, Category, Complainant, FollowUp, IssuedDocument
 from models.organisation import Department
@@ -281,7 +281,8 @@ def issue(
             issued_by=session.user.id,
         )
         label = f"{'补打' if reprint else '打印'}{title}" + (f"（{department}）" if department else "")
-        append_events(case, session.user.id, [(label, f"文件指纹 {digest[:16]}…", None)], "print")
+        head = append_events(case, session.user.id, [(label, f"文件指纹 {digest[:16]}…", None)], "print")
+        chain_detail(op.detail, case.case_no, head)
         op.detail.update(kind=kind, sha256=digest, assignment=assignment_id)
     return IssuedInfo(
         row.id, kind, title, reprint, page_size, digest, now, session.user.display_name, department

@@ -33,7 +33,7 @@ from app.validation import (
     validate_not_future,
     validate_phone,
 )
-from app.write_path import append_events, check, load_case, operation, require
+from app.write_path import append_events, chain_detail, check, load_case, operation, require
 from models.cases import Case, Complainant
 from models.database import database_proxy
 from models.fields import blind_index, identifier_equals
@@ -298,7 +298,7 @@ def _store(session: Session, v: dict, now: datetime, night: bool, linked: list[i
             CaseLink.create(case=case, other=other, note=LINKED_ON_REGISTER_NOTE)
             events.append((linked_summary(other.case_no), "", None))
         events += [(line, "", None) for line in recurrence.flag(session, case)]
-        append_events(case, session.user.id, events, "register")
+        chain_detail(op.detail, case_no, append_events(case, session.user.id, events, "register"))
         stats_store.refresh(case.id)
         search.index_case(case)
         op.target = case_no

@@ -18,7 +18,7 @@ from app.errors import NotFoundError, TransitionError, ValidationError
 from app.policy import Action, may_be_named_on_restricted
 from app.session import Session
 from app.validation import clean_text
-from app.write_path import append_events, audited_read, case_operation, check, load_case
+from app.write_path import append_events, audited_read, case_operation, chain_detail, check, load_case
 from models.accounts import User, UserRole
 from models.cases import Attachment, Case, CaseAccess, CaseLink, Extension
 
@@ -205,7 +205,8 @@ def merge(
         op.case.on_hold, op.case.hold_since = False, None
         op.case.closed_at, op.case.closed_by = clock.now(), session.user.id
         op.event(merged_into_summary(target.case_no), note)
-        append_events(target, session.user.id, [(merged_from_summary(op.case.case_no), note, None)], "merge")
+        head = append_events(target, session.user.id, [(merged_from_summary(op.case.case_no), note, None)], "merge")
+        chain_detail(op.detail, target.case_no, head)
         op.detail["into"] = target.case_no
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from app import clock, dictionaries
+from app.cases import history
 from app.cases.issues import CaseFinding, IssueRecord, case_finding, issues_of
 from app.cases.rules import RULES, decide
 from app.cases.states import ASSIGNMENT_LABELS, CLOSE_KINDS, FOLLOWUP_METHODS, REPLY_METHODS, STATE_LABELS
@@ -185,6 +186,7 @@ class CaseView:
     case_finding: CaseFinding | None  # derived / overridden; None for the intake roles
     named_officers: tuple[str, ...]
     timeline: tuple[TimelineItem, ...]  # newest first
+    timeline_problem: str = ""  # the first break of the timeline's hash chain ("" when intact)
 
 
 def handling_visible(session: Session, case: Case) -> bool:
@@ -204,8 +206,10 @@ def _dept(dept_id: int | None) -> str:
     return Department.get_by_id(dept_id).name if dept_id else ""
 
 
-def _timeline(case: Case, handling: bool) -> tuple[TimelineItem, ...]:
+def _timeline(case: Case, handling: bool) -> tuple[tuple[TimelineItem, ...], str]:
+    """The events this reader sees (newest first), and whether the whole chain still holds."""
     events = list(CaseEvent.select().where(CaseEvent.case == case.id).order_by(CaseEvent.seq.desc()))
+    problem = history.case_problem(case.id, events)
     names = _names({e.actor_id for e in events})
     attachment_names = {
         a.id: a.filename
@@ -231,7 +235,7 @@ def _timeline(case: Case, handling: bool) -> tuple[TimelineItem, ...]:
                 attachment_names.get(e.attachment_id, ""),
             )
         )
-    return tuple(items)
+    return tuple(items), problem
 
 
 def open_case(session: Session, case_id: int) -> CaseView:
@@ -306,6 +310,7 @@ def _case_view(session: Session, case: Case, case_facts: CaseFactsData) -> CaseV
         (row.case.id, row.case.case_no) for row in CaseLink.select().where(CaseLink.other == case.id)
     )
     named = tuple(u.display_name for u in User.select().join(CaseAccess).where(CaseAccess.case == case.id))
+    timeline, timeline_problem = _timeline(case, handling)
     hide = (lambda value: value) if handling else (lambda value: type(value)() if value is not None else None)
 
     return CaseView(
@@ -412,7 +417,8 @@ def _case_view(session: Session, case: Case, case_facts: CaseFactsData) -> CaseV
         ),
         case_finding=case_finding(case.id) if handling else None,
         named_officers=named if handling else (),
-        timeline=_timeline(case, handling),
+        timeline=timeline,
+        timeline_problem=timeline_problem,
     )
 
 

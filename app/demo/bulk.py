@@ -117,7 +117,9 @@ def _insert_rows(rows: Rows, prefix: str) -> None:
         _insert_many(CaseAccess, rows.access)
         _insert_many(CaseLink, rows.links)
         _insert_many(
-            CaseEvent, rows.events, ("case", "seq", "at", "actor", "action", "summary", "note", "attachment")
+            CaseEvent,
+            rows.events,
+            ("case", "seq", "at", "actor", "action", "summary", "note", "attachment", "hash"),
         )
         for year, last in rows.counters.items():
             CaseCounter.insert(prefix=prefix, year=year, last_seq=last).on_conflict(

@@ -18,6 +18,7 @@ from app.deadlines.rules import DeadlineRules
 from app.demo.plans import CasePlan, S, Step
 from app.demo.workdays import WorkdayTable
 from app.policy import registers_as_night_duty
+from models.chain import GENESIS, event_digest
 
 
 @dataclass
@@ -129,7 +130,10 @@ class Replay:
         note: str = "",
         attachment: int | None = None,
     ) -> None:
-        r.events.append((r.case["id"], len(r.events) + 1, at, actor, action, summary, note, attachment))
+        case_id, seq = r.case["id"], len(r.events) + 1
+        prev = r.events[-1][-1] if r.events else GENESIS
+        digest = event_digest(case_id, seq, at, actor, action, summary, note, attachment, prev)
+        r.events.append((case_id, seq, at, actor, action, summary, note, attachment, digest))
 
     def _operation(self, r: CaseReplay, step: Step) -> int:
         """The bookkeeping of case_operation: version, updated_at/by. Returns the actor's id."""

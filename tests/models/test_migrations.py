@@ -234,3 +234,28 @@ def test_v4_gives_every_existing_case_one_issue(tmp_path: Path, monkeypatch: pyt
     fresh = open_local(tmp_path / "fresh.db", secrets.token_bytes(32))
     migrations.ensure_schema(fresh)
     assert _columns(fresh) == upgraded
+
+
+def test_v10_adds_and_fills_the_timeline_chain(admin_session: Session, fake_clock: FakeClock) -> None:
+    """A v8 database has no `hash` column on its timeline; v10 adds it and chains the stored events."""
+    from app.cases import history
+    from models.cases import CaseEvent
+    from models.chain import GENESIS, event_digest
+
+    roles = ("clerk", "officer", "manager")
+    desk = open_desk(admin_session, fake_clock, new={role: (role, f"{role}同事", [role]) for role in roles})
+    case_ids = [desk.new_case(State.DRAFTING), desk.new_case(State.ACCEPTED)]
+    db = Case._meta.database
+    db.execute_sql("ALTER TABLE case_event DROP COLUMN hash")
+    SchemaVersion.delete().where(SchemaVersion.version > 8).execute()
+    SchemaVersion.update(version=8).execute()  # as a v8 build left it
+
+    assert migrations.ensure_schema(db) == 8
+    for case_id in case_ids:
+        prev = GENESIS
+        events = list(CaseEvent.select().where(CaseEvent.case == case_id).order_by(CaseEvent.seq))
+        assert len(events) >= 2
+        for e in events:
+            prev = event_digest(case_id, e.seq, e.at, e.actor_id, e.action, e.summary, e.note, e.attachment_id, prev)
+            assert e.hash == prev
+    assert history.check_all().breaks == []

@@ -234,7 +234,7 @@ class CaseWorkspace(QWidget):
             self.followup.set_view(view, self.decision(RuleName.EXTERNAL_ROUTE))
         self.attachments.set_view(view, self.decision(RuleName.ATTACHMENT))
         self.documents.set_view(view)
-        self.timeline.set_items(view.timeline)
+        self.timeline.set_items(view.timeline, view.timeline_problem)
         self.timeline.note_button.setVisible(bool(self.decision(RuleName.NOTE)))
         return True
 

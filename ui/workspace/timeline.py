@@ -75,14 +75,22 @@ class TimelinePanel(QWidget):
         top.addWidget(self.count)
         top.addStretch(1)
         top.addWidget(self.note_button)
+        self.warning = QLabel()
+        self.warning.setObjectName("errorLabel")
+        self.warning.setWordWrap(True)
+        self.warning.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 10, 8)
         layout.setSpacing(8)
         layout.addLayout(top)
+        layout.addWidget(self.warning)
         layout.addWidget(self.browser, 1)
         self.items: tuple[TimelineItem, ...] = ()
 
-    def set_items(self, items: Sequence[TimelineItem]) -> None:
+    def set_items(self, items: Sequence[TimelineItem], problem: str = "") -> None:
+        """Show the entries; `problem` (a broken hash chain) shows as a warning above them."""
+        self.warning.setText(f"⚠ {problem}" if problem else "")
+        self.warning.setVisible(bool(problem))
         self.items = tuple(items)
         self.count.setText(f"共 {len(self.items)} 条，最新在前")
         self.browser.setHtml(timeline_html(self.items))

@@ -77,3 +77,16 @@ def test_missing_case_shows_a_clean_panel(desk: Desk, open_workspace) -> None:
     ws: CaseWorkspace = open_workspace(desk["officer"], 9999)
     assert ws.denied.title.text() == "案件不存在"
     assert ws.stack.currentWidget() is ws.denied
+
+
+def test_a_broken_timeline_chain_shows_a_warning_above_the_timeline(desk: Desk, open_workspace) -> None:
+    from models.database import database_proxy
+
+    case_id = desk.new_case("in_progress")
+    intact = open_workspace(desk["officer"], case_id)
+    assert intact.timeline.warning.isHidden()
+
+    database_proxy.execute_sql("UPDATE case_event SET summary = '受理（补记）' WHERE case_id = ? AND seq = 2", (case_id,))
+    ws = open_workspace(desk["officer"], case_id)
+    assert ws.timeline.warning.isVisible()
+    assert "时间线第 2 条" in ws.timeline.warning.text() and "联系系统管理员" in ws.timeline.warning.text()

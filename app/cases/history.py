@@ -1,0 +1,191 @@
+"""Checking the hash chain of case timelines (models/chain.py).
+
+`case_problem` checks one case's events as they are read for the workspace (a warning shows above
+the timeline); `check_all` walks every timeline for `complaintdesk audit verify` and names each case
+and event where a chain breaks. The audit entries of case writes carry each case's chain head
+(``detail["chain"]``): `check_all` compares the newest one with the stored timeline, so a timeline
+rewritten with recomputed hashes, or cut short, is found too, since the audit log itself is chained
+and witnessed outside the database (app/witness.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import peewee
+
+from models.audit import AuditEntry
+from models.cases import Case, CaseEvent
+from models.chain import GENESIS, event_digest
+
+_COLUMNS = (
+    CaseEvent.case,
+    CaseEvent.seq,
+    CaseEvent.at,
+    CaseEvent.actor,
+    CaseEvent.action,
+    CaseEvent.summary,
+    CaseEvent.note,
+    CaseEvent.attachment,
+    CaseEvent.hash,
+)
+
+
+@dataclass(frozen=True)
+class TimelineBreak:
+    case_no: str
+    seq: int
+    problem: str
+
+    @property
+    def message(self) -> str:
+        return f"案件 {self.case_no} 的时间线第 {self.seq} 条{self.problem}"
+
+
+@dataclass
+class _Walk:
+    """One case's chain, fed event by event in `seq` order."""
+
+    case_id: int
+    expected: int = 1
+    prev: str = GENESIS
+    broken: tuple[int, str] | None = None
+
+    def feed(self, row: tuple) -> None:
+        _case, seq, at, actor, action, summary, note, attachment, stored = row
+        if self.broken:
+            return
+        if seq != self.expected:
+            self.broken = (self.expected, "缺失（序号不连续，记录被删除）")
+            return
+        digest = event_digest(self.case_id, seq, at, actor, action, summary, note, attachment, self.prev)
+        if stored != digest:
+            self.broken = (seq, "与哈希不符（记录被修改、删除或调换）")
+            return
+        self.prev = digest
+        self.expected += 1
+
+    @property
+    def head(self) -> str:
+        return f"{self.expected - 1}:{self.prev}"
+
+
+def case_problem(case_id: int, events: Iterable[CaseEvent]) -> str:
+    """A Chinese description of the first break in one case's timeline, "" when it is intact.
+    `events` are the case's events in any order."""
+    walk = _Walk(case_id)
+    for e in sorted(events, key=lambda e: e.seq):
+        walk.feed((case_id, e.seq, e.at, e.actor_id, e.action, e.summary, e.note, e.attachment_id, e.hash))
+    if walk.broken:
+        seq, problem = walk.broken
+        return f"时间线第 {seq} 条{problem}：此案件的历史记录可能被改动，请联系系统管理员核查"
+    return ""
+
+
+def _event_rows(batch: int) -> Iterator[tuple]:
+    """Every event, case by case in `seq` order (keyset batches, never OFFSET)."""
+    last = (0, 0)
+    while True:
+        rows = list(
+            CaseEvent.select(*_COLUMNS)
+            .where(peewee.Tuple(CaseEvent.case, CaseEvent.seq) > peewee.Tuple(*last))
+            .order_by(CaseEvent.case, CaseEvent.seq)
+            .limit(batch)
+            .tuples()
+        )
+        if not rows:
+            return
+        yield from rows
+        last = (rows[-1][0], rows[-1][1])
+
+
+def audited_heads(batch: int = 5000) -> dict[str, str]:
+    """The newest timeline head the audit log recorded for each case number."""
+    heads: dict[str, str] = {}
+    last = 0
+    while True:
+        rows = list(
+            AuditEntry.select(AuditEntry.seq, AuditEntry.detail)
+            .where((AuditEntry.seq > last) & AuditEntry.detail.contains('"chain"'))
+            .order_by(AuditEntry.seq)
+            .limit(batch)
+            .tuples()
+        )
+        if not rows:
+            return heads
+        for _seq, detail in rows:
+            try:
+                chain = json.loads(detail).get("chain") or {}
+            except (ValueError, AttributeError):
+                continue
+            if isinstance(chain, dict):
+                heads.update({str(k): str(v) for k, v in chain.items()})
+        last = rows[-1][0]
+
+
+@dataclass
+class TimelineReport:
+    cases: int = 0
+    events: int = 0
+    breaks: list[TimelineBreak] = field(default_factory=list)
+
+
+def check_all(batch: int = 20000) -> TimelineReport:
+    """Walk every case's timeline; compare each head with the one the audit log recorded."""
+    report = TimelineReport()
+    heads: dict[int, str] = {}
+    broken: dict[int, tuple[int, str]] = {}
+    walk: _Walk | None = None
+
+    def close(done: _Walk | None) -> None:
+        if done is None:
+            return
+        report.cases += 1
+        if done.broken:
+            broken[done.case_id] = done.broken
+        heads[done.case_id] = done.head
+
+    for row in _event_rows(batch):
+        if walk is None or row[0] != walk.case_id:
+            close(walk)
+            walk = _Walk(row[0])
+        walk.feed(row)
+        report.events += 1
+    close(walk)
+
+    audited = audited_heads()
+    numbers = _ids_of(list(audited))
+    names = {case_id: no for no, case_id in _ids_of_ids(list(broken)).items()}
+    for case_id, (seq, problem) in sorted(broken.items()):
+        report.breaks.append(TimelineBreak(names.get(case_id, f"#{case_id}"), seq, problem))
+    for case_no, head in sorted(audited.items()):
+        case_id = numbers.get(case_no)
+        seq = int(head.split(":", 1)[0]) if ":" in head else 0
+        if case_id is None:
+            report.breaks.append(TimelineBreak(case_no, seq, "所属的案件已不存在（案件记录被删除）"))
+        elif case_id not in broken and heads.get(case_id) != head:
+            report.breaks.append(
+                TimelineBreak(case_no, seq, "与审计日志记录的时间线不符（记录被截断或整条时间线被重算）")
+            )
+    return report
+
+
+_CHUNK = 500
+
+
+def _ids_of(case_nos: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for i in range(0, len(case_nos), _CHUNK):
+        chunk = case_nos[i : i + _CHUNK]
+        found.update(Case.select(Case.case_no, Case.id).where(Case.case_no.in_(chunk)).tuples())
+    return found
+
+
+def _ids_of_ids(case_ids: list[int]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for i in range(0, len(case_ids), _CHUNK):
+        chunk = case_ids[i : i + _CHUNK]
+        found.update(Case.select(Case.case_no, Case.id).where(Case.id.in_(chunk)).tuples())
+    return found
