@@ -131,3 +131,19 @@ def refresh(session: Session) -> bool:
     finally:
         lock.release()
     return True
+
+
+def for_backup(keys_bytes: bytes, db_key: bytes, head: tuple[int, str] | None, entries: int) -> bytes:
+    """The key slot file as a backup carries it: its witness is the backup copy's own log (the live
+    one may already be further on). A live witness that no longer fits the live log is carried
+    unchanged, so a backup does not launder the evidence."""
+    data = json.loads(keys_bytes.decode("utf-8"))
+    current = data.get("witness")
+    database_id = data["database_id"]
+    if current:
+        live = AuditHead.get_or_none(AuditHead.id == 1)
+        if not signature_valid(database_id, db_key, current) or _log_problem(current, live.seq if live else 0):
+            return keys_bytes
+    seq, digest = head or (0, "0" * 64)
+    data["witness"] = signed(database_id, db_key, seq, digest, entries)
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")

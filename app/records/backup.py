@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from app import clock, settings
+from app import clock, settings, witness
 from app.errors import ComplaintDeskError, ValidationError
 from app.files import FileAccessError, restrict
 from app.keyslots import KeySlotFile
@@ -187,6 +187,7 @@ def take_backup(
         progress(2, 4, "正在打包备份文件……")
         with KeySlotFile.locked(path):
             keys_bytes = KeySlotFile.sidecar_for(path).read_bytes()
+        keys_bytes = witness.for_backup(keys_bytes, key, checked.audit_head, checked.audit_entries)
         manifest = {
             "format": FORMAT,
             "version": FORMAT_VERSION,

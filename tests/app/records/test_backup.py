@@ -3,6 +3,7 @@ to a new file and opened; damaged backups refused in Chinese; nothing readable i
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import time
 import zipfile
@@ -56,6 +57,10 @@ def test_backup_during_a_concurrent_write_restores_verified(admin_session: Sessi
         assert MARKER.encode(encoding) not in raw
         assert "张桂兰".encode(encoding) not in raw
     assert BackupRecord.get(BackupRecord.file_name == result.path.name).cases == result.cases
+    with zipfile.ZipFile(result.path) as archive:  # the witness of the copy, not of the live log
+        carried = json.loads(archive.read(backup.KEYS))["witness"]
+        manifest = json.loads(archive.read(backup.MANIFEST))
+    assert (carried["hash"], carried["count"]) == (manifest["audit"]["head"], manifest["audit"]["entries"])
     auth.logout(admin_session)
 
     target = tmp_path / "restored" / "complaints.db"
@@ -70,7 +75,8 @@ def test_backup_during_a_concurrent_write_restores_verified(admin_session: Sessi
         # consistent: every case has its complainant and its first timeline entry
         assert CaseEvent.select(CaseEvent.case).distinct().count() == result.cases
         assert Complainant.select().count() == result.cases
-        assert audit.verify().ok
+        full = audit.verify(session=session)  # the chain, the witness the backup carried, the timelines
+        assert full.ok and full.witness_ok, full.message
         assert AuditEntry.select().where(AuditEntry.action == "database.restored").count() == 1
         assert Case.select().where(Case.content.contains(MARKER)).count() == 1
     finally:
