@@ -54,6 +54,7 @@ from ui.navigation import NavigationRail
 from ui.operations import CASE_KINDS, Kind, bus, run
 from ui.password_dialog import ChangePasswordDialog
 from ui.records import backup_page
+from ui.records.actions import records_actions
 from ui.records.backup_reminder import BackupReminder, schedule_automatic_backup
 from ui.reminders.controller import ReminderController
 from ui.reminders.digest import DigestDialog
@@ -226,6 +227,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("文件(&F)")
+        file_menu.addActions(records_actions(self, self.session))
+        file_menu.addSeparator()
         file_menu.addAction(self.lock_action)
         file_menu.addAction(self.logout_action)
         file_menu.addSeparator()

@@ -1,5 +1,7 @@
 """Screenshots of the records screens: 管理 → 备份与恢复 (backup.png at 1280×800, backup_1024.png at
-1024×700) after one backup, as an administrator sees it.
+1024×700) after one backup, as an administrator sees it; 导入台账 on a generated messy ledger (the
+column mapping, the unknown department, the dry run: ledger_mapping.png, ledger_unknown.png,
+ledger_dry_run.png, and ledger_dry_run_1024.png at 1024×700); 导出台账 (ledger_export.png).
 
 `capture(outdir)` builds a throwaway database on 4 December 2026. Run on its own:
 `python docs/shots/records.py`.
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from app import auth, clock  # noqa: E402
 from app.records import backup  # noqa: E402
+from tests.support.sessions import session_as  # noqa: E402
 from ui.records.backup_page import BackupPage  # noqa: E402
 
 NOW = datetime(2026, 12, 4, 9, 30)
@@ -38,6 +41,35 @@ def _grab(widget: QWidget, target: Path) -> Path:
     return target
 
 
+def _ledger_shots(manager, folder: Path, outdir: Path) -> list[Path]:  # noqa: ANN001
+    from tests.support.ledgers import messy_ledger
+    from ui.records.export_dialog import ExportDialog
+    from ui.records.ledger_import_dialog import LedgerImportDialog
+
+    shots = []
+    for size, names in (
+        ((980, 640), ("ledger_mapping.png", "ledger_unknown.png", "ledger_dry_run.png")),
+        ((1024, 700), ("", "", "ledger_dry_run_1024.png")),
+    ):
+        dialog = LedgerImportDialog(manager)
+        dialog.resize(*size)
+        dialog.load(messy_ledger(folder / "2025年投诉台账.xlsx"))
+        dialog.forward()
+        for step, name in enumerate(names):
+            if name:
+                dialog.show()
+                QApplication.processEvents()
+                QTest.qWait(100)
+                dialog.grab().save(str(outdir / name))
+                shots.append(outdir / name)
+            if step < 2:
+                dialog.forward()
+        dialog.close()
+    export = ExportDialog(manager)
+    shots.append(_grab(export, outdir / "ledger_export.png"))
+    return shots
+
+
 def capture(outdir: Path) -> list[Path]:
     clock.set_clock(lambda: NOW)
     shots: list[Path] = []
@@ -51,6 +83,8 @@ def capture(outdir: Path) -> list[Path]:
             page = BackupPage(session)
             page.resize(*size)
             shots.append(_grab(page, outdir / name))
+        manager = session_as(session, "chenlx", "manager", display_name="陈立新")
+        shots.extend(_ledger_shots(manager, Path(tmp), outdir))
         auth.logout(session)
     clock.set_clock(None)
     return shots
