@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from app import clock
+from app.cases import issues
 from app.cases.states import ASSIGNMENT_LABELS, CLOSE_KINDS, FOLLOWUP_METHODS, REPLY_METHODS, STATE_LABELS
 from app.cases.visibility import visible
 from app.errors import ValidationError
@@ -47,6 +48,16 @@ Progress = Callable[[int, int, str], None]
 BATCH = 500
 DATETIME, DATE, MONEY, WRAP = "yyyy-mm-dd hh:mm", "yyyy-mm-dd", "#,##0.00", "wrap"
 
+ISSUE_COLUMNS = (
+    ("案件编号", 17),
+    ("序号", 6),
+    ("事项概述", 30),
+    ("投诉类别", 30),
+    ("责任科室", 14),
+    ("需科室答复的问题", 40),
+    ("认定结论", 10),
+)
+ISSUE_FORMATS = ["", "", WRAP, "", "", WRAP, ""]
 HEADER_FONT, HEADER_FILL = Font(bold=True), PatternFill("solid", fgColor="DCE6F1")
 TOP_WRAP = Alignment(wrap_text=True, vertical="top")
 
@@ -65,6 +76,7 @@ COLUMNS: tuple[tuple[str, int, str], ...] = (
     ("就诊科室", 12, ""),
     ("就诊日期", 11, DATE),
     ("投诉类别", 26, ""),
+    ("投诉事项", 40, WRAP),
     ("严重程度", 8, ""),
     ("投诉内容", 50, WRAP),
     ("诉求", 24, WRAP),
@@ -132,7 +144,10 @@ def export_ledger(
         sheet = book.active
         sheet.title = "投诉台账"
         sheet.append([text for text, _w, _f in COLUMNS])
-        _style_header(sheet)
+        _style_header(sheet, [(text, width) for text, width, _fmt in COLUMNS])
+        issue_sheet = book.create_sheet("投诉事项")
+        issue_sheet.append([text for text, _w in ISSUE_COLUMNS])
+        _style_header(issue_sheet, ISSUE_COLUMNS)
         masked_any = False
         for offset in range(0, len(ids), BATCH):
             step(
@@ -140,10 +155,13 @@ def export_ledger(
                 len(ids),
                 f"正在导出第 {offset + 1}–{min(offset + BATCH, len(ids))} 件（共 {len(ids)} 件）……",
             )
-            for values, masked in _rows(session, ids[offset : offset + BATCH], full_identifiers):
+            for values, masked, issue_rows in _rows(session, ids[offset : offset + BATCH], full_identifiers):
                 masked_any |= masked
+                for issue_row in issue_rows:
+                    issue_sheet.append(issue_row)
+                    _style_row(issue_sheet, issue_sheet.max_row, ISSUE_FORMATS)
                 sheet.append(values)
-                _style_row(sheet, sheet.max_row)
+                _style_row(sheet, sheet.max_row, [fmt for _t, _w, fmt in COLUMNS])
         step(len(ids), len(ids), "正在保存……")
         out = io.BytesIO()
         book.save(out)
@@ -154,9 +172,9 @@ def export_ledger(
     return ExportResult(Path(path), len(ids), masked_any or not full_identifiers)
 
 
-def _style_header(sheet: Any) -> None:
+def _style_header(sheet: Any, columns: Any) -> None:
     sheet.freeze_panes = "B2"
-    for index, (_header, width, _fmt) in enumerate(COLUMNS, start=1):
+    for index, (_header, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
         cell = sheet.cell(1, index)
         cell.font = HEADER_FONT
@@ -164,8 +182,8 @@ def _style_header(sheet: Any) -> None:
         cell.alignment = Alignment(vertical="center", wrap_text=True)
 
 
-def _style_row(sheet: Any, row: int) -> None:
-    for index, (_header, _width, fmt) in enumerate(COLUMNS, start=1):
+def _style_row(sheet: Any, row: int, formats: list[str]) -> None:
+    for index, fmt in enumerate(formats, start=1):
         if fmt == WRAP:
             sheet.cell(row, index).alignment = TOP_WRAP
         elif fmt:
@@ -197,6 +215,7 @@ def _rows(session: Session, ids: list[int], full: bool):  # noqa: ANN202 - a gen
     for f in FollowUp.select().where(FollowUp.case.in_(ids)).order_by(FollowUp.id):
         followups.setdefault(f.case_id, []).append(f)
     sources = {r.case_id: r for r in ImportedRow.select().where(ImportedRow.case.in_(ids))}
+    case_issues = issues.issues_by_case(ids)
     today = clock.now().date()
     for case in cases:
         case_facts = facts(case)
@@ -220,6 +239,7 @@ def _rows(session: Session, ids: list[int], full: bool):  # noqa: ANN202 - a gen
             departments.get(case.visit_department_id, ""),
             case.visit_date,
             categories.get(case.category_id, ""),
+            "\n".join(_issue_line(i, handling) for i in case_issues.get(case.id, [])),
             SEVERITIES.get(case.severity, ""),
             case.content,
             case.demands,
@@ -249,4 +269,22 @@ def _rows(session: Session, ids: list[int], full: bool):  # noqa: ANN202 - a gen
             "是" if case.restricted else "",
             f"历史导入：{source.source_file} 第 {source.row_number} 行" if source else "系统登记",
         ]
-        yield values, not show_ids and bool(person.phone or person.id_number)
+        issue_rows = [
+            [
+                case.case_no,
+                i.seq,
+                i.summary,
+                i.category_path,
+                i.department,
+                i.questions if handling else "",
+                FINDINGS.get(i.finding, "") if handling else "",
+            ]
+            for i in case_issues.get(case.id, [])
+        ]
+        yield values, not show_ids and bool(person.phone or person.id_number), issue_rows
+
+
+def _issue_line(issue: issues.IssueRecord, handling: bool) -> str:
+    finding = FINDINGS.get(issue.finding, "") if handling else ""
+    parts = [issue.summary, issue.category_path or issues.UNCATEGORISED, issue.department, finding]
+    return f"{issue.seq}. " + "｜".join(p for p in parts if p)

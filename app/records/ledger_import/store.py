@@ -11,16 +11,20 @@ from datetime import date, datetime, time
 
 from app import clock, settings
 from app.cases import numbering, search
+from app.cases.issues import _CleanIssue, create_issue, default_department_id
 from app.cases.states import State
 from app.policy import Action
 from app.records.ledger_import.plan import Preview, RowPlan, Status, preview
 from app.session import Session
+from app.statistics import repeats
+from app.statistics import store as stats_store
 from app.validation import FINDINGS
 from app.write_path import append_events, operation
-from models.cases import Case, Complainant, FollowUp
+from models.cases import Case, CaseIssue, Complainant, FollowUp
 from models.fields import blind_index
 from models.organisation import Department
 from models.records import ImportedRow
+from models.statistics import StatPersonKey
 
 Progress = Callable[[int, int, str], None]
 MAPPINGS_KEY = "ledger_import_mappings"  # layout signature → the confirmed mapping and choices
@@ -65,6 +69,7 @@ def import_ledger(session: Session, plan: Preview, progress: Progress | None = N
             if done % 20 == 0:
                 step(done, len(rows), f"正在导入第 {done + 1}/{len(rows)} 件（台账第 {row.row_number} 行）……")
             numbers.append(_create(session, fresh, row, prefix, departments, now))
+        _statistics(numbers)
         step(len(rows), len(rows), "正在提交……")
         _remember(session, fresh)
         op.detail.update(
@@ -81,6 +86,23 @@ def import_ledger(session: Session, plan: Preview, progress: Progress | None = N
     )
 
 
+def _statistics(case_numbers: list[str]) -> None:
+    """The statistics rows of the new cases, and the repeat flags of everyone they concern."""
+    ids = (
+        [row.id for row in Case.select(Case.id).where(Case.case_no.in_(case_numbers))] if case_numbers else []
+    )
+    for start in range(0, len(ids), 500):
+        stats_store.add_cases(ids[start : start + 500])
+    keys: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        keys |= {
+            k
+            for (k,) in StatPersonKey.select(StatPersonKey.key).where(StatPersonKey.case.in_(chunk)).tuples()
+        }
+    repeats.update_flags(keys)
+
+
 def _remember(session: Session, plan: Preview) -> None:
     stored = settings.get_internal(MAPPINGS_KEY) or {}
     stored[plan.table.signature] = {
@@ -89,6 +111,13 @@ def _remember(session: Session, plan: Preview) -> None:
         "categories": plan.options.category_choices,
     }
     settings.write_value(MAPPINGS_KEY, stored, session.user.username)
+
+
+def _issue(v: dict, departments: dict[str, int]) -> _CleanIssue:
+    """The one 投诉事项 of an imported row: its category, and the ledger's department (else the
+    category's default department)."""
+    department = departments.get(v["department"]) if v["department"] else None
+    return _CleanIssue("", v["category_id"], department or default_department_id(v["category_id"]), "")
 
 
 def _create(
@@ -117,7 +146,6 @@ def _create(
         patient_record_no=v["record_no"],
         patient_name_index=blind_index("name", v["patient_name"]),
         patient_record_index=blind_index("record", v["record_no"]),
-        visit_department=departments.get(v["department"]),
         category=v["category_id"],
         content=v["content"],
         demands=v["demands"],
@@ -132,6 +160,9 @@ def _create(
         updated_at=now,
         updated_by=session.user.id,
     )
+    issue = create_issue(case, 1, _issue(v, departments), session.user.id, now)
+    if v["finding"]:
+        CaseIssue.update(finding=v["finding"]).where(CaseIssue.id == issue.id).execute()
     ImportedRow.create(
         fingerprint=row.fingerprint,
         case=case,

@@ -62,8 +62,11 @@ def test_export_every_field_masked_per_role(office: dict[str, Session], tmp_path
     assert row["投诉内容"] == "候诊三小时无人叫号。" and row["投诉是否成立"] == "部分成立"
     assert "心血管内科" in row["转办科室"] and "电话" in row["回访"] and row["满意度"] == "满意"
     assert row["来源"] == "系统登记" and row["状态"] == "已销项"
+    assert row["投诉事项"].startswith("1. ") and "部分成立" in row["投诉事项"]
+    issue_rows = list(load_workbook(out)["投诉事项"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[1], r[6]) for r in issue_rows] == [(row["案件编号"], 1, "部分成立")]
     sheet = load_workbook(out).active
-    assert sheet.freeze_panes == "B2" and sheet.column_dimensions["O"].width == 50
+    assert sheet.freeze_panes == "B2" and sheet.column_dimensions["P"].width == 50
     assert sheet["B2"].number_format == "yyyy-mm-dd hh:mm"
 
     full = export.export_ledger(manager, START, END, out, full_identifiers=True)

@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app import audit
+from app.cases import issues
 from app.cases.states import State
 from app.errors import OperationCancelled, PermissionDenied
 from app.records import ledger_import as li
@@ -19,7 +20,9 @@ from app.records.ledger_import import store
 from app.session import Session
 from models.audit import AuditEntry
 from models.cases import Case, CaseCounter, CaseEvent, Complainant, FollowUp
+from models.organisation import Department
 from models.records import ImportedRow
+from models.statistics import CaseStat
 from tests.support.ledgers import LONG_NARRATIVE, ROW_NUMBER, empty_workbook, messy_ledger, password_protected
 from tests.support.sessions import session_as
 
@@ -107,6 +110,10 @@ def test_import_creates_historic_cases_and_a_second_import_adds_nothing(
     assert first.finding == "upheld" and first.compensation_amount == Decimal("500.00")
     assert Complainant.get_by_id(first.complainant_id).phone == "13800138000"
     assert FollowUp.get(FollowUp.case == first.id).satisfaction == "satisfied"
+    (issue,) = issues.issues_of(first.id)  # one 投诉事项 per imported row
+    assert (issue.category_id, issue.finding) == (first.category_id, "upheld")
+    assert Department.get_by_id(issue.department_id).code == "cardiology"
+    assert CaseStat.select().count() == 9  # counted by the statistics like any case
     events = [e.summary for e in CaseEvent.select().where(CaseEvent.case == first.id).order_by(CaseEvent.seq)]
     assert events[0] == f"历史导入：台账《台账.xlsx》工作表“2025年台账”第 {ROW_NUMBER['excel_date']} 行"
     assert events[1] == "按台账记录于 2025-03-12 办结（成立）"
