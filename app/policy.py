@@ -338,6 +338,12 @@ def registers_as_night_duty(user: Actor, after_hours: bool) -> bool:
     return after_hours or not roles & {Role.OFFICER, Role.CLERK, Role.MANAGER}
 
 
+def may_see_handling(user: Actor) -> bool:
+    """Can any case show this user its handling part (assignments, responsible departments …)?
+    The same roles as `sees_handling`; a list hides such columns for everyone else."""
+    return bool(set(user.roles) & {Role.OFFICER, Role.MANAGER})
+
+
 def lists_restricted_redacted(user: Actor) -> bool:
     """Office staff see that a restricted case exists (as 受限案件) on boards and lists."""
     return bool(set(user.roles) & {Role.OFFICER, Role.MANAGER})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from functools import reduce
 
@@ -27,12 +27,12 @@ from app.cases.states import (
 from app.cases.visibility import visible
 from app.deadlines.case_clocks import case_status
 from app.deadlines.rules import DeadlineStatus
-from app.policy import lists_restricted_redacted
+from app.policy import lists_restricted_redacted, sees_handling, sees_identifiers
 from app.session import Session
 from app.validation import SEVERITIES, mask_name
-from app.write_path import ensure_unlocked
+from app.write_path import CaseFactsData, ensure_unlocked
 from models.accounts import User
-from models.cases import Assignment, Case, Category, Complainant, Extension
+from models.cases import Assignment, Case, CaseAccess, Category, Complainant, Extension
 from models.database import database_proxy
 from models.organisation import Department
 
@@ -52,6 +52,8 @@ class BoardFilter:
     states: tuple[str, ...] = ()  # list view: restrict to these states (empty: all)
     include_final: bool = False  # list view: closed / rejected / merged too
     queue: str = ""  # one of QUEUES: a home-screen queue (今日到期, 延期待批 …) as a filter
+    received_from: date | None = None  # list view: received on or after this day
+    received_to: date | None = None  # … and on or before this day
 
 
 # Home-screen queues that are filters of their own (the others are states or overdue_only).
@@ -105,7 +107,7 @@ class CaseCard:
     state_label: str
     version: int
     received_at: datetime
-    complainant: str  # always masked on cards
+    complainant: str  # in full where the case shows it in full (app.policy.sees_identifiers), else masked
     category: str
     departments: str
     severity: str
@@ -210,6 +212,10 @@ def _conditions(session: Session, flt: BoardFilter, now: datetime) -> list[peewe
         conditions.append((_unindexed(Case.officer) == me) | (_unindexed(Case.registered_by) == me))
     if flt.queue:
         conditions.append(_queue_condition(flt.queue, session, now))
+    if flt.received_from is not None:
+        conditions.append(Case.received_at >= datetime.combine(flt.received_from, time.min))
+    if flt.received_to is not None:
+        conditions.append(Case.received_at < datetime.combine(flt.received_to + DAY, time.min))
     if flt.states:
         conditions.append(Case.state.in_(list(flt.states)))
     elif not flt.include_final:
@@ -247,8 +253,21 @@ def _cards(session: Session, rows: list[Case], now: datetime) -> list[CaseCard]:
     ):
         depts.setdefault(a.case_id, []).append(a.name)
     statuses: dict[tuple, DeadlineStatus | None] = {}  # many cards share a due date: count once
+    named = _named_on_restricted([r.id for r in rows if r.restricted])
+    today = now.date()
     cards = []
     for r in rows:
+        case_facts = CaseFactsData(
+            r.id,
+            r.restricted,
+            r.registered_by_id,
+            r.registered_at.date(),
+            r.night_intake,
+            r.state,
+            named.get(r.id, frozenset()) | ({r.officer_id} if r.officer_id else set()),
+        )
+        full_name = sees_identifiers(session.user, case_facts, today)  # as the case itself shows it
+        handling = sees_handling(session.user, case_facts)
         clock_key = (
             r.state,
             r.accept_due,
@@ -268,11 +287,13 @@ def _cards(session: Session, rows: list[Case], now: datetime) -> list[CaseCard]:
                 state_label=STATE_LABELS[r.state],
                 version=r.version,
                 received_at=r.received_at,
-                complainant="" if redacted else mask_name(r.complainant_name),
-                category=REDACTED if redacted else (r.category_name or "未分类"),
-                departments=""
+                complainant=""
                 if redacted
-                else "、".join(dict.fromkeys(depts.get(r.id, []))) or (r.visit_dept or ""),
+                else (r.complainant_name if full_name else mask_name(r.complainant_name)),
+                category=REDACTED if redacted else (r.category_name or "未分类"),
+                departments="、".join(dict.fromkeys(depts.get(r.id, []))) or (r.visit_dept or "")
+                if handling and not redacted
+                else "",
                 severity=r.severity,
                 severity_label=SEVERITIES[r.severity],
                 officer=r.officer_name or "",
@@ -286,6 +307,16 @@ def _cards(session: Session, rows: list[Case], now: datetime) -> list[CaseCard]:
             )
         )
     return cards
+
+
+def _named_on_restricted(case_ids: list[int]) -> dict[int, frozenset[int]]:
+    """The officers named on each restricted case (the policy's `named_user_ids`, less the officer)."""
+    named: dict[int, set[int]] = {}
+    if case_ids:
+        rows = CaseAccess.select(CaseAccess.case, CaseAccess.user).where(CaseAccess.case.in_(case_ids))
+        for case_id, user_id in rows.tuples():
+            named.setdefault(case_id, set()).add(user_id)
+    return {case_id: frozenset(users) for case_id, users in named.items()}
 
 
 def _card_rows() -> peewee.ModelSelect:
@@ -391,23 +422,51 @@ def column_page(
     return _page(session, flt, clock.now(), _column_order(), offset, limit)
 
 
+# Columns the case list sorts by (in the database, so paging stays a database matter). Names are not
+# among them: in shared mode they are sealed, and no index could serve them.
+SORT_COLUMNS = ("case_no", "received_at", "severity", "state", "deadline")
+
+
+def _sort_key(column: str) -> peewee.Node:
+    if column == "case_no":
+        return Case.case_no
+    if column == "received_at":
+        return Case.received_at
+    if column == "severity":
+        return peewee.Case(Case.severity, [(key, rank) for rank, key in enumerate(SEVERITIES)], len(SEVERITIES))
+    if column == "state":
+        return peewee.Case(Case.state, [(key, rank) for rank, key in enumerate(STATE_LABELS)], len(STATE_LABELS))
+    if column == "deadline":
+        return _clock_due()
+    raise ValueError(f"unknown sort column {column!r}")
+
+
+def list_ordering(order: str = "newest", descending: bool = False) -> tuple:
+    """ORDER BY of the case list: "newest" first, "urgency" (running clocks by due date, overdue
+    first; cases on hold and those without a clock after them), or one of SORT_COLUMNS, ascending
+    unless `descending` (cases without a deadline last either way; ties newest first)."""
+    if order == "urgency":
+        return (Case.on_hold.asc(), _clock_due().asc(nulls="LAST"), Case.received_at, Case.id)
+    if order == "newest":
+        return (Case.received_at.desc(), Case.id.desc())
+    key = _sort_key(order)
+    first = key.desc(nulls="LAST") if descending else key.asc(nulls="LAST")
+    if order == "deadline":
+        first = (Case.on_hold.asc(), first)
+    return (*(first if isinstance(first, tuple) else (first,)), Case.received_at.desc(), Case.id.desc())
+
+
 def case_list(
     session: Session,
     flt: BoardFilter | None = None,
     offset: int = 0,
     limit: int = PAGE_SIZE,
     order: str = "newest",
+    descending: bool = False,
 ) -> list[CaseCard]:
-    """The case list: newest first, or by `order="urgency"` (running clocks by due date, overdue
-    first; cases on hold and those without a clock after them)."""
+    """The case list in the order of `list_ordering(order, descending)`."""
     flt = flt or BoardFilter(include_final=True)
-    if order == "urgency":
-        ordering = (Case.on_hold.asc(), _clock_due().asc(nulls="LAST"), Case.received_at, Case.id)
-    elif order == "newest":
-        ordering = (Case.received_at.desc(), Case.id.desc())
-    else:
-        raise ValueError(f"unknown order {order!r}")
-    return _page(session, flt, clock.now(), ordering, offset, limit)
+    return _page(session, flt, clock.now(), list_ordering(order, descending), offset, limit)
 
 
 def case_count(session: Session, flt: BoardFilter | None = None) -> int:

@@ -1,4 +1,5 @@
-"""案件列表: every case the user may see, newest first, paged lazily; filters, a home queue, search.
+"""案件列表: every case the user may see, newest first or sorted by a column header, paged lazily by
+the database; filters, a received-date range, a home queue, search; a message when nothing matches.
 
 Typing in the search box (one character is enough) lists the matches of app.cases.search instead of
 the filtered list; clearing it brings the filtered list back. Double-click or Enter opens a case.
@@ -9,14 +10,24 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.cases import board, search
 from app.cases.board import BoardFilter, QueueCount
 from app.cases.queues import filter_choices
+from app.policy import may_see_handling
 from app.session import Session
 from ui.cases.case_model import LIST_COLUMNS
 from ui.cases.case_table import CaseTable
+from ui.cases.date_range import DateRangeFilter
 from ui.cases.filter_bar import FilterBar
 from ui.common import PageHeader, busy_cursor
 
@@ -65,12 +76,27 @@ class CaseListPage(QWidget):
         self.queue_chip.clicked.connect(self.clear_queue)
         self.queue_chip.hide()
 
-        self.table = CaseTable(LIST_COLUMNS, stretch="category")
+        self.received = DateRangeFilter()
+        self.received.changed.connect(self.refresh)
+
+        # Responsible departments are handling details: not a column for the front desk.
+        handling = may_see_handling(session.user)
+        columns = [c for c in LIST_COLUMNS if handling or c != "departments"]
+        self.table = CaseTable(columns, stretch="category", sortable=True)
         self.table.open_requested.connect(self.open_case_requested)
+        self.table.sort_changed.connect(self.refresh)
+        self.empty_note = QLabel()
+        self.empty_note.setObjectName("emptyNote")
+        self.empty_note.setWordWrap(True)
+        self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.results = QStackedWidget()
+        self.results.addWidget(self.table)
+        self.results.addWidget(self.empty_note)
 
         search_row = QHBoxLayout()
         search_row.setSpacing(12)
         search_row.addWidget(self.search_edit, 1)
+        search_row.addWidget(self.received)
         search_row.addWidget(self.count_label)
         filter_row = QHBoxLayout()
         filter_row.setSpacing(8)
@@ -82,13 +108,14 @@ class CaseListPage(QWidget):
         layout.addWidget(self.header)
         layout.addLayout(search_row)
         layout.addLayout(filter_row)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.results, 1)
         self.refresh()
 
     # -- the filtered list -----------------------------------------------------------------------
 
     def current_filter(self) -> BoardFilter:
-        return replace(self.filters.value(), queue=self.queue)
+        start, end = self.received.value()
+        return replace(self.filters.value(), queue=self.queue, received_from=start, received_to=end)
 
     def refresh(self) -> None:
         """Reload the list (or the search results) from the first page."""
@@ -99,6 +126,15 @@ class CaseListPage(QWidget):
         with busy_cursor():
             total = self.table.show_filter(self.session, flt)
         self.count_label.setText(count_text(total))
+        narrowed = self.queue or not self.filters.is_default() or not self.received.is_default()
+        self._show_empty(
+            total,
+            "没有符合筛选条件的案件。可以放宽受理日期或点“清除筛选”。" if narrowed else "还没有可以查看的案件。",
+        )
+
+    def _show_empty(self, total: int, message: str) -> None:
+        self.empty_note.setText(message)
+        self.results.setCurrentWidget(self.table if total else self.empty_note)
 
     def show_queue(self, queue: QueueCount) -> None:
         """List a home queue: its filter in the bar, its own condition as a chip; search is cleared."""
@@ -135,6 +171,7 @@ class CaseListPage(QWidget):
         self.search_text = text
         searching = bool(text)
         self.filters.setEnabled(not searching)
+        self.received.setEnabled(not searching)
         self.queue_chip.setEnabled(not searching)
         self.filters.setToolTip("搜索时不按筛选条件过滤，清除搜索后恢复" if searching else "")
         if not searching:
@@ -150,6 +187,7 @@ class CaseListPage(QWidget):
             else ""
         )
         self.count_label.setText(f"搜索“{text}”：{count_text(len(cards))}{note}")
+        self._show_empty(len(cards), f"没有找到与“{text}”相符的案件。请检查字词，或换用编号、姓名、科室再试；Esc 清除搜索。")
 
     def _clear_search_text(self) -> None:
         self.search_edit.blockSignals(True)
@@ -157,6 +195,7 @@ class CaseListPage(QWidget):
         self.search_edit.blockSignals(False)
         self.search_text = ""
         self.filters.setEnabled(True)
+        self.received.setEnabled(True)
         self.queue_chip.setEnabled(True)
         self.filters.setToolTip("")
 

@@ -1,5 +1,5 @@
 """A read-only table of cases over a CaseTableModel: fixed row height (smooth lazy scrolling),
-double-click or Enter opens the case."""
+double-click or Enter opens the case; optionally sorted by a header click (in the database)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from app.cases import board
-from app.cases.board import BoardFilter, CaseCard
+from app.cases.board import SORT_COLUMNS, BoardFilter, CaseCard
 from app.session import Session
 from ui.cases.case_model import COLUMNS, WIDTHS, CaseTableModel
 from ui.cases.presentation import CaseIdRole
@@ -25,11 +25,19 @@ class CaseTable(QTableView):
     (or ready Column objects, e.g. a home list's extra column)."""
 
     open_requested = Signal(int)
+    sort_changed = Signal()
 
     def __init__(
-        self, columns: Sequence[str | Column[CaseCard]], parent: QWidget | None = None, stretch: str = ""
+        self,
+        columns: Sequence[str | Column[CaseCard]],
+        parent: QWidget | None = None,
+        stretch: str = "",
+        sortable: bool = False,
     ) -> None:
         super().__init__(parent)
+        self.keys = [c if isinstance(c, str) else "" for c in columns]
+        self.order = "newest"  # board.list_ordering: "newest" or a sorted column
+        self.descending = False
         specs = [COLUMNS[c] if isinstance(c, str) else c for c in columns]
         self.case_model = CaseTableModel(specs, self)
         self.setModel(self.case_model)
@@ -57,12 +65,45 @@ class CaseTable(QTableView):
             if column == stretch:
                 header.setSectionResizeMode(index, QHeaderView.ResizeMode.Stretch)
         self.doubleClicked.connect(lambda index: self._open(index.row()))
+        if sortable:
+            header.setSectionsClickable(True)
+            header.setSortIndicatorClearable(True)
+            header.setSortIndicatorShown(False)
+            header.sectionClicked.connect(self._header_clicked)
+            header.setToolTip("点击编号、受理时间、严重程度、状态或期限的列标题排序，再点一次倒序，第三次恢复按时间从新到旧")
 
-    def show_filter(self, session: Session, flt: BoardFilter, order: str = "newest") -> int:
-        """List the cases of `flt` (first page now, the rest as the view scrolls); returns the total."""
+    def _header_clicked(self, section: int) -> None:
+        """Ascending, descending, then back to newest first; columns the database cannot sort stay put."""
+        key = self.keys[section]
+        if key not in SORT_COLUMNS:
+            self._show_indicator()
+            return
+        if self.order != key:
+            self.order, self.descending = key, False
+        elif not self.descending:
+            self.descending = True
+        else:
+            self.order, self.descending = "newest", False
+        self._show_indicator()
+        self.sort_changed.emit()
+
+    def _show_indicator(self) -> None:
+        header = self.horizontalHeader()
+        if self.order in self.keys:
+            header.setSortIndicatorShown(True)
+            descending = Qt.SortOrder.DescendingOrder if self.descending else Qt.SortOrder.AscendingOrder
+            header.setSortIndicator(self.keys.index(self.order), descending)
+        else:
+            header.setSortIndicatorShown(False)
+
+    def show_filter(self, session: Session, flt: BoardFilter, order: str = "") -> int:
+        """List the cases of `flt` (first page now, the rest as the view scrolls) in `order` (default:
+        the header's sort, newest first when none); returns the total."""
         current = self.current_case_id()
         total = board.case_count(session, flt)
-        self.case_model.set_source(total, partial(board.case_list, session, flt, order=order))
+        sort = (order, False) if order else (self.order, self.descending)
+        fetch = partial(board.case_list, session, flt, order=sort[0], descending=sort[1])
+        self.case_model.set_source(total, fetch)
         if current is not None:
             self.select_case(current)
         return total

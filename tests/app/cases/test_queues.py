@@ -203,3 +203,28 @@ def test_a_case_due_today_is_due_today_until_the_day_ends(desk: Desk) -> None:
     assert card.deadline is not None and card.deadline.text == "今日到期" and not card.deadline.overdue
     desk.clock.set(datetime(2026, 3, 11, 0, 5))
     assert listed("overdue") and not listed("due_today")
+
+
+def test_lists_show_complainant_names_to_whom_the_case_shows_them(desk: Desk) -> None:
+    """Officer and manager see names in every list; a clerk sees the full name only on their own
+    registrations of today (as in the case itself) and never the responsible departments."""
+    own_today = desk.register("clerk", complainant_name="张桂兰").case_id
+    routed = desk.new_case(State.IN_PROGRESS, by="clerk2", departments=1, complainant_name="李建平")
+    by_other = desk.register("clerk2", complainant_name="王秀英").case_id
+
+    def cards(role: str) -> dict[int, board.CaseCard]:
+        listed = board.case_list(desk[role], BoardFilter(include_final=True), limit=50)
+        return {c.id: c for c in listed}
+
+    for role in ("officer", "manager"):
+        seen = cards(role)
+        assert (seen[own_today].complainant, seen[routed].complainant) == ("张桂兰", "李建平"), role
+        assert seen[routed].departments, role  # the responsible department is handling information
+        columns = {c.id: c for column in board.board(desk[role]) for c in column.cards}
+        assert columns[routed].complainant == "李建平", role
+    clerk = cards("clerk")
+    assert clerk[own_today].complainant == "张桂兰"
+    assert clerk[routed].complainant == "李**" and clerk[by_other].complainant == "王**"
+    assert all(card.departments == "" for card in clerk.values())
+    desk.clock.advance(days=1)
+    assert cards("clerk")[own_today].complainant == "张**"
