@@ -82,7 +82,7 @@ class CaseListPage(QWidget):
         # Responsible departments are handling details: not a column for the front desk.
         handling = may_see_handling(session.user)
         columns = [c for c in LIST_COLUMNS if handling or c != "departments"]
-        self.table = CaseTable(columns, stretch="category", sortable=True)
+        self.table = CaseTable(columns, stretch=("category", "departments"), sortable=True)
         self.table.open_requested.connect(self.open_case_requested)
         self.table.sort_changed.connect(self.refresh)
         self.empty_note = QLabel()

@@ -62,15 +62,15 @@ COLUMNS: dict[str, Column[CaseCard]] = {
 LIST_COLUMNS = tuple(COLUMNS)
 # Initial widths (px) of the columns above.
 WIDTHS = {
-    "case_no": 134,
-    "received_at": 128,
-    "complainant": 72,
+    "case_no": 132,
+    "received_at": 124,
+    "complainant": 68,
     "category": 170,
     "departments": 140,
-    "severity": 72,
-    "state": 110,
-    "deadline": 140,
-    "officer": 72,
+    "severity": 74,
+    "state": 104,
+    "deadline": 128,
+    "officer": 64,
 }
 
 

@@ -31,7 +31,7 @@ class CaseTable(QTableView):
         self,
         columns: Sequence[str | Column[CaseCard]],
         parent: QWidget | None = None,
-        stretch: str = "",
+        stretch: str | tuple[str, ...] = "",
         sortable: bool = False,
     ) -> None:
         super().__init__(parent)
@@ -62,7 +62,7 @@ class CaseTable(QTableView):
         for index, column in enumerate(columns):
             if isinstance(column, str):
                 self.setColumnWidth(index, WIDTHS[column])
-            if column == stretch:
+            if column in ((stretch,) if isinstance(stretch, str) else stretch):
                 header.setSectionResizeMode(index, QHeaderView.ResizeMode.Stretch)
         self.doubleClicked.connect(lambda index: self._open(index.row()))
         if sortable:

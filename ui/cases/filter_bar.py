@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QCompleter, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QCompleter, QHBoxLayout, QPushButton, QSizePolicy, QWidget
 
 from app.cases.board import BoardFilter
 from app.cases.queues import FilterChoices
@@ -24,8 +24,12 @@ def choice_combo(
     for data, text in items:
         combo.addItem(text, data)
         combo.setItemData(combo.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
-    combo.setMinimumWidth(width)
+    # Full width when there is room; narrower (the text elided, the popup still wide) at 1024 px.
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(4)
+    combo.setMinimumWidth(min(width, 88))
     combo.setMaximumWidth(width + 40)
+    combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
     combo.setMaxVisibleItems(18)
     combo.view().setMinimumWidth(width + 120)
     if searchable:
@@ -95,10 +99,10 @@ class FilterBar(QWidget):
         widgets += [self.overdue, self.mine]
         if with_states:
             widgets.append(self.include_final)
-        for widget in widgets:
-            layout.addWidget(widget)
+        for widget in widgets:  # the combos take the room first, up to their full width
+            layout.addWidget(widget, 1 if isinstance(widget, QComboBox) else 0)
         layout.addWidget(self.reset_button)
-        layout.addStretch(1)
+        layout.addStretch(0)
         for combo in (self.department, self.category, self.officer, self.severity, self.state):
             combo.currentIndexChanged.connect(self._emit)
         for box in (self.overdue, self.mine, self.include_final):
