@@ -191,8 +191,9 @@ def _split_area(digits: str) -> tuple[str, str]:
     return digits[:size], digits[size:]
 
 
-def _parse_landline(text: str) -> str | None:
-    """Normalize a fixed-line number, or None when `text` is not one."""
+def _parse_landline(text: str) -> tuple[str | None, str]:
+    """(the normalized fixed-line number, "") or (None, what is wrong with it in Chinese, or "" when
+    the text does not look like a fixed-line number at all)."""
     extension = ""
     match = _EXTENSION_WORD.search(text)
     if match:
@@ -201,7 +202,7 @@ def _parse_landline(text: str) -> str | None:
     text = text.replace("(", " ").replace(")", " ")
     groups = [g for g in re.split(r"[\s\-]+", text) if g]
     if not groups or not all(g.isdigit() for g in groups):
-        return None
+        return None, ""
     area = ""
     if groups[0].startswith("0"):
         if len(groups[0]) <= 4 and len(groups) > 1:
@@ -214,10 +215,34 @@ def _parse_landline(text: str) -> str | None:
     elif len(groups) == 3 and not extension:
         groups, extension = groups[:2], groups[2]
     local = "".join(groups)
-    if (area and not _AREA.fullmatch(area)) or not _LOCAL.fullmatch(local) or len(extension) > 6:
-        return None
+    if not area and (not 6 <= len(local) <= 8 or local.startswith("1")):
+        return None, ""  # not a landline (a short mobile number is explained as such)
+    if area and not _AREA.fullmatch(area):
+        return None, "区号应为以 0 开头的 3 或 4 位数字（如 010、0755）"
+    if not local:
+        return None, ""
+    if not 7 <= len(local) <= 8:
+        return None, f"固定电话的本地号码应为 7 或 8 位（现有 {len(local)} 位）"
+    if not _LOCAL.fullmatch(local):
+        return None, f"固定电话的本地号码不能以 {local[0]} 开头（区号之后应为 2–9 开头的 7 或 8 位数字）"
+    if len(extension) > 6:
+        return None, "分机号最多 6 位"
     number = f"{area}-{local}" if area else local
-    return f"{number}-{extension}" if extension else number
+    return (f"{number}-{extension}" if extension else number), ""
+
+
+def _phone_problem(text: str, compact: str, landline_problem: str) -> str:
+    """Why a phone number was refused, so the clerk knows what to fix."""
+    if landline_problem:
+        return landline_problem
+    if not re.fullmatch(r"[+\d]+", compact) and not _EXTENSION_WORD.search(text):
+        return "只能包含数字、空格、短横线和括号（分机可写作“转8001”或 0755-86661234-8001）"
+    digits = compact.lstrip("+")
+    if digits.startswith("1") and len(digits) >= 7:  # shorter ones are service numbers (110, 12345)
+        if len(digits) != 11:
+            return f"手机号码应为 11 位（现有 {len(digits)} 位）"
+        return "手机号码第二位应为 3–9"
+    return "不是有效的手机号码或固定电话号码（固定电话如 010-62345678，分机如 0755-86661234-8001）"
 
 
 def validate_phone(
@@ -225,7 +250,7 @@ def validate_phone(
 ) -> str:
     """Mainland mobile, landline (with optional area code and extension) or +international number.
 
-    Returns the normalized form, or "" for an empty optional value.
+    Returns the normalized form, or "" for an empty optional value; a refusal says what is wrong.
     """
     text = clean_text(value, field=field, label=label, max_len=40, required=required)
     if not text:
@@ -235,13 +260,13 @@ def validate_phone(
     mobile = _MOBILE.fullmatch(compact)
     if mobile:
         return mobile.group(1)
-    landline = _parse_landline(text)
+    landline, problem = _parse_landline(text)
     if landline:
         return landline
     foreign = _INTERNATIONAL.fullmatch(compact)
     if foreign and not foreign.group(1).startswith("86"):
         return "+" + foreign.group(1)
-    raise ValidationError(field, label, "不是有效的手机号码或固定电话号码")
+    raise ValidationError(field, label, _phone_problem(text, compact, problem))
 
 
 def _mask_tail(text: str, keep: int = 4) -> str:

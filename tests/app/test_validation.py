@@ -140,7 +140,39 @@ def test_invalid_phones(raw: str) -> None:
     with pytest.raises(ValidationError) as info:
         validate_phone(raw, field="complainant_phone", label="联系电话")
     assert info.value.field == "complainant_phone"
-    assert info.value.message == "联系电话：不是有效的手机号码或固定电话号码"
+    assert info.value.message.startswith("联系电话：") and len(info.value.problem) > 8
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ("010-12345678", "固定电话的本地号码不能以 1 开头"),
+        ("025-0123456", "固定电话的本地号码不能以 0 开头"),
+        ("025-83201", "固定电话的本地号码应为 7 或 8 位（现有 5 位）"),
+        ("025-83201234-1234567", "分机号最多 6 位"),
+        ("1381234567", "手机号码应为 11 位（现有 10 位）"),
+        ("12345678901", "手机号码第二位应为 3–9"),
+        ("138abcd5678", "只能包含数字、空格、短横线和括号"),
+        ("+86 25", "不是有效的手机号码或固定电话号码"),
+    ],
+)
+def test_a_refused_phone_says_what_is_wrong(raw: str, problem: str) -> None:
+    """A landline refused is not told as a wrong mobile number, and the reverse."""
+    with pytest.raises(ValidationError) as info:
+        validate_phone(raw)
+    assert info.value.problem.startswith(problem)
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalized"),
+    [
+        ("0755-86661234-8001", "0755-86661234-8001"),
+        ("0755 8666 1234 转 8001", "0755-86661234-8001"),
+        ("(010) 62345678 分机 12", "010-62345678-12"),
+    ],
+)
+def test_landlines_with_extensions_are_accepted(raw: str, normalized: str) -> None:
+    assert validate_phone(raw) == normalized
 
 
 def test_phone_empty_and_required() -> None:

@@ -94,13 +94,14 @@ def test_online_and_other_need_at_least_one_way_to_reach_the_complainant(desk: D
 @pytest.mark.parametrize(
     ("phone", "expected"),
     [
-        ("1391234567", "不是有效的手机号码或固定电话号码"),  # 10 digits
-        ("139123456789", "不是有效的手机号码或固定电话号码"),  # 12 digits
-        ("12912345678", "不是有效的手机号码或固定电话号码"),  # no 12x mobiles
-        ("025-123", "不是有效的手机号码或固定电话号码"),
-        ("0251-8320123A", "不是有效的手机号码或固定电话号码"),
-        ("电话13912345678", "不是有效的手机号码或固定电话号码"),
-        ("+86 25", "不是有效的手机号码或固定电话号码"),
+        ("1391234567", "手机号码应为 11 位（现有 10 位）"),
+        ("139123456789", "手机号码应为 11 位（现有 12 位）"),
+        ("12912345678", "手机号码第二位应为 3–9"),  # no 12x mobiles
+        ("025-123", "固定电话的本地号码应为 7 或 8 位（现有 3 位）"),
+        ("010-12345678", "固定电话的本地号码不能以 1 开头（区号之后应为 2–9 开头的 7 或 8 位数字）"),
+        ("0251-8320123A", "只能包含数字、空格、短横线和括号（分机可写作“转8001”或 0755-86661234-8001）"),
+        ("电话13912345678", "只能包含数字、空格、短横线和括号（分机可写作“转8001”或 0755-86661234-8001）"),
+        ("+86 25", "不是有效的手机号码或固定电话号码（固定电话如 010-62345678，分机如 0755-86661234-8001）"),
     ],
 )
 def test_bad_phone_numbers_are_refused(desk: Desk, phone: str, expected: str) -> None:
@@ -222,14 +223,17 @@ def test_choices_must_come_from_their_lists(desk: Desk, fields: dict, expected: 
     _refused(desk, expected, **fields)
 
 
+UNKNOWN_PHONE = "联系电话：不是有效的手机号码或固定电话号码（固定电话如 010-62345678，分机如 0755-86661234-8001）"
+
+
 def test_every_intake_role_gets_the_same_refusals(desk: Desk) -> None:
     for role in ("clerk", "officer", "night_duty", "manager", "multi"):
-        _refused(desk, "联系电话：不是有效的手机号码或固定电话号码", role=role, complainant_phone="110")
+        _refused(desk, UNKNOWN_PHONE, role=role, complainant_phone="110")
 
 
 def test_a_valid_registration_after_many_refusals_is_number_one_and_audited(desk: Desk) -> None:
     for bad in ("1", "2", "3"):
-        _refused(desk, "联系电话：不是有效的手机号码或固定电话号码", complainant_phone=bad)
+        _refused(desk, UNKNOWN_PHONE, complainant_phone=bad)
     audits = audit_count()
     reg = intake.register(
         desk["clerk"],

@@ -170,12 +170,12 @@ def test_a_bad_phone_is_told_in_chinese_and_keeps_every_text(
     hint = form.fields.cells["complainant_phone"].hint
     assert not hint.isVisible()  # still typing: no nagging
     form.address.setFocus()  # leaving the field checks it
-    assert hint.is_error() and hint.text() == "联系电话：不是有效的手机号码或固定电话号码"
+    assert hint.is_error() and hint.text() == "联系电话：手机号码应为 11 位（现有 7 位）"
 
     with qtbot.assertNotEmitted(page.registered):
         page.save_button.click()
     assert QApplication.focusWidget() is form.phone
-    assert page.status.isVisible() and "联系电话：不是有效的手机号码或固定电话号码" in page.status.text()
+    assert page.status.isVisible() and "联系电话：手机号码应为 11 位（现有 7 位）" in page.status.text()
     assert form.phone.text() == "1391234"
     assert form.complainant_name.text() == "王秀英" and form.narrative.toPlainText() == NARRATIVE
     assert form.id_number.text() == ID_NUMBER and form.record_no.text() == "MZ20260309118"
