@@ -103,6 +103,27 @@ def cmd_export(args: argparse.Namespace, secrets_: Secrets) -> int:
     return EXIT_OK
 
 
+def cmd_dossier(args: argparse.Namespace, secrets_: Secrets) -> int:
+    """卷宗 of one case as one PDF (cover, contents, the stored documents, timeline, attachments, views)."""
+    from app import files
+    from app.cases import documents
+    from app.records import dossier
+
+    out = Path(args.out)
+    if out.is_dir() or not out.parent.is_dir():
+        raise CliError(f"无法写入“{out}”：请给出一个文件夹中的 PDF 文件名")
+    session = _login(args, secrets_)
+    try:
+        made = dossier.build_dossier(session, documents.case_id_by_number(session, args.case_no))
+        files.write_private(out, made.pdf)
+    finally:
+        auth.logout(session)
+    print(f"已生成卷宗：{out}（{made.pages} 页，装订存档文书 {len(made.documents)} 份）")
+    for bound in made.documents:
+        print(f"  {bound.title}　SHA-256 {bound.sha256}")
+    return EXIT_OK
+
+
 def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -150,3 +171,9 @@ def add_record_commands(sub: argparse._SubParsersAction, db_options: Callable[..
         "--full-identifiers", action="store_true", help="导出完整的电话和身份证号（默认遮蔽）"
     )
     export_p.set_defaults(handler=cmd_export)
+
+    dossier_p = sub.add_parser("dossier", help="生成案件卷宗（PDF）")
+    dossier_p.add_argument("case_no", metavar="CASE_NO", help="案件编号，如 YH-2026-000123")
+    db_options(dossier_p)
+    dossier_p.add_argument("--out", required=True, metavar="FILE.pdf", help="输出的 PDF 文件")
+    dossier_p.set_defaults(handler=cmd_dossier)

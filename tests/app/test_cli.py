@@ -392,3 +392,29 @@ def test_import_ledger_dry_run_then_import_then_again(initialised: Path, tmp_pat
     assert again.returncode == 0 and "已导入 0 件历史案件" in again.stdout
     refused = cli("import-ledger", str(report.with_suffix(".txt")), "--db", str(initialised), "--user", "admin", "--report", str(report), "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
     assert refused.returncode == 1 and "错误：" in refused.stderr
+
+
+def test_export_and_dossier_of_imported_cases(initialised: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from tests.support.accounts import USER_PASSWORD
+    from tests.support.ledgers import messy_ledger
+
+    admin = ("--db", str(initialised), "--user", "admin", "--password-stdin")
+    added = cli("user", "add", "chenlx", "--role", "manager", *admin, stdin=f"{ADMIN_PASSWORD}\n{USER_PASSWORD}\n")
+    assert added.returncode == 0, added.stderr
+    manager = ("--db", str(initialised), "--user", "chenlx", "--password-stdin")
+    ledger = messy_ledger(tmp_path / "台账.xlsx")
+    imported = cli("import-ledger", str(ledger), "--report", str(tmp_path / "r.xlsx"), *manager, stdin=USER_PASSWORD + "\n")
+    assert imported.returncode == 0, imported.stderr
+    out = tmp_path / "导出.xlsx"
+    exported = cli("export", "--from", "2025-01-01", "--to", "2025-12-31", "--out", str(out), *manager, stdin=USER_PASSWORD + "\n")
+    assert exported.returncode == 0, exported.stderr
+    assert "已导出 9 件案件" in exported.stdout and load_workbook(out).active.max_row == 10
+    pdf = tmp_path / "卷宗.pdf"
+    made = cli("dossier", "YH-2025-000001", "--out", str(pdf), *manager, stdin=USER_PASSWORD + "\n")
+    assert made.returncode == 0, made.stderr
+    assert "YH-2025-000001" in PdfReader(pdf).pages[0].extract_text()
+    refused = cli("export", "--from", "2025-01-01", "--to", "2025-12-31", "--out", str(out), *admin, stdin=ADMIN_PASSWORD + "\n")
+    assert refused.returncode == 1 and "无权执行" in refused.stderr

@@ -6,6 +6,8 @@ reprint, stamped and logged) and the archive through `documents.stored_pdf` (aud
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -13,6 +15,8 @@ from app.cases import documents
 from app.cases.documents import IssuedInfo
 from app.cases.views import CaseView
 from app.cases.workspace import Printable, printable_documents
+from app.policy import Action, can
+from app.records import dossier
 from app.session import Session
 from ui.common import make_primary
 from ui.operations import Change, Kind, run
@@ -79,12 +83,18 @@ class DocumentsSection(QWidget):
         self.archive_button.clicked.connect(self.view_archived)
         self.archive_save_button = QPushButton("存档另存为PDF…")
         self.archive_save_button.clicked.connect(self.save_archived)
+        self.dossier_button = QPushButton("生成卷宗…")
+        self.dossier_button.setToolTip("投诉档案：案件摘要、目录、全部存档文书原件、时间线、附件清单和查阅记录，合为一个 PDF")
+        self.dossier_button.clicked.connect(self.save_dossier)
+        self.dossier_button.setVisible(bool(can(session.user, Action.DOSSIER)))
         archive_bar = QHBoxLayout()
         archive_bar.setSpacing(8)
         for button in (self.archive_button, self.archive_save_button):
             button.setAutoDefault(False)
             archive_bar.addWidget(button)
         archive_bar.addStretch(1)
+        self.dossier_button.setAutoDefault(False)
+        archive_bar.addWidget(self.dossier_button)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 14, 18, 14)
@@ -233,6 +243,12 @@ class DocumentsSection(QWidget):
                 file_name(self.case_no, info.title, info.reprint),
                 lambda: documents.stored_pdf(self.session, info.id),
             )
+
+    def save_dossier(self) -> Path | None:
+        """The case's 卷宗 (app/records/dossier.py) saved as one PDF."""
+        return save_pdf(
+            self, f"{self.case_no}_卷宗.pdf", lambda: dossier.build_dossier(self.session, self.case_id).pdf
+        )
 
     def _show_preview(
         self, info: IssuedInfo, data: bytes, *, printed: bool, reprint_of: Printable | None

@@ -182,3 +182,24 @@ def test_attachment_added_shown_in_app_and_saved(
     save_to.append(target)
     ws.attachments.save_button.click()
     assert target.read_bytes() == b"\x00audio"
+
+
+def test_dossier_button_saves_the_case_file(desk: Desk, open_workspace, save_to, tmp_path: Path) -> None:
+    """生成卷宗… beside the archive: one PDF with the stored documents embedded as issued."""
+    import hashlib
+
+    from models.cases import IssuedDocument
+
+    case_id = desk.register("clerk").case_id
+    documents.issue(desk["officer"], case_id, "receipt")
+    ws = open_workspace(desk["officer"], case_id)
+    ws.tabs.setCurrentIndex(ws.TAB_DOCUMENTS)
+    assert ws.documents.dossier_button.isVisibleTo(ws)
+    save_to.append(tmp_path / "卷宗.pdf")
+    assert ws.documents.save_dossier() == tmp_path / "卷宗.pdf"
+    reader = PdfReader(tmp_path / "卷宗.pdf")
+    (embedded,) = reader.attachments.values()
+    stored = IssuedDocument.get(IssuedDocument.case == case_id)
+    assert hashlib.sha256(embedded[0]).hexdigest() == stored.sha256
+    clerk_ws = open_workspace(desk["clerk"], case_id)
+    assert not clerk_ws.documents.dossier_button.isVisibleTo(clerk_ws)
