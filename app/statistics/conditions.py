@@ -159,6 +159,10 @@ def cases_where(measure: Measure, period: Period, as_of: int) -> peewee.ModelSel
             .join(pairs, on=(pairs.c.case_id == S.case))
             .where(cond & (S.compensation_fen > 0))
         )
+    if key.startswith("score_"):
+        from app.statistics.scorecard import item_condition
+
+        return item_condition(key.removeprefix("score_"), int(value) if value else None, as_of, period)
     if key.startswith("timeliness_"):
         stage = key.removeprefix("timeliness_")
         if stage in ASSIGNMENT_STAGES:

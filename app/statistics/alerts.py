@@ -1,0 +1,121 @@
+"""Alerts on the manager's home: a department or category whose cases this month exceed its own
+baseline (mean + 2 standard deviations of the previous 6 months, and at least the configured
+minimum), and complainants with 3 or more complaints in 90 days across channels."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import date
+
+import peewee
+
+from app.statistics.conditions import IS
+from app.statistics.periods import Period, month, trailing_months
+from app.validation import mask_phone
+from models.cases import Case, Category, Complainant
+from models.organisation import Department
+from models.statistics import StatPersonKey
+
+BASELINE_MONTHS = 6
+FREQUENT_DAYS = 90
+FREQUENT_MINIMUM = 3
+
+
+@dataclass(frozen=True)
+class SurgeAlert:
+    kind: str  # department / category2
+    key: int
+    name: str
+    count: int
+    baseline: float  # mean + 2 sd
+    period: Period
+
+    @property
+    def text(self) -> str:
+        what = "科室" if self.kind == "department" else "类别"
+        return f"{what}「{self.name}」本月投诉 {self.count} 件，超过近 6 个月基线 {self.baseline:.1f} 件"
+
+
+@dataclass(frozen=True)
+class FrequentComplainant:
+    label: str  # name and masked phone
+    case_ids: tuple[int, ...]
+    case_nos: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return f"投诉人 {self.label} 近 {FREQUENT_DAYS} 天投诉 {len(self.case_ids)} 次"
+
+
+def _monthly(column: peewee.Field, months: list[Period]) -> dict[int, list[int]]:
+    """Distinct cases per value of an issue column, per month."""
+    first = {"department": IS.first_department, "category2": IS.first_category2}[column.name]
+    sums = [
+        peewee.fn.SUM(peewee.Case(None, [(IS.received_day.between(m.first_day, m.last_day), first)], 0))
+        for m in months
+    ]
+    rows = (
+        IS.select(column, *sums)
+        .where(IS.received_day.between(months[0].first_day, months[-1].last_day) & column.is_null(False))
+        .group_by(column)
+        .tuples()
+    )
+    return {r[0]: [int(v or 0) for v in r[1:]] for r in rows}
+
+
+def surges(today: date, minimum: int) -> list[SurgeAlert]:
+    """This month (so far) against the 6 months before it."""
+    current = month(today.year, today.month)
+    months = trailing_months(current, BASELINE_MONTHS + 1)
+    alerts = []
+    for kind, column, model in (
+        ("department", IS.department, Department),
+        ("category2", IS.category2, Category),
+    ):
+        counts = _monthly(column, months)
+        names = dict(model.select(model.id, model.name).where(model.id.in_(list(counts) or [0])).tuples())
+        for key, series in counts.items():
+            *history, now = series
+            baseline = statistics.fmean(history) + 2 * statistics.pstdev(history)
+            if now >= minimum and now > baseline:
+                alerts.append(SurgeAlert(kind, key, names.get(key, str(key)), now, baseline, current))
+    return sorted(alerts, key=lambda a: -(a.count - a.baseline))
+
+
+def frequent_complainants(today: date) -> list[FrequentComplainant]:
+    """Complainants (same phone or ID number) with 3 or more counted complaints in 90 days."""
+    since = today.toordinal() - FREQUENT_DAYS + 1
+    person_keys = (
+        StatPersonKey.select(StatPersonKey.key)
+        .where(StatPersonKey.received_day.between(since, today.toordinal()))
+        .group_by(StatPersonKey.key)
+        .having(peewee.fn.COUNT(StatPersonKey.case) >= FREQUENT_MINIMUM)
+    )
+    groups: dict[str, list[int]] = {}
+    for key, case_id in (
+        StatPersonKey.select(StatPersonKey.key, StatPersonKey.case)
+        .where(StatPersonKey.key.in_(person_keys) & (StatPersonKey.received_day >= since))
+        .order_by(StatPersonKey.case)
+        .tuples()
+    ):
+        groups.setdefault(key, []).append(case_id)
+    seen: set[tuple[int, ...]] = set()
+    result = []
+    for ids in groups.values():
+        key = tuple(ids)
+        if key in seen:  # the same cases found by phone and by ID number
+            continue
+        seen.add(key)
+        last = (
+            Case.select(Case.case_no, Complainant.name, Complainant.phone)
+            .join(Complainant)
+            .where(Case.id.in_(ids))
+            .order_by(Case.id)
+            .tuples()
+        )
+        rows = list(last)
+        name, phone = rows[-1][1], rows[-1][2]
+        label = "".join(filter(None, [name, f"（{mask_phone(phone)}）" if phone else ""])) or "（未留姓名）"
+        result.append(FrequentComplainant(label, key, tuple(r[0] for r in rows)))
+    return sorted(result, key=lambda f: -len(f.case_ids))

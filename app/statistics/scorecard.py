@@ -1,0 +1,126 @@
+"""科室考核: per department and period, the figures of `config.SCORE_ITEMS`, each weighted by the
+admin's points into a score (扣分: higher is worse). Every figure names the measure listing its
+cases, so a department head can see how the score was made."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import peewee
+
+from app.statistics import conditions as c
+from app.statistics.conditions import IS, A, Measure, S
+from app.statistics.config import SCORE_ITEMS, StatisticsConfig
+from app.statistics.periods import Period
+from models.organisation import Department
+
+UNASSIGNED = "未指定科室"
+
+
+@dataclass(frozen=True)
+class ScoreItem:
+    key: str
+    label: str
+    count: int
+    weight: float
+    measure: Measure
+
+    @property
+    def points(self) -> float:
+        return self.count * self.weight
+
+
+@dataclass(frozen=True)
+class DepartmentScore:
+    department_id: int | None
+    department: str
+    items: tuple[ScoreItem, ...]
+
+    @property
+    def score(self) -> float:
+        return round(sum(i.points for i in self.items), 2)
+
+
+def item_condition(key: str, department: int | None, as_of: int, period: Period) -> peewee.ModelSelect:
+    """The cases behind one figure of one department (a query selecting `case`)."""
+    dept = (lambda f: f.is_null()) if department is None else (lambda f: f == department)
+    in_issues = c.in_period(period, IS.received_day) & dept(IS.department)
+    if key == "received":
+        return IS.select(IS.case).where(in_issues).distinct()
+    if key in ("upheld", "partly_upheld"):
+        return IS.select(IS.case).where(in_issues & (IS.finding == key)).distinct()
+    if key in ("late_acknowledge", "late_respond"):
+        stage = key.removeprefix("late_")
+        return (
+            A.select(A.case)
+            .where(
+                c.in_period(period, A.received_day)
+                & dept(A.department)
+                & c.assignment_stage(stage, "late", as_of)
+            )
+            .distinct()
+        )
+    cases = IS.select(IS.case).where(in_issues)
+    extra = S.satisfaction == "dissatisfied" if key == "dissatisfied" else S.severity == "major"
+    return S.select(S.case).where(S.case.in_(cases) & extra)
+
+
+def _counts(period: Period, as_of: int) -> dict[str, dict[int | None, int]]:
+    in_issues = c.in_period(period, IS.received_day)
+    counts: dict[str, dict[int | None, int]] = {}
+    counts["received"] = dict(
+        IS.select(IS.department, peewee.fn.SUM(IS.first_department))
+        .where(in_issues)
+        .group_by(IS.department)
+        .tuples()
+    )
+    for finding in ("upheld", "partly_upheld"):
+        counts[finding] = dict(
+            IS.select(IS.department, peewee.fn.COUNT(IS.id))
+            .where(in_issues & (IS.finding == finding))
+            .group_by(IS.department)
+            .tuples()
+        )
+    for stage in ("acknowledge", "respond"):
+        counts[f"late_{stage}"] = dict(
+            A.select(A.department, peewee.fn.COUNT(A.assignment))
+            .where(c.in_period(period, A.received_day) & c.assignment_stage(stage, "late", as_of))
+            .group_by(A.department)
+            .tuples()
+        )
+    pairs = c.department_pairs(period).alias("pairs")
+    for key, cond in (("dissatisfied", S.satisfaction == "dissatisfied"), ("major", S.severity == "major")):
+        counts[key] = dict(
+            S.select(pairs.c.department, peewee.fn.COUNT(S.case))
+            .join(pairs, on=(pairs.c.case_id == S.case))
+            .where(cond)
+            .group_by(pairs.c.department)
+            .tuples()
+        )
+    return counts
+
+
+def compute(period: Period, as_of: int, config: StatisticsConfig) -> list[DepartmentScore]:
+    """Every department with at least one figure, highest score first."""
+    counts = _counts(period, as_of)
+    departments: set[int | None] = set()
+    for per_dept in counts.values():
+        departments |= {d for d, n in per_dept.items() if n}
+    names = dict(Department.select(Department.id, Department.name).tuples())
+    rows: dict[int | None, list[ScoreItem]] = defaultdict(list)
+    for dept in departments:
+        for key, label in SCORE_ITEMS.items():
+            n = int(counts[key].get(dept) or 0)
+            rows[dept].append(
+                ScoreItem(key, label, n, config.weights.get(key, 0.0), Measure(f"score_{key}", _value(dept)))
+            )
+    scores = [
+        DepartmentScore(d, names.get(d, UNASSIGNED) if d is not None else UNASSIGNED, tuple(items))
+        for d, items in rows.items()
+    ]
+    return sorted(scores, key=lambda s: (-s.score, s.department))
+
+
+def _value(department: int | None) -> str:
+    return "" if department is None else str(department)
