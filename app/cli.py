@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from app import audit, auth, files, passwords, users
+from app import audit, auth, cli_report, files, passwords, users
 from app.cli_text import install as install_chinese_argparse
 from app.db_errors import translated
 from app.errors import ComplaintDeskError, DatabaseFault, PermissionDenied
@@ -487,6 +487,7 @@ def build_parser() -> argparse.ArgumentParser:
     print_p.add_argument("--department", metavar="CODE", help="转办单：科室代码")
     print_p.add_argument("--a5", action="store_true", help="受理回执用 A5 纸")
     print_p.set_defaults(handler=cmd_print)
+    cli_report.register(sub, _db_options, _login)
 
     from app.records.cli import add_record_commands
 

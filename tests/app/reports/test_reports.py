@@ -28,12 +28,17 @@ def _independent_count() -> int:
     """Cases received in March 2026, merged duplicates left out, counted on the case table itself."""
     return (
         Case.select()
-        .where(Case.received_at.between(datetime(2026, 3, 1), datetime(2026, 3, 31, 23, 59, 59)) & (Case.state != "merged"))
+        .where(
+            Case.received_at.between(datetime(2026, 3, 1), datetime(2026, 3, 31, 23, 59, 59))
+            & (Case.state != "merged")
+        )
         .count()
     )
 
 
-def test_pdf_report_total_matches_an_independent_count_and_prints_the_edited_text(desk: Desk, march: March) -> None:
+def test_pdf_report_total_matches_an_independent_count_and_prints_the_edited_text(
+    desk: Desk, march: March
+) -> None:
     source = service.prepare(desk["manager"], MARCH)
     assert "2026年3月共收到投诉 5 件" in source.draft and "改进建议" in source.draft
     edited = source.draft.replace("一、总体情况", "一、总体情况（经主任审阅）")
@@ -43,8 +48,12 @@ def test_pdf_report_total_matches_an_independent_count_and_prints_the_edited_tex
     assert "2026年3月月度投诉分析报告" in text.replace(" ", "")
     assert "经主任审阅" in text and "附录：指标口径" in text and "科室考核" in text
     row = IssuedReport.get_by_id(issued.id)
-    assert row.analysis == edited and row.sha256 == hashlib.sha256(bytes(row.data)).hexdigest() == issued.sha256
-    entry = AuditEntry.select().where(AuditEntry.action == "report.issued").order_by(AuditEntry.id.desc()).get()
+    assert (
+        row.analysis == edited and row.sha256 == hashlib.sha256(bytes(row.data)).hexdigest() == issued.sha256
+    )
+    entry = (
+        AuditEntry.select().where(AuditEntry.action == "report.issued").order_by(AuditEntry.id.desc()).get()
+    )
     assert issued.sha256 in entry.detail and '"edited":true' in entry.detail
 
 
@@ -62,7 +71,9 @@ def test_word_report_is_editable_text_with_the_tables(desk: Desk, march: March) 
 
 def test_excel_report_has_a_sheet_per_table_with_numbers(desk: Desk, march: March) -> None:
     source = service.prepare(desk["manager"], MARCH)
-    book = openpyxl.load_workbook(io.BytesIO(service.issue(desk["manager"], source, source.draft, "xlsx").data))
+    book = openpyxl.load_workbook(
+        io.BytesIO(service.issue(desk["manager"], source, source.draft, "xlsx").data)
+    )
     assert book.sheetnames[0] == "分析" and "按投诉渠道" in book.sheetnames and "科室考核" in book.sheetnames
     channels = book["按投诉渠道"]
     rows = {r[0]: r[1] for r in channels.iter_rows(min_row=3, values_only=True) if r[0]}
