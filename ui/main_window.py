@@ -59,6 +59,7 @@ from ui.records.backup_reminder import BackupReminder, schedule_automatic_backup
 from ui.reminders.controller import ReminderController
 from ui.reminders.digest import DigestDialog
 from ui.server_mode import admin_page as database_page
+from ui.statistics import StatisticsPage
 from ui.workspace import CaseWorkspace
 
 APP_TITLE = "医患投诉工作台"
@@ -71,6 +72,7 @@ ENTRIES = (
     ("board", "看板", "board", "按办理环节查看在办案件，拖动卡片办理"),
     ("cases", "案件列表", "cases", "全部案件、筛选与搜索（Ctrl+F）"),
     ("reminders", "提醒", "bell", "到期、逾期、待审批和整改等需要跟进的事项"),
+    ("statistics", "统计分析", "chart", "月度、季度、年度统计，报告与科室考核"),
     ("admin", "管理", "admin", "用户、科室、系统设置"),
 )
 
@@ -134,6 +136,7 @@ class MainWindow(QMainWindow):
             "board": any(can(user, RULES[rule].action) for rule in set(BOARD_MOVES.values())),
             "cases": bool(can(user, Action.VIEW_CASE)),
             "reminders": has_reminders(user),
+            "statistics": bool(can(user, Action.VIEW_STATISTICS)),
             "admin": bool(self.admin_specs),
         }
         return [key for key, *_rest in ENTRIES if allowed[key]]
@@ -269,6 +272,7 @@ class MainWindow(QMainWindow):
             "intake": self._make_intake,
             "board": self._make_board,
             "cases": self._make_case_list,
+            "statistics": lambda: self._make_case_list(StatisticsPage),
             "admin": lambda: AdminTabs(self.admin_specs),
         }
 
@@ -343,8 +347,9 @@ class MainWindow(QMainWindow):
         page.workspace_action_requested.connect(self.open_case)
         return page
 
-    def _make_case_list(self) -> QWidget:
-        page = CaseListPage(self.session)
+    def _make_case_list(self, page_type: type = CaseListPage) -> QWidget:
+        """案件列表 (or 统计分析): a page whose cases open in the workspace."""
+        page = page_type(self.session)
         page.open_case_requested.connect(self.open_case)
         return page
 
@@ -414,7 +419,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_page(self, key: str) -> None:
         page = self.pages.get(key)
-        if key in ("home", "reminders", "board", "cases") and hasattr(page, "refresh"):
+        if key in ("home", "reminders", "board", "cases", "statistics") and hasattr(page, "refresh"):
             page.refresh()
 
     # -- the case workspace ----------------------------------------------------------------------
@@ -469,7 +474,7 @@ class MainWindow(QMainWindow):
             self.refresh_summary()
         if kind not in CASE_KINDS and kind != Kind.DOCUMENTS:
             return
-        self._stale |= {"home", "board", "cases"} & set(self.pages)
+        self._stale |= {"home", "board", "cases", "statistics"} & set(self.pages)
         current = self.current_page_key()
         if current in self._stale:
             self._stale.discard(current)
@@ -503,7 +508,7 @@ class MainWindow(QMainWindow):
         if current == "home":
             self._refresh_page("home")
         # Other users' work shows when a page is next opened; the page in use is left alone (F5).
-        self._stale |= {"home", "board", "cases"} & set(self.pages) - {current}
+        self._stale |= {"home", "board", "cases", "statistics"} & set(self.pages) - {current}
         self.refresh_counts()
 
     def refresh_summary(self) -> None:

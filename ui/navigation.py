@@ -49,6 +49,7 @@ _PATHS = {
     "admin": "M4 7h9M17 7h3M4 17h3M11 17h9M15 5v4M9 15v4",
     "bell": "M6 16.5V11a6 6 0 0 1 12 0v5.5l1.5 2h-15zM10 20.5h4",
     "rectify": "M5 4.5h14v16H5zM8.5 12l2.5 2.5 4.5-5",
+    "chart": "M4 20.5h16M6.5 17V11M11 17V6.5M15.5 17v-4M20 17V9",
 }
 _SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24">'

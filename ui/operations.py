@@ -183,6 +183,7 @@ class BackgroundOperation(QObject):
         changed: ChangeSpec,
         on_done: Callable[[T], object] | None,
         focus: Callable[[str], object] | None,
+        quiet: bool = False,
     ) -> None:
         super().__init__(parent)
         self._parent = parent
@@ -193,9 +194,13 @@ class BackgroundOperation(QObject):
         self.outcome: Outcome[T] | None = None
         self.last_progress: tuple[int, int, str] | None = None  # what the dialog showed last
         self.dialog = QProgressDialog(label, "取消" if cancellable else "", 0, 0, parent)
+        if quiet:  # the page says itself that it is working and stays usable meanwhile
+            self.dialog.setWindowModality(Qt.WindowModality.NonModal)
+            self.dialog.setMinimumDuration(24 * 3600 * 1000)
         self.dialog.setWindowTitle(title)
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setMinimumDuration(300)
+        if not quiet:
+            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            self.dialog.setMinimumDuration(300)
         self.dialog.setMinimumWidth(420)
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)
@@ -274,9 +279,11 @@ def run_in_background(
     changed: ChangeSpec = None,
     on_done: Callable[[T], object] | None = None,
     focus: Callable[[str], object] | None = None,
+    quiet: bool = False,
 ) -> BackgroundOperation:
     """Run `task(progress)` on a worker thread with a progress dialog (cancellable when the work
-    allows: `progress` then raises `OperationCancelled` and the service rolls back).
+    allows: `progress` then raises `OperationCancelled` and the service rolls back). `quiet`: no
+    dialog and no modality, for a page that shows its own "正在计算" and stays usable.
 
     `on_done(result)` runs on the GUI thread after success; failures are shown like `run`'s."""
     return BackgroundOperation(
@@ -288,4 +295,5 @@ def run_in_background(
         changed=changed,
         on_done=on_done,
         focus=focus,
+        quiet=quiet,
     )

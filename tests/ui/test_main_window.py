@@ -78,7 +78,7 @@ def test_officer_does_not_see_the_admin_menu(qtbot: QtBot, officer_session: Sess
     window = _window(qtbot, officer_session)
     assert _menu_titles(window) == ["文件(&F)", "转到(&G)", "账户(&A)", "帮助(&H)"]
     assert window.admin_menu is None
-    assert window.rail.keys() == ["home", "intake", "board", "cases", "reminders"]
+    assert window.rail.keys() == ["home", "intake", "board", "cases", "reminders", "statistics"]
     assert isinstance(window.home_page, RoleHome)
     assert window.user_label.text() == "王小明　医患沟通办公室专员"
     buttons = [b.text() for b in window.home_page.findChildren(QPushButton)]
@@ -175,8 +175,8 @@ def test_logout_menu_returns_and_quit_closes(qtbot: QtBot, db_path, officer_sess
     [
         (("clerk",), ["home", "intake", "cases"]),
         (("night_duty",), ["home", "intake", "cases"]),
-        (("manager",), ["home", "intake", "board", "cases", "reminders"]),
-        (("officer", "admin"), ["home", "intake", "board", "cases", "reminders", "admin"]),
+        (("manager",), ["home", "intake", "board", "cases", "reminders", "statistics"]),
+        (("officer", "admin"), ["home", "intake", "board", "cases", "reminders", "statistics", "admin"]),
     ],
 )
 def test_rail_entries_follow_the_policy(qtbot: QtBot, office: Office, roles, entries) -> None:

@@ -1,0 +1,108 @@
+"""The 统计分析 page on the hand-computed office: March is computed in the background, every number
+drills into exactly its cases (restricted ones shown as 受限案件 to an officer not named on them),
+the drafted analysis is edited and issued, the 考核 sheet exported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+from pytestqt.qtbot import QtBot
+
+from app.cases import overlays
+from app.statistics import periods
+from models.statistics import IssuedReport
+from tests.app.statistics.conftest import March
+from tests.support.desk import Desk
+from ui.statistics import StatisticsPage
+from ui.statistics.drill_dialog import DrillDialog
+from ui.statistics.statistics_page import table_rows
+from ui.statistics.tables import MeasureRole
+
+MARCH = periods.month(2026, 3)
+
+
+def _page(qtbot: QtBot, desk: Desk, role: str) -> StatisticsPage:
+    page = StatisticsPage(desk[role])
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.show()
+    qtbot.waitUntil(lambda: page.computed is not None, timeout=20_000)
+    return page
+
+
+def _row(page: StatisticsPage, label: str) -> int:
+    return next(i for i, row in enumerate(table_rows(page.figures_table)) if row[0].strip() == label)
+
+
+def _drill_row(qtbot: QtBot, page: StatisticsPage, label: str) -> DrillDialog:
+    item = page.figures_table.item(_row(page, label), 1)
+    dialog = page.drill(*item.data(MeasureRole))
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_march_figures_tiles_and_drill_down(qtbot: QtBot, desk: Desk, march: March) -> None:
+    page = _page(qtbot, desk, "manager")
+    assert page.period() == MARCH and page.computed.figures.period == MARCH
+    assert page.tiles["received"].text().splitlines()[:2] == ["收到投诉", "5 件"]
+    assert page.tiles["completion"].text().splitlines()[1] == "75.0%"
+    assert table_rows(page.figures_table)[_row(page, "来电")][1:] == ["2", "40.0%"]
+    dialog = _drill_row(qtbot, page, "来电")
+    assert "共 2 件" in dialog.heading.text() and dialog.table.rowCount() == 2
+    opened: list[int] = []
+    page.open_case_requested.connect(opened.append)
+    dialog._activated(dialog.table.item(0, 0))
+    assert opened == [march.a]
+    scores = table_rows(page.score_table)
+    assert scores[0][0] == "放射科" and scores[0][-1] == "13.5"
+
+
+def test_restricted_case_is_counted_and_shown_as_restricted(qtbot: QtBot, desk: Desk, march: March) -> None:
+    overlays.restrict(desk["manager"], march.c, True, [])
+    page = _page(qtbot, desk, "officer2")  # not named on C and not its officer
+    assert page.computed.figures.backlog.count == 3
+    page.tiles["backlog"].click()
+    dialog = next(d for d in page.findChildren(DrillDialog))
+    qtbot.addWidget(dialog)
+    rows = table_rows(dialog.table)
+    assert len(rows) == 3 and [r[0] for r in rows].count("受限案件") == 1
+    restricted = next(i for i, r in enumerate(rows) if r[0] == "受限案件")
+    opened: list[int] = []
+    page.open_case_requested.connect(opened.append)
+    dialog._activated(dialog.table.item(restricted, 0))
+    assert opened == []  # nothing to open
+
+
+def test_another_period_and_a_custom_range(qtbot: QtBot, desk: Desk, march: March) -> None:
+    page = _page(qtbot, desk, "officer")
+    page.set_period(periods.month(2026, 2))
+    qtbot.waitUntil(lambda: page.computed.figures.period == periods.month(2026, 2), timeout=20_000)
+    assert page.tiles["received"].text().splitlines()[1] == "0 件"
+    page.set_period(periods.custom(MARCH.start, MARCH.start.replace(day=11)))
+    qtbot.waitUntil(lambda: page.computed.figures.period.kind == "custom", timeout=20_000)
+    assert page.computed.figures.received == 4  # A, B, C, F (E came on the 12th)
+
+
+def test_edited_analysis_is_issued_and_stored(qtbot: QtBot, desk: Desk, march: March, tmp_path: Path) -> None:
+    page = _page(qtbot, desk, "manager")
+    dialog = page.open_report()
+    qtbot.addWidget(dialog)
+    assert "2026年3月共收到投诉 5 件" in dialog.editor.toPlainText()
+    dialog.editor.setPlainText(dialog.editor.toPlainText() + "\n\n七、主任批示\n请各科室认真整改。")
+    target = tmp_path / "march.docx"
+    next(b for b in dialog.formats.buttons() if b.property("format") == "docx").setChecked(True)
+    dialog.issue(target)
+    qtbot.waitUntil(lambda: dialog.saved == target, timeout=20_000)
+    stored = IssuedReport.get()
+    assert stored.fmt == "docx" and stored.analysis.endswith("请各科室认真整改。") and stored.total == 5
+    assert target.read_bytes() == bytes(stored.data)
+
+
+def test_scorecard_export(qtbot: QtBot, desk: Desk, march: March, tmp_path: Path) -> None:
+    page = _page(qtbot, desk, "manager")
+    target = tmp_path / "score.xlsx"
+    page.export_scorecard(str(target))
+    sheet = openpyxl.load_workbook(target)["科室考核"]
+    assert [c.value for c in sheet[3]][0] == "放射科"
