@@ -348,8 +348,7 @@ class MainWindow(QMainWindow):
         return page
 
     def _make_case_list(self, page_type: type = CaseListPage) -> QWidget:
-        """案件列表 (or 统计分析): a page whose cases open in the workspace."""
-        page = page_type(self.session)
+        page = page_type(self.session)  # 案件列表, or 统计分析: its cases open in the workspace too
         page.open_case_requested.connect(self.open_case)
         return page
 
@@ -418,8 +417,7 @@ class MainWindow(QMainWindow):
         self.show_page("cases").focus_search()  # type: ignore[attr-defined]
 
     def _refresh_page(self, key: str) -> None:
-        page = self.pages.get(key)
-        if key in ("home", "reminders", "board", "cases", "statistics") and hasattr(page, "refresh"):
+        if key in ("home", "reminders", "board", "cases", "statistics") and hasattr(page := self.pages.get(key), "refresh"):
             page.refresh()
 
     # -- the case workspace ----------------------------------------------------------------------
