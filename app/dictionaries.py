@@ -213,6 +213,11 @@ def _pinyin(text: str, *, initials: bool) -> str:
     return _NOT_ALNUM.sub("", "".join(lazy_pinyin(text, style=style)).lower())
 
 
+def pinyin_spelled(text: str) -> str:
+    """Full pinyin without tones or spaces: "误诊漏诊" → "wuzhenlouzhen"."""
+    return _pinyin(text, initials=False)
+
+
 def pinyin_initials(text: str) -> str:
     """Lower-case first letters of each Chinese character; Latin letters and digits kept as typed
     (lower-cased), everything else dropped: "误诊漏诊" → "wzlz", "CT检查" → "ctjc"."""

@@ -41,6 +41,9 @@ class Action(StrEnum):
     VERIFY_AUDIT = "verify_audit"
     CHANGE_OWN_PASSWORD = "change_own_password"
     MANAGE_CALENDAR = "manage_calendar"
+    MANAGE_CATEGORIES = "manage_categories"
+    MANAGE_LETTERHEAD = "manage_letterhead"
+    EXPORT_AUDIT = "export_audit"
     # cases
     REGISTER = "register"
     VIEW_CASE = "view_case"
@@ -87,6 +90,8 @@ class Action(StrEnum):
     EDIT_ISSUES = "edit_issues"  # 投诉事项: add, edit, remove
     RECORD_FINDING = "record_finding"  # 投诉事项 认定 (成立/部分成立/不成立/无法认定)
     OVERRIDE_FINDING = "override_finding"  # 改定案件结论, with a reason
+    HAND_OVER = "hand_over"  # 总值班交班: the shift's cases handed to the office, with a 交班单
+    TAKE_OVER = "take_over"  # 接班: the office confirms it has the night's cases
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -97,6 +102,9 @@ ACTION_LABELS: dict[str, str] = {
     Action.VERIFY_AUDIT: "校验审计日志",
     Action.CHANGE_OWN_PASSWORD: "修改本人密码",
     Action.MANAGE_CALENDAR: "维护节假日日历",
+    Action.MANAGE_CATEGORIES: "维护投诉类别",
+    Action.MANAGE_LETTERHEAD: "设置文书抬头和印章",
+    Action.EXPORT_AUDIT: "导出审计日志",
     Action.REGISTER: "登记投诉",
     Action.VIEW_CASE: "查看案件",
     Action.ACCEPT: "受理投诉",
@@ -139,6 +147,8 @@ ACTION_LABELS: dict[str, str] = {
     Action.EDIT_ISSUES: "编辑投诉事项",
     Action.RECORD_FINDING: "认定投诉事项",
     Action.OVERRIDE_FINDING: "改定案件结论",
+    Action.HAND_OVER: "交班",
+    Action.TAKE_OVER: "接班",
 }
 
 # Which roles may perform each action that does not depend on a case.
@@ -150,6 +160,9 @@ _ROLE_GRANTS: dict[Action, frozenset[Role]] = {
     Action.VERIFY_AUDIT: frozenset({Role.ADMIN, Role.MANAGER}),
     Action.CHANGE_OWN_PASSWORD: frozenset(Role),
     Action.MANAGE_CALENDAR: frozenset({Role.ADMIN}),
+    Action.MANAGE_CATEGORIES: frozenset({Role.ADMIN}),
+    Action.MANAGE_LETTERHEAD: frozenset({Role.ADMIN}),
+    Action.EXPORT_AUDIT: frozenset({Role.ADMIN, Role.MANAGER}),
     Action.REGISTER: frozenset({Role.CLERK, Role.OFFICER, Role.NIGHT_DUTY, Role.MANAGER}),
     Action.VIEW_CASE: frozenset({Role.CLERK, Role.OFFICER, Role.NIGHT_DUTY, Role.MANAGER}),
     Action.ACCEPT: frozenset({Role.OFFICER, Role.MANAGER}),
@@ -192,6 +205,8 @@ _ROLE_GRANTS: dict[Action, frozenset[Role]] = {
     Action.EDIT_ISSUES: frozenset({Role.OFFICER, Role.MANAGER}),
     Action.RECORD_FINDING: frozenset({Role.OFFICER}),
     Action.OVERRIDE_FINDING: frozenset({Role.OFFICER, Role.MANAGER}),
+    Action.HAND_OVER: frozenset({Role.NIGHT_DUTY}),
+    Action.TAKE_OVER: frozenset({Role.OFFICER, Role.MANAGER}),
 }
 
 # Case actions the front-desk roles may take only on cases they registered themselves.
@@ -328,6 +343,20 @@ def _correction(user: Actor, case: CaseFacts, usable: set[Role], today: date) ->
     if Role.NIGHT_DUTY in usable or case.registered_on == today:
         return ALLOW
     return Decision(False, "只能当天更正本人登记的案件；请由医患沟通办公室专员更正")
+
+CASE_ROLES = frozenset({Role.OFFICER, Role.CLERK, Role.NIGHT_DUTY, Role.MANAGER})
+"""Roles that read case content (the admin role does not)."""
+
+
+def self_grant_refusal(actor: Actor, target_user_id: int, old_roles: set[str], new_roles: set[str]) -> str:
+    """Why `actor` may not give these roles ("" when allowed): nobody adds a case role to their own
+    account (an admin who wants to read cases asks another admin)."""
+    if actor.id != target_user_id:
+        return ""
+    added = (set(new_roles) - set(old_roles)) & CASE_ROLES
+    if added:
+        return "不能给自己的账户增加业务角色，请由另一名系统管理员授予"
+    return ""
 
 
 def registers_as_night_duty(user: Actor, after_hours: bool) -> bool:

@@ -12,9 +12,9 @@ class AuditEntry(BaseModel):
 
     seq = peewee.IntegerField(unique=True)
     at = peewee.CharField(max_length=32)  # ISO-8601 text, hashed exactly as stored
-    actor = peewee.CharField(max_length=32)
+    actor = peewee.CharField(max_length=32, index=True)  # the audit viewer filters by user
     action = peewee.CharField(max_length=48, index=True)
-    target = peewee.CharField(max_length=64, default="")
+    target = peewee.CharField(max_length=64, default="", index=True)  # …and by case number
     detail = peewee.TextField(default="{}")
     prev_hash = peewee.CharField(max_length=64)
     hash = peewee.CharField(max_length=64)

@@ -197,6 +197,22 @@ def chain_stored_events(db: peewee.Database, batch: int = 20000) -> None:
         param = "%s" if isinstance(db, peewee.PostgresqlDatabase) else "?"
         db.cursor().executemany(f"UPDATE case_event SET hash = {param} WHERE id = {param}", updates)
         last = (rows[-1][1], rows[-1][2])
+def _v7_administration(db: peewee.Database, migrator: SchemaMigrator) -> None:
+    """v7: letterhead images, night-duty handovers, and the audit log indexed by user and target
+    (the audit viewer's filters)."""
+    from playhouse.migrate import migrate
+
+    from models.administration import ADMINISTRATION_MODELS
+
+    db.create_tables(ADMINISTRATION_MODELS)
+    present = {index.name for index in db.get_indexes("audit_entry")}
+    migrate(
+        *(
+            migrator.add_index("audit_entry", (column,), False)
+            for column in ("actor", "target")
+            if f"audit_entry_{column}" not in present
+        )
+    )
 
 
 STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
@@ -204,6 +220,7 @@ STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     3: _v3_one_spelling_of_sign_off,
     4: _v4_case_issues_corrections_repeats,
     6: _v6_department_aliases,
+    7: _v7_administration,
     8: _v8_records,
     9: _v9_statistics_tables,
     10: _v10_chained_timeline,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import peewee
 
 from models.accounts import Setting, User, UserRole
+from models.administration import ADMINISTRATION_MODELS
 from models.audit import AuditEntry, AuditHead
 from models.base import BaseModel
 from models.cases import CASE_MODELS
@@ -33,4 +34,5 @@ ALL_MODELS: list[type[peewee.Model]] = [
     *RECTIFICATION_MODELS,
     *RECORD_MODELS,
     *STATISTICS_MODELS,
+    *ADMINISTRATION_MODELS,
 ]
