@@ -32,6 +32,7 @@ DEFINITIONS: dict[str, SettingDef] = {
         SettingDef("hospital_address", "医院地址", "", max_len=100),
         SettingDef("complaint_phone", "投诉电话", "", max_len=40),
         SettingDef("night_duty_phone", "总值班电话", "", max_len=40),
+        SettingDef("letterhead_contact", "其他联系方式（文书抬头）", "", max_len=60),
         SettingDef("case_prefix", "案件编号前缀", "YH", max_len=8),
         SettingDef("idle_lock_minutes", "空闲自动锁定（分钟，0 为不锁定）", 10, 0, 240),
         SettingDef("attachment_max_mb", "附件大小上限（MB）", 20, 1, 200),

@@ -36,7 +36,7 @@ from app.policy import Action, can
 from app.reminders.compute import has_reminders
 from app.session import Session
 from app.version import __version__
-from ui.admin import calendar_page
+from ui.admin import calendar_page, categories_page, letterhead_page
 from ui.admin.admin_tabs import AdminPageSpec, AdminTabs
 from ui.admin.departments_page import DepartmentsPage
 from ui.admin.settings_page import SettingsPage
@@ -73,7 +73,7 @@ ENTRIES = (
     ("cases", "案件列表", "cases", "全部案件、筛选与搜索（Ctrl+F）"),
     ("reminders", "提醒", "bell", "到期、逾期、待审批和整改等需要跟进的事项"),
     ("statistics", "统计分析", "chart", "月度、季度、年度统计，报告与科室考核"),
-    ("admin", "管理", "admin", "用户、科室、系统设置"),
+    ("admin", "管理", "admin", "用户、科室、投诉类别、系统设置"),
 )
 
 
@@ -155,11 +155,25 @@ class MainWindow(QMainWindow):
                 lambda: DepartmentsPage(session),
             ),
             AdminPageSpec(
+                categories_page.PAGE_KEY,
+                categories_page.MENU_TEXT,
+                categories_page.MENU_TIP,
+                Action.MANAGE_CATEGORIES,
+                lambda: categories_page.CategoriesPage(session),
+            ),
+            AdminPageSpec(
                 "settings",
                 "系统设置",
                 "医院名称、案件编号、自动锁定等",
                 Action.MANAGE_SETTINGS,
                 self._make_settings_page,
+            ),
+            AdminPageSpec(
+                letterhead_page.PAGE_KEY,
+                letterhead_page.MENU_TEXT,
+                letterhead_page.MENU_TIP,
+                Action.MANAGE_LETTERHEAD,
+                lambda: letterhead_page.LetterheadPage(session),
             ),
             AdminPageSpec(
                 calendar_page.PAGE_KEY,

@@ -13,6 +13,7 @@ from datetime import datetime
 from app import clock, settings
 from app.cases.states import FOLLOWUP_METHODS, State
 from app.errors import NotFoundError, TransitionError, ValidationError
+from app.letterhead import current as current_letterhead
 from app.policy import Action, sees_identifiers
 from app.session import Session
 from app.validation import (
@@ -66,23 +67,8 @@ def kind_title(kind: str) -> str:
 
 
 def letterhead() -> Letterhead:
-    values = settings.get_all()
-    phones = "  ".join(
-        p
-        for p in (
-            f"投诉电话：{values['complaint_phone']}" if values["complaint_phone"] else "",
-            f"总值班：{values['night_duty_phone']}" if values["night_duty_phone"] else "",
-        )
-        if p
-    )
-    return Letterhead(
-        hospital_name=values["hospital_name"],
-        department_name=values["office_name"],
-        address=values["hospital_address"],
-        complaint_phone=values["complaint_phone"],
-        night_duty_phone=values["night_duty_phone"],
-        contact_line=phones,
-    )
+    """The letterhead documents are issued with (texts, logo and seal: app.letterhead)."""
+    return current_letterhead()
 
 
 def _name(user_id: int | None) -> str | None:

@@ -36,7 +36,7 @@ class ReceiptRenderer(DocumentRenderer[ReceiptData]):
             kit.space(8),
             self._notes_and_code(),
             kit.space(10),
-            kit.issuer(self.letterhead, d.issued_at, seal=False),
+            kit.issuer(self.letterhead, d.issued_at),
         ]
 
     def _facts(self) -> Table:
