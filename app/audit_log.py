@@ -190,7 +190,8 @@ def _query(flt: AuditFilter) -> peewee.ModelSelect:
     if flt.user:
         query = query.where(AuditEntry.actor == flt.user.strip())
     if flt.case_no:
-        query = query.where(AuditEntry.target == flt.case_no.strip().upper())
+        text = flt.case_no.strip()
+        query = query.where(AuditEntry.target.in_(sorted({text, text.upper()})))
     if flt.action.startswith("group:"):
         prefixes = GROUPS[flt.action[6:]][1]
         condition = None

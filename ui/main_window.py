@@ -36,7 +36,7 @@ from app.policy import Action, can
 from app.reminders.compute import has_reminders
 from app.session import Session
 from app.version import __version__
-from ui.admin import calendar_page, categories_page, letterhead_page
+from ui.admin import audit_page, calendar_page, categories_page, letterhead_page
 from ui.admin.admin_tabs import AdminPageSpec, AdminTabs
 from ui.admin.departments_page import DepartmentsPage
 from ui.admin.settings_page import SettingsPage
@@ -181,6 +181,13 @@ class MainWindow(QMainWindow):
                 calendar_page.MENU_TIP,
                 Action.MANAGE_CALENDAR,
                 lambda: calendar_page.CalendarPage(session),
+            ),
+            AdminPageSpec(
+                audit_page.PAGE_KEY,
+                audit_page.MENU_TEXT,
+                audit_page.MENU_TIP,
+                Action.VIEW_AUDIT,
+                lambda: audit_page.AuditPage(session),
             ),
             AdminPageSpec(
                 database_page.PAGE_KEY,

@@ -47,8 +47,11 @@ def test_admin_sees_the_admin_menu_and_status(qtbot: QtBot, admin_session: Sessi
     assert [a.text() for a in window.admin_menu.actions()] == [
         "用户管理",
         "科室管理",
+        "投诉类别",
         "系统设置",
+        "文书抬头",
         "节假日",
+        "审计日志",
         "数据库与工作站",
         "备份与恢复",
     ]
@@ -175,7 +178,7 @@ def test_logout_menu_returns_and_quit_closes(qtbot: QtBot, db_path, officer_sess
     [
         (("clerk",), ["home", "intake", "cases"]),
         (("night_duty",), ["home", "intake", "cases"]),
-        (("manager",), ["home", "intake", "board", "cases", "reminders", "statistics"]),
+        (("manager",), ["home", "intake", "board", "cases", "reminders", "statistics", "admin"]),  # 审计日志
         (("officer", "admin"), ["home", "intake", "board", "cases", "reminders", "statistics", "admin"]),
     ],
 )
