@@ -197,11 +197,11 @@ def chain_stored_events(db: peewee.Database, batch: int = 20000) -> None:
         param = "%s" if isinstance(db, peewee.PostgresqlDatabase) else "?"
         db.cursor().executemany(f"UPDATE case_event SET hash = {param} WHERE id = {param}", updates)
         last = (rows[-1][1], rows[-1][2])
+
+
 def _v7_administration(db: peewee.Database, migrator: SchemaMigrator) -> None:
     """v7: letterhead images, night-duty handovers, and the audit log indexed by user and target
     (the audit viewer's filters)."""
-    from playhouse.migrate import migrate
-
     from models.administration import ADMINISTRATION_MODELS
 
     db.create_tables(ADMINISTRATION_MODELS)

@@ -36,11 +36,10 @@ from app.policy import Action, can
 from app.reminders.compute import has_reminders
 from app.session import Session
 from app.version import __version__
-from ui.admin import audit_page, calendar_page, categories_page, letterhead_page
-from ui.admin.admin_tabs import AdminPageSpec, AdminTabs
-from ui.admin.departments_page import DepartmentsPage
+from ui.admin import calendar_page
+from ui.admin.admin_pages import admin_pages
+from ui.admin.admin_tabs import AdminTabs
 from ui.admin.settings_page import SettingsPage
-from ui.admin.users_page import UsersPage
 from ui.board import BoardPage
 from ui.cases import CaseListPage
 from ui.common import confirm
@@ -58,7 +57,6 @@ from ui.records.actions import records_actions
 from ui.records.backup_reminder import BackupReminder, schedule_automatic_backup
 from ui.reminders.controller import ReminderController
 from ui.reminders.digest import DigestDialog
-from ui.server_mode import admin_page as database_page
 from ui.statistics import StatisticsPage
 from ui.workspace import CaseWorkspace
 
@@ -141,71 +139,6 @@ class MainWindow(QMainWindow):
         }
         return [key for key, *_rest in ENTRIES if allowed[key]]
 
-    def _admin_spec_list(self) -> list[AdminPageSpec]:
-        session = self.session
-        specs = [
-            AdminPageSpec(
-                "users", "用户管理", "添加用户、分配角色", Action.MANAGE_USERS, lambda: UsersPage(session)
-            ),
-            AdminPageSpec(
-                "departments",
-                "科室管理",
-                "维护投诉转办的责任科室",
-                Action.MANAGE_DEPARTMENTS,
-                lambda: DepartmentsPage(session),
-            ),
-            AdminPageSpec(
-                categories_page.PAGE_KEY,
-                categories_page.MENU_TEXT,
-                categories_page.MENU_TIP,
-                Action.MANAGE_CATEGORIES,
-                lambda: categories_page.CategoriesPage(session),
-            ),
-            AdminPageSpec(
-                "settings",
-                "系统设置",
-                "医院名称、案件编号、自动锁定等",
-                Action.MANAGE_SETTINGS,
-                self._make_settings_page,
-            ),
-            AdminPageSpec(
-                letterhead_page.PAGE_KEY,
-                letterhead_page.MENU_TEXT,
-                letterhead_page.MENU_TIP,
-                Action.MANAGE_LETTERHEAD,
-                lambda: letterhead_page.LetterheadPage(session),
-            ),
-            AdminPageSpec(
-                calendar_page.PAGE_KEY,
-                calendar_page.MENU_TEXT,
-                calendar_page.MENU_TIP,
-                Action.MANAGE_CALENDAR,
-                lambda: calendar_page.CalendarPage(session),
-            ),
-            AdminPageSpec(
-                audit_page.PAGE_KEY,
-                audit_page.MENU_TEXT,
-                audit_page.MENU_TIP,
-                Action.VIEW_AUDIT,
-                lambda: audit_page.AuditPage(session),
-            ),
-            AdminPageSpec(
-                database_page.PAGE_KEY,
-                database_page.MENU_TEXT,
-                database_page.MENU_TIP,
-                database_page.REQUIRED_ACTION,
-                lambda: database_page.DatabasePage(session),
-            ),
-            AdminPageSpec(
-                backup_page.PAGE_KEY,
-                backup_page.MENU_TEXT,
-                backup_page.MENU_TIP,
-                backup_page.REQUIRED_ACTION,
-                lambda: backup_page.BackupPage(session),
-            ),
-        ]
-        return [spec for spec in specs if can(session.user, spec.action)]
-
     # -- construction ----------------------------------------------------------------------------
 
     def _action(self, text: str, slot: Callable[[], object], shortcut: str = "", tip: str = "") -> QAction:
@@ -225,7 +158,7 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("退出", self.close, "Ctrl+Q", "注销并关闭程序")
         self.password_action = self._action("修改密码…", self.change_password, tip="修改本人登录密码")
         self.about_action = self._action("关于", self.about)
-        self.admin_specs = self._admin_spec_list()
+        self.admin_specs = admin_pages(self.session, self._make_settings_page)
         self.admin_actions = {
             spec.key: self._action(spec.title, lambda key=spec.key: self.show_page(key), tip=spec.tip)
             for spec in self.admin_specs

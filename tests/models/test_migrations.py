@@ -260,18 +260,19 @@ def test_v10_adds_and_fills_the_timeline_chain(admin_session: Session, fake_cloc
             assert e.hash == prev
     assert history.check_all().breaks == []
 def test_v7_adds_letterhead_and_handover_tables_and_audit_indexes(tmp_path: Path) -> None:
-    """A database built at schema 3 (no step-7 tables, audit log unindexed by user and target)."""
+    """A database as the build before step 7 left it (stamped 6; no step-7 tables, audit log
+    unindexed by user and target); the later steps find their work done."""
     from models.administration import ADMINISTRATION_MODELS
 
-    db = open_local(tmp_path / "v3.db", secrets.token_bytes(32))
+    db = open_local(tmp_path / "v6.db", secrets.token_bytes(32))
     migrations.ensure_schema(db)
     db.drop_tables(ADMINISTRATION_MODELS)
     db.execute_sql("DROP INDEX audit_entry_actor")
     db.execute_sql("DROP INDEX audit_entry_target")
-    SchemaVersion.update(version=3).execute()  # as a v3 build stamped it
-    assert migrations.current_version(db) == 3
+    SchemaVersion.update(version=6).execute()
+    assert migrations.current_version(db) == 6
 
-    assert migrations.ensure_schema(db) == 3
+    assert migrations.ensure_schema(db) == 6
     assert {"letterhead_image", "handover", "handover_case"} <= set(db.get_tables())
     assert {"audit_entry_actor", "audit_entry_target"} <= {i.name for i in db.get_indexes("audit_entry")}
     fresh = open_local(tmp_path / "fresh.db", secrets.token_bytes(32))
