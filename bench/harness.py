@@ -315,6 +315,9 @@ def measure(path: Path, password: str, seed: int) -> list[Result]:
         results.append(searches(officer, "search_fts", "搜索 ≥3 字（FTS5 trigram）", fts_queries(rng)))
         results.append(searches(officer, "search_short", "搜索 1–2 字（FTS5 单字索引）", short_queries(rng)))
         results.extend(board_queries(officer, 10))
+        from bench.statistics import statistics_queries
+
+        results.extend(statistics_queries(manager))
         results.append(register_cases(officer, 50))
         results.append(receipts(officer, 30))
 

@@ -12,7 +12,7 @@ from app.cases.states import STATE_LABELS
 from app.deadlines import calendar
 from app.policy import Action, can_view
 from app.session import Session
-from app.statistics import conditions, indicators
+from app.statistics import alerts, conditions, config, indicators
 from app.statistics.conditions import Measure
 from app.statistics.indicators import Figures
 from app.statistics.periods import Period
@@ -110,3 +110,23 @@ def drill(
         )
     session.touch()
     return DrillPage(len(ids), rows, page_ids[-1] if page_ids else after)
+
+
+@dataclass(frozen=True)
+class Alerts:
+    surges: list[alerts.SurgeAlert]
+    frequent: list[alerts.FrequentComplainant]
+
+    @property
+    def lines(self) -> list[str]:
+        return [a.text for a in self.surges] + [
+            f"{f.text}（{'、'.join(f.case_nos[-3:])}）" for f in self.frequent
+        ]
+
+
+def home_alerts(session: Session) -> Alerts:
+    """The manager's home: departments or categories above their baseline this month, and
+    complainants with 3 or more complaints in 90 days."""
+    require(session, Action.VIEW_STATISTICS, target="alerts")
+    today = clock.now().date()
+    return Alerts(alerts.surges(today, config.load().alert_minimum), alerts.frequent_complainants(today))

@@ -24,6 +24,7 @@ from app.settings import SettingDef
 from ui.common import ErrorLabel, PageHeader, make_primary
 from ui.failures import show_failure
 from ui.operations import Change, Kind, run
+from ui.statistics.config_card import StatisticsConfigCard
 
 
 class SettingField(QWidget):
@@ -129,7 +130,7 @@ class SettingsPage(QWidget):
         outer = QHBoxLayout(self)
         outer.setContentsMargins(28, 22, 28, 18)
         outer.addLayout(column, 3)
-        outer.addStretch(1)
+        outer.addWidget(StatisticsConfigCard(session), 2, Qt.AlignmentFlag.AlignTop)
         self.load()
 
     def load(self) -> None:

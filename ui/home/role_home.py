@@ -28,6 +28,7 @@ from ui.home.print_log import PrintLog
 from ui.home.queue_model import tone
 from ui.home.queue_tiles import QueueTiles
 from ui.home.receipt_cases import ReceiptCases
+from ui.home.statistics_alerts import StatisticsAlerts
 from ui.home.tabbed_cases import TabbedCases
 from ui.records.backup_reminder import BackupReminder
 
@@ -96,6 +97,10 @@ class RoleHome(QWidget):
         if self.sections.oversight or can(session.user, Action.BACKUP):
             self.backup_reminder = BackupReminder(session)
             layout.addWidget(self.backup_reminder)
+        self.statistics_alerts: StatisticsAlerts | None = None
+        if self.sections.oversight and can(session.user, Action.VIEW_STATISTICS):
+            self.statistics_alerts = StatisticsAlerts(session)
+            layout.addWidget(self.statistics_alerts)
         layout.addWidget(self.tiles)
         layout.addLayout(rows, 1)
         self.refresh()
@@ -164,6 +169,8 @@ class RoleHome(QWidget):
             self.calendar_reminder.refresh()
         if self.backup_reminder is not None:
             self.backup_reminder.refresh()
+        if self.statistics_alerts is not None:
+            self.statistics_alerts.refresh()
         for section in self._lists():
             section.refresh()
 

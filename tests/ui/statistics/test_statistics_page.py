@@ -106,3 +106,15 @@ def test_scorecard_export(qtbot: QtBot, desk: Desk, march: March, tmp_path: Path
     page.export_scorecard(str(target))
     sheet = openpyxl.load_workbook(target)["科室考核"]
     assert [c.value for c in sheet[3]][0] == "放射科"
+
+
+def test_alerts_on_the_managers_home(qtbot: QtBot, desk: Desk, march: March) -> None:
+    """A's complainant complained again (E): with a third complaint in 90 days the home says so."""
+    desk.register("clerk", complainant_phone="13912345678", complainant_id_number="")
+    from ui.home.statistics_alerts import StatisticsAlerts
+
+    card = StatisticsAlerts(desk["manager"])
+    qtbot.addWidget(card)
+    card.refresh()
+    qtbot.waitUntil(lambda: bool(card.lines), timeout=10_000)
+    assert any("近 90 天投诉 3 次" in line for line in card.lines) and "139****5678" in card.text.text()
