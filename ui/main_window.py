@@ -55,6 +55,7 @@ from ui.password_dialog import ChangePasswordDialog
 from ui.records import backup_page
 from ui.records.actions import records_actions
 from ui.records.backup_reminder import BackupReminder, schedule_automatic_backup
+from ui.rectification.list_page import rectification_page
 from ui.reminders.controller import ReminderController
 from ui.reminders.digest import DigestDialog
 from ui.statistics import StatisticsPage
@@ -63,6 +64,7 @@ from ui.workspace import CaseWorkspace
 APP_TITLE = "医患投诉工作台"
 LIVE_REFRESH_MS = 60_000  # counts and the visible home are re-read this often
 CASE_PAGE = "case"
+DATA_PAGES = ("home", "board", "cases", "statistics", "rectification")  # re-read after case writes
 # Rail entries: key, text, icon, what it is for.
 ENTRIES = (
     ("home", "工作台", "home", "今日待办与各队列数量"),
@@ -71,6 +73,7 @@ ENTRIES = (
     ("cases", "案件列表", "cases", "全部案件、筛选与搜索（Ctrl+F）"),
     ("reminders", "提醒", "bell", "到期、逾期、待审批和整改等需要跟进的事项"),
     ("statistics", "统计分析", "chart", "月度、季度、年度统计，报告与科室考核"),
+    ("rectification", "整改", "rectify", "整改项：下达、落实、验证与关闭"),
     ("admin", "管理", "admin", "用户、科室、投诉类别、系统设置"),
 )
 
@@ -135,6 +138,7 @@ class MainWindow(QMainWindow):
             "cases": bool(can(user, Action.VIEW_CASE)),
             "reminders": has_reminders(user),
             "statistics": bool(can(user, Action.VIEW_STATISTICS)),
+            "rectification": bool(can(user, Action.VIEW_RECTIFICATION)),
             "admin": bool(self.admin_specs),
         }
         return [key for key, *_rest in ENTRIES if allowed[key]]
@@ -227,6 +231,7 @@ class MainWindow(QMainWindow):
             "board": self._make_board,
             "cases": self._make_case_list,
             "statistics": lambda: self._make_case_list(StatisticsPage),
+            "rectification": lambda: rectification_page(self.session, self.open_case),
             "admin": lambda: AdminTabs(self.admin_specs),
         }
 
@@ -371,7 +376,7 @@ class MainWindow(QMainWindow):
         self.show_page("cases").focus_search()  # type: ignore[attr-defined]
 
     def _refresh_page(self, key: str) -> None:
-        if key in ("home", "reminders", "board", "cases", "statistics") and hasattr(page := self.pages.get(key), "refresh"):
+        if key in (*DATA_PAGES, "reminders") and hasattr(page := self.pages.get(key), "refresh"):
             page.refresh()
 
     # -- the case workspace ----------------------------------------------------------------------
@@ -426,7 +431,7 @@ class MainWindow(QMainWindow):
             self.refresh_summary()
         if kind not in CASE_KINDS and kind != Kind.DOCUMENTS:
             return
-        self._stale |= {"home", "board", "cases", "statistics"} & set(self.pages)
+        self._stale |= set(DATA_PAGES) & set(self.pages)
         current = self.current_page_key()
         if current in self._stale:
             self._stale.discard(current)
@@ -460,7 +465,7 @@ class MainWindow(QMainWindow):
         if current == "home":
             self._refresh_page("home")
         # Other users' work shows when a page is next opened; the page in use is left alone (F5).
-        self._stale |= {"home", "board", "cases", "statistics"} & set(self.pages) - {current}
+        self._stale |= set(DATA_PAGES) & set(self.pages) - {current}
         self.refresh_counts()
 
     def refresh_summary(self) -> None:
@@ -511,8 +516,8 @@ class MainWindow(QMainWindow):
         self.menuBar().setEnabled(True)
         for action in self._own_actions:
             action.setEnabled(True)
+        self.refresh_counts()  # before the idle clock runs again: reading the counts takes a moment
         self.idle.resume()
-        self.refresh_counts()
 
     # -- account ---------------------------------------------------------------------------------
 

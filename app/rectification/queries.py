@@ -11,7 +11,7 @@ import peewee
 from app import clock
 from app.cases.visibility import visible
 from app.db_errors import translated
-from app.errors import NotFoundError
+from app.errors import NotFoundError, ValidationError
 from app.policy import Action, Actor, can
 from app.rectification.states import (
     FINAL_STATES,
@@ -23,7 +23,7 @@ from app.rectification.states import (
     state_label,
 )
 from app.session import Session
-from app.write_path import check, load_case, operation, require
+from app.write_path import check, ensure_unlocked, load_case, operation, require
 from models.accounts import User
 from models.cases import Case, Category
 from models.organisation import Department
@@ -340,3 +340,47 @@ def case_defaults(session: Session, case_id: int) -> tuple[str, str]:
         )
         department = Department.get_or_none(Department.id == department_id) if department_id else None
         return (department.code if department else "", category.code if category else "")
+
+
+@dataclass(frozen=True)
+class IssueChoice:
+    """A 投诉事项 of a case an item may come from (found 成立 / 部分成立)."""
+
+    id: int
+    label: str  # "事项1：夜间呼叫无人应答（成立）"
+    department_code: str
+    category_code: str
+
+
+def issue_choices(session: Session, case_id: int) -> list[IssueChoice]:
+    """The case's issues found 成立 or 部分成立 (what a new item from a finding may cite)."""
+    from app.cases.issues import issues_of
+    from app.rectification.items import UPHELD
+
+    check(session, Action.CREATE_RECTIFICATION, load_case(case_id))
+    with translated():
+        return [
+            IssueChoice(i.id, f"{i.heading()}（{i.finding_label}）", i.department_code, i.category_code)
+            for i in issues_of(case_id)
+            if i.finding in UPHELD
+        ]
+
+
+def cases_by_numbers(session: Session, text: str) -> tuple[int, ...]:
+    """The cases named by their numbers (separated by spaces, commas or 、) that the user may see."""
+    import re
+
+    numbers = [n for n in re.split(r"[\s,，、;；]+", text.strip().upper()) if n]
+    if not numbers:
+        raise ValidationError("case_ids", "涉及案件", "请填写案件编号")
+    with translated():
+        found = {
+            c.case_no: c.id
+            for c in visible(ensure_unlocked(session).user, Case.select(Case.id, Case.case_no)).where(
+                Case.case_no.in_(numbers)
+            )
+        }
+    missing = [n for n in numbers if n not in found]
+    if missing:
+        raise ValidationError("case_ids", "涉及案件", f"找不到案件：{'、'.join(missing)}")
+    return tuple(dict.fromkeys(found[n] for n in numbers))

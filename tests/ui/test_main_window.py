@@ -81,7 +81,7 @@ def test_officer_does_not_see_the_admin_menu(qtbot: QtBot, officer_session: Sess
     window = _window(qtbot, officer_session)
     assert _menu_titles(window) == ["文件(&F)", "转到(&G)", "账户(&A)", "帮助(&H)"]
     assert window.admin_menu is None
-    assert window.rail.keys() == ["home", "intake", "board", "cases", "reminders", "statistics"]
+    assert window.rail.keys() == ["home", "intake", "board", "cases", "reminders", "statistics", "rectification"]
     assert isinstance(window.home_page, RoleHome)
     assert window.user_label.text() == "王小明　医患沟通办公室专员"
     buttons = [b.text() for b in window.home_page.findChildren(QPushButton)]
@@ -178,8 +178,8 @@ def test_logout_menu_returns_and_quit_closes(qtbot: QtBot, db_path, officer_sess
     [
         (("clerk",), ["home", "intake", "cases"]),
         (("night_duty",), ["home", "intake", "cases"]),
-        (("manager",), ["home", "intake", "board", "cases", "reminders", "statistics", "admin"]),  # 审计日志
-        (("officer", "admin"), ["home", "intake", "board", "cases", "reminders", "statistics", "admin"]),
+        (("manager",), ["home", "intake", "board", "cases", "reminders", "statistics", "rectification", "admin"]),  # 审计日志
+        (("officer", "admin"), ["home", "intake", "board", "cases", "reminders", "statistics", "rectification", "admin"]),
     ],
 )
 def test_rail_entries_follow_the_policy(qtbot: QtBot, office: Office, roles, entries) -> None:

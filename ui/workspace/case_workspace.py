@@ -32,6 +32,7 @@ from app.errors import NotFoundError, PermissionDenied
 from app.policy import Decision
 from app.session import Session
 from ui.operations import Change, Kind, run
+from ui.rectification.case_section import CaseRectificationSection
 from ui.workspace import actions
 from ui.workspace.action_bar import ActionBar
 from ui.workspace.assignments_section import AssignmentsSection
@@ -95,7 +96,7 @@ class CaseWorkspace(QWidget):
     closed = Signal()
     open_case_requested = Signal(int)
 
-    TAB_INFO, TAB_ASSIGNMENTS, TAB_HANDLING, TAB_FOLLOWUP, TAB_ATTACHMENTS, TAB_DOCUMENTS = range(6)
+    TAB_INFO, TAB_ASSIGNMENTS, TAB_HANDLING, TAB_FOLLOWUP, TAB_ATTACHMENTS, TAB_DOCUMENTS, TAB_RECTIFICATION = range(7)
     HANDLING_TABS = (TAB_ASSIGNMENTS, TAB_HANDLING, TAB_FOLLOWUP)
 
     def __init__(self, session: Session, case_id: int, parent: QWidget | None = None) -> None:
@@ -132,6 +133,9 @@ class CaseWorkspace(QWidget):
         self.attachments.add_requested.connect(lambda: self.trigger(RuleName.ATTACHMENT))
         self.documents = DocumentsSection(session)
         self.documents.issued.connect(self._after_print)
+        self.rectification = CaseRectificationSection(session)
+        self.rectification.changed.connect(lambda: self.reload())
+        self.rectification.open_case_requested.connect(self.open_case_requested.emit)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("caseTabs")
         self.tabs.setDocumentMode(False)
@@ -142,6 +146,7 @@ class CaseWorkspace(QWidget):
             (self.followup, "回访"),
             (self.attachments, "附件"),
             (self.documents, "文书"),
+            (self.rectification, "整改"),
         ):
             widget.setObjectName("sectionPage")
             widget.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -234,6 +239,10 @@ class CaseWorkspace(QWidget):
             self.followup.set_view(view, self.decision(RuleName.EXTERNAL_ROUTE))
         self.attachments.set_view(view, self.decision(RuleName.ATTACHMENT))
         self.documents.set_view(view)
+        shows_rectification = view.handling_visible and CaseRectificationSection.shown_to(self.session)
+        self.tabs.setTabVisible(self.TAB_RECTIFICATION, shows_rectification)
+        if shows_rectification:
+            self.rectification.set_view(view)
         self.timeline.set_items(view.timeline, view.timeline_problem)
         self.timeline.note_button.setVisible(bool(self.decision(RuleName.NOTE)))
         return True
