@@ -137,7 +137,8 @@ class GuiController(QObject):
         self.window.logged_out.connect(self._logged_out)
         self.window.closed.connect(QApplication.quit)
         self.window.show()
-        self.window.show_digest()
+        if self.window.reminders is not None:  # 今日提醒摘要 at the first login of the working day
+            self.window.reminders.show_digest(lambda: self.window.show_page("reminders"))
 
     def _logged_out(self, message: str) -> None:
         username = self.window.session.user.username if self.window else None

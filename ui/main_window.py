@@ -57,7 +57,6 @@ from ui.records.actions import records_actions
 from ui.records.backup_reminder import BackupReminder, schedule_automatic_backup
 from ui.rectification.list_page import rectification_page
 from ui.reminders.controller import ReminderController
-from ui.reminders.digest import DigestDialog
 from ui.statistics import StatisticsPage
 from ui.workspace import CaseWorkspace
 
@@ -223,8 +222,7 @@ class MainWindow(QMainWindow):
         self._add_page("home", self.home_page)
         self.reminders: ReminderController | None = None
         if "reminders" in self.entry_keys:
-            self.reminders = ReminderController(self.session, self.rail, APP_TITLE, self)
-            self.reminders.page.open_case_requested.connect(self.open_case)
+            self.reminders = ReminderController(self.session, self.rail, APP_TITLE, self, self.open_case)
             self._add_page("reminders", self.reminders.page)
         self._factories = {
             "intake": self._make_intake,
@@ -290,10 +288,6 @@ class MainWindow(QMainWindow):
             page.add_notice(stale)
             stale.refresh()
         return page
-
-    def show_digest(self) -> DigestDialog | None:
-        """今日提醒摘要 at the first login of the working day."""
-        return self.reminders.show_digest(lambda: self.show_page("reminders")) if self.reminders else None
 
     def _make_intake(self) -> QWidget:
         page = IntakePage(self.session)

@@ -45,7 +45,7 @@ def capture(login: Callable[[str], Session], outdir: Path, username: str = "zhan
         window.resize(*size)
         window.show()
         if name == "reminders.png":
-            dialog = window.show_digest()
+            dialog = window.reminders.show_digest(lambda: None)
             if dialog is not None:
                 shots.append(_save(dialog, outdir / "reminders_digest.png"))
                 dialog.close()

@@ -20,7 +20,9 @@ RAIL_KEY = "reminders"
 
 
 class ReminderController(QObject):
-    def __init__(self, session: Session, rail: NavigationRail, title: str, window: QWidget) -> None:
+    def __init__(
+        self, session: Session, rail: NavigationRail, title: str, window: QWidget, open_case: Callable[[int], object]
+    ) -> None:
         super().__init__(window)
         self.session = session
         self.rail = rail
@@ -28,6 +30,7 @@ class ReminderController(QObject):
         self.notifier = DesktopNotifier(title, self)
         self.page = ReminderPage(session, self.notifier.available)
         self.page.changed.connect(self._changed)
+        self.page.open_case_requested.connect(open_case)
         if self.page.reminders is not None:
             self._changed(self.page.reminders)
 

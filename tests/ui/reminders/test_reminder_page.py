@@ -95,10 +95,10 @@ def test_the_digest_opens_once_at_the_first_login_of_the_day(
 ) -> None:
     office.case(State.PENDING_APPROVAL)
     window = main_window(office.manager)
-    dialog = window.show_digest()
+    dialog = window.reminders.show_digest(lambda: window.show_page("reminders"))
     assert isinstance(dialog, DigestDialog) and dialog.isVisible()
     assert "今天共有 <b>1</b> 条提醒" in dialog.body.text()
     dialog.all_button.click()
     assert window.current_page_key() == "reminders"
-    assert window.show_digest() is None
+    assert window.reminders.show_digest(lambda: None) is None
     assert not any(isinstance(w, DigestDialog) and w.isVisible() for w in QApplication.topLevelWidgets())
