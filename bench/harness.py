@@ -320,6 +320,9 @@ def measure(path: Path, password: str, seed: int) -> list[Result]:
         results.extend(statistics_queries(manager))
         results.append(register_cases(officer, 50))
         results.append(receipts(officer, 30))
+        from bench import records
+
+        results.extend(records.measure(manager, password))
 
     finally:
         auth.logout(manager)

@@ -306,6 +306,7 @@ def shot_modules(path: Path) -> None:
         ("shared", lambda module: module.capture(OUT)),
         ("holidays", lambda module: module.capture(OUT)),
         ("statistics", lambda module: module.capture(OUT)),
+        ("records", lambda module: module.capture(OUT)),
         ("reminders", lambda module: module.capture(lambda username: _session(path, username), OUT)),
         ("rectification", lambda module: module.capture(lambda username: _session(path, username), OUT)),
     ):

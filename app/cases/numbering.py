@@ -25,5 +25,18 @@ def next_case_no(prefix: str, year: int) -> str:
     return f"{prefix}-{year}-{seq:06d}"
 
 
+def reserve_case_nos(prefix: str, year: int, count: int) -> list[str]:
+    """`count` consecutive numbers at once (a ledger import); inside the importing transaction."""
+    if count <= 0:
+        return []
+    CaseCounter.insert(prefix=prefix, year=year, last_seq=0).on_conflict_ignore().execute()
+    query = CaseCounter.select().where((CaseCounter.prefix == prefix) & (CaseCounter.year == year))
+    if database_proxy.obj.for_update:
+        query = query.for_update()
+    counter = query.get()
+    CaseCounter.update(last_seq=counter.last_seq + count).where(CaseCounter.id == counter.id).execute()
+    return [f"{prefix}-{year}-{seq:06d}" for seq in range(counter.last_seq + 1, counter.last_seq + count + 1)]
+
+
 def new_query_code() -> str:
     return f"{secrets.randbelow(10**6):06d}"

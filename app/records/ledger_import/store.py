@@ -5,13 +5,14 @@ cases with the dates the ledger recorded; the narrative is kept verbatim."""
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from app import clock, settings
-from app.cases import numbering, search
-from app.cases.issues import _CleanIssue, create_issue, default_department_id
+from app.cases import numbering
+from app.cases.issues import default_department_id
 from app.cases.states import State
 from app.policy import Action
 from app.records.ledger_import.plan import Preview, RowPlan, Status, preview
@@ -19,11 +20,13 @@ from app.session import Session
 from app.statistics import repeats
 from app.statistics import store as stats_store
 from app.validation import FINDINGS
-from app.write_path import append_events, operation
-from models.cases import Case, CaseIssue, Complainant, FollowUp
+from app.write_path import operation
+from models.cases import Case, CaseEvent, CaseIssue, Category, Complainant, FollowUp
+from models.database import database_proxy
 from models.fields import blind_index
 from models.organisation import Department
 from models.records import ImportedRow
+from models.search_index import char_row, insert_rows_sql, is_sqlite
 from models.statistics import StatPersonKey
 
 Progress = Callable[[int, int, str], None]
@@ -62,14 +65,22 @@ def import_ledger(session: Session, plan: Preview, progress: Progress | None = N
     rows = fresh.to_import
     prefix = settings.get("case_prefix")
     departments = {d.code: d.id for d in Department.select(Department.id, Department.code)}
+    paths = {c.id: c.path for c in Category.select(Category.id, Category.path)}
     numbers: list[str] = []
     with operation(session, Action.IMPORT_LEDGER, "ledger.imported", target=plan.ledger.name[:64]) as op:
         now = clock.now().replace(microsecond=0)
+        years = Counter(row.values["received"].year for row in rows)
+        free = {year: iter(numbering.reserve_case_nos(prefix, year, n)) for year, n in sorted(years.items())}
+        ids, later = [], Later()
         for done, row in enumerate(rows):
             if done % 20 == 0:
                 step(done, len(rows), f"正在导入第 {done + 1}/{len(rows)} 件（台账第 {row.row_number} 行）……")
-            numbers.append(_create(session, fresh, row, prefix, departments, now))
-        _statistics(numbers)
+            numbers.append(next(free[row.values["received"].year]))
+            ids.append(_create(session, fresh, row, numbers[-1], departments, paths, now, later))
+            if len(later) >= 500:
+                later.flush()
+        later.flush()
+        _statistics(ids)
         step(len(rows), len(rows), "正在提交……")
         _remember(session, fresh)
         op.detail.update(
@@ -86,16 +97,32 @@ def import_ledger(session: Session, plan: Preview, progress: Progress | None = N
     )
 
 
-def _statistics(case_numbers: list[str]) -> None:
+class Later:
+    """Rows whose ids nobody needs, inserted many at a time (the case and complainant rows are
+    inserted one by one: their ids are needed at once)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[type, list[dict]] = defaultdict(list)
+
+    def add(self, model: type, **values: object) -> None:
+        self.rows[model].append(values)
+
+    def __len__(self) -> int:
+        return sum(len(rows) for rows in self.rows.values())
+
+    def flush(self) -> None:
+        for model in (CaseIssue, ImportedRow, FollowUp, CaseEvent):
+            rows = self.rows.pop(model, [])
+            for start in range(0, len(rows), 100):
+                model.insert_many(rows[start : start + 100]).execute()
+
+
+def _statistics(ids: list[int]) -> None:
     """The statistics rows of the new cases, and the repeat flags of everyone they concern."""
-    ids = (
-        [row.id for row in Case.select(Case.id).where(Case.case_no.in_(case_numbers))] if case_numbers else []
-    )
-    for start in range(0, len(ids), 500):
-        stats_store.add_cases(ids[start : start + 500])
     keys: set[str] = set()
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
+        stats_store.add_cases(chunk)
         keys |= {
             k
             for (k,) in StatPersonKey.select(StatPersonKey.key).where(StatPersonKey.case.in_(chunk)).tuples()
@@ -113,27 +140,28 @@ def _remember(session: Session, plan: Preview) -> None:
     settings.write_value(MAPPINGS_KEY, stored, session.user.username)
 
 
-def _issue(v: dict, departments: dict[str, int]) -> _CleanIssue:
-    """The one 投诉事项 of an imported row: its category, and the ledger's department (else the
-    category's default department)."""
-    department = departments.get(v["department"]) if v["department"] else None
-    return _CleanIssue("", v["category_id"], department or default_department_id(v["category_id"]), "")
-
-
 def _create(
-    session: Session, plan: Preview, row: RowPlan, prefix: str, departments: dict, now: datetime
-) -> str:
+    session: Session,
+    plan: Preview,
+    row: RowPlan,
+    case_no: str,
+    departments: dict[str, int],
+    paths: dict[int, str],
+    now: datetime,
+    later: Later,
+) -> int:
+    """One imported row: complainant, case, its one 投诉事项, the 历史导入 mark, timeline, 回访, text index."""
     v = row.values
     received = _at(v["received"])
     closed_at = _at(v["closed"]) if v["closed"] else None
-    complainant = Complainant.create(
+    complainant_id = Complainant.insert(
         name=v["complainant_name"],
         phone=v["phone"],
         name_index=blind_index("name", v["complainant_name"]),
         phone_index=blind_index("phone", v["phone"]),
-    )
-    case = Case.create(
-        case_no=numbering.next_case_no(prefix, received.year),
+    ).execute()
+    case_id = Case.insert(
+        case_no=case_no,
         query_code=numbering.new_query_code(),
         state=State.CLOSED if closed_at else State.REGISTERED,
         channel=v["channel"],
@@ -141,7 +169,7 @@ def _create(
         received_at=received,
         registered_at=now,
         registered_by=session.user.id,
-        complainant=complainant,
+        complainant=complainant_id,
         patient_name=v["patient_name"],
         patient_record_no=v["record_no"],
         patient_name_index=blind_index("name", v["patient_name"]),
@@ -159,13 +187,22 @@ def _create(
         close_kind="resolved" if closed_at else "",
         updated_at=now,
         updated_by=session.user.id,
+    ).execute()
+    department = departments.get(v["department"]) or default_department_id(v["category_id"])
+    later.add(
+        CaseIssue,
+        case=case_id,
+        seq=1,
+        category=v["category_id"],
+        department=department,
+        finding=v["finding"],
+        created_at=now,
+        created_by=session.user.id,
     )
-    issue = create_issue(case, 1, _issue(v, departments), session.user.id, now)
-    if v["finding"]:
-        CaseIssue.update(finding=v["finding"]).where(CaseIssue.id == issue.id).execute()
-    ImportedRow.create(
+    later.add(
+        ImportedRow,
         fingerprint=row.fingerprint,
-        case=case,
+        case=case_id,
         source_file=plan.ledger.name[:200],
         source_sha256=plan.ledger.sha256,
         sheet=plan.table.sheet[:64],
@@ -173,6 +210,39 @@ def _create(
         imported_at=now,
         imported_by=session.user.id,
     )
+    events = _events(plan, row, closed_at)
+    if v["follow_up"]:
+        later.add(
+            FollowUp,
+            case=case_id,
+            at=closed_at or received,
+            by=session.user.id,
+            method="other",
+            satisfaction=v["satisfaction"],
+            remarks=v["follow_up"],
+            outcome="sign_off",
+        )
+        events.append(("台账回访记录", v["follow_up"]))
+    later.rows[CaseEvent].extend(
+        [
+            {
+                "case": case_id,
+                "seq": seq,
+                "at": now,
+                "actor": session.user.id,
+                "action": EVENT_ACTION,
+                "summary": summary,
+                "note": note,
+            }
+            for seq, (summary, note) in enumerate(events, start=1)
+        ]
+    )
+    _index(case_id, case_no, v, paths.get(v["category_id"], ""))
+    return case_id
+
+
+def _events(plan: Preview, row: RowPlan, closed_at: datetime | None) -> list[tuple[str, str]]:
+    v = row.values
     notes = []
     if row.source.get("phone") and not v["phone"]:
         notes.append(f"台账中的电话：{row.source['phone']}")
@@ -184,29 +254,22 @@ def _create(
         (
             f"历史导入：台账《{plan.ledger.name}》工作表“{plan.table.sheet}”第 {row.row_number} 行",
             "\n".join(notes),
-            None,
         )
     ]
     if closed_at:
         finding = FINDINGS.get(v["finding"], "")
         events.append(
-            (
-                f"按台账记录于 {v['closed']:%Y-%m-%d} 办结" + (f"（{finding}）" if finding else ""),
-                v["result"],
-                None,
-            )
+            (f"按台账记录于 {v['closed']:%Y-%m-%d} 办结" + (f"（{finding}）" if finding else ""), v["result"])
         )
-    if v["follow_up"]:
-        FollowUp.create(
-            case=case,
-            at=closed_at or received,
-            by=session.user.id,
-            method="other",
-            satisfaction=v["satisfaction"],
-            remarks=v["follow_up"],
-            outcome="sign_off",
-        )
-        events.append(("台账回访记录", v["follow_up"], None))
-    append_events(case, session.user.id, events, EVENT_ACTION)
-    search.index_case(case)
-    return case.case_no
+    return events
+
+
+def _index(case_id: int, case_no: str, v: dict, category_path: str) -> None:
+    """The text index row, from the values at hand (as app.cases.search.index_case writes it)."""
+    if not is_sqlite(database_proxy.obj):
+        return
+    people = " ".join(p for p in (v["complainant_name"], v["patient_name"]) if p)
+    row = (case_id, case_no, people, f"{v['content']}\n{v['demands']}", "", category_path)
+    trigram_sql, chars_sql = insert_rows_sql()
+    database_proxy.execute_sql(trigram_sql, row)
+    database_proxy.execute_sql(chars_sql, char_row(row))
