@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -31,7 +30,7 @@ from app.session import Session
 from ui.common import PageHeader, format_datetime, make_primary, mono_font
 from ui.operations import BackgroundOperation, Change, Kind, run, run_in_background
 from ui.records.restore_dialog import RestoreCredentialsDialog, ServerBackupDialog
-from ui.server_mode.admin_page import Facts, _card
+from ui.server_mode.admin_page import Facts, _button_row, _card, scrolling_cards
 from ui.server_mode.enrollment import explanation
 
 PAGE_KEY = "backup"
@@ -39,14 +38,6 @@ MENU_TEXT = "备份与恢复"
 MENU_TIP = "立即备份、自动备份、从备份恢复"
 REQUIRED_ACTION = Action.BACKUP
 BACKUP_FILTER = "投诉工作台备份 (*.cdbackup)"
-
-
-def _button_row(*buttons: QPushButton) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.addStretch(1)
-    for button in buttons:
-        row.addWidget(button)
-    return row
 
 
 class BackupPage(QWidget):
@@ -76,19 +67,7 @@ class BackupPage(QWidget):
             column.addWidget(self._settings_card())
             column.addWidget(self._restore_card())
         column.addStretch(1)
-        content = QWidget()
-        content.setObjectName("page")
-        row = QHBoxLayout(content)
-        row.setContentsMargins(28, 22, 28, 18)
-        row.addLayout(column, 3)
-        row.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        scrolling_cards(self, column)
         self.refresh()
 
     # -- cards ------------------------------------------------------------------------------------

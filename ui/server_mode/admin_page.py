@@ -94,6 +94,24 @@ def _button_row(*buttons: QPushButton) -> QHBoxLayout:
     return row
 
 
+def scrolling_cards(page: QWidget, column: QVBoxLayout) -> None:
+    """Lay a column of cards on `page`, three quarters wide; the cards keep their height in a short
+    window (1024×700) and the page scrolls."""
+    content = QWidget()
+    content.setObjectName("page")
+    row = QHBoxLayout(content)
+    row.setContentsMargins(28, 22, 28, 18)
+    row.addLayout(column, 3)
+    row.addStretch(1)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(content)
+    outer = QVBoxLayout(page)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addWidget(scroll)
+
+
 def connection_facts(session: Session) -> list[tuple[str, str]]:
     """The open database, told without secrets."""
     server = session.server
@@ -171,19 +189,7 @@ class DatabasePage(QWidget):
             column.addWidget(self._secrets_card(session.server))
         column.addWidget(self.notice)
         column.addStretch(1)
-        content = QWidget()
-        content.setObjectName("page")
-        row = QHBoxLayout(content)
-        row.setContentsMargins(28, 22, 28, 18)
-        row.addLayout(column, 3)
-        row.addStretch(1)
-        scroll = QScrollArea()  # the cards keep their height in a short window (1024×700) and scroll
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        scrolling_cards(self, column)
         self.refresh()
 
     def _migration_card(self) -> QFrame:
