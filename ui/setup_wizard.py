@@ -25,10 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from app import auth, shared
+from app.records.restore import RestoreReport
 from app.session import Session
 from app.shared import SharedConnection
 from models.database import ServerParams
 from ui.login_dialog import DATABASE_FILTER
+from ui.records.restore_dialog import RestoreFlow
 from ui.setup_pages import Page, title
 from ui.setup_pages.local import AdminPage, DatabasePage, HospitalPage, RecoveryPage
 from ui.setup_pages.server import EnrollmentPage, JoinPage, ServerPage
@@ -116,6 +118,13 @@ class ChoicePage(Page):
         self.open_button.setAutoDefault(False)
         self.open_button.clicked.connect(self.open_existing)
         layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.restore_button = QPushButton("数据库损坏或丢失？从备份恢复…")
+        self.restore_button.setProperty("link", True)
+        self.restore_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.restore_button.setAutoDefault(False)
+        self.restore_button.clicked.connect(lambda: self.restore_from_backup())
+        layout.addWidget(self.restore_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.restore_flow: RestoreFlow | None = None
 
     def choice(self) -> str:
         return next(key for key, card in self.cards.items() if card.radio.isChecked())
@@ -131,13 +140,24 @@ class ChoicePage(Page):
             self.setup.reject()
 
 
+    def restore_from_backup(self, source: Path | None = None, target: Path | None = None) -> None:
+        """Restore a backup to a new file (verified), then leave the wizard to log in to it."""
+        self.restore_flow = RestoreFlow(self, self.setup.database_path.parent, on_restored=self._restored)
+        self.restore_flow.start(source, target)
+
+    def _restored(self, report: RestoreReport) -> None:
+        self.setup.existing_database = report.path
+        self.setup.reject()
+
+
 class SetupWizard(QWizard):
     """After 完成, one of:
 
     - `session` and `database_path`: a new local database, its first admin logged in;
     - `session` and `connection`: a new server database, its first admin logged in;
     - `connection` only: this workstation joined a server database (log in next);
-    - `existing_database`: the user chose to open an existing local file instead (rejected).
+    - `existing_database`: the user chose to open an existing local file instead, or restored one
+      from a backup (rejected).
     """
 
     def __init__(self, default_path: Path, parent: QWidget | None = None) -> None:

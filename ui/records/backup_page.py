@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.policy import Action, can
-from app.records import backup, restore
+from app.records import backup
 from app.session import Session
 from ui.common import PageHeader, format_datetime, make_primary, mono_font
 from ui.operations import BackgroundOperation, Change, Kind, run, run_in_background
-from ui.records.restore_dialog import RestoreCredentialsDialog, ServerBackupDialog
+from ui.records.restore_dialog import RestoreCredentialsDialog, RestoreFlow, ServerBackupDialog
 from ui.server_mode.admin_page import Facts, _button_row, _card, scrolling_cards
 from ui.server_mode.enrollment import explanation
 
@@ -37,7 +37,6 @@ PAGE_KEY = "backup"
 MENU_TEXT = "备份与恢复"
 MENU_TIP = "立即备份、自动备份、从备份恢复"
 REQUIRED_ACTION = Action.BACKUP
-BACKUP_FILTER = "投诉工作台备份 (*.cdbackup)"
 
 
 class BackupPage(QWidget):
@@ -48,6 +47,7 @@ class BackupPage(QWidget):
         self.shared = session.database_path is None
         self.allowed = can(session.user, REQUIRED_ACTION).allowed
         self.operation: BackgroundOperation | None = None
+        self.restore_flow: RestoreFlow | None = None
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.facts = Facts([("最近一次", "—"), ("备份文件", "—"), ("备份文件夹", "—")])
@@ -138,7 +138,7 @@ class BackupPage(QWidget):
             )
         )
         self.restore_button = QPushButton("从备份恢复…")
-        self.restore_button.clicked.connect(self.restore)
+        self.restore_button.clicked.connect(lambda: self.restore())
         self.restore_button.setEnabled(self.allowed)
         inner.addLayout(_button_row(self.restore_button))
         return card
@@ -224,43 +224,14 @@ class BackupPage(QWidget):
         self.refresh()
         QMessageBox.information(self, "备份完成", "\n".join(result.lines()))
 
-    def restore(self) -> None:
-        start = str(backup.backup_settings().folder_for(self.session))
-        chosen, _ = QFileDialog.getOpenFileName(self, "选择备份文件", start, BACKUP_FILTER)
-        if chosen:
-            self.restore_from(Path(chosen))
-
-    def restore_from(self, source: Path, target: Path | None = None) -> RestoreCredentialsDialog | None:
-        """Ask for a new file name and the credentials, then restore in the background."""
-        outcome = run(self, lambda: restore.read_manifest(source))
-        if not outcome:
-            return None
-        manifest = outcome.value
-        if target is None:
-            suggestion = (self.session.database_path or Path.home()).with_name(
-                f"恢复-{manifest.taken_at:%Y%m%d-%H%M}-{manifest.database_name}"
-            )
-            chosen, _ = QFileDialog.getSaveFileName(
-                self, "恢复为新的数据库文件", str(suggestion), "数据库 (*.db)"
-            )
-            if not chosen:
-                return None
-            target = Path(chosen)
-        dialog = RestoreCredentialsDialog(
-            source.name, f"{manifest.taken_at:%Y-%m-%d %H:%M}", self.session.user.username, self
+    def restore(
+        self, source: Path | None = None, target: Path | None = None
+    ) -> RestoreCredentialsDialog | None:
+        """Choose a backup and a new file name, then restore in the background (see RestoreFlow)."""
+        self.restore_flow = RestoreFlow(
+            self, backup.backup_settings().folder_for(self.session), self.session.user.username
         )
-        dialog.accepted.connect(lambda: self._start_restore(source, target, dialog.credentials()))
-        dialog.open()
-        return dialog
-
-    def _start_restore(self, source: Path, target: Path, credentials: restore.Credentials) -> None:
-        self.operation = run_in_background(
-            self,
-            lambda progress: restore.restore_backup(source, target, credentials, progress),
-            title="从备份恢复",
-            label="正在恢复并校验……",
-            on_done=lambda report: QMessageBox.information(self, "恢复完成", "\n".join(report.lines())),
-        )
+        return self.restore_flow.start(source, target)
 
     def record_server_backup(self) -> None:
         dialog = ServerBackupDialog(self.session, self)

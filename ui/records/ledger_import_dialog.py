@@ -357,4 +357,3 @@ class LedgerImportDialog(QDialog):
     def _imported(self, result: li.ImportResult) -> None:
         QMessageBox.information(self, "导入台账", "\n".join(result.lines()))
         self.accept()
-

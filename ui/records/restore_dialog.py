@@ -3,18 +3,28 @@ or the recovery key), and recording a server backup (shared mode)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import QDateTime
-from PySide6.QtWidgets import QDateTimeEdit, QLabel, QLineEdit, QRadioButton, QWidget
+from PySide6.QtWidgets import (
+    QDateTimeEdit,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QRadioButton,
+    QWidget,
+)
 
 from app import clock
-from app.records import backup
+from app.records import backup, restore
 from app.records.restore import Credentials
 from app.session import Session
 from ui.common import password_edit
 from ui.form_dialog import FormDialog
-from ui.operations import Change, Kind
+from ui.operations import BackgroundOperation, Change, Kind, run, run_in_background
 
 
 class RestoreCredentialsDialog(FormDialog):
@@ -76,3 +86,69 @@ class ServerBackupDialog(FormDialog):
     def save(self) -> None:
         when: datetime = self.when.dateTime().toPython()
         backup.record_server_backup(self.session, when, self.note.text())
+
+
+class RestoreFlow:
+    """从备份恢复 as a user goes through it, from the 备份与恢复 page or the first-use wizard: the backup
+    file → a NEW database file → who unlocks it → the restore and its checks in the background →
+    the report, then `on_restored(report)`."""
+
+    BACKUP_FILTER = "投诉工作台备份 (*.cdbackup)"
+
+    def __init__(
+        self,
+        parent: QWidget,
+        folder: Path,
+        username: str = "",
+        on_restored: Callable[[restore.RestoreReport], object] | None = None,
+    ) -> None:
+        self.parent = parent
+        self.folder = folder
+        self.username = username
+        self.on_restored = on_restored
+        self.dialog: RestoreCredentialsDialog | None = None
+        self.operation: BackgroundOperation | None = None
+
+    def start(
+        self, source: Path | None = None, target: Path | None = None
+    ) -> RestoreCredentialsDialog | None:
+        if source is None:
+            chosen, _ = QFileDialog.getOpenFileName(
+                self.parent, "选择备份文件", str(self.folder), self.BACKUP_FILTER
+            )
+            if not chosen:
+                return None
+            source = Path(chosen)
+        outcome = run(self.parent, lambda: restore.read_manifest(source))
+        if not outcome:
+            return None
+        manifest = outcome.value
+        if target is None:
+            suggestion = self.folder / f"恢复-{manifest.taken_at:%Y%m%d-%H%M}-{manifest.database_name}"
+            chosen, _ = QFileDialog.getSaveFileName(
+                self.parent, "恢复为新的数据库文件", str(suggestion), "数据库 (*.db)"
+            )
+            if not chosen:
+                return None
+            target = Path(chosen)
+        self.dialog = RestoreCredentialsDialog(
+            source.name, f"{manifest.taken_at:%Y-%m-%d %H:%M}", self.username, self.parent
+        )
+        dialog = self.dialog
+        dialog.accepted.connect(lambda: self._run(source, target, dialog.credentials()))
+        dialog.open()
+        return dialog
+
+    def _run(self, source: Path, target: Path, credentials: Credentials) -> None:
+        self.operation = run_in_background(
+            self.parent,
+            lambda progress: restore.restore_backup(source, target, credentials, progress),
+            title="从备份恢复",
+            label="正在恢复并校验……",
+            on_done=self._done,
+        )
+
+    def _done(self, report: restore.RestoreReport) -> None:
+        QMessageBox.information(self.parent, "恢复完成", "\n".join(report.lines()))
+        if self.on_restored is not None:
+            self.on_restored(report)

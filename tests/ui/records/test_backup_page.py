@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from app import auth
 from app.records import backup
 from app.session import Session
-from tests.support.accounts import ADMIN, ADMIN_PASSWORD
+from tests.support.accounts import ADMIN, ADMIN_PASSWORD, USER_PASSWORD
 from tests.support.sessions import session_as
 from ui.records.backup_page import BackupPage
 from ui.records.backup_reminder import BackupReminder, start_automatic_backup
@@ -21,9 +21,10 @@ from ui.records.backup_reminder import BackupReminder, start_automatic_backup
 @pytest.fixture
 def infos(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     shown: list[str] = []
-    monkeypatch.setattr(
-        "ui.records.backup_page.QMessageBox.information", lambda parent, title, text: shown.append(text)
-    )
+    for module in ("backup_page", "restore_dialog"):
+        monkeypatch.setattr(
+            f"ui.records.{module}.QMessageBox.information", lambda parent, title, text: shown.append(text)
+        )
     return shown
 
 
@@ -56,11 +57,11 @@ def test_back_up_now_then_restore_to_a_new_file(
     assert "最近一次备份" in page.status.text()
 
     target = tmp_path / "restored.db"
-    dialog = page.restore_from(made, target)
+    dialog = page.restore(made, target)
     assert dialog is not None
     dialog.password.setText(ADMIN_PASSWORD)
     dialog.ok_button.click()
-    outcome = page.operation.wait()
+    outcome = page.restore_flow.operation.wait()
     assert outcome and outcome.ok, outcome
     assert "已恢复到新数据库" in infos[-1]
     auth.logout(admin_session)
@@ -75,7 +76,7 @@ def test_a_damaged_backup_is_refused_on_the_page(
     page = _page(qtbot, admin_session)
     bad = tmp_path / "bad.cdbackup"
     bad.write_bytes(b"PK\x03\x04 not really")
-    assert page.restore_from(bad, tmp_path / "x.db") is None
+    assert page.restore(bad, tmp_path / "x.db") is None
     assert not (tmp_path / "x.db").exists()
     assert warned == ["备份文件已损坏或不是本软件的备份文件，不能恢复"]
 
@@ -97,3 +98,28 @@ def test_stale_warning_and_automatic_backup(
     assert told and "自动备份已完成" in told[0]
     assert reminder.isHidden()  # the DATABASE change refreshed it
     assert start_automatic_backup(reminder, admin_session, told.append) is None  # once a day
+
+
+def test_first_use_wizard_restores_a_backup_then_logs_in(
+    qtbot: QtBot, db_path: Path, tmp_path: Path, infos: list[str]
+) -> None:
+    """The database is gone: 从备份恢复 in the first-use wizard writes it anew and leads to the login."""
+    from ui.setup_wizard import SetupWizard
+
+    session = auth.login_local(db_path, ADMIN, ADMIN_PASSWORD)
+    made = backup.take_backup(session, tmp_path / "share").path
+    auth.logout(session)
+    for leftover in db_path.parent.glob(db_path.name + "*"):
+        leftover.unlink()
+    wizard = SetupWizard(db_path)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.choice_page.restore_from_backup(made, db_path)
+    dialog = wizard.choice_page.restore_flow.dialog
+    dialog.username.setText(ADMIN)
+    dialog.password.setText(ADMIN_PASSWORD)
+    dialog.ok_button.click()
+    outcome = wizard.choice_page.restore_flow.operation.wait()
+    assert outcome and outcome.ok
+    assert wizard.existing_database == db_path and not wizard.isVisible()
+    auth.logout(auth.login_local(db_path, "王小明", USER_PASSWORD))
