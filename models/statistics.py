@@ -44,6 +44,10 @@ class CaseStat(BaseModel):
     followed_day = peewee.IntegerField(null=True)
     closed_day = peewee.IntegerField(null=True, index=True)  # 期末未结: few rows are open or closed late
 
+    class Meta:
+        # what is late as of today is read live from the open cases only
+        indexes = ((("state", "received_day"), False),)
+
 
 class IssueStat(BaseModel):
     """One row per issue (投诉事项) and responsible department of a case."""
@@ -78,6 +82,9 @@ class AssignmentStat(BaseModel):
     respond_due = peewee.IntegerField()
     responded_day = peewee.IntegerField(null=True)
 
+    class Meta:
+        indexes = ((("state", "received_day"), False),)
+
 
 class StatPersonKey(BaseModel):
     """A short hash of the complainant's phone or ID number, or of the patient's record number."""
@@ -88,6 +95,19 @@ class StatPersonKey(BaseModel):
 
     class Meta:
         indexes = ((("key", "received_day"), False), (("case", "key"), True))
+
+
+class StatCube(BaseModel):
+    """Per month of receipt, the counts (and amounts) of every figure that does not depend on the
+    day it is read: a month, quarter or year sums at most 12 rows per figure."""
+
+    month = peewee.IntegerField()  # 202603
+    key = peewee.CharField(max_length=48)  # "channel:visit", "department:12", "timeliness_reply:on_time" …
+    n = peewee.IntegerField(default=0)
+    amount = peewee.BigIntegerField(default=0)
+
+    class Meta:
+        primary_key = peewee.CompositeKey("month", "key")
 
 
 class IssuedReport(BaseModel):
@@ -104,4 +124,11 @@ class IssuedReport(BaseModel):
     issued_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
 
 
-STATISTICS_MODELS: list[type[peewee.Model]] = [CaseStat, IssueStat, AssignmentStat, StatPersonKey, IssuedReport]
+STATISTICS_MODELS: list[type[peewee.Model]] = [
+    CaseStat,
+    IssueStat,
+    AssignmentStat,
+    StatPersonKey,
+    StatCube,
+    IssuedReport,
+]

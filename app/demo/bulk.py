@@ -29,7 +29,6 @@ from app.demo.replay import DatabaseFacts, Replay, Rows
 from app.demo.service_fill import DEMO_ROLES
 from app.demo.workdays import WorkdayTable, table_span
 from app.session import Session
-from app.statistics import repeats as stats_repeats
 from app.statistics import store as stats_store
 from models.accounts import User
 from models.cases import (
@@ -247,7 +246,7 @@ def fill_bulk(
             if progress:
                 progress(done, n)
         with database_proxy.atomic():
-            stats_repeats.rebuild_flags()
+            stats_store.finish_bulk()
             audit.record(session.user.username, "demo.generated", f"{done} 件", {"cases": done, "seed": seed})
     finally:
         db.execute_sql("PRAGMA cache_size = -2000")

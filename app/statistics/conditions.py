@@ -18,6 +18,7 @@ from models.statistics import AssignmentStat, CaseStat, IssueStat
 
 S, IS, A = CaseStat, IssueStat, AssignmentStat
 FINAL = sorted({State.CLOSED, State.REJECTED, State.MERGED})
+OPEN = sorted(set(State) - set(FINAL))
 # Compensation bands in fen, upper bound inclusive (≤ 2千, 2千–2万, 2万–10万, > 10万).
 BANDS: tuple[tuple[str, str, int | None], ...] = (
     ("le_2k", "≤ 2千元", 200_000),
@@ -63,6 +64,8 @@ def case_stage(stage: str, verdict: str, as_of: int) -> peewee.Expression:
         still_open = S.state == State.REPLIED
     if verdict == "on_time":
         return applies & done.is_null(False) & (done <= due)
+    if verdict == "pending_late":  # not done, overdue today, clock running (only open cases)
+        return applies & done.is_null() & (due < as_of) & still_open & S.state.in_(OPEN)
     return applies & ((done.is_null(False) & (done > due)) | (done.is_null() & (due < as_of) & still_open))
 
 
@@ -78,6 +81,8 @@ def assignment_stage(stage: str, verdict: str, as_of: int) -> peewee.Expression:
         still_open = A.state.in_([AssignmentState.SENT, AssignmentState.ACKNOWLEDGED])
     if verdict == "on_time":
         return applies & done.is_null(False) & (done <= due)
+    if verdict == "pending_late":
+        return applies & done.is_null() & (due < as_of) & still_open
     return applies & ((done.is_null(False) & (done > due)) | (done.is_null() & (due < as_of) & still_open))
 
 

@@ -124,6 +124,34 @@ class Figures:
         return self.headline.received
 
 
+@dataclass
+class IssueCounts:
+    """Cases per category / department of their issues, and issues per finding (the counting rule)."""
+
+    category1: dict[Any, int]
+    category2: dict[Any, int]
+    department: dict[Any, int]
+    finding: dict[Any, int]
+
+    @classmethod
+    def from_groups(cls, groups: list[tuple]) -> IssueCounts:
+        return cls(
+            _roll_up(groups, 0, 4), _roll_up(groups, 1, 5), _roll_up(groups, 2, 6), _roll_up(groups, 3, 7)
+        )
+
+
+@dataclass
+class Inputs:
+    """The counts a period's figures are assembled from (from the cube, or a scan of the rows)."""
+
+    scan: dict[str, int]
+    issues: IssueCounts
+    handlers: dict[Any, int]
+    assignments: dict[str, int]  # "acknowledge:on_time" …
+    compensation_departments: list[tuple[Any, int, int]]  # (department, cases, fen)
+    trend: list[tuple[str, int]]
+
+
 # -- queries ------------------------------------------------------------------------------------
 
 
@@ -192,9 +220,9 @@ def _headline_counts(as_of: int) -> dict[str, peewee.Expression]:
     return counts
 
 
-def _headline(period: Period, scan: dict[str, int], groups: list[tuple]) -> Headline:
-    cat1 = _roll_up(groups, 0, 4)
-    deps = _roll_up(groups, 2, 6)
+def _headline(period: Period, scan: dict[str, int], groups: list[tuple] | IssueCounts) -> Headline:
+    issues = groups if isinstance(groups, IssueCounts) else IssueCounts.from_groups(groups)
+    cat1, deps = issues.category1, issues.department
     cat_names = _names(Category, Category.name, cat1)
     dep_names = _names(Department, Department.name, deps)
     return Headline(
@@ -212,7 +240,11 @@ def _headline(period: Period, scan: dict[str, int], groups: list[tuple]) -> Head
 
 
 def headline(period: Period, as_of: int) -> Headline:
-    """The figures 环比 and 同比 compare: two passes, one over cases and one over issues."""
+    """The figures 环比 and 同比 compare."""
+    if period.kind != "custom":
+        from app.statistics.sources import cube_headline
+
+        return cube_headline(period, as_of, _headline)
     return _headline(period, _scan(c.counted(period), _headline_counts(as_of), {}), _issue_groups(period))
 
 
@@ -279,7 +311,16 @@ def _rate(key: str, label: str, on_time: int, late: int) -> Rate:
     )
 
 
-def _stages(period: Period, as_of: int, scan: dict[str, int]) -> list[Rate]:
+def _stages(scan: dict[str, int], assignment: dict[str, int]) -> list[Rate]:
+    rates = []
+    for stage in ("accept", "acknowledge", "respond", "reply", "follow_up"):
+        key = f"timeliness_{stage}"
+        source, prefix = (assignment, stage) if stage in c.ASSIGNMENT_STAGES else (scan, key)
+        rates.append(_rate(key, STAGE_LABELS[stage], source[f"{prefix}:on_time"], source[f"{prefix}:late"]))
+    return rates
+
+
+def assignment_counts(period: Period, as_of: int) -> dict[str, int]:
     verdicts = {
         f"{stage}:{v}": c.assignment_stage(stage, v, as_of)
         for stage in c.ASSIGNMENT_STAGES
@@ -291,13 +332,7 @@ def _stages(period: Period, as_of: int, scan: dict[str, int]) -> list[Rate]:
         .tuples()
         .get()
     )
-    assignment = {k: int(v or 0) for k, v in zip(verdicts, row, strict=True)}
-    rates = []
-    for stage in ("accept", "acknowledge", "respond", "reply", "follow_up"):
-        key = f"timeliness_{stage}"
-        source, prefix = (assignment, stage) if stage in c.ASSIGNMENT_STAGES else (scan, key)
-        rates.append(_rate(key, STAGE_LABELS[stage], source[f"{prefix}:on_time"], source[f"{prefix}:late"]))
-    return rates
+    return {k: int(v or 0) for k, v in zip(verdicts, row, strict=True)}
 
 
 def _external(base: peewee.Expression) -> list[Tally]:
@@ -323,28 +358,34 @@ def _external(base: peewee.Expression) -> list[Tally]:
     ]
 
 
-def _compensation_departments(period: Period) -> list[Tally]:
+def compensation_department_rows(period: Period) -> list[tuple[Any, int, int]]:
     pairs = c.department_pairs(period).alias("pairs")
-    rows = list(
-        S.select(pairs.c.department, peewee.fn.COUNT(S.case), peewee.fn.SUM(S.compensation_fen))
+    return [
+        (d, n, int(amount or 0))
+        for d, n, amount in S.select(
+            pairs.c.department, peewee.fn.COUNT(S.case), peewee.fn.SUM(S.compensation_fen)
+        )
         .join(pairs, on=(pairs.c.case_id == S.case))
         .where(S.compensation_fen > 0)
         .group_by(pairs.c.department)
         .tuples()
-    )
+    ]
+
+
+def _compensation_departments(rows: list[tuple[Any, int, int]]) -> list[Tally]:
     names = _names(Department, Department.name, [r[0] for r in rows])
     return [
         Tally(
             Measure("compensation_department", "" if d is None else str(d)),
             names.get(d, UNASSIGNED),
             n,
-            int(amount or 0),
+            amount,
         )
-        for d, n, amount in sorted(rows, key=lambda r: -(r[2] or 0))
+        for d, n, amount in sorted(rows, key=lambda r: -r[2])
     ]
 
 
-def _trend(period: Period) -> list[tuple[str, int]]:
+def scan_trend(period: Period) -> list[tuple[str, int]]:
     months = trailing_months(period) if period.kind != "custom" else period.months()
     daily = list(
         S.select(S.received_day, peewee.fn.COUNT(S.case))
@@ -365,43 +406,63 @@ def _count(where: peewee.Expression) -> int:
     return S.select(peewee.fn.COUNT(S.case)).where(where).scalar() or 0
 
 
-def compute(period: Period, today: date, report_hours_limit: int) -> Figures:
-    """Every figure of the period, as of `today` (what is late is judged on that day)."""
-    as_of = today.toordinal()
-    base = c.counted(period)
+def scan_inputs(period: Period, as_of: int, report_hours_limit: int) -> Inputs:
+    """A pass over the period's rows (any period, custom ranges included)."""
     counts, amounts = _scan_counts(as_of)
     counts["major_in_time"] = (S.severity == "major") & (S.report_hours <= report_hours_limit)
+    base = c.counted(period)
     scan = _scan(base, counts, amounts)
-    groups = _issue_groups(period)
-    cat1, cat2, deps = _roll_up(groups, 0, 4), _roll_up(groups, 1, 5), _roll_up(groups, 2, 6)
-    issue_findings = _roll_up(groups, 3, 7)
-    cat_names = _names(Category, Category.name, [*cat1, *cat2])
-    handlers = dict(S.select(S.officer, peewee.fn.COUNT(S.case)).where(base).group_by(S.officer).tuples())
+    scan["merged"] = _count(c.in_period(period) & (S.outcome == "merged"))
+    return Inputs(
+        scan=scan,
+        issues=IssueCounts.from_groups(_issue_groups(period)),
+        handlers=dict(S.select(S.officer, peewee.fn.COUNT(S.case)).where(base).group_by(S.officer).tuples()),
+        assignments=assignment_counts(period, as_of),
+        compensation_departments=compensation_department_rows(period),
+        trend=scan_trend(period),
+    )
+
+
+def compute(period: Period, today: date, report_hours_limit: int) -> Figures:
+    """Every figure of the period, as of `today` (what is late is judged on that day). Whole months
+    are read from the monthly cube; a custom range is counted from the rows."""
+    as_of = today.toordinal()
+    if period.kind != "custom":
+        from app.statistics.sources import cube_inputs
+
+        inputs = cube_inputs(period, as_of, report_hours_limit)
+    else:
+        inputs = scan_inputs(period, as_of, report_hours_limit)
+    scan, issues = inputs.scan, inputs.issues
+    base = c.counted(period)
+    cat_names = _names(Category, Category.name, [*issues.category1, *issues.category2])
     reported = scan["major_reported"]
     return Figures(
         period=period,
         as_of=today,
-        headline=_headline(period, scan, groups),
+        headline=_headline(period, scan, issues),
         previous=headline(period.previous(), as_of),
         year_ago=headline(period.year_ago(), as_of),
-        merged=_count(c.in_period(period) & (S.outcome == "merged")),
+        merged=scan.get("merged", 0),
         outcomes=[
             Tally(Measure("outcome", k), label, scan[f"outcome:{k}"]) for k, label in OUTCOME_LABELS.items()
         ],
         channels=_channels(scan),
-        categories1=_tallies("category1", cat1, cat_names),
-        categories2=_tallies("category2", cat2, cat_names),
-        departments=_tallies("department", deps, _names(Department, Department.name, deps)),
+        categories1=_tallies("category1", issues.category1, cat_names),
+        categories2=_tallies("category2", issues.category2, cat_names),
+        departments=_tallies(
+            "department", issues.department, _names(Department, Department.name, issues.department)
+        ),
         severities=_tallies(
             "severity", {k: scan[f"severity:{k}"] for k in SEVERITIES}, dict(SEVERITIES), SEVERITIES
         ),
-        handlers=_tallies("handler", handlers, _names(User, User.display_name, handlers)),
+        handlers=_tallies("handler", inputs.handlers, _names(User, User.display_name, inputs.handlers)),
         findings_case=_tallies(
             "finding_case", {k: scan[f"finding_case:{k}"] for k in FINDINGS}, dict(FINDINGS), FINDINGS
         ),
-        findings_issue=_tallies("finding_issue", issue_findings, dict(FINDINGS), FINDINGS),
-        issues=sum(issue_findings.values()),
-        stages=_stages(period, as_of, scan),
+        findings_issue=_tallies("finding_issue", issues.finding, dict(FINDINGS), FINDINGS),
+        issues=sum(issues.finding.values()),
+        stages=_stages(scan, inputs.assignments),
         completion=_rate("completion", "按时办结", scan["completion:on_time"], scan["completion:late"]),
         satisfaction=_tallies(
             "satisfaction",
@@ -424,12 +485,12 @@ def compute(period: Period, today: date, report_hours_limit: int) -> Figures:
             )
             for code, label, _ in BANDS
         ],
-        compensation_departments=_compensation_departments(period),
+        compensation_departments=_compensation_departments(inputs.compensation_departments),
         repeats=Tally(Measure("repeat"), "重复投诉", scan["repeat"]),
         major=Tally(Measure("major"), "重大投诉", scan["major"]),
         major_reported_in_time=scan["major_in_time"],
         major_report_hours=scan["major_hours"] / reported if reported else None,
         backlog=Tally(Measure("backlog"), "期末未结", _count(c.backlog(period, as_of))),
         overdue=Tally(Measure("overdue"), "期末逾期", _count(c.overdue(period, as_of))),
-        trend=_trend(period),
+        trend=inputs.trend,
     )

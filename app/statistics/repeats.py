@@ -35,6 +35,17 @@ def keys_of(case_id: int) -> set[str]:
     }
 
 
+def cases_with(keys: set[str]) -> set[int]:
+    if not keys:
+        return set()
+    return {
+        c
+        for (c,) in StatPersonKey.select(StatPersonKey.case)
+        .where(StatPersonKey.key.in_(sorted(keys)))
+        .tuples()
+    }
+
+
 def update_flags(keys: set[str]) -> None:
     """Recompute the flag of every case holding one of `keys` (a person has few complaints)."""
     if not keys:

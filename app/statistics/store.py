@@ -13,7 +13,7 @@ from typing import Any
 import peewee
 
 from app.deadlines import calendar
-from app.statistics import repeats
+from app.statistics import cube, repeats
 from app.statistics.facts import (
     ACTING_ACTIONS,
     AssignmentFacts,
@@ -207,17 +207,28 @@ def _insert(rows: Iterable[StatRows]) -> None:
 
 
 def refresh(case_id: int) -> None:
-    """Rewrite one case's statistics rows; inside the case write's transaction."""
-    old_keys = repeats.keys_of(case_id)
+    """Rewrite one case's statistics rows and its part of the monthly cube; inside the case write's
+    transaction. Cases sharing an identifier may change their repeat flag, so their part too."""
+    new = list(_case_rows([case_id], category_map()))
+    keys = repeats.keys_of(case_id) | {p["key"] for r in new for p in r.persons}
+    affected = {case_id} | repeats.cases_with(keys)
+    before = cube.stored_cells(affected)
     _delete([case_id])
-    _insert(_case_rows([case_id], category_map()))
-    repeats.update_flags(old_keys | repeats.keys_of(case_id))
+    _insert(new)
+    repeats.update_flags(keys)
+    cube.apply(before, cube.stored_cells(affected))
 
 
 def add_cases(case_ids: list[int]) -> None:
-    """Statistics rows for cases inserted in bulk (the demo's bulk path); repeat flags are set
-    afterwards for all cases at once (`repeats.rebuild_flags`)."""
+    """Statistics rows for cases inserted in bulk (the demo's bulk path); repeat flags and the cube
+    are made afterwards for all cases at once (`finish_bulk`)."""
     _insert(_case_rows(case_ids, category_map()))
+
+
+def finish_bulk() -> None:
+    """After a bulk fill: every repeat flag, then the whole cube."""
+    repeats.rebuild_flags()
+    cube.rebuild(_all_case_ids())
 
 
 def _all_case_ids() -> list[int]:
@@ -249,6 +260,7 @@ def rebuild(progress: Progress | None = None, chunk: int = 2000) -> int:
             if progress is not None:
                 progress(min(start + chunk, len(ids)), len(ids))
         repeats.rebuild_flags()
+        cube.rebuild(ids)
     return len(ids)
 
 

@@ -4,16 +4,17 @@ operations; a database upgraded from before the tables existed gets them filled.
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from datetime import datetime
 
 from app.cases import acceptance, follow_up, overlays, reply, routing, sign_off
 from app.cases.states import State
-from app.statistics import store
+from app.statistics import cube, indicators, periods, sources, store
 from app.statistics.facts import StatRows
 from models import migrations
 from models.cases import Assignment, Case
 from models.schema import SchemaVersion
-from models.statistics import AssignmentStat, CaseStat, IssuedReport, IssueStat, StatPersonKey
+from models.statistics import AssignmentStat, CaseStat, IssuedReport, IssueStat, StatCube, StatPersonKey
 from tests.support.cases import draft
 from tests.support.desk import Desk
 
@@ -153,3 +154,35 @@ def test_upgrade_from_before_the_statistics_tables_fills_them(desk: Desk) -> Non
     store.fill_after_upgrade(found)
     assert found == 8 and migrations.current_version(db) == migrations.SCHEMA_VERSION
     assert _normalise(_stored()) == before
+
+
+def _cube_table() -> dict[tuple[int, str], list[int]]:
+    return {(r.month, r.key): [r.n, r.amount] for r in StatCube.select() if r.n or r.amount}
+
+
+def _cube_of(rows: list[StatRows]) -> dict[tuple[int, str], list[int]]:
+    cells: dict = defaultdict(lambda: [0, 0])
+    for r in rows:
+        cube.contributions(r, cells)
+    return {k: v for k, v in cells.items() if v[0] or v[1]}
+
+
+def test_monthly_cube_equals_a_recount_and_a_scan_after_random_operations(desk: Desk) -> None:
+    test_maintained_rows_equal_a_full_recount_after_random_operations(desk)
+    assert _cube_table() == _cube_of(store.recount())
+    today = desk.clock.at.date()
+    for period in (
+        periods.month(2026, 3),
+        periods.month(2026, 4),
+        periods.quarter(2026, 1),
+        periods.year(2026),
+    ):
+        from_cube = sources.cube_inputs(period, today.toordinal(), 12)
+        scanned = indicators.scan_inputs(period, today.toordinal(), 12)
+        assert {k: from_cube.scan[k] for k in scanned.scan} == scanned.scan, period
+        assert from_cube.issues == scanned.issues and from_cube.assignments == scanned.assignments
+        assert {k: v for k, v in from_cube.handlers.items() if v} == {
+            k: v for k, v in scanned.handlers.items() if v
+        }
+        assert sorted(from_cube.compensation_departments) == sorted(scanned.compensation_departments)
+        assert from_cube.trend == scanned.trend

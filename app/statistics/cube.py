@@ -1,0 +1,183 @@
+"""The monthly cube (`StatCube`): what each case adds to the figures of its month of receipt, kept
+in the same transaction as the case's statistics rows. Only what does not change with the day it
+is read lives here; what is late *as of today* is read live from the open cases
+(app/statistics/sources.py).
+
+`contributions(rows)` is the one definition; `apply` adds the difference before/after a write,
+`rebuild` recounts everything."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+import peewee
+
+from app.cases.states import AssignmentState
+from app.statistics.conditions import BANDS
+from app.statistics.facts import StatRows
+from models.statistics import AssignmentStat, CaseStat, IssueStat, StatCube
+
+Cells = dict[tuple[int, str], list[int]]  # (month, key) -> [n, amount]
+CASE_STAGES = ("accept", "reply", "follow_up")
+
+
+def month_of(day: int) -> int:
+    d = date.fromordinal(day)
+    return d.year * 100 + d.month
+
+
+def _key(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def band_of(fen: int) -> str:
+    lower = 0
+    for code, _, upper in BANDS:
+        if upper is None or lower < fen <= upper:
+            return code
+        lower = upper
+    return BANDS[-1][0]
+
+
+def _stage(due: int | None, done: int | None, applies: bool = True) -> str:
+    """on_time / late_done for a finished stage, "" otherwise (pending: read live)."""
+    if not applies or due is None or done is None:
+        return ""
+    return "on_time" if done <= due else "late_done"
+
+
+def contributions(rows: StatRows, cells: Cells | None = None) -> Cells:
+    """What one case adds to the cube (into `cells` when given)."""
+    cells = cells if cells is not None else defaultdict(lambda: [0, 0])
+    c = rows.case
+    month = month_of(c["received_day"])
+
+    def add(key: str, n: int = 1, amount: int = 0) -> None:
+        cell = cells[(month, key)]
+        cell[0] += n
+        cell[1] += amount
+
+    if c["outcome"] == "merged":
+        add("merged")
+        return cells
+    add("received")
+    channel = c["channel"]
+    add(f"channel:transfer:{c['transfer_source']}" if channel == "transfer" else f"channel:{channel}")
+    add(f"severity:{c['severity']}")
+    add(f"outcome:{c['outcome']}")
+    add(f"handler:{_key(c['officer'])}")
+    if c["finding"]:
+        add(f"finding_case:{c['finding']}")
+    if c["satisfaction"]:
+        add(f"satisfaction:{c['satisfaction']}")
+    if c["reopen_count"] > 0:
+        add("reopened", 1, c["reopen_count"])
+    if c["is_repeat"]:
+        add("repeat")
+    if c["severity"] == "major":
+        add("major")
+        if c["report_hours"] is not None:
+            add("major_reported", 1, c["report_hours"])
+            add(f"major_report_hours:{c['report_hours']}")  # in time is judged on today's rule
+    fen = c["compensation_fen"] or 0
+    if fen > 0:
+        add("compensation", 1, fen)
+        add(f"compensation:{band_of(fen)}", 1, fen)
+    verdicts = {
+        "accept": _stage(c["accept_due"], c["accepted_day"]),
+        "reply": _stage(c["reply_due"], c["replied_day"], c["outcome"] == "accepted"),
+        "follow_up": _stage(c["follow_up_due"], c["followed_day"]),
+    }
+    for stage, verdict in verdicts.items():
+        if verdict:
+            add(f"timeliness_{stage}:{verdict}")
+    if c["outcome"] == "on_spot" or verdicts["reply"] == "on_time":
+        add("completion:on_time")
+    elif verdicts["reply"] == "late_done":
+        add("completion:late_done")
+    departments: set[Any] = set()
+    for issue in rows.issues:
+        for column in ("category1", "category2", "department"):
+            if issue[f"first_{column}"]:
+                add(f"{column}:{_key(issue[column])}")
+        if issue["first_issue"]:  # "" (undecided) counted too: the number of issues
+            add(f"finding_issue:{issue['finding']}")
+        departments.add(issue["department"])
+    if fen > 0:
+        for department in departments:
+            add(f"compensation_department:{_key(department)}", 1, fen)
+    for a in rows.assignments:
+        returned = a["state"] == AssignmentState.RETURNED
+        ack = _stage(
+            a["acknowledge_due"], a["acknowledged_day"], not returned or a["acknowledged_day"] is not None
+        )
+        respond = _stage(a["respond_due"], a["responded_day"], not returned)
+        if ack:
+            add(f"timeliness_acknowledge:{ack}")
+        if respond:
+            add(f"timeliness_respond:{respond}")
+    return cells
+
+
+def stored_rows(case_ids: Iterable[int]) -> list[StatRows]:
+    """The statistics rows of these cases as stored now."""
+    ids = sorted(set(case_ids))
+    result = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        issues: dict[int, list[dict]] = defaultdict(list)
+        for row in IssueStat.select().where(IssueStat.case.in_(chunk)).dicts():
+            issues[row["case"]].append(row)
+        assignments: dict[int, list[dict]] = defaultdict(list)
+        for row in AssignmentStat.select().where(AssignmentStat.case.in_(chunk)).dicts():
+            assignments[row["case"]].append(row)
+        for row in CaseStat.select().where(CaseStat.case.in_(chunk)).dicts():
+            result.append(StatRows(row, issues[row["case"]], assignments[row["case"]], []))
+    return result
+
+
+def stored_cells(case_ids: Iterable[int]) -> Cells:
+    cells: Cells = defaultdict(lambda: [0, 0])
+    for rows in stored_rows(case_ids):
+        contributions(rows, cells)
+    return cells
+
+
+def apply(before: Cells, after: Cells) -> None:
+    """Add after − before to the cube (rows upserted; a cell may go back to zero)."""
+    for cell in sorted(set(before) | set(after)):
+        n = after.get(cell, [0, 0])[0] - before.get(cell, [0, 0])[0]
+        amount = after.get(cell, [0, 0])[1] - before.get(cell, [0, 0])[1]
+        if n or amount:
+            StatCube.insert(month=cell[0], key=cell[1], n=n, amount=amount).on_conflict(
+                conflict_target=[StatCube.month, StatCube.key],
+                update={StatCube.n: StatCube.n + n, StatCube.amount: StatCube.amount + amount},
+            ).execute()
+
+
+def rebuild(case_ids: list[int], chunk: int = 2000) -> None:
+    """The whole cube from the stored rows (after a full recount or a bulk fill)."""
+    cells: Cells = defaultdict(lambda: [0, 0])
+    for start in range(0, len(case_ids), chunk):
+        for rows in stored_rows(case_ids[start : start + chunk]):
+            contributions(rows, cells)
+    StatCube.delete().execute()
+    items = [{"month": m, "key": k, "n": v[0], "amount": v[1]} for (m, k), v in cells.items() if v[0] or v[1]]
+    for start in range(0, len(items), 500):
+        StatCube.insert_many(items[start : start + 500]).execute()
+
+
+def read(months: list[int]) -> dict[str, list[int]]:
+    """Sum of the cube over these months, per key: {key: [n, amount]}."""
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for key, n, amount in (
+        StatCube.select(StatCube.key, peewee.fn.SUM(StatCube.n), peewee.fn.SUM(StatCube.amount))
+        .where(StatCube.month.in_(months))
+        .group_by(StatCube.key)
+        .tuples()
+    ):
+        totals[key] = [int(n or 0), int(amount or 0)]
+    return totals
