@@ -105,7 +105,14 @@ def contributions(rows: StatRows, cells: Cells | None = None) -> Cells:
                 add(f"{column}:{_key(issue[column])}")
         if issue["first_issue"]:  # "" (undecided) counted too: the number of issues
             add(f"finding_issue:{issue['finding']}")
+        if issue["finding"] in ("upheld", "partly_upheld"):  # 考核: per issue and department
+            add(f"dept_{issue['finding']}:{_key(issue['department'])}")
         departments.add(issue["department"])
+    for department in departments:
+        if c["satisfaction"] == "dissatisfied":
+            add(f"dept_dissatisfied:{_key(department)}")
+        if c["severity"] == "major":
+            add(f"dept_major:{_key(department)}")
     if fen > 0:
         for department in departments:
             add(f"compensation_department:{_key(department)}", 1, fen)
@@ -115,10 +122,11 @@ def contributions(rows: StatRows, cells: Cells | None = None) -> Cells:
             a["acknowledge_due"], a["acknowledged_day"], not returned or a["acknowledged_day"] is not None
         )
         respond = _stage(a["respond_due"], a["responded_day"], not returned)
-        if ack:
-            add(f"timeliness_acknowledge:{ack}")
-        if respond:
-            add(f"timeliness_respond:{respond}")
+        for stage, verdict in (("acknowledge", ack), ("respond", respond)):
+            if verdict:
+                add(f"timeliness_{stage}:{verdict}")
+            if verdict == "late_done":
+                add(f"dept_late_{stage}:{a['department']}")
     return cells
 
 

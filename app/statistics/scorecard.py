@@ -101,9 +101,39 @@ def _counts(period: Period, as_of: int) -> dict[str, dict[int | None, int]]:
     return counts
 
 
+def _cube_counts(period: Period, as_of: int) -> dict[str, dict[int | None, int]]:
+    """The same counts from the monthly cube, plus transfers late today (open ones only)."""
+    from app.statistics import cube
+
+    cells = cube.read([m.start.year * 100 + m.start.month for m in period.months()])
+    prefixes = {"received": "department", **{k: f"dept_{k}" for k in SCORE_ITEMS if k != "received"}}
+    counts: dict[str, dict[int | None, int]] = {key: {} for key in SCORE_ITEMS}
+    for cell, (n, _) in cells.items():
+        prefix, _, value = cell.rpartition(":")
+        for key, wanted in prefixes.items():
+            if prefix == wanted and n:
+                department = int(value) if value.isdigit() else None
+                counts[key][department] = counts[key].get(department, 0) + n
+    for stage in ("acknowledge", "respond"):
+        pending = (
+            A.select(A.department, peewee.fn.COUNT(A.assignment))
+            .where(
+                c.in_period(period, A.received_day)
+                & A.state.in_(["sent", "acknowledged"])
+                & c.assignment_stage(stage, "pending_late", as_of)
+            )
+            .group_by(A.department)
+            .tuples()
+        )
+        for department, n in pending:
+            late = counts[f"late_{stage}"]
+            late[department] = late.get(department, 0) + n
+    return counts
+
+
 def compute(period: Period, as_of: int, config: StatisticsConfig) -> list[DepartmentScore]:
-    """Every department with at least one figure, highest score first."""
-    counts = _counts(period, as_of)
+    """Every department with at least one figure, highest score first (whole months from the cube)."""
+    counts = _cube_counts(period, as_of) if period.kind != "custom" else _counts(period, as_of)
     departments: set[int | None] = set()
     for per_dept in counts.values():
         departments |= {d for d, n in per_dept.items() if n}

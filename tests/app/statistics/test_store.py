@@ -9,7 +9,7 @@ from datetime import datetime
 
 from app.cases import acceptance, follow_up, overlays, reply, routing, sign_off
 from app.cases.states import State
-from app.statistics import cube, indicators, periods, sources, store
+from app.statistics import cube, indicators, periods, scorecard, sources, store
 from app.statistics.facts import StatRows
 from models import migrations
 from models.cases import Assignment, Case
@@ -186,3 +186,12 @@ def test_monthly_cube_equals_a_recount_and_a_scan_after_random_operations(desk: 
         }
         assert sorted(from_cube.compensation_departments) == sorted(scanned.compensation_departments)
         assert from_cube.trend == scanned.trend
+
+
+def test_scorecard_from_the_cube_equals_the_scan(desk: Desk) -> None:
+    test_maintained_rows_equal_a_full_recount_after_random_operations(desk)
+    as_of = desk.clock.at.date().toordinal()
+    for period in (periods.month(2026, 3), periods.quarter(2026, 1), periods.year(2026)):
+        assert scorecard._cube_counts(period, as_of) == {
+            key: {d: n for d, n in per.items() if n} for key, per in scorecard._counts(period, as_of).items()
+        }, period
