@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from app.rectification import figures as rectification
+from app.rectification.figures import RectificationFigures
 from app.statistics.analysis_text import change, pct
 from app.statistics.config import SCORE_ITEMS, StatisticsConfig
 from app.statistics.definitions import DEFINITIONS
@@ -21,6 +23,7 @@ class ReportInput:
     scores: list[DepartmentScore]
     config: StatisticsConfig
     draft: str
+    rectification: RectificationFigures | None = None  # 整改落实情况 of the period
 
 
 def _share(n: int, total: int) -> str:
@@ -180,6 +183,10 @@ def _series(title: str, tallies: list[Tally], limit: int = 8) -> Series:
     return Series(title, tuple(t.label for t in top), tuple(float(t.count) for t in top))
 
 
+def rectification_tables(figures: RectificationFigures | None) -> tuple[ReportTable, ...]:
+    return (rectification.report_table(figures),) if figures is not None else ()
+
+
 def report_data(
     source: ReportInput, analysis: str, issued_at: datetime, issued_by: str
 ) -> AnalysisReportData:
@@ -203,6 +210,7 @@ def report_data(
         departments=_series("按责任科室（前 8）", f.departments),
         channels=_series("按渠道", f.channels),
         stacks=stacks,
-        tables=tables(f, source.scores),
-        definitions=tuple((d.name, d.definition) for d in DEFINITIONS),
+        tables=tables(f, source.scores) + rectification_tables(source.rectification),
+        definitions=tuple((d.name, d.definition) for d in DEFINITIONS)
+        + (rectification.NAMED_DEFINITIONS if source.rectification else ()),
     )

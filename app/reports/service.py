@@ -15,6 +15,7 @@ from app.cases.documents import letterhead
 from app.deadlines import calendar
 from app.errors import NotFoundError, ValidationError
 from app.policy import Action
+from app.rectification import figures as rectification
 from app.reports.build import ReportInput, report_data
 from app.reports.docx_report import render_docx
 from app.reports.xlsx_report import render_scorecard_xlsx, render_xlsx
@@ -37,7 +38,8 @@ def compute(period: Period, today: date) -> ReportInput:
     cfg = config.load()
     figures = indicators.compute(period, today, calendar.rules().major_external_report_hours)
     scores = scorecard.compute(period, today.toordinal(), cfg)
-    return ReportInput(figures, scores, cfg, analysis_text.draft(figures, cfg, scores))
+    rectified = rectification.compute(period.start, period.end, today)
+    return ReportInput(figures, scores, cfg, analysis_text.draft(figures, cfg, scores), rectified)
 
 
 def prepare(session: Session, period: Period) -> ReportInput:

@@ -24,6 +24,8 @@ SCORE_ITEMS: dict[str, str] = {
     "late_respond": "反馈逾期",
     "dissatisfied": "回访不满意",
     "major": "重大投诉",
+    "rect_overdue": "整改逾期",
+    "rect_recurred": "整改后复发",
 }
 DEFAULT_WEIGHTS: dict[str, float] = {
     "received": 0.5,
@@ -33,6 +35,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "late_respond": 2.0,
     "dissatisfied": 2.0,
     "major": 5.0,
+    "rect_overdue": 2.0,
+    "rect_recurred": 3.0,
 }
 
 

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 import peewee
 
+from app.rectification import figures as rectification
 from app.statistics import conditions as c
 from app.statistics.conditions import IS, A, Measure, S
 from app.statistics.config import SCORE_ITEMS, StatisticsConfig
 from app.statistics.periods import Period
 from models.organisation import Department
+from models.rectification import RectificationCase
 
 UNASSIGNED = "未指定科室"
 
@@ -44,6 +47,8 @@ class DepartmentScore:
 
 def item_condition(key: str, department: int | None, as_of: int, period: Period) -> peewee.ModelSelect:
     """The cases behind one figure of one department (a query selecting `case`)."""
+    if key.startswith("rect_"):
+        return _rectification_cases(key, department, as_of, period)
     dept = (lambda f: f.is_null()) if department is None else (lambda f: f == department)
     in_issues = c.in_period(period, IS.received_day) & dept(IS.department)
     if key == "received":
@@ -64,6 +69,24 @@ def item_condition(key: str, department: int | None, as_of: int, period: Period)
     cases = IS.select(IS.case).where(in_issues)
     extra = S.satisfaction == "dissatisfied" if key == "dissatisfied" else S.severity == "major"
     return S.select(S.case).where(S.case.in_(cases) & extra)
+
+
+def _rectification_cases(key: str, department: int | None, as_of: int, period: Period) -> peewee.ModelSelect:
+    """The cases behind a department's 整改 figures (every item has a department)."""
+    if department is None:
+        return RectificationCase.select(RectificationCase.case).where(peewee.SQL("0 = 1"))
+    if key == "rect_overdue":
+        return rectification.overdue_cases(department, min(period.end, date.fromordinal(as_of)))
+    return rectification.recurred_cases(department, period.start, period.end)
+
+
+def _rectification_counts(period: Period, as_of: int) -> dict[str, dict[int | None, int]]:
+    """整改逾期 and 整改后复发 per department (app.rectification.figures)."""
+    figures = rectification.compute(period.start, period.end, date.fromordinal(as_of))
+    return {
+        "rect_overdue": {d.department_id: d.overdue for d in figures.departments},
+        "rect_recurred": {d.department_id: d.recurred for d in figures.departments},
+    }
 
 
 def _counts(period: Period, as_of: int) -> dict[str, dict[int | None, int]]:
@@ -98,6 +121,7 @@ def _counts(period: Period, as_of: int) -> dict[str, dict[int | None, int]]:
             .group_by(pairs.c.department)
             .tuples()
         )
+    counts.update(_rectification_counts(period, as_of))
     return counts
 
 

@@ -93,11 +93,15 @@ class RectificationPage(QWidget):
             recurred_only=self.recurred_box.isChecked(),
         )
 
-    def show_department(self, code: str, overdue_only: bool = False) -> None:
-        """Drill-down from elsewhere (a department's 考核 line): that department's items."""
+    def show_department(self, department: str, overdue_only: bool = False) -> None:
+        """Drill-down from elsewhere (a department's 考核 line): that department's items, by its code
+        or its name."""
+        index = self.department_combo.findData(department)
+        if index < 0:
+            index = self.department_combo.findText(department)
         for widget in (self.department_combo, self.state_combo, self.overdue_box):
             widget.blockSignals(True)
-        self.department_combo.setCurrentIndex(max(self.department_combo.findData(code), 0))
+        self.department_combo.setCurrentIndex(max(index, 0))
         self.state_combo.setCurrentIndex(0)
         self.overdue_box.setChecked(overdue_only)
         for widget in (self.department_combo, self.state_combo, self.overdue_box):

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock, files
+from app.rectification import figures as rectification
+from app.rectification.figures import RectificationFigures
 from app.reports import service as reports
 from app.session import Session
 from app.statistics import config, periods, scorecard, service
@@ -38,6 +40,7 @@ from app.statistics.periods import Period
 from app.statistics.scorecard import DepartmentScore
 from ui.common import PageHeader
 from ui.operations import Change, Kind, run, run_in_background
+from ui.rectification.figures_tab import RectificationFiguresTab
 from ui.statistics import charts, tables
 from ui.statistics.drill_dialog import DrillDialog
 from ui.statistics.report_dialog import ReportDialog
@@ -49,6 +52,7 @@ KINDS = (("month", "月度"), ("quarter", "季度"), ("year", "年度"), ("custo
 class Computed:
     figures: Figures
     scores: list[DepartmentScore]
+    rectification: RectificationFigures | None = None
 
 
 class Tile(QPushButton):
@@ -69,6 +73,7 @@ class Tile(QPushButton):
 
 class StatisticsPage(QWidget):
     open_case_requested = Signal(int)
+    rectification_requested = Signal(str)  # a department's 整改 items (by its name)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -140,6 +145,12 @@ class StatisticsPage(QWidget):
         self.tabs.addTab(scroll, "图表")
         self.tabs.addTab(self.figures_table, "统计表")
         self.tabs.addTab(self._score_tab(), "科室考核")
+        self.rectification_tab = RectificationFiguresTab()
+        self.rectification_tab.department_requested.connect(self.rectification_requested.emit)
+        self.tabs.addTab(self.rectification_tab, "整改")
+        self.score_table.itemActivated.connect(
+            lambda item: item.column() == 0 and self.rectification_requested.emit(item.text())
+        )
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 12)
@@ -227,7 +238,8 @@ class StatisticsPage(QWidget):
 
         def task(progress: Callable) -> Computed:
             figures = service.figures(session, period)
-            return Computed(figures, scorecard.compute(period, figures.as_of.toordinal(), config.load()))
+            scores = scorecard.compute(period, figures.as_of.toordinal(), config.load())
+            return Computed(figures, scores, rectification.compute(period.start, period.end, figures.as_of))
 
         self.operation = run_in_background(
             self, task, title="统计分析", quiet=True, on_done=lambda result: self._show(request, result)
@@ -262,6 +274,8 @@ class StatisticsPage(QWidget):
         self._charts(f)
         tables.fill_figures(self.figures_table, f)
         tables.fill_scorecard(self.score_table, computed.scores)
+        if computed.rectification is not None:
+            self.rectification_tab.show_figures(computed.rectification)
 
     def _charts(self, f: Figures) -> None:
         while self.chart_grid.count():

@@ -86,8 +86,8 @@ def test_scorecard_sheet_for_the_performance_office(desk: Desk, march: March) ->
     header = [c.value for c in sheet[2]]
     assert name == "2026年3月科室考核.xlsx" and header[0] == "科室" and header[-1] == "扣分"
     radiology = next(r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0] == "放射科")
-    # 1 case (0.5) + 1 upheld issue (3) + late 签收 (1) + late 反馈 (2) + 不满意 (2) + 重大 (5)
-    assert radiology[1:] == (1, 1, 0, 1, 1, 1, 1, 13.5)
+    # 1 case (0.5) + 1 upheld issue (3) + late 签收 (1) + late 反馈 (2) + 不满意 (2) + 重大 (5); no 整改
+    assert radiology[1:] == (1, 1, 0, 1, 1, 1, 1, 0, 0, 13.5)
 
 
 def test_empty_analysis_and_unknown_format_are_refused_in_chinese(desk: Desk, march: March) -> None:
