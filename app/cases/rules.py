@@ -135,3 +135,9 @@ def decide(user, name: str, case_facts, on_hold: bool) -> Decision:
         return decision
     refusal = state_refusal(rule, case_facts.state, on_hold)
     return Decision(False, refusal) if refusal else decision
+
+
+def role_may(user, name: str) -> bool:
+    """Whether one of the user's roles may ever take the rule's action (on some case, some day):
+    what a role can never do is not offered at all, what it cannot do yet is shown disabled."""
+    return bool(can(user, RULES[name].action))

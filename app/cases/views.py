@@ -9,7 +9,7 @@ from decimal import Decimal
 from app import clock, dictionaries
 from app.cases import history
 from app.cases.issues import CaseFinding, IssueRecord, case_finding, issues_of
-from app.cases.rules import RULES, decide
+from app.cases.rules import RULES, decide, role_may
 from app.cases.states import ASSIGNMENT_LABELS, CLOSE_KINDS, FOLLOWUP_METHODS, REPLY_METHODS, STATE_LABELS
 from app.deadlines.case_clocks import assignment_status, case_status, external_report_status
 from app.deadlines.rules import DeadlineStatus
@@ -420,6 +420,11 @@ def _case_view(session: Session, case: Case, case_facts: CaseFactsData) -> CaseV
         timeline=timeline,
         timeline_problem=timeline_problem,
     )
+
+
+def possible_actions(session: Session) -> frozenset[str]:
+    """The rules this user's roles may ever run (`rules.role_may`); the others are not offered."""
+    return frozenset(name for name in RULES if role_may(session.user, name))
 
 
 def available_actions(session: Session, case_id: int) -> dict[str, Decision]:

@@ -1,10 +1,13 @@
 """Small reads the case workspace needs beyond `views.open_case`: the officers a restricted case can
-name, the documents that can be issued now, and the Chinese capitals of a compensation amount."""
+name, the documents that can be issued now, the Chinese capitals of a compensation amount, and the
+department replies as the draft quotes them."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from app.cases.documents import CASE_DOCUMENTS, KIND_ACTIONS, check_available, kind_title
 from app.cases.states import AssignmentState
@@ -100,3 +103,16 @@ def capitals_hint(text: str) -> str:
     except ValidationError as exc:
         return exc.message
     return f"大写：{capitals}" if capitals else ""
+
+
+def reply_quote(department: str, responded_at: datetime | None, responder: str, response: str) -> str:
+    """A department's reply as the draft's 调查核实情况 quotes it:
+    "心血管内科反馈（2026年3月13日，郑国华）：当日 9:10–11:40 …"."""
+    when = f"{responded_at.year}年{responded_at.month}月{responded_at.day}日" if responded_at else ""
+    source = "，".join(part for part in (when, responder) if part)
+    return f"{department}反馈" + (f"（{source}）" if source else "") + "：" + response.strip()
+
+
+def replies_quote(replies: Sequence[tuple[str, datetime | None, str, str]]) -> str:
+    """Every reply, one paragraph each, in the order given (department, when, who, text)."""
+    return "\n".join(reply_quote(*reply) for reply in replies if reply[3].strip())

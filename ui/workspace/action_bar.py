@@ -1,13 +1,15 @@
 """The action bar: one control per case rule that matters in the case's state.
 
-Allowed actions are enabled; relevant but forbidden ones are disabled with the policy's reason as
-their tooltip; irrelevant ones are hidden. The workflow steps are buttons, the overlays sit in the
-更多操作 menu. Relevance is presentation only: the decisions come from `views.available_actions`.
+Allowed actions are enabled; relevant ones the user's role may take but not now are disabled with
+the reason as their tooltip; irrelevant ones and those the role can never take are hidden. The
+workflow steps are buttons, the overlays sit in the 更多操作 menu (a plain button when only one is
+offered). Relevance is presentation only: the decisions come from `views.available_actions` and
+`views.possible_actions`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
@@ -89,6 +91,7 @@ class ActionBar(QWidget):
             button = QPushButton(RULES[name].title)
             button.setAutoDefault(False)
             button.clicked.connect(lambda _c=False, n=name: self.triggered.emit(n))
+            button.hide()  # until update_actions: all of them side by side would widen the window
             self.buttons[name] = button
             layout.addWidget(button)
         self.menu = QMenu(self)
@@ -104,6 +107,14 @@ class ActionBar(QWidget):
         self.more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.more.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         layout.addWidget(self.more)
+        self.single = QPushButton()  # the one overlay offered, as a button instead of a menu
+        self.single.setObjectName("singleMore")
+        self.single.setAutoDefault(False)
+        self.single.clicked.connect(lambda: self._single_action and self._single_action.trigger())
+        self._single_action: QAction | None = None
+        self.single.hide()
+        self.more.hide()
+        layout.addWidget(self.single)
         self.none_label = QLabel("当前没有可执行的操作")
         self.none_label.setObjectName("hint")
         layout.addWidget(self.none_label)
@@ -113,11 +124,16 @@ class ActionBar(QWidget):
         self.notice.hide()
         layout.addWidget(self.notice)
 
-    def update_actions(self, view: CaseView, decisions: Mapping[str, Decision]) -> None:
-        """Show, enable and explain each control for this view (intake-only roles: allowed ones only)."""
+    def update_actions(
+        self, view: CaseView, decisions: Mapping[str, Decision], possible: Collection[str] | None = None
+    ) -> None:
+        """Show, enable and explain each control for this view: hidden when irrelevant in this state
+        or never possible for the user's roles (`possible`), disabled when not possible yet
+        (intake-only roles: allowed ones only)."""
         for name, control in [*self.buttons.items(), *self.actions_.items()]:
             decision = decisions.get(name, Decision(False, ""))
-            shown = relevant(name, view) and (bool(decision) or view.handling_visible)
+            could = possible is None or name in possible
+            shown = relevant(name, view) and (bool(decision) or (view.handling_visible and could))
             control.setVisible(shown)
             control.setEnabled(bool(decision))
             control.setToolTip("" if decision else decision.reason)
@@ -125,10 +141,16 @@ class ActionBar(QWidget):
                 control.setProperty("primary", bool(decision) and name in PRIMARY)
                 control.style().unpolish(control)
                 control.style().polish(control)
-        any_more = any(self.actions_[n].isVisible() for n in MORE_ACTIONS)
+        offered = [self.actions_[n] for n in MORE_ACTIONS if self.actions_[n].isVisible()]
         any_main = any(not b.isHidden() for b in self.buttons.values())
-        self.more.setVisible(any_more)
-        self.none_label.setVisible(not any_more and not any_main)
+        self._single_action = offered[0] if len(offered) == 1 else None
+        if self._single_action is not None:
+            self.single.setText(self._single_action.text())
+            self.single.setEnabled(self._single_action.isEnabled())
+            self.single.setToolTip(self._single_action.toolTip())
+        self.single.setVisible(self._single_action is not None)
+        self.more.setVisible(len(offered) > 1)
+        self.none_label.setVisible(not offered and not any_main)
 
     def control(self, name: str) -> QPushButton | QAction:
         return self.buttons.get(name) or self.actions_[name]

@@ -30,7 +30,7 @@ class AssignmentsSection(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = assignment_model(self)
-        self.view = table_view(self.model, widths=(110, 70, 210, 170))
+        self.view = table_view(self.model, widths=(92, 58, 120, 96))
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.view.doubleClicked.connect(lambda _i: self._default_action())
         self.empty = hint("尚未转办科室。受理后点击上方“转办科室”，可同时转办多个科室。")

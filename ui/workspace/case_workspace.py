@@ -229,7 +229,7 @@ class CaseWorkspace(QWidget):
         self.view, self.decisions = view, decisions
         self.stack.setCurrentWidget(self.content)
         self.header.set_view(view)
-        self.action_bar.update_actions(view, decisions)
+        self.action_bar.update_actions(view, decisions, views.possible_actions(self.session))
         self.info.set_view(view)
         for index in self.HANDLING_TABS:
             self.tabs.setTabVisible(index, view.handling_visible)

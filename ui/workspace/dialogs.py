@@ -308,17 +308,27 @@ class FollowUpDialog(ActionDialog):
         self.route_combo = choice_combo({r.id: r.name for r in routes})
         self.form.addRow("外部途径", self.route_combo)
         self.fields["external_route"] = self.route_combo
-        self.satisfaction.group.buttonToggled.connect(self._update)
+        self.satisfaction.group.buttonToggled.connect(self._satisfaction_changed)
         self.outcome.group.buttonToggled.connect(self._update)
         self._update()
         self.finish_layout("投诉人不满意时，可重新处理（计入再处理次数），或记录其选择的外部途径。")
+
+    def _satisfaction_changed(self, _button: object, checked: bool) -> None:
+        """The conclusion follows the satisfaction: 不满意 moves it to 重新处理 (the user may still
+        choose 报请销项 or an external route), any other answer back to 报请销项."""
+        if not checked:
+            return
+        unhappy = self.satisfaction.value() == "dissatisfied"
+        if unhappy and self.outcome.value() == "sign_off":
+            self.outcome.set_value("reopen")
+        elif not unhappy:
+            self.outcome.set_value("sign_off")
+        self._update()
 
     def _update(self, *_args: object) -> None:
         unhappy = self.satisfaction.value() == "dissatisfied"
         for key in ("reopen", "external"):
             self.outcome.buttons[key].setEnabled(unhappy)
-        if not unhappy and self.outcome.value() != "sign_off":
-            self.outcome.set_value("sign_off")
         self.route_combo.setEnabled(self.outcome.value() == "external")
 
     def values(self) -> dict[str, str]:

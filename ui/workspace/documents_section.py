@@ -75,7 +75,8 @@ class DocumentsSection(QWidget):
         issue_bar.addStretch(1)
 
         self.issued_model = issued_model(self)
-        self.issued_view = table_view(self.issued_model, widths=(140, 200, 60, 60, 90))
+        # 文书 takes the spare width; the others fit their contents (no sideways scrolling at 1024 px).
+        self.issued_view = table_view(self.issued_model, widths=(124, 0, 48, 48, 72, 104), stretch=1)
         self.issued_view.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self.issued_view.doubleClicked.connect(lambda _i: self.view_archived())
         self.issued_empty = hint("尚未出具文书。")
@@ -135,6 +136,7 @@ class DocumentsSection(QWidget):
         self.issued_model.set_rows(issued)
         fit_rows(self.issued_view, 10)
         self.issued_empty.setVisible(not issued)
+        self.issued_view.setVisible(bool(issued))
         if issued and selected_row(self.issued_view) is None:
             self.issued_view.selectRow(0)
         self._update_buttons()

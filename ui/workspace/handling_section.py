@@ -1,4 +1,5 @@
-"""处理意见: facts, finding, resolution, compensation (with its Chinese capitals) and 整改措施.
+"""处理意见: facts, finding, resolution, compensation (with its Chinese capitals) and 整改措施; the
+departments' replies can be inserted into 调查核实情况 (one, or all of them).
 
 Editable while the policy allows 拟定处理意见; read-only otherwise. A reload keeps what the user
 typed (`set_view(..., keep_edits=True)`), so a stale save loses nothing.
@@ -15,14 +16,16 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.cases.states import State
-from app.cases.views import CaseView
-from app.cases.workspace import amount_in_capitals, capitals_hint
+from app.cases.views import AssignmentView, CaseView
+from app.cases.workspace import amount_in_capitals, capitals_hint, replies_quote
 from app.policy import Decision
 from app.validation import FINDINGS
 from ui.common import make_primary
@@ -61,7 +64,23 @@ class HandlingSection(QWidget):
         self.approval.setWordWrap(True)
         self.state_hint = hint("")
 
-        self.facts_edit = text_box("调查核实的经过和结果，可引用科室反馈", rows=5)
+        self.facts_edit = text_box("调查核实的经过和结果；可用下方“插入科室反馈”引用科室的答复", rows=5)
+        self.replies_menu = QMenu(self)
+        self.insert_reply = QToolButton()
+        self.insert_reply.setText("插入科室反馈")
+        self.insert_reply.setToolTip("把科室反馈的原文插入到光标处（注明科室、日期和反馈人）")
+        self.insert_reply.setMenu(self.replies_menu)
+        self.insert_reply.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.insert_reply.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.no_replies = hint("科室尚未反馈，反馈后可在此插入原文。")
+        facts_box = QVBoxLayout()
+        facts_box.setSpacing(6)
+        facts_box.addWidget(self.facts_edit)
+        reply_row = QHBoxLayout()
+        reply_row.addWidget(self.insert_reply)
+        reply_row.addWidget(self.no_replies)
+        reply_row.addStretch(1)
+        facts_box.addLayout(reply_row)
         self.finding_combo = choice_combo(FINDINGS)
         self.finding_combo.setMinimumWidth(200)
         self.resolution_edit = text_box("向投诉人的解释、致歉、退费或赔偿、对相关人员的处理", rows=4)
@@ -83,7 +102,7 @@ class HandlingSection(QWidget):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         form.setHorizontalSpacing(12)
         form.setVerticalSpacing(10)
-        form.addRow("调查核实情况", self.facts_edit)
+        form.addRow("调查核实情况", facts_box)
         form.addRow("投诉是否成立", self.finding_combo)
         form.addRow("处理意见", self.resolution_edit)
         form.addRow("赔偿/退费金额", amount_row)
@@ -176,8 +195,33 @@ class HandlingSection(QWidget):
         self.state_hint.setText(f"尚未拟定处理意见。{decision.reason}" if empty and not self.editable else "")
         self.state_hint.setVisible(bool(self.state_hint.text()))
         self.summary.setVisible(not self.editable and not empty)
+        self._offer_replies(view.assignments)
         self._update_dirty()
         self._update_capitals()
+
+    def _offer_replies(self, assignments: tuple[AssignmentView, ...]) -> None:
+        """One menu entry per department that replied, and 全部 when there are several."""
+        replies = [(a.department, a.responded_at, a.responder, a.response) for a in assignments if a.response.strip()]
+        self.replies_menu.clear()
+        for reply in replies:
+            when = f"{reply[1]:%m-%d}" if reply[1] else ""
+            action = self.replies_menu.addAction(f"{reply[0]}" + (f"（{when} 反馈）" if when else ""))
+            action.triggered.connect(lambda _c=False, r=reply: self.insert_quote(replies_quote([r])))
+        if len(replies) > 1:
+            self.replies_menu.addSeparator()
+            every = self.replies_menu.addAction(f"全部 {len(replies)} 个科室的反馈")
+            every.triggered.connect(lambda _c=False: self.insert_quote(replies_quote(replies)))
+        self.insert_reply.setVisible(bool(replies))
+        self.no_replies.setVisible(not replies)
+
+    def insert_quote(self, text: str) -> None:
+        """Insert at the cursor, on a paragraph of its own; the text stays unsaved until 保存."""
+        cursor = self.facts_edit.textCursor()
+        before = self.facts_edit.toPlainText()[: cursor.position()]
+        prefix = "\n" if before and not before.endswith("\n") else ""
+        cursor.insertText(prefix + text + "\n")
+        self.facts_edit.setTextCursor(cursor)
+        self.facts_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @staticmethod
     def _summary_rows(view: CaseView) -> list[tuple[str, str]]:

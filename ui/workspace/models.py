@@ -23,12 +23,34 @@ def _assignment_due(a: AssignmentView) -> str:
     return f"{due}（{a.deadline.text}）" if a.deadline is not None else due
 
 
+def _short_due(a: AssignmentView) -> str:
+    """"03-17 剩 1 工作日": short enough for five columns at 1024 px; the full text is the tooltip."""
+    if a.due is None:
+        return "—"
+    status = a.deadline
+    if status is None:
+        return f"{a.due:%m-%d}"
+    if status.overdue:
+        short = "已逾期"
+    elif status.workdays_left == 0:
+        short = "今日到期"
+    elif status.workdays_left is not None:
+        short = f"剩 {status.workdays_left} 工作日"
+    else:
+        short = status.text
+    return f"{a.due:%m-%d} {short}"
+
+
 def _signed(a: AssignmentView) -> str:
     return " ".join(p for p in (format_datetime(a.acknowledged_at), a.acknowledged_by) if p)
 
 
 def _answered(a: AssignmentView) -> str:
     return " ".join(p for p in (format_datetime(a.responded_at), a.responder) if p)
+
+
+def _day(moment) -> str:
+    return f"{moment:%m-%d %H:%M}" if moment else ""
 
 
 def _state_colour(a: AssignmentView) -> QColor | None:
@@ -42,12 +64,12 @@ def assignment_model(parent: QObject | None = None) -> RowTableModel[AssignmentV
             Column("状态", lambda a: a.state_label, colour=_state_colour),
             Column(
                 "反馈期限",
-                _assignment_due,
+                _short_due,
                 colour=lambda a: deadline_colour(a.deadline),
-                tooltip=lambda a: f"{format_datetime(a.sent_at)} 转办，反馈期限 {format_date(a.due)}",
+                tooltip=lambda a: f"{format_datetime(a.sent_at)} 转办，反馈期限 {_assignment_due(a)}",
             ),
-            Column("签收", _signed, tooltip=_signed),
-            Column("反馈", _answered, tooltip=lambda a: a.response or _answered(a)),
+            Column("签收", lambda a: _day(a.acknowledged_at), tooltip=_signed),
+            Column("反馈", lambda a: _day(a.responded_at), tooltip=lambda a: _answered(a) + ("\n" + a.response if a.response else "")),
         ],
         parent,
     )

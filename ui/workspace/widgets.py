@@ -163,8 +163,11 @@ def scroll_page(*widgets: QWidget, stretch: bool = True) -> QScrollArea:
     return area
 
 
-def table_view(model: RowTableModel, widths: Sequence[int] = (), wrap: bool = False) -> QTableView:
-    """A read-only, row-selecting table in the application's look."""
+def table_view(
+    model: RowTableModel, widths: Sequence[int] = (), wrap: bool = False, stretch: int | None = None
+) -> QTableView:
+    """A read-only, row-selecting table in the application's look; the `stretch` column (default:
+    the last) takes the spare width."""
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -176,20 +179,34 @@ def table_view(model: RowTableModel, widths: Sequence[int] = (), wrap: bool = Fa
     view.verticalHeader().hide()
     view.verticalHeader().setDefaultSectionSize(32)
     header = view.horizontalHeader()
-    header.setStretchLastSection(True)
+    header.setStretchLastSection(stretch is None)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     header.setHighlightSections(False)
     for column, width in enumerate(widths):
         view.setColumnWidth(column, width)
+    if stretch is not None:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return view
 
 
 def fit_rows(view: QTableView, max_rows: int = 8) -> None:
-    """Size a short table to its rows (at least one, at most `max_rows`; it scrolls beyond)."""
+    """Size a short table to its rows (at least one, at most `max_rows`; it scrolls beyond). The
+    height follows the horizontal scroll bar too: when the columns need one (a narrow window), it
+    is added below the rows instead of hiding half of one."""
     rows = min(max(view.model().rowCount(), 1), max_rows)
     height = view.horizontalHeader().sizeHint().height() + rows * view.verticalHeader().defaultSectionSize()
-    view.setFixedHeight(height + 2 * view.frameWidth() + 2)
+    view.setProperty("fitHeight", height + 2 * view.frameWidth() + 2)
+    if not view.property("fitsRows"):
+        view.setProperty("fitsRows", True)
+        view.horizontalScrollBar().rangeChanged.connect(lambda *_a: _apply_fit(view))
+    _apply_fit(view)
+
+
+def _apply_fit(view: QTableView) -> None:
+    bar = view.horizontalScrollBar()
+    extra = bar.sizeHint().height() if bar.maximum() > 0 else 0
+    view.setFixedHeight(int(view.property("fitHeight")) + extra)
 
 
 def selected_row(view: QTableView) -> int | None:

@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from app.cases import routing
 from app.cases.rules import ON_HOLD_MESSAGE
-from app.cases.views import available_actions, open_case
+from app.cases.views import open_case
 from tests.support.desk import Desk
 from tests.ui.helpers import type_text
 from tests.ui.workspace.support import answer, dismiss, on_modal, when
@@ -23,23 +23,33 @@ from ui.workspace.dialogs import (
 )
 
 
-def test_forbidden_actions_are_disabled_with_the_policy_reason(desk: Desk, open_workspace) -> None:
+def test_what_a_role_can_never_do_is_hidden(desk: Desk, open_workspace) -> None:
+    """The officer is not shown the manager's 审批 / 退回修改 / 设置保密 at all; the manager is."""
     case_id = desk.new_case("pending_approval")
-    ws = open_workspace(desk["officer"], case_id)
-    bar = ws.action_bar
-    reasons = available_actions(desk["officer"], case_id)
-    for name in ("approve", "return_draft"):
-        assert bar.is_shown(name)
-        assert not bar.control(name).isEnabled()
-        assert bar.control(name).toolTip() == reasons[name].reason
-    assert bar.control("approve").toolTip() == "只有主任/分管院领导可以审批答复"
-    restrict = bar.control("restrict")  # in the 更多操作 menu
-    assert restrict.isVisible() and not restrict.isEnabled()
-    assert restrict.toolTip() == "只有主任/分管院领导可以设置保密"
-    # irrelevant in this state: hidden, not disabled
+    bar = open_workspace(desk["officer"], case_id).action_bar
+    for name in ("approve", "return_draft", "restrict"):
+        assert not bar.is_shown(name), name
+    # irrelevant in this state: hidden too
     for name in ("accept", "assign", "submit", "reply", "follow_up", "resume"):
         assert not bar.is_shown(name)
-    assert bar.control("note").isEnabled()
+    assert bar.control("note").isEnabled() and bar.more.isVisible()
+    manager = open_workspace(desk["manager"], case_id).action_bar
+    assert manager.is_shown("approve") and manager.control("approve").isEnabled()
+    assert manager.is_shown("restrict")
+
+
+def test_a_single_extra_action_is_a_button_not_a_menu(desk: Desk, open_workspace) -> None:
+    case_id = desk.new_case("in_progress")
+    bar = open_workspace(desk["clerk"], case_id).action_bar  # the front desk may only add attachments
+    assert bar.more.isHidden() and not bar.single.isHidden()
+    assert bar.single.text() == bar.control("attachment").text() and bar.single.isEnabled()
+    triggered: list[str] = []
+    bar.triggered.disconnect()  # the workspace would open its file dialog
+    bar.triggered.connect(triggered.append)
+    bar.single.click()
+    assert triggered == ["attachment"]
+    officer = open_workspace(desk["officer"], case_id).action_bar
+    assert officer.single.isHidden() and officer.more.isVisible()
 
 
 def test_on_hold_pauses_actions_and_shows_the_paused_clock(desk: Desk, open_workspace) -> None:
@@ -162,8 +172,7 @@ def test_extension_requested_by_officer_and_decided_by_manager(desk: Desk, open_
     officer.action_bar.control("request_extension").trigger()
     assert not officer.action_bar.is_shown("request_extension")
     assert "待审批" in officer.info.deadlines.values["延期申请"].text()
-    assert officer.action_bar.is_shown("decide_extension")
-    assert not officer.action_bar.control("decide_extension").isEnabled()
+    assert not officer.action_bar.is_shown("decide_extension")  # the manager's, never the officer's
 
     manager = open_workspace(desk["manager"], case_id)
     on_modal(ExtensionDecisionDialog, lambda d: d.ok_button.click())
@@ -216,3 +225,22 @@ def test_note_on_a_closed_case_is_a_correction(desk: Desk, open_workspace) -> No
     ws.timeline.note_button.click()
     assert titles == ["补充更正说明"]
     assert ws.timeline.items[0].summary == "补充更正说明"
+
+
+def test_dissatisfied_moves_the_follow_up_conclusion_off_sign_off(qtbot: QtBot) -> None:
+    from app.dictionaries import external_routes
+    from ui.workspace.dialogs import FollowUpDialog
+
+    dialog = FollowUpDialog(external_routes())
+    qtbot.addWidget(dialog)
+    assert dialog.outcome.value() == "sign_off"
+    dialog.satisfaction.buttons["dissatisfied"].click()
+    assert dialog.outcome.value() == "reopen"  # not 报请销项 any more
+    dialog.outcome.buttons["external"].click()
+    assert dialog.route_combo.isEnabled()
+    dialog.satisfaction.buttons["satisfied"].click()
+    assert dialog.outcome.value() == "sign_off" and not dialog.outcome.buttons["reopen"].isEnabled()
+    dialog.satisfaction.buttons["dissatisfied"].click()
+    assert dialog.outcome.value() == "reopen"
+    dialog.outcome.buttons["sign_off"].click()  # the office may still close it, when the user says so
+    assert dialog.outcome.value() == "sign_off" and dialog.values()["outcome"] == "sign_off"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
@@ -50,7 +51,8 @@ def test_officer_routes_records_replies_drafts_and_submits(qtbot: QtBot, desk: D
     assert ws.view.state == "in_progress"
     assert ws.assignments.model.rowCount() == 2
     assert [a.state_label for a in ws.view.assignments] == ["待签收", "待签收"]
-    assert "剩余" in ws.assignments.model.index(0, 2).data()
+    assert "剩 3 工作日" in ws.assignments.model.index(0, 2).data()  # the full text is the tooltip
+    assert "剩余 3 个工作日" in ws.assignments.model.index(0, 2).data(Qt.ItemDataRole.ToolTipRole)
 
     ws.tabs.setCurrentIndex(ws.TAB_ASSIGNMENTS)
     ws.assignments.view.selectRow(0)
