@@ -80,6 +80,10 @@ def _rectification_cases(key: str, department: int | None, as_of: int, period: P
     return rectification.recurred_cases(department, period.start, period.end)
 
 
+RECTIFICATION_ITEMS = ("rect_overdue", "rect_recurred")
+CASE_ITEMS = tuple(key for key in SCORE_ITEMS if key not in RECTIFICATION_ITEMS)  # counted from the cases
+
+
 def _rectification_counts(period: Period, as_of: int) -> dict[str, dict[int | None, int]]:
     """整改逾期 and 整改后复发 per department (app.rectification.figures)."""
     figures = rectification.compute(period.start, period.end, date.fromordinal(as_of))
@@ -121,7 +125,6 @@ def _counts(period: Period, as_of: int) -> dict[str, dict[int | None, int]]:
             .group_by(pairs.c.department)
             .tuples()
         )
-    counts.update(_rectification_counts(period, as_of))
     return counts
 
 
@@ -130,8 +133,8 @@ def _cube_counts(period: Period, as_of: int) -> dict[str, dict[int | None, int]]
     from app.statistics import cube
 
     cells = cube.read([m.start.year * 100 + m.start.month for m in period.months()])
-    prefixes = {"received": "department", **{k: f"dept_{k}" for k in SCORE_ITEMS if k != "received"}}
-    counts: dict[str, dict[int | None, int]] = {key: {} for key in SCORE_ITEMS}
+    prefixes = {"received": "department", **{k: f"dept_{k}" for k in CASE_ITEMS if k != "received"}}
+    counts: dict[str, dict[int | None, int]] = {key: {} for key in CASE_ITEMS}
     for cell, (n, _) in cells.items():
         prefix, _, value = cell.rpartition(":")
         for key, wanted in prefixes.items():
@@ -158,6 +161,7 @@ def _cube_counts(period: Period, as_of: int) -> dict[str, dict[int | None, int]]
 def compute(period: Period, as_of: int, config: StatisticsConfig) -> list[DepartmentScore]:
     """Every department with at least one figure, highest score first (whole months from the cube)."""
     counts = _cube_counts(period, as_of) if period.kind != "custom" else _counts(period, as_of)
+    counts.update(_rectification_counts(period, as_of))  # 整改 is read from its own tables
     departments: set[int | None] = set()
     for per_dept in counts.values():
         departments |= {d for d, n in per_dept.items() if n}
