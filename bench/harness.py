@@ -318,6 +318,9 @@ def measure(path: Path, password: str, seed: int) -> list[Result]:
         from bench.statistics import statistics_queries
 
         results.extend(statistics_queries(manager))
+        from bench.reminders import reminder_queries
+
+        results.extend(reminder_queries(manager))
         results.append(register_cases(officer, 50))
         results.append(receipts(officer, 30))
         from bench import records

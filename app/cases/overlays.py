@@ -238,23 +238,28 @@ def add_note(session: Session, case_id: int, note: str) -> None:
         op.event(note_summary(op.case.state), note)
 
 
+def checked_file(filename: str, data: bytes, mime_type: str = "", label: str = "附件") -> tuple[str, str]:
+    """(file name, MIME type) of a file to store, or ValidationError: empty, or over the size limit."""
+    name = clean_text(
+        PurePath(filename or "").name, field="filename", label="文件名", max_len=200, required=True
+    )
+    limit_mb = settings.get("attachment_max_mb")
+    if not data:
+        raise ValidationError("attachment", label, "文件为空")
+    if len(data) > limit_mb * 1024 * 1024:
+        raise ValidationError(
+            "attachment", label, f"文件大小 {len(data) / 1048576:.1f} MB，超过上限 {limit_mb} MB"
+        )
+    return name, mime_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
 def add_attachment(
     session: Session, case_id: int, filename: str, data: bytes, note: str = "", mime_type: str = ""
 ) -> int:
     """Store a scan, photo or recording inside the encrypted database (size limit from settings)."""
     with case_operation(session, case_id, "attachment") as op:
-        name = clean_text(
-            PurePath(filename or "").name, field="filename", label="文件名", max_len=200, required=True
-        )
-        limit_mb = settings.get("attachment_max_mb")
-        if not data:
-            raise ValidationError("attachment", "附件", "文件为空")
-        if len(data) > limit_mb * 1024 * 1024:
-            raise ValidationError(
-                "attachment", "附件", f"文件大小 {len(data) / 1048576:.1f} MB，超过上限 {limit_mb} MB"
-            )
+        name, mime = checked_file(filename, data, mime_type)
         note = _text(note, "附件说明", required=False, max_len=200)
-        mime = mime_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
         row = Attachment.create(
             case=case_id,
             filename=name,

@@ -16,15 +16,14 @@ one transaction. Due dates are counted in working days (app.deadlines), from the
 from __future__ import annotations
 
 import hashlib
-import mimetypes
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import PurePath
 
 import peewee
 
-from app import clock, settings
+from app import clock
+from app.cases.overlays import checked_file
 from app.deadlines import calendar
 from app.errors import ComplaintDeskError, NotFoundError, TransitionError, ValidationError
 from app.policy import Action
@@ -270,20 +269,11 @@ def record(session: Session, item_id: int, evidence: str, expected_version: int 
 def add_evidence_file(session: Session, item_id: int, filename: str, data: bytes, mime_type: str = "") -> int:
     """A photo, revised rule or sign-in sheet as evidence (size limit from the settings)."""
     with _step(session, item_id, "evidence_file", None) as item:
-        name = clean_text(
-            PurePath(filename or "").name, field="filename", label="文件名", max_len=200, required=True
-        )
-        limit_mb = settings.get("attachment_max_mb")
-        if not data:
-            raise ValidationError("attachment", "整改材料", "文件为空")
-        if len(data) > limit_mb * 1024 * 1024:
-            raise ValidationError(
-                "attachment", "整改材料", f"文件大小 {len(data) / 1048576:.1f} MB，超过上限 {limit_mb} MB"
-            )
+        name, mime = checked_file(filename, data, mime_type, "整改材料")
         row = RectificationAttachment.create(
             rectification=item.id,
             filename=name,
-            mime_type=mime_type or mimetypes.guess_type(name)[0] or "application/octet-stream",
+            mime_type=mime,
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
             data=data,

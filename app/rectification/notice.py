@@ -15,6 +15,7 @@ from app.db_errors import translated
 from app.errors import NotFoundError
 from app.policy import Action
 from app.rectification.items import log_step
+from app.rectification.queries import read_stored
 from app.session import Session
 from app.validation import FINDINGS
 from app.write_path import operation, require
@@ -125,12 +126,7 @@ def notices(session: Session, item_id: int) -> list[NoticeInfo]:
 
 def stored_notice(session: Session, document_id: int) -> bytes:
     """The stored bytes of an issued notice, exactly as printed; the access is audited."""
-    with operation(
-        session, Action.VIEW_RECTIFICATION, "rectification.document_view", target=str(document_id)
-    ) as op:
-        row = RectificationDocument.get_or_none(RectificationDocument.id == document_id)
-        if row is None:
-            raise NotFoundError("文件不存在")
-        op.target = Rectification.get_by_id(row.rectification_id).number
-        op.detail["sha256"] = row.sha256
-        return bytes(row.data)
+    row = read_stored(
+        session, RectificationDocument, document_id, "rectification.document_view", "文件不存在"
+    )
+    return bytes(row.data)

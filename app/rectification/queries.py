@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import peewee
 
@@ -295,17 +296,25 @@ def available_steps(user: Actor, item: Rectification) -> dict[str, str]:
     return steps
 
 
-def attachment_data(session: Session, attachment_id: int) -> tuple[str, bytes]:
-    """(file name, bytes) of an evidence file; the access is audited."""
-    with operation(
-        session, Action.VIEW_RECTIFICATION, "rectification.file_view", target=str(attachment_id)
-    ) as op:
-        row = RectificationAttachment.get_or_none(RectificationAttachment.id == attachment_id)
+def read_stored(
+    session: Session, model: type[peewee.Model], row_id: int, audit_action: str, missing: str
+) -> Any:
+    """A stored file of an item (evidence, an issued notice), its access audited with its SHA-256."""
+    with operation(session, Action.VIEW_RECTIFICATION, audit_action, target=str(row_id)) as op:
+        row = model.get_or_none(model.id == row_id)
         if row is None:
-            raise NotFoundError("整改材料不存在")
+            raise NotFoundError(missing)
         op.target = Rectification.get_by_id(row.rectification_id).number
         op.detail["sha256"] = row.sha256
-        return row.filename, bytes(row.data)
+        return row
+
+
+def attachment_data(session: Session, attachment_id: int) -> tuple[str, bytes]:
+    """(file name, bytes) of an evidence file; the access is audited."""
+    row = read_stored(
+        session, RectificationAttachment, attachment_id, "rectification.file_view", "整改材料不存在"
+    )
+    return row.filename, bytes(row.data)
 
 
 def department_choices(session: Session) -> list[tuple[str, str]]:

@@ -53,6 +53,20 @@ def _case_label(case: Case) -> str:
     return getattr(case, "category_name", None) or "未分类"
 
 
+def _cases() -> peewee.ModelSelect:
+    """Cases with the name of their category (the line's detail)."""
+    return Case.select(Case, Category.name.alias("category_name")).join(
+        Category, peewee.JOIN.LEFT_OUTER, on=(Case.category == Category.id)
+    )
+
+
+def _when(m: Moment, due: date) -> tuple[bool, str]:
+    """Whether a working-day deadline has passed, and how the line says it."""
+    if due < m.today:
+        return True, f"已逾期 {m.workdays_late(due)} 个工作日"
+    return False, "今日到期" if due == m.today else "下一工作日到期"
+
+
 def case_clocks(m: Moment) -> list[Reminder]:
     """The user's own cases (and unclaimed ones waiting for acceptance) whose clock ends soon or has
     ended: acceptance while registered, the reply while it runs. Night-duty intakes not yet late are
@@ -68,9 +82,15 @@ def case_clocks(m: Moment) -> list[Reminder]:
     )
     mine = (Case.officer == me) | ((Case.state == State.REGISTERED) & Case.officer.is_null())
     query = (
-        Case.select(Case, Category.name.alias("category_name"))
-        .join(Category, peewee.JOIN.LEFT_OUTER, on=(Case.category == Category.id))
-        .where(mine & (Case.on_hold == False) & (due <= m.horizon))  # noqa: E712
+        _cases()
+        .where(
+            Case.state.in_(
+                [State.REGISTERED, *sorted(REPLY_CLOCK_STATES)]
+            )  # the state index: open cases only
+            & mine
+            & (Case.on_hold == False)  # noqa: E712
+            & (due <= m.horizon)
+        )
         .order_by(due, Case.id)
         .limit(LIMIT)
     )
@@ -115,8 +135,7 @@ def department_replies(m: Moment) -> list[Reminder]:
     )
     lines = []
     for row in visible(m.session.user, query).objects():
-        late = row.due < m.today
-        when = f"已逾期 {m.workdays_late(row.due)} 个工作日" if late else _soon_text(m, row.due)
+        late, when = _when(m, row.due)
         kind = ReminderKind.DEPT_LATE if late else ReminderKind.DUE_SOON
         lines.append(
             Reminder(
@@ -132,15 +151,10 @@ def department_replies(m: Moment) -> list[Reminder]:
     return lines
 
 
-def _soon_text(m: Moment, due: date) -> str:
-    return "今日到期" if due == m.today else "下一工作日到期"
-
-
 def night_takeover(m: Moment) -> list[Reminder]:
     """总值班 intakes still waiting for the office: to take over at the start of the working day."""
     query = (
-        Case.select(Case, Category.name.alias("category_name"))
-        .join(Category, peewee.JOIN.LEFT_OUTER, on=(Case.category == Category.id))
+        _cases()
         .where((Case.night_intake == True) & (Case.state == State.REGISTERED))  # noqa: E712
         .order_by(Case.received_at, Case.id)
         .limit(LIMIT)
@@ -161,11 +175,7 @@ def night_takeover(m: Moment) -> list[Reminder]:
 
 def approvals(m: Moment) -> list[Reminder]:
     query = (
-        Case.select(Case, Category.name.alias("category_name"))
-        .join(Category, peewee.JOIN.LEFT_OUTER, on=(Case.category == Category.id))
-        .where(Case.state == State.PENDING_APPROVAL)
-        .order_by(Case.reply_due, Case.id)
-        .limit(LIMIT)
+        _cases().where(Case.state == State.PENDING_APPROVAL).order_by(Case.reply_due, Case.id).limit(LIMIT)
     )
     return [
         Reminder(
@@ -216,8 +226,7 @@ def rectification_due(m: Moment) -> list[Reminder]:
     )
     lines = []
     for item in query.objects():
-        late = item.due < m.today
-        when = f"已逾期 {m.workdays_late(item.due)} 个工作日" if late else _soon_text(m, item.due)
+        late, when = _when(m, item.due)
         lines.append(
             Reminder(
                 key=f"{ReminderKind.RECTIFICATION_DUE}:r{item.id}",

@@ -14,15 +14,12 @@ import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from tempfile import TemporaryDirectory
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from app import clock  # noqa: E402
 from app.cases import intake  # noqa: E402
@@ -30,6 +27,7 @@ from app.cases.issues import issues_of  # noqa: E402
 from app.rectification import items, notice  # noqa: E402
 from app.rectification.items import NewItem  # noqa: E402
 from app.session import Session  # noqa: E402
+from docs.shots.standalone import demo_office, save  # noqa: E402
 from models.cases import Case  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.rectification.item_dialog import ItemDialog  # noqa: E402
@@ -41,14 +39,6 @@ MEASURES = (
     "规范检查前告知流程，告知内容写入检查申请单；科室每月抽查 20 份。",
     "收费窗口增设咨询岗，对退费流程制作告知牌；窗口人员服务规范再培训。",
 )
-
-
-def _save(widget: QWidget, target: Path) -> Path:
-    for _ in range(3):
-        QApplication.processEvents()
-    QTest.qWait(150)
-    widget.grab().save(str(target))
-    return target
 
 
 def _found_cases(limit: int) -> list[tuple[int, int, str]]:
@@ -70,7 +60,9 @@ def prepare(session: Session) -> int:
     ids = []
     for n, ((case_id, issue_id, department), measure) in enumerate(zip(cases, MEASURES, strict=False)):
         clock.set_clock(lambda n=n: NOW - timedelta(days=40 - 8 * n))
-        ids.append(items.create(session, NewItem("", measure, (case_id,), due_workdays=10, issue_id=issue_id)))
+        ids.append(
+            items.create(session, NewItem("", measure, (case_id,), due_workdays=10, issue_id=issue_id))
+        )
         del department
     done, overdue, waiting = ids[0], ids[1], ids[2]
     clock.set_clock(lambda: NOW - timedelta(days=20))
@@ -107,35 +99,24 @@ def capture(login: Callable[[str], Session], outdir: Path, username: str = "zhan
         window.resize(*size)
         window.show()
         window.show_page("rectification")
-        shots.append(_save(window, outdir / name))
+        shots.append(save(window, outdir / name))
         if name == "rectification.png":
             dialog = ItemDialog(window.session, shown, window)
             dialog.show()
-            shots.append(_save(dialog, outdir / "rectification_item.png"))
+            shots.append(save(dialog, outdir / "rectification_item.png"))
             dialog.close()
             case_id = Case.select(Case.id).order_by(Case.id.desc()).get().id
             workspace = window.open_case(case_id)
             workspace.tabs.setCurrentIndex(workspace.TAB_RECTIFICATION)
-            shots.append(_save(window, outdir / "rectification_case.png"))
+            shots.append(save(window, outdir / "rectification_case.png"))
         window.close()
     return shots
 
 
 if __name__ == "__main__":
-    from app import auth, users
-    from app.demo import create_demo_database
-    from app.demo.fill import fill_demo_cases
     from ui.application import create_application
 
     create_application()
-    password = "Demo2026pass"
-    with TemporaryDirectory() as tmp:
-        path = Path(tmp) / "demo.db"
-        clock.set_clock(lambda: datetime(2026, 1, 20, 9, 0))
-        session, _info = create_demo_database(path, password)
-        users.add_user(session, "zhangwei", "张伟", ["officer", "manager"], password, must_change_password=False)
-        clock.set_clock(lambda: NOW)
-        fill_demo_cases(session, 250)
-        auth.logout(session)
-        for shot in capture(lambda name: auth.login_local(path, name, password), ROOT / "docs" / "screenshots"):
+    with demo_office(250, datetime(2026, 1, 20, 9, 0), NOW) as login:
+        for shot in capture(login, ROOT / "docs" / "screenshots"):
             print(f"已生成 {shot.name}")
