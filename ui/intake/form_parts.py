@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
+    QDateTimeEdit,
     QGridLayout,
     QGroupBox,
     QLabel,
@@ -90,18 +91,50 @@ class FieldCell(QWidget):
             target.selectAll()
 
 
+def _when_edited(widget: QWidget, callback: Callable[[], None]) -> None:
+    """Call `callback` whenever the user changes what `widget` (or an editor inside it) holds."""
+    changed = getattr(widget, "changed", None)
+    if isinstance(widget, SegmentedChoice) and changed is not None:
+        changed.connect(lambda *_a: callback())
+    for child in [widget, *widget.findChildren(QWidget)]:
+        if isinstance(child, QLineEdit):
+            child.textEdited.connect(lambda *_a: callback())
+        elif isinstance(child, QPlainTextEdit):
+            child.textChanged.connect(callback)
+        elif isinstance(child, QComboBox):
+            child.currentIndexChanged.connect(lambda *_a: callback())
+        elif isinstance(child, QDateTimeEdit):
+            child.dateTimeChanged.connect(lambda *_a: callback())
+
+
 class FieldRegistry:
-    """Fields by their IntakeForm name, so a ValidationError can be shown next to its field."""
+    """Fields by their IntakeForm name, so a ValidationError can be shown next to its field.
+
+    An error the save reported goes away as soon as the user changes that field (`on_corrected`
+    is then called, e.g. to clear the page's message line)."""
 
     def __init__(self) -> None:
         self.cells: dict[str, FieldCell] = {}
         self.labels: dict[str, QLabel] = {}
         self._titles: dict[str, str] = {}
+        self.on_corrected: Callable[[], None] | None = None
 
     def add(self, key: str, title: str, cell: FieldCell, label: QLabel) -> None:
         self.cells[key] = cell
         self.labels[key] = label
         self._titles[key] = title
+        _when_edited(cell.editor, lambda: self._corrected(cell))
+
+    def _corrected(self, cell: FieldCell) -> None:
+        if cell.hint.property("fromSave"):
+            cell.hint.setProperty("fromSave", False)
+            cell.hint.clear()
+            if self.on_corrected is not None:
+                self.on_corrected()
+
+    def message_for(self, field: str, label: str, problem: str) -> str:
+        """The refusal worded with this form's own label for the field (地点/科室, not 就诊科室)."""
+        return f"{self._titles.get(field, label)}：{problem}"
 
     def set_required(self, key: str, required: bool) -> None:
         label = self.labels[key]
@@ -117,11 +150,13 @@ class FieldRegistry:
         return self.cells.get(field)
 
     def show_error(self, field: str, message: str) -> FieldCell | None:
-        """Show `message` under the field and focus it; None when this form has no such field."""
+        """Show `message` (a refusal of the save) under the field and focus it, until the user
+        changes the field; None when this form has no such field."""
         cell = self.cell_for(field)
         if cell is None:
             return None
         cell.hint.show_error(message)
+        cell.hint.setProperty("fromSave", True)
         cell.focus()
         return cell
 

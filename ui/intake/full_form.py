@@ -8,22 +8,18 @@ holds text never hides, so switching channel loses nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 
-from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
-    QDateTimeEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app import clock
 from app.cases.category_tree import CategoryLeaf
 from app.cases.intake import CONTENT_MAX, IntakeForm
 from app.departments import DepartmentInfo
@@ -42,6 +38,7 @@ from ui.intake.date_field import OptionalDateEdit
 from ui.intake.department_combo import DepartmentCombo
 from ui.intake.duplicate_panel import DuplicatePanel
 from ui.intake.form_parts import FieldRegistry, FormSection, check_inline, counted_text, severity_choice
+from ui.intake.received_time import ReceivedTime
 from ui.intake.segmented import SegmentedChoice
 
 DUPLICATE_DELAY_MS = 400
@@ -54,14 +51,6 @@ SHOWN_FOR: Mapping[str, frozenset[str]] = {
     "complainant_online_account": frozenset({"online", "other"}),
 }
 CONTACT_NOTE = "网络及其他渠道：电话、邮箱、地址或网络账号至少填写一项。"
-
-
-class _ReceivedEdit(QDateTimeEdit):
-    """Tab leaves the field instead of walking through year, month, day, hour and minute
-    (Left/Right still move between them, Up/Down change one)."""
-
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002, N802 - Qt override
-        return QWidget.focusNextPrevChild(self, next)
 
 
 def _line(placeholder: str = "", max_length: int = 40) -> QLineEdit:
@@ -90,8 +79,6 @@ class FullIntakeForm(QWidget):
         super().__init__(parent)
         self.fields = FieldRegistry()
         self._department_names = {d.code: d.name for d in departments}
-        self._received_touched = False
-        self._showing_now = False
         self._building = True
 
         self.source = self._source_section(departments)
@@ -120,10 +107,6 @@ class FullIntakeForm(QWidget):
         self._duplicate_timer.timeout.connect(self._emit_identifiers)
         for edit in (self.phone, self.id_number, self.record_no):
             edit.textChanged.connect(lambda _text: self._duplicate_timer.start())
-        self._clock_timer = QTimer(self)
-        self._clock_timer.setInterval(30_000)
-        self._clock_timer.timeout.connect(self._show_now)
-        self._clock_timer.start()
 
         for edit in self.findChildren(QLineEdit):
             if not isinstance(edit.parent(), QAbstractSpinBox):
@@ -140,23 +123,9 @@ class FullIntakeForm(QWidget):
         self.channel = SegmentedChoice(CHANNELS, "visit")
         self.channel.changed.connect(self._apply_channel)
         section.add_field("channel", "投诉渠道", self.channel, row=0, span=True, required=True)
-        self.received = _ReceivedEdit()
-        self.received.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.received.setCalendarPopup(True)
-        self.received.dateTimeChanged.connect(self._received_edited)
-        now_button = QToolButton()
-        now_button.setObjectName("fieldButton")
-        now_button.setText("现在")
-        now_button.setToolTip("接待时间改回当前时间")
-        now_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        now_button.clicked.connect(self.reset_received)
-        holder = self.received_holder = QWidget()
-        holder.setFocusProxy(self.received)
-        row = QHBoxLayout(holder)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(4)
-        row.addWidget(self.received, 1)
-        row.addWidget(now_button)
+        self.received_time = ReceivedTime()
+        self.received = self.received_time.edit
+        holder = self.received_holder = self.received_time
         section.add_field("received_at", "接待时间", holder, row=1)
         self.transfer_source = QComboBox()
         self.transfer_source.addItem("请选择转办单位", "")
@@ -167,7 +136,6 @@ class FullIntakeForm(QWidget):
         section.add_field("transfer_reference", "转办编号", self.transfer_reference, row=2, column=1)
         self.source_department = DepartmentCombo(departments)
         section.add_field("source_department", "转来科室", self.source_department, row=3)
-        self._show_now()
         return section
 
     def _complainant_section(self) -> FormSection:
@@ -294,30 +262,14 @@ class FullIntakeForm(QWidget):
     def _emit_identifiers(self) -> None:
         self.identifiers_changed.emit(self.phone.text(), self.id_number.text(), self.record_no.text())
 
-    def _received_edited(self) -> None:
-        if not self._building and not self._showing_now:
-            self._received_touched = True
-
-    def _show_now(self) -> None:
-        """Keep an untouched 接待时间 at the current minute."""
-        if self._received_touched:
-            return
-        now = clock.now()
-        self._showing_now = True
-        self.received.setDateTime(QDateTime(now.date(), now.time().replace(second=0, microsecond=0)))
-        self._showing_now = False
-
     def reset_received(self) -> None:
-        self._received_touched = False
-        self._show_now()
+        self.received_time.reset()
 
     # -- values ----------------------------------------------------------------------------------
 
     def to_form(self) -> IntakeForm:
         """The IntakeForm as typed; ValidationError for a date or category the form cannot read."""
-        received: datetime | None = None
-        if self._received_touched:
-            received = self.received.dateTime().toPython()
+        received = self.received_time.value()
         relation = str(self.relation.currentData())
         patient_name = self.patient_name.text()
         if relation == "self" and not patient_name.strip():

@@ -308,10 +308,12 @@ class IntakePage(QWidget):
         return ["未打印回执，可在案件的文书中打印"], []
 
     def _show_problem(self, editor: IntakeEditor, error: ValidationError) -> None:
-        cell = editor.fields.show_error(error.field, error.message)
+        message = editor.fields.message_for(error.field, error.label, error.problem)
+        cell = editor.fields.show_error(error.field, message)
         if cell is not None and editor is self.full_form:
             self.full_scroll.ensureWidgetVisible(cell, 40, 60)
-        self.status.show_message(f"未保存。{error.message}")
+        editor.fields.on_corrected = self.status.clear_message  # the line goes when the field is fixed
+        self.status.show_message(f"未保存。{message}")
 
     def clear(self) -> None:
         """清空: after a confirmation when something has been typed; the channel stays."""

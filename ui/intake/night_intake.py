@@ -21,6 +21,7 @@ from ui.intake.form_parts import (
     format_day,
     severity_choice,
 )
+from ui.intake.received_time import ReceivedTime
 from ui.intake.segmented import SegmentedChoice
 
 NIGHT_CHANNELS = {key: CHANNELS[key] for key in ("phone", "visit")}
@@ -48,7 +49,9 @@ class NightIntakeForm(QWidget):
 
         section = FormSection("夜间投诉登记", self.fields)
         self.channel = SegmentedChoice(NIGHT_CHANNELS, channel if channel in NIGHT_CHANNELS else "phone")
-        section.add_field("channel", "投诉渠道", self.channel, row=0, span=True)
+        section.add_field("channel", "投诉渠道", self.channel, row=0)
+        self.received_time = ReceivedTime()  # 23:40 when the call came, not the moment of saving
+        section.add_field("received_at", "接待时间", self.received_time, row=0, column=1)
         self.complainant_name = QLineEdit()
         self.complainant_name.setMaxLength(40)
         section.add_field("complainant_name", "投诉人姓名", self.complainant_name, row=1)
@@ -100,8 +103,12 @@ class NightIntakeForm(QWidget):
 
         for edit in (self.complainant_name, self.phone, self.patient_name):
             edit.returnPressed.connect(self.focusNextChild)  # Enter moves on; it never submits
+            edit.textEdited.connect(lambda _t: self.received_time.hold())
+        # The call is being taken when night duty starts typing: that is the 接待时间, not the save.
+        self.narrative.textChanged.connect(lambda: self.received_time.hold() if self.narrative.hasFocus() else None)
         chain: list[QWidget] = [
             self.channel,
+            self.received_time.edit,
             self.complainant_name,
             self.phone,
             self.patient_name,
@@ -125,6 +132,7 @@ class NightIntakeForm(QWidget):
         return IntakeForm(
             channel=self.channel.value(),
             content=self.narrative.toPlainText(),
+            received_at=self.received_time.value(),
             complainant_name=self.complainant_name.text(),
             complainant_phone=self.phone.text(),
             patient_name=patient,
@@ -147,6 +155,7 @@ class NightIntakeForm(QWidget):
         self.location.set_code("")
         self.narrative.clear()
         self.severity.set_value("minor")
+        self.received_time.reset()
         for cell in self.fields.cells.values():
             cell.hint.clear()
 

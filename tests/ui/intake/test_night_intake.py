@@ -89,3 +89,40 @@ def test_an_officer_with_night_duty_switches_forms_after_hours(
     assert not page.is_night_form()  # the user's choice stands
     page.short_form_button.click()
     assert page.is_night_form()
+
+
+def test_the_night_form_records_when_the_call_came_and_names_its_own_fields(
+    qtbot: QtBot, desk: Desk, make_page
+) -> None:
+    """The case is received at 23:40 (the call), not at 23:58 (when the form is saved); a wrong
+    地点/科室 is refused under that name, and the refusal goes once the field is corrected."""
+    from PySide6.QtCore import QDateTime
+
+    desk.clock.set(FRIDAY_NIGHT)
+    page: IntakePage = make_page(desk["night_duty"])
+    form = page.night_form
+    cell = form.fields.cells["received_at"]
+    assert not cell.isHidden() and form.received_time.value() is None  # follows the clock
+    qtbot.keyClicks(form.phone, "15850123456")  # the call is being taken: 23:40 it is
+    desk.clock.set(datetime(2026, 3, 13, 23, 58))
+    form.received_time.show_now()  # the clock ticks on; the field no longer follows it
+    assert form.received_time.value() == FRIDAY_NIGHT
+    type_text(form.complainant_name, "陈丽")
+    type_text(form.narrative, "急诊候诊两小时无人处理。")
+    form.location.setEditText("不存在的病区")
+
+    with qtbot.assertNotEmitted(page.registered):
+        page.save_button.click()
+    hint = form.fields.cells["visit_department"].hint
+    assert hint.is_error() and hint.text() == "地点/科室：请从列表中选择科室"
+    assert page.status.isVisible() and "地点/科室：请从列表中选择科室" in page.status.text()
+    type_text(form.location.lineEdit(), "急诊")  # corrected: the refusal goes, here and below
+    assert not hint.isVisible() and not page.status.isVisible()
+
+    with qtbot.waitSignal(page.registered) as signal:
+        page.save_button.click()
+    case = views.open_case(desk["night_duty"], signal.args[0])
+    assert case.received_at == FRIDAY_NIGHT and case.visit_department == "急诊科"
+    assert form.received_time.value() is None  # the next call starts from the clock again
+    form.received_time.edit.setDateTime(QDateTime(datetime(2026, 3, 13, 23, 10)))  # or is set by hand
+    assert form.received_time.value() == datetime(2026, 3, 13, 23, 10)

@@ -179,11 +179,10 @@ def test_a_bad_phone_is_told_in_chinese_and_keeps_every_text(
     assert form.phone.text() == "1391234"
     assert form.complainant_name.text() == "王秀英" and form.narrative.toPlainText() == NARRATIVE
     assert form.id_number.text() == ID_NUMBER and form.record_no.text() == "MZ20260309118"
-
     assert form.phone.selectedText() == "1391234"  # selected, ready to be typed over
     qtbot.keyClick(form.phone, Qt.Key.Key_End)
     qtbot.keyClicks(form.phone, "5678")  # corrected while typing: the message goes at once
-    assert not hint.is_error()
+    assert not hint.is_error() and not page.status.isVisible()  # below the field and in the bar
     with qtbot.waitSignal(page.registered):
         page.save_button.click()
 
