@@ -359,6 +359,19 @@ def self_grant_refusal(actor: Actor, target_user_id: int, old_roles: set[str], n
     return ""
 
 
+CASE_ROLES = frozenset({Role.OFFICER, Role.CLERK, Role.NIGHT_DUTY, Role.MANAGER})
+
+
+def can_grant_roles(user: Actor, target_user_id: int, before: set[str], after: set[str]) -> Decision:
+    """Separation of duties: a system administrator does not read case content, so they may not give
+    themselves a role that does; another administrator must."""
+    gained = (set(after) - set(before)) & CASE_ROLES
+    if target_user_id == user.id and gained:
+        labels = "、".join(ROLE_LABELS[r] for r in Role if r in gained)
+        return Decision(False, f"不能为自己授予案件角色（{labels}），请由另一名系统管理员授予")
+    return ALLOW
+
+
 def registers_as_night_duty(user: Actor, after_hours: bool) -> bool:
     """A 总值班 intake: logged by night duty after hours, or by someone who is only night duty."""
     roles = set(user.roles)

@@ -8,9 +8,9 @@ from datetime import datetime
 from app import clock, login_attempts, passwords, slotsync
 from app.auth import clean_display_name, locked_until, normalize_username
 from app.errors import NotFoundError, ValidationError
-from app.policy import ROLE_LABELS, Action, Role
+from app.policy import ROLE_LABELS, Action, Role, can_grant_roles
 from app.session import Session
-from app.write_path import operation, require
+from app.write_path import deny, operation, require
 from models.accounts import User, UserRole
 
 
@@ -114,6 +114,10 @@ def set_roles(session: Session, username: str, roles: list[str]) -> None:
     row = _get(username)
     role_list = _clean_roles(roles)
     before = sorted(r.role for r in row.role_rows)
+    require(session, Action.MANAGE_USERS, target=username)
+    granted = can_grant_roles(session.user, row.id, set(before), set(role_list))
+    if not granted:
+        raise deny(session, Action.MANAGE_USERS, username, granted.reason)
     if Role.ADMIN in before and Role.ADMIN not in role_list and _active_admins(excluding=row.id) == 0:
         raise ValidationError("roles", "角色", "至少需要保留一名启用的系统管理员")
     with operation(session, Action.MANAGE_USERS, "user.roles_changed", target=username) as op:

@@ -55,6 +55,12 @@ class BoardFilter:
     received_from: date | None = None  # list view: received on or after this day
     received_to: date | None = None  # … and on or before this day
 
+    @property
+    def narrows_by_content(self) -> bool:
+        """Filters on what a restricted case's card hides (department, category, officer, severity):
+        a redacted card in their result would tell that a restricted case matches."""
+        return bool(self.department or self.category or self.officer_id or self.severity)
+
 
 # Home-screen queues that are filters of their own (the others are states or overdue_only).
 QUEUES: dict[str, str] = {
@@ -230,10 +236,11 @@ def _apply(
     return query.where(*conditions) if conditions else query
 
 
-def _listable(session: Session, query: peewee.ModelSelect) -> peewee.ModelSelect:
-    """Visible cases, plus restricted ones for officers (shown redacted); nothing while locked."""
+def _listable(session: Session, query: peewee.ModelSelect, flt: BoardFilter | None = None) -> peewee.ModelSelect:
+    """Visible cases, plus restricted ones for officers (shown redacted) unless the filter narrows by
+    what the redacted card hides; nothing while locked."""
     ensure_unlocked(session)
-    if lists_restricted_redacted(session.user):
+    if lists_restricted_redacted(session.user) and not (flt and flt.narrows_by_content):
         return query
     return visible(session.user, query)
 
@@ -372,7 +379,7 @@ def _page(
     session: Session, flt: BoardFilter, now: datetime, ordering: tuple, offset: int, limit: int
 ) -> list[CaseCard]:
     """One page: the ids are sorted on the case table alone, then only they are joined."""
-    query = _apply(_listable(session, Case.select(Case.id)), session, flt, now)
+    query = _apply(_listable(session, Case.select(Case.id), flt), session, flt, now)
     ids = [row[0] for row in query.order_by(*ordering).offset(offset).limit(limit).tuples()]
     return _cards_by_id(session, ids, now)
 
@@ -389,13 +396,13 @@ def board(session: Session, flt: BoardFilter | None = None, per_column: int = PA
     flt = replace(flt or BoardFilter(), states=(), include_final=False)
     now = clock.now()
     counts = dict(
-        _apply(_listable(session, Case.select(Case.state, peewee.fn.COUNT(Case.id))), session, flt, now)
+        _apply(_listable(session, Case.select(Case.state, peewee.fn.COUNT(Case.id)), flt), session, flt, now)
         .group_by(Case.state)
         .tuples()
     )
     rank = peewee.fn.ROW_NUMBER().over(partition_by=[Case.state], order_by=list(_column_order()))
     ranked = _apply(
-        _listable(session, Case.select(Case.id, Case.state, rank.alias("rank"))), session, flt, now
+        _listable(session, Case.select(Case.id, Case.state, rank.alias("rank")), flt), session, flt, now
     ).alias("ranked")
     firsts = (
         peewee.Select(from_list=[ranked], columns=[ranked.c.id, ranked.c.state])
@@ -475,7 +482,7 @@ def case_count(session: Session, flt: BoardFilter | None = None) -> int:
 
 def filtered(session: Session, flt: BoardFilter, query: peewee.ModelSelect) -> peewee.ModelSelect:
     """A Case query narrowed to what the user may list and to the filter (for counts by group)."""
-    return _apply(_listable(session, query), session, flt, clock.now())
+    return _apply(_listable(session, query, flt), session, flt, clock.now())
 
 
 def cards_for(session: Session, case_ids: list[int]) -> list[CaseCard]:

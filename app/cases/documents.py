@@ -60,6 +60,7 @@ KIND_STATES: dict[str, frozenset[str]] = {
     "followup": frozenset({State.AWAITING_SIGN_OFF, State.CLOSED, State.IN_PROGRESS}),
 }
 SUMMARY_LIMIT = 150
+IDENTIFIER_KINDS = frozenset({"registration"})  # documents that print the phone and ID number
 
 
 def kind_title(kind: str) -> str:
@@ -79,9 +80,13 @@ def _dept(dept_id: int | None) -> str | None:
     return Department.get_by_id(dept_id).name if dept_id else None
 
 
-def _data(session: Session, kind: str, case: Case, assignment: Assignment | None, now: datetime):
+def _data(
+    session: Session, kind: str, case: Case, assignment: Assignment | None, now: datetime, full: bool | None = None
+):
+    """The document's data as of `now`; full identifiers when the reader sees them (or as `full` says)."""
     complainant = Complainant.get_by_id(case.complainant_id)
-    full = sees_identifiers(session.user, facts(case), now.date())
+    if full is None:
+        full = sees_identifiers(session.user, facts(case), now.date())
     category = Category.get_by_id(case.category_id).path if case.category_id else None
     if kind == "receipt":
         from app.deadlines.case_clocks import recompute_reply_due
@@ -316,20 +321,38 @@ def issued_documents(session: Session, case_id: int) -> list[IssuedInfo]:
 
 
 def stored_pdf(session: Session, document_id: int) -> bytes:
-    """The exact bytes issued earlier (for viewing or saving); the access is audited."""
+    """The exact bytes issued earlier (for viewing or saving); the access is audited.
+
+    A reader who may not see this case's full identifiers now (a clerk, the day after registering
+    it) gets a copy rendered again with them masked: same document, issue time and 补打 mark."""
     row = IssuedDocument.get_or_none(IssuedDocument.id == document_id)
     if row is None:
         raise NotFoundError("文书不存在")
     case = load_case(row.case_id)
-    with audited_read(session, KIND_ACTIONS[row.kind], case, "case.document_opened", document=row.id):
+    with audited_read(session, KIND_ACTIONS[row.kind], case, "case.document_opened", document=row.id) as seen:
         data = bytes(row.data)
         if hashlib.sha256(data).hexdigest() != row.sha256:
             raise ValidationError("document", "文书", "存档文件校验失败（SHA-256 不符）")
+        if row.kind in IDENTIFIER_KINDS and not sees_identifiers(session.user, seen, clock.now().date()):
+            return _masked_copy(session, row, case)
         return data
 
 
+def _masked_copy(session: Session, row: IssuedDocument, case: Case) -> bytes:
+    assignment = Assignment.get_by_id(row.assignment_id) if row.assignment_id else None
+    return render_document(
+        _data(session, row.kind, case, assignment, row.issued_at, full=False),
+        letterhead(),
+        reprint=row.reprint,
+        page_size=row.page_size,
+        reprinted_at=row.issued_at if row.reprint else None,
+    )
+
+
 def assignment_for(session: Session, case_id: int, department_code: str) -> int:
-    """The newest assignment of the case to that department (for printing its dispatch note)."""
+    """The newest assignment of the case to that department (for printing its dispatch note).
+    Only for a user who may print the case's letters: otherwise it would tell where a case went."""
+    check(session, Action.PRINT_LETTERS, load_case(case_id))
     row = (
         Assignment.select(Assignment.id)
         .join(Department)

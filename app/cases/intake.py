@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from app import clock, settings
+from app import audit, clock, settings, witness
 from app.cases import numbering, overlays, search
 from app.cases.issues import IssueInput, clean_issue, create_issue
 from app.cases.issues import category_id as category_id_of
@@ -16,7 +16,7 @@ from app.deadlines import calendar
 from app.deadlines.rules import is_after_hours
 from app.departments import list_departments, resolve_department
 from app.errors import ValidationError
-from app.policy import Action, registers_as_night_duty
+from app.policy import Action, can, registers_as_night_duty
 from app.rectification import recurrence
 from app.session import Session
 from app.statistics import store as stats_store
@@ -26,6 +26,8 @@ from app.validation import (
     SEVERITIES,
     TRANSFER_SOURCES,
     clean_text,
+    mask_id_number,
+    mask_phone,
     require_fields,
     validate_choice,
     validate_email,
@@ -33,7 +35,8 @@ from app.validation import (
     validate_not_future,
     validate_phone,
 )
-from app.write_path import append_events, chain_detail, check, load_case, operation, require
+from app.write_path import append_events, chain_detail, check, deny, load_case, operation, require
+from models.audit import AuditEntry
 from models.cases import Case, Complainant
 from models.database import database_proxy
 from models.fields import blind_index, identifier_equals
@@ -333,22 +336,28 @@ def find_duplicates(
 ) -> list[DuplicateCandidate]:
     """Earlier cases (last 180 days) with the same phone, ID number or 门诊/住院号, visible to the user.
 
-    Invalid or partial input simply finds nothing: this runs while the user is still typing.
+    Invalid or partial input simply finds nothing: this runs while the user is still typing. Each
+    look-up of a complete identifier is audited (with the identifiers masked), and the front-desk
+    roles, who do not see full identifiers after the day of registration, have a limited number
+    per hour (`DUPLICATE_CHECKS_PER_HOUR`): otherwise trying every middle digit of a masked phone
+    number would reveal it.
     """
     from app.cases.visibility import visible
 
     require(session, Action.REGISTER, target="duplicates")
     keys: list[tuple[str, object]] = []
+    masked: dict[str, str] = {}
     try:
         if phone.strip():
-            match = identifier_equals(
-                Complainant.phone, Complainant.phone_index, "phone", validate_phone(phone)
-            )
+            number = validate_phone(phone)
+            match = identifier_equals(Complainant.phone, Complainant.phone_index, "phone", number)
             keys.append(("电话", Case.complainant.in_(Complainant.select(Complainant.id).where(match))))
+            masked["phone"] = mask_phone(number)
         if id_number.strip():
             number = validate_id_number(id_number)
             match = identifier_equals(Complainant.id_number, Complainant.id_number_index, "id", number)
             keys.append(("身份证号", Case.complainant.in_(Complainant.select(Complainant.id).where(match))))
+            masked["id_number"] = mask_id_number(number)
     except ValidationError:
         pass
     if record_no.strip():
@@ -359,6 +368,10 @@ def find_duplicates(
                 identifier_equals(Case.patient_record_no, Case.patient_record_index, "record", record),
             )
         )
+        masked["record_no"] = mask_record_no(record)
+    if not keys:
+        return []
+    _charge_duplicate_check(session)
     since = clock.now() - DUPLICATE_WINDOW
     found: dict[int, DuplicateCandidate] = {}
     for label, condition in keys:
@@ -372,4 +385,41 @@ def find_duplicates(
                 row.id,
                 DuplicateCandidate(row.id, row.case_no, row.received_at, row.state, label, row.content[:60]),
             )
+    with translated(), database_proxy.atomic():
+        audit.record(
+            session.user.username, DUPLICATE_CHECK_AUDIT, "duplicates", {**masked, "matches": len(found)}
+        )
+    witness.refresh(session)
     return sorted(found.values(), key=lambda c: c.received_at, reverse=True)
+
+
+DUPLICATE_CHECK_AUDIT = "case.duplicate_check"
+DUPLICATE_CHECKS_PER_HOUR = 30
+
+
+def mask_record_no(record: str) -> str:
+    """门诊号/住院号 in the audit log: the first two and last two characters."""
+    return record[:2] + "*" * max(len(record) - 4, 0) + record[-2:] if len(record) > 4 else "*" * len(record)
+
+
+def _charge_duplicate_check(session: Session) -> None:
+    """Refuse (audited) a front-desk user's look-up beyond the hourly limit."""
+    if can(session.user, Action.SEARCH_IDENTIFIERS):
+        return  # the office finds cases by full identifiers anyway
+    since = (clock.now() - timedelta(hours=1)).isoformat(timespec="seconds")
+    done = (
+        AuditEntry.select()
+        .where(
+            (AuditEntry.action == DUPLICATE_CHECK_AUDIT)
+            & (AuditEntry.actor == session.user.username)
+            & (AuditEntry.at >= since)
+        )
+        .count()
+    )
+    if done >= DUPLICATE_CHECKS_PER_HOUR:
+        raise deny(
+            session,
+            Action.REGISTER,
+            "duplicates",
+            f"查重过于频繁：每小时最多 {DUPLICATE_CHECKS_PER_HOUR} 次，请稍后再试或请医患沟通办公室专员查询",
+        )

@@ -25,7 +25,7 @@ from app.validation import (
     mask_id_number,
     mask_phone,
 )
-from app.write_path import CaseFactsData, audited_read, facts, load_case
+from app.write_path import CaseFactsData, audited_read, check, facts, load_case
 from models.accounts import User
 from models.cases import (
     Assignment,
@@ -428,7 +428,8 @@ def possible_actions(session: Session) -> frozenset[str]:
 
 
 def available_actions(session: Session, case_id: int) -> dict[str, Decision]:
-    """For each rule of app.cases.rules: may this user run it on this case now, and if not, why."""
+    """For each rule of app.cases.rules: may this user run it on this case now, and if not, why.
+    Only for a case the user may see: otherwise the answers would tell what state it is in."""
     case = load_case(case_id)
-    case_facts = facts(case)
+    case_facts = check(session, Action.VIEW_CASE, case)
     return {name: decide(session.user, name, case_facts, case.on_hold) for name in RULES}

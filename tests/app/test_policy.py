@@ -79,3 +79,15 @@ def test_denials_are_audited(admin_session) -> None:
         users.add_user(admin_session, "x2", "某人", ["officer"], "Lotus-Ridge-2026")
     denial = AuditEntry.select().order_by(AuditEntry.seq.desc()).first()
     assert (denial.actor, denial.action) == ("officer", "denied")
+
+
+def test_an_admin_may_not_grant_themselves_a_case_role() -> None:
+    from app.policy import can_grant_roles
+
+    me = CurrentUser(1, "admin", "周建国", frozenset({"admin"}))
+    for role in ("officer", "clerk", "night_duty", "manager"):
+        decision = can_grant_roles(me, 1, {"admin"}, {"admin", role})
+        assert not decision and "不能为自己授予案件角色" in decision.reason
+    assert can_grant_roles(me, 2, {"clerk"}, {"clerk", "officer"})  # someone else: allowed
+    assert can_grant_roles(me, 1, {"admin", "officer"}, {"admin"})  # giving one up: allowed
+    assert can_grant_roles(me, 1, {"admin", "officer"}, {"admin", "officer"})  # unchanged

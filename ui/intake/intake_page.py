@@ -25,7 +25,7 @@ from app.cases import documents, intake
 from app.cases.category_tree import category_leaves
 from app.cases.intake import Registered
 from app.departments import DepartmentInfo, list_departments
-from app.errors import ValidationError
+from app.errors import PermissionDenied, ValidationError
 from app.policy import Action, can
 from app.session import Session
 from ui.common import ErrorLabel, PageHeader, confirm, make_primary
@@ -224,11 +224,16 @@ class IntakePage(QWidget):
         """Earlier cases with the same phone, ID number or 门诊号/住院号 (invalid input finds none)."""
         found = []
         if phone.strip() or id_number.strip() or record_no.strip():
-            # A look-up while typing: a refusal (e.g. an incomplete number) just finds nothing.
+            # A look-up while typing: a fault just finds nothing; the hourly limit is said on the page.
             outcome = run(
-                self, lambda: intake.find_duplicates(self.session, phone, id_number, record_no), quiet=True
+                self,
+                lambda: intake.find_duplicates(self.session, phone, id_number, record_no),
+                quiet=True,
+                expected=(PermissionDenied,),
             )
             found = outcome.value if outcome else []
+            if isinstance(outcome.error, PermissionDenied):
+                self.status.show_message(outcome.error.message)
         self.full_form.duplicates.set_candidates(found)
 
     def save_as_duplicate_of(self, case_id: int) -> Registered | None:
