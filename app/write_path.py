@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from app import audit, clock, witness
@@ -215,23 +215,41 @@ def append_events(case: Case, actor_id: int, events: list[tuple[str, str, int | 
         .order_by(CaseEvent.seq.desc())
         .first()
     )
-    seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
-    at = clock.now()
+    rows = chained_events(case.id, actor_id, clock.now(), action, events, (last.seq, last.hash) if last else None)
+    for row in rows:
+        CaseEvent.create(**row)
+    return f"{rows[-1]['seq']}:{rows[-1]['hash']}" if rows else (f"{last.seq}:{last.hash}" if last else "")
+
+
+def chained_events(
+    case_id: int,
+    actor_id: int,
+    at: datetime,
+    action: str,
+    events: list[tuple[str, str, int | None]],
+    after: tuple[int, str] | None = None,
+) -> list[dict[str, Any]]:
+    """Timeline rows (field → value) for `events`, numbered and chained after `after` (the case's
+    last seq and hash; None for a new case). For writers that insert many rows at once."""
+    seq, prev = after or (0, GENESIS)
+    rows = []
     for summary, note, attachment_id in events:
         seq += 1
-        prev = event_digest(case.id, seq, at, actor_id, action, summary, note, attachment_id, prev)
-        CaseEvent.create(
-            case=case.id,
-            seq=seq,
-            at=at,
-            actor=actor_id,
-            action=action,
-            summary=summary,
-            note=note,
-            attachment=attachment_id,
-            hash=prev,
+        prev = event_digest(case_id, seq, at, actor_id, action, summary, note, attachment_id, prev)
+        rows.append(
+            {
+                "case": case_id,
+                "seq": seq,
+                "at": at,
+                "actor": actor_id,
+                "action": action,
+                "summary": summary,
+                "note": note,
+                "attachment": attachment_id,
+                "hash": prev,
+            }
         )
-    return f"{seq}:{prev}"
+    return rows
 
 
 def chain_detail(detail: dict[str, Any], case_no: str, head: str) -> None:

@@ -20,7 +20,7 @@ from app.session import Session
 from app.statistics import repeats
 from app.statistics import store as stats_store
 from app.validation import FINDINGS
-from app.write_path import operation
+from app.write_path import chained_events, operation
 from models.cases import Case, CaseEvent, CaseIssue, Category, Complainant, FollowUp
 from models.database import database_proxy
 from models.fields import blind_index
@@ -224,18 +224,7 @@ def _create(
         )
         events.append(("台账回访记录", v["follow_up"]))
     later.rows[CaseEvent].extend(
-        [
-            {
-                "case": case_id,
-                "seq": seq,
-                "at": now,
-                "actor": session.user.id,
-                "action": EVENT_ACTION,
-                "summary": summary,
-                "note": note,
-            }
-            for seq, (summary, note) in enumerate(events, start=1)
-        ]
+        chained_events(case_id, session.user.id, now, EVENT_ACTION, [(summary, note, None) for summary, note in events])
     )
     _index(case_id, case_no, v, paths.get(v["category_id"], ""))
     return case_id

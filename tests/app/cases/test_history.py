@@ -115,3 +115,17 @@ def test_a_merge_chains_both_timelines(desk: Desk) -> None:
     entry = AuditEntry.select().where(AuditEntry.action == "case.merge").get()
     assert set(json.loads(entry.detail)["chain"]) == {_case_no(first), _case_no(second)}
     assert _full(desk).ok
+
+
+def test_rows_written_many_at_a_time_are_chained_too() -> None:
+    """Writers that insert timeline rows in bulk (the ledger import) take them from chained_events."""
+    from datetime import datetime
+
+    from app.write_path import chained_events
+
+    at = datetime(2026, 3, 10, 9, 0)
+    rows = chained_events(7, 2, at, "import", [("台账导入", "", None), ("台账回访记录", "满意", None)])
+    assert [r["seq"] for r in rows] == [1, 2]
+    first = event_digest(7, 1, at, 2, "import", "台账导入", "", None, GENESIS)
+    assert rows[0]["hash"] == first
+    assert rows[1]["hash"] == event_digest(7, 2, at, 2, "import", "台账回访记录", "满意", None, first)

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app import audit
-from app.cases import issues
+from app.cases import history, issues
 from app.cases.states import State
 from app.errors import OperationCancelled, PermissionDenied
 from app.records import ledger_import as li
@@ -126,6 +126,7 @@ def test_import_creates_historic_cases_and_a_second_import_adds_nothing(
     assert "台账中的电话：1380013" in note
     entry = AuditEntry.select().where(AuditEntry.action == "ledger.imported").get()
     assert '"imported":' in entry.detail and audit.verify().ok
+    assert history.check_all().breaks == []  # the imported timelines are chained like any other
 
     again = _plan(manager, path)
     assert all(r.status == li.Status.REFUSED for r in again.rows)
