@@ -793,6 +793,7 @@ class CaseMachine(RuleBasedStateMachine):
         if not self.visible(user, m):
             with pytest.raises(PermissionDenied):
                 views.available_actions(self.sessions[user], case)
+            self.audits += 1  # the refusal is audited
             return
         offered = views.available_actions(self.sessions[user], case)
         for name, decision in offered.items():
