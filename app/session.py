@@ -39,6 +39,7 @@ class Session:
     data_key: bytes | None = field(default=None, repr=False)  # shared mode: the identifier key
     last_activity: datetime = field(default_factory=clock.now)
     locked: bool = False
+    witnessed_at: float | None = None  # time.monotonic() of the last audit-witness update (app/witness.py)
 
     def reload_slots(self) -> KeySlotFile | None:
         """Re-read the key slot file before changing it: another login may have written to it."""

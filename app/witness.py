@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
@@ -29,6 +30,7 @@ from app.session import Session
 from models.audit import AuditEntry, AuditHead
 
 _INFO = b"complaintdesk audit witness"
+READ_REFRESH_SECONDS = 10.0
 REFRESH_LOCK_TIMEOUT = 2.0  # seconds; the write has committed, so a busy slot file is not waited for
 
 
@@ -104,11 +106,20 @@ def check(session: Session, entries: int) -> WitnessCheck:
     return WitnessCheck(True, f"审计见证一致（见证到第 {witness['seq']} 条）", witness["count"])
 
 
-def refresh(session: Session) -> bool:
+def refresh(session: Session, *, after_read: bool = False) -> bool:
     """Move the witness to the newest committed audit entry. Returns False when the stored witness
-    no longer fits the log (then it is left as it is, as evidence). No-op in shared mode."""
+    no longer fits the log (then it is left as it is, as evidence). No-op in shared mode.
+
+    Writes, logins, locks and logouts move it every time. After an audited read (opening a case, a
+    document, a duplicate check) it moves at most every `READ_REFRESH_SECONDS`: an update costs a
+    file lock, a signature and an fsync of the slot file, several times the read itself, and the
+    entries in between are witnessed by the next update (at the latest the idle lock or logout)."""
     if session.database_path is None or session.db_key is None:
         return True
+    now = time.monotonic()
+    if after_read and session.witnessed_at is not None and now - session.witnessed_at < READ_REFRESH_SECONDS:
+        return True
+    session.witnessed_at = now
     head = AuditHead.get_or_none(AuditHead.id == 1)
     if head is None:
         return True

@@ -179,7 +179,8 @@ def audited_read(
         yield case_facts
         with database_proxy.atomic():
             audit.record(session.user.username, audit_action, case.case_no, detail or None)
-    _committed(session)
+    session.touch()
+    witness.refresh(session, after_read=True)
 
 
 # -- case writes -------------------------------------------------------------------------------------

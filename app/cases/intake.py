@@ -389,7 +389,7 @@ def find_duplicates(
         audit.record(
             session.user.username, DUPLICATE_CHECK_AUDIT, "duplicates", {**masked, "matches": len(found)}
         )
-    witness.refresh(session)
+    witness.refresh(session, after_read=True)
     return sorted(found.values(), key=lambda c: c.received_at, reverse=True)
 
 

@@ -154,3 +154,22 @@ def test_cli_audit_verify_reports_the_truncation(
 def test_the_witness_is_json_in_the_slot_file(log: Session) -> None:
     data = json.loads(KeySlotFile.sidecar_for(log.database_path).read_text(encoding="utf-8"))
     assert set(data["witness"]) == {"seq", "hash", "count", "at", "signature"}
+
+
+def test_after_reads_the_witness_moves_at_most_every_few_seconds(log: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    witnessed = _stored_witness(log)["seq"]  # the last write moved it just now
+    with database_proxy.atomic():
+        audit.record(log.user.username, "case.view", "YH-2026-000001")
+    assert witness.refresh(log, after_read=True)
+    assert _stored_witness(log)["seq"] == witnessed  # within the interval: not yet
+    monkeypatch.setattr(witness, "READ_REFRESH_SECONDS", 0.0)
+    assert witness.refresh(log, after_read=True)
+    assert _stored_witness(log)["seq"] == witnessed + 1
+    with database_proxy.atomic():
+        audit.record(log.user.username, "case.view", "YH-2026-000002")
+    monkeypatch.setattr(witness, "READ_REFRESH_SECONDS", 3600.0)
+    assert witness.refresh(log, after_read=True)
+    path = log.database_path
+    auth.logout(log)  # logging out always moves it
+    stored = KeySlotFile.load(path).witness
+    assert stored is not None and stored["seq"] == witnessed + 3  # the read, and the logout entry
