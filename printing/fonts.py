@@ -84,6 +84,15 @@ def register_fonts(configured_path: str | None = None) -> FontSet:
         return cached
 
 
+def missing_glyphs(text: str, font_name: str) -> str:
+    """The characters of `text` the registered font has no glyph for (an emoji, a rare character),
+    each once, in order. A CID font is drawn by the reader: nothing is reported for it."""
+    glyphs = getattr(getattr(pdfmetrics.getFont(font_name), "face", None), "charToGlyph", None)
+    if glyphs is None:
+        return ""
+    return "".join(dict.fromkeys(ch for ch in text if not ch.isspace() and ord(ch) not in glyphs))
+
+
 def clear_cache() -> None:
     """Forget earlier results (tests change the search directories)."""
     with _lock:

@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from xml.sax.saxutils import escape
 
 DASH = "—"
+MISSING_GLYPH = "□"
+"""Printed instead of a character the document font cannot draw (it would otherwise be blank)."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_missing: ContextVar[Callable[[str], str] | None] = ContextVar("missing_glyphs", default=None)
+
+
+@contextmanager
+def visible_characters(missing: Callable[[str], str]) -> Iterator[None]:
+    """While rendering: `clean()` replaces the characters `missing(text)` names with MISSING_GLYPH."""
+    token = _missing.set(missing)
+    try:
+        yield
+    finally:
+        _missing.reset(token)
 
 
 def cn_date(value: date | datetime | None) -> str:
@@ -31,11 +47,17 @@ def is_blank(text: str | None) -> bool:
 
 def clean(text: str | None) -> str:
     """Normalise user text: strip, unify line breaks, tabs and no-break spaces to spaces, drop
-    control characters. (ReportLab squeezes no-break spaces on lines with hanging punctuation.)"""
+    control characters, and (while rendering) show a character the font cannot draw as □.
+    (ReportLab squeezes no-break spaces on lines with hanging punctuation.)"""
     if text is None:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").replace("\xa0", " ")
-    return _CONTROL.sub("", text).strip()
+    text = _CONTROL.sub("", text).strip()
+    missing = _missing.get()
+    if missing is not None:
+        for char in missing(text):
+            text = text.replace(char, MISSING_GLYPH)
+    return text
 
 
 def esc(text: str | None) -> str:

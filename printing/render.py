@@ -14,7 +14,8 @@ from printing.documents.rectification import RectificationNoticeRenderer
 from printing.documents.registration import RegistrationRenderer
 from printing.documents.rejection import RejectionRenderer
 from printing.documents.result import ResultRenderer
-from printing.fonts import register_fonts
+from printing.fonts import missing_glyphs, register_fonts
+from printing.formatting import visible_characters
 
 RENDERERS: tuple[type[DocumentRenderer], ...] = (
     ReceiptRenderer,
@@ -54,4 +55,5 @@ def render_document(
         raise TypeError(f"没有对应的文书模板：{type(data).__name__}")
     when = (reprinted_at or datetime.now()) if reprint else None
     fonts = register_fonts(font_path)
-    return renderer(data, letterhead, fonts=fonts, page_size=page_size, reprinted_at=when).render()
+    with visible_characters(lambda text: missing_glyphs(text, fonts.regular)):
+        return renderer(data, letterhead, fonts=fonts, page_size=page_size, reprinted_at=when).render()

@@ -372,3 +372,11 @@ def case_id_by_number(session: Session, case_no: str) -> int:
         raise NotFoundError(f"案件不存在：{case_no}")
     check(session, Action.VIEW_CASE, case)
     return case.id
+
+
+def unprintable(text: str) -> str:
+    """The characters of `text` the documents' font cannot draw (an emoji in a name): they print as
+    □, so intake warns about them while the complainant is still there."""
+    from printing.fonts import missing_glyphs, register_fonts
+
+    return missing_glyphs(text, register_fonts().regular)

@@ -282,3 +282,15 @@ def test_overlong_letterhead_is_wrapped_not_lost() -> None:
     text = pdf_text(render_document(full_documents()["registration"], head, reprint=True))
     assert squash(address) in text
     assert "医患沟通办公室（投诉管理办公室、医务处医患关系科）" in text
+
+
+def test_a_character_the_font_cannot_draw_prints_as_a_visible_box(letterhead: Letterhead) -> None:
+    """An emoji in a name would print as nothing: it prints as □ (and the font stays embedded)."""
+    if not register_fonts().embedded:
+        pytest.skip("no TrueType CJK font on this machine")
+    data = replace(full_documents()["receipt"], complainant_name="王😀建国")
+    pdf = render_document(data, letterhead)
+    text = pdf_text(pdf)
+    assert "王□建国" in text and "😀" not in text
+    fonts = list(_fonts(pdf))
+    assert all(descriptor and "/FontFile2" in descriptor.get_object() for _name, descriptor in fonts)

@@ -242,6 +242,22 @@ def check_inline(cell: FieldCell, validate: Callable[[str], str], live_from: int
     edit.editingFinished.connect(lambda: check(True))
 
 
+def warn_unprintable(cell: FieldCell, unprintable: Callable[[str], str]) -> None:
+    """On leaving a name field: say which characters the documents cannot print (they show as □)."""
+    edit = cell.editor
+    assert isinstance(edit, QLineEdit)
+
+    def check() -> None:
+        if cell.hint.is_error():
+            return
+        missing = unprintable(edit.text())
+        cell.hint.show_info(
+            f"“{'、'.join(missing)}”无法打印，文书中将显示为 □；请改用文字或拼音" if missing else ""
+        )
+
+    edit.editingFinished.connect(check)
+
+
 def counted_text(limit: int, placeholder: str, minimum_height: int) -> tuple[QPlainTextEdit, QLabel]:
     """A multi-line text box (Tab leaves it) and a counter label "已输入 12 字 / 上限 20000"."""
     edit = QPlainTextEdit()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.cases.category_tree import CategoryLeaf
+from app.cases.documents import unprintable
 from app.cases.intake import CONTENT_MAX, IntakeForm
 from app.departments import DepartmentInfo
 from app.policy import Decision
@@ -37,7 +38,14 @@ from ui.intake.category_picker import CategoryPicker
 from ui.intake.date_field import OptionalDateEdit
 from ui.intake.department_combo import DepartmentCombo
 from ui.intake.duplicate_panel import DuplicatePanel
-from ui.intake.form_parts import FieldRegistry, FormSection, check_inline, counted_text, severity_choice
+from ui.intake.form_parts import (
+    FieldRegistry,
+    FormSection,
+    check_inline,
+    counted_text,
+    severity_choice,
+    warn_unprintable,
+)
 from ui.intake.received_time import ReceivedTime
 from ui.intake.segmented import SegmentedChoice
 
@@ -141,7 +149,8 @@ class FullIntakeForm(QWidget):
     def _complainant_section(self) -> FormSection:
         section = FormSection("投诉人", self.fields)
         self.complainant_name = _line("姓名", 40)
-        section.add_field("complainant_name", "姓名", self.complainant_name, row=0)
+        name_cell = section.add_field("complainant_name", "姓名", self.complainant_name, row=0)
+        warn_unprintable(name_cell, unprintable)
         self.relation = QComboBox()
         for key, label in RELATIONS.items():
             self.relation.addItem(label, key)
@@ -167,7 +176,8 @@ class FullIntakeForm(QWidget):
     def _patient_section(self, departments: Sequence[DepartmentInfo]) -> FormSection:
         section = FormSection("患者", self.fields)
         self.patient_name = _line("本人投诉可不填", 40)
-        section.add_field("patient_name", "患者姓名", self.patient_name, row=0)
+        name_cell = section.add_field("patient_name", "患者姓名", self.patient_name, row=0)
+        warn_unprintable(name_cell, unprintable)
         self.record_no = _line("门诊号或住院号", 32)
         section.add_field("patient_record_no", "门诊/住院号", self.record_no, row=0, column=1)
         self.visit_department = DepartmentCombo(departments)

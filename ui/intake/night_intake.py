@@ -9,6 +9,7 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from app.cases.documents import unprintable
 from app.cases.intake import CONTENT_MAX, IntakeForm
 from app.departments import DepartmentInfo
 from app.validation import CHANNELS, required_fields_for_channel, validate_phone
@@ -20,6 +21,7 @@ from ui.intake.form_parts import (
     counted_text,
     format_day,
     severity_choice,
+    warn_unprintable,
 )
 from ui.intake.received_time import ReceivedTime
 from ui.intake.segmented import SegmentedChoice
@@ -54,7 +56,8 @@ class NightIntakeForm(QWidget):
         section.add_field("received_at", "接待时间", self.received_time, row=0, column=1)
         self.complainant_name = QLineEdit()
         self.complainant_name.setMaxLength(40)
-        section.add_field("complainant_name", "投诉人姓名", self.complainant_name, row=1)
+        name_cell = section.add_field("complainant_name", "投诉人姓名", self.complainant_name, row=1)
+        warn_unprintable(name_cell, unprintable)
         self.phone = QLineEdit()
         self.phone.setMaxLength(40)
         self.phone.setPlaceholderText("手机或固定电话")
@@ -63,7 +66,8 @@ class NightIntakeForm(QWidget):
         self.patient_name = QLineEdit()
         self.patient_name.setMaxLength(40)
         self.patient_name.setPlaceholderText("与投诉人相同可不填")
-        section.add_field("patient_name", "患者姓名", self.patient_name, row=2)
+        name_cell = section.add_field("patient_name", "患者姓名", self.patient_name, row=2)
+        warn_unprintable(name_cell, unprintable)
         self.location = DepartmentCombo(departments, "发生地点的科室或病区")
         section.add_field("visit_department", "地点/科室", self.location, row=2, column=1)
         self.severity = severity_choice(lambda: self.fields.cells["severity"].hint)

@@ -321,3 +321,17 @@ def test_departments_are_found_by_pinyin_initials_and_unknown_names_refused(
     form.visit_department.setEditText("心血管内科")
     with qtbot.waitSignal(page.registered):
         page.save_button.click()
+
+
+def test_a_name_the_documents_cannot_print_is_warned_about(qtbot: QtBot, desk: Desk, make_page) -> None:
+    page = make_page(desk["clerk"])
+    form = page.full_form
+    type_text(form.complainant_name, "王秀英😀")
+    form.phone.setFocus()  # leaving the field checks it
+    hint = form.fields.cells["complainant_name"].hint
+    assert hint.isVisible() and not hint.is_error()
+    assert hint.text() == "“😀”无法打印，文书中将显示为 □；请改用文字或拼音"
+    form.complainant_name.setFocus()
+    form.complainant_name.setText("王秀英")
+    form.phone.setFocus()
+    assert not hint.isVisible()
