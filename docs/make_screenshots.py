@@ -305,7 +305,7 @@ def shot_modules(path: Path) -> None:
         ("workspace", lambda module: module.capture(*_workspace_case(path), OUT)),
         ("shared", lambda module: module.capture(OUT)),
         ("holidays", lambda module: module.capture(OUT)),
-        ("statistics", lambda module: module.capture(OUT)),
+        ("statistics_page", lambda module: module.capture(OUT)),
         ("records", lambda module: module.capture(OUT)),
         ("reminders", lambda module: module.capture(lambda username: _session(path, username), OUT)),
         ("rectification", lambda module: module.capture(lambda username: _session(path, username), OUT)),

@@ -71,9 +71,8 @@ def trend(points: list[tuple[str, int]]) -> QChart:
     axis_y.setLabelFormat("%d")
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(axis_x)  # point i at the middle of month i: the end labels are not cut
     series.attachAxis(axis_y)
-    # the line is drawn on 0…n-1; the category axis spans the same
-    axis_x.setRange(axis_x.at(0), axis_x.at(axis_x.count() - 1)) if points else None
     return chart
 
 

@@ -151,6 +151,8 @@ class StatisticsPage(QWidget):
         self.score_table.itemActivated.connect(
             lambda item: item.column() == 0 and self.rectification_requested.emit(item.text())
         )
+        self._charts_for: Figures | None = None
+        self.tabs.currentChanged.connect(self._tab_changed)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 12)
@@ -271,13 +273,20 @@ class StatisticsPage(QWidget):
         self.tiles["backlog"].show_value(
             f"{f.backlog.count} 件", f"其中逾期 {f.overdue.count} 件", Measure("backlog")
         )
-        self._charts(f)
+        self._charts_for = None
+        if self.tabs.currentIndex() == 0:  # charts are drawn when their tab is shown
+            self._charts(f)
         tables.fill_figures(self.figures_table, f)
         tables.fill_scorecard(self.score_table, computed.scores)
         if computed.rectification is not None:
             self.rectification_tab.show_figures(computed.rectification)
 
+    def _tab_changed(self, index: int) -> None:
+        if index == 0 and self.computed is not None and self._charts_for is not self.computed.figures:
+            self._charts(self.computed.figures)
+
     def _charts(self, f: Figures) -> None:
+        self._charts_for = f
         while self.chart_grid.count():
             widget = self.chart_grid.takeAt(0).widget()
             if widget is not None:

@@ -3,7 +3,8 @@ statistics_table.png at 1024×700, statistics_drill.png, statistics_report.png) 
 of the rendered report (docs/documents/analysis_report.png, analysis_report_2.png).
 
 `capture(outdir)` builds a throwaway demo database with 6,000 complaints planned around 4 December
-2026 and opens November 2026 as a manager. Run on its own: `python docs/shots/statistics.py`.
+2026 and opens November 2026 as a manager. Run on its own: `python docs/shots/statistics_page.py`
+(not named statistics.py: run as a script, that would shadow the standard library's module).
 """
 
 from __future__ import annotations
