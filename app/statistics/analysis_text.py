@@ -143,6 +143,20 @@ def repeats_and_major(f: Figures, cfg: StatisticsConfig, scores: list[Department
     return text
 
 
+def rectification_progress(f: Figures, cfg: StatisticsConfig, scores: list[DepartmentScore]) -> str:
+    r = f.rectification
+    if r is None or not r.ordered:
+        return "本期未下达整改项。"
+    states = "、".join(f"{label} {n} 项" for label, n in r.by_state.items())
+    text = f"本期下达整改 {r.ordered} 项，目前{states}"
+    if r.overdue:
+        text += f"，其中逾期未完成 {r.overdue} 项"
+    text += "。"
+    if r.recurred:
+        text += f"整改后同类投诉复发 {r.recurred} 项，需复查整改措施。"
+    return text
+
+
 def suggestions(f: Figures, cfg: StatisticsConfig, scores: list[DepartmentScore]) -> str:
     risers = _risers(f.headline.by_category1, f.previous.by_category1)
     if not risers:
@@ -158,6 +172,7 @@ PARAGRAPHS: tuple[tuple[str, Paragraph], ...] = (
     ("办理质量", quality),
     ("需关注的科室", watch),
     ("重复、重大投诉与积压", repeats_and_major),
+    ("整改情况", rectification_progress),
     ("改进建议", suggestions),
 )
 

@@ -103,3 +103,20 @@ def test_empty_analysis_and_unknown_format_are_refused_in_chinese(desk: Desk, ma
 def test_clerk_may_not_read_statistics(desk: Desk, march: March) -> None:
     with pytest.raises(PermissionDenied):
         service.prepare(desk["clerk"], MARCH)
+
+
+def test_rectification_progress_is_in_the_analysis(desk: Desk, march: March) -> None:
+    from app.rectification import items
+    from app.rectification.items import NewItem
+
+    items.create(desk["officer"], NewItem("radiology", "规范放射科检查预约流程", (march.e,)))
+    source = service.prepare(desk["manager"], MARCH)
+    assert "本期下达整改 1 项，目前待整改 1 项。" in source.draft
+    table = next(t for t in source_tables(source) if t.key == "rectification")
+    assert ("本期下达", "1") in table.rows
+
+
+def source_tables(source):
+    from app.reports.build import tables
+
+    return tables(source.figures, source.scores)
