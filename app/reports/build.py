@@ -163,22 +163,7 @@ def tables(f: Figures, scores: list[DepartmentScore]) -> tuple[ReportTable, ...]
             ),
         ),
         ReportTable("trend", "月度走势", ("月份", "件数"), tuple((label, str(n)) for label, n in f.trend)),
-        rectification_table(f),
         score_table(scores),
-    )
-
-
-def rectification_table(f: Figures) -> ReportTable:
-    r = f.rectification
-    rows = (
-        []
-        if r is None
-        else [("本期下达", str(r.ordered)), *((label, str(n)) for label, n in r.by_state.items())]
-    )
-    if r is not None and r.ordered:
-        rows += [("逾期未完成", str(r.overdue)), ("整改后复发", str(r.recurred))]
-    return ReportTable(
-        "rectification", "整改情况", ("项目", "项数"), tuple(rows), "本期下达的整改项及其目前状态。"
     )
 
 

@@ -39,7 +39,7 @@ def compute(period: Period, today: date) -> ReportInput:
     figures = indicators.compute(period, today, calendar.rules().major_external_report_hours)
     scores = scorecard.compute(period, today.toordinal(), cfg)
     rectified = rectification.compute(period.start, period.end, today)
-    return ReportInput(figures, scores, cfg, analysis_text.draft(figures, cfg, scores), rectified)
+    return ReportInput(figures, scores, cfg, analysis_text.draft(figures, cfg, scores, rectified), rectified)
 
 
 def prepare(session: Session, period: Period) -> ReportInput:

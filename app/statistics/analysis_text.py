@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from app.rectification.figures import RectificationFigures
 from app.statistics.config import StatisticsConfig
 from app.statistics.indicators import Figures
 from app.statistics.scorecard import DepartmentScore
@@ -143,18 +144,18 @@ def repeats_and_major(f: Figures, cfg: StatisticsConfig, scores: list[Department
     return text
 
 
-def rectification_progress(f: Figures, cfg: StatisticsConfig, scores: list[DepartmentScore]) -> str:
-    r = f.rectification
-    if r is None or not r.ordered:
-        return "本期未下达整改项。"
-    states = "、".join(f"{label} {n} 项" for label, n in r.by_state.items())
-    text = f"本期下达整改 {r.ordered} 项，目前{states}"
-    if r.overdue:
-        text += f"，其中逾期未完成 {r.overdue} 项"
-    text += "。"
-    if r.recurred:
-        text += f"整改后同类投诉复发 {r.recurred} 项，需复查整改措施。"
-    return text
+def rectification_progress(r: RectificationFigures) -> str:
+    """整改 of the period (app/rectification/figures.py)."""
+    ordered, done, failed = r.total("ordered"), r.total("done"), r.total("failed")
+    if not (ordered or done or failed or r.total("overdue") or r.total("recurred")):
+        return "本期未下达或关闭整改项。"
+    text = f"本期下达整改 {ordered} 项；关闭 {done + failed} 项，其中已落实 {done} 项、未落实 {failed} 项"
+    if r.rate is not None:
+        text += f"，整改落实率 {pct(r.rate)}"
+    text += f"。期末逾期未完成 {r.total('overdue')} 项"
+    if r.total("recurred"):
+        text += f"；整改后同类投诉复发 {r.total('recurred')} 项，需复查整改措施"
+    return text + "。"
 
 
 def suggestions(f: Figures, cfg: StatisticsConfig, scores: list[DepartmentScore]) -> str:
@@ -172,14 +173,20 @@ PARAGRAPHS: tuple[tuple[str, Paragraph], ...] = (
     ("办理质量", quality),
     ("需关注的科室", watch),
     ("重复、重大投诉与积压", repeats_and_major),
-    ("整改情况", rectification_progress),
     ("改进建议", suggestions),
 )
 
 
-def draft(f: Figures, cfg: StatisticsConfig, scores: list[DepartmentScore]) -> str:
-    """The whole analysis: numbered headings, one paragraph each, separated by blank lines."""
-    blocks = [
-        f"{CN_NUMBERS[i]}、{title}\n{build(f, cfg, scores)}" for i, (title, build) in enumerate(PARAGRAPHS)
-    ]
+def draft(
+    f: Figures,
+    cfg: StatisticsConfig,
+    scores: list[DepartmentScore],
+    rectified: RectificationFigures | None = None,
+) -> str:
+    """The whole analysis: numbered headings, one paragraph each, separated by blank lines; 整改
+    before the suggestions when its figures are given."""
+    sections = [(title, build(f, cfg, scores)) for title, build in PARAGRAPHS]
+    if rectified is not None:
+        sections.insert(len(sections) - 1, ("整改落实情况", rectification_progress(rectified)))
+    blocks = [f"{CN_NUMBERS[i]}、{title}\n{text}" for i, (title, text) in enumerate(sections)]
     return "\n\n".join(blocks)

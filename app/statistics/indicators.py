@@ -13,10 +13,8 @@ import peewee
 
 from app import dictionaries
 from app.statistics import conditions as c
-from app.statistics import rectification
 from app.statistics.conditions import BANDS, IS, A, Measure, S
 from app.statistics.periods import Period, trailing_months
-from app.statistics.rectification import RectificationSummary
 from app.validation import CHANNELS, FINDINGS, SATISFACTIONS, SEVERITIES, TRANSFER_SOURCES
 from models.accounts import User
 from models.cases import Category, ExternalRoute
@@ -120,7 +118,6 @@ class Figures:
     backlog: Tally
     overdue: Tally
     trend: list[tuple[str, int]]
-    rectification: RectificationSummary | None = None
 
     @property
     def received(self) -> int:
@@ -496,5 +493,4 @@ def compute(period: Period, today: date, report_hours_limit: int) -> Figures:
         backlog=Tally(Measure("backlog"), "期末未结", _count(c.backlog(period, as_of))),
         overdue=Tally(Measure("overdue"), "期末逾期", _count(c.overdue(period, as_of))),
         trend=inputs.trend,
-        rectification=rectification.summary(period, today),
     )
