@@ -9,7 +9,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
@@ -244,6 +244,26 @@ def _closing(plan: RowPlan, raw: dict[str, Any], year: int | None) -> None:
     v["closed"] = closed
 
 
+def _changed_since_import(rows: list[RowPlan]) -> None:
+    """A row imported before whose other cells were edited in the ledger since (a close date added,
+    a result filled in): the same complaint — same day, same narrative — is not imported twice."""
+    imported = ImportedRow.select(ImportedRow.case)
+    for start in range(0, len(rows), 500):
+        chunk = rows[start : start + 500]
+        days = sorted({datetime.combine(r.values["received"], time.min) for r in chunk})
+        known = {
+            (received.date(), content): case_no
+            for case_no, received, content in Case.select(Case.case_no, Case.received_at, Case.content)
+            .where(Case.received_at.in_(days), Case.id.in_(imported))
+            .tuples()
+        }
+        for plan in chunk:
+            case_no = known.get((plan.values["received"], plan.values["content"]))
+            if case_no:
+                plan.status = Status.REFUSED
+                plan.reasons = [f"已导入为案件 {case_no}；台账中此行的其他栏目后来有改动，请在该案件中更新"]
+
+
 def _against_database(rows: list[RowPlan]) -> None:
     """Rows already imported (same content) are not imported again; a case registered in the
     application with the same phone on the same day is named for checking."""
@@ -261,6 +281,7 @@ def _against_database(rows: list[RowPlan]) -> None:
             if plan.fingerprint in found:
                 plan.status = Status.REFUSED
                 plan.reasons = [f"已导入为案件 {found[plan.fingerprint]}（再次导入不会重复）"]
+    _changed_since_import([r for r in live if r.status != Status.REFUSED])
     phoned = [r for r in live if r.status != Status.REFUSED and r.values.get("phone")]
     cipher = current_cipher()
     for start in range(0, len(phoned), 500):

@@ -231,3 +231,17 @@ def test_only_admin_and_manager_import(admin_session: Session, tmp_path: Path) -
     with pytest.raises(PermissionDenied):
         _plan(officer, path)
     assert _plan(admin_session, path).count(li.Status.IMPORTED) == 6
+
+
+def test_a_row_edited_in_the_ledger_after_its_import_is_not_imported_again(
+    manager: Session, tmp_path: Path
+) -> None:
+    from tests.support.ledgers import ROWS
+
+    rows = [list(r) for label, r in ROWS if label in ("open", "excel_date")]
+    li.import_ledger(manager, _plan(manager, messy_ledger(tmp_path / "v1.xlsx", rows)))
+    rows[1][11], rows[1][13] = "已电话解释病情。", "2025-03-20"  # the open row closed later in the ledger
+    again = _plan(manager, messy_ledger(tmp_path / "v2.xlsx", rows))
+    assert [r.status for r in again.rows] == [li.Status.REFUSED, li.Status.REFUSED]
+    assert "其他栏目后来有改动" in again.rows[1].reason_text
+    assert Case.select().count() == 2
