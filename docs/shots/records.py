@@ -79,6 +79,10 @@ def capture(outdir: Path) -> list[Path]:
         )
         backup.save_backup_settings(session, backup.BackupSettings(str(Path(tmp) / "备份"), 7, True, 3))
         backup.take_backup(session)
+        # As an office would set it: the hospital's file server (the shot itself wrote to a temp folder).
+        backup.save_backup_settings(
+            session, backup.BackupSettings("/mnt/fileserver/医患办/数据库备份", 7, True, 3)
+        )
         for size, name in (((1280, 800), "backup.png"), ((1024, 700), "backup_1024.png")):
             page = BackupPage(session)
             page.resize(*size)
