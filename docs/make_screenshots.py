@@ -309,6 +309,7 @@ def shot_modules(path: Path) -> None:
         ("records", lambda module: module.capture(OUT)),
         ("reminders", lambda module: module.capture(lambda username: _session(path, username), OUT)),
         ("rectification", lambda module: module.capture(lambda username: _session(path, username), OUT)),
+        ("case_record", lambda module: module.capture(lambda username: _session(path, username), OUT)),
     ):
         try:
             module = importlib.import_module(f"docs.shots.{name}")

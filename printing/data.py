@@ -89,6 +89,21 @@ class RegistrationData:
 
 
 @dataclass(frozen=True, kw_only=True)
+class IssueLine:
+    """One 投诉事项 as a document lists it: "事项1：…", the questions put to the department about
+    it (转办单), its finding and the office's note on it (处理结果告知书)."""
+
+    heading: str
+    questions: Sequence[str] = ()
+    finding: str | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.finding is not None:
+            _require_choice(self.finding, FINDINGS, "事项认定")
+
+
+@dataclass(frozen=True, kw_only=True)
 class DispatchData:
     """转办单: the case sent to a department, with its reply deadline and questions."""
 
@@ -105,6 +120,7 @@ class DispatchData:
     patient_name: str | None = None
     category_path: str | None = None
     severity: str | None = None
+    issues: Sequence[IssueLine] = ()  # the issues this department is asked about
     issued_at: datetime
 
 
@@ -141,6 +157,7 @@ class ResultData:
     resolution: str
     compensation_amount: Decimal | None = None
     rectification: Sequence[str] = ()
+    issues: Sequence[IssueLine] = ()  # answered one by one when there are several
     issued_at: datetime
 
     def __post_init__(self) -> None:

@@ -55,6 +55,14 @@ FINDING_SENTENCES: dict[str, str] = {
 }
 """Finding (FINDINGS in printing.data) → the sentence that tells it."""
 
+ISSUE_FINDING_SENTENCES: dict[str, str] = {
+    "成立": "经核实，该事项属实，成立。",
+    "部分成立": "经核实，该事项部分属实，部分成立。",
+    "不成立": "经核实，该事项与事实不符，不成立。",
+    "无法认定": "现有材料尚不足以认定该事项，暂无法认定。",
+}
+"""The finding of one 投诉事项, as the 处理结果告知书 answers it issue by issue."""
+
 DISPUTE_ROUTES_INTRO = (
     "如您对上述处理结果有异议，根据《医疗纠纷预防和处理条例》第二十二条的规定，可以通过下列途径解决："
 )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app import clock, settings
+from app.cases.issues import IssueRecord, issues_of
 from app.cases.states import FOLLOWUP_METHODS, State
 from app.errors import NotFoundError, TransitionError, ValidationError
 from app.letterhead import current as current_letterhead
@@ -32,6 +33,7 @@ from models.organisation import Department
 from printing.data import (
     DispatchData,
     FollowUpData,
+    IssueLine,
     Letterhead,
     ReceiptData,
     RegistrationData,
@@ -129,6 +131,7 @@ def _data(
             issued_at=now,
         )
     if kind == "dispatch":
+        mine = _department_issues(case.id, assignment.department_id)
         return DispatchData(
             case_no=case.case_no,
             department=_dept(assignment.department_id),
@@ -141,8 +144,10 @@ def _data(
             officer_phone=settings.get("complaint_phone") or None,
             complainant_name=complainant.name or None,
             patient_name=case.patient_name or None,
-            category_path=category,
+            category_path="；".join(dict.fromkeys(i.category_path for i in mine if i.category_path))
+            or category,
             severity=SEVERITIES[case.severity],
+            issues=[IssueLine(heading=i.heading(), questions=_lines(i.questions)) for i in mine],
             issued_at=now,
         )
     if kind == "rejection":
@@ -164,6 +169,10 @@ def _data(
             resolution=case.resolution,
             compensation_amount=case.compensation_amount,
             rectification=[r for r in case.rectification.splitlines() if r.strip()],
+            issues=[
+                IssueLine(heading=i.heading(), finding=FINDINGS.get(i.finding), note=i.finding_note)
+                for i in issues_of(case.id)
+            ],
             issued_at=now,
         )
     followup = FollowUp.select().where(FollowUp.case == case.id).order_by(FollowUp.id.desc()).first()
@@ -178,6 +187,17 @@ def _data(
         officer_name=_name(followup.by_id),
         issued_at=now,
     )
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def _department_issues(case_id: int, department_id: int) -> list[IssueRecord]:
+    """The issues a 转办单 lists: those of its department; when none is that department's (the case
+    was sent to it as a whole), every issue of the case."""
+    every = issues_of(case_id)
+    return [i for i in every if i.department_id == department_id] or every
 
 
 def _reply_workdays(case: Case) -> int:

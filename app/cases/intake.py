@@ -14,7 +14,7 @@ from app.cases.states import State
 from app.db_errors import translated
 from app.deadlines import calendar
 from app.deadlines.rules import is_after_hours
-from app.departments import list_departments, resolve_department
+from app.departments import active_department_id
 from app.errors import ValidationError
 from app.policy import Action, can, registers_as_night_duty
 from app.rectification import recurrence
@@ -40,7 +40,6 @@ from models.audit import AuditEntry
 from models.cases import Case, Complainant
 from models.database import database_proxy
 from models.fields import blind_index, identifier_equals
-from models.organisation import Department
 
 DUPLICATE_WINDOW = timedelta(days=180)
 CONTENT_MAX = 20000
@@ -83,20 +82,6 @@ class Registered:
     query_code: str
     accept_due: date
     night_intake: bool
-
-
-def _department_id(written: str, field_name: str, label: str) -> int | None:
-    """The active department chosen by code, or written as staff write it (心内, 急诊, 收费处)."""
-    written = (written or "").strip()
-    if not written:
-        return None
-    row = Department.get_or_none((Department.code == written) & (Department.active == True))  # noqa: E712
-    if row is None:
-        found = resolve_department(written, list_departments(include_inactive=False), field=field_name, label=label)
-        if found is None:
-            raise ValidationError(field_name, label, "请从列表中选择科室")
-        row = Department.get(Department.code == found.code)
-    return row.id
 
 
 def _clean(form: IntakeForm, now: datetime) -> dict:
@@ -150,8 +135,8 @@ def _clean(form: IntakeForm, now: datetime) -> dict:
         "channel": channel,
         "received_at": received_at.replace(microsecond=0),
         "relation": validate_choice(form.relation or "self", RELATIONS, field="relation", label="与患者关系"),
-        "source_department_id": _department_id(values["source_department"], "source_department", "转来科室"),
-        "visit_department_id": _department_id(form.visit_department.strip(), "visit_department", "就诊科室"),
+        "source_department_id": active_department_id(values["source_department"], field="source_department", label="转来科室"),
+        "visit_department_id": active_department_id(form.visit_department, field="visit_department", label="就诊科室"),
         "patient_name": clean_text(form.patient_name, field="patient_name", label="患者姓名", max_len=40),
         "patient_record_no": clean_text(
             form.patient_record_no, field="patient_record_no", label="门诊号/住院号", max_len=32

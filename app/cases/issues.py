@@ -17,6 +17,7 @@ import peewee
 
 from app import clock
 from app.cases.rules import RuleName
+from app.departments import active_department_id
 from app.errors import NotFoundError, TransitionError, ValidationError
 from app.session import Session
 from app.validation import FINDINGS, clean_note, clean_text, validate_choice
@@ -215,15 +216,6 @@ def default_department_id(category: int | None) -> int | None:
     return dept.id if dept else None
 
 
-def department_id(code: str, field: str = "department") -> int | None:
-    if not code:
-        return None
-    row = Department.get_or_none((Department.code == code) & (Department.active == True))  # noqa: E712
-    if row is None:
-        raise ValidationError(field, "责任科室", "科室不存在或已停用")
-    return row.id
-
-
 @dataclass(frozen=True)
 class IssueInput:
     """An issue as a form submits it: summary, category leaf code, department code ("": the
@@ -248,7 +240,7 @@ def clean_issue(issue: IssueInput, required_summary: bool = False) -> _CleanIssu
         issue.summary, field="issue_summary", label="事项概述", max_len=SUMMARY_MAX, required=required_summary
     )
     category = category_id(issue.category, "issue_category")
-    department = department_id(issue.department.strip(), "issue_department")
+    department = active_department_id(issue.department, field="issue_department", label="责任科室")
     questions = clean_note(issue.questions, "需科室答复的问题", max_len=5000)
     return _CleanIssue(summary, category, department or default_department_id(category), questions)
 

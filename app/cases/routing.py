@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from app import clock
 from app.cases.states import OPEN_ASSIGNMENT_STATES, AssignmentState, State
 from app.deadlines.case_clocks import assignment_due, recompute_reply_due
+from app.departments import active_department_id
 from app.errors import NotFoundError, TransitionError, ValidationError
 from app.rectification import recurrence
 from app.session import Session
@@ -135,6 +137,62 @@ def assign(
         departments = _departments(department_codes)
         questions = _text(questions, "questions", "需科室答复的问题")
         _send(op, departments, questions)
+
+
+@dataclass(frozen=True)
+class IssueRoute:
+    """One issue's department (code or as staff write it) and the questions put to it about the issue."""
+
+    issue_id: int
+    department: str
+    questions: str = ""
+
+
+def route_issues(
+    session: Session,
+    case_id: int,
+    routes: list[IssueRoute],
+    questions: str = "",
+    expected_version: int | None = None,
+) -> list[str]:
+    """转办 issue by issue: each issue gets its department and questions; every department named that
+    has no open assignment yet is sent the case (its 转办单 lists its issues). `questions` are put to
+    all of them. Returns the codes of the departments sent."""
+    with case_operation(session, case_id, "assign", expected_version=expected_version) as op:
+        rows = {i.id: i for i in CaseIssue.select().where(CaseIssue.case == case_id)}
+        if not routes:
+            raise ValidationError("departments", "责任科室", "请为投诉事项选择责任科室")
+        chosen: dict[int, tuple[int, str]] = {}
+        for route in routes:
+            if route.issue_id not in rows:
+                raise NotFoundError("投诉事项不存在")
+            dept = active_department_id(route.department, field="departments", label="责任科室")
+            if dept is None:
+                raise ValidationError(
+                    "departments", "责任科室", f"请为事项{rows[route.issue_id].seq}选择责任科室"
+                )
+            chosen[route.issue_id] = (dept, _text(route.questions, "questions", "需科室答复的问题"))
+        questions = _text(questions, "questions", "需科室答复的问题")
+        lines = []
+        for issue_id, (dept, issue_questions) in chosen.items():
+            CaseIssue.update(department=dept, questions=issue_questions).where(
+                CaseIssue.id == issue_id
+            ).execute()
+            lines.append(f"事项{rows[issue_id].seq} → {Department.get_by_id(dept).name}")
+        open_ids = {
+            a.department_id
+            for a in Assignment.select(Assignment.department).where(
+                (Assignment.case == case_id) & Assignment.state.in_(sorted(OPEN_ASSIGNMENT_STATES))
+            )
+        }
+        wanted = list(dict.fromkeys(dept for dept, _q in chosen.values() if dept not in open_ids))
+        if not wanted:
+            raise ValidationError("departments", "责任科室", "所选科室均已有未反馈的转办，无需再次转办")
+        departments = [Department.get_by_id(d) for d in wanted]
+        _send(op, departments, questions)
+        op.event("投诉事项分派：" + "；".join(lines))
+        op.detail["issues"] = len(chosen)
+    return [d.code for d in departments]
 
 
 def _assignment(assignment_id: int) -> Assignment:

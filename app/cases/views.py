@@ -189,6 +189,17 @@ class CaseView:
     timeline_problem: str = ""  # the first break of the timeline's hash chain ("" when intact)
 
 
+# What the intake roles do not see of an issue: where it was routed, what was asked, what was found.
+_HANDLING_ONLY: dict = {
+    "department_id": None,
+    "department_code": "",
+    "department": "",
+    "questions": "",
+    "finding": "",
+    "finding_note": "",
+}
+
+
 def handling_visible(session: Session, case: Case) -> bool:
     return sees_handling(session.user, facts(case))
 
@@ -411,10 +422,7 @@ def _case_view(session: Session, case: Case, case_facts: CaseFactsData) -> CaseV
         if handling
         else (),
         links=links if handling else (),
-        issues=tuple(
-            i if handling else replace(i, questions="", finding="", finding_note="")
-            for i in issues_of(case.id)
-        ),
+        issues=tuple(i if handling else replace(i, **_HANDLING_ONLY) for i in issues_of(case.id)),
         case_finding=case_finding(case.id) if handling else None,
         named_officers=named if handling else (),
         timeline=timeline,

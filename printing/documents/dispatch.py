@@ -47,7 +47,16 @@ class DispatchRenderer(DocumentRenderer[DispatchData]):
             kit.space(6),
             fields,
             kit.section("投诉内容", kit.paragraphs(d.narrative, "text")),
+            *([kit.section("转你科室核实的投诉事项", self._issues())] if d.issues else []),
             kit.section("请核实并答复以下问题", kit.numbered(questions, "text")),
             kit.space(8),
             kit.writing_box("科室核实意见（可另附页）", [("科室负责人签名：", None), ("日期：", None)]),
         ]
+
+    def _issues(self) -> list[Flowable]:
+        """Each issue in bold, the questions about it numbered under it."""
+        kit, out = self.kit, []
+        for issue in self.data.issues:
+            out.append(kit.para(f"<b>{esc(issue.heading)}</b>", "text"))
+            out.extend(kit.numbered([q for q in issue.questions if q.strip()], "text"))
+        return out

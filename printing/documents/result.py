@@ -5,10 +5,16 @@ from __future__ import annotations
 from reportlab.platypus import Flowable
 
 from printing.data import ResultData
-from printing.formatting import clean, cn_date, esc
+from printing.formatting import clean, cn_date, esc, ordinal
 from printing.letter import LetterRenderer
 from printing.money import format_yuan, rmb_upper
-from printing.texts import DISPUTE_ROUTES, DISPUTE_ROUTES_CLOSING, DISPUTE_ROUTES_INTRO, FINDING_SENTENCES
+from printing.texts import (
+    DISPUTE_ROUTES,
+    DISPUTE_ROUTES_CLOSING,
+    DISPUTE_ROUTES_INTRO,
+    FINDING_SENTENCES,
+    ISSUE_FINDING_SENTENCES,
+)
 
 
 class ResultRenderer(LetterRenderer[ResultData]):
@@ -30,6 +36,7 @@ class ResultRenderer(LetterRenderer[ResultData]):
             *self.sections(
                 [
                     ("调查核实情况", kit.paragraphs(d.facts)),
+                    ("逐项核实结论", self._issues()),
                     ("处理意见", self._resolution()),
                     ("整改措施", kit.numbered(d.rectification, "body", hanging=False)),
                     ("其他解决途径", self._routes()),
@@ -37,6 +44,18 @@ class ResultRenderer(LetterRenderer[ResultData]):
             ),
             *self.closing(self._contact_lines()),
         ]
+
+    def _issues(self) -> list[Flowable]:
+        """A complaint with several issues is answered issue by issue: （一）事项1：… its finding and note."""
+        d, kit = self.data, self.kit
+        if len(d.issues) < 2:
+            return []
+        out: list[Flowable] = []
+        for number, issue in enumerate(d.issues, start=1):
+            finding = ISSUE_FINDING_SENTENCES[issue.finding] if issue.finding else ""
+            out.append(kit.para(f"（{ordinal(number)}）{esc(issue.heading)}。{finding}"))
+            out.extend(kit.optional_paragraphs(issue.note))
+        return out
 
     def _resolution(self) -> list[Flowable]:
         d, kit = self.data, self.kit

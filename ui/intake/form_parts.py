@@ -147,6 +147,8 @@ class FieldRegistry:
                 self.cells[k] for k in CONTACT_FIELDS if k in self.cells and not self.cells[k].isHidden()
             ]
             return shown[0] if shown else None
+        if field.startswith("issue_"):  # a problem with one of the 投诉事项 (issue_summary, issue_category)
+            return self.cells.get("issues")
         return self.cells.get(field)
 
     def show_error(self, field: str, message: str) -> FieldCell | None:

@@ -46,6 +46,7 @@ from ui.intake.form_parts import (
     severity_choice,
     warn_unprintable,
 )
+from ui.intake.issues_editor import ExtraIssues
 from ui.intake.received_time import ReceivedTime
 from ui.intake.segmented import SegmentedChoice
 
@@ -191,14 +192,17 @@ class FullIntakeForm(QWidget):
         self.category = CategoryPicker(leaves, self._department_names)
         self.category.chosen.connect(self._category_chosen)
         section.add_field("category", "投诉类别", self.category, row=0, span=True)
+        self.extra_issues = ExtraIssues(leaves, self._department_names)
+        self.extra_issues.changed.connect(self._set_tab_order)
+        section.add_field("issues", "投诉事项", self.extra_issues, row=1, span=True)
         self.severity = severity_choice(lambda: self.fields.cells["severity"].hint)
-        section.add_field("severity", "严重程度", self.severity, row=1, span=True)
+        section.add_field("severity", "严重程度", self.severity, row=2, span=True)
         self.narrative, counter = counted_text(CONTENT_MAX, "经过：时间、地点、涉及的人员，发生了什么", 150)
-        section.add_field("content", "投诉内容", self.narrative, counter, row=2, span=True, required=True)
+        section.add_field("content", "投诉内容", self.narrative, counter, row=3, span=True, required=True)
         self.demands, _demands_counter = counted_text(2000, "投诉人希望医院怎样处理，如道歉、解释、退费", 64)
         self.demands.setMaximumHeight(90)
-        section.add_field("demands", "诉求", self.demands, row=3, span=True)
-        section.grid.setRowStretch(2, 1)
+        section.add_field("demands", "诉求", self.demands, row=4, span=True)
+        section.grid.setRowStretch(3, 1)
         return section
 
     def _set_tab_order(self) -> None:
@@ -220,6 +224,7 @@ class FullIntakeForm(QWidget):
             self.visit_department,
             self.visit_date,
             self.category,
+            *self.extra_issues.focus_widgets(),
             self.severity,
             self.narrative,
             self.demands,
@@ -303,6 +308,7 @@ class FullIntakeForm(QWidget):
             visit_department=self.visit_department.code(),
             visit_date=self.visit_date.value(),
             category=self.category.code(),
+            issues=self.extra_issues.issues(self.category.code()),
             severity=self.severity.value(),
             demands=self.demands.toPlainText(),
             link_to=self.duplicates.linked_ids(),
@@ -321,6 +327,7 @@ class FullIntakeForm(QWidget):
             self.record_no,
             self.visit_date.edit,
             self.category.edit,
+            *self.extra_issues.line_edits(),
         ]
 
     def is_blank(self) -> bool:
@@ -344,6 +351,7 @@ class FullIntakeForm(QWidget):
         for department in (self.source_department, self.visit_department):
             department.set_code("")
         self.category.clear()
+        self.extra_issues.clear()
         self.severity.set_value("minor")
         self.reset_received()
         self._duplicate_timer.stop()

@@ -43,6 +43,7 @@ from ui.workspace.dialogs import (
     ReturnDialog,
     TextDialog,
 )
+from ui.workspace.issue_dialogs import IssueRouteDialog
 from ui.workspace.widgets import format_date
 
 
@@ -125,6 +126,17 @@ def resolve_on_spot(ws: Workspace) -> None:
 
 
 def assign(ws: Workspace) -> None:
+    if len(ws.view.issues) > 1:  # several 投诉事项: each issue to its department
+        route = IssueRouteDialog(
+            ws.view.issues, departments.list_departments(include_inactive=False), ws.dialog_parent()
+        )
+        ws.run_dialog(
+            route,
+            lambda: routing.route_issues(
+                ws.session, ws.case_id, route.routes(), route.questions(), expected_version=_version(ws)
+            ),
+        )
+        return
     dialog = AssignDialog(_department_choices(), ws.dialog_parent())
     ws.run_dialog(
         dialog,

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.cases import reply, views
+from app.cases.issues import IssueRecord
 from app.cases.rules import RuleName
 from app.cases.views import AssignmentView, CaseView
 from app.errors import NotFoundError, PermissionDenied
@@ -43,6 +44,8 @@ from ui.workspace.followup_section import FollowUpSection
 from ui.workspace.handling_section import HandlingSection
 from ui.workspace.header import CaseHeader
 from ui.workspace.info_section import InfoSection
+from ui.workspace.issue_actions import ISSUE_ACTIONS
+from ui.workspace.issues_section import IssuesSection
 from ui.workspace.timeline import TimelinePanel
 from ui.workspace.widgets import workspace_style
 
@@ -96,7 +99,16 @@ class CaseWorkspace(QWidget):
     closed = Signal()
     open_case_requested = Signal(int)
 
-    TAB_INFO, TAB_ASSIGNMENTS, TAB_HANDLING, TAB_FOLLOWUP, TAB_ATTACHMENTS, TAB_DOCUMENTS, TAB_RECTIFICATION = range(7)
+    (
+        TAB_INFO,
+        TAB_ISSUES,
+        TAB_ASSIGNMENTS,
+        TAB_HANDLING,
+        TAB_FOLLOWUP,
+        TAB_ATTACHMENTS,
+        TAB_DOCUMENTS,
+        TAB_RECTIFICATION,
+    ) = range(8)
     HANDLING_TABS = (TAB_ASSIGNMENTS, TAB_HANDLING, TAB_FOLLOWUP)
 
     def __init__(self, session: Session, case_id: int, parent: QWidget | None = None) -> None:
@@ -123,6 +135,8 @@ class CaseWorkspace(QWidget):
 
         self.info = InfoSection()
         self.info.open_case_requested.connect(self.open_case_requested.emit)
+        self.issues = IssuesSection()
+        self.issues.action_requested.connect(self.trigger_issue)
         self.assignments = AssignmentsSection()
         self.assignments.action_requested.connect(self.trigger_assignment)
         self.handling = HandlingSection()
@@ -141,6 +155,7 @@ class CaseWorkspace(QWidget):
         self.tabs.setDocumentMode(False)
         for widget, title in (
             (self.info, "投诉信息"),
+            (self.issues, "投诉事项"),
             (self.assignments, "转办与科室反馈"),
             (self.handling, "处理意见"),
             (self.followup, "回访"),
@@ -231,6 +246,7 @@ class CaseWorkspace(QWidget):
         self.header.set_view(view)
         self.action_bar.update_actions(view, decisions, views.possible_actions(self.session))
         self.info.set_view(view)
+        self.issues.set_view(view, decisions)
         for index in self.HANDLING_TABS:
             self.tabs.setTabVisible(index, view.handling_visible)
         if view.handling_visible:
@@ -275,6 +291,10 @@ class CaseWorkspace(QWidget):
     def trigger_assignment(self, name: str, assignment: AssignmentView) -> None:
         if self.view is not None and self.decision(name):
             actions.ASSIGNMENT_ACTIONS[name](self, assignment)
+
+    def trigger_issue(self, name: str, issue: IssueRecord | None) -> None:
+        if self.view is not None and self.decision(name):
+            ISSUE_ACTIONS[name](self, issue)
 
     def dialog_parent(self) -> QWidget:
         return self

@@ -120,6 +120,8 @@ class CaseHeader(QWidget):
             parts.append(f"受理期限 {format_date(view.accept_due)}")
         elif view.reply_due and view.deadline is not None:
             parts.append(f"答复期限 {format_date(view.reply_due)}")
-        if view.category_path:
+        if len(view.issues) > 1:
+            parts.append(f"{view.category_path or '未分类'} 等 {len(view.issues)} 个投诉事项")
+        elif view.category_path:
             parts.append(view.category_path)
         return "　·　".join(parts)

@@ -146,6 +146,7 @@ def test_tab_order_follows_the_form(qtbot: QtBot, desk: Desk, make_page) -> None
         form.visit_department,
         form.visit_date.edit,
         form.category.edit,
+        form.extra_issues.add_button,
         form.severity,
         form.narrative,
         form.demands,

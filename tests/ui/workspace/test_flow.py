@@ -180,8 +180,8 @@ def test_linked_case_opens_on_click(qtbot: QtBot, desk: Desk, open_workspace) ->
         ws.info.links.linkActivated.emit(f"case:{first}")
     assert signal.args == [first]
     shortcuts = {s.key().toString(): s for s in ws.findChildren(QShortcut)}
-    assert {"F5", "Ctrl+W", "Alt+1", "Alt+6"} <= set(shortcuts)
+    assert {"F5", "Ctrl+W", "Alt+1", "Alt+7"} <= set(shortcuts)
     with qtbot.waitSignal(ws.closed):
         shortcuts["Ctrl+W"].activated.emit()
-    shortcuts["Alt+6"].activated.emit()
+    shortcuts["Alt+7"].activated.emit()
     assert ws.tabs.currentIndex() == ws.TAB_DOCUMENTS

@@ -33,7 +33,9 @@ def test_clerk_sees_the_intake_part_masked_after_the_day_of_registration(desk: D
     assert PHONE not in _texts(ws) and ID_NUMBER not in _texts(ws)
     assert not ws.info.masked_hint.isHidden()
     visible = [ws.tabs.tabText(i) for i in range(ws.tabs.count()) if ws.tabs.isTabVisible(i)]
-    assert visible == ["投诉信息", "附件", "文书"]
+    assert visible == ["投诉信息", "投诉事项", "附件", "文书"]
+    assert ws.issues.view.isColumnHidden(3) and ws.issues.view.isColumnHidden(4)  # department, finding
+    assert ws.issues.add_button.isHidden()
     assert ws.info.deadlines.isHidden()
     assert "承办专员" not in ws.info.intake.values
     shown = [n for n in [*ws.action_bar.buttons, *ws.action_bar.actions_] if ws.action_bar.is_shown(n)]
