@@ -21,7 +21,7 @@ from app.errors import NotFoundError, ValidationError
 from app.policy import Action
 from app.session import Session
 from app.write_path import operation, require
-from models.cases import Case, Category
+from models.cases import Case, CaseIssue, Category
 from models.organisation import Department
 
 MAX_LEVEL = dictionaries.MAX_CATEGORY_LEVEL
@@ -196,7 +196,12 @@ def _height(row: Category) -> int:
 
 
 def _in_use(rows: Iterable[Category]) -> bool:
-    return Case.select().where(Case.category.in_([r.id for r in rows])).exists()
+    """A category named by a case, or by any of its 投诉事项 (not only the first one)."""
+    ids = [r.id for r in rows]
+    return (
+        Case.select().where(Case.category.in_(ids)).exists()
+        or CaseIssue.select().where(CaseIssue.category.in_(ids)).exists()
+    )
 
 
 def _next_code(parent: Category | None) -> str:

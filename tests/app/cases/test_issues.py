@@ -266,3 +266,13 @@ def test_the_intake_roles_see_issues_without_findings_or_questions(desk: Desk) -
     assert clerk_view.case_finding is None
     office_view = views.open_case(desk["officer"], case_id)
     assert office_view.issues[0].questions == "当晚值班护士是谁？"
+
+
+def test_a_category_named_only_by_a_second_issue_is_never_deleted(desk: Desk) -> None:
+    from app import categories
+
+    leaf = categories.add_category(desk["admin"], "0201", "临时护理类别", "nursing")
+    desk.register("clerk", issues=[CALL_BELL, IssueInput(summary="输液更换不及时", category=leaf.code)])
+    with pytest.raises(ValidationError, match="已有案件使用该类别，不能删除"):
+        categories.delete_category(desk["admin"], leaf.code)
+    assert Category.get_or_none(Category.code == leaf.code) is not None
