@@ -95,14 +95,19 @@ _MOVE_HINTS: dict[tuple[str, str], str] = {
 
 
 def board_move(from_state: str, to_state: str) -> tuple[str, str]:
-    """(rule name, "") for a card dragged between two columns, or ("", why it is not possible)."""
+    """(rule name, "") for a card dragged between two columns, or ("", why it is not possible and
+    what can be done instead)."""
     rule = BOARD_MOVES.get((from_state, to_state), "")
     if rule:
         return rule, ""
     hint = _MOVE_HINTS.get((from_state, to_state))
     if hint:
         return "", hint
-    return "", f"不能把案件从“{STATE_LABELS[from_state]}”直接移到“{STATE_LABELS[to_state]}”。"
+    why = f"不能把案件从“{STATE_LABELS[from_state]}”直接移到“{STATE_LABELS[to_state]}”。"
+    targets = [STATE_LABELS[to] for (start, to) in BOARD_MOVES if start == from_state]
+    if targets:
+        return "", why + f"可以拖到：{'、'.join(dict.fromkeys(targets))}；其他步骤请双击卡片在案件中办理。"
+    return "", why + "请双击卡片打开案件，按页面上方的操作办理。"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from ui.board.card_list import CardListView
 from ui.board.column_model import ColumnModel
 
 COLUMN_WIDTH = 236
+NARROW_WIDTH = 124  # an empty column while a filter is on: room for the cards that do match
 
 
 class BoardColumn(QFrame):
@@ -48,6 +49,10 @@ class BoardColumn(QFrame):
         self.model.set_column(column, flt)
         self.count.setText(f"{column.total:,}")
         self.empty.setVisible(column.total == 0)
+        narrow = column.total == 0 and flt != BoardFilter()
+        self.empty.setText("无符合筛选的案件" if narrow else "暂无案件")
+        self.empty.setWordWrap(narrow)
+        self.setFixedWidth(NARROW_WIDTH if narrow else COLUMN_WIDTH)
 
     def set_drop_target(self, hovering: bool) -> None:
         self.setProperty("dropTarget", hovering)

@@ -24,6 +24,7 @@ from ui.common import ErrorLabel, PageHeader
 from ui.operations import run
 
 NOTICE_MS = 10_000
+NOT_YOURS_ADVICE = "双击卡片打开案件，可查看现在能办理的操作；需他人办理的步骤由其在看板或案件中完成。"
 SUBTITLE = (
     "把卡片拖到另一列即办理该步骤，也可在卡片上按右键或 Shift+F10 选择“移到”。双击或回车打开案件，F5 刷新。"
 )
@@ -145,7 +146,7 @@ class BoardPage(QWidget):
             return False
         decision, view = outcome.value
         if not decision:
-            return self.refuse(decision.reason)
+            return self.refuse(f"{decision.reason.rstrip('。')}。{NOT_YOURS_ADVICE}")
         host = run_action(self, self.session, view, rule)
         if host.wants_workspace:
             self.workspace_action_requested.emit(case_id, rule)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from app.cases import views
 from app.cases.views import CaseView
@@ -40,6 +40,13 @@ class DropHost:
         return self.parent
 
     def run_dialog(self, dialog: ActionDialog, perform: Callable[[], object]) -> bool:
+        # Opened by a drop, away from the case: the dialog says which case it is for.
+        view = self.view
+        dialog.setWindowTitle(f"{dialog.windowTitle()} · {view.case_no}")
+        subject = QLabel(case_subject(view))
+        subject.setObjectName("dialogSubject")
+        subject.setWordWrap(True)
+        dialog.body.insertWidget(0, subject)
         dialog.perform = perform
         dialog.on_reload = self.reload
         dialog.change = self.change()
@@ -57,6 +64,12 @@ class DropHost:
 
     def draft_is_dirty(self) -> bool:
         return False
+
+
+def case_subject(view: CaseView) -> str:
+    """"案件 YH-2026-000123 · 张桂兰 · 服务态度 / 医生服务态度": enough to know the case dropped."""
+    parts = [f"案件 {view.case_no}", view.complainant_name, view.category_path]
+    return " · ".join(p for p in parts if p)
 
 
 def run_action(parent: QWidget, session: Session, view: CaseView, rule: str) -> DropHost:

@@ -134,7 +134,10 @@ def test_board_moves_name_a_rule_or_say_why_not() -> None:
     assert board.board_move("pending_approval", "drafting") == ("return_draft", "")
     rule, why = board.board_move("in_progress", "drafting")
     assert rule == "" and "科室反馈" in why
-    assert board.board_move("accepted", "closed") == ("", "不能把案件从“已受理/待转办”直接移到“已销项”。")
+    assert board.board_move("accepted", "closed") == (
+        "",
+        "不能把案件从“已受理/待转办”直接移到“已销项”。可以拖到：科室处理中、拟定答复；其他步骤请双击卡片在案件中办理。",
+    )  # why not, and what can be done instead
     for (source, target), rule in board.BOARD_MOVES.items():
         assert source in BOARD_STATES and target in BOARD_STATES and source != target
         assert source in RULES[rule].states

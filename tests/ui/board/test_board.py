@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent, QDrag
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QApplication, QLabel, QMenu
 from pytestqt.qtbot import QtBot
 
 from app.cases import board, overlays
@@ -115,8 +115,13 @@ def test_filters_narrow_every_column(qtbot: QtBot, office: Office) -> None:
     bar.severity.setCurrentIndex(bar.severity.findData("major"))
     assert page.total_label.text() == "在办 1 件"
     assert bar.reset_button.isVisibleTo(page)
+    # the empty columns give their width to the one that matches
+    assert page.columns["in_progress"].width() < page.columns["registered"].width()
+    assert page.columns["in_progress"].empty.text() == "无符合筛选的案件"
     bar.reset()
     assert page.total_label.text() == "在办 3 件"
+    assert page.columns["in_progress"].width() == page.columns["registered"].width()
+    assert page.columns["drafting"].empty.text() == "暂无案件"  # empty without a filter: full width
     bar.department.setCurrentIndex(bar.department.findData("cardiology"))
     assert page.total_label.text() == "在办 2 件"  # the visit department, or an assignment
     bar.reset()
@@ -145,15 +150,25 @@ def test_category_filter_is_searchable(qtbot: QtBot, office: Office) -> None:
 
 
 def test_allowed_drop_opens_the_steps_dialog(qtbot: QtBot, office: Office) -> None:
-    case_id = office.register()
+    case_id = office.register(complainant_name="张桂兰")
+    case_no = open_case(office.officer, case_id).case_no
     page = _board(qtbot, office.officer)
-    on_modal(TextDialog, lambda d: (type_text(d.text_edit, "已电话告知受理"), d.ok_button.click()))
+    seen: list[str] = []
+
+    def accept(dialog: TextDialog) -> None:  # the dialog says which case it is for
+        subject = dialog.findChild(QLabel, "dialogSubject")
+        seen.extend([dialog.windowTitle(), subject.text() if subject is not None else ""])
+        type_text(dialog.text_edit, "已电话告知受理")
+        dialog.ok_button.click()
+
+    on_modal(TextDialog, accept)
     with qtbot.waitSignal(bus().data_changed):
         assert page.move_case(case_id, "registered", "accepted")
     assert open_case(office.officer, case_id).state == "accepted"
     assert page.columns["registered"].count.text() == "0"
     assert [c.id for c in _cards(page, "accepted")] == [case_id]
     assert not page.notice.isVisible()
+    assert seen[0].endswith(f" · {case_no}") and seen[1].startswith(f"案件 {case_no} · 张桂兰")
 
 
 def test_routing_by_drop_uses_the_assign_dialog(qtbot: QtBot, office: Office) -> None:
@@ -183,7 +198,7 @@ def test_refused_drop_shows_the_policys_reason(qtbot: QtBot, office: Office) -> 
     page = _board(qtbot, office.officer)
     assert not page.move_case(case_id, "pending_approval", "approved")
     assert page.notice.isVisible()
-    assert page.notice.text() == "未移动：只有主任/分管院领导可以审批答复"
+    assert page.notice.text().startswith("未移动：只有主任/分管院领导可以审批答复。双击卡片打开案件")
     assert open_case(office.officer, case_id).state == "pending_approval"
 
 
@@ -193,7 +208,11 @@ def test_moves_that_are_no_step_say_why(qtbot: QtBot, office: Office) -> None:
     assert not page.move_case(case_id, "in_progress", "drafting")
     assert "收到全部科室反馈后" in page.notice.text()
     assert not page.move_case(case_id, "in_progress", "approved")
-    assert page.notice.text() == "未移动：不能把案件从“科室处理中”直接移到“待答复”。"
+    assert page.notice.text() == "未移动：不能把案件从“科室处理中”直接移到“待答复”。请双击卡片打开案件，按页面上方的操作办理。"
+    assert not page.move_case(case_id, "in_progress", "replied")
+    case_id = office.case("registered")
+    assert not page.move_case(case_id, "registered", "drafting")
+    assert page.notice.text().endswith("可以拖到：已受理/待转办、待销项；其他步骤请双击卡片在案件中办理。")
 
 
 def test_a_case_on_hold_is_refused_with_the_state_tables_reason(qtbot: QtBot, office: Office) -> None:
