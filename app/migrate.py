@@ -79,16 +79,23 @@ def _with_indexes(model: type[peewee.Model], row: dict) -> dict:
 
 def _copy(model: type[peewee.Model], source: peewee.Database, target: peewee.Database) -> TableReport:
     primary = model._meta.primary_key
+    # Keyset paging on the primary key, a composite one (the statistics cube) compared as a row value.
+    fields = (
+        [model._meta.fields[name] for name in primary.field_names]
+        if isinstance(primary, peewee.CompositeKey)
+        else [primary]
+    )
+    key = peewee.Tuple(*fields) if len(fields) > 1 else fields[0]
     last = None
     while True:
         with model.bind_ctx(source, bind_refs=False, bind_backrefs=False):
-            query = model.select().order_by(primary).limit(BATCH)
+            query = model.select().order_by(*fields).limit(BATCH)
             if last is not None:
-                query = query.where(primary > last)
+                query = query.where(key > (peewee.Tuple(*last) if len(fields) > 1 else last[0]))
             rows = [_with_indexes(model, row) for row in query.dicts()]
         if not rows:
             break
-        last = rows[-1][primary.name]
+        last = tuple(rows[-1][field.name] for field in fields)
         with model.bind_ctx(target, bind_refs=False, bind_backrefs=False):
             model.insert_many(rows).execute()
     with model.bind_ctx(source, bind_refs=False, bind_backrefs=False):
