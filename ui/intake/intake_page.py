@@ -34,15 +34,19 @@ from ui.intake.night_intake import NightIntakeForm
 from ui.intake.segmented import SegmentedChoice
 from ui.intake.success_banner import SuccessBanner
 from ui.operations import Change, Kind, run
-from ui.workspace.print_preview import DocumentPrinter
+from ui.workspace.documents_section import file_name
+from ui.workspace.print_preview import DocumentPrinter, PrintPreviewDialog, open_preview
 
 PAPER_SIZES = {"A4": "A4", "A5": "A5"}
 PAPER_KEY = "receipt_page_size"
 FULL_TITLE = (
     "登记投诉",
-    "带 * 的为必填项，必填项随投诉渠道变化。Ctrl+S 保存，Ctrl+P 保存并打印回执；回车跳到下一项。",
+    "带 * 的为必填项，必填项随投诉渠道变化。Ctrl+S 保存，Ctrl+P 保存并打印回执，Ctrl+Shift+P 保存并预览回执；回车跳到下一项。",
 )
-NIGHT_TITLE = ("总值班夜间登记", "带 * 的为必填项。Ctrl+S 保存，Ctrl+P 保存并打印回执；回车跳到下一项。")
+NIGHT_TITLE = (
+    "总值班夜间登记",
+    "带 * 的为必填项。Ctrl+S 保存，Ctrl+P 保存并打印回执，Ctrl+Shift+P 保存并预览回执；回车跳到下一项。",
+)
 RECEIPT = "受理回执"
 
 IntakeEditor = FullIntakeForm | NightIntakeForm
@@ -86,6 +90,7 @@ class IntakePage(QWidget):
         self.setObjectName("page")
         self.setStyleSheet(intake_style())
         self.printer = DocumentPrinter(self)  # keeps its QPrinter referenced (DESIGN §9)
+        self.preview: PrintPreviewDialog | None = None
         self.mode = intake.intake_mode(session)
         self._chose_full_form = False
         header_row = self._build_header()
@@ -107,6 +112,7 @@ class IntakePage(QWidget):
         for keys, slot in (
             ("Ctrl+S", lambda: self.save()),
             ("Ctrl+P", lambda: self.save(print_receipt=True)),
+            ("Ctrl+Shift+P", lambda: self.save(print_receipt=True, preview=True)),  # as in the workspace
         ):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -250,7 +256,9 @@ class IntakePage(QWidget):
 
     # -- saving ----------------------------------------------------------------------------------
 
-    def save(self, print_receipt: bool = False, merge_into: int | None = None) -> Registered | None:
+    def save(
+        self, print_receipt: bool = False, merge_into: int | None = None, preview: bool = False
+    ) -> Registered | None:
         """Register what the form holds; on a refusal show it at the field and keep everything typed."""
         editor = self.editor()
         editor.fields.clear_errors()
@@ -281,7 +289,8 @@ class IntakePage(QWidget):
         self.banner.show_result(result, notes, warnings)
         self.registered.emit(result.case_id)
         if print_receipt and merge_into is None:
-            printed, problem = self.print_receipt(result.case_id)
+            receipt = self.preview_receipt if preview else self.print_receipt
+            printed, problem = receipt(result.case_id)
             self.banner.show_result(result, [*notes, *printed], [*warnings, *problem])
         editor.first_field().setFocus(Qt.FocusReason.OtherFocusReason)
         return result
@@ -300,6 +309,35 @@ class IntakePage(QWidget):
             )
             notes.append(f"已作为重复投诉并入 {target}")
         return notes
+
+    def preview_receipt(self, case_id: int) -> tuple[list[str], list[str]]:
+        """Issue the receipt and show it in the print preview (打印 / 另存为PDF there), as the
+        workspace does: (notes, warnings)."""
+        page_size = self.paper.value()
+
+        def issue() -> tuple[documents.IssuedInfo, bytes]:
+            return documents.issue(self.session, case_id, "receipt", page_size=page_size)
+
+        issued = run(self, issue, changed=Change(Kind.DOCUMENTS, case_id))
+        if not issued:
+            return [], ["回执未出具，可在案件的文书中打印"]
+        info, data = issued.value
+        case_no = self.banner.result().case_no if self.banner.result() is not None else ""
+        self.preview = open_preview(
+            data,
+            f"{case_no} {info.title}".strip(),
+            file_name=file_name(case_no, info.title),
+            page_size=page_size,
+            reprint=lambda: issue()[1],
+            parent=self,
+        )
+        if self.preview is None:
+            return [], ["回执已出具，但无法预览，可在案件的文书中打印"]
+        self.preview.exec()
+        printed = self.preview.printed
+        self.preview.deleteLater()
+        self.preview = None
+        return [f"{RECEIPT}已打印（{page_size}）" if printed else f"{RECEIPT}已出具，可在案件的文书中打印"], []
 
     def print_receipt(self, case_id: int) -> tuple[list[str], list[str]]:
         """Ask for a printer, then issue (store + log) the receipt and print it: (notes, warnings).

@@ -336,3 +336,27 @@ def test_a_name_the_documents_cannot_print_is_warned_about(qtbot: QtBot, desk: D
     form.complainant_name.setText("王秀英")
     form.phone.setFocus()
     assert not hint.isVisible()
+
+
+def test_ctrl_shift_p_saves_and_previews_the_receipt(qtbot: QtBot, desk: Desk, make_page) -> None:
+    """Ctrl+P prints at once; Ctrl+Shift+P shows the receipt first, as in the workspace."""
+    from tests.ui.helpers import when_modal
+    from ui.workspace.print_preview import PrintPreviewDialog
+
+    page = make_page(desk["clerk"])
+    fill_visit(page)
+    shown: list[str] = []
+
+    def look(dialog) -> None:
+        assert isinstance(dialog, PrintPreviewDialog)
+        shown.append(dialog.windowTitle())
+        dialog.reject()
+
+    when_modal(look)
+    with qtbot.waitSignal(page.registered) as signal:
+        both = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        qtbot.keyClick(page.full_form.narrative, Qt.Key.Key_P, both)
+    case_no = views.open_case(desk["clerk"], signal.args[0]).case_no
+    assert shown == [f"打印预览 — {case_no} 投诉受理回执"]
+    assert [d.kind for d in documents.issued_documents(desk["clerk"], signal.args[0])] == ["receipt"]
+    assert "受理回执已出具，可在案件的文书中打印" in page.banner.details.text()  # shown, not printed
