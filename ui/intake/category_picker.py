@@ -121,9 +121,12 @@ class _LeafDelegate(QStyledItemDelegate):
 
 
 class CategoryPicker(QWidget):
-    """Emits `chosen(leaf)` when a leaf is picked and `chosen(None)` when the text no longer names one."""
+    """Emits `chosen(leaf)` when a leaf is picked, `chosen(None)` when the text no longer names one,
+    and `left_unmatched(text)` when the user leaves with a text that names none (a date typed in the
+    wrong box): the form says so at once instead of keeping it silently."""
 
     chosen = Signal(object)
+    left_unmatched = Signal(str)  # the user left the box with text that names no category
 
     def __init__(
         self,
@@ -135,7 +138,8 @@ class CategoryPicker(QWidget):
         self._leaves = list(leaves)
         self._leaf: CategoryLeaf | None = None
         self.edit = QLineEdit()
-        self.edit.setPlaceholderText("输入名称或拼音首字母，如 fwtd（服务态度）；↓ 列出全部")
+        self.edit.setPlaceholderText("名称或拼音首字母（如 fwtd），↓ 列出全部")
+        self.edit.setToolTip("输入类别名称或拼音首字母，如 fwtd（服务态度）；按 ↓ 列出全部类别")
         self.edit.setClearButtonEnabled(True)
         self.edit.textEdited.connect(self._search)
         self.edit.installEventFilter(self)
@@ -185,6 +189,7 @@ class CategoryPicker(QWidget):
     def set_leaf(self, leaf: CategoryLeaf | None) -> None:
         self._leaf = leaf
         self.edit.setText(leaf_path(leaf) if leaf else "")
+        self.edit.setCursorPosition(0)  # a long path shows from its 一级 name, not cut at the left
         self.edit.setToolTip(leaf_path(leaf) if leaf else "")
         self.hide_popup()
         self.chosen.emit(leaf)
@@ -268,6 +273,8 @@ class CategoryPicker(QWidget):
             if event.type() == QEvent.Type.FocusOut:
                 self.hide_popup()
                 self._resolve_typed()
+                if self._leaf is None and self.edit.text().strip():
+                    self.left_unmatched.emit(self.edit.text().strip())
         return super().eventFilter(watched, event)
 
     def _key(self, event: QKeyEvent) -> bool:

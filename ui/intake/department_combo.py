@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
 from app.departments import DepartmentInfo
@@ -59,8 +59,23 @@ class DepartmentCombo(QComboBox):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.setCompleter(completer)
+        completer.popup().installEventFilter(self)
         self.lineEdit().setPlaceholderText(placeholder)
         self.setCurrentIndex(0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        """Enter in the list picks the department and stays in the field (the form's own Enter
+        would otherwise move on too, so the next Tab would land a field too far)."""
+        popup = self.completer().popup()
+        if watched is popup and event.type() == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                index = popup.currentIndex()
+                popup.hide()
+                if index.isValid():
+                    self.setCurrentIndex(max(self.findText(str(index.data())), 0))
+                return True
+        return super().eventFilter(watched, event)
 
     def code(self) -> str:
         text = self.currentText().strip()

@@ -191,6 +191,11 @@ class FullIntakeForm(QWidget):
         section = FormSection("投诉内容", self.fields)
         self.category = CategoryPicker(leaves, self._department_names)
         self.category.chosen.connect(self._category_chosen)
+        self.category.left_unmatched.connect(
+            lambda text: self.fields.cells["category"].hint.show_error(
+                f"投诉类别：没有与“{text}”相符的类别，请从列表中选择到最末一级（可输入名称或拼音首字母）"
+            )
+        )
         section.add_field("category", "投诉类别", self.category, row=0, span=True)
         self.extra_issues = ExtraIssues(leaves, self._department_names)
         self.extra_issues.changed.connect(self._set_tab_order)

@@ -69,6 +69,8 @@ def test_up_down_and_enter_choose_a_leaf(qtbot: QtBot, picker: CategoryPicker) -
     assert leaf is not None and leaf.name == "住院医生态度生硬" and picker.code() == "030102"
     assert picker.edit.text() == "服务态度 › 医生服务态度 › 住院医生态度生硬"
     assert chosen == [leaf]
+    assert picker.edit.cursorPosition() == 0  # shown from its start
+    qtbot.keyClick(picker.edit, Qt.Key.Key_End)
     qtbot.keyClick(picker.edit, Qt.Key.Key_Backspace)  # editing the text un-chooses it
     assert picker.leaf() is None and chosen[-1] is None
 
@@ -134,3 +136,20 @@ def test_in_the_form_a_chosen_category_tells_its_department_and_is_saved(
     with qtbot.waitSignal(page.registered) as signal:
         page.save_button.click()
     assert views.open_case(desk["officer"], signal.args[0]).category_path == "医疗质量 / 诊断问题 / 误诊漏诊"
+
+
+def test_a_chosen_path_shows_from_its_start_and_unmatched_text_is_told(qtbot: QtBot, desk, make_page) -> None:
+    page = make_page(desk["clerk"])
+    form = page.full_form
+    picker = form.category
+    assert picker.edit.fontMetrics().horizontalAdvance(picker.edit.placeholderText()) < picker.edit.width() - 24
+    leaf = next(leaf for leaf in picker._leaves if len(leaf.path) > 14)
+    picker.set_leaf(leaf)
+    assert picker.edit.cursorPosition() == 0  # 一级 name visible, not cut at the left
+    picker.clear()
+    picker.setFocus()
+    qtbot.keyClicks(picker.edit, "2026-03-10")  # a date typed in the wrong box
+    form.severity.setFocus()
+    hint = form.fields.cells["category"].hint
+    assert hint.is_error() and "没有与“2026-03-10”相符的类别" in hint.text()
+    assert picker.leaf() is None

@@ -56,3 +56,19 @@ def test_the_aliases_show_as_the_tooltip_of_the_entry(qtbot: QtBot) -> None:
     combo = DepartmentCombo(DEPARTMENTS)
     qtbot.addWidget(combo)
     assert combo.itemData(combo.findData("cardiology"), Qt.ItemDataRole.ToolTipRole) == "又称：心内科、心内"
+
+
+def test_enter_in_the_list_picks_and_stays_in_the_field(qtbot: QtBot, desk, make_page) -> None:
+    """Enter on a suggestion chooses it; it does not also jump to the next field."""
+    from PySide6.QtWidgets import QApplication
+
+    page = make_page(desk["clerk"])
+    combo = page.full_form.visit_department
+    combo.setFocus()
+    qtbot.keyClicks(combo.lineEdit(), "xxgnk")
+    popup = combo.completer().popup()
+    assert popup.isVisible()
+    popup.setCurrentIndex(combo.completer().completionModel().index(0, 0))
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert combo.currentText() == "心血管内科" and combo.code() == "cardiology"
+    assert QApplication.focusWidget() in (combo, combo.lineEdit())
