@@ -138,7 +138,7 @@ class CategoryPicker(QWidget):
         self._leaves = list(leaves)
         self._leaf: CategoryLeaf | None = None
         self.edit = QLineEdit()
-        self.edit.setPlaceholderText("名称或拼音首字母（如 fwtd），↓ 列出全部")
+        self.edit.setPlaceholderText("名称或拼音首字母，如 fwtd")
         self.edit.setToolTip("输入类别名称或拼音首字母，如 fwtd（服务态度）；按 ↓ 列出全部类别")
         self.edit.setClearButtonEnabled(True)
         self.edit.textEdited.connect(self._search)

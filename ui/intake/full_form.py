@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
+    QBoxLayout,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -104,11 +104,12 @@ class FullIntakeForm(QWidget):
         left.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(self.content, 1)  # the narrative takes whatever height the left column leaves
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(14)
-        layout.addLayout(left, 1)
-        layout.addLayout(right, 1)
+        self._left = left
+        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.columns.setContentsMargins(0, 0, 0, 0)
+        self.columns.setSpacing(14)
+        self.columns.addLayout(left, 1)
+        self.columns.addLayout(right, 1)
 
         self._duplicate_timer = QTimer(self)
         self._duplicate_timer.setSingleShot(True)
@@ -281,6 +282,15 @@ class FullIntakeForm(QWidget):
 
     def _emit_identifiers(self) -> None:
         self.identifiers_changed.emit(self.phone.text(), self.id_number.text(), self.record_no.text())
+
+    def fit_width(self, width: int) -> None:
+        """Side by side when `width` holds both columns, else 投诉内容 below the rest (1024 px): the
+        form then scrolls down instead of being cut at the right."""
+        both = self._left.minimumSize().width() + self.content.minimumSizeHint().width()
+        side_by_side = width >= both + self.columns.spacing()
+        direction = QBoxLayout.Direction.LeftToRight if side_by_side else QBoxLayout.Direction.TopToBottom
+        if self.columns.direction() != direction:
+            self.columns.setDirection(direction)
 
     def reset_received(self) -> None:
         self.received_time.reset()

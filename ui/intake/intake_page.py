@@ -7,7 +7,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -147,6 +147,7 @@ class IntakePage(QWidget):
         self.night_form = NightIntakeForm(departments, self.mode.accept_due)
         self.night_form.full_form_requested.connect(lambda: self.use_night_form(False))
         self.full_scroll = _scrolled(self.full_form)
+        self.full_scroll.viewport().installEventFilter(self)  # the form's columns follow its width
         self.full_scroll.verticalScrollBar().valueChanged.connect(
             lambda _v: self.full_form.category.hide_popup()
         )
@@ -241,6 +242,12 @@ class IntakePage(QWidget):
             if isinstance(outcome.error, PermissionDenied):
                 self.status.show_message(outcome.error.message)
         self.full_form.duplicates.set_candidates(found)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self.full_scroll.viewport() and event.type() == QEvent.Type.Resize:
+            margins = self.full_scroll.widget().layout().contentsMargins()
+            self.full_form.fit_width(self.full_scroll.viewport().width() - margins.left() - margins.right())
+        return super().eventFilter(watched, event)
 
     def save_as_duplicate_of(self, case_id: int) -> Registered | None:
         """Confirm, register this complaint, then merge it into `case_id`."""

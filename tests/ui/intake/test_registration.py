@@ -360,3 +360,16 @@ def test_ctrl_shift_p_saves_and_previews_the_receipt(qtbot: QtBot, desk: Desk, m
     assert shown == [f"打印预览 — {case_no} 投诉受理回执"]
     assert [d.kind for d in documents.issued_documents(desk["clerk"], signal.args[0])] == ["receipt"]
     assert "受理回执已出具，可在案件的文书中打印" in page.banner.details.text()  # shown, not printed
+
+
+def test_the_form_is_never_cut_at_the_right(qtbot: QtBot, desk: Desk, make_page) -> None:
+    """In a 1024 px window the page is ~856 px wide: 投诉内容 goes below the rest, nothing scrolls sideways."""
+    from PySide6.QtWidgets import QBoxLayout
+
+    page = make_page(desk["clerk"])
+    form = page.full_form
+    for width, direction in ((1112, QBoxLayout.Direction.LeftToRight), (856, QBoxLayout.Direction.TopToBottom)):
+        page.resize(width, 640)
+        qtbot.waitUntil(lambda d=direction: form.columns.direction() == d)
+        QApplication.processEvents()
+        assert page.full_scroll.horizontalScrollBar().maximum() == 0, width
