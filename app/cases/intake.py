@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from app import audit, clock, settings, witness
-from app.cases import numbering, overlays, search
+from app.cases import numbering, overlays, repeats, search
 from app.cases.issues import IssueInput, clean_issue, create_issue
 from app.cases.issues import category_id as category_id_of
 from app.cases.states import State
@@ -37,7 +37,7 @@ from app.validation import (
 )
 from app.write_path import append_events, chain_detail, check, deny, load_case, operation, require
 from models.audit import AuditEntry
-from models.cases import Case, Complainant
+from models.cases import Case, CaseLink, Complainant
 from models.database import database_proxy
 from models.fields import blind_index, identifier_equals
 
@@ -70,6 +70,7 @@ class IntakeForm:
     severity: str = "minor"
     demands: str = ""
     link_to: list[int] = field(default_factory=list)  # earlier cases the user linked as related
+    repeat_of: list[int] = field(default_factory=list)  # earlier cases this one repeats (重复投诉)
     # 投诉事项: empty means one issue of `category`; otherwise these issues, the first one's category
     # being the case's (each needs a summary when there are several).
     issues: list[IssueInput] = field(default_factory=list)
@@ -135,8 +136,12 @@ def _clean(form: IntakeForm, now: datetime) -> dict:
         "channel": channel,
         "received_at": received_at.replace(microsecond=0),
         "relation": validate_choice(form.relation or "self", RELATIONS, field="relation", label="与患者关系"),
-        "source_department_id": active_department_id(values["source_department"], field="source_department", label="转来科室"),
-        "visit_department_id": active_department_id(form.visit_department, field="visit_department", label="就诊科室"),
+        "source_department_id": active_department_id(
+            values["source_department"], field="source_department", label="转来科室"
+        ),
+        "visit_department_id": active_department_id(
+            form.visit_department, field="visit_department", label="就诊科室"
+        ),
         "patient_name": clean_text(form.patient_name, field="patient_name", label="患者姓名", max_len=40),
         "patient_record_no": clean_text(
             form.patient_record_no, field="patient_record_no", label="门诊号/住院号", max_len=32
@@ -152,6 +157,7 @@ def _clean(form: IntakeForm, now: datetime) -> dict:
 ESCALATED_ON_REGISTER_SUMMARY = "重大投诉，已即时上报院领导"
 MERGED_ON_REGISTER_NOTE = "登记时发现为重复投诉"
 LINKED_ON_REGISTER_NOTE = "登记时关联"
+REPEAT_ON_REGISTER_NOTE = "登记时发现为重复投诉"
 
 
 def registered_summary(channel: str, night_intake: bool) -> str:
@@ -220,9 +226,10 @@ def register(
     now = clock.now()
     v = _clean(form, now)
     night = _night_intake(session, now)
-    linked = [int(i) for i in form.link_to if int(i) != merge_into]
+    repeated = [int(i) for i in form.repeat_of if int(i) != merge_into]
+    linked = [int(i) for i in form.link_to if int(i) != merge_into and int(i) not in repeated]
     with translated(), database_proxy.atomic():
-        case = _store(session, v, now, night, linked)
+        case = _store(session, v, now, night, linked, repeated)
         for name, data in attachments:
             overlays.add_attachment(session, case.id, name, data)
         if merge_into is not None:
@@ -231,7 +238,9 @@ def register(
     return Registered(case.id, case.case_no, case.query_code, case.accept_due, night)
 
 
-def _store(session: Session, v: dict, now: datetime, night: bool, linked: list[int]) -> Case:
+def _store(
+    session: Session, v: dict, now: datetime, night: bool, linked: list[int], repeated: list[int]
+) -> Case:
     """The new case, its complainant, first timeline entries, links, search index and audit entry."""
     with operation(session, Action.REGISTER, "case.register", target="case") as op:
         case_no = numbering.next_case_no(settings.get("case_prefix"), v["received_at"].year)
@@ -281,10 +290,19 @@ def _store(session: Session, v: dict, now: datetime, night: bool, linked: list[i
         if case.escalated_at:
             events.append((ESCALATED_ON_REGISTER_SUMMARY, "", None))
         for other in _linkable(session, linked):
-            from models.cases import CaseLink
-
             CaseLink.create(case=case, other=other, note=LINKED_ON_REGISTER_NOTE)
             events.append((linked_summary(other.case_no), "", None))
+        for other in _linkable(session, repeated):
+            if other.received_at > case.received_at:
+                raise ValidationError(
+                    "repeat_of", "重复投诉", f"{other.case_no} 晚于本投诉接待，不能作为前案"
+                )
+            CaseLink.create(case=case, other=other, note=REPEAT_ON_REGISTER_NOTE, kind=repeats.REPEAT)
+            events.append(
+                (repeats.repeated_summary(other.case_no, other.state), REPEAT_ON_REGISTER_NOTE, None)
+            )
+            later = [(repeats.repeated_by_summary(case_no), REPEAT_ON_REGISTER_NOTE, None)]
+            chain_detail(op.detail, other.case_no, append_events(other, session.user.id, later, "link"))
         events += [(line, "", None) for line in recurrence.flag(session, case)]
         chain_detail(op.detail, case_no, append_events(case, session.user.id, events, "register"))
         stats_store.refresh(case.id)

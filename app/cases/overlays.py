@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import PurePath
 
 from app import clock, settings
+from app.cases import repeats
 from app.cases.routing import withdraw_open_assignments
 from app.cases.states import FINAL_STATES, State
 from app.cases.visibility import visible
@@ -162,7 +163,9 @@ def restrict(
         roles: dict[int, set[str]] = {}
         for r in UserRole.select().where(UserRole.user.in_([u.id for u in users])):
             roles.setdefault(r.user_id, set()).add(r.role)
-        not_officers = [u.display_name for u in users if not may_be_named_on_restricted(roles.get(u.id, set()))]
+        not_officers = [
+            u.display_name for u in users if not may_be_named_on_restricted(roles.get(u.id, set()))
+        ]
         if not_officers:
             raise ValidationError("named_users", "可查看人员", f"{'、'.join(not_officers)} 不是办公室专员")
         op.case.restricted = restricted
@@ -205,30 +208,50 @@ def merge(
         op.case.on_hold, op.case.hold_since = False, None
         op.case.closed_at, op.case.closed_by = clock.now(), session.user.id
         op.event(merged_into_summary(target.case_no), note)
-        head = append_events(target, session.user.id, [(merged_from_summary(op.case.case_no), note, None)], "merge")
+        head = append_events(
+            target, session.user.id, [(merged_from_summary(op.case.case_no), note, None)], "merge"
+        )
         chain_detail(op.detail, target.case_no, head)
         op.detail["into"] = target.case_no
 
 
-def link(session: Session, case_id: int, other_id: int, note: str = "") -> None:
-    """Mark two cases as related (same complainant or matter) without merging them."""
+def link(session: Session, case_id: int, other_id: int, note: str = "", repeat: bool = False) -> None:
+    """Mark two cases as related (same complainant or matter) without merging them. With `repeat`
+    this case is a 重复投诉 of the earlier case `other_id`: both timelines record it (app/cases/repeats.py)."""
     check(session, Action.MERGE, load_case(case_id))  # the case being linked first: its denial is audited
     if case_id == other_id:
         raise ValidationError("link", "关联案件", "不能关联案件本身")
     other = _other_case(session, other_id)
     with case_operation(session, case_id, "link") as op:
         note = _text(note, "关联说明", required=False, max_len=200)
-        if (
+        existing = (
             CaseLink.select()
             .where(
                 ((CaseLink.case == case_id) & (CaseLink.other == other_id))
                 | ((CaseLink.case == other_id) & (CaseLink.other == case_id))
             )
-            .exists()
-        ):
-            raise TransitionError("两案件已关联")
-        CaseLink.create(case=case_id, other=other_id, note=note)
-        op.event(f"关联案件 {other.case_no}", note)
+            .first()
+        )
+        if not repeat:
+            if existing is not None:
+                raise TransitionError("两案件已关联")
+            CaseLink.create(case=case_id, other=other_id, note=note)
+            op.event(f"关联案件 {other.case_no}", note)
+            return
+        other = Case.get_by_id(other_id)
+        if other.received_at > op.case.received_at:
+            raise ValidationError(
+                "link", "重复投诉", f"{other.case_no} 晚于本案接待；请在 {other.case_no} 上把本案标为它的前案"
+            )
+        if existing is not None and existing.kind == repeats.REPEAT:
+            raise TransitionError("两案件已标记为重复投诉")
+        if existing is not None:  # a plain link becomes the repeat link
+            existing.delete_instance()
+        CaseLink.create(case=case_id, other=other_id, note=note, kind=repeats.REPEAT)
+        op.event(repeats.repeated_summary(other.case_no, other.state), note)
+        later = [(repeats.repeated_by_summary(op.case.case_no), note, None)]
+        chain_detail(op.detail, other.case_no, append_events(other, session.user.id, later, "link"))
+        op.detail.update(other=other.case_no, repeat=True)
 
 
 def add_note(session: Session, case_id: int, note: str) -> None:

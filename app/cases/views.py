@@ -7,8 +7,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from app import clock, dictionaries
-from app.cases import history
+from app.cases import corrections, history
 from app.cases.issues import CaseFinding, IssueRecord, case_finding, issues_of
+from app.cases.repeats import RepeatGroup, group_of
 from app.cases.rules import RULES, decide, role_may
 from app.cases.states import ASSIGNMENT_LABELS, CLOSE_KINDS, FOLLOWUP_METHODS, REPLY_METHODS, STATE_LABELS
 from app.deadlines.case_clocks import assignment_status, case_status, external_report_status
@@ -182,6 +183,7 @@ class CaseView:
     extensions: tuple[ExtensionView, ...]
     external_routes: tuple[ExternalRouteView, ...]
     links: tuple[tuple[int, str], ...]
+    repeat_group: RepeatGroup | None  # 重复投诉: this case's place among the repeats of one matter
     issues: tuple[IssueRecord, ...]  # 投诉事项; questions and findings only for the office
     case_finding: CaseFinding | None  # derived / overridden; None for the intake roles
     named_officers: tuple[str, ...]
@@ -217,7 +219,7 @@ def _dept(dept_id: int | None) -> str:
     return Department.get_by_id(dept_id).name if dept_id else ""
 
 
-def _timeline(case: Case, handling: bool) -> tuple[tuple[TimelineItem, ...], str]:
+def _timeline(case: Case, handling: bool, full_ids: bool) -> tuple[tuple[TimelineItem, ...], str]:
     """The events this reader sees (newest first), and whether the whole chain still holds."""
     events = list(CaseEvent.select().where(CaseEvent.case == case.id).order_by(CaseEvent.seq.desc()))
     problem = history.case_problem(case.id, events)
@@ -226,6 +228,7 @@ def _timeline(case: Case, handling: bool) -> tuple[tuple[TimelineItem, ...], str
         a.id: a.filename
         for a in Attachment.select(Attachment.id, Attachment.filename).where(Attachment.case == case.id)
     }
+    corrected = corrections.change_lines(case.id, full_ids)  # before → after, masked for this reader
     items = []
     for e in events:
         if (
@@ -241,7 +244,9 @@ def _timeline(case: Case, handling: bool) -> tuple[tuple[TimelineItem, ...], str
                 names.get(e.actor_id, ""),
                 e.action,
                 e.summary,
-                e.note if handling or e.action == "register" else "",
+                corrections.timeline_note(e, corrected)
+                if handling or e.action in ("register", "correct")
+                else "",
                 e.attachment_id,
                 attachment_names.get(e.attachment_id, ""),
             )
@@ -321,7 +326,7 @@ def _case_view(session: Session, case: Case, case_facts: CaseFactsData) -> CaseV
         (row.case.id, row.case.case_no) for row in CaseLink.select().where(CaseLink.other == case.id)
     )
     named = tuple(u.display_name for u in User.select().join(CaseAccess).where(CaseAccess.case == case.id))
-    timeline, timeline_problem = _timeline(case, handling)
+    timeline, timeline_problem = _timeline(case, handling, full_ids)
     hide = (lambda value: value) if handling else (lambda value: type(value)() if value is not None else None)
 
     return CaseView(
@@ -422,6 +427,7 @@ def _case_view(session: Session, case: Case, case_facts: CaseFactsData) -> CaseV
         if handling
         else (),
         links=links if handling else (),
+        repeat_group=group_of(case.id),
         issues=tuple(i if handling else replace(i, **_HANDLING_ONLY) for i in issues_of(case.id)),
         case_finding=case_finding(case.id) if handling else None,
         named_officers=named if handling else (),

@@ -1,5 +1,7 @@
 """可能重复的既往投诉: earlier cases with the same phone, ID number or 门诊号/住院号, shown while the
-complaint is typed, with 关联 (link on saving), 作为重复并入 (save, then merge) and 打开."""
+complaint is typed, with 关联 (link on saving), 重复投诉 (link on saving as a repeat of the earlier case:
+counted, and both timelines say so), 作为重复并入 (save, then merge) and 打开. The line under the list
+names the selected earlier case's state (a repeat of a closed case means the answer did not satisfy)."""
 
 from __future__ import annotations
 
@@ -25,7 +27,20 @@ from app.policy import Decision
 from ui.table_model import Column, RowTableModel
 
 LINKED_COLOUR = QColor("#1E5E3A")
+RELATED, REPEAT = "related", "repeat"
+LINK_TEXTS = {RELATED: "已关联", REPEAT: "重复投诉"}
 VISIBLE_ROWS = 4
+
+
+def state_line(candidate: DuplicateCandidate) -> str:
+    """What the office needs to know of the earlier case before linking a repeat to it."""
+    label = STATE_LABELS.get(candidate.state, candidate.state)
+    line = f"所选前案 {candidate.case_no} 于 {candidate.received_at:%Y-%m-%d} 接待，当前状态：{label}"
+    if candidate.state == "closed":
+        return line + "。已办结的事项再次投诉，请标为重复投诉。"
+    if candidate.state in FINAL_STATES:
+        return line + "。"
+    return line + "，仍在办理中。"
 
 
 class DuplicatePanel(QFrame):
@@ -41,7 +56,7 @@ class DuplicatePanel(QFrame):
     def __init__(self, merge_allowed: Decision, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("duplicatePanel")
-        self._linked: set[int] = set()
+        self._linked: dict[int, str] = {}  # case id → "related" or "repeat"
         self._merge_allowed = merge_allowed
         self.title = QLabel()
         self.title.setObjectName("duplicateTitle")
@@ -53,7 +68,9 @@ class DuplicatePanel(QFrame):
         self.model: RowTableModel[DuplicateCandidate] = RowTableModel(
             [
                 Column(
-                    "关联", lambda c: "已关联" if c.case_id in self._linked else "", lambda _c: LINKED_COLOUR
+                    "关联",
+                    lambda c: LINK_TEXTS.get(self._linked.get(c.case_id, ""), ""),
+                    lambda _c: LINKED_COLOUR,
                 ),
                 Column("案件编号", lambda c: c.case_no),
                 Column("接待时间", lambda c: c.received_at.strftime("%Y-%m-%d %H:%M")),
@@ -80,17 +97,26 @@ class DuplicatePanel(QFrame):
 
         self.link_button = QPushButton("关联")
         self.link_button.setToolTip("登记时把本投诉与选中的既往案件关联（不合并）")
-        self.link_button.clicked.connect(self.toggle_link)
+        self.link_button.clicked.connect(lambda: self.toggle_link(RELATED))
+        self.repeat_button = QPushButton("标为重复投诉")
+        self.repeat_button.setToolTip(
+            "登记时把本投诉标为选中案件的重复投诉（同一事项再次投诉）：两案件时间线都会记录，并计入统计"
+        )
+        self.repeat_button.clicked.connect(lambda: self.toggle_link(REPEAT))
+        self.state_line = QLabel()
+        self.state_line.setObjectName("hint")
+        self.state_line.setWordWrap(True)
         self.merge_button = QPushButton("作为重复并入…")
         self.merge_button.clicked.connect(self._emit_merge)
         self.open_button = QPushButton("打开")
         self.open_button.setToolTip("查看选中的既往案件")
         self.open_button.clicked.connect(self._emit_open)
-        for button in (self.link_button, self.merge_button, self.open_button):
+        for button in (self.link_button, self.repeat_button, self.merge_button, self.open_button):
             button.setAutoDefault(False)
         buttons = QHBoxLayout()
         buttons.setSpacing(8)
         buttons.addWidget(self.link_button)
+        buttons.addWidget(self.repeat_button)
         buttons.addWidget(self.merge_button)
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
@@ -101,6 +127,7 @@ class DuplicatePanel(QFrame):
         layout.addWidget(self.title)
         layout.addWidget(explain)
         layout.addWidget(self.view)
+        layout.addWidget(self.state_line)
         layout.addLayout(buttons)
         self.hide()
 
@@ -109,7 +136,8 @@ class DuplicatePanel(QFrame):
     def set_candidates(self, candidates: Sequence[DuplicateCandidate]) -> None:
         """Show these candidates (hide when none); links to cases no longer listed are dropped."""
         selected = self.current()
-        self._linked &= {c.case_id for c in candidates}
+        listed = {c.case_id for c in candidates}
+        self._linked = {k: v for k, v in self._linked.items() if k in listed}
         self.model.set_rows(candidates)
         self.title.setText(f"发现 {len(candidates)} 件可能重复的既往投诉")
         rows = self.model.rows()
@@ -142,15 +170,24 @@ class DuplicatePanel(QFrame):
                 self.view.selectRow(row)
 
     def linked_ids(self) -> list[int]:
-        return sorted(self._linked)
+        """Earlier cases to link as related on saving."""
+        return sorted(k for k, v in self._linked.items() if v == RELATED)
+
+    def repeat_ids(self) -> list[int]:
+        """Earlier cases this complaint repeats (linked as 重复投诉 on saving)."""
+        return sorted(k for k, v in self._linked.items() if v == REPEAT)
 
     # -- actions ---------------------------------------------------------------------------------
 
-    def toggle_link(self) -> None:
+    def toggle_link(self, kind: str = RELATED) -> None:
+        """关联 or 标为重复投诉 the selected case; the same button again undoes it."""
         candidate = self.current()
         if candidate is None:
             return
-        self._linked ^= {candidate.case_id}
+        if self._linked.get(candidate.case_id) == kind:
+            del self._linked[candidate.case_id]
+        else:
+            self._linked[candidate.case_id] = kind
         row = self.view.currentIndex().row()
         self.model.dataChanged.emit(self.model.index(row, 0), self.model.index(row, 0))
         self._update_buttons()
@@ -168,9 +205,12 @@ class DuplicatePanel(QFrame):
     def _update_buttons(self) -> None:
         candidate = self.current()
         self.link_button.setEnabled(candidate is not None)
+        self.repeat_button.setEnabled(candidate is not None)
         self.open_button.setEnabled(candidate is not None)
-        linked = candidate is not None and candidate.case_id in self._linked
-        self.link_button.setText("取消关联" if linked else "关联")
+        kind = self._linked.get(candidate.case_id, "") if candidate is not None else ""
+        self.link_button.setText("取消关联" if kind == RELATED else "关联")
+        self.repeat_button.setText("取消重复投诉" if kind == REPEAT else "标为重复投诉")
+        self.state_line.setText(state_line(candidate) if candidate is not None else "")
         if not self._merge_allowed:
             self.merge_button.setEnabled(False)
             self.merge_button.setToolTip(self._merge_allowed.reason)

@@ -236,6 +236,7 @@ class FullIntakeForm(QWidget):
             self.demands,
             self.duplicates.view,
             self.duplicates.link_button,
+            self.duplicates.repeat_button,
             self.duplicates.merge_button,
             self.duplicates.open_button,
             self.attachments.add_button,
@@ -327,6 +328,7 @@ class FullIntakeForm(QWidget):
             severity=self.severity.value(),
             demands=self.demands.toPlainText(),
             link_to=self.duplicates.linked_ids(),
+            repeat_of=self.duplicates.repeat_ids(),
         )
 
     def _line_edits(self) -> list[QLineEdit]:

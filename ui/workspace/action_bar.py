@@ -39,6 +39,7 @@ MAIN_ACTIONS = (
 )
 # Overlays and extras (the 更多操作 menu).
 MORE_ACTIONS = (
+    RuleName.CORRECT,
     RuleName.NOTE,
     RuleName.ATTACHMENT,
     RuleName.HOLD,

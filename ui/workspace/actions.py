@@ -17,7 +17,8 @@ import app.cases.follow_up
 import app.cases.reply
 import app.cases.sign_off
 from app import departments, dictionaries
-from app.cases import documents, overlays, routing
+from app.cases import corrections, documents, overlays, routing
+from app.cases.category_tree import category_leaves
 from app.cases.rules import RuleName
 from app.cases.states import FINAL_STATES, ExtensionState
 from app.cases.views import AssignmentView, CaseView
@@ -26,6 +27,7 @@ from app.files import read_user_file
 from app.session import Session
 from ui.common import confirm, show_error
 from ui.operations import run
+from ui.workspace.correction_dialog import CorrectionDialog
 from ui.workspace.dialogs import (
     AcknowledgeDialog,
     ActionDialog,
@@ -364,12 +366,39 @@ def merge(ws: Workspace) -> None:
 
 def link(ws: Workspace) -> None:
     dialog = CaseNumberDialog(
-        "关联案件", "关联", "关联只作标记（如同一投诉人或同一事项），两案件各自办理。", ws.dialog_parent()
+        "关联案件",
+        "关联",
+        "关联只作标记（如同一投诉人或同一事项），两案件各自办理。",
+        ws.dialog_parent(),
+        repeat_choice=True,
     )
     ws.run_dialog(
         dialog,
         lambda: overlays.link(
-            ws.session, ws.case_id, documents.case_id_by_number(ws.session, dialog.case_no()), dialog.note()
+            ws.session,
+            ws.case_id,
+            documents.case_id_by_number(ws.session, dialog.case_no()),
+            dialog.note(),
+            repeat=dialog.is_repeat(),
+        ),
+    )
+
+
+def correct(ws: Workspace) -> None:
+    """更正登记信息: the form starts from the registration as stored (an audited read)."""
+    current = run(ws.dialog_parent(), lambda: corrections.registration(ws.session, ws.case_id))
+    if not current:
+        return
+    dialog = CorrectionDialog(
+        current.value,
+        category_leaves(),
+        departments.list_departments(include_inactive=False),
+        ws.dialog_parent(),
+    )
+    ws.run_dialog(
+        dialog,
+        lambda: corrections.correct(
+            ws.session, ws.case_id, dialog.changes(), dialog.reason(), expected_version=_version(ws)
         ),
     )
 
@@ -431,6 +460,7 @@ CASE_ACTIONS: dict[str, Callable[[Workspace], None]] = {
     RuleName.LINK: link,
     RuleName.NOTE: note,
     RuleName.ATTACHMENT: attachment,
+    RuleName.CORRECT: correct,
 }
 ASSIGNMENT_ACTIONS: dict[str, Callable[[Workspace, AssignmentView], None]] = {
     RuleName.ACKNOWLEDGE: acknowledge,

@@ -448,12 +448,29 @@ class RestrictDialog(ActionDialog):
 class CaseNumberDialog(ActionDialog):
     """合并重复投诉 / 关联案件: the other case by its number."""
 
-    def __init__(self, title: str, ok_text: str, note: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        ok_text: str,
+        note: str,
+        parent: QWidget | None = None,
+        *,
+        repeat_choice: bool = False,
+    ) -> None:
         super().__init__(title, ok_text, parent)
         self.number_edit = self.line_edit("merge", "目标案件编号", max_length=32)
         self.number_edit.setPlaceholderText("例如 YH-2026-000123")
+        self.repeat_box = QCheckBox("本案是该案件的重复投诉（同一投诉人就同一事项再次投诉）")
+        self.repeat_box.setToolTip("两案件时间线都会记录；案件标题显示第几次投诉，统计计入重复投诉")
+        if repeat_choice:
+            self.form.addRow("", self.repeat_box)
+        else:
+            self.repeat_box.hide()
         self.note_edit = self.add_text("note", "说明", rows=3)
         self.finish_layout(note)
+
+    def is_repeat(self) -> bool:
+        return self.repeat_box.isChecked()
 
     def case_no(self) -> str:
         return self.number_edit.text()

@@ -46,6 +46,7 @@ class CaseHeader(QWidget):
         self.on_hold = chip("待补充材料", "paused")
         self.flagged = chip("退改超过3次", "red", "退回改派超过 3 次，已提请主任关注")
         self.reopened = chip(tone="amber")
+        self.repeat = chip(tone="amber")
         self.archived = chip("已归档")
         self.facts = QLabel()
         self.facts.setObjectName("caseFacts")
@@ -60,6 +61,7 @@ class CaseHeader(QWidget):
             self.on_hold,
             self.flagged,
             self.reopened,
+            self.repeat,
             self.archived,
         ]
         top = QHBoxLayout()
@@ -98,6 +100,13 @@ class CaseHeader(QWidget):
         self.flagged.setVisible(view.flagged)
         self.reopened.setVisible(view.reopen_count > 0)
         self.reopened.setText(f"再处理 {view.reopen_count} 次")
+        group = view.repeat_group
+        self.repeat.setVisible(group is not None)
+        if group is not None:
+            self.repeat.setText(group.text)
+            self.repeat.setToolTip(
+                "同一事项的投诉：" + " → ".join(f"{c.case_no}（{c.state_label}）" for c in group.cases)
+            )
         self.archived.setVisible(view.archived)
         self.facts.setText(self._facts(view))
 

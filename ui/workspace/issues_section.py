@@ -17,6 +17,14 @@ from ui.workspace.widgets import FieldGrid, fit_rows, heading, hint, selected_ro
 
 # Buttons under the table: those that act on the selected issue, and 新增 which does not.
 ROW_RULES = (RuleName.EDIT_ISSUE, RuleName.REMOVE_ISSUE, RuleName.ISSUE_FINDING)
+# Short button texts, so the tab fits a 1024-pixel window beside the timeline.
+BUTTON_TEXTS = {
+    RuleName.ADD_ISSUE: "新增事项…",
+    RuleName.EDIT_ISSUE: "修改…",
+    RuleName.REMOVE_ISSUE: "删除…",
+    RuleName.ISSUE_FINDING: "认定…",
+    RuleName.OVERRIDE_FINDING: "改定案件结论…",
+}
 NO_DECISION = Decision(False, "")
 _FIT, _STRETCH = QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch
 
@@ -65,14 +73,15 @@ class IssuesSection(QWidget):
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.view.doubleClicked.connect(lambda _i: self._request(RuleName.EDIT_ISSUE))
-        self.add_button = QPushButton(RULES[RuleName.ADD_ISSUE].title + "…")
+        self.add_button = QPushButton(BUTTON_TEXTS[RuleName.ADD_ISSUE])
         self.add_button.clicked.connect(lambda: self.action_requested.emit(RuleName.ADD_ISSUE, None))
         self.buttons: dict[str, QPushButton] = {}
         bar = QHBoxLayout()
         bar.setSpacing(8)
         bar.addWidget(self.add_button)
         for name in ROW_RULES:
-            button = QPushButton(RULES[name].title + "…")
+            button = QPushButton(BUTTON_TEXTS[name])
+            button.setAccessibleName(RULES[name].title)
             button.clicked.connect(lambda _c=False, n=name: self._request(n))
             self.buttons[name] = button
             bar.addWidget(button)
@@ -85,7 +94,7 @@ class IssuesSection(QWidget):
         self.finding.setObjectName("findingLine")
         self.finding.setWordWrap(True)
         self.override_reason = hint("")
-        self.override_button = QPushButton(RULES[RuleName.OVERRIDE_FINDING].title + "…")
+        self.override_button = QPushButton(BUTTON_TEXTS[RuleName.OVERRIDE_FINDING])
         self.override_button.setAutoDefault(False)
         self.override_button.clicked.connect(
             lambda: self.action_requested.emit(RuleName.OVERRIDE_FINDING, None)

@@ -9,12 +9,14 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from app.cases import acceptance as app_acceptance
 from app.cases import views
 from tests.support.cases import ID_NUMBER, PHONE
 from tests.support.desk import Desk
 from tests.ui.helpers import type_text
 from ui.intake import intake_page
 from ui.intake.intake_page import IntakePage
+from ui.workspace.header import CaseHeader
 
 from .conftest import register_earlier
 
@@ -129,3 +131,29 @@ def test_declining_the_merge_saves_nothing(
     with qtbot.assertNotEmitted(page.registered):
         page.full_form.duplicates.merge_button.click()
     assert page.full_form.complainant_name.text() == "王秀英"
+
+
+def test_a_repeat_of_an_earlier_case_is_marked_at_intake(qtbot: QtBot, desk: Desk, make_page) -> None:
+    earlier = register_earlier(desk, datetime(2026, 3, 2, 10, 0))
+    app_acceptance.accept(desk["officer"], earlier.case_id)
+    page: IntakePage = make_page(desk["clerk"])
+    panel = page.full_form.duplicates
+    page.full_form.phone.setText(PHONE)
+    qtbot.waitUntil(panel.isVisible, timeout=2000)
+    assert panel.state_line.text() == (
+        f"所选前案 {earlier.case_no} 于 2026-03-02 接待，当前状态：已受理/待转办，仍在办理中。"
+    )
+    qtbot.mouseClick(panel.repeat_button, Qt.MouseButton.LeftButton)
+    assert panel.model.data(panel.model.index(0, 0)) == "重复投诉"
+    assert panel.repeat_ids() == [earlier.case_id] and panel.linked_ids() == []
+    assert panel.repeat_button.text() == "取消重复投诉"
+    fill_rest(page)
+    with qtbot.waitSignal(page.registered) as signal:
+        page.save_button.click()
+    header = CaseHeader()
+    qtbot.addWidget(header)
+    header.set_view(views.open_case(desk["officer"], signal.args[0]))
+    assert not header.repeat.isHidden() and header.repeat.text() == "重复投诉 第2次（共2次）"
+    assert earlier.case_no in header.repeat.toolTip() and "已受理/待转办" in header.repeat.toolTip()
+    header.set_view(views.open_case(desk["officer"], earlier.case_id))
+    assert header.repeat.text() == "已被重复投诉 1 次"

@@ -13,7 +13,7 @@ from app.cases.intake import DuplicateCandidate
 from app.policy import Decision
 from ui.intake.attachments_panel import AttachmentsPanel
 from ui.intake.category_picker import CODE_ROLE, CategoryListModel
-from ui.intake.duplicate_panel import DuplicatePanel
+from ui.intake.duplicate_panel import DuplicatePanel, state_line
 
 
 def test_category_list_model(qtmodeltester) -> None:
@@ -68,3 +68,10 @@ def test_attachment_model(qtbot, qtmodeltester, tmp_path: Path) -> None:
     assert [a.filename for a in panel.attachments()] == ["照片.png"]
     assert panel.model.data(panel.model.index(0, 2)) == "504 字节"
     assert panel.title() == "附件（1 个，共 504 字节）"
+
+
+def test_the_duplicate_panel_names_a_closed_earlier_case() -> None:
+    closed = DuplicateCandidate(7, "YH-2026-000007", datetime(2026, 3, 2, 10, 0), "closed", "电话", "停车难")
+    assert state_line(closed) == (
+        "所选前案 YH-2026-000007 于 2026-03-02 接待，当前状态：已销项。已办结的事项再次投诉，请标为重复投诉。"
+    )
