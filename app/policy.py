@@ -344,20 +344,6 @@ def _correction(user: Actor, case: CaseFacts, usable: set[Role], today: date) ->
         return ALLOW
     return Decision(False, "只能当天更正本人登记的案件；请由医患沟通办公室专员更正")
 
-CASE_ROLES = frozenset({Role.OFFICER, Role.CLERK, Role.NIGHT_DUTY, Role.MANAGER})
-"""Roles that read case content (the admin role does not)."""
-
-
-def self_grant_refusal(actor: Actor, target_user_id: int, old_roles: set[str], new_roles: set[str]) -> str:
-    """Why `actor` may not give these roles ("" when allowed): nobody adds a case role to their own
-    account (an admin who wants to read cases asks another admin)."""
-    if actor.id != target_user_id:
-        return ""
-    added = (set(new_roles) - set(old_roles)) & CASE_ROLES
-    if added:
-        return "不能给自己的账户增加业务角色，请由另一名系统管理员授予"
-    return ""
-
 
 CASE_ROLES = frozenset({Role.OFFICER, Role.CLERK, Role.NIGHT_DUTY, Role.MANAGER})
 

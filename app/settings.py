@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ class SettingDef:
     minimum: int | None = None
     maximum: int | None = None
     max_len: int = 100
+    kind: str = "text"  # "text", or "time" (HH:MM, edited with a time picker)
 
 
 DEFINITIONS: dict[str, SettingDef] = {
@@ -36,8 +38,8 @@ DEFINITIONS: dict[str, SettingDef] = {
         SettingDef("case_prefix", "案件编号前缀", "YH", max_len=8),
         SettingDef("idle_lock_minutes", "空闲自动锁定（分钟，0 为不锁定）", 10, 0, 240),
         SettingDef("attachment_max_mb", "附件大小上限（MB）", 20, 1, 200),
-        SettingDef("office_hours_start", "上班时间", "08:00", max_len=5),
-        SettingDef("office_hours_end", "下班时间", "17:30", max_len=5),
+        SettingDef("office_hours_start", "上班时间", "08:00", max_len=5, kind="time"),
+        SettingDef("office_hours_end", "下班时间", "17:30", max_len=5, kind="time"),
         SettingDef("rectification_recurrence_days", "整改后复发观察期（天）", 180, 1, 730),
     )
 }
@@ -69,11 +71,38 @@ def _check(definition: SettingDef, value: Any) -> Any:
             raise ValidationError(definition.key, definition.label, f"不能大于 {definition.maximum}")
         return number
     text = str(value).strip()
+    if definition.kind == "time":
+        return _check_time(definition, text)
     if any(ord(ch) < 32 for ch in text):
         raise ValidationError(definition.key, definition.label, "不能包含控制字符")
     if len(text) > definition.max_len:
         raise ValidationError(definition.key, definition.label, f"不能超过 {definition.max_len} 个字符")
     return text
+
+
+_TIME = re.compile(r"(\d{1,2})[:：](\d{2})")
+
+
+def _check_time(definition: SettingDef, text: str) -> str:
+    """ "8:00" → "08:00"; hours 0–23, minutes 0–59."""
+    match = _TIME.fullmatch(text)
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise ValidationError(definition.key, definition.label, "请输入 00:00 至 23:59 之间的时间，如 08:00")
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+OFFICE_HOURS = ("office_hours_start", "office_hours_end")
+
+
+def cross_problem(values: dict[str, Any]) -> tuple[str, str]:
+    """(key, problem) when the values do not fit together (下班 not after 上班), else ("", "")."""
+    try:
+        start, end = (_check(DEFINITIONS[key], values[key]) for key in OFFICE_HOURS)
+    except (KeyError, ValidationError):
+        return "", ""  # a field's own problem is told at that field
+    if end <= start:
+        return "office_hours_end", "下班时间必须晚于上班时间"
+    return "", ""
 
 
 def get(key: str) -> Any:
@@ -107,6 +136,9 @@ def update(session: Session, changes: dict[str, Any]) -> dict[str, Any]:
             raise ValidationError(key, key, "未知的设置项")
         checked[key] = _check(DEFINITIONS[key], value)
     current = get_all()
+    key, message = cross_problem({**current, **checked})
+    if key:
+        raise ValidationError(key, DEFINITIONS[key].label, message)
     changed = {k: v for k, v in checked.items() if current[k] != v}
     if not changed:
         return current

@@ -10,6 +10,7 @@ from app.auth import clean_display_name, locked_until, normalize_username
 from app.errors import NotFoundError, ValidationError
 from app.policy import ROLE_LABELS, Action, Role, can_grant_roles
 from app.session import Session
+from app.validation import validate_phone
 from app.write_path import deny, operation, require
 from models.accounts import User, UserRole
 
@@ -110,21 +111,54 @@ def add_user(
     return next(u for u in list_users(session) if u.username == username)
 
 
-def set_roles(session: Session, username: str, roles: list[str]) -> None:
-    row = _get(username)
-    role_list = _clean_roles(roles)
+def _roles_change(
+    session: Session, row: User, roles: list[str] | tuple[str, ...]
+) -> tuple[list[str], list[str]]:
+    """(roles before, roles after) once the change is allowed: nobody adds a case role to their own
+    account (refused and audited as a denial), and one active administrator always remains."""
+    require(session, Action.MANAGE_USERS, target=row.username)
     before = sorted(r.role for r in row.role_rows)
-    require(session, Action.MANAGE_USERS, target=username)
-    granted = can_grant_roles(session.user, row.id, set(before), set(role_list))
+    granted = can_grant_roles(session.user, row.id, set(before), set(roles))
     if not granted:
-        raise deny(session, Action.MANAGE_USERS, username, granted.reason)
+        raise deny(session, Action.MANAGE_USERS, row.username, granted.reason)
+    role_list = _clean_roles(roles)
     if Role.ADMIN in before and Role.ADMIN not in role_list and _active_admins(excluding=row.id) == 0:
         raise ValidationError("roles", "角色", "至少需要保留一名启用的系统管理员")
+    return before, role_list
+
+
+def _store_roles(row: User, role_list: list[str]) -> None:
+    UserRole.delete().where(UserRole.user == row).execute()
+    for role in role_list:
+        UserRole.create(user=row, role=role)
+
+
+def set_roles(session: Session, username: str, roles: list[str]) -> None:
+    row = _get(username)
+    before, role_list = _roles_change(session, row, roles)
     with operation(session, Action.MANAGE_USERS, "user.roles_changed", target=username) as op:
-        UserRole.delete().where(UserRole.user == row).execute()
-        for role in role_list:
-            UserRole.create(user=row, role=role)
+        _store_roles(row, role_list)
         op.detail.update({"old": before, "new": role_list})
+
+
+def update_user(session: Session, username: str, display_name: str, phone: str, roles: list[str]) -> UserInfo:
+    """编辑用户: display name, phone and roles in one audited change (the username never changes)."""
+    row = _get(username)
+    before, role_list = _roles_change(session, row, roles)
+    name = clean_display_name(display_name)
+    number = validate_phone(phone, field="phone", label="手机号")
+    with operation(session, Action.MANAGE_USERS, "user.changed", target=username) as op:
+        changes: dict[str, object] = {}
+        if name != row.display_name:
+            changes["display_name"] = {"old": row.display_name, "new": name}
+        if number != row.phone:
+            changes["phone"] = "changed"  # a phone number is personal data: not in the log
+        User.update(display_name=name, phone=number).where(User.id == row.id).execute()
+        if role_list != before:
+            _store_roles(row, role_list)
+            changes["roles"] = {"old": before, "new": role_list}
+        op.detail.update(changes)
+    return next(u for u in list_users(session) if u.username == username)
 
 
 def reset_password(session: Session, username: str, new_password: str) -> None:
@@ -134,7 +168,9 @@ def reset_password(session: Session, username: str, new_password: str) -> None:
     with slotsync.SlotChanges(session) as changes:
         with operation(session, Action.MANAGE_USERS, "user.password_reset", target=username):
             password_hash = passwords.hash_password(new_password)
-            User.update(password_hash=password_hash, must_change_password=True).where(User.id == row.id).execute()
+            User.update(password_hash=password_hash, must_change_password=True).where(
+                User.id == row.id
+            ).execute()
             if row.active:
                 changes.stage(username, new_password, password_hash)
 

@@ -48,3 +48,14 @@ def test_only_admin_changes_settings(admin_session) -> None:
     with pytest.raises(PermissionDenied, match="只有系统管理员"):
         settings.update(admin_session, {"idle_lock_minutes": 5})
     assert settings.get("idle_lock_minutes") == 10
+
+
+def test_office_hours_are_times_and_end_after_start(admin_session) -> None:
+    assert settings.update(admin_session, {"office_hours_start": "8:05"})["office_hours_start"] == "08:05"
+    for bad in ("25:00", "08:61", "八点", ""):
+        with pytest.raises(ValidationError, match="请输入 00:00 至 23:59 之间的时间"):
+            settings.update(admin_session, {"office_hours_start": bad})
+    with pytest.raises(ValidationError, match="下班时间：下班时间必须晚于上班时间") as refused:
+        settings.update(admin_session, {"office_hours_start": "18:00", "office_hours_end": "17:30"})
+    assert refused.value.field == "office_hours_end"
+    assert settings.get("office_hours_start") == "08:05", "nothing stored"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -35,8 +36,14 @@ class SettingField(QWidget):
     def __init__(self, definition: SettingDef, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.definition = definition
-        self.editor: QSpinBox | QLineEdit
-        if isinstance(definition.default, int):
+        self.editor: QSpinBox | QLineEdit | QTimeEdit
+        if definition.kind == "time":
+            picker = QTimeEdit()
+            picker.setDisplayFormat("HH:mm")
+            picker.setMaximumWidth(120)
+            picker.timeChanged.connect(self.check)
+            self.editor = picker
+        elif isinstance(definition.default, int):
             spin = QSpinBox()
             spin.setRange(
                 definition.minimum if definition.minimum is not None else -1_000_000,
@@ -58,10 +65,14 @@ class SettingField(QWidget):
         layout.addWidget(self.error)
 
     def value(self) -> Any:
+        if isinstance(self.editor, QTimeEdit):
+            return self.editor.time().toString("HH:mm")
         return self.editor.value() if isinstance(self.editor, QSpinBox) else self.editor.text()
 
     def set_value(self, value: Any) -> None:
-        if isinstance(self.editor, QSpinBox):
+        if isinstance(self.editor, QTimeEdit):
+            self.editor.setTime(QTime.fromString(str(value), "HH:mm"))
+        elif isinstance(self.editor, QSpinBox):
             self.editor.setValue(int(value))
         else:
             self.editor.setText(str(value))
@@ -144,6 +155,12 @@ class SettingsPage(QWidget):
         self._update_save_button()
 
     def _update_save_button(self) -> None:
+        """Each field's own check, then whether they fit together (下班 after 上班)."""
+        key, problem = settings.cross_problem({k: f.value() for k, f in self.fields.items()})
+        for name in settings.OFFICE_HOURS:
+            field = self.fields.get(name)
+            if field is not None and not settings.problem(name, field.value()):
+                field.error.show_message(problem if name == key else "")
         self.save_button.setEnabled(all(field.is_valid() for field in self.fields.values()))
 
     def save(self) -> None:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import passwords, users
-from app.policy import ROLE_LABELS, Role
+from app.policy import CASE_ROLES, ROLE_LABELS, Role
 from app.session import Session
 from app.users import UserInfo
 from ui.common import PASSWORD_RULES_HINT, SecretDisplay, password_edit
@@ -120,22 +120,42 @@ class AddUserDialog(FormDialog):
         )
 
 
-class RolesDialog(FormDialog):
-    """修改角色 of one user."""
+class EditUserDialog(FormDialog):
+    """编辑用户: name, phone and roles of one user (the username stays)."""
 
     def __init__(self, session: Session, user: UserInfo, parent: QWidget | None = None) -> None:
-        super().__init__("修改角色", parent=parent)
+        super().__init__("编辑用户", parent=parent)
         self.session = session
         self.change = Change(Kind.USERS)
         self.user = user
-        self.form.addRow("用户", QLabel(f"{user.display_name}（{user.username}）"))
+        self.saved: UserInfo | None = None
+        self.form.addRow("用户名", QLabel(user.username))
+        self.display_edit = self.line_edit("display_name", "姓名", user.display_name)
+        self.phone_edit = self.line_edit("phone", "手机号", user.phone, 40)
+        self.phone_edit.setPlaceholderText("选填")
         self.role_checks = RoleChecks(user.roles)
         self.form.addRow("角色", self.role_checks)
         self.fields["roles"] = self.role_checks.first_box()
-        self.finish_layout("系统管理员只负责用户、科室和系统设置；查看案件需要另外授予业务角色。")
+        own = user.username == session.user.username
+        if own:  # the service refuses it too; here the boxes say so before anyone tries
+            for role, box in self.role_checks.boxes.items():
+                if role in CASE_ROLES and role not in user.roles:
+                    box.setEnabled(False)
+                    box.setToolTip("不能为自己授予案件角色，请由另一名系统管理员授予")
+        self.finish_layout(
+            "系统管理员只负责用户、科室和系统设置；查看案件需要另外授予业务角色。"
+            + ("\n不能为自己授予案件角色。" if own else "")
+        )
+        self.display_edit.setFocus()
 
     def save(self) -> None:
-        users.set_roles(self.session, self.user.username, self.role_checks.roles())
+        self.saved = users.update_user(
+            self.session,
+            self.user.username,
+            self.display_edit.text(),
+            self.phone_edit.text(),
+            self.role_checks.roles(),
+        )
 
 
 class OneTimePasswordDialog(QDialog):

@@ -9,7 +9,7 @@ from app import passwords, users
 from app.session import Session
 from app.users import UserInfo
 from ui.admin.table_page import TablePage
-from ui.admin.user_dialogs import AddUserDialog, OneTimePasswordDialog, RolesDialog
+from ui.admin.user_dialogs import AddUserDialog, EditUserDialog, OneTimePasswordDialog
 from ui.common import confirm, format_datetime
 from ui.operations import Kind
 from ui.table_model import MUTED, WARNING, Column, RowTableModel
@@ -43,6 +43,7 @@ def users_model(parent: QWidget | None = None) -> RowTableModel[UserInfo]:
             Column("角色", lambda u: users.role_labels(u.roles)),
             Column("状态", status_text, colour=_status_colour, tooltip=_status_tooltip),
             Column("最后登录", lambda u: format_datetime(u.last_login_at) or "从未登录"),
+            Column("手机号", lambda u: u.phone),
         ],
         parent,
     )
@@ -61,7 +62,7 @@ class UsersPage(TablePage):
             parent,
         )
         self.add_button("添加用户", self.add_user, needs_selection=False, primary=True)
-        self.add_button("修改角色", self.edit_roles)
+        self.add_button("编辑", self.edit_user)
         self.add_button("重置密码", self.reset_password)
         self.active_button = self.add_button("停用", self.toggle_active)
         self.unlock_button = self.add_button("解除锁定", self.unlock)
@@ -73,7 +74,7 @@ class UsersPage(TablePage):
         return row.username
 
     def activated(self) -> None:
-        self.edit_roles()
+        self.edit_user()
 
     def update_buttons(self) -> None:
         super().update_buttons()
@@ -87,10 +88,13 @@ class UsersPage(TablePage):
             self.select_key(dialog.added.username)
             self.show_notice(f"已添加用户“{dialog.added.display_name}（{dialog.added.username}）”。")
 
-    def edit_roles(self) -> None:
+    def edit_user(self) -> None:
         user = self.selected()
-        if user is not None and RolesDialog(self.session, user, self).exec():
-            self.show_notice(f"已修改“{user.display_name}”的角色。")
+        if user is None:
+            return
+        dialog = EditUserDialog(self.session, user, self)
+        if dialog.exec() and dialog.saved is not None:
+            self.show_notice(f"已保存“{dialog.saved.display_name}（{user.username}）”的信息。")
 
     def _show_password(self, user: UserInfo, title: str, password: str) -> None:
         OneTimePasswordDialog(
