@@ -178,6 +178,20 @@ class Kit:
             letterhead.seal_png if seal else None,
         )
 
+    def list_table(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[Value]],
+        widths: Sequence[float],
+        commands: Sequence[tuple] = (),
+    ) -> Table:
+        """Rows under a shaded header row that repeats on every page; plain strings are escaped."""
+        data: list[list[Value]] = [[self.para(esc(h), "label") for h in header]]
+        data += [[self._cell(esc(cell)) if isinstance(cell, str) else cell for cell in row] for row in rows]
+        return self._table(
+            data, list(widths), [("BACKGROUND", (0, 0), (-1, 0), LABEL_FILL), *commands], repeat_rows=1
+        )
+
     def _cell(self, value: Value) -> Flowable:
         """A value cell: markup becomes a paragraph, empty markup a dash."""
         if isinstance(value, Flowable):

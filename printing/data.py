@@ -213,6 +213,31 @@ class RectificationNoticeData:
     issued_at: datetime
 
 
+@dataclass(frozen=True)
+class HandoverRow:
+    """One case on a 交班单."""
+
+    case_no: str
+    received_at: datetime
+    channel: str
+    complainant: str
+    severity: str  # 一般 / 重要 / 重大
+    summary: str
+    escalated: bool = False
+    accept_due: date | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class HandoverData:
+    """交班单: the night-duty officer's cases handed to the office, most urgent first."""
+
+    number: str  # 交班单号, printed where a case number would be
+    handed_by: str
+    cases: Sequence[HandoverRow]
+    note: str = ""
+    issued_at: datetime
+
+
 DocumentData = (
     ReceiptData
     | RegistrationData
@@ -222,4 +247,5 @@ DocumentData = (
     | FollowUpData
     | RecoverySheetData
     | RectificationNoticeData
+    | HandoverData
 )

@@ -8,6 +8,7 @@ from printing.base import DocumentRenderer
 from printing.data import DocumentData, Letterhead
 from printing.documents.dispatch import DispatchRenderer
 from printing.documents.followup import FollowUpRenderer
+from printing.documents.handover import HandoverRenderer
 from printing.documents.receipt import ReceiptRenderer
 from printing.documents.recovery import RecoverySheetRenderer
 from printing.documents.rectification import RectificationNoticeRenderer
@@ -26,6 +27,7 @@ RENDERERS: tuple[type[DocumentRenderer], ...] = (
     FollowUpRenderer,
     RecoverySheetRenderer,
     RectificationNoticeRenderer,
+    HandoverRenderer,
 )
 _BY_TYPE: dict[type, type[DocumentRenderer]] = {renderer.data_type: renderer for renderer in RENDERERS}
 

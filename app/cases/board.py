@@ -32,6 +32,7 @@ from app.session import Session
 from app.validation import SEVERITIES, mask_name
 from app.write_path import CaseFactsData, ensure_unlocked
 from models.accounts import User
+from models.administration import HandoverCase
 from models.cases import Assignment, Case, CaseAccess, Category, Complainant, Extension
 from models.database import database_proxy
 from models.organisation import Department
@@ -186,7 +187,8 @@ def _queue_condition(queue: str, session: Session, now: datetime) -> peewee.Expr
         return (Case.registered_by == me) & (Case.registered_at >= start) & (Case.registered_at < start + DAY)
     if queue == "my_shift":
         mine = _unindexed(Case.registered_by) == me
-        return mine & (Case.night_intake == True) & (Case.state == State.REGISTERED)
+        handed_over = HandoverCase.select(HandoverCase.case)
+        return mine & (Case.night_intake == True) & (Case.state == State.REGISTERED) & Case.id.not_in(handed_over)
     if queue == "active":
         return open_state & ((_unindexed(Case.officer) == me) | (Case.state == State.REGISTERED))
     raise ValueError(f"unknown queue {queue!r}")

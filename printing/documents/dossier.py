@@ -14,7 +14,6 @@ from printing.base import DocumentRenderer
 from printing.data import Letterhead
 from printing.formatting import clean, cn_date, esc
 from printing.page import PageHeader
-from printing.styles import LABEL_FILL
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,12 +45,10 @@ class _DossierPart(DocumentRenderer[DossierData]):
         self, header: tuple[str, ...], rows: tuple[tuple[str, ...], ...], shares: tuple[float, ...]
     ) -> Flowable:
         kit = self.kit
-        widths = [self.width * share for share in shares]
-        data = [[kit.para(esc(h), "label") for h in header]]
-        data += [
+        cells = [
             [kit.para(esc(cell) or "—", "note" if len(cell) > 40 else "cell") for cell in row] for row in rows
         ]
-        return kit._table(data, widths, [("BACKGROUND", (0, 0), (-1, 0), LABEL_FILL)], repeat_rows=1)
+        return kit.list_table(header, cells, [self.width * share for share in shares])
 
 
 class DossierCoverRenderer(_DossierPart):

@@ -30,6 +30,7 @@ from ui.home.queue_tiles import QueueTiles
 from ui.home.receipt_cases import ReceiptCases
 from ui.home.statistics_alerts import StatisticsAlerts
 from ui.home.tabbed_cases import TabbedCases
+from ui.home.takeover_banner import TakeoverBanner
 from ui.records.backup_reminder import BackupReminder
 
 # The tile whose count the navigation rail shows next to 工作台, per section (first present wins).
@@ -101,6 +102,10 @@ class RoleHome(QWidget):
         if self.sections.oversight and can(session.user, Action.VIEW_STATISTICS):
             self.statistics_alerts = StatisticsAlerts(session)
             layout.addWidget(self.statistics_alerts)
+        self.takeover: TakeoverBanner | None = None
+        if can(session.user, Action.TAKE_OVER):
+            self.takeover = TakeoverBanner(session)
+            layout.addWidget(self.takeover)
         layout.addWidget(self.tiles)
         layout.addLayout(rows, 1)
         self.refresh()
@@ -148,7 +153,7 @@ class RoleHome(QWidget):
             empty="没有待交班的投诉。按 Ctrl+N 登记夜间投诉。",
             columns=("case_no", "received_at", "complainant", "category", "severity"),
         )
-        self.handover = HandoverCard()
+        self.handover = HandoverCard(self.session)
         self.handover.setMinimumWidth(260)
         rows.addLayout(_side_by_side((self.night_shift, 3), (self.handover, 1)), 1)
 
@@ -171,6 +176,8 @@ class RoleHome(QWidget):
             self.backup_reminder.refresh()
         if self.statistics_alerts is not None:
             self.statistics_alerts.refresh()
+        if self.takeover is not None:
+            self.takeover.refresh()
         for section in self._lists():
             section.refresh()
 
