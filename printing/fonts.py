@@ -1,14 +1,17 @@
 """CJK font discovery and registration with ReportLab, done once per process.
 
-Discovery chain (DESIGN §6): configured path → Windows SimSun/SimHei/Microsoft YaHei → Linux
-WenQuanYi / Noto TrueType → ReportLab's built-in CID font STSong-Light (not embedded: the PDF
-then depends on the reader having a Chinese font, so a warning is returned).
+Discovery chain (DESIGN §6): configured path → the font shipped inside the installed application
+(the bundle's fonts/ folder, when the build machine had a freely licensed one) → Windows
+SimSun/SimHei/Microsoft YaHei → Linux WenQuanYi / Noto TrueType → ReportLab's built-in CID font
+STSong-Light (not embedded: the PDF then depends on the reader having a Chinese font, so a warning
+is returned).
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,23 +102,44 @@ def clear_cache() -> None:
         _cache.clear()
 
 
+def bundled_font_dir() -> Path | None:
+    """The fonts/ folder of the installed (PyInstaller) application, None when run from source."""
+    base = getattr(sys, "_MEIPASS", None)
+    return Path(base) / "fonts" if getattr(sys, "frozen", False) and base else None
+
+
+def redistributable(path: Path) -> bool:
+    """A freely licensed font (WenQuanYi, Noto, Droid) that may be shipped with the application."""
+    name = path.name.lower()
+    return any(fnmatch.fnmatchcase(name, pattern) for pair in LINUX_FILES for pattern in pair if pattern)
+
+
 def candidates(
     configured_path: str | None = None,
     windows_dir: Path | None = None,
     linux_dirs: tuple[Path, ...] | None = None,
+    bundled_dir: Path | None = None,
 ) -> list[Candidate]:
     """The discovery chain as existing files, best first (nothing is opened yet)."""
     windows_dir = WINDOWS_FONT_DIR if windows_dir is None else windows_dir
     linux_dirs = LINUX_FONT_DIRS if linux_dirs is None else linux_dirs
+    bundled_dir = bundled_font_dir() if bundled_dir is None else bundled_dir
     found: list[Candidate] = []
     if configured_path:
         found.append(Candidate(Path(configured_path)))
+    if bundled_dir is not None:
+        found += _linux_candidates(_index_font_files((bundled_dir,)))
     for regular, bold in WINDOWS_FILES:
         path = windows_dir / regular
         if path.is_file():
             bold_path = windows_dir / bold if bold else None
             found.append(Candidate(path, bold_path if bold_path and bold_path.is_file() else None))
-    index = _index_font_files(linux_dirs)
+    found += _linux_candidates(_index_font_files(linux_dirs))
+    return found
+
+
+def _linux_candidates(index: dict[str, list[Path]]) -> list[Candidate]:
+    found: list[Candidate] = []
     for regular_glob, bold_glob in LINUX_FILES:
         for path in _matching(index, regular_glob):
             bold_matches = _matching(index, bold_glob) if bold_glob else []

@@ -9,6 +9,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from app import appconfig, auth, workstation
@@ -46,12 +47,26 @@ def install_translations(app: QApplication) -> None:
             app.installTranslator(translator)
 
 
+DESKTOP_ID = "complaintdesk"
+
+
+def application_icon() -> QIcon:
+    """The icon of every window and of the taskbar entry (resources/icons, drawn from the SVG)."""
+    icons = files("resources").joinpath("icons")
+    icon = QIcon()
+    for name in ("complaintdesk.svg", "complaintdesk.png"):
+        icon.addFile(str(icons.joinpath(name)))
+    return icon
+
+
 def configure_application(app: QApplication) -> None:
     """Names, Fusion style, the calm palette, the CJK font chain and Chinese Qt texts."""
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_TITLE)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName(DESKTOP_ID)  # Linux taskbars match the window to complaintdesk.desktop
+    app.setWindowIcon(application_icon())
     app.setStyle(QStyleFactory.create("Fusion"))
     app.setFont(ui_font())
     app.setStyleSheet(style_sheet())

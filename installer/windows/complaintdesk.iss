@@ -1,5 +1,7 @@
 ; Inno Setup script: wraps dist\ComplaintDesk-<version>\ (built by installer/build.sh or the same
 ; pyinstaller command on Windows) into one setup.exe. Compile with: iscc /DVersion=0.1.0 complaintdesk.iss
+; The default version below and the icon are those of installer/complaintdesk.spec (app/version.py,
+; complaintdesk.ico); tests/test_installer.py keeps them in step.
 #ifndef Version
   #define Version "0.1.0"
 #endif
@@ -11,7 +13,10 @@ AppVersion={#Version}
 AppPublisher=医患沟通办公室
 DefaultDirName={autopf}\ComplaintDesk
 DefaultGroupName=医患投诉工作台
+VersionInfoVersion={#Version}
 OutputBaseFilename=ComplaintDesk-{#Version}-setup
+SetupIconFile=complaintdesk.ico
+UninstallDisplayIcon={app}\ComplaintDesk.exe
 Compression=lzma2
 SolidCompression=yes
 PrivilegesRequiredOverridesAllowed=dialog

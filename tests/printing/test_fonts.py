@@ -137,3 +137,18 @@ def test_cid_fallback_when_nothing_usable(
     assert font_set.regular == font_set.bold == CID_FALLBACK
     assert not font_set.embedded and font_set.source_path is None
     assert "STSong-Light" in font_set.warning and "未嵌入" in font_set.warning
+
+
+def test_a_font_shipped_with_the_application_comes_first(tmp_path: Path) -> None:
+    from printing.fonts import redistributable
+
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "wqy-microhei.ttc").write_bytes(b"x")
+    linux = tmp_path / "linux"
+    linux.mkdir()
+    (linux / "NotoSansCJK-Regular.ttc").write_bytes(b"x")
+    found = candidates(None, tmp_path / "no-windows", (linux,), bundled_dir=bundle)
+    assert [c.regular for c in found] == [bundle / "wqy-microhei.ttc", linux / "NotoSansCJK-Regular.ttc"]
+    assert redistributable(Path("wqy-microhei.ttc")) and redistributable(Path("NotoSansSC-Regular.ttf"))
+    assert not redistributable(Path("simsun.ttc")), "a Windows font is never shipped"

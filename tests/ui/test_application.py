@@ -168,3 +168,12 @@ def test_wizard_can_open_an_existing_database_instead(
     monkeypatch.setattr(LoginDialog, "exec", lambda self: logins.append(self) or 0)
     assert run_gui() == 0
     assert logins and logins[0].database == db_path
+
+
+def test_every_window_gets_the_application_icon(qapp) -> None:
+    from ui.application import DESKTOP_ID, application_icon
+
+    icon = application_icon()
+    assert not icon.isNull() and icon.pixmap(32, 32).width() == 32
+    assert not qapp.windowIcon().isNull(), "configure_application sets it for every window"
+    assert qapp.desktopFileName() == DESKTOP_ID
