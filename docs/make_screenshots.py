@@ -310,6 +310,7 @@ def shot_modules(path: Path) -> None:
         ("reminders", lambda module: module.capture(lambda username: _session(path, username), OUT)),
         ("rectification", lambda module: module.capture(lambda username: _session(path, username), OUT)),
         ("case_record", lambda module: module.capture(lambda username: _session(path, username), OUT)),
+        ("administration", lambda module: module.capture(OUT)),
     ):
         try:
             module = importlib.import_module(f"docs.shots.{name}")

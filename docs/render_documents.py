@@ -34,6 +34,7 @@ from printing import (  # noqa: E402 - the repository root must be importable fi
     register_fonts,
     render_document,
 )
+from printing.data import HandoverData, HandoverRow  # noqa: E402
 
 OUT = ROOT / "docs" / "documents"
 HOSPITAL = "江宁市第一人民医院"
@@ -240,6 +241,42 @@ def samples() -> dict[str, object]:
             created_at=datetime(2026, 11, 3, 16, 12),
             created_by="系统管理员 刘洋",
             recovery_key="K7Q2-M9XD-4HTP-WB3R-8NCF-J6VA-Z2YE-5GUS-QL4K-T8MD-3PXH-RW7N",
+        ),
+        "handover": HandoverData(
+            number="JB-20261203-0012",
+            handed_by="孙立军",
+            cases=[
+                HandoverRow(
+                    "YH-2026-001187",
+                    datetime(2026, 12, 2, 23, 40),
+                    "来电",
+                    "周某某",
+                    "重大",
+                    "患者家属来电反映急诊留观患者夜间跌倒致额部外伤，要求医院说明护理巡视情况并追究责任。",
+                    escalated=True,
+                    accept_due=date(2026, 12, 3),
+                ),
+                HandoverRow(
+                    "YH-2026-001186",
+                    datetime(2026, 12, 2, 21, 5),
+                    "来访",
+                    "吴某",
+                    "重要",
+                    "住院部夜班护士拒绝家属陪护探视，态度生硬。",
+                    accept_due=date(2026, 12, 3),
+                ),
+                HandoverRow(
+                    "YH-2026-001188",
+                    datetime(2026, 12, 3, 1, 20),
+                    "来电",
+                    "郑某",
+                    "一般",
+                    "夜间急诊挂号窗口无人值守，等待约四十分钟。",
+                    accept_due=date(2026, 12, 3),
+                ),
+            ],
+            note="1187 号已于 23:55 电话报告分管院领导张院长，家属情绪激动，早上 8:30 会再来。",
+            issued_at=datetime(2026, 12, 3, 7, 48),
         ),
     }
 

@@ -20,7 +20,9 @@ def admin_pages(session: Session, make_settings_page: Callable[[], QWidget]) -> 
     """The admin tabs this user may open (the settings page is made by the window, which listens
     to its saves)."""
     specs = [
-        AdminPageSpec("users", "用户管理", "添加用户、分配角色", Action.MANAGE_USERS, lambda: UsersPage(session)),
+        AdminPageSpec(
+            "users", "用户管理", "添加用户、分配角色", Action.MANAGE_USERS, lambda: UsersPage(session)
+        ),
         AdminPageSpec(
             "departments",
             "科室管理",
@@ -36,7 +38,11 @@ def admin_pages(session: Session, make_settings_page: Callable[[], QWidget]) -> 
             lambda: categories_page.CategoriesPage(session),
         ),
         AdminPageSpec(
-            "settings", "系统设置", "医院名称、案件编号、自动锁定等", Action.MANAGE_SETTINGS, make_settings_page
+            "settings",
+            "系统设置",
+            "医院名称、案件编号、自动锁定等",
+            Action.MANAGE_SETTINGS,
+            make_settings_page,
         ),
         AdminPageSpec(
             letterhead_page.PAGE_KEY,

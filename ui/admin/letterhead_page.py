@@ -183,6 +183,7 @@ class LetterheadPage(QWidget):
         self.preview_scroll = QScrollArea()
         self.preview_scroll.setWidget(self.preview_label)
         self.preview_scroll.setWidgetResizable(True)
+        self.preview_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.preview_scroll.setObjectName("letterheadPreview")
         self.preview_scroll.setStyleSheet("QScrollArea#letterheadPreview { background: #E9EEF3; }")
         preview_title = QLabel("预览：受理回执（示例数据，A5）")
@@ -268,7 +269,7 @@ class LetterheadPage(QWidget):
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        self._show_preview()
+        QTimer.singleShot(0, self._show_preview)  # once the layout has given the preview its new width
 
     def save(self) -> None:
         logo, seal = self.images["logo"].pending, self.images["seal"].pending
