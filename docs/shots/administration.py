@@ -2,7 +2,8 @@
 1280×800 and 1024×700 (docs/screenshots/<name>.png and <name>_1024.png), and the 编辑用户 dialog.
 
 `capture(outdir)` builds a throwaway demo database (a few dozen synthetic complaints, through the real
-services) and opens each page as its user sees it. Run on its own: `python docs/shots/administration.py`.
+services) and opens each page as its user sees it. Run on its own from the repository root:
+`python -m docs.shots.administration`.
 The people and cases are fictitious.
 """
 

@@ -7,22 +7,12 @@ from datetime import datetime
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app import account, handover
-from app.session import Session
+from app import handover
 from tests.ui.cases.support import Office
 from tests.ui.helpers import type_text
-from ui.home import RoleHome
+from tests.ui.home.test_role_homes import _home
 from ui.home.handover_card import HandoverDialog
 from ui.home.takeover_banner import handover_text
-
-
-def _home(qtbot: QtBot, session: Session) -> RoleHome:
-    home = RoleHome(session, account.account_summary(session))
-    qtbot.addWidget(home)
-    home.resize(1280, 800)
-    home.show()
-    qtbot.waitExposed(home)
-    return home
 
 
 def _night(office: Office) -> None:
