@@ -179,10 +179,10 @@ def filter_choices(session: Session) -> FilterChoices:
         .where(Department.active == True)  # noqa: E712
         .order_by(Department.sort_order, Department.code)
     )
+    # Retired categories stay: old cases are still filed under them (marked, listed with the rest).
     categories = tuple(
-        CategoryNode(c.code, c.name, c.level, c.path)
-        for c in Category.select(Category.code, Category.name, Category.level, Category.path)
-        .where(Category.active == True)  # noqa: E712
+        CategoryNode(c.code, c.name if c.active else f"{c.name}（已停用）", c.level, c.path)
+        for c in Category.select(Category.code, Category.name, Category.level, Category.path, Category.active)
         .order_by(Category.sort_order)
     )
     officers = tuple(

@@ -114,3 +114,13 @@ def test_only_the_admin_edits_the_dictionary(admin_session: Session, fake_clock:
     with pytest.raises(PermissionDenied):
         categories.tree(desk["officer"])
     assert _node(admin_session, "010101").active
+
+
+def test_lists_still_filter_by_a_retired_category(admin_session: Session, fake_clock: FakeClock) -> None:
+    from app.cases import queues
+
+    desk = open_desk(admin_session, fake_clock, new={"officer": ("officer", "专员", ["officer"])})
+    categories.retire_category(admin_session, "0101")
+    names = {c.code: c.name for c in queues.filter_choices(desk["officer"]).categories}
+    assert names["0101"] == "诊断问题（已停用）" and names["010101"] == "误诊漏诊（已停用）"
+    assert names["0102"] == "治疗问题"
