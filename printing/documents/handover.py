@@ -37,7 +37,7 @@ class HandoverRenderer(DocumentRenderer[HandoverData]):
         counts = Counter(row.severity for row in d.cases)
         parts = "、".join(f"{label} {counts[label]} 件" for label in SEVERITY_ORDER if counts[label])
         escalated = sum(1 for row in d.cases if row.escalated)
-        summary = f"本班登记、尚待办公室受理的投诉共 <b>{len(d.cases)}</b> 件（{parts}）"
+        summary = f"本班登记、尚待办公室受理的投诉共 <b>{len(d.cases)}</b> 件" + (f"（{parts}）" if parts else "")
         summary += f"，其中已上报院领导 {escalated} 件。" if escalated else "。"
         story: list[Flowable] = [kit.para(summary), kit.space(4), self._cases()]
         if d.note.strip():

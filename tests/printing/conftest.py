@@ -23,6 +23,7 @@ from printing import (
     RejectionData,
     ResultData,
 )
+from printing.data import HandoverData, HandoverRow
 
 RECEIVED = datetime(2026, 11, 19, 9, 20)
 ISSUED = datetime(2026, 11, 19, 9, 45)
@@ -157,6 +158,19 @@ def full_documents() -> dict[str, object]:
             created_by="刘洋",
             recovery_key="K7Q2-M9XD-4HTP-WB3R-8NCF-J6VA-Z2YE-5GUS",
         ),
+        "handover": HandoverData(
+            number="JB-20261120-0003",
+            handed_by="孙立军",
+            cases=[
+                HandoverRow(
+                    "YH-2026-000123", RECEIVED, "来电", "王建国", "重大", "急诊留观患者夜间跌倒。",
+                    escalated=True, accept_due=date(2026, 11, 20),
+                ),
+                HandoverRow("YH-2026-000124", RECEIVED, "来访", "李某", "一般", "夜间挂号窗口无人。"),
+            ],
+            note="跌倒的患者已报告张院长。",
+            issued_at=ISSUED,
+        ),
     }
 
 
@@ -215,6 +229,7 @@ def minimal_documents() -> dict[str, object]:
         "recovery": RecoverySheetData(
             hospital_name="", database_name="", created_at=RECEIVED, created_by="", recovery_key=""
         ),
+        "handover": HandoverData(number="JB-20261120-0001", handed_by="", cases=[], issued_at=ISSUED),
     }
 
 
