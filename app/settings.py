@@ -41,6 +41,9 @@ DEFINITIONS: dict[str, SettingDef] = {
         SettingDef("office_hours_start", "上班时间", "08:00", max_len=5, kind="time"),
         SettingDef("office_hours_end", "下班时间", "17:30", max_len=5, kind="time"),
         SettingDef("rectification_recurrence_days", "整改后复发观察期（天）", 180, 1, 730),
+        SettingDef("reopen_reply_workdays", "重新处理的答复时限（工作日）", 10, 1, 60),
+        SettingDef("major_report_hours", "重大投诉向卫生主管部门报告时限（小时）", 12, 1, 72),
+        SettingDef("major_auto_restrict", "重大投诉自动设为保密", True),
     )
 }
 
@@ -60,6 +63,10 @@ def problem(key: str, value: Any) -> str:
 
 
 def _check(definition: SettingDef, value: Any) -> Any:
+    if isinstance(definition.default, bool):
+        if value not in (True, False, 0, 1):
+            raise ValidationError(definition.key, definition.label, "请选择是或否")
+        return bool(value)
     if isinstance(definition.default, int):
         try:
             number = int(value)

@@ -85,12 +85,14 @@ class Case(BaseModel):
     reroute_count = peewee.IntegerField(default=0)
     flagged = peewee.BooleanField(default=False)  # more than 3 re-routes: manager to look
     reopen_count = peewee.IntegerField(default=0)
+    reply_period_start = peewee.DateField(null=True)  # a reopened case counts its reply period from here
 
     # outcome
     facts = peewee.TextField(default="")
     finding = peewee.CharField(max_length=16, default="")
     resolution = peewee.TextField(default="")
-    compensation_amount = peewee.DecimalField(max_digits=12, decimal_places=2, null=True)
+    compensation_amount = peewee.DecimalField(max_digits=12, decimal_places=2, null=True)  # 赔偿
+    refund_amount = peewee.DecimalField(max_digits=12, decimal_places=2, null=True)  # 退费
     rectification = peewee.TextField(default="")  # 整改措施, one per line
     approval_comment = peewee.TextField(default="")
     reply_method = peewee.CharField(max_length=16, default="")
@@ -279,6 +281,8 @@ class IssuedDocument(BaseModel):
     data = peewee.BlobField()
     issued_at = peewee.DateTimeField()
     issued_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    number = peewee.IntegerField(default=0)  # 文书号 within the case; a 补打 keeps its original's
+    edition = peewee.CharField(max_length=24, default="")  # what the original answers (app.cases.documents)
 
 
 class CaseCounter(BaseModel):

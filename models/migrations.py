@@ -215,10 +215,74 @@ def _v7_administration(db: peewee.Database, migrator: SchemaMigrator) -> None:
     )
 
 
+def _add_missing(db: peewee.Database, migrator: SchemaMigrator, table: str, fields: dict) -> None:
+    """Add the columns a table lacks (an older step may have created it from the current model)."""
+    present = {c.name for c in db.get_columns(table)}
+    for name, field in fields.items():
+        if name not in present:
+            migrate(migrator.add_column(table, name, field))
+
+
+def _v5_case_record(db: peewee.Database, migrator: SchemaMigrator) -> None:
+    """v5: promise changes, draft revisions and the 重大 checklist; 退费 apart from 赔偿; a reopened
+    case's reply period; document numbers and editions. Existing drafts become revision 1, existing
+    reply dates their case's first promise, existing documents are numbered in issue order."""
+    from models.case_record import CASE_RECORD_MODELS, DraftRevision, ReplyPromise
+    from models.cases import Case, IssuedDocument
+
+    money = {"max_digits": 12, "decimal_places": 2, "null": True}
+    _add_missing(
+        db,
+        migrator,
+        "case",
+        {"refund_amount": peewee.DecimalField(**money), "reply_period_start": peewee.DateField(null=True)},
+    )
+    _add_missing(
+        db,
+        migrator,
+        "issued_document",
+        {"number": peewee.IntegerField(default=0), "edition": peewee.CharField(max_length=24, default="")},
+    )
+    db.create_tables(CASE_RECORD_MODELS)
+    drafted = Case.select().where((Case.facts != "") | (Case.finding != "") | (Case.resolution != ""))
+    for case in drafted:
+        if not DraftRevision.select().where(DraftRevision.case == case.id).exists():
+            DraftRevision.create(
+                case=case.id,
+                number=1,
+                saved_at=case.updated_at,
+                saved_by=case.officer_id or case.updated_by_id,
+                facts=case.facts,
+                finding=case.finding,
+                resolution=case.resolution,
+                compensation_amount=case.compensation_amount,
+                rectification=case.rectification,
+            )
+    for case in Case.select().where(Case.reply_due.is_null(False)):
+        if not ReplyPromise.select().where(ReplyPromise.case == case.id).exists():
+            ReplyPromise.create(
+                case=case.id,
+                at=case.updated_at,
+                by=case.officer_id or case.updated_by_id,
+                due=case.reply_due,
+                provisional=case.due_provisional,
+                reason="recorded",
+            )
+    numbers: dict[int, int] = {}
+    originals: dict[tuple[int, str, int | None], int] = {}
+    for row in IssuedDocument.select().where(IssuedDocument.number == 0).order_by(IssuedDocument.id):
+        key = (row.case_id, row.kind, row.assignment_id)
+        if key not in originals or not row.reprint:
+            numbers[row.case_id] = numbers.get(row.case_id, 0) + 1
+            originals[key] = numbers[row.case_id]
+        IssuedDocument.update(number=originals[key]).where(IssuedDocument.id == row.id).execute()
+
+
 STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     2: _v2_departments_and_cases,
     3: _v3_one_spelling_of_sign_off,
     4: _v4_case_issues_corrections_repeats,
+    5: _v5_case_record,
     6: _v6_department_aliases,
     7: _v7_administration,
     8: _v8_records,

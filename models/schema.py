@@ -8,6 +8,7 @@ from models.accounts import Setting, User, UserRole
 from models.administration import ADMINISTRATION_MODELS
 from models.audit import AuditEntry, AuditHead
 from models.base import BaseModel
+from models.case_record import CASE_RECORD_MODELS
 from models.cases import CASE_MODELS
 from models.organisation import Department
 from models.records import RECORD_MODELS
@@ -35,4 +36,5 @@ ALL_MODELS: list[type[peewee.Model]] = [
     *RECORD_MODELS,
     *STATISTICS_MODELS,
     *ADMINISTRATION_MODELS,
+    *CASE_RECORD_MODELS,
 ]

@@ -8,6 +8,7 @@ from printing.data import (
     DocumentData,
     FollowUpData,
     Letterhead,
+    NoticeData,
     ReceiptData,
     RecoverySheetData,
     RectificationNoticeData,
@@ -18,6 +19,7 @@ from printing.data import (
 from printing.fonts import FontSet, register_fonts
 from printing.money import rmb_upper
 from printing.render import DOCUMENT_KINDS, render_document
+from printing.stamp import stamp_reprint
 from printing.texts import REJECTION_REASONS, REJECTION_RULES
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "FollowUpData",
     "FontSet",
     "Letterhead",
+    "NoticeData",
     "ReceiptData",
     "RecoverySheetData",
     "RectificationNoticeData",
@@ -40,5 +43,6 @@ __all__ = [
     "ResultData",
     "register_fonts",
     "render_document",
+    "stamp_reprint",
     "rmb_upper",
 ]

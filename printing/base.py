@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from abc import ABC, abstractmethod
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import Any, ClassVar, Generic, TypeVar
@@ -42,6 +43,7 @@ class DocumentRenderer(ABC, Generic[D]):
         fonts: FontSet,
         page_size: str = "A4",
         reprinted_at: datetime | None = None,
+        footer_mark: str = "",
     ) -> None:
         if page_size not in self.page_sizes:
             raise ValueError(f"{self.title}不支持 {page_size} 纸张，可用：{'、'.join(self.page_sizes)}")
@@ -52,6 +54,7 @@ class DocumentRenderer(ABC, Generic[D]):
         self.width = self.spec.size[0] - 2 * self.spec.margin
         self.kit = Kit(self.styles, self.width)
         self.reprinted_at = reprinted_at
+        self.footer_mark = footer_mark
 
     def page_header(self) -> PageHeader:
         """Title, case number and issue date on every page (override for documents without a case)."""
@@ -69,7 +72,7 @@ class DocumentRenderer(ABC, Generic[D]):
 
     def render(self) -> bytes:
         """Lay the story out on as many pages as it needs and return the PDF."""
-        header = self.page_header()
+        header = replace(self.page_header(), footer_right=self.footer_mark)
         decorator = PageDecorator(self.letterhead, header, self.styles, self.spec, self.reprinted_at)
         page_width, page_height = self.spec.size
         frame = Frame(

@@ -55,6 +55,9 @@ class ReceiptData:
     expected_reply_provisional: bool = False
     workdays: int = 5
     handler_name: str | None = None
+    # A night-duty (总值班) intake: when the office will take it over (next working day, office hours).
+    office_accepts_on: date | None = None
+    office_opens_at: str = "08:00"
     issued_at: datetime
 
     def __post_init__(self) -> None:
@@ -155,15 +158,17 @@ class ResultData:
     facts: str
     finding: str
     resolution: str
-    compensation_amount: Decimal | None = None
+    refund_amount: Decimal | None = None  # 退费
+    compensation_amount: Decimal | None = None  # 赔偿
     rectification: Sequence[str] = ()
     issues: Sequence[IssueLine] = ()  # answered one by one when there are several
     issued_at: datetime
 
     def __post_init__(self) -> None:
         _require_choice(self.finding, FINDINGS, "投诉是否成立")
-        if self.compensation_amount is not None:
-            rmb_upper(self.compensation_amount)  # raises on negative or sub-fen amounts
+        for amount in (self.refund_amount, self.compensation_amount):
+            if amount is not None:
+                rmb_upper(amount)  # raises on negative or sub-fen amounts
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -178,11 +183,32 @@ class FollowUpData:
     satisfaction: str
     remarks: str | None = None
     officer_name: str | None = None
+    # External dispute routes the complainant took: (route, status, outcome), e.g. ("人民调解", "进行中", "")
+    routes: Sequence[tuple[str, str, str]] = ()
     issued_at: datetime
 
     def __post_init__(self) -> None:
         _require_choice(self.method, FOLLOW_UP_METHODS, "回访方式")
         _require_choice(self.satisfaction, SATISFACTION_LEVELS, "满意度")
+
+
+@dataclass(frozen=True, kw_only=True)
+class NoticeData:
+    """延期/告知书: the reply date promised earlier has moved; the new date and why."""
+
+    case_no: str
+    complainant_name: str
+    received_at: datetime
+    previous_date: date
+    new_date: date
+    new_date_provisional: bool = False
+    reason: str
+    note: str | None = None
+    issued_at: datetime
+
+    def __post_init__(self) -> None:
+        if not self.reason.strip():
+            raise ValueError("告知书必须写明答复期限调整的原因")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -245,6 +271,7 @@ DocumentData = (
     | RejectionData
     | ResultData
     | FollowUpData
+    | NoticeData
     | RecoverySheetData
     | RectificationNoticeData
     | HandoverData

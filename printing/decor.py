@@ -1,5 +1,5 @@
 """What every page carries, drawn on the canvas so it repeats on continuation pages: letterhead,
-title, case number and date on top; page count and the 补打 marker at the foot."""
+title, case number and date on top; page count and 文书号 (or 预览稿) at the foot; the 补打 marks."""
 
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ from printing.drawing import (
     text_width,
     wrap_to_width,
 )
-from printing.formatting import clean, cn_datetime, is_blank
+from printing.formatting import clean, is_blank
 from printing.page import PageHeader, PageSpec
+from printing.stamp import draw_reprint_box, draw_reprint_footer
 from printing.styles import ACCENT, INK, MUTED, RULE, Styles
 
 MAX_CONTACT_LINES = 4
@@ -106,7 +107,7 @@ class PageDecorator:
         ):
             draw_text(canvas, text, x, meta_y, self.fonts.regular, self.s(9.5), align=align)
         if self.reprinted_at is not None:
-            self._draw_reprint_stamp(canvas, top)
+            draw_reprint_box(canvas, self.fonts, self.spec)
 
     def _draw_letterhead(self, canvas: Canvas, top: float) -> None:
         """Logo at the left, hospital and office names centred, contact lines below."""
@@ -164,30 +165,6 @@ class PageDecorator:
             char_space=char_space,
         )
 
-    def _draw_reprint_stamp(self, canvas: Canvas, top: float) -> None:
-        """A red boxed 补打 in the top-right corner."""
-        size = self.s(14)
-        box_width, box_height = self.s(19 * mm), self.s(9 * mm)
-        right = self.width - self.spec.margin
-        bottom = top - self.s(2 * mm) - box_height
-        canvas.saveState()
-        canvas.setStrokeColor(ACCENT)
-        canvas.setLineWidth(1.4)
-        canvas.roundRect(right - box_width, bottom, box_width, box_height, self.s(1.5 * mm))
-        canvas.restoreState()
-        draw_text(
-            canvas,
-            "补打",
-            right - box_width / 2,
-            bottom + box_height / 2 - size * 0.36,
-            self.fonts.bold,
-            size,
-            align="center",
-            stroke_bold=not self.fonts.has_bold_face,
-            color=ACCENT,
-            char_space=size * 0.3,
-        )
-
     def draw_footer(self, canvas: Canvas, page: int, pages: int) -> None:
         """Rule, hospital and title, 第 X 页 共 Y 页 and, for reprints, 补打于 …"""
         size = self.s(8.5)
@@ -205,8 +182,9 @@ class PageDecorator:
         side = self.width / 2 - left - text_width(counter, font, size) / 2 - self.s(3 * mm)
         footer, footer_size = clip_to_width(self.header.footer_left, font, size, side, self.s(6))
         draw_text(canvas, footer, left, baseline, font, footer_size, color=MUTED)
+        mark = self.header.footer_right
+        if mark:
+            text, text_size = clip_to_width(mark, font, size, side, self.s(6))
+            draw_text(canvas, text, right, baseline, font, text_size, align="right", color=MUTED)
         if self.reprinted_at is not None:
-            stamp, stamp_size = clip_to_width(
-                f"补打于 {cn_datetime(self.reprinted_at)}", font, size, side, self.s(6)
-            )
-            draw_text(canvas, stamp, right, baseline, font, stamp_size, align="right", color=ACCENT)
+            draw_reprint_footer(canvas, self.fonts, self.spec, self.reprinted_at)

@@ -29,21 +29,31 @@ class LetterRenderer(DocumentRenderer[D]):
             out.extend(body[1:])
         return out
 
-    def closing(self, lines: Sequence[str] = ()) -> list[Flowable]:
-        """Closing sentences, 特此告知, the sealed issuer block and the acknowledgement line."""
+    def closing(self, lines: Sequence[str] = (), tail: Sequence[Flowable] = ()) -> list[Flowable]:
+        """Closing sentences, 特此告知, the sealed issuer block and the acknowledgement line, kept on
+        one page together with `tail` (the last flowables of the body), so the signature never
+        stands on a page of its own."""
         data: Any = self.data
         kit = self.kit
-        body = [kit.para(line) for line in lines]
+        flat: list[Flowable] = []
+        for flowable in tail:  # a KeepTogether inside a KeepTogether never fits: unpack it
+            flat.extend(flowable._content if isinstance(flowable, KeepTogether) else [flowable])
         return [
-            *body,
-            kit.para("特此告知。"),
-            kit.space(10),
-            KeepTogether([kit.issuer(self.letterhead, data.issued_at), kit.space(20)]),
             KeepTogether(
                 [
+                    *flat,
+                    *(kit.para(line) for line in lines),
+                    kit.para("特此告知。"),
+                    kit.space(10),
+                    kit.issuer(self.letterhead, data.issued_at),
+                    kit.space(20),
                     kit.para("本告知书一式两份，投诉人与医院各执一份。", "note"),
                     kit.space(10),
                     kit.signature_row([("投诉人签收：", None), ("日期：", None)]),
                 ]
-            ),
+            )
         ]
+
+    def body_and_closing(self, body: list[Flowable], lines: Sequence[str] = ()) -> list[Flowable]:
+        """`body`, its last flowable kept on the page of the closing and signature."""
+        return [*body[:-1], *self.closing(lines, tail=body[-1:])]

@@ -40,6 +40,7 @@ class PageHeader:
     meta_left: str
     meta_right: str
     footer_left: str = ""
+    footer_right: str = ""  # 文书号 of an issued original, or the preview mark
 
 
 class NumberedCanvas(Canvas):

@@ -9,6 +9,7 @@ from printing.data import DocumentData, Letterhead
 from printing.documents.dispatch import DispatchRenderer
 from printing.documents.followup import FollowUpRenderer
 from printing.documents.handover import HandoverRenderer
+from printing.documents.notice import NoticeRenderer
 from printing.documents.receipt import ReceiptRenderer
 from printing.documents.recovery import RecoverySheetRenderer
 from printing.documents.rectification import RectificationNoticeRenderer
@@ -25,11 +26,14 @@ RENDERERS: tuple[type[DocumentRenderer], ...] = (
     RejectionRenderer,
     ResultRenderer,
     FollowUpRenderer,
+    NoticeRenderer,
     RecoverySheetRenderer,
     RectificationNoticeRenderer,
     HandoverRenderer,
 )
 _BY_TYPE: dict[type, type[DocumentRenderer]] = {renderer.data_type: renderer for renderer in RENDERERS}
+
+PREVIEW_MARK = "预览稿（未出具）"
 
 DOCUMENT_KINDS: dict[str, tuple[str, type]] = {
     renderer.kind: (renderer.title, renderer.data_type) for renderer in RENDERERS
@@ -45,11 +49,15 @@ def render_document(
     page_size: str = "A4",
     font_path: str | None = None,
     reprinted_at: datetime | None = None,
+    document_no: str = "",
+    preview: bool = False,
 ) -> bytes:
     """Render `data` (any document dataclass) on `letterhead` to PDF bytes.
 
     `reprint` marks every page 补打 and prints the reprint time (`reprinted_at`, default now).
     `font_path` is the admin-configured font file tried before the system fonts.
+    `document_no` (文书号) is printed at the foot of an issued original; `preview` marks the pages
+    预览稿（未出具） instead.
     Raises TypeError for an unknown data type, ValueError for an unsupported page size.
     """
     renderer = _BY_TYPE.get(type(data))
@@ -57,5 +65,8 @@ def render_document(
         raise TypeError(f"没有对应的文书模板：{type(data).__name__}")
     when = (reprinted_at or datetime.now()) if reprint else None
     fonts = register_fonts(font_path)
+    mark = PREVIEW_MARK if preview else (f"文书号 {document_no}" if document_no else "")
     with visible_characters(lambda text: missing_glyphs(text, fonts.regular)):
-        return renderer(data, letterhead, fonts=fonts, page_size=page_size, reprinted_at=when).render()
+        return renderer(
+            data, letterhead, fonts=fonts, page_size=page_size, reprinted_at=when, footer_mark=mark
+        ).render()

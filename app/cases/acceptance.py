@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 from app import clock, dictionaries
+from app.cases import promises
 from app.cases.states import State
-from app.deadlines.case_clocks import recompute_reply_due
 from app.session import Session
 from app.validation import clean_note, validate_choice
 from app.write_path import case_operation
@@ -31,7 +31,7 @@ def accept(session: Session, case_id: int, note: str = "", expected_version: int
         op.case.state = State.ACCEPTED
         if op.case.officer_id is None:
             op.case.officer = session.user.id
-        recompute_reply_due(op.case)
+        promises.update(op, "accepted")
         op.event(accepted_summary(op.case.reply_due, op.case.due_provisional), note)
 
 

@@ -1,7 +1,11 @@
-"""Issuing documents: fill printing/'s plain dataclasses from a case, render, store, log.
+"""Issuing documents: fill printing/'s plain dataclasses from a case, render, store, number, log.
 
-Every issued PDF is kept with the case (bytes + SHA-256, who, when). Issuing the same document
-again is a reprint: the PDF is stamped 补打 and the reprint is logged in the timeline and audit.
+打印预览 renders without issuing (marked 预览稿, nothing stored). A document is issued when it is
+printed or saved: the PDF is kept with the case (bytes + SHA-256, who, when) under a 文书号. Issuing
+the same document again is a 补打 reprint: the stored original's bytes stamped 补打 — never rendered
+again from newer data — logged in the timeline and audit. What counts as "the same document" is its
+edition: the case for a 受理回执, the assignment for a 转办单, the approval for a 处理结果告知书, the
+follow-up for a 回访记录 and the change of the reply date for a 延期告知书.
 """
 
 from __future__ import annotations
@@ -9,6 +13,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+
+from peewee import fn
 
 from app import clock, settings
 from app.cases.issues import IssueRecord, issues_of
@@ -28,21 +34,33 @@ from app.validation import (
 )
 from app.write_path import append_events, audited_read, chain_detail, check, facts, load_case, operation
 from models.accounts import User
-from models.cases import Assignment, Case, Category, Complainant, FollowUp, IssuedDocument
+from models.case_record import ReplyPromise
+from models.cases import (
+    Assignment,
+    Case,
+    CaseEvent,
+    Category,
+    Complainant,
+    ExternalRoute,
+    FollowUp,
+    IssuedDocument,
+)
 from models.organisation import Department
 from printing.data import (
     DispatchData,
     FollowUpData,
     IssueLine,
     Letterhead,
+    NoticeData,
     ReceiptData,
     RegistrationData,
     RejectionData,
     ResultData,
 )
 from printing.render import DOCUMENT_KINDS, render_document
+from printing.stamp import stamp_reprint
 
-CASE_DOCUMENTS = ("receipt", "registration", "dispatch", "rejection", "result", "followup")
+CASE_DOCUMENTS = ("receipt", "registration", "dispatch", "rejection", "result", "followup", "notice")
 KIND_ACTIONS = {
     "receipt": Action.PRINT_INTAKE,
     "registration": Action.PRINT_INTAKE,
@@ -50,16 +68,18 @@ KIND_ACTIONS = {
     "rejection": Action.PRINT_LETTERS,
     "result": Action.PRINT_LETTERS,
     "followup": Action.PRINT_LETTERS,
+    "notice": Action.PRINT_LETTERS,
 }
 # States in which each document makes sense (the data it prints exists).
 _AFTER_APPROVAL = frozenset({State.APPROVED, State.REPLIED, State.AWAITING_SIGN_OFF, State.CLOSED})
 KIND_STATES: dict[str, frozenset[str]] = {
-    "receipt": frozenset(State) - {State.MERGED},
+    "receipt": frozenset(State) - {State.MERGED, State.REJECTED},  # 不予受理: no 受理回执
     "registration": frozenset(State),
     "dispatch": frozenset({State.IN_PROGRESS, State.DRAFTING, State.PENDING_APPROVAL}) | _AFTER_APPROVAL,
     "rejection": frozenset({State.REJECTED}),
     "result": _AFTER_APPROVAL,
     "followup": frozenset({State.AWAITING_SIGN_OFF, State.CLOSED, State.IN_PROGRESS}),
+    "notice": frozenset(State) - {State.MERGED, State.REJECTED},
 }
 SUMMARY_LIMIT = 150
 IDENTIFIER_KINDS = frozenset({"registration"})  # documents that print the phone and ID number
@@ -106,6 +126,8 @@ def _data(
             expected_reply_provisional=case.due_provisional,
             workdays=_reply_workdays(case),
             handler_name=_name(case.registered_by_id),
+            office_accepts_on=case.accept_due if case.night_intake and case.state == State.REGISTERED else None,
+            office_opens_at=settings.get("office_hours_start"),
             issued_at=now,
         )
     if kind == "registration":
@@ -167,12 +189,28 @@ def _data(
             facts=case.facts,
             finding=FINDINGS[case.finding],
             resolution=case.resolution,
+            refund_amount=case.refund_amount,
             compensation_amount=case.compensation_amount,
             rectification=[r for r in case.rectification.splitlines() if r.strip()],
             issues=[
                 IssueLine(heading=i.heading(), finding=FINDINGS.get(i.finding), note=i.finding_note)
                 for i in issues_of(case.id)
             ],
+            issued_at=now,
+        )
+    if kind == "notice":
+        from app.cases.promises import REASONS
+
+        change = _latest_move(case.id)
+        return NoticeData(
+            case_no=case.case_no,
+            complainant_name=complainant.name or "投诉人",
+            received_at=case.received_at,
+            previous_date=change.previous,
+            new_date=change.due,
+            new_date_provisional=change.provisional,
+            reason=REASONS[change.reason],
+            note=change.note or None,
             issued_at=now,
         )
     followup = FollowUp.select().where(FollowUp.case == case.id).order_by(FollowUp.id.desc()).first()
@@ -185,6 +223,7 @@ def _data(
         satisfaction=SATISFACTIONS[followup.satisfaction],
         remarks=followup.remarks or None,
         officer_name=_name(followup.by_id),
+        routes=_routes(case),
         issued_at=now,
     )
 
@@ -198,6 +237,54 @@ def _department_issues(case_id: int, department_id: int) -> list[IssueRecord]:
     was sent to it as a whole), every issue of the case."""
     every = issues_of(case_id)
     return [i for i in every if i.department_id == department_id] or every
+
+
+def _routes(case: Case) -> list[tuple[str, str, str]]:
+    """The external routes of the case for the 回访记录: (route, status, outcome)."""
+    from app import dictionaries
+    from app.cases.follow_up import ROUTE_STATUSES
+
+    names = {r.id: r.name for r in dictionaries.external_routes()}
+    return [
+        (names.get(r.route, r.route), ROUTE_STATUSES.get(r.status, r.status), r.outcome)
+        for r in ExternalRoute.select().where(ExternalRoute.case == case.id).order_by(ExternalRoute.id)
+    ]
+
+
+def _latest_move(case_id: int) -> ReplyPromise | None:
+    """The newest change of the promised reply date (not the first promise), or None."""
+    return (
+        ReplyPromise.select()
+        .where((ReplyPromise.case == case_id) & ReplyPromise.previous.is_null(False))
+        .order_by(ReplyPromise.id.desc())
+        .first()
+    )
+
+
+def last_approval(case_id: int) -> int:
+    """The timeline number of the newest 审批通过 (0 when never approved)."""
+    event = (
+        CaseEvent.select(CaseEvent.seq)
+        .where((CaseEvent.case == case_id) & (CaseEvent.action == "approve"))
+        .order_by(CaseEvent.seq.desc())
+        .first()
+    )
+    return event.seq if event else 0
+
+
+def edition(kind: str, case: Case, assignment: Assignment | None) -> str:
+    """What an original of `kind` answers: a new edition is a new original, the same one a 补打."""
+    if kind == "dispatch" and assignment is not None:
+        return f"assignment-{assignment.id}"
+    if kind == "result":
+        return f"approval-{last_approval(case.id)}"
+    if kind == "followup":
+        latest = FollowUp.select(FollowUp.id).where(FollowUp.case == case.id).order_by(FollowUp.id.desc()).first()
+        return f"followup-{latest.id if latest else 0}"
+    if kind == "notice":
+        change = _latest_move(case.id)
+        return f"promise-{change.id if change else 0}"
+    return ""
 
 
 def _reply_workdays(case: Case) -> int:
@@ -233,6 +320,8 @@ def check_available(kind: str, case: Case, assignment: Assignment | None) -> Non
         raise TransitionError("尚未回访，不能打印回访记录")
     if kind == "result" and not (case.finding and case.resolution):
         raise TransitionError("处理意见尚未填写完整，不能打印处理结果告知书")
+    if kind == "notice" and _latest_move(case.id) is None:
+        raise TransitionError("答复期限没有调整过，不需要延期告知书")
 
 
 @dataclass(frozen=True)
@@ -246,12 +335,13 @@ class IssuedInfo:
     issued_at: datetime
     issued_by: str
     department: str = ""
+    number: str = ""  # 文书号
 
 
-def issue(
-    session: Session, case_id: int, kind: str, *, assignment_id: int | None = None, page_size: str = "A4"
-) -> tuple[IssuedInfo, bytes]:
-    """Render, store and log a document. A second issue of the same document is a 补打 reprint."""
+def _target(
+    session: Session, case_id: int, kind: str, assignment_id: int | None
+) -> tuple[Case, Action, object, Assignment | None]:
+    """The case, the permission, the policy's facts and the assignment of a document request."""
     case = load_case(case_id)
     action = KIND_ACTIONS.get(kind, Action.PRINT_LETTERS)
     case_facts = check(session, action, case)
@@ -261,25 +351,75 @@ def issue(
         if assignment is None:
             raise NotFoundError("转办记录不存在")
     check_available(kind, case, assignment)
+    return case, action, case_facts, assignment
+
+
+def _check_page_size(kind: str, page_size: str) -> None:
     if page_size not in ("A4", "A5") or (page_size == "A5" and kind != "receipt"):
         raise ValidationError("page_size", "纸张", "只有受理回执可用 A5 纸")
-    now = clock.now()
-    earlier = IssuedDocument.select().where((IssuedDocument.case == case_id) & (IssuedDocument.kind == kind))
-    if assignment is not None:
-        earlier = earlier.where(IssuedDocument.assignment == assignment.id)
-    reprint = earlier.exists()
-    pdf = render_document(
-        _data(session, kind, case, assignment, now),
-        letterhead(),
-        reprint=reprint,
-        page_size=page_size,
-        reprinted_at=now if reprint else None,
+
+
+def document_no(case_no: str, number: int) -> str:
+    return f"{case_no}-{number:02d}"
+
+
+def preview(
+    session: Session, case_id: int, kind: str, *, assignment_id: int | None = None, page_size: str = "A4"
+) -> bytes:
+    """打印预览: the document as it would be issued now, marked 预览稿 — not stored, not numbered, not
+    in the timeline (the read is audited). Once an original exists, the preview is its 补打."""
+    case, action, _facts, assignment = _target(session, case_id, kind, assignment_id)
+    _check_page_size(kind, page_size)
+    original = _original(case_id, kind, assignment, edition(kind, case, assignment))
+    with audited_read(session, action, case, "case.document_previewed", kind=kind):
+        if original is not None:
+            return stamp_reprint(bytes(original.data), clock.now())
+        return render_document(
+            _data(session, kind, case, assignment, clock.now()), letterhead(), page_size=page_size, preview=True
+        )
+
+
+def _original(case_id: int, kind: str, assignment: Assignment | None, key: str) -> IssuedDocument | None:
+    query = IssuedDocument.select().where(
+        (IssuedDocument.case == case_id)
+        & (IssuedDocument.kind == kind)
+        & (IssuedDocument.edition == key)
+        & (IssuedDocument.reprint == False)  # noqa: E712
     )
-    digest = hashlib.sha256(pdf).hexdigest()
+    if assignment is not None:
+        query = query.where(IssuedDocument.assignment == assignment.id)
+    return query.order_by(IssuedDocument.id).first()
+
+
+def issue(
+    session: Session, case_id: int, kind: str, *, assignment_id: int | None = None, page_size: str = "A4"
+) -> tuple[IssuedInfo, bytes]:
+    """Issue a document (it is being printed or saved): render, number, store and log it. A second
+    issue of the same edition is a 补打: the stored original, stamped, in its original paper size."""
+    case, action, case_facts, assignment = _target(session, case_id, kind, assignment_id)
+    _check_page_size(kind, page_size)
+    key = edition(kind, case, assignment)
     title = kind_title(kind)
     department = _dept(assignment.department_id) if assignment else ""
-    audit_action = "case.reprint" if reprint else "case.print"
+    seen = _original(case_id, kind, assignment, key) is not None  # for the audit action; decided again inside
+    audit_action = "case.reprint" if seen else "case.print"
     with operation(session, action, audit_action, target=case.case_no, case=case_facts) as op:
+        now = clock.now()
+        original = _original(case_id, kind, assignment, key)
+        reprint = original is not None
+        if original is not None:
+            number, page_size = original.number, original.page_size
+            pdf = stamp_reprint(bytes(original.data), now)
+        else:
+            last = IssuedDocument.select(fn.MAX(IssuedDocument.number)).where(IssuedDocument.case == case_id)
+            number = (last.scalar() or 0) + 1
+            pdf = render_document(
+                _data(session, kind, case, assignment, now),
+                letterhead(),
+                page_size=page_size,
+                document_no=document_no(case.case_no, number),
+            )
+        digest = hashlib.sha256(pdf).hexdigest()
         row = IssuedDocument.create(
             case=case_id,
             kind=kind,
@@ -290,14 +430,27 @@ def issue(
             data=pdf,
             issued_at=now,
             issued_by=session.user.id,
+            number=number,
+            edition=key,
         )
-        label = f"{'补打' if reprint else '打印'}{title}" + (f"（{department}）" if department else "")
-        head = append_events(case, session.user.id, [(label, f"文件指纹 {digest[:16]}…", None)], "print")
+        label = f"{'补打' if reprint else '出具'}{title}" + (f"（{department}）" if department else "")
+        note = f"文书号 {document_no(case.case_no, number)}，文件指纹 {digest[:16]}…"
+        head = append_events(case, session.user.id, [(label, note, None)], "print")
         chain_detail(op.detail, case.case_no, head)
-        op.detail.update(kind=kind, sha256=digest, assignment=assignment_id)
-    return IssuedInfo(
-        row.id, kind, title, reprint, page_size, digest, now, session.user.display_name, department
-    ), pdf
+        op.detail.update(kind=kind, sha256=digest, assignment=assignment_id, number=number, reprint=reprint)
+    info = IssuedInfo(
+        row.id,
+        kind,
+        title,
+        reprint,
+        page_size,
+        digest,
+        now,
+        session.user.display_name,
+        department,
+        document_no(case.case_no, number),
+    )
+    return info, pdf
 
 
 def issued_documents(session: Session, case_id: int) -> list[IssuedInfo]:
@@ -313,6 +466,7 @@ def issued_documents(session: Session, case_id: int) -> list[IssuedInfo]:
             IssuedDocument.issued_at,
             IssuedDocument.issued_by,
             IssuedDocument.assignment,
+            IssuedDocument.number,
         )
         .where(IssuedDocument.case == case_id)
         .order_by(IssuedDocument.id.desc())
@@ -335,9 +489,19 @@ def issued_documents(session: Session, case_id: int) -> list[IssuedInfo]:
             r.issued_at,
             names.get(r.issued_by_id, ""),
             depts.get(r.assignment_id, "") or "",
+            document_no(case.case_no, r.number) if r.number else "",
         )
         for r in rows
     ]
+
+
+def has_issued(case_id: int, kind: str, since_seq: int = 0) -> bool:
+    """Whether an original of `kind` was issued for the case (after timeline entry `since_seq`)."""
+    query = IssuedDocument.select().where((IssuedDocument.case == case_id) & (IssuedDocument.kind == kind))
+    if since_seq:
+        at = CaseEvent.select(CaseEvent.at).where((CaseEvent.case == case_id) & (CaseEvent.seq == since_seq))
+        query = query.where(IssuedDocument.issued_at >= at.scalar())
+    return query.exists()
 
 
 def stored_pdf(session: Session, document_id: int) -> bytes:

@@ -5,6 +5,7 @@ services and the demo's bulk replay (`app/demo/replay.py`)."""
 from __future__ import annotations
 
 from app import clock, dictionaries
+from app.cases import promises
 from app.cases.states import FOLLOWUP_METHODS, State
 from app.errors import ValidationError
 from app.session import Session
@@ -67,12 +68,15 @@ def follow_up(
         if outcome == "reopen":
             op.case.state = State.IN_PROGRESS
             op.case.reopen_count += 1
+            promises.reset_for_reopen(op.case, now.date())
         else:
             op.case.state = State.AWAITING_SIGN_OFF
             if outcome == "external":
                 ExternalRoute.create(case=case_id, route=external_route, started_at=now, updated_at=now)
         route_name = routes.get(external_route, "")
         op.event(follow_up_summary(method, satisfaction, outcome, op.case.reopen_count, route_name), remarks)
+        if outcome == "reopen":
+            promises.update(op, "reopen")
         op.detail.update({"satisfaction": satisfaction, "outcome": outcome})
 
 

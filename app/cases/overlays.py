@@ -9,12 +9,11 @@ from datetime import date
 from pathlib import PurePath
 
 from app import clock, settings
-from app.cases import repeats
+from app.cases import promises, repeats
 from app.cases.routing import withdraw_open_assignments
 from app.cases.states import FINAL_STATES, State
 from app.cases.visibility import visible
 from app.deadlines import calendar
-from app.deadlines.case_clocks import recompute_reply_due
 from app.errors import NotFoundError, TransitionError, ValidationError
 from app.policy import Action, may_be_named_on_restricted
 from app.session import Session
@@ -87,9 +86,9 @@ def resume(session: Session, case_id: int, note: str = "", expected_version: int
         paused = max(0, calendar.calendar().workdays_between(op.case.hold_since, clock.now()))
         op.case.paused_workdays += paused
         op.case.on_hold, op.case.hold_since, op.case.hold_reason = False, None, ""
-        if op.case.reply_due:
-            recompute_reply_due(op.case)
         op.event(resumed_summary(paused), note)
+        if op.case.reply_due:
+            promises.update(op, "hold")
 
 
 def request_extension(
@@ -130,7 +129,7 @@ def decide_extension(session: Session, extension_id: int, approve: bool, note: s
         if approve:
             op.case.extension_workdays += row.workdays
             if op.case.reply_due:
-                recompute_reply_due(op.case)
+                promises.update(op, "extension", row.reason, announce=False)
             op.event(extension_approved_summary(row.workdays, op.case.reply_due), note)
         else:
             op.event(REFUSED_EXTENSION_SUMMARY, note)

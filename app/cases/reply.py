@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from app import clock
-from app.cases import issues
+from app.cases import documents, drafts, issues
 from app.cases.states import OPEN_ASSIGNMENT_STATES, REPLY_METHODS, State
 from app.errors import TransitionError, ValidationError
 from app.session import Session
@@ -40,16 +40,26 @@ def save_draft(
     facts: str,
     finding: str,
     resolution: str,
+    base_revision: int,
+    refund: Decimal | str | None = None,
     compensation: Decimal | str | None = None,
     rectification: str = "",
+    merged_from: int | None = None,
     expected_version: int | None = None,
-) -> None:
-    """拟定处理意见. Possible once no department reply is outstanding."""
+) -> int:
+    """拟定处理意见, edited from revision `base_revision` (0 for the first draft). Possible once no
+    department reply is outstanding. Every save is kept as a new revision; a save over a newer
+    revision than its base raises `drafts.DraftConflict` and changes nothing. Returns the new
+    revision's number. `expected_version` (optional) also refuses any newer change of the case."""
     with case_operation(session, case_id, "draft", expected_version=expected_version) as op:
+        typed = drafts.DraftText(
+            facts or "", finding or "", resolution or "", str(refund or ""), str(compensation or ""), rectification or ""
+        )
         facts = clean_note(facts, "调查核实情况", max_len=10000)
         finding = validate_choice(finding, FINDINGS, field="finding", label="投诉是否成立") if finding else ""
         resolution = clean_note(resolution, "处理意见", max_len=5000)
-        amount = validate_amount(compensation, field="compensation", label="赔偿/退费金额", required=False)
+        refund_amount = validate_amount(refund, field="refund", label="退费金额", required=False)
+        amount = validate_amount(compensation, field="compensation", label="赔偿金额", required=False)
         rectification = clean_note(rectification, "整改措施", max_len=5000)
         open_assignments = (
             Assignment.select()
@@ -62,9 +72,20 @@ def save_draft(
         op.case.state = State.DRAFTING
         finding = issues.finding_from_draft(op, finding)  # per 投诉事项 (app/cases/issues.py)
         op.case.facts, op.case.finding, op.case.resolution = facts, finding, resolution
-        op.case.compensation_amount, op.case.rectification = amount, rectification
-        op.event(draft_summary(first), finding_note(finding))
-        op.detail["finding"] = finding
+        op.case.refund_amount, op.case.compensation_amount = refund_amount, amount
+        op.case.rectification = rectification
+        number = drafts.store(op, base_revision, typed, merged_from)
+        note = "\n".join(
+            part
+            for part in (finding_note(finding), f"第 {number} 版" + (f"（合并第 {merged_from} 版）" if merged_from else ""))
+            if part
+        )
+        op.event(draft_summary(first), note)
+        op.detail.update(finding=finding, revision=number)
+    return number
+
+
+current_revision = drafts.current_revision
 
 
 def submit_for_approval(session: Session, case_id: int, expected_version: int | None = None) -> None:
@@ -99,6 +120,9 @@ def return_draft(session: Session, case_id: int, comment: str, expected_version:
         op.event(RETURN_DRAFT_SUMMARY, comment)
 
 
+LETTER_DELIVERED_NOTE = "已送达处理结果告知书"
+
+
 def record_reply(
     session: Session,
     case_id: int,
@@ -106,10 +130,16 @@ def record_reply(
     replied_at: datetime | None = None,
     note: str = "",
     expected_version: int | None = None,
+    *,
+    letter_delivered: bool = False,
 ) -> None:
-    """答复投诉人 (the 处理结果告知书 is printed separately)."""
+    """答复投诉人. A 书面答复, or any reply recorded as 送达处理结果告知书 (`letter_delivered`), needs
+    that letter issued (printed or saved) since the approval of this reply."""
     with case_operation(session, case_id, "reply", expected_version=expected_version) as op:
         validate_choice(method, REPLY_METHODS, field="reply_method", label="答复方式")
+        letter_delivered = letter_delivered or method == "letter"
+        if letter_delivered and not documents.has_issued(case_id, "result", documents.last_approval(case_id)):
+            raise TransitionError("处理结果告知书尚未出具（打印或另存为PDF），不能登记送达")
         now = clock.now()
         replied_at = (replied_at or now).replace(microsecond=0)
         if replied_at > now:
@@ -119,4 +149,7 @@ def record_reply(
             raise ValidationError("replied_at", "答复时间", "不能早于接待时间")
         op.case.state = State.REPLIED
         op.case.reply_method, op.case.replied_at = method, replied_at
+        if letter_delivered:
+            note = "\n".join(part for part in (LETTER_DELIVERED_NOTE, note) if part)
         op.event(reply_summary(method), note)
+        op.detail["letter_delivered"] = letter_delivered

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from app import clock
+from app.cases import promises
 from app.cases.states import OPEN_ASSIGNMENT_STATES, AssignmentState, State
-from app.deadlines.case_clocks import assignment_due, recompute_reply_due
+from app.deadlines.case_clocks import assignment_due
 from app.departments import active_department_id
 from app.errors import NotFoundError, TransitionError, ValidationError
 from app.rectification import recurrence
@@ -85,9 +86,9 @@ def _send(op: CaseOperation, departments: list[Department], questions: str) -> N
         )
     _follow_the_routing(op, departments)
     op.case.state = State.IN_PROGRESS
-    recompute_reply_due(op.case)
     op.reindex = True
     op.event(assigned_summary([d.name for d in departments], due), questions)
+    promises.update(op, "departments")
     op.detail["departments"] = [d.code for d in departments]
     for line in recurrence.flag(op.session, op.case):
         op.event(line)
@@ -273,4 +274,4 @@ def return_assignment(
             ).execute()
             _send(op, targets, row.questions)
         else:
-            recompute_reply_due(op.case)
+            promises.update(op, "departments")

@@ -7,10 +7,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from app import clock, dictionaries
-from app.cases import corrections, history
+from app.cases import corrections, drafts, history
 from app.cases.issues import CaseFinding, IssueRecord, case_finding, issues_of
 from app.cases.repeats import RepeatGroup, group_of
-from app.cases.rules import RULES, decide, role_may
+from app.cases.rules import RULES, RuleName, decide, role_may
 from app.cases.states import ASSIGNMENT_LABELS, CLOSE_KINDS, FOLLOWUP_METHODS, REPLY_METHODS, STATE_LABELS
 from app.deadlines.case_clocks import assignment_status, case_status, external_report_status
 from app.deadlines.rules import DeadlineStatus
@@ -166,6 +166,8 @@ class CaseView:
     finding_label: str
     resolution: str
     compensation_amount: Decimal | None
+    refund_amount: Decimal | None
+    draft_revision: int  # the newest saved revision of the draft (0: none)
     rectification: str
     approval_comment: str
     reply_method_label: str
@@ -379,6 +381,8 @@ def _case_view(session: Session, case: Case, case_facts: CaseFactsData) -> CaseV
         finding_label=FINDINGS.get(case.finding, "") if handling else "",
         resolution=hide(case.resolution),
         compensation_amount=case.compensation_amount if handling else None,
+        refund_amount=case.refund_amount if handling else None,
+        draft_revision=drafts.current_revision(case.id) if handling else 0,
         rectification=hide(case.rectification),
         approval_comment=hide(case.approval_comment),
         reply_method_label=REPLY_METHODS.get(case.reply_method, "") if handling else "",
@@ -446,4 +450,7 @@ def available_actions(session: Session, case_id: int) -> dict[str, Decision]:
     Only for a case the user may see: otherwise the answers would tell what state it is in."""
     case = load_case(case_id)
     case_facts = check(session, Action.VIEW_CASE, case)
-    return {name: decide(session.user, name, case_facts, case.on_hold) for name in RULES}
+    decisions = {name: decide(session.user, name, case_facts, case.on_hold) for name in RULES}
+    if case.escalated_at is not None:  # 上报 happens once: the action is gone once escalated
+        decisions[RuleName.ESCALATE] = Decision(False, "该案件已按重大投诉上报")
+    return decisions

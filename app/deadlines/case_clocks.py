@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from app.cases.states import OPEN_ASSIGNMENT_STATES, REPLY_CLOCK_STATES, AssignmentState, State
@@ -25,19 +26,25 @@ def accept_due_again(case: Case, cal: WorkCalendar) -> tuple[date, bool] | None:
 
 
 def recompute_reply_due(case: Case, cal: WorkCalendar | None = None) -> None:
-    """Reply due = receipt + (5, or 10 with several departments) + extensions + paused working days.
+    """Reply due = receipt + (5, or 10 with several departments) + extensions + paused working days;
+    a reopened case (再处理) counts its own period (setting `reopen_reply_workdays`) from the reopening.
 
     Counted on `cal` when given (a calendar about to be saved), else on this database's calendar."""
-    departments = {
-        a.department_id
-        for a in Assignment.select(Assignment.department).where(
-            (Assignment.case == case.id) & (Assignment.state != AssignmentState.RETURNED)
-        )
-    }
-    workdays = calendar.rules().reply_workdays_for(len(departments))
+    from app import settings
+
+    if case.reply_period_start is not None:
+        start, workdays = case.reply_period_start, settings.get("reopen_reply_workdays")
+    else:
+        departments = {
+            a.department_id
+            for a in Assignment.select(Assignment.department).where(
+                (Assignment.case == case.id) & (Assignment.state != AssignmentState.RETURNED)
+            )
+        }
+        start, workdays = case.received_at.date(), calendar.rules().reply_workdays_for(len(departments))
     total = workdays + case.extension_workdays + case.paused_workdays
     cal = cal or calendar.calendar()
-    case.reply_due, case.due_provisional = cal.add_workdays(case.received_at.date(), total)
+    case.reply_due, case.due_provisional = cal.add_workdays(start, total)
 
 
 def case_status(case: Case, now: datetime) -> DeadlineStatus | None:
@@ -66,12 +73,20 @@ def assignment_status(assignment: Assignment, now: datetime) -> DeadlineStatus |
     )
 
 
+def report_due(escalated_at: datetime) -> datetime:
+    """When the report to the 卫生主管部门 of a major case is due (setting `major_report_hours`)."""
+    from app import settings
+
+    hours = settings.get("major_report_hours")
+    return external_report_due(escalated_at, replace(calendar.rules(), major_external_report_hours=hours))
+
+
 def external_report_status(case: Case, now: datetime) -> DeadlineStatus | None:
     """The major-case external report clock (hours), while the case is open."""
     if case.escalated_at is None or case.state in (State.CLOSED, State.REJECTED, State.MERGED):
         return None
     return hours_status(
-        external_report_due(case.escalated_at, calendar.rules()),
+        report_due(case.escalated_at),
         now,
         amber_hours=calendar.rules().amber_threshold_hours,
     )

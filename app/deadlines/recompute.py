@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from app.cases import promises
 from app.cases.states import OPEN_ASSIGNMENT_STATES, REPLY_CLOCK_STATES, State
 from app.deadlines.case_clocks import accept_due_again, assignment_due, recompute_reply_due
 from app.deadlines.workdays import WorkCalendar
@@ -106,6 +107,8 @@ def apply(session: Session, changes: list[DeadlineChange]) -> int:
             for change in own:
                 if change.kind == "reply":
                     op.case.reply_due, op.case.due_provisional = change.new, change.provisional
+                    if change.moved:
+                        promises.record(op, "calendar", previous=change.old)
                 elif change.kind == "accept":
                     op.case.accept_due = change.new
                 else:

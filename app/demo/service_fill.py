@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from app import auth, clock
-from app.cases import acceptance, follow_up, intake, overlays, reply, routing, sign_off
+from app.cases import acceptance, documents, follow_up, intake, overlays, reply, routing, sign_off
 from app.demo.plans import CasePlan, Step
 from app.session import Session
 from models.cases import Assignment, ExternalRoute
@@ -119,6 +119,7 @@ class _ServiceRunner:
             resolution=data["resolution"],
             compensation=data["compensation"],
             rectification=data["rectification"],
+            base_revision=reply.current_revision(self._case(plan)),
         )
 
     def _submit(self, session: Session, plan: CasePlan, data: dict) -> None:
@@ -131,6 +132,8 @@ class _ServiceRunner:
         reply.return_draft(session, self._case(plan), data["comment"])
 
     def _reply(self, session: Session, plan: CasePlan, data: dict) -> None:
+        if data["method"] == "letter":  # a written reply is the 处理结果告知书, issued before it is sent
+            documents.issue(session, self._case(plan), "result")
         reply.record_reply(session, self._case(plan), data["method"], note=data["note"])
 
     def _follow_up(self, session: Session, plan: CasePlan, data: dict) -> None:

@@ -197,6 +197,7 @@ def build_demo(path: Path) -> tuple[Session, int]:
         finding="upheld",
         resolution="向患者及家属致歉；骨科病区夜班增加一名护士；护理部每月抽查呼叫响应时间。",
         rectification="骨科病区夜班增配护士一名\n护理部每月抽查夜间呼叫响应记录",
+        base_revision=0,
     )
     reply.submit_for_approval(officer, closed)
     _at(datetime(2026, 3, 5, 11, 0))
@@ -244,8 +245,9 @@ def build_demo(path: Path) -> tuple[Session, int]:
         facts="经核对收费系统日志，3 月 6 日 CT 平扫因网络中断重复计费一次。",
         finding="upheld",
         resolution="退还重复收取的费用，并向患者致歉。",
-        compensation=Decimal("1234.50"),
+        refund=Decimal("1234.50"),
         rectification="信息科排查收费系统重复提交问题",
+        base_revision=0,
     )
 
     current = _register(

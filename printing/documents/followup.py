@@ -30,8 +30,20 @@ class FollowUpRenderer(DocumentRenderer[FollowUpData]):
         return [
             fields,
             kit.section("回访情况记录", kit.paragraphs(d.remarks, "text")),
+            *self._routes(),
             kit.space(16),
             kit.signature_row([("回访人签名：", None), ("日期：", d.followed_at)]),
             kit.space(14),
             kit.signature_row([("办公室负责人：", None), ("日期：", None)]),
         ]
+
+    def _routes(self) -> list[Flowable]:
+        """外部途径: each route the complainant took, its status and outcome."""
+        kit = self.kit
+        if not self.data.routes:
+            return []
+        rows = [
+            kit.para(f"{esc(route)}：{esc(status)}" + (f"。结果：{esc(outcome)}" if outcome.strip() else ""))
+            for route, status, outcome in self.data.routes
+        ]
+        return [kit.space(6), kit.section("外部途径", rows)]

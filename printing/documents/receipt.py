@@ -29,7 +29,8 @@ class ReceiptRenderer(DocumentRenderer[ReceiptData]):
             kit.para(f"{name}：", "plain"),
             kit.para(
                 f"您于{cn_datetime(d.received_at)}{channel}反映的问题，"
-                f"我院{esc(self.letterhead.department_name)}已登记受理。现将受理情况告知如下："
+                f"我院{esc(self.letterhead.department_name)}"
+                f"{'已登记' if d.office_accepts_on is not None else '已登记受理'}。现将受理情况告知如下："
             ),
             kit.space(6),
             self._facts(),
@@ -51,12 +52,25 @@ class ReceiptRenderer(DocumentRenderer[ReceiptData]):
                     ("查询码", f"<font size={big}>{esc(d.query_code)}</font>"),
                 ],
                 [("投诉人", esc_or_dash(d.complainant_name)), ("投诉渠道", esc_or_dash(d.channel))],
-                [("受理时间", cn_datetime(d.received_at)), ("经办人", esc_or_dash(d.handler_name))],
+                [(self._received_label, cn_datetime(d.received_at)), ("经办人", esc_or_dash(d.handler_name))],
+                *self._office_row(),
                 [("投诉内容", esc(summary))],
                 [("预计答复日期", f"{reply}（受理之日起 {d.workdays} 个工作日内）")],
             ],
             narrow=self._small,
         )
+
+    @property
+    def _received_label(self) -> str:
+        return "登记时间" if self.data.office_accepts_on is not None else "受理时间"
+
+    def _office_row(self) -> list[list[tuple[str, str]]]:
+        """A night-duty receipt: when the office takes the complaint over."""
+        d = self.data
+        if d.office_accepts_on is None:
+            return []
+        when = f"{cn_date(d.office_accepts_on)} {esc(d.office_opens_at)} 上班后由{esc(self.letterhead.department_name)}正式受理"
+        return [[("正式受理", when)]]
 
     def _notes_and_code(self) -> Table:
         d, kit = self.data, self.kit
@@ -92,6 +106,12 @@ class ReceiptRenderer(DocumentRenderer[ReceiptData]):
             f"请妥善保管本回执。凭案件编号和查询码可向我院{office}查询办理进度，右侧二维码含上述两项信息。",
             f"我院将于受理之日起 {d.workdays} 个工作日内答复您；情况复杂需要延长的，我们将另行告知。",
         ]
+        if d.office_accepts_on is not None:
+            notes.insert(
+                1,
+                f"本投诉由医院总值班在非工作时间登记，{office}将于{cn_date(d.office_accepts_on)}"
+                f"（{clean(d.office_opens_at)} 上班后）正式受理。",
+            )
         if d.expected_reply_provisional:
             notes.append("当年法定节假日安排尚未公布，预计答复日期暂按周一至周五推算，如有调整以实际为准。")
         phones = []

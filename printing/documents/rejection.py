@@ -24,7 +24,7 @@ class RejectionRenderer(LetterRenderer[RejectionData]):
             f"您于{cn_date(d.received_at)}向我院反映的投诉事项（案件编号：{esc(d.case_no)}）已收悉。"
             f"经审查，{finding}我院{office}决定不予受理。现将有关情况告知如下："
         )
-        return [
+        body = [
             self.salutation(),
             kit.para(opening),
             *self.sections(
@@ -34,5 +34,5 @@ class RejectionRenderer(LetterRenderer[RejectionData]):
                     ("其他解决途径", kit.optional_paragraphs(d.other_routes)),
                 ]
             ),
-            *self.closing(),
         ]
+        return self.body_and_closing(body)

@@ -30,7 +30,7 @@ class ResultRenderer(LetterRenderer[ResultData]):
             f"您于{cn_date(d.received_at)}反映的问题（案件编号：{esc(d.case_no)}），我院高度重视，"
             "经调查核实，现将处理结果告知如下："
         )
-        return [
+        body = [
             self.salutation(),
             kit.para(opening),
             *self.sections(
@@ -42,8 +42,8 @@ class ResultRenderer(LetterRenderer[ResultData]):
                     ("其他解决途径", self._routes()),
                 ]
             ),
-            *self.closing(self._contact_lines()),
         ]
+        return self.body_and_closing(body, self._contact_lines())
 
     def _issues(self) -> list[Flowable]:
         """A complaint with several issues is answered issue by issue: （一）事项1：… its finding and note."""
@@ -60,11 +60,13 @@ class ResultRenderer(LetterRenderer[ResultData]):
     def _resolution(self) -> list[Flowable]:
         d, kit = self.data, self.kit
         out = [kit.para(FINDING_SENTENCES[d.finding]), *kit.optional_paragraphs(d.resolution)]
-        if d.compensation_amount is not None:
-            amount = d.compensation_amount
-            out.append(
-                kit.para(f"补偿金额：人民币 {format_yuan(amount)} 元（大写：人民币{rmb_upper(amount)}）。")
-            )
+        for label, amount in (("退费", d.refund_amount), ("赔偿", d.compensation_amount)):
+            if amount is not None:
+                out.append(
+                    kit.para(
+                        f"{label}金额：人民币 {format_yuan(amount)} 元（大写：人民币{rmb_upper(amount)}）。"
+                    )
+                )
         return out
 
     def _routes(self) -> list[Flowable]:

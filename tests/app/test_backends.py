@@ -70,6 +70,7 @@ def test_whole_lifecycle(team) -> None:
         resolution="当面致歉",
         compensation="200",
         rectification="加强候诊秩序管理",
+        base_revision=0,
     )
     reply.submit_for_approval(officer, reg.case_id)
     reply.return_draft(manager, reg.case_id, "补充整改时限")
@@ -81,6 +82,7 @@ def test_whole_lifecycle(team) -> None:
         resolution="当面致歉",
         compensation="200",
         rectification="一周内完成候诊秩序整改",
+        base_revision=1,
     )
     reply.submit_for_approval(officer, reg.case_id)
     reply.approve(manager, reg.case_id, "同意")

@@ -51,7 +51,7 @@ def test_receipt_then_reprint_is_stamped_and_logged(people, case_id) -> None:
     summaries = [
         e.summary for e in CaseEvent.select().where(CaseEvent.case == case_id).order_by(CaseEvent.seq)
     ]
-    assert summaries[-2:] == ["打印投诉受理回执", "补打投诉受理回执"]
+    assert summaries[-2:] == ["出具投诉受理回执", "补打投诉受理回执"]
     actions = [e.action for e in AuditEntry.select().order_by(AuditEntry.seq)]
     assert "case.print" in actions and "case.reprint" in actions
     assert audit.verify().ok

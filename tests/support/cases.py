@@ -73,6 +73,7 @@ def draft(officer: Session, case_id: int) -> None:
         facts="经调取叫号系统日志及护士站值班记录，当日 9:10–11:40 叫号系统故障。",
         finding="partly_upheld",
         resolution="向患者致歉；门诊部完善系统故障时的人工叫号预案。",
+        base_revision=reply.current_revision(case_id),
     )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -36,13 +37,17 @@ class SettingField(QWidget):
     def __init__(self, definition: SettingDef, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.definition = definition
-        self.editor: QSpinBox | QLineEdit | QTimeEdit
+        self.editor: QSpinBox | QLineEdit | QTimeEdit | QCheckBox
         if definition.kind == "time":
             picker = QTimeEdit()
             picker.setDisplayFormat("HH:mm")
             picker.setMaximumWidth(120)
             picker.timeChanged.connect(self.check)
             self.editor = picker
+        elif isinstance(definition.default, bool):
+            box = QCheckBox("是")
+            box.toggled.connect(self.check)
+            self.editor = box
         elif isinstance(definition.default, int):
             spin = QSpinBox()
             spin.setRange(
@@ -67,11 +72,15 @@ class SettingField(QWidget):
     def value(self) -> Any:
         if isinstance(self.editor, QTimeEdit):
             return self.editor.time().toString("HH:mm")
+        if isinstance(self.editor, QCheckBox):
+            return self.editor.isChecked()
         return self.editor.value() if isinstance(self.editor, QSpinBox) else self.editor.text()
 
     def set_value(self, value: Any) -> None:
         if isinstance(self.editor, QTimeEdit):
             self.editor.setTime(QTime.fromString(str(value), "HH:mm"))
+        elif isinstance(self.editor, QCheckBox):
+            self.editor.setChecked(bool(value))
         elif isinstance(self.editor, QSpinBox):
             self.editor.setValue(int(value))
         else:

@@ -200,6 +200,7 @@ def reply(ws: Workspace) -> None:
             dialog.replied_at(),
             dialog.note(),
             expected_version=_version(ws),
+            letter_delivered=dialog.letter_delivered(),
         ),
     )
 

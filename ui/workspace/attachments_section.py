@@ -84,7 +84,7 @@ def open_attachment(parent: QWidget, session: Session, attachment_id: int, case_
             viewer.deleteLater()
             return
     if mime == "application/pdf" and PDF_AVAILABLE:
-        dialog = open_preview(data, f"{case_no} 附件 {name}", file_name=name, printed=True, parent=parent)
+        dialog = open_preview(data, f"{case_no} 附件 {name}", file_name=name, parent=parent)
         if dialog is None:
             return
         dialog.setWindowTitle(f"查看附件 — {name}")

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.cases import reply, views
+from app.cases.drafts import DraftConflict
 from app.cases.issues import IssueRecord
 from app.cases.rules import RuleName
 from app.cases.views import AssignmentView, CaseView
@@ -40,6 +41,7 @@ from ui.workspace.assignments_section import AssignmentsSection
 from ui.workspace.attachments_section import AttachmentsSection, open_attachment
 from ui.workspace.dialogs import ActionDialog
 from ui.workspace.documents_section import DocumentsSection
+from ui.workspace.draft_merge import DraftMergeDialog
 from ui.workspace.followup_section import FollowUpSection
 from ui.workspace.handling_section import HandlingSection
 from ui.workspace.header import CaseHeader
@@ -324,10 +326,12 @@ class CaseWorkspace(QWidget):
     def draft_is_dirty(self) -> bool:
         return self.handling.is_dirty()
 
-    def save_draft(self) -> None:
+    def save_draft(self, merged_from: int | None = None) -> None:
+        """Save the form as a new revision over the one it was edited from; when another officer
+        saved first, show theirs and mine side by side to merge (the typed text stays in the form)."""
         if self.view is None:
             return
-        draft = self.handling.draft()
+        draft, base = self.handling.draft(), self.handling.base_revision
         outcome = run(
             self,
             lambda: reply.save_draft(
@@ -336,16 +340,31 @@ class CaseWorkspace(QWidget):
                 facts=draft.facts,
                 finding=draft.finding,
                 resolution=draft.resolution,
+                refund=draft.refund,
                 compensation=draft.compensation,
                 rectification=draft.rectification,
-                expected_version=self.view.version,
+                base_revision=base,
+                merged_from=merged_from,
             ),
             changed=self.change(),
             focus=self.handling.focus_field,
             on_reload=self.reload,
+            expected=(DraftConflict,),
         )
         if outcome.ok:
             self.after_write("处理意见已保存")
+        elif isinstance(outcome.error, DraftConflict):
+            self.merge_draft(outcome.error)
+
+    def merge_draft(self, conflict: DraftConflict) -> None:
+        self.reload()  # the timeline and revisions show the other save; the form keeps my text
+        dialog = DraftMergeDialog(conflict, self)
+        accepted = bool(dialog.exec())
+        merged = dialog.merged()
+        dialog.deleteLater()
+        self.handling.take_merge(merged, conflict.theirs.number if accepted else conflict.base)
+        if accepted:
+            self.save_draft(merged_from=conflict.theirs.number)
 
     # -- attachments -----------------------------------------------------------------------------
 

@@ -279,11 +279,16 @@ class ReplyDialog(ActionDialog):
         self.when_edit.setCalendarPopup(True)
         self.form.addRow("答复时间", self.when_edit)
         self.fields["replied_at"] = self.when_edit
+        self.letter_box = QCheckBox("已送达处理结果告知书")
+        self.form.addRow("", self.letter_box)
         self.note_edit = self.add_text("note", "备注", "答复要点、投诉人的意见", rows=4)
-        self.finish_layout("书面答复请先在“文书”中打印处理结果告知书。")
+        self.finish_layout("书面答复或送达处理结果告知书，须先在“文书”中打印或另存该告知书（预览不算出具）。")
 
     def method(self) -> str:
         return self.method_combo.currentData() or ""
+
+    def letter_delivered(self) -> bool:
+        return self.letter_box.isChecked()
 
     def replied_at(self) -> datetime:
         return self.when_edit.dateTime().toPython()

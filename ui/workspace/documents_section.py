@@ -6,6 +6,7 @@ reprint, stamped and logged) and the archive through `documents.stored_pdf` (aud
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -101,7 +102,12 @@ class DocumentsSection(QWidget):
         layout.setContentsMargins(18, 14, 18, 14)
         layout.setSpacing(10)
         layout.addWidget(heading("出具文书"))
-        layout.addWidget(hint("首次出具为原件；同一文书再次出具会标注“补打”，并记入时间线和审计日志。"))
+        layout.addWidget(
+            hint(
+                "打印预览不算出具；打印或另存为PDF时出具原件并编号。同一文书再次出具为原件的“补打”，"
+                "记入时间线和审计日志。"
+            )
+        )
         layout.addWidget(self.none_hint)
         layout.addWidget(self.printable_view)
         layout.addLayout(issue_bar)
@@ -188,14 +194,29 @@ class DocumentsSection(QWidget):
         return f"{self.case_no} {info.title}{department}{'（补打）' if reprint else ''}"
 
     def preview_selected(self) -> None:
+        """打印预览: rendered, not issued; printing or saving from the preview issues it."""
         item = self.selected_printable()
         if item is None:
             return
-        result = run(self, lambda: self._issue(item), changed=self.change())
+        page_size = self.page_combo.currentText() or "A4"
+        result = run(
+            self,
+            lambda: documents.preview(
+                self.session, self.case_id, item.kind, assignment_id=item.assignment_id, page_size=page_size
+            ),
+        )
         if not result:
             return
-        info, data = result.value
-        self._show_preview(info, data, printed=False, reprint_of=item)
+        title = f"{self.case_no} {item.title}" + (f"（{item.department}）" if item.department else "")
+        issue = (lambda: self._issue(item)[1]) if item.issued == 0 else None
+        self._open(
+            result.value,
+            title,
+            file_name(self.case_no, item.title, item.issued > 0),
+            page_size,
+            issue=issue,
+            reprint=lambda: self._issue(item)[1],
+        )
 
     def print_selected(self) -> bool:
         item = self.selected_printable()
@@ -235,7 +256,7 @@ class DocumentsSection(QWidget):
             ),
             None,
         )
-        self._show_preview(info, stored.value, printed=True, reprint_of=again)
+        self._show_preview(info, stored.value, reprint_of=again)
 
     def save_archived(self) -> None:
         info = self.selected_issued()
@@ -252,16 +273,35 @@ class DocumentsSection(QWidget):
             self, f"{self.case_no}_卷宗.pdf", lambda: dossier.build_dossier(self.session, self.case_id).pdf
         )
 
-    def _show_preview(
-        self, info: IssuedInfo, data: bytes, *, printed: bool, reprint_of: Printable | None
+    def _show_preview(self, info: IssuedInfo, data: bytes, *, reprint_of: Printable | None) -> None:
+        """An issued copy from the archive: printing it again is a 补打."""
+        self._open(
+            data,
+            self._title(info),
+            file_name(self.case_no, info.title, info.reprint),
+            info.page_size,
+            issue=None,
+            reprint=(lambda: self._issue(reprint_of)[1]) if reprint_of is not None else None,
+        )
+
+    def _open(
+        self,
+        data: bytes,
+        title: str,
+        name: str,
+        page_size: str,
+        *,
+        issue: Callable[[], bytes] | None,
+        reprint: Callable[[], bytes] | None,
     ) -> None:
         self.preview = open_preview(
             data,
-            self._title(info),
-            file_name=file_name(self.case_no, info.title, info.reprint),
-            page_size=info.page_size,
-            printed=printed,
-            reprint=(lambda: self._issue(reprint_of)[1]) if reprint_of is not None else None,
+            title,
+            file_name=name,
+            page_size=page_size,
+            issue=issue,
+            reprint=reprint,
+            changed=self.change(),
             parent=self,
         )
         if self.preview is None:

@@ -7,8 +7,6 @@ typed (`set_view(..., keep_edits=True)`), so a stale save loses nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.cases.drafts import DraftText
 from app.cases.states import State
 from app.cases.views import AssignmentView, CaseView
 from app.cases.workspace import amount_in_capitals, capitals_hint, replies_quote
@@ -32,21 +31,22 @@ from ui.common import make_primary
 from ui.workspace.dialogs import choice_combo
 from ui.workspace.widgets import FieldGrid, heading, hint, scroll_page, text_box
 
+Draft = DraftText  # what the form holds, as the service `save_draft` takes it
 
-@dataclass(frozen=True)
-class Draft:
-    """What the form holds, as the service `save_draft` takes it."""
 
-    facts: str
-    finding: str
-    resolution: str
-    compensation: str
-    rectification: str
+def _money(value: object) -> str:
+    return "" if value is None else f"{value:.2f}"
 
 
 def draft_of(view: CaseView) -> Draft:
-    amount = "" if view.compensation_amount is None else f"{view.compensation_amount:.2f}"
-    return Draft(view.facts, view.finding, view.resolution, amount, view.rectification)
+    return Draft(
+        view.facts,
+        view.finding,
+        view.resolution,
+        _money(view.refund_amount),
+        _money(view.compensation_amount),
+        view.rectification,
+    )
 
 
 class HandlingSection(QWidget):
@@ -56,8 +56,9 @@ class HandlingSection(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._loaded = Draft("", "", "", "", "")
+        self._loaded = Draft()
         self.editable = False
+        self.base_revision = 0  # the saved revision the form's text was edited from
 
         self.approval = QLabel()
         self.approval.setObjectName("noticeLabel")
@@ -84,6 +85,17 @@ class HandlingSection(QWidget):
         self.finding_combo = choice_combo(FINDINGS)
         self.finding_combo.setMinimumWidth(200)
         self.resolution_edit = text_box("向投诉人的解释、致歉、退费或赔偿、对相关人员的处理", rows=4)
+        self.refund_edit = QLineEdit()
+        self.refund_edit.setPlaceholderText("无则不填")
+        self.refund_edit.setMaximumWidth(200)
+        self.refund_edit.textChanged.connect(self._update_capitals)
+        self.refund_capitals = QLabel()
+        self.refund_capitals.setObjectName("capitals")
+        refund_row = QHBoxLayout()
+        refund_row.setSpacing(12)
+        refund_row.addWidget(self.refund_edit)
+        refund_row.addWidget(QLabel("元"))
+        refund_row.addWidget(self.refund_capitals, 1)
         self.amount_edit = QLineEdit()
         self.amount_edit.setPlaceholderText("无则不填")
         self.amount_edit.setMaximumWidth(200)
@@ -105,12 +117,14 @@ class HandlingSection(QWidget):
         form.addRow("调查核实情况", facts_box)
         form.addRow("投诉是否成立", self.finding_combo)
         form.addRow("处理意见", self.resolution_edit)
-        form.addRow("赔偿/退费金额", amount_row)
+        form.addRow("退费金额", refund_row)
+        form.addRow("赔偿金额", amount_row)
         form.addRow("整改措施", self.rectification_edit)
         self.fields = {
             "facts": self.facts_edit,
             "finding": self.finding_combo,
             "resolution": self.resolution_edit,
+            "refund": self.refund_edit,
             "compensation": self.amount_edit,
             "rectification": self.rectification_edit,
             "note": self.facts_edit,
@@ -151,6 +165,7 @@ class HandlingSection(QWidget):
         for edit in (self.facts_edit, self.resolution_edit, self.rectification_edit):
             edit.textChanged.connect(self._update_dirty)
         self.amount_edit.textChanged.connect(self._update_dirty)
+        self.refund_edit.textChanged.connect(self._update_dirty)
         self.finding_combo.currentIndexChanged.connect(self._update_dirty)
 
     # -- values ----------------------------------------------------------------------------------
@@ -160,6 +175,7 @@ class HandlingSection(QWidget):
             self.facts_edit.toPlainText(),
             self.finding_combo.currentData() or "",
             self.resolution_edit.toPlainText(),
+            self.refund_edit.text(),
             self.amount_edit.text(),
             self.rectification_edit.toPlainText(),
         )
@@ -168,11 +184,18 @@ class HandlingSection(QWidget):
         self.facts_edit.setPlainText(draft.facts)
         self.finding_combo.setCurrentIndex(max(self.finding_combo.findData(draft.finding), 0))
         self.resolution_edit.setPlainText(draft.resolution)
+        self.refund_edit.setText(draft.refund)
         self.amount_edit.setText(draft.compensation)
         self.rectification_edit.setPlainText(draft.rectification)
 
     def is_dirty(self) -> bool:
         return self.editable and self.draft() != self._loaded
+
+    def take_merge(self, merged: Draft, base_revision: int) -> None:
+        """After a conflict: the merged text, to be saved over revision `base_revision`."""
+        self._fill(merged)
+        self.base_revision = base_revision
+        self._update_dirty()
 
     # -- view ------------------------------------------------------------------------------------
 
@@ -183,6 +206,7 @@ class HandlingSection(QWidget):
         self.editable = bool(decision)
         if not keep:
             self._fill(self._loaded)
+            self.base_revision = view.draft_revision
         self.form_box.setVisible(self.editable)
         self.save_button.setVisible(self.editable)
         if not self.editable:
@@ -225,13 +249,15 @@ class HandlingSection(QWidget):
 
     @staticmethod
     def _summary_rows(view: CaseView) -> list[tuple[str, str]]:
-        amount = view.compensation_amount
-        money = f"{amount:,.2f} 元（{amount_in_capitals(str(amount))}）" if amount is not None else "无"
+        def money(amount: object) -> str:
+            return f"{amount:,.2f} 元（{amount_in_capitals(str(amount))}）" if amount is not None else "无"
+
         return [
             ("调查核实情况", view.facts),
             ("投诉是否成立", view.finding_label),
             ("处理意见", view.resolution),
-            ("赔偿/退费金额", money),
+            ("退费金额", money(view.refund_amount)),
+            ("赔偿金额", money(view.compensation_amount)),
             ("整改措施", view.rectification),
         ]
 
@@ -248,6 +274,7 @@ class HandlingSection(QWidget):
 
     def _update_capitals(self, *_args: object) -> None:
         self.capitals.setText(capitals_hint(self.amount_edit.text()))
+        self.refund_capitals.setText(capitals_hint(self.refund_edit.text()))
 
     def _save(self) -> None:
         if self.editable:

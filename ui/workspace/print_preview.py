@@ -142,10 +142,12 @@ def open_preview(data: bytes, title: str, *, parent: QWidget, **options: object)
 
 
 class PrintPreviewDialog(QDialog):
-    """Shows an issued document's pages with 打印 and 另存为PDF.
+    """Shows a document's pages with 打印 and 另存为PDF.
 
-    `reprint` gives the bytes of a new 补打 issue: printing uses it when the shown copy was already
-    printed once (or is an archived copy), so every sheet of paper is a logged issue.
+    A preview (`issue` given) is not yet issued: its pages say 预览稿. Printing or saving it calls
+    `issue`, which stores, numbers and logs the original, and prints or saves those bytes. `reprint`
+    gives the bytes of a new 补打 issue: printing uses it once the shown copy has been issued, so
+    every sheet of paper is a logged issue.
     """
 
     def __init__(
@@ -155,8 +157,9 @@ class PrintPreviewDialog(QDialog):
         *,
         file_name: str,
         page_size: str = "A4",
-        printed: bool = False,
+        issue: Callable[[], bytes] | None = None,
         reprint: Callable[[], bytes] | None = None,
+        changed: ChangeSpec = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -165,8 +168,9 @@ class PrintPreviewDialog(QDialog):
         self.title = title
         self.file_name = file_name
         self.page_size = page_size
-        self.printed = printed
+        self.issue = issue
         self.reprint = reprint
+        self.changed = changed
         self.printer = DocumentPrinter(self)
         self.pages = PdfPages(data)
 
@@ -182,6 +186,8 @@ class PrintPreviewDialog(QDialog):
 
         self.pages_label = QLabel(f"共 {self.pages.page_count} 页　纸张 {page_size}")
         self.pages_label.setObjectName("hint")
+        self.draft_label = QLabel("预览稿，尚未出具：打印或另存为PDF时出具并编号，记入时间线")
+        self.draft_label.setObjectName("noticeLabel")
         self.fit_width_button = QPushButton("适合宽度")
         self.fit_width_button.clicked.connect(lambda: self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth))
         self.fit_page_button = QPushButton("整页")
@@ -210,6 +216,8 @@ class PrintPreviewDialog(QDialog):
         bar.setSpacing(8)
         bar.addWidget(self.pages_label)
         bar.addSpacing(12)
+        bar.addWidget(self.draft_label)
+        bar.addSpacing(12)
         bar.addWidget(self.fit_width_button)
         bar.addWidget(self.fit_page_button)
         bar.addStretch(1)
@@ -223,23 +231,41 @@ class PrintPreviewDialog(QDialog):
         layout.addWidget(self.view, 1)
         self.resize(900, 760)
 
+    @property
+    def is_preview(self) -> bool:
+        """The shown pages are a preview: nothing issued yet."""
+        return self.issue is not None
+
     def _update_print_button(self) -> None:
-        reprinting = self.printed
+        reprinting = not self.is_preview
         self.print_button.setText("补打…" if reprinting else "打印…")
         self.print_button.setToolTip(
             "再次打印会出具一份标注“补打”的文书并记入时间线（Ctrl+P）" if reprinting else "Ctrl+P"
         )
         self.print_button.setEnabled(not reprinting or self.reprint is not None)
+        self.draft_label.setVisible(self.is_preview)
+
+    def _issue_now(self) -> bytes:
+        """Issue the previewed document; from now on the dialog holds the issued original."""
+        assert self.issue is not None
+        self.data = self.issue()
+        self.issue = None
+        return self.data
 
     def print_document(self) -> bool:
-        if self.printed and self.reprint is None:
+        if self.is_preview:
+            source: Callable[[], bytes] = self._issue_now
+        elif self.reprint is not None:
+            source = self.reprint
+        else:
             return False
-        source = self.reprint if self.printed and self.reprint is not None else (lambda: self.data)
-        if not self.printer.print(self.title, self.page_size, source):
+        if not self.printer.print(self.title, self.page_size, source, self.changed):
             return False
-        self.printed = True
         self._update_print_button()
         return True
 
     def save(self) -> Path | None:
-        return save_pdf(self, self.file_name, lambda: self.data)
+        source = self._issue_now if self.is_preview else (lambda: self.data)
+        saved = save_pdf(self, self.file_name, source, self.changed if self.is_preview else None)
+        self._update_print_button()
+        return saved

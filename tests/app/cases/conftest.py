@@ -17,6 +17,7 @@ from app.cases.states import State
 from app.keyslots import KeySlotFile
 from app.session import Session
 from models.audit import AuditEntry
+from models.case_record import CASE_RECORD_MODELS
 from models.cases import CASE_MODELS, CaseEvent
 from models.database import close_current, database_proxy, open_local
 from tests.support.accounts import ADMIN, ADMIN_PASSWORD, HOSPITAL, USER_PASSWORD, use_cheap_kdf, use_real_kdf
@@ -159,7 +160,7 @@ ON_HOLD_ALLOWED = frozenset(
 def case_data() -> dict[str, list[tuple]]:
     """Every row of every case-domain table, for "nothing was written" comparisons (raw SQL: fast)."""
     data = {}
-    for model in CASE_MODELS:
+    for model in [*CASE_MODELS, *CASE_RECORD_MODELS]:
         table = model._meta.table_name
         data[table] = database_proxy.execute_sql(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()
     return data

@@ -87,7 +87,13 @@ STALE_WRITES: dict[
     "draft": (
         State.DRAFTING,
         lambda s, c, v: reply.save_draft(
-            s, c, facts="事实", finding="upheld", resolution="意见", expected_version=v
+            s,
+            c,
+            facts="事实",
+            finding="upheld",
+            resolution="意见",
+            base_revision=reply.current_revision(c),
+            expected_version=v,
         ),
         None,
     ),

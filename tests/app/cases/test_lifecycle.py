@@ -11,6 +11,7 @@ import pytest
 
 from app.cases import (
     acceptance,
+    documents,
     follow_up,
     intake,
     overlays,
@@ -73,7 +74,7 @@ def test_scripted_complaint_walks_the_whole_lifecycle(desk: Desk) -> None:
     # 3. Sent to two departments: the reply deadline becomes 10 working days → 24 March.
     at("2026-03-10 10:00")
     routing.assign(officer, case_id, ["cardiology", "nursing"], "请说明当日接诊及护理经过")
-    moments.append(clock.at)
+    moments += [clock.at, clock.at]  # the routing, and the reply date it moves
     case = _case(case_id)
     assert case.state == State.IN_PROGRESS
     assert case.reply_due == date(2026, 3, 24)
@@ -103,6 +104,7 @@ def test_scripted_complaint_walks_the_whole_lifecycle(desk: Desk) -> None:
         facts="经核实，接诊医生未充分解释检查必要性，护士答复生硬。",
         finding="partly_upheld",
         resolution="向患者致歉并解释诊疗经过。",
+        base_revision=0,
     )
     moments.append(clock.at)
     reply.submit_for_approval(officer, case_id)
@@ -122,8 +124,9 @@ def test_scripted_complaint_walks_the_whole_lifecycle(desk: Desk) -> None:
         facts="经核实，接诊医生未充分解释检查必要性，护士答复生硬。",
         finding="partly_upheld",
         resolution="向患者致歉并解释诊疗经过，退还挂号费。",
-        compensation="¥50.00",
+        refund="¥50.00",
         rectification="心血管内科组织医患沟通培训\n护理部修订门诊服务规范",
+        base_revision=1,
     )
     moments.append(clock.at)
     reply.submit_for_approval(officer, case_id)
@@ -133,6 +136,9 @@ def test_scripted_complaint_walks_the_whole_lifecycle(desk: Desk) -> None:
     moments.append(clock.at)
 
     # 7. The reply is given by letter, the follow-up finds the complainant 满意, the manager signs off.
+    at("2026-03-16 09:40")
+    documents.issue(officer, case_id, "result")  # printed before it is posted
+    moments.append(clock.at)
     at("2026-03-16 10:00")
     reply.record_reply(officer, case_id, "letter", note="处理结果告知书已邮寄")
     moments.append(clock.at)
@@ -150,7 +156,7 @@ def test_scripted_complaint_walks_the_whole_lifecycle(desk: Desk) -> None:
     assert closed.closed_at == datetime(2026, 3, 20, 16, 0)
     assert closed.closed_by_id == desk.user_id("manager")
     assert closed.close_kind == "resolved"
-    assert closed.compensation_amount == Decimal("50.00")
+    assert closed.refund_amount == Decimal("50.00") and closed.compensation_amount is None
 
     # The timeline: seq 1..n, in order, with the right people and times.
     events = timeline(case_id)
@@ -159,6 +165,7 @@ def test_scripted_complaint_walks_the_whole_lifecycle(desk: Desk) -> None:
         "登记投诉（来访）",
         "受理投诉，答复期限 2026-03-17",
         "转办至 心血管内科、护理部，科室反馈期限 2026-03-13",
+        "答复期限调整为 2026-03-24：转办科室变化，答复期限相应调整",
         "心血管内科 已签收（周主任）",
         "护理部 已签收（吴护士长）",
         "心血管内科 已反馈（周主任）",
@@ -170,6 +177,7 @@ def test_scripted_complaint_walks_the_whole_lifecycle(desk: Desk) -> None:
         "修改处理意见",
         "提交主任审批",
         "审批通过，待答复投诉人",
+        "出具投诉处理结果告知书",
         "已书面答复投诉人，待回访",
         "电话回访：满意，待销项",
         "销项（已办结）",
@@ -179,13 +187,14 @@ def test_scripted_complaint_walks_the_whole_lifecycle(desk: Desk) -> None:
         "officer": desk.user_id("officer"),
         "manager": desk.user_id("manager"),
     }
-    expected_actor = ["clerk"] + ["officer"] * 9 + ["manager", "officer", "officer", "manager"]
-    expected_actor += ["officer", "officer", "manager"]
+    expected_actor = ["clerk"] + ["officer"] * 10 + ["manager", "officer", "officer", "manager"]
+    expected_actor += ["officer", "officer", "officer", "manager"]
     assert [e.actor_id for e in events] == [actors[r] for r in expected_actor]
     assert [e.at for e in events] == moments
     assert events[1].note == "来访人情绪激动，已先行安抚"
-    assert events[10].note == "请补充整改措施和退费意见"
-    assert events[8].note == "投诉是否成立：部分成立"
+    assert events[11].note == "请补充整改措施和退费意见"
+    assert events[9].note == "投诉是否成立：部分成立\n第 1 版"
+    assert events[3].note == ""
 
     # The audit log holds one record per step, in order, and its hash chain is intact.
     case_audit = [
@@ -206,11 +215,13 @@ def test_scripted_complaint_walks_the_whole_lifecycle(desk: Desk) -> None:
         ("linxw", "case.draft"),
         ("linxw", "case.submit"),
         ("chenlx", "case.approve"),
+        ("linxw", "case.print"),
         ("linxw", "case.reply"),
         ("linxw", "case.follow_up"),
         ("chenlx", "case.sign_off"),
     ]
-    assert closed.version == 1 + len(case_audit) - 1  # every write after registration bumped it
+    # every write after registration bumped it (issuing a document adds to the timeline only)
+    assert closed.version == 1 + len(case_audit) - 2
     audit_ok()
 
     # The manager's view of the closed case.
@@ -258,7 +269,12 @@ def assert_closed_case_is_read_only(desk: Desk, case_id: int) -> None:
         "反馈": lambda: routing.respond(officer, assignment_id, "补充反馈"),
         "退回": lambda: routing.return_assignment(officer, assignment_id, "不是本科室"),
         "拟稿": lambda: reply.save_draft(
-            officer, case_id, facts="改写事实", finding="upheld", resolution="改写意见"
+            officer,
+            case_id,
+            facts="改写事实",
+            finding="upheld",
+            resolution="改写意见",
+            base_revision=reply.current_revision(case_id),
         ),
         "提交": lambda: reply.submit_for_approval(officer, case_id),
         "审批": lambda: reply.approve(manager, case_id),
@@ -481,7 +497,9 @@ def test_dissatisfied_follow_up_reopens_then_goes_to_an_external_route(desk: Des
     )
     case = _case(case_id)
     assert case.state == State.IN_PROGRESS and case.reopen_count == 1
-    assert summaries(case_id)[-1] == "上门回访：不满意，重新处理（第 1 次）"
+    assert summaries(case_id)[-2] == "上门回访：不满意，重新处理（第 1 次）"
+    # a fresh reply period (10 working days by default) from the reopening, not an overdue clock
+    assert summaries(case_id)[-1].startswith(f"答复期限调整为 {case.reply_due:%Y-%m-%d}：投诉人对处理结果不满意")
 
     # 再处理: another department, a new draft, approval and reply.
     routing.assign(officer, case_id, ["medical_affairs"], "请医务部复核")
@@ -515,7 +533,9 @@ def test_dissatisfied_follow_up_reopens_then_goes_to_an_external_route(desk: Des
         "external",
     ]
 
-    sign_off.sign_off(manager, case_id)
+    with pytest.raises(ValidationError, match="人民调解仍在进行中，销项须写明理由"):
+        sign_off.sign_off(manager, case_id)
+    sign_off.sign_off(manager, case_id, reason="院内处理完毕，调解结果另行登记")
     # The route's result comes in after sign-off: a new event, no edit of history.
     with pytest.raises(ValidationError, match="结果：不能为空"):
         follow_up.update_external_route(officer, route.id, "concluded", "")
@@ -618,7 +638,10 @@ def test_hold_pauses_the_clock_and_moves_the_reply_due_date(desk: Desk) -> None:
     assert not case.on_hold and case.hold_since is None
     assert case.paused_workdays == 3
     assert case.reply_due == date(2026, 3, 20)
-    assert summaries(case_id)[-1] == "恢复办理，暂停 3 个工作日，时限相应顺延"
+    assert summaries(case_id)[-2:] == [
+        "恢复办理，暂停 3 个工作日，时限相应顺延",
+        "答复期限调整为 2026-03-20：待补充材料期间暂停计算，答复期限相应顺延",
+    ]
     with pytest.raises(TransitionError, match="案件没有暂停"):
         overlays.resume(officer, case_id)
 
@@ -766,7 +789,7 @@ def test_returning_the_only_assignment_without_reroute_keeps_the_case_in_progres
     with pytest.raises(TransitionError, match="该转办已反馈或已退回"):
         routing.respond(officer, first.id, "迟到的反馈")
     with pytest.raises(TransitionError, match="还有 1 个科室未反馈，收到全部反馈后才能拟定答复"):
-        reply.save_draft(officer, case_id, facts="a", finding="upheld", resolution="b")
+        reply.save_draft(officer, case_id, facts="a", finding="upheld", resolution="b", base_revision=0)
 
 
 # --------------------------------------------------------------------------- deadlines

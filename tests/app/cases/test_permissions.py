@@ -152,7 +152,9 @@ ACTIONS: list[CaseAction] = [
     CaseAction(
         "draft",
         State.DRAFTING,
-        lambda d, s, c: reply.save_draft(s, c, facts="事实", finding="not_upheld", resolution="解释"),
+        lambda d, s, c: reply.save_draft(
+            s, c, facts="事实", finding="not_upheld", resolution="解释", base_revision=reply.current_revision(c)
+        ),
         OFFICER_ROLES,
         f"只有{OFFICER}可以拟定处理意见",
     ),
@@ -456,7 +458,9 @@ ATTEMPTS: dict[str, Callable[[Desk, int], Any]] = {
     "acknowledge": lambda d, c: routing.acknowledge(d["officer"], _any_assignment(c), "某人"),
     "respond": lambda d, c: routing.respond(d["officer"], _any_assignment(c), "意见"),
     "return": lambda d, c: routing.return_assignment(d["officer"], _any_assignment(c), "退回"),
-    "draft": lambda d, c: reply.save_draft(d["officer"], c, facts="f", finding="upheld", resolution="r"),
+    "draft": lambda d, c: reply.save_draft(
+        d["officer"], c, facts="f", finding="upheld", resolution="r", base_revision=reply.current_revision(c)
+    ),
     "submit": lambda d, c: reply.submit_for_approval(d["officer"], c),
     "approve": lambda d, c: reply.approve(d["manager"], c),
     "return_draft": lambda d, c: reply.return_draft(d["manager"], c, "请修改"),

@@ -497,6 +497,7 @@ class CaseMachine(RuleBasedStateMachine):
                 facts="调查核实情况",
                 finding="partly_upheld",
                 resolution="处理意见",
+                base_revision=reply.current_revision(case),
             ),
         ):
             self._write(m)

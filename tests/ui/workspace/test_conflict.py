@@ -2,46 +2,82 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.cases import acceptance, overlays, reply
+from app.cases import acceptance, drafts, overlays, reply
 from app.cases.views import open_case
 from tests.support.desk import Desk
 from tests.ui.helpers import type_text
 from tests.ui.workspace.support import answer, on_modal, when
 from ui.operations import bus
 from ui.workspace.dialogs import TextDialog
+from ui.workspace.draft_merge import DraftMergeDialog
 
 TYPED = "经调取监控，当日候诊区无人引导，属实。"
 
 
-def test_conflict_on_the_draft_form_reloads_and_keeps_the_typed_draft(
+def test_draft_conflict_shows_theirs_and_mine_and_merges_without_losing_text(
     qtbot: QtBot, desk: Desk, open_workspace
 ) -> None:
     case_id = desk.new_case("drafting")
     ws = open_workspace(desk["officer"], case_id)
     ws.action_bar.control("draft").click()
+    assert ws.handling.base_revision == 0
     type_text(ws.handling.facts_edit, TYPED)
     ws.handling.finding_combo.setCurrentIndex(ws.handling.finding_combo.findData("upheld"))
-    stale = ws.view.version
 
     desk.clock.advance(minutes=7)
-    reply.save_draft(desk["officer2"], case_id, facts="另一位专员写的内容", finding="", resolution="")
+    reply.save_draft(
+        desk["officer2"], case_id, facts="另一位专员写的内容", finding="", resolution="向患者致歉。", base_revision=0
+    )
 
-    seen: list[str] = []
-    on_modal(QMessageBox, answer("重新载入", seen))
+    # First time: look, then keep mine without saving — nothing typed is lost, nothing overwritten.
+    seen: list[tuple[str, str, str, str]] = []
+
+    def look(dialog: DraftMergeDialog) -> None:
+        seen.append(
+            (
+                dialog.theirs_widgets["facts"].text(),
+                dialog.mine_widgets["facts"].toPlainText(),
+                dialog.theirs_widgets["resolution"].text(),
+                dialog.conflict.message,
+            )
+        )
+        dialog.keep_button.click()
+
+    on_modal(DraftMergeDialog, look)
     ws.handling.save_button.click()
-    assert seen == ["该案件已被 刘强 于 2026-03-10 09:07 修改。"]
-    assert ws.view.version > stale
-    assert ws.handling.facts_edit.toPlainText() == TYPED
-    assert ws.handling.finding_combo.currentData() == "upheld"
-    assert ws.handling.is_dirty()
-    assert ws.timeline.items[0].actor == "刘强"  # the reloaded history shows the other change
+    assert seen[0][:3] == ("另一位专员写的内容", TYPED, "向患者致歉。")
+    assert "刘强 于 2026-03-10 09:07 保存为第 1 版" in seen[0][3]
+    assert ws.handling.facts_edit.toPlainText() == TYPED and ws.handling.is_dirty()
+    assert open_case(desk["officer"], case_id).facts == "另一位专员写的内容"
 
+    # Second time: take their 处理意见, keep my facts, save the merge as revision 2.
+    def merge(dialog: DraftMergeDialog) -> None:
+        dialog.take_theirs("resolution")
+        dialog.save_button.click()
+
+    on_modal(DraftMergeDialog, merge)
     with qtbot.waitSignal(bus().data_changed):
         ws.handling.save_button.click()
-    assert open_case(desk["officer"], case_id).facts == TYPED
+    view = open_case(desk["officer"], case_id)
+    assert (view.facts, view.finding, view.resolution) == (TYPED, "upheld", "向患者致歉。")
+    history = drafts.revisions(desk["officer"], case_id)
+    assert [(r.number, r.saved_by, r.merged_from) for r in history] == [(2, "王小明", 1), (1, "刘强", None)]
+    assert history[1].text.facts == "另一位专员写的内容"  # every saved revision stays readable
+    assert not ws.handling.is_dirty() and ws.handling.base_revision == 2
+
+
+def test_a_save_without_the_base_revision_never_overwrites_a_newer_draft(desk: Desk) -> None:
+    case_id = desk.new_case("drafting")
+    reply.save_draft(desk["officer2"], case_id, facts="第一版", finding="", resolution="", base_revision=0)
+    with pytest.raises(drafts.DraftConflict):
+        reply.save_draft(desk["officer"], case_id, facts="旧稿", finding="", resolution="", base_revision=0)
+    with pytest.raises(TypeError):
+        reply.save_draft(desk["officer"], case_id, facts="旧稿", finding="", resolution="")  # type: ignore[call-arg]
+    assert open_case(desk["officer"], case_id).facts == "第一版"
 
 
 def test_conflict_in_a_dialog_keeps_it_open_with_its_text(desk: Desk, open_workspace) -> None:

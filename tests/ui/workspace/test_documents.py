@@ -57,7 +57,7 @@ def _select(ws, kind: str) -> None:
 
 
 @needs_pdf
-def test_issue_preview_then_reprint_is_marked(
+def test_preview_issues_nothing_saving_issues_and_a_reprint_is_marked(
     qtbot: QtBot, desk: Desk, open_workspace, save_to, tmp_path: Path
 ) -> None:
     case_id = desk.register("clerk").case_id
@@ -68,35 +68,60 @@ def test_issue_preview_then_reprint_is_marked(
     _select(ws, "receipt")
     assert [section.page_combo.itemText(i) for i in range(section.page_combo.count())] == ["A4", "A5"]
     section.page_combo.setCurrentText("A5")
+    case_no = ws.view.case_no
+    events = len(ws.timeline.items)
 
-    seen: list[tuple[str, str, str]] = []
+    # 打印预览, closed without printing: nothing issued, nothing in the timeline.
+    seen: list[tuple[str, str, str, bool, str]] = []
 
     def look(dialog: PrintPreviewDialog) -> None:
-        seen.append((dialog.windowTitle(), dialog.pages_label.text(), dialog.print_button.text()))
+        text = "".join(page.extract_text() for page in PdfReader(BytesIO(dialog.data)).pages)
+        seen.append(
+            (
+                dialog.windowTitle(),
+                dialog.pages_label.text(),
+                dialog.print_button.text(),
+                dialog.draft_label.isVisibleTo(dialog),
+                "预览稿" if "预览稿" in text else "",
+            )
+        )
         dialog.reject()
 
     on_modal(PrintPreviewDialog, look)
-    with qtbot.waitSignal(bus().data_changed):
-        section.preview_button.click()
-    case_no = ws.view.case_no
-    assert seen == [(f"打印预览 — {case_no} 投诉受理回执", "共 1 页　纸张 A5", "打印…")]
-    issued = section.issued_model.rows()
-    assert [(d.kind, d.reprint, d.page_size) for d in issued] == [("receipt", False, "A5")]
-    assert section.issued_model.index(0, 2).data() == "原件"
-    assert ws.timeline.items[0].summary == "打印投诉受理回执"
+    section.preview_button.click()
+    assert seen == [(f"打印预览 — {case_no} 投诉受理回执", "共 1 页　纸张 A5", "打印…", True, "预览稿")]
+    ws.reload()
+    assert section.issued_model.rowCount() == 0 and len(ws.timeline.items) == events
 
-    _select(ws, "receipt")
-    assert section.printables.index(0, 2).data() == "已出具 1 次，再次出具为补打"
+    # Saved from the preview: now it is issued (stored, numbered, logged) and the file is that original.
     target = tmp_path / "receipt.pdf"
     save_to.append(target)
-    section.save_button.click()
-    assert target.read_bytes().startswith(b"%PDF")
+    on_modal(PrintPreviewDialog, lambda dialog: (dialog.save(), dialog.reject()))
+    with qtbot.waitSignal(bus().data_changed):
+        section.preview_button.click()
     issued = section.issued_model.rows()
-    assert [(d.kind, d.reprint) for d in issued] == [("receipt", True), ("receipt", False)]
+    assert [(d.kind, d.reprint, d.page_size, d.number) for d in issued] == [
+        ("receipt", False, "A5", f"{case_no}-01")
+    ]
+    assert section.issued_model.index(0, 2).data() == "原件"
+    assert ws.timeline.items[0].summary == "出具投诉受理回执"
+    assert documents.stored_pdf(desk["officer"], issued[0].id) == target.read_bytes()
+    original_text = "".join(page.extract_text() for page in PdfReader(target).pages)
+    assert "预览稿" not in original_text and f"文书号 {case_no}-01" in original_text
+
+    # Saved again from the list: a 补打 of the stored original.
+    _select(ws, "receipt")
+    assert section.printables.index(0, 2).data() == "已出具 1 次，再次出具为补打"
+    again = tmp_path / "again.pdf"
+    save_to.append(again)
+    section.save_button.click()
+    issued = section.issued_model.rows()
+    assert [(d.kind, d.reprint, d.page_size) for d in issued] == [("receipt", True, "A5"), ("receipt", False, "A5")]
     assert section.issued_model.index(0, 2).data() == "补打"
     assert ws.timeline.items[0].summary == "补打投诉受理回执"
-    assert documents.stored_pdf(desk["officer"], issued[0].id) == target.read_bytes()
-    assert "补打" in "".join(page.extract_text() for page in PdfReader(target).pages)
+    assert documents.stored_pdf(desk["officer"], issued[0].id) == again.read_bytes()
+    reprint_text = "".join(page.extract_text() for page in PdfReader(again).pages)
+    assert "补打" in reprint_text and f"文书号 {case_no}-01" in reprint_text
     assert file_name(case_no, "投诉受理回执", True) == f"{case_no}_投诉受理回执_补打.pdf"
 
 

@@ -102,7 +102,8 @@ def test_officer_routes_records_replies_drafts_and_submits(qtbot: QtBot, desk: D
     assert ws.view.state == "pending_approval"
     assert not form.editable and form.form_box.isHidden()
     assert form.summary.values["投诉是否成立"].text() == "部分成立"
-    assert form.summary.values["赔偿/退费金额"].text() == "1,234.50 元（壹仟贰佰叁拾肆元伍角）"
+    assert form.summary.values["赔偿金额"].text() == "1,234.50 元（壹仟贰佰叁拾肆元伍角）"
+    assert form.summary.values["退费金额"].text() == "无"
     assert ws.timeline.items[0].summary == "提交主任审批"
 
 

@@ -25,7 +25,8 @@ def test_printable_documents_follow_state_policy_and_departments(desk: Desk) -> 
     first = open_case(desk["officer"], case_id).assignments[0]
     routing.return_assignment(desk["officer"], first.id, "不属于本科室职责")
     kinds = [(p.kind, p.department) for p in printable_documents(desk["officer"], case_id)]
-    assert kinds == [("receipt", ""), ("registration", ""), ("dispatch", "护理部")]
+    # the return moved the reply date (one department left): a 延期告知书 can tell the complainant
+    assert kinds == [("receipt", ""), ("registration", ""), ("dispatch", "护理部"), ("notice", "")]
     assert [p.kind for p in printable_documents(desk["clerk"], case_id)] == ["receipt", "registration"]
     other = desk.register("officer").case_id
     assert printable_documents(desk["clerk"], other) == []  # intake documents of their own cases only
