@@ -61,6 +61,7 @@ class Action(StrEnum):
     DECIDE_EXTENSION = "decide_extension"
     HOLD = "hold"
     ESCALATE = "escalate"
+    MAJOR_CHECK = "major_check"  # the 重大 checklist of 《医疗纠纷预防和处理条例》
     RESTRICT = "restrict"
     MERGE = "merge"
     SIGN_OFF = "sign_off"
@@ -121,6 +122,7 @@ ACTION_LABELS: dict[str, str] = {
     Action.DECIDE_EXTENSION: "审批延期",
     Action.HOLD: "暂停或恢复办理",
     Action.ESCALATE: "上报重大投诉",
+    Action.MAJOR_CHECK: "记录重大投诉事项",
     Action.RESTRICT: "设置保密",
     Action.MERGE: "合并重复投诉",
     Action.SIGN_OFF: "销项",
@@ -179,6 +181,7 @@ _ROLE_GRANTS: dict[Action, frozenset[Role]] = {
     Action.DECIDE_EXTENSION: frozenset({Role.MANAGER}),
     Action.HOLD: frozenset({Role.OFFICER, Role.MANAGER}),
     Action.ESCALATE: frozenset({Role.OFFICER, Role.MANAGER}),
+    Action.MAJOR_CHECK: frozenset({Role.OFFICER, Role.MANAGER}),
     Action.RESTRICT: frozenset({Role.MANAGER}),
     Action.MERGE: frozenset({Role.OFFICER, Role.MANAGER}),
     Action.SIGN_OFF: frozenset({Role.MANAGER}),
@@ -263,7 +266,10 @@ def _view_roles(user: Actor, case: CaseFacts) -> set[Role]:
         seen.add(Role.MANAGER)
     if Role.OFFICER in roles and (not case.restricted or user.id in case.named_user_ids):
         seen.add(Role.OFFICER)
-    if Role.CLERK in roles and not case.restricted:
+    # The front desk keeps its own registration in view until the office accepts it, even when it
+    # was restricted at once (a 重大 complaint): the clerk still prints its 受理回执.
+    own_new_intake = case.registered_by_id == user.id and case.state in NIGHT_DUTY_VISIBLE_STATES
+    if Role.CLERK in roles and (not case.restricted or own_new_intake):
         seen.add(Role.CLERK)
     if (
         Role.NIGHT_DUTY in roles

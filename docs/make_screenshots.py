@@ -311,6 +311,7 @@ def shot_modules(path: Path) -> None:
         ("rectification", lambda module: module.capture(lambda username: _session(path, username), OUT)),
         ("case_record", lambda module: module.capture(lambda username: _session(path, username), OUT)),
         ("administration", lambda module: module.capture(OUT)),
+        ("case_commitments", lambda module: module.capture(lambda username: _session(path, username), OUT)),
     ):
         try:
             module = importlib.import_module(f"docs.shots.{name}")

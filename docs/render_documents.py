@@ -26,6 +26,7 @@ from printing import (  # noqa: E402 - the repository root must be importable fi
     DispatchData,
     FollowUpData,
     Letterhead,
+    NoticeData,
     ReceiptData,
     RecoverySheetData,
     RegistrationData,
@@ -212,13 +213,23 @@ def samples() -> dict[str, object]:
                 "心内科已安排接诊医生当面向您和您母亲致歉，医院对其进行诫勉谈话，并在科室内通报。"
                 "您母亲11月19日的挂号费予以退还。"
             ),
-            compensation_amount=Decimal("1234.50"),
+            refund_amount=Decimal("25.00"),
             rectification=[
                 "心内科门诊工作日上午增开一个诊室，候诊超过1小时的患者由分诊护士主动说明情况。",
                 "检查结果当日回报的，由当班医生接续阅片，不再要求患者重新挂号。",
                 "全院开展医患沟通培训，将服务态度纳入科室月度考核。",
             ],
             issued_at=datetime(2026, 11, 25, 15, 0),
+        ),
+        "notice": NoticeData(
+            **case,
+            complainant_name="王建国",
+            received_at=received,
+            previous_date=date(2026, 11, 26),
+            new_date=date(2026, 12, 3),
+            reason="投诉涉及心血管内科、门诊部两个科室，答复期限相应调整",
+            note="两个科室的核实意见需要汇总，我们将在新的答复日期前给您完整的答复。",
+            issued_at=datetime(2026, 11, 20, 9, 30),
         ),
         "followup": FollowUpData(
             **case,
@@ -233,6 +244,7 @@ def samples() -> dict[str, object]:
                 "投诉人建议门诊增加老年患者的引导人员，已转门诊部研究。"
             ),
             officer_name="陈敏",
+            routes=[("人民调解", "进行中", "已向江宁市医疗纠纷人民调解委员会申请调解")],
             issued_at=datetime(2026, 12, 2, 10, 40),
         ),
         "recovery": RecoverySheetData(

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import PurePath
 
 from app import clock, settings
-from app.cases import promises, repeats
+from app.cases import major, promises, repeats
 from app.cases.routing import withdraw_open_assignments
 from app.cases.states import FINAL_STATES, State
 from app.cases.visibility import visible
@@ -144,6 +144,7 @@ def escalate(session: Session, case_id: int, note: str, expected_version: int | 
             raise TransitionError("该案件已上报")
         op.case.escalated_at, op.case.severity = clock.now(), "major"
         op.event("按重大投诉上报院领导", note)
+        major.restrict_if_configured(op)
 
 
 def restrict(

@@ -57,6 +57,7 @@ class RuleName(StrEnum):
     LINK = "link"
     NOTE = "note"
     ATTACHMENT = "attachment"
+    MAJOR_CHECK = "major_check"
     CORRECT = "correct"
     ADD_ISSUE = "add_issue"
     EDIT_ISSUE = "edit_issue"
@@ -104,6 +105,10 @@ RULES: dict[str, Rule] = {
     R.LINK: Rule(Action.MERGE, ANY_STATE, allow_on_hold=True, label="关联案件"),
     R.NOTE: Rule(Action.ADD_NOTE, ANY_STATE, allow_on_hold=True, label="添加备注"),
     R.ATTACHMENT: Rule(Action.ADD_ATTACHMENT, frozenset(OPEN_STATES), allow_on_hold=True, label="添加附件"),
+    # a settlement (和解协议书) or a report may come after 销项: the checklist stays open then
+    R.MAJOR_CHECK: Rule(
+        Action.MAJOR_CHECK, frozenset(ANY_STATE - {S.MERGED, S.REJECTED}), allow_on_hold=True, label="记录重大投诉事项"
+    ),
     # who may correct in which state is the policy's (app.policy `_correction`): every state here
     R.CORRECT: Rule(Action.CORRECT_REGISTRATION, ANY_STATE, allow_on_hold=True, label="更正登记信息"),
     R.ADD_ISSUE: Rule(Action.EDIT_ISSUES, ISSUE_EDIT_STATES, allow_on_hold=True, label="新增投诉事项"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import peewee
@@ -53,6 +54,7 @@ _CASE_COLUMNS = (
     Case.complainant,
     Case.patient_record_no,
     Case.patient_record_index,
+    Case.refund_amount,
 )
 _ASSIGNMENT_COLUMNS = (
     Assignment.case,
@@ -97,6 +99,12 @@ def _identifier(plain: str, index: str) -> str:
     return index or plain or ""
 
 
+def _money_total(*amounts: Decimal | None) -> Decimal | None:
+    """The sum of the amounts given (None when there is none)."""
+    given = [a for a in amounts if a is not None]
+    return sum(given, Decimal(0)) if given else None
+
+
 def _facts(
     row: tuple,
     complainant: tuple | None,
@@ -107,7 +115,7 @@ def _facts(
 ) -> CaseFacts:
     (cid, received, channel, source, category, severity, officer, state, restricted, finding, reopen,
      compensation, escalated, accept_due, reply_due, replied, on_hold, closed, visit_dept, _,
-     record_no, record_index) = row  # fmt: skip
+     record_no, record_index, refund) = row  # fmt: skip
     persons = [("record", _identifier(record_no, record_index))]
     if complainant is not None:
         persons += [
@@ -126,7 +134,7 @@ def _facts(
         restricted=restricted,
         finding=finding,
         reopen_count=reopen,
-        compensation=compensation,
+        compensation=_money_total(compensation, refund),  # 赔偿与退费 are counted together
         escalated_at=escalated,
         accept_due=accept_due,
         reply_due=reply_due,

@@ -43,7 +43,7 @@ class FollowUpRenderer(DocumentRenderer[FollowUpData]):
         if not self.data.routes:
             return []
         rows = [
-            kit.para(f"{esc(route)}：{esc(status)}" + (f"。结果：{esc(outcome)}" if outcome.strip() else ""))
+            kit.para(f"{esc(route)}：{esc(status)}" + (f"。{esc(outcome)}" if outcome.strip() else ""))
             for route, status, outcome in self.data.routes
         ]
         return [kit.space(6), kit.section("外部途径", rows)]

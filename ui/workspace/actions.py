@@ -17,7 +17,7 @@ import app.cases.follow_up
 import app.cases.reply
 import app.cases.sign_off
 from app import departments, dictionaries
-from app.cases import corrections, documents, overlays, routing
+from app.cases import corrections, documents, major, overlays, routing
 from app.cases.category_tree import category_leaves
 from app.cases.rules import RuleName
 from app.cases.states import FINAL_STATES, ExtensionState
@@ -46,6 +46,7 @@ from ui.workspace.dialogs import (
     TextDialog,
 )
 from ui.workspace.issue_dialogs import IssueRouteDialog
+from ui.workspace.major_section import MajorTickDialog
 from ui.workspace.widgets import format_date
 
 
@@ -334,6 +335,23 @@ def escalate(ws: Workspace) -> None:
         lambda text: overlays.escalate(ws.session, ws.case_id, text, expected_version=_version(ws)),
         placeholder="如：涉及可能的医疗过失，已电话报告分管院领导",
         note="上报后案件按重大投诉处理，外报时限开始计算。",
+    )
+
+
+def major_tick(ws: Workspace, item_key: str) -> None:
+    """Record one item of the 重大 checklist."""
+    dialog = MajorTickDialog(major.BY_KEY[item_key], ws.dialog_parent())
+    ws.run_dialog(
+        dialog,
+        lambda: major.tick(
+            ws.session,
+            ws.case_id,
+            item_key,
+            status=dialog.status(),
+            value=dialog.value(),
+            note=dialog.note(),
+            expected_version=_version(ws),
+        ),
     )
 
 

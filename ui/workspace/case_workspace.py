@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.cases import reply, views
+from app.cases import drafts, major, reply, views
 from app.cases.drafts import DraftConflict
 from app.cases.issues import IssueRecord
 from app.cases.rules import RuleName
@@ -48,6 +48,7 @@ from ui.workspace.header import CaseHeader
 from ui.workspace.info_section import InfoSection
 from ui.workspace.issue_actions import ISSUE_ACTIONS
 from ui.workspace.issues_section import IssuesSection
+from ui.workspace.major_section import MajorSection
 from ui.workspace.timeline import TimelinePanel
 from ui.workspace.widgets import workspace_style
 
@@ -110,7 +111,8 @@ class CaseWorkspace(QWidget):
         TAB_ATTACHMENTS,
         TAB_DOCUMENTS,
         TAB_RECTIFICATION,
-    ) = range(8)
+        TAB_MAJOR,
+    ) = range(9)
     HANDLING_TABS = (TAB_ASSIGNMENTS, TAB_HANDLING, TAB_FOLLOWUP)
 
     def __init__(self, session: Session, case_id: int, parent: QWidget | None = None) -> None:
@@ -152,6 +154,8 @@ class CaseWorkspace(QWidget):
         self.rectification = CaseRectificationSection(session)
         self.rectification.changed.connect(lambda: self.reload())
         self.rectification.open_case_requested.connect(self.open_case_requested.emit)
+        self.major = MajorSection()
+        self.major.tick_requested.connect(self.tick_major)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("caseTabs")
         self.tabs.setDocumentMode(False)
@@ -164,6 +168,7 @@ class CaseWorkspace(QWidget):
             (self.attachments, "附件"),
             (self.documents, "文书"),
             (self.rectification, "整改"),
+            (self.major, "重大事项"),
         ):
             widget.setObjectName("sectionPage")
             widget.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -233,6 +238,8 @@ class CaseWorkspace(QWidget):
             lambda: (
                 views.open_case(self.session, self.case_id),
                 views.available_actions(self.session, self.case_id),
+                major.checklist(self.session, self.case_id),
+                drafts.revisions(self.session, self.case_id),
             ),
             expected=(PermissionDenied, NotFoundError),
         )
@@ -242,7 +249,7 @@ class CaseWorkspace(QWidget):
                 self.denied.show_refusal(outcome.error)
                 self.stack.setCurrentWidget(self.denied)
             return False
-        view, decisions = outcome.value
+        view, decisions, checklist, revisions = outcome.value
         self.view, self.decisions = view, decisions
         self.stack.setCurrentWidget(self.content)
         self.header.set_view(view)
@@ -254,6 +261,7 @@ class CaseWorkspace(QWidget):
         if view.handling_visible:
             self.assignments.set_view(view, decisions)
             self.handling.set_view(view, self.decision(RuleName.DRAFT), keep_edits=keep_edits)
+            self.handling.set_revisions(revisions)
             self.followup.set_view(view, self.decision(RuleName.EXTERNAL_ROUTE))
         self.attachments.set_view(view, self.decision(RuleName.ATTACHMENT))
         self.documents.set_view(view)
@@ -261,6 +269,9 @@ class CaseWorkspace(QWidget):
         self.tabs.setTabVisible(self.TAB_RECTIFICATION, shows_rectification)
         if shows_rectification:
             self.rectification.set_view(view)
+        self.tabs.setTabVisible(self.TAB_MAJOR, checklist is not None)
+        if checklist is not None:
+            self.major.set_checklist(checklist, self.decision(RuleName.MAJOR_CHECK))
         self.timeline.set_items(view.timeline, view.timeline_problem)
         self.timeline.note_button.setVisible(bool(self.decision(RuleName.NOTE)))
         return True
@@ -365,6 +376,12 @@ class CaseWorkspace(QWidget):
         self.handling.take_merge(merged, conflict.theirs.number if accepted else conflict.base)
         if accepted:
             self.save_draft(merged_from=conflict.theirs.number)
+
+    # -- the 重大 checklist ----------------------------------------------------------------------------
+
+    def tick_major(self, item_key: str) -> None:
+        if self.view is not None and self.decision(RuleName.MAJOR_CHECK):
+            actions.major_tick(self, item_key)
 
     # -- attachments -----------------------------------------------------------------------------
 

@@ -40,6 +40,7 @@ class DraftMergeDialog(QDialog):
         self.theirs_widgets: dict[str, QWidget] = {}
         self.mine_widgets: dict[str, QPlainTextEdit | QLineEdit | QComboBox] = {}
         self.take_buttons: dict[str, QPushButton] = {}
+        self.append_buttons: dict[str, QPushButton] = {}
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
@@ -71,7 +72,19 @@ class DraftMergeDialog(QDialog):
             take.setEnabled(their_value != my_value)
             take.clicked.connect(lambda _c=False, k=key: self.take_theirs(k))
             self.take_buttons[key] = take
-            grid.addWidget(take, row, 2, Qt.AlignmentFlag.AlignTop)
+            moves = QVBoxLayout()
+            moves.setSpacing(4)
+            moves.addWidget(take)
+            if key in LONG_FIELDS:
+                append = QPushButton("追加对方 →")
+                append.setToolTip("把对方的内容接在我的内容后面，两者都保留")
+                append.setAutoDefault(False)
+                append.setEnabled(bool(their_value) and their_value != my_value)
+                append.clicked.connect(lambda _c=False, k=key: self.append_theirs(k))
+                self.append_buttons[key] = append
+                moves.addWidget(append)
+            moves.addStretch(1)
+            grid.addLayout(moves, row, 2)
             editor = self._editor(key, my_value)
             self.mine_widgets[key] = editor
             grid.addWidget(editor, row, 3)
@@ -112,6 +125,7 @@ class DraftMergeDialog(QDialog):
         if key in LONG_FIELDS:
             edit = QPlainTextEdit(value)
             edit.setMinimumHeight(90)
+            edit.setMaximumHeight(130)
             return edit
         line = QLineEdit(value)
         line.setMaximumWidth(200)
@@ -127,6 +141,14 @@ class DraftMergeDialog(QDialog):
             editor.setPlainText(value)
         else:
             editor.setText(value)
+
+    def append_theirs(self, key: str) -> None:
+        """Keep my text of `key` and add theirs after it (long text fields)."""
+        editor = self.mine_widgets[key]
+        assert isinstance(editor, QPlainTextEdit)
+        mine = editor.toPlainText().rstrip()
+        theirs = getattr(self.conflict.theirs.text, key)
+        editor.setPlainText(f"{mine}\n{theirs}" if mine else theirs)
 
     def merged(self) -> DraftText:
         values: dict[str, str] = {}

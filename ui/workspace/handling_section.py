@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.cases.drafts import DraftText
+from app.cases.drafts import DraftText, Revision
 from app.cases.states import State
 from app.cases.views import AssignmentView, CaseView
 from app.cases.workspace import amount_in_capitals, capitals_hint, replies_quote
@@ -29,6 +29,7 @@ from app.policy import Decision
 from app.validation import FINDINGS
 from ui.common import make_primary
 from ui.workspace.dialogs import choice_combo
+from ui.workspace.draft_history import DraftHistory
 from ui.workspace.widgets import FieldGrid, heading, hint, scroll_page, text_box
 
 Draft = DraftText  # what the form holds, as the service `save_draft` takes it
@@ -153,7 +154,9 @@ class HandlingSection(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(12)
         column.addLayout(top)
-        for widget in (self.approval, self.state_hint, self.form_box, self.summary):
+        self.history = DraftHistory()
+        self.history.hide()
+        for widget in (self.approval, self.state_hint, self.form_box, self.summary, self.history):
             column.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -187,6 +190,9 @@ class HandlingSection(QWidget):
         self.refund_edit.setText(draft.refund)
         self.amount_edit.setText(draft.compensation)
         self.rectification_edit.setPlainText(draft.rectification)
+
+    def set_revisions(self, revisions: list[Revision]) -> None:
+        self.history.set_revisions(revisions)
 
     def is_dirty(self) -> bool:
         return self.editable and self.draft() != self._loaded

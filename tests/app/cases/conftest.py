@@ -135,6 +135,7 @@ LEGAL: dict[str, frozenset[str]] = {
     "merge": OPEN,
     "attachment": OPEN,
     "restrict": frozenset(State) - {State.MERGED},  # 保密 also protects a closed case's record
+    "major_check": frozenset(State) - {State.MERGED, State.REJECTED},  # a settlement may follow 销项
     # 投诉事项 change until the reply goes for approval; findings while drafting is possible
     "add_issue": frozenset({State.REGISTERED, State.ACCEPTED, State.IN_PROGRESS, State.DRAFTING}),
     "edit_issue": frozenset({State.REGISTERED, State.ACCEPTED, State.IN_PROGRESS, State.DRAFTING}),
@@ -150,7 +151,7 @@ ANY_STATE_RULES = frozenset({"external_route", "link", "note", "correct"})
 ON_HOLD_ALLOWED = frozenset(
     {"resume", "decide_extension", "escalate", "merge", "attachment", "close_unresolvable"}
     | {"restrict", "external_route", "link", "note", "correct"}
-    | {"add_issue", "edit_issue", "remove_issue"}
+    | {"add_issue", "edit_issue", "remove_issue", "major_check"}
 )
 
 

@@ -173,7 +173,14 @@ def test_override_needs_a_reason_and_can_be_withdrawn(desk: Desk) -> None:
 
 def test_the_draft_finding_of_a_single_issue_case_is_its_issue_finding(desk: Desk) -> None:
     case_id = desk.new_case(State.DRAFTING)
-    reply.save_draft(desk["officer"], case_id, facts="核实", finding="upheld", resolution="致歉")
+    reply.save_draft(
+        desk["officer"],
+        case_id,
+        facts="核实",
+        finding="upheld",
+        resolution="致歉",
+        base_revision=reply.current_revision(case_id),
+    )
     (only,) = issues.issues_of(case_id)
     assert only.finding == "upheld" and Case.get_by_id(case_id).finding == "upheld"
 
@@ -182,11 +189,25 @@ def test_the_draft_of_a_multi_issue_case_must_agree_with_its_issues(desk: Desk) 
     officer = desk["officer"]
     case_id = _two_issue_case(desk, State.ACCEPTED)
     with pytest.raises(ValidationError, match="2 个投诉事项"):
-        reply.save_draft(officer, case_id, facts="核实", finding="upheld", resolution="致歉")
+        reply.save_draft(
+            officer,
+            case_id,
+            facts="核实",
+            finding="upheld",
+            resolution="致歉",
+            base_revision=reply.current_revision(case_id),
+        )
     bell, drug = issues.issues_of(case_id)
     issues.set_finding(officer, bell.id, "upheld")
     issues.set_finding(officer, drug.id, "upheld")
-    reply.save_draft(officer, case_id, facts="核实", finding="upheld", resolution="致歉")
+    reply.save_draft(
+        officer,
+        case_id,
+        facts="核实",
+        finding="upheld",
+        resolution="致歉",
+        base_revision=reply.current_revision(case_id),
+    )
     assert Case.get_by_id(case_id).state == State.DRAFTING
     reply.submit_for_approval(officer, case_id)
 

@@ -19,6 +19,7 @@ from app.cases import (
     follow_up,
     intake,
     issues,
+    major,
     overlays,
     reply,
     routing,
@@ -89,6 +90,12 @@ def _with_route(desk: Desk, case_id: int) -> None:
         outcome="external",
         external_route="litigation",
     )
+
+
+def _escalated_unrestricted(desk: Desk, case_id: int) -> None:
+    """A major case every office role can see (the automatic 保密 lifted by the manager)."""
+    overlays.escalate(desk["manager"], case_id, "涉及医疗损害")
+    overlays.restrict(desk["manager"], case_id, False)
 
 
 def _on_hold(desk: Desk, case_id: int) -> None:
@@ -261,6 +268,14 @@ ACTIONS: list[CaseAction] = [
         lambda d, s, c: overlays.escalate(s, c, "涉及医疗损害，家属情绪激烈"),
         OFFICE_ROLES,
         f"只有{OFFICE}可以上报重大投诉",
+    ),
+    CaseAction(
+        "major_check",
+        State.ACCEPTED,
+        lambda d, s, c: major.tick(s, c, "leadership", note="已报告分管院领导"),
+        OFFICE_ROLES,
+        f"只有{OFFICE}可以记录重大投诉事项",
+        prepare=lambda d, c: _escalated_unrestricted(d, c),
     ),
     CaseAction(
         "restrict",
@@ -474,6 +489,7 @@ ATTEMPTS: dict[str, Callable[[Desk, int], Any]] = {
     "request_extension": lambda d, c: overlays.request_extension(d["officer"], c, 2, "理由"),
     "decide_extension": lambda d, c: overlays.decide_extension(d["manager"], _pending_extension(c), True),
     "escalate": lambda d, c: overlays.escalate(d["officer"], c, "上报"),
+    "major_check": lambda d, c: major.tick(d["officer"], c, "leadership"),
     "merge": lambda d, c: overlays.merge(d["officer"], c, d.spare),
     "attachment": lambda d, c: overlays.add_attachment(d["officer"], c, "a.pdf", b"%PDF"),
     "restrict": lambda d, c: overlays.restrict(d["manager"], c, True),

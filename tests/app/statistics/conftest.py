@@ -105,6 +105,7 @@ def build_march(desk: Desk) -> March:
         finding="upheld",
         resolution="赔偿并致歉。",
         compensation=Decimal("5000"),
+        base_revision=reply.current_revision(e),
     )
     reply.submit_for_approval(officer, e)
     reply.approve(manager, e, "同意")

@@ -13,6 +13,7 @@ from tests.ui.helpers import type_text
 from tests.ui.workspace.support import answer, on_modal, when
 from ui.operations import bus
 from ui.workspace.dialogs import TextDialog
+from ui.workspace.draft_history import RevisionDialog
 from ui.workspace.draft_merge import DraftMergeDialog
 
 TYPED = "经调取监控，当日候诊区无人引导，属实。"
@@ -68,6 +69,16 @@ def test_draft_conflict_shows_theirs_and_mine_and_merges_without_losing_text(
     assert [(r.number, r.saved_by, r.merged_from) for r in history] == [(2, "王小明", 1), (1, "刘强", None)]
     assert history[1].text.facts == "另一位专员写的内容"  # every saved revision stays readable
     assert not ws.handling.is_dirty() and ws.handling.base_revision == 2
+
+    # 修订记录: both revisions listed; the first one opens in full.
+    history = ws.handling.history
+    assert [history.model.index(r, 0).data() for r in range(history.model.rowCount())] == ["第 2 版", "第 1 版"]
+    assert history.model.index(0, 3).data() == "合并第 1 版"
+    history.view.selectRow(1)
+    opened: list[str] = []
+    on_modal(RevisionDialog, lambda d: (opened.append(d.grid.values["调查核实情况"].text()), d.reject()))
+    history.open_selected()
+    assert opened == ["另一位专员写的内容"]
 
 
 def test_a_save_without_the_base_revision_never_overwrites_a_newer_draft(desk: Desk) -> None:
