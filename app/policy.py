@@ -266,10 +266,7 @@ def _view_roles(user: Actor, case: CaseFacts) -> set[Role]:
         seen.add(Role.MANAGER)
     if Role.OFFICER in roles and (not case.restricted or user.id in case.named_user_ids):
         seen.add(Role.OFFICER)
-    # The front desk keeps its own registration in view until the office accepts it, even when it
-    # was restricted at once (a 重大 complaint): the clerk still prints its 受理回执.
-    own_new_intake = case.registered_by_id == user.id and case.state in NIGHT_DUTY_VISIBLE_STATES
-    if Role.CLERK in roles and (not case.restricted or own_new_intake):
+    if Role.CLERK in roles and not case.restricted:
         seen.add(Role.CLERK)
     if (
         Role.NIGHT_DUTY in roles

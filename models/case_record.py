@@ -21,6 +21,7 @@ class ReplyPromise(BaseModel):
     previous = peewee.DateField(null=True)  # None for the first promise
     reason = peewee.CharField(max_length=16)  # app.cases.promises.REASONS
     note = peewee.TextField(default="")
+    told = peewee.BooleanField(default=False)  # stated on an issued 受理回执 or 延期告知书
 
     class Meta:
         indexes = ((("case", "id"), False),)

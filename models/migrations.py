@@ -267,6 +267,9 @@ def _v5_case_record(db: peewee.Database, migrator: SchemaMigrator) -> None:
                 due=case.reply_due,
                 provisional=case.due_provisional,
                 reason="recorded",
+                told=IssuedDocument.select()
+                .where((IssuedDocument.case == case.id) & (IssuedDocument.kind == "receipt"))
+                .exists(),
             )
     numbers: dict[int, int] = {}
     originals: dict[tuple[int, str, int | None], int] = {}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from app import clock, dictionaries
-from app.cases import promises
+from app.cases import major, promises
 from app.cases.states import State
 from app.session import Session
 from app.validation import clean_note, validate_choice
@@ -33,6 +33,8 @@ def accept(session: Session, case_id: int, note: str = "", expected_version: int
             op.case.officer = session.user.id
         promises.update(op, "accepted")
         op.event(accepted_summary(op.case.reply_due, op.case.due_provisional), note)
+        if major.is_major(op.case):
+            major.restrict_if_configured(op)
 
 
 def reject(

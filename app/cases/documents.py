@@ -201,16 +201,17 @@ def _data(
     if kind == "notice":
         from app.cases.promises import REASONS
 
-        change = _latest_move(case.id)
+        told, moves = _moves_since_told(case.id)
+        latest = moves[-1]
         return NoticeData(
             case_no=case.case_no,
             complainant_name=complainant.name or "投诉人",
             received_at=case.received_at,
-            previous_date=change.previous,
-            new_date=change.due,
-            new_date_provisional=change.provisional,
-            reason=REASONS[change.reason],
-            note=change.note or None,
+            previous_date=told.due if told is not None else moves[0].previous,
+            new_date=latest.due,
+            new_date_provisional=latest.provisional,
+            reason="；".join(dict.fromkeys(REASONS[m.reason] for m in moves)),
+            note="\n".join(dict.fromkeys(m.note for m in moves if m.note)) or None,
             issued_at=now,
         )
     followup = FollowUp.select().where(FollowUp.case == case.id).order_by(FollowUp.id.desc()).first()
@@ -259,6 +260,18 @@ def _latest_move(case_id: int) -> ReplyPromise | None:
         .order_by(ReplyPromise.id.desc())
         .first()
     )
+
+
+def _moves_since_told(case_id: int) -> tuple[ReplyPromise | None, list[ReplyPromise]]:
+    """The promise the complainant was last given in writing (on an issued 受理回执 or 延期告知书),
+    and the changes of the reply date since (at least the latest change)."""
+    promises = list(ReplyPromise.select().where(ReplyPromise.case == case_id).order_by(ReplyPromise.id))
+    told = next((p for p in reversed(promises) if p.told), None)
+    moves = [p for p in promises if p.previous is not None and (told is None or p.id > told.id)]
+    if not moves:  # the newest change was told already: its notice again
+        moves = [p for p in promises if p.previous is not None][-1:]
+        told = next((p for p in reversed(promises) if p.id < moves[0].id), None)
+    return told, moves
 
 
 def last_approval(case_id: int) -> int:
@@ -435,6 +448,9 @@ def issue(
         )
         label = f"{'补打' if reprint else '出具'}{title}" + (f"（{department}）" if department else "")
         note = f"文书号 {document_no(case.case_no, number)}，文件指纹 {digest[:16]}…"
+        if kind in ("receipt", "notice") and not reprint:  # the reply date now told in writing
+            latest = ReplyPromise.select(fn.MAX(ReplyPromise.id)).where(ReplyPromise.case == case_id).scalar()
+            ReplyPromise.update(told=True).where(ReplyPromise.id == latest).execute()
         head = append_events(case, session.user.id, [(label, note, None)], "print")
         chain_detail(op.detail, case.case_no, head)
         op.detail.update(kind=kind, sha256=digest, assignment=assignment_id, number=number, reprint=reprint)

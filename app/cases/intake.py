@@ -304,12 +304,6 @@ def _store(
             later = [(repeats.repeated_by_summary(case_no), REPEAT_ON_REGISTER_NOTE, None)]
             chain_detail(op.detail, other.case_no, append_events(other, session.user.id, later, "link"))
         events += [(line, "", None) for line in recurrence.flag(session, case)]
-        if case.severity == "major" and settings.get("major_auto_restrict"):
-            from app.cases.major import AUTO_RESTRICT_SUMMARY, restrict_new_case
-
-            restrict_new_case(case, session.user.id)
-            case.save()
-            events.append((AUTO_RESTRICT_SUMMARY, "", None))
         chain_detail(op.detail, case_no, append_events(case, session.user.id, events, "register"))
         stats_store.refresh(case.id)
         search.index_case(case)

@@ -171,20 +171,15 @@ def tick(
 
 
 def restrict_if_configured(op: CaseOperation) -> bool:
-    """A case that became major is restricted (保密) when the setting says so (on by default): the
-    registering officer and the case's officer stay named. True when it restricted the case."""
+    """A major case is restricted (保密) when the setting says so (on by default) as soon as the office
+    has it — when it is accepted (受理) or escalated (上报) — so the front desk that registered it can
+    still print its 受理回执. The officers among the registering user, the case's officer and the
+    one acting stay named. True when it restricted the case."""
     case = op.case
     if case.restricted or not settings.get("major_auto_restrict"):
         return False
-    restrict_new_case(case, op.session.user.id)
-    op.event(AUTO_RESTRICT_SUMMARY)
-    return True
-
-
-def restrict_new_case(case: Case, actor_id: int) -> None:
-    """Mark `case` restricted, naming the officers among its registering user and its officer."""
     case.restricted = True
-    for user_id in {case.registered_by_id, case.officer_id, actor_id} - {None}:
+    for user_id in {case.registered_by_id, case.officer_id, op.session.user.id} - {None}:
         is_officer = (
             UserRole.select().where((UserRole.user == user_id) & (UserRole.role == Role.OFFICER)).exists()
         )
@@ -193,3 +188,5 @@ def restrict_new_case(case: Case, actor_id: int) -> None:
         )
         if is_officer and not already:
             CaseAccess.create(case=case.id, user=user_id)
+    op.event(AUTO_RESTRICT_SUMMARY)
+    return True

@@ -144,7 +144,8 @@ def escalate(session: Session, case_id: int, note: str, expected_version: int | 
             raise TransitionError("该案件已上报")
         op.case.escalated_at, op.case.severity = clock.now(), "major"
         op.event("按重大投诉上报院领导", note)
-        major.restrict_if_configured(op)
+        if op.case.state != State.REGISTERED:  # a registered one is restricted when accepted
+            major.restrict_if_configured(op)
 
 
 def restrict(

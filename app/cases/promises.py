@@ -18,7 +18,7 @@ from app.session import Session
 from app.write_path import CaseOperation, check, load_case
 from models.accounts import User
 from models.case_record import ReplyPromise
-from models.cases import Case
+from models.cases import Case, IssuedDocument
 
 REASONS: dict[str, str] = {
     "accepted": "受理时确定答复期限",
@@ -39,8 +39,14 @@ def promise_summary(new: date, provisional: bool, reason: str) -> str:
 def record(op: CaseOperation, reason: str, note: str = "", previous: date | None = None) -> None:
     """Store the case's current reply date as a promise (the first one, or a change from `previous`)."""
     case = op.case
+    told = previous is None and (
+        IssuedDocument.select()
+        .where((IssuedDocument.case == case.id) & (IssuedDocument.kind == "receipt"))
+        .exists()
+    )  # a 受理回执 issued before acceptance already stated this first date
     ReplyPromise.create(
         case=case.id,
+        told=told,
         at=clock.now(),
         by=op.session.user.id,
         due=case.reply_due,

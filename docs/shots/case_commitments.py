@@ -20,7 +20,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget  # noqa: E402
 
 from app import clock  # noqa: E402
 from app.cases import acceptance, documents, drafts, intake, major, overlays, reply, routing, views  # noqa: E402
@@ -173,6 +173,10 @@ def capture(login: Callable[[str], Session], outdir: Path, officer: str = "zhang
     merge.close()
     workspace = _workspace(session, case_id, CaseWorkspace.TAB_HANDLING, (1280, 800))
     workspace.handling.history.view.selectRow(0)
+    area = workspace.handling.findChild(QScrollArea)
+    for _ in range(3):
+        QApplication.processEvents()
+    area.ensureWidgetVisible(workspace.handling.history)
     shots.append(_grab(workspace, outdir / "case_record_revisions.png"))
     workspace.close()
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from app import settings
-from app.cases import documents, major, overlays, views
+from app.cases import acceptance, documents, major, overlays, views
 from app.cases.states import State
 from app.errors import PermissionDenied, TransitionError, ValidationError
 from models.cases import Case
@@ -16,26 +16,28 @@ from tests.app.cases.conftest import audit_ok, summaries
 from tests.support.desk import Desk
 
 
-def test_a_major_registration_is_restricted_and_the_clerk_still_prints_the_receipt(desk: Desk) -> None:
+def test_a_major_complaint_is_restricted_once_the_office_accepts_it(desk: Desk) -> None:
     case_id = desk.register("clerk", severity="major").case_id
     case = Case.get_by_id(case_id)
-    assert case.restricted and case.escalated_at == desk.clock.at
-    assert summaries(case_id)[-1] == major.AUTO_RESTRICT_SUMMARY
-    documents.issue(desk["clerk"], case_id, "receipt")  # the registering clerk, before acceptance
-    with pytest.raises(PermissionDenied, match="受限案件"):
-        views.open_case(desk["officer"], case_id)
+    assert case.escalated_at == desk.clock.at and not case.restricted
+    documents.issue(desk["clerk"], case_id, "receipt")  # the front desk prints its 受理回执
+    acceptance.accept(desk["officer"], case_id)
+    assert Case.get_by_id(case_id).restricted
+    assert summaries(case_id)[-2:] == ["受理投诉，答复期限 2026-03-17", major.AUTO_RESTRICT_SUMMARY]
+    assert views.open_case(desk["officer"], case_id).named_officers == ("林晓雯",)  # the accepting officer
+    for role in ("officer2", "clerk"):
+        with pytest.raises(PermissionDenied, match="受限案件"):
+            views.open_case(desk[role], case_id)
     assert views.open_case(desk["manager"], case_id).restricted
-    # an officer who registers a major case stays named on it
-    own = desk.register("officer", severity="major").case_id
-    assert Case.get_by_id(own).restricted and views.open_case(desk["officer"], own).case_no
     audit_ok()
 
 
 def test_the_setting_turns_automatic_restriction_off(desk: Desk) -> None:
     settings.update(desk["admin"], {"major_auto_restrict": False})
     case_id = desk.register("clerk", severity="major").case_id
+    acceptance.accept(desk["officer"], case_id)
     assert not Case.get_by_id(case_id).restricted
-    assert views.open_case(desk["officer"], case_id).severity == "major"
+    assert views.open_case(desk["officer2"], case_id).severity == "major"
 
 
 def test_escalation_restricts_and_the_action_is_gone_once_escalated(desk: Desk) -> None:
@@ -45,6 +47,7 @@ def test_escalation_restricts_and_the_action_is_gone_once_escalated(desk: Desk) 
     overlays.escalate(officer, case_id, "涉及可能的医疗过失")
     case = Case.get_by_id(case_id)
     assert case.severity == "major" and case.restricted
+    assert summaries(case_id)[-2:] == ["按重大投诉上报院领导", major.AUTO_RESTRICT_SUMMARY]
     decision = views.available_actions(officer, case_id)["escalate"]
     assert not decision and decision.reason == "该案件已按重大投诉上报"
     with pytest.raises(TransitionError, match="该案件已上报"):

@@ -57,11 +57,17 @@ def test_reply_date_changes_are_recorded_and_the_receipt_keeps_its_promise(desk:
     text = _text(reprinted)
     assert "2026年3月17日前" in text and "2026年3月27日" not in text and "补打" in text
 
-    # The 延期告知书 tells the complainant the new date and why.
+    # The 延期告知书 tells the complainant the new date and why, from the date on the receipt.
     notice, notice_pdf = documents.issue(officer, case_id, "notice")
     text = _text(notice_pdf)
-    assert "投诉办理延期告知书" in text and "2026年3月24日前" in text and "2026年3月27日前" in text
-    assert "经批准延期" in text and "需等待医学会专家意见" in text
+    assert "投诉办理延期告知书" in text and "原定于2026年3月17日前" in text and "2026年3月27日前" in text
+    assert "转办科室变化，答复期限相应调整；经批准延期" in text and "需等待医学会专家意见" in text
+    assert "2026年3月24日" not in text  # a date never told to the complainant is not mentioned
+    # The next change is told from the notice's date.
+    ext = overlays.request_extension(officer, case_id, 2, "等待鉴定意见")
+    overlays.decide_extension(manager, ext, True)
+    text = _text(documents.preview(officer, case_id, "notice"))
+    assert "原定于2026年3月27日前" in text and "2026年3月31日前" in text and "等待鉴定意见" in text
     assert not notice.reprint and notice.number == f"{Case.get_by_id(case_id).case_no}-02"
     audit_ok()
 

@@ -112,6 +112,7 @@ GRANTS: dict[str, frozenset[str]] = {
     "request_extension": frozenset({"officer"}),
     "decide_extension": frozenset({"manager"}),
     "escalate": OFFICE,
+    "major_check": OFFICE,  # the 重大 checklist (ticked only on a major case: test_major_checklist.py)
     "restrict": frozenset({"manager"}),
     "merge": OFFICE,
     "link": OFFICE,
