@@ -96,7 +96,12 @@ def test_the_result_letter_answers_issue_by_issue(desk: Desk) -> None:
     issues.set_finding(officer, bell.id, "upheld", "护理记录显示呼叫后 40 分钟方有护士应答。")
     issues.set_finding(officer, drug.id, "not_upheld", "停药后未再计费，账单所列系另一药品。")
     reply.save_draft(
-        officer, case_id, facts="调取护理记录和费用清单。", finding="partly_upheld", resolution="向患者致歉。"
+        officer,
+        case_id,
+        facts="调取护理记录和费用清单。",
+        finding="partly_upheld",
+        resolution="向患者致歉。",
+        base_revision=reply.current_revision(case_id),
     )
     reply.submit_for_approval(officer, case_id)
     reply.approve(manager, case_id, "同意")
