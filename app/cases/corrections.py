@@ -362,7 +362,12 @@ def _apply(
     if "category" in changed:
         notes += _correct_first_issue(op, before["category"], after["category"])
     if {"channel", "received_at"} & set(changed):
+        promised = case.reply_due
         notes += _move_deadlines(case)
+        if promised is not None and case.reply_due != promised:  # the reply date's record (app/cases/promises.py)
+            from app.cases import promises
+
+            promises.record(op, "correction", previous=promised)
     if "severity" in changed and after["severity"] == "major" and case.escalated_at is None:
         notes.append("严重程度已改为重大，请按重大投诉上报院领导")
     return notes

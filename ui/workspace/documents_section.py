@@ -102,12 +102,7 @@ class DocumentsSection(QWidget):
         layout.setContentsMargins(18, 14, 18, 14)
         layout.setSpacing(10)
         layout.addWidget(heading("出具文书"))
-        layout.addWidget(
-            hint(
-                "打印预览不算出具；打印或另存为PDF时出具原件并编号。同一文书再次出具为原件的“补打”，"
-                "记入时间线和审计日志。"
-            )
-        )
+        layout.addWidget(hint("预览不算出具；打印或另存为PDF即出具并编号，再出具为“补打”。"))
         layout.addWidget(self.none_hint)
         layout.addWidget(self.printable_view)
         layout.addLayout(issue_bar)
@@ -132,7 +127,7 @@ class DocumentsSection(QWidget):
         printable, issued = outcome.value if outcome else ([], [])
         chosen = self.selected_printable()
         self.printables.set_rows(printable)
-        fit_rows(self.printable_view)
+        fit_rows(self.printable_view, 5)  # more scroll: the tab keeps its height at 1024×700
         self.none_hint.setVisible(not printable)
         self.printable_view.setVisible(bool(printable))
         keys = [(p.kind, p.assignment_id) for p in printable]

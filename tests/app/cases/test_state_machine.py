@@ -150,6 +150,10 @@ class Model:
     archived: bool = False
     reroutes: int = 0
     reopens: int = 0
+    # 再处理 counts a fresh reply period from the reopening (app/cases/promises.py): its day, and the
+    # extension and hold days granted before it (no longer counted)
+    period_start: date | None = None
+    days_before_period: int = 0
     has_draft: bool = False
     accepted: bool = False
     writes: int = 0
@@ -572,6 +576,10 @@ class CaseMachine(RuleBasedStateMachine):
             self._write(m)
             if outcome == "reopen":
                 m.state, m.reopens = S.IN_PROGRESS, m.reopens + 1
+                m.period_start = self.clock.at.date()
+                m.days_before_period = m.paused + sum(
+                    days for days, e_state in m.extensions.values() if e_state == "approved"
+                )
             else:
                 m.state = S.AWAITING_SIGN_OFF
             if outcome == "external":
@@ -977,8 +985,11 @@ class CaseMachine(RuleBasedStateMachine):
                 departments = {d for d, a_state in m.assignments.values() if a_state != "returned"}
                 approved = sum(days for days, e_state in m.extensions.values() if e_state == "approved")
                 workdays = (10 if len(departments) > 1 else 5) + approved + m.paused
-                assert date.fromisoformat(reply_due) == _add_workdays(received, workdays), (
-                    f"{where}: reply due {reply_due}, expected {workdays} working days after {received}"
+                start = received
+                if m.period_start is not None:  # reopened: 10 working days (the setting) from then
+                    start, workdays = m.period_start, 10 + approved + m.paused - m.days_before_period
+                assert date.fromisoformat(reply_due) == _add_workdays(start, workdays), (
+                    f"{where}: reply due {reply_due}, expected {workdays} working days after {start}"
                 )
             else:
                 assert reply_due is None, where
