@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from datetime import datetime
+
+import peewee
 
 GENESIS = "0" * 64
 
@@ -35,3 +38,35 @@ def event_digest(
         separators=(",", ":"),
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def event_batches(batch: int = 20000) -> Iterator[list[tuple]]:
+    """Every stored event as (id, case, seq, at, actor, action, summary, note, attachment, hash),
+    case by case in `seq` order, in keyset batches (never OFFSET)."""
+    from models.cases import CaseEvent
+
+    columns = (
+        CaseEvent.id,
+        CaseEvent.case,
+        CaseEvent.seq,
+        CaseEvent.at,
+        CaseEvent.actor,
+        CaseEvent.action,
+        CaseEvent.summary,
+        CaseEvent.note,
+        CaseEvent.attachment,
+        CaseEvent.hash,
+    )
+    last = (0, 0)
+    while True:
+        rows = list(
+            CaseEvent.select(*columns)
+            .where(peewee.Tuple(CaseEvent.case, CaseEvent.seq) > peewee.Tuple(*last))
+            .order_by(CaseEvent.case, CaseEvent.seq)
+            .limit(batch)
+            .tuples()
+        )
+        if not rows:
+            return
+        yield rows
+        last = (rows[-1][1], rows[-1][2])

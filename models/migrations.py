@@ -17,7 +17,7 @@ import peewee
 from playhouse.migrate import SchemaMigrator, migrate
 
 from models.base import BaseModel
-from models.chain import GENESIS, event_digest
+from models.chain import GENESIS, event_batches, event_digest
 from models.schema import ALL_MODELS, SchemaVersion
 from models.search_index import create_search_index
 
@@ -172,31 +172,17 @@ def _v10_chained_timeline(db: peewee.Database, migrator: SchemaMigrator) -> None
 
 
 def chain_stored_events(db: peewee.Database, batch: int = 20000) -> None:
-    """Compute the chain of every stored event, case by case in `seq` order (keyset batches)."""
-    from models.cases import CaseEvent
-
-    prev_case, prev_hash, last = None, GENESIS, (0, 0)
-    columns = (CaseEvent.id, CaseEvent.case, CaseEvent.seq, CaseEvent.at, CaseEvent.actor, CaseEvent.action,
-               CaseEvent.summary, CaseEvent.note, CaseEvent.attachment)
-    while True:
-        rows = list(
-            CaseEvent.select(*columns)
-            .where(peewee.Tuple(CaseEvent.case, CaseEvent.seq) > peewee.Tuple(*last))
-            .order_by(CaseEvent.case, CaseEvent.seq)
-            .limit(batch)
-            .tuples()
-        )
-        if not rows:
-            return
+    """Compute the chain of every stored event, case by case in `seq` order."""
+    prev_case, prev_hash = None, GENESIS
+    param = "%s" if isinstance(db, peewee.PostgresqlDatabase) else "?"
+    for rows in event_batches(batch):
         updates = []
-        for event_id, case_id, seq, at, actor_id, action, summary, note, attachment_id in rows:
+        for event_id, case_id, seq, at, actor_id, action, summary, note, attachment_id, _old in rows:
             if case_id != prev_case:
                 prev_case, prev_hash = case_id, GENESIS
             prev_hash = event_digest(case_id, seq, at, actor_id, action, summary, note, attachment_id, prev_hash)
             updates.append((prev_hash, event_id))
-        param = "%s" if isinstance(db, peewee.PostgresqlDatabase) else "?"
         db.cursor().executemany(f"UPDATE case_event SET hash = {param} WHERE id = {param}", updates)
-        last = (rows[-1][1], rows[-1][2])
 
 
 def _v7_administration(db: peewee.Database, migrator: SchemaMigrator) -> None:

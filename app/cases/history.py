@@ -11,26 +11,12 @@ and witnessed outside the database (app/witness.py).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-
-import peewee
 
 from models.audit import AuditEntry
 from models.cases import Case, CaseEvent
-from models.chain import GENESIS, event_digest
-
-_COLUMNS = (
-    CaseEvent.case,
-    CaseEvent.seq,
-    CaseEvent.at,
-    CaseEvent.actor,
-    CaseEvent.action,
-    CaseEvent.summary,
-    CaseEvent.note,
-    CaseEvent.attachment,
-    CaseEvent.hash,
-)
+from models.chain import GENESIS, event_batches, event_digest
 
 
 @dataclass(frozen=True)
@@ -54,7 +40,8 @@ class _Walk:
     broken: tuple[int, str] | None = None
 
     def feed(self, row: tuple) -> None:
-        _case, seq, at, actor, action, summary, note, attachment, stored = row
+        """`row`: (id, case, seq, at, actor, action, summary, note, attachment, hash)."""
+        _id, _case, seq, at, actor, action, summary, note, attachment, stored = row
         if self.broken:
             return
         if seq != self.expected:
@@ -77,28 +64,11 @@ def case_problem(case_id: int, events: Iterable[CaseEvent]) -> str:
     `events` are the case's events in any order."""
     walk = _Walk(case_id)
     for e in sorted(events, key=lambda e: e.seq):
-        walk.feed((case_id, e.seq, e.at, e.actor_id, e.action, e.summary, e.note, e.attachment_id, e.hash))
+        walk.feed((e.id, case_id, e.seq, e.at, e.actor_id, e.action, e.summary, e.note, e.attachment_id, e.hash))
     if walk.broken:
         seq, problem = walk.broken
         return f"时间线第 {seq} 条{problem}：此案件的历史记录可能被改动，请联系系统管理员核查"
     return ""
-
-
-def _event_rows(batch: int) -> Iterator[tuple]:
-    """Every event, case by case in `seq` order (keyset batches, never OFFSET)."""
-    last = (0, 0)
-    while True:
-        rows = list(
-            CaseEvent.select(*_COLUMNS)
-            .where(peewee.Tuple(CaseEvent.case, CaseEvent.seq) > peewee.Tuple(*last))
-            .order_by(CaseEvent.case, CaseEvent.seq)
-            .limit(batch)
-            .tuples()
-        )
-        if not rows:
-            return
-        yield from rows
-        last = (rows[-1][0], rows[-1][1])
 
 
 def audited_heads(batch: int = 5000) -> dict[str, str]:
@@ -147,12 +117,13 @@ def check_all(batch: int = 20000) -> TimelineReport:
             broken[done.case_id] = done.broken
         heads[done.case_id] = done.head
 
-    for row in _event_rows(batch):
-        if walk is None or row[0] != walk.case_id:
-            close(walk)
-            walk = _Walk(row[0])
-        walk.feed(row)
-        report.events += 1
+    for rows in event_batches(batch):
+        for row in rows:
+            if walk is None or row[1] != walk.case_id:
+                close(walk)
+                walk = _Walk(row[1])
+            walk.feed(row)
+        report.events += len(rows)
     close(walk)
 
     audited = audited_heads()
