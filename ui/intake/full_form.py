@@ -284,14 +284,17 @@ class FullIntakeForm(QWidget):
     def _emit_identifiers(self) -> None:
         self.identifiers_changed.emit(self.phone.text(), self.id_number.text(), self.record_no.text())
 
-    def fit_width(self, width: int) -> None:
+    def fit_width(self, width: int) -> bool:
         """Side by side when `width` holds both columns, else 投诉内容 below the rest (1024 px): the
-        form then scrolls down instead of being cut at the right."""
+        form then scrolls down instead of being cut at the right. True when the layout changed."""
         both = self._left.minimumSize().width() + self.content.minimumSizeHint().width()
         side_by_side = width >= both + self.columns.spacing()
         direction = QBoxLayout.Direction.LeftToRight if side_by_side else QBoxLayout.Direction.TopToBottom
-        if self.columns.direction() != direction:
-            self.columns.setDirection(direction)
+        if self.columns.direction() == direction:
+            return False
+        self.columns.setDirection(direction)
+        self.columns.activate()
+        return True
 
     def reset_received(self) -> None:
         self.received_time.reset()

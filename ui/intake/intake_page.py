@@ -7,7 +7,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -245,9 +245,13 @@ class IntakePage(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if watched is self.full_scroll.viewport() and event.type() == QEvent.Type.Resize:
-            margins = self.full_scroll.widget().layout().contentsMargins()
-            self.full_form.fit_width(self.full_scroll.viewport().width() - margins.left() - margins.right())
+            QTimer.singleShot(0, self._fit_form)  # after the scroll area has finished its own resize
         return super().eventFilter(watched, event)
+
+    def _fit_form(self) -> None:
+        margins = self.full_scroll.widget().layout().contentsMargins()
+        if self.full_form.fit_width(self.full_scroll.viewport().width() - margins.left() - margins.right()):
+            self.full_scroll.widget().adjustSize()
 
     def save_as_duplicate_of(self, case_id: int) -> Registered | None:
         """Confirm, register this complaint, then merge it into `case_id`."""

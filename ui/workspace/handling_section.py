@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -68,12 +67,10 @@ class HandlingSection(QWidget):
 
         self.facts_edit = text_box("调查核实的经过和结果；可用下方“插入科室反馈”引用科室的答复", rows=5)
         self.replies_menu = QMenu(self)
-        self.insert_reply = QToolButton()
-        self.insert_reply.setText("插入科室反馈")
+        self.insert_reply = QPushButton("插入科室反馈")
+        self.insert_reply.setAutoDefault(False)
         self.insert_reply.setToolTip("把科室反馈的原文插入到光标处（注明科室、日期和反馈人）")
         self.insert_reply.setMenu(self.replies_menu)
-        self.insert_reply.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.insert_reply.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.no_replies = hint("科室尚未反馈，反馈后可在此插入原文。")
         facts_box = QVBoxLayout()
         facts_box.setSpacing(6)
