@@ -48,6 +48,7 @@ NIGHT_TITLE = (
     "带 * 的为必填项。Ctrl+S 保存，Ctrl+P 保存并打印回执，Ctrl+Shift+P 保存并预览回执；回车跳到下一项。",
 )
 RECEIPT = "受理回执"
+RECEIPT_TITLE = "投诉受理回执"
 
 IntakeEditor = FullIntakeForm | NightIntakeForm
 
@@ -322,33 +323,34 @@ class IntakePage(QWidget):
         return notes
 
     def preview_receipt(self, case_id: int) -> tuple[list[str], list[str]]:
-        """Issue the receipt and show it in the print preview (打印 / 另存为PDF there), as the
-        workspace does: (notes, warnings)."""
+        """Show the receipt in the print preview, as the workspace does: rendered, not issued;
+        打印 or 另存为PDF there issues it (stored, numbered, logged). (notes, warnings)."""
         page_size = self.paper.value()
-
-        def issue() -> tuple[documents.IssuedInfo, bytes]:
-            return documents.issue(self.session, case_id, "receipt", page_size=page_size)
-
-        issued = run(self, issue, changed=Change(Kind.DOCUMENTS, case_id))
-        if not issued:
-            return [], ["回执未出具，可在案件的文书中打印"]
-        info, data = issued.value
+        shown = run(self, lambda: documents.preview(self.session, case_id, "receipt", page_size=page_size))
+        if not shown:
+            return [], ["回执预览失败，可在案件的文书中打印"]
         case_no = self.banner.result().case_no if self.banner.result() is not None else ""
+
+        def issue() -> bytes:
+            return documents.issue(self.session, case_id, "receipt", page_size=page_size)[1]
+
         self.preview = open_preview(
-            data,
-            f"{case_no} {info.title}".strip(),
-            file_name=file_name(case_no, info.title),
+            shown.value,
+            f"{case_no} {RECEIPT_TITLE}".strip(),
+            file_name=file_name(case_no, RECEIPT_TITLE),
             page_size=page_size,
-            reprint=lambda: issue()[1],
+            issue=issue,
+            reprint=issue,
+            changed=Change(Kind.DOCUMENTS, case_id),
             parent=self,
         )
         if self.preview is None:
-            return [], ["回执已出具，但无法预览，可在案件的文书中打印"]
+            return [], ["回执无法预览，可在案件的文书中打印"]
         self.preview.exec()
-        printed = self.preview.printed
+        issued = not self.preview.is_preview
         self.preview.deleteLater()
         self.preview = None
-        return [f"{RECEIPT}已打印（{page_size}）" if printed else f"{RECEIPT}已出具，可在案件的文书中打印"], []
+        return [f"{RECEIPT}已出具（{page_size}）" if issued else f"{RECEIPT}未出具，可在案件的文书中打印"], []
 
     def print_receipt(self, case_id: int) -> tuple[list[str], list[str]]:
         """Ask for a printer, then issue (store + log) the receipt and print it: (notes, warnings).
