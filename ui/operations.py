@@ -17,6 +17,8 @@ propagates to the crash dialog. Widgets contain no `try/except` of their own.
 
 from __future__ import annotations
 
+import inspect
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -24,6 +26,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+from shiboken6 import Shiboken
 
 from app.db_errors import close_thread_connection, translated
 from app.errors import ComplaintDeskError, OperationCancelled, SessionLockedError
@@ -78,6 +81,24 @@ def bus() -> OperationBus:
     if _BUS is None:
         _BUS = OperationBus()
     return _BUS
+
+
+def on_change(widget: QWidget, kinds: tuple[Kind, ...], handler: Callable[[], object]) -> None:
+    """Call `handler()` when data of one of `kinds` changed, while `widget`'s window is on screen.
+
+    A banner of a closed window (logged out, replaced) must not read the database again."""
+
+    target = weakref.ref(widget)
+    method = weakref.WeakMethod(handler) if inspect.ismethod(handler) else lambda: handler
+
+    def changed(kind: str, _case_id: object) -> None:
+        current, call = target(), method()
+        if kind not in kinds or current is None or call is None or not Shiboken.isValid(current):
+            return
+        if current.window().isVisible():
+            call()
+
+    bus().data_changed.connect(changed)
 
 
 @dataclass(frozen=True)

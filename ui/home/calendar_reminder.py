@@ -4,7 +4,6 @@ notice has not been entered (deadlines in that year are 暂定, counted Mon–Fr
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
@@ -53,7 +52,7 @@ class CalendarReminder(QFrame):
             self.button.clicked.connect(lambda: open_calendar())
             layout.addWidget(self.button)
         self.hide()  # refresh() once the reminder is in its page's layout
-        operations.bus().data_changed.connect(self._data_changed)
+        operations.on_change(self, (Kind.CALENDAR,), self.refresh)
 
     def refresh(self) -> None:
         """Show the reminder if next year still needs its holiday notice (from 1 November)."""
@@ -63,7 +62,3 @@ class CalendarReminder(QFrame):
         if year:
             self.text.setText(reminder_text(year, self.can_import))
         self.setVisible(bool(year))
-
-    def _data_changed(self, kind: str, _case_id: Any) -> None:
-        if kind == Kind.CALENDAR:
-            self.refresh()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app import handover as handovers
@@ -37,7 +35,7 @@ class TakeoverBanner(QFrame):
         self.rows.setSpacing(6)
         self.pending: list[HandoverInfo] = []
         self.hide()
-        operations.bus().data_changed.connect(self._data_changed)
+        operations.on_change(self, (Kind.CASES, Kind.CASE), self.refresh)
 
     def refresh(self) -> None:
         outcome = run(self, lambda: handovers.pending(self.session), quiet=True)
@@ -80,8 +78,4 @@ class TakeoverBanner(QFrame):
 
     def take_over(self, info: HandoverInfo) -> None:
         if run(self, lambda: handovers.take_over(self.session, info.id), changed=Change(Kind.CASES)):
-            self.refresh()
-
-    def _data_changed(self, kind: str, _case_id: Any) -> None:
-        if kind in (Kind.CASES, Kind.CASE):
             self.refresh()

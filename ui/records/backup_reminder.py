@@ -4,7 +4,6 @@ older than the configured days (in shared mode: no server backup recorded, or an
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
@@ -42,7 +41,7 @@ class BackupReminder(QFrame):
             self.button.clicked.connect(lambda: open_backup())
             layout.addWidget(self.button)
         self.hide()
-        operations.bus().data_changed.connect(self._data_changed)
+        operations.on_change(self, (Kind.DATABASE,), self.refresh)
 
     def refresh(self) -> None:
         outcome = operations.run(self, lambda: backup.backup_status(self.session), quiet=True)
@@ -52,10 +51,6 @@ class BackupReminder(QFrame):
             who = "" if self.can_back_up else "请提醒系统管理员处理。"
             self.text.setText(status.message + who)
         self.setVisible(stale)
-
-    def _data_changed(self, kind: str, _case_id: Any) -> None:
-        if kind == Kind.DATABASE:
-            self.refresh()
 
 
 AUTOMATIC_BACKUP_DELAY_MS = 30_000
