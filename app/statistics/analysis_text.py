@@ -1,5 +1,5 @@
-"""The analysis that opens a report, drafted in Chinese from the figures by fixed templates (no
-language model): the same figures always give the same text. The user edits it before issuing.
+"""The analysis that opens a report, drafted in Chinese from the figures by fixed templates:
+the same figures always give the same text. The user edits it before issuing.
 
 Each paragraph is one function in `PARAGRAPHS`; a new section (e.g. 整改 progress) is one more."""
 
