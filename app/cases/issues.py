@@ -150,11 +150,15 @@ class CaseFinding:
         return FINDINGS.get(self.derived, "")
 
 
-def case_finding(case_id: int) -> CaseFinding:
-    """The case finding as derived from its issues and, when set, overridden by hand."""
-    derived = derive_finding(
-        r.finding for r in CaseIssue.select(CaseIssue.finding).where(CaseIssue.case == case_id)
-    )
+def case_finding(case_id: int, issues: Iterable[IssueRecord] | None = None) -> CaseFinding:
+    """The case finding as derived from its issues (`issues` when the caller has read them) and,
+    when set, overridden by hand."""
+    if issues is not None:
+        derived = derive_finding(i.finding for i in issues)
+    else:
+        derived = derive_finding(
+            r.finding for r in CaseIssue.select(CaseIssue.finding).where(CaseIssue.case == case_id)
+        )
     override = FindingOverride.get_or_none(FindingOverride.case == case_id)
     if override is None:
         return CaseFinding(derived, derived, False, "")

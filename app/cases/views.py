@@ -328,6 +328,7 @@ def _case_view(session: Session, case: Case, case_facts: CaseFactsData) -> CaseV
         (row.case.id, row.case.case_no) for row in CaseLink.select().where(CaseLink.other == case.id)
     )
     named = tuple(u.display_name for u in User.select().join(CaseAccess).where(CaseAccess.case == case.id))
+    issues = issues_of(case.id)
     timeline, timeline_problem = _timeline(case, handling, full_ids)
     hide = (lambda value: value) if handling else (lambda value: type(value)() if value is not None else None)
 
@@ -432,8 +433,8 @@ def _case_view(session: Session, case: Case, case_facts: CaseFactsData) -> CaseV
         else (),
         links=links if handling else (),
         repeat_group=group_of(case.id),
-        issues=tuple(i if handling else replace(i, **_HANDLING_ONLY) for i in issues_of(case.id)),
-        case_finding=case_finding(case.id) if handling else None,
+        issues=tuple(i if handling else replace(i, **_HANDLING_ONLY) for i in issues),
+        case_finding=case_finding(case.id, issues) if handling else None,
         named_officers=named if handling else (),
         timeline=timeline,
         timeline_problem=timeline_problem,
