@@ -395,7 +395,8 @@ class Life:
     def _sign_off(self, route: str = "") -> None:
         self.workdays(0, 3)
         self.later(0.5, 8)
-        self.emit("sign_off", "manager", S.CLOSED, close_kind="resolved", reason="")
+        reason = "投诉人已另行申请外部途径处理，本院已按程序答复，结果另行记录" if route else ""
+        self.emit("sign_off", "manager", S.CLOSED, close_kind="resolved", reason=reason)
         if route and chance(self.rng, 0.6):
             self.workdays(10, 60)
             outcome = ROUTE_OUTCOMES[route].render(self.rng, self.slots)

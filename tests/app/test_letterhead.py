@@ -86,7 +86,10 @@ def test_saved_logo_and_seal_appear_on_an_issued_receipt(
     entry = AuditEntry.select().where(AuditEntry.action == "letterhead.changed").get()
     assert '"seal":' in entry.detail and '"logo":' in entry.detail
 
-    _info, pdf = documents.issue(desk["clerk"], case_id, "receipt", page_size="A5")
+    _info, reprint = documents.issue(desk["clerk"], case_id, "receipt", page_size="A5")
+    assert _image_names(reprint) == [], "a reprint reproduces the receipt as it was handed over"
+    later_case = desk.register("clerk").case_id
+    _info, pdf = documents.issue(desk["clerk"], later_case, "receipt", page_size="A5")
     assert len(_image_names(pdf)) == 2, "logo in the header, seal over the issuer lines"
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "江宁市秦淮路168号" in text and "邮编 211100" in text
@@ -95,7 +98,7 @@ def test_saved_logo_and_seal_appear_on_an_issued_receipt(
     )
 
     letterhead.save(admin_session, TEXTS, seal=None)  # remove the seal, keep the logo
-    _info, pdf = documents.issue(desk["clerk"], case_id, "receipt")
+    _info, pdf = documents.issue(desk["clerk"], desk.register("clerk").case_id, "receipt")
     assert len(_image_names(pdf)) == 1
 
 
