@@ -7,7 +7,7 @@ import peewee
 
 from models.accounts import User
 from models.base import BaseModel
-from models.fields import SealedTextField
+from models.fields import SealedBlobField, SealedTextField
 from models.organisation import Department
 
 
@@ -208,7 +208,7 @@ class Attachment(BaseModel):
     mime_type = peewee.CharField(max_length=100)
     size = peewee.IntegerField()
     sha256 = peewee.CharField(max_length=64)
-    data = peewee.BlobField()
+    data = SealedBlobField()
     note = peewee.CharField(max_length=200, default="")
     added_at = peewee.DateTimeField()
     added_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
@@ -278,7 +278,7 @@ class IssuedDocument(BaseModel):
     reprint = peewee.BooleanField(default=False)
     page_size = peewee.CharField(max_length=4, default="A4")
     sha256 = peewee.CharField(max_length=64)
-    data = peewee.BlobField()
+    data = SealedBlobField()
     issued_at = peewee.DateTimeField()
     issued_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
     number = peewee.IntegerField(default=0)  # 文书号 within the case; a 补打 keeps its original's

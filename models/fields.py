@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 PREFIX = "v1:"
+BLOB_PREFIX = b"CDv1"  # a sealed blob: prefix, 12-byte nonce, AES-256-GCM ciphertext and tag
 
 
 class FieldCipherError(Exception):
@@ -56,6 +57,19 @@ class FieldCipher:
         except InvalidTag:
             raise FieldCipherError("加密字段无法解密：本工作站的数据密钥与数据库不符") from None
 
+    def seal_bytes(self, data: bytes) -> bytes:
+        nonce = secrets.token_bytes(12)
+        return BLOB_PREFIX + nonce + self._aead.encrypt(nonce, data, BLOB_PREFIX)
+
+    def open_bytes(self, value: bytes) -> bytes:
+        if not value.startswith(BLOB_PREFIX):
+            return value  # stored before blobs were sealed
+        start = len(BLOB_PREFIX)
+        try:
+            return self._aead.decrypt(value[start : start + 12], value[start + 12 :], BLOB_PREFIX)
+        except InvalidTag:
+            raise FieldCipherError("加密文件无法解密：本工作站的数据密钥与数据库不符") from None
+
     def blind(self, kind: str, value: str) -> str:
         normal = unicodedata.normalize("NFKC", value).strip().upper()
         return hmac.new(self._mac_key, f"{kind}|{normal}".encode(), hashlib.sha256).hexdigest()[:32]
@@ -87,6 +101,22 @@ class SealedTextField(peewee.TextField):
         if _cipher is None or not value:
             return value
         return _cipher.open(value)
+
+
+class SealedBlobField(peewee.BlobField):
+    """Bytes (issued PDFs, attachments) encrypted client-side when a cipher is installed (shared mode):
+    the server, its administrator and its backups hold only ciphertext."""
+
+    def db_value(self, value):  # noqa: ANN001, ANN201 - peewee's signature
+        if _cipher is not None and value:
+            value = _cipher.seal_bytes(bytes(value))
+        return super().db_value(value)
+
+    def python_value(self, value):  # noqa: ANN001, ANN201
+        value = super().python_value(value)
+        if _cipher is None or not value:
+            return value
+        return _cipher.open_bytes(bytes(value))
 
 
 def blind_index(kind: str, value: str) -> str:

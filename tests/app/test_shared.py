@@ -145,3 +145,34 @@ def test_idle_unlock_counts_failures_in_database(shared_admin) -> None:
             auth.unlock(session, "Wrong12345")
     with pytest.raises(LockedOutError):
         auth.unlock(session, "Wrong12345")
+
+
+def _dba_rows(pg_server, pg_params, sql: str) -> list[tuple]:
+    """What the server's administrator sees with plain SQL (the superuser, no data key)."""
+    with psycopg.connect(
+        host=pg_server.host,
+        port=pg_server.port,
+        user=pg_server.user,
+        password=pg_server.password,
+        dbname=pg_params.dbname,
+    ) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_issued_pdfs_and_attachments_are_sealed_on_the_server(shared_admin, pg_params, pg_server) -> None:
+    from app.cases import documents, overlays
+
+    session = session_as(shared_admin[0], "officer", "officer")
+    form = intake.IntakeForm(
+        channel="visit", content="候诊时间过长。", complainant_name="王秀英", complainant_phone="13912345678"
+    )
+    reg = intake.register(session, form)
+    info, pdf = documents.issue(session, reg.case_id, "receipt")
+    overlays.add_attachment(session, reg.case_id, "投诉信.pdf", b"%PDF-1.4 scanned letter")
+    stored = [bytes(row[0]) for row in _dba_rows(pg_server, pg_params, 'SELECT data FROM "issued_document"')]
+    stored += [bytes(row[0]) for row in _dba_rows(pg_server, pg_params, 'SELECT data FROM "attachment"')]
+    assert len(stored) == 2
+    for blob in stored:
+        assert b"%PDF" not in blob and blob.startswith(b"CDv1")
+    # …and read back through the application, the very bytes that were issued.
+    assert pdf.startswith(b"%PDF") and documents.stored_pdf(session, info.id) == pdf
