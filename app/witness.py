@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
@@ -75,16 +76,24 @@ def resigned(database_id: str, old_key: bytes, new_key: bytes, witness: dict | N
     return {**witness, "signature": base64.b64encode(signature).decode("ascii")}
 
 
-def _log_problem(witness: dict, count: int) -> str:
-    """Why the stored log (`count` entries) does not contain the witnessed one ("" when it does)."""
+def _live_entry_hash(seq: int) -> str | None:
+    entry = AuditEntry.get_or_none(AuditEntry.seq == seq)
+    return entry.hash if entry else None
+
+
+def _log_problem(
+    witness: dict, count: int, entry_hash: Callable[[int], str | None] = _live_entry_hash
+) -> str:
+    """Why a log of `count` entries, whose entry hashes `entry_hash` gives (the open database's by
+    default), does not contain the witnessed entry ("" when it does)."""
     seq = witness["seq"]
     if seq == 0:
         return ""
-    entry = AuditEntry.get_or_none(AuditEntry.seq == seq)
-    if entry is None or count < witness["count"]:
+    digest = entry_hash(seq)
+    if digest is None or count < witness["count"]:
         emptied = "，日志已被清空" if count == 0 else "，日志末尾被截断"
         return f"审计见证记录了 {witness['count']} 条日志，数据库中只有 {count} 条{emptied}"
-    if entry.hash != witness["hash"]:
+    if digest != witness["hash"]:
         return f"审计日志第 {seq} 条与见证记录的哈希不符（日志被截断或改写）"
     return ""
 
@@ -144,17 +153,38 @@ def refresh(session: Session, *, after_read: bool = False) -> bool:
     return True
 
 
-def for_backup(keys_bytes: bytes, db_key: bytes, head: tuple[int, str] | None, entries: int) -> bytes:
-    """The key slot file as a backup carries it: its witness is the backup copy's own log (the live
-    one may already be further on). A live witness that no longer fits the live log is carried
-    unchanged, so a backup does not launder the evidence."""
+def stored_witness(keys_bytes: bytes) -> dict | None:
+    """The witness in the bytes of a key slot file (None when it has none)."""
+    return json.loads(keys_bytes.decode("utf-8")).get("witness")
+
+
+def for_backup(
+    keys_bytes: bytes,
+    db_key: bytes,
+    before_copy: dict | None,
+    head: tuple[int, str] | None,
+    entries: int,
+    entry_hash: Callable[[int], str | None],
+) -> bytes:
+    """The key slot file as a backup carries it: its witness is the backup copy's own log (`head`,
+    `entries`), never the live one, which may already be further on.
+
+    Everything is judged on the copy, one consistent snapshot: `before_copy` is the witness read
+    (under the slot-file lock) before the copy was taken, so the copy holds its entry unless the log
+    had been cut or rewritten — then, or when the slot file's witness no longer verifies, the slot
+    file is carried unchanged, so a backup does not launder the evidence. `entry_hash(seq)` reads
+    the copy's entry hashes. The live database is not read here: a connection's view of it may lag
+    the slot file, which other processes move after each of their writes."""
     data = json.loads(keys_bytes.decode("utf-8"))
-    current = data.get("witness")
     database_id = data["database_id"]
-    if current:
-        live = AuditHead.get_or_none(AuditHead.id == 1)
-        if not signature_valid(database_id, db_key, current) or _log_problem(current, live.seq if live else 0):
-            return keys_bytes
+    current = data.get("witness")
+    if current and not signature_valid(database_id, db_key, current):
+        return keys_bytes
+    if before_copy and (
+        not signature_valid(database_id, db_key, before_copy)
+        or _log_problem(before_copy, entries, entry_hash)
+    ):
+        return keys_bytes
     seq, digest = head or (0, "0" * 64)
     data["witness"] = signed(database_id, db_key, seq, digest, entries)
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")

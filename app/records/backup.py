@@ -34,7 +34,6 @@ from app.records import snapshot
 from app.session import Session
 from app.version import __version__
 from app.write_path import operation, require
-from models.database import database_proxy
 from models.records import BackupRecord
 
 FORMAT = "complaintdesk-backup"
@@ -174,20 +173,30 @@ def take_backup(
     work = Path(tempfile.mkdtemp(prefix=".complaintdesk-backup-", dir=folder))
     try:
         progress(0, 4, "正在复制数据库（在线快照，其他人可继续工作）……")
+        with KeySlotFile.locked(path):  # the witness as it stood before the copy: the copy holds its entry
+            before_copy = witness.stored_witness(KeySlotFile.sidecar_for(path).read_bytes())
         copy = work / DATABASE
-        snapshot.copy_online(database_proxy.connection(), key, copy)
+        snapshot.copy_online(path, key, copy)
         progress(1, 4, "正在校验副本（完整性、审计哈希链、记录数）……")
         conn = snapshot.open_encrypted(copy, key)
         try:
-            checked = snapshot.check(conn)
-        except snapshot.SnapshotError as exc:
-            raise BackupError(f"备份副本校验失败，未生成备份：{exc}") from None
+            try:
+                checked = snapshot.check(conn)
+            except snapshot.SnapshotError as exc:
+                raise BackupError(f"备份副本校验失败，未生成备份：{exc}") from None
+            progress(2, 4, "正在打包备份文件……")
+            with KeySlotFile.locked(path):
+                keys_bytes = KeySlotFile.sidecar_for(path).read_bytes()
+            keys_bytes = witness.for_backup(
+                keys_bytes,
+                key,
+                before_copy,
+                checked.audit_head,
+                checked.audit_entries,
+                snapshot.entry_hashes(conn),
+            )
         finally:
             conn.close()
-        progress(2, 4, "正在打包备份文件……")
-        with KeySlotFile.locked(path):
-            keys_bytes = KeySlotFile.sidecar_for(path).read_bytes()
-        keys_bytes = witness.for_backup(keys_bytes, key, checked.audit_head, checked.audit_entries)
         manifest = {
             "format": FORMAT,
             "version": FORMAT_VERSION,

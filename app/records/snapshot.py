@@ -4,6 +4,7 @@ pass (SQLCipher page HMACs, SQLite integrity, row counts, the audit chain)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,19 +35,32 @@ def open_encrypted(path: Path, key: bytes) -> sqlcipher.Connection:
     return conn
 
 
-def copy_online(source: sqlcipher.Connection, key: bytes, target: Path) -> None:
-    """Copy the open database to `target` in one step of the backup API: one read transaction, so
-    the copy is the database as it stood at one moment while other connections keep writing (WAL)."""
-    if source.in_transaction:
-        raise RuntimeError("copy_online needs a connection outside a transaction")
+def copy_online(source: Path, key: bytes, target: Path) -> None:
+    """Copy the database file `source` to `target` in one step of the backup API, on a connection of
+    its own: one read transaction, begun now, so the copy is the database as it stood at one moment
+    (every commit made before the call included) while other connections keep writing (WAL). A
+    shared connection could still hold an older read snapshot open."""
+    conn = open_encrypted(source, key)
     dest = sqlcipher.connect(str(target), isolation_level=None)
     try:
+        conn.execute("PRAGMA busy_timeout = 10000")
         dest.execute("PRAGMA cipher_log_level = NONE")
         dest.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-        source.backup(dest)
+        conn.backup(dest)
         dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
     finally:
         dest.close()
+        conn.close()
+
+
+def entry_hashes(conn: sqlcipher.Connection) -> Callable[[int], str | None]:
+    """`seq → hash` of the audit entries of a database not bound to the models (None: no such entry)."""
+
+    def entry_hash(seq: int) -> str | None:
+        row = conn.execute("SELECT hash FROM audit_entry WHERE seq = ?", (seq,)).fetchone()
+        return row[0] if row else None
+
+    return entry_hash
 
 
 @dataclass(frozen=True)
