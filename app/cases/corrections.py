@@ -14,8 +14,8 @@ from typing import Any
 
 import peewee
 
-from app import clock
-from app.cases import issues
+from app import clock, settings
+from app.cases import issues, major
 from app.cases.rules import RuleName
 from app.cases.states import FINAL_STATES, State
 from app.departments import active_department_id
@@ -310,6 +310,9 @@ def correct(
         closed = "（案件已结束，作为新记录补充）" if case.state in FINAL_STATES else ""
         lines = [f"更正原因：{reason}", *notes, f"{FINGERPRINT_LABEL}{fingerprint(rows)}"]
         op.event(f"更正登记信息：{labels}{closed}", "\n".join(lines))
+        if "severity" in changed and after["severity"] == "major" and case.state != State.REGISTERED:
+            # as at 受理 (the office has the case): its own timeline entry says it was restricted
+            op.detail["restricted"] = major.restrict_if_configured(op)
         op.reindex = True
         op.detail["fields"] = changed
     return changed
@@ -368,8 +371,11 @@ def _apply(
             from app.cases import promises
 
             promises.record(op, "correction", previous=promised)
-    if "severity" in changed and after["severity"] == "major" and case.escalated_at is None:
-        notes.append("严重程度已改为重大，请按重大投诉上报院领导")
+    if "severity" in changed and after["severity"] == "major":
+        if case.escalated_at is None:
+            notes.append("严重程度已改为重大，请按重大投诉上报院领导")
+        if case.state == State.REGISTERED and not case.restricted and settings.get("major_auto_restrict"):
+            notes.append("受理时将按系统设置自动设为保密案件")
     return notes
 
 

@@ -3,16 +3,17 @@ automatic 保密 (a setting, on by default), and 上报 that happens once."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 
 from app import settings
-from app.cases import acceptance, documents, major, overlays, views
+from app.cases import acceptance, corrections, documents, major, overlays, views
 from app.cases.states import State
 from app.errors import PermissionDenied, TransitionError, ValidationError
 from models.cases import Case
-from tests.app.cases.conftest import audit_ok, summaries
+from tests.app.cases.conftest import audit_ok, last_audit, summaries, timeline
 from tests.support.desk import Desk
 
 
@@ -104,3 +105,41 @@ def test_only_the_office_ticks_and_only_on_major_cases(desk: Desk) -> None:
         major.tick(desk["clerk"], case_id, "leadership")
     with pytest.raises(ValidationError, match="未知的清单事项"):
         major.tick(desk["manager"], case_id, "nothing")
+
+
+def test_a_severity_corrected_to_major_restricts_the_case_as_at_acceptance(desk: Desk) -> None:
+    officer = desk["officer"]
+    case_id = desk.new_case(State.ACCEPTED)
+    assert not Case.get_by_id(case_id).restricted
+    corrections.correct(officer, case_id, {"severity": "major"}, "核实后涉及患者重度损害")
+    assert json.loads(last_audit().detail)["restricted"] is True
+    case = Case.get_by_id(case_id)
+    assert case.severity == "major" and case.restricted
+    assert summaries(case_id)[-2:] == ["更正登记信息：严重程度", major.AUTO_RESTRICT_SUMMARY]
+    note = views.open_case(officer, case_id).timeline[1].note
+    assert "严重程度：一般 → 重大" in note and "严重程度已改为重大，请按重大投诉上报院领导" in note
+    assert views.open_case(officer, case_id).named_officers == ("林晓雯",)
+    with pytest.raises(PermissionDenied, match="受限案件"):
+        views.open_case(desk["officer2"], case_id)
+    assert views.available_actions(officer, case_id)["escalate"]  # 上报 is still to be done
+    audit_ok()
+
+
+def test_a_major_correction_before_acceptance_restricts_at_acceptance(desk: Desk) -> None:
+    case_id = desk.register("clerk").case_id
+    corrections.correct(desk["clerk"], case_id, {"severity": "major"}, "登记时选错")
+    assert not Case.get_by_id(case_id).restricted  # the front desk can still print the receipt
+    assert "受理时将按系统设置自动设为保密案件" in timeline(case_id)[-1].note
+    documents.issue(desk["clerk"], case_id, "receipt")
+    acceptance.accept(desk["officer"], case_id)
+    assert Case.get_by_id(case_id).restricted
+    assert summaries(case_id)[-1] == major.AUTO_RESTRICT_SUMMARY
+
+
+def test_a_major_correction_with_automatic_restriction_off_restricts_nothing(desk: Desk) -> None:
+    settings.update(desk["admin"], {"major_auto_restrict": False})
+    case_id = desk.new_case(State.ACCEPTED)
+    corrections.correct(desk["officer"], case_id, {"severity": "major"}, "核实后涉及患者重度损害")
+    assert not Case.get_by_id(case_id).restricted
+    assert summaries(case_id)[-1] == "更正登记信息：严重程度"
+    assert views.open_case(desk["officer2"], case_id).severity == "major"
