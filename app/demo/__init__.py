@@ -10,10 +10,13 @@
   received over the last two years are mostly closed; those of the last weeks are spread over every
   board state, some overdue or nearly due, some on hold, with pending or approved extensions. Due
   dates come from `workdays.WorkdayTable`, a precomputed table of the database's calendar.
-* `fill` — writes the plans one of two ways, which the test suite checks write the same rows:
+* `fill` — writes the plans one of two ways, which the test suite checks write the same rows
+  (case tables, reply-date promises, draft revisions, issued letters, audit entries):
   `service_fill` (every step through the real services, up to 2,000 cases) or `bulk` (the plans
-  replayed in memory by `replay`, with the services' own timeline wording and constants, and
-  inserted with prepared statements; local databases only).
+  replayed in memory — `replay` one method per step, `replay_core` the operation frame and the
+  bookkeeping services share, `replay_data` the rows — with the services' own timeline wording and
+  constants; audit entries chained in the service path's order by `audit_stream`; 处理结果告知书
+  rendered by `letters`; inserted with prepared statements; local databases only).
 
 The generator's modules are imported only when cases are wanted (`from app.demo import fill`).
 """

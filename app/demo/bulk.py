@@ -1,10 +1,15 @@
 """The bulk path (local SQLCipher databases only; above 2,000 cases, e.g. the 200,000-case benchmark
 database): plans are replayed in memory (app.demo.replay) and inserted in one transaction per 2,000
 cases with prepared executemany statements (peewee's insert_many spends most of its time building SQL
-text), together with the case counters and the text index. Above 20,000 cases a second process plans
-and replays while this one writes. The statistics rows of each chunk are written with it.
-Not written per step: audit entries (one `demo.generated` entry
-records the fill)."""
+text), together with the case counters, the text index, the reply-date promises, draft revisions and
+the audit entries of every operation (chained in the service path's order, app.demo.audit_stream).
+Above 20,000 cases a second process plans and replays while this one writes. The statistics rows of
+each chunk are written with it; repeat flags and the monthly cube once at the end.
+
+The 处理结果告知书 of a written reply is issued (rendered, ~50 KB and tens of milliseconds each) only
+for fills of up to LETTERS_MAX cases: at benchmark sizes (~7 % of cases reply in writing) rendering
+them would take longer than the whole build, so those replies are recorded without the stored letter.
+A `demo.generated` entry records the fill."""
 
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ from typing import Any
 
 import peewee
 
-from app import audit, dictionaries, settings
+from app import audit, dictionaries, letterhead, settings
 from app.cases.category_tree import CategoryLeaf, category_leaves
 from app.cases.issues import default_department_id
 from app.deadlines import calendar
@@ -28,9 +33,12 @@ from app.demo.plans import CasePlan
 from app.demo.replay import DatabaseFacts, Replay, Rows
 from app.demo.service_fill import DEMO_ROLES
 from app.demo.workdays import WorkdayTable, table_span
+from app.policy import Role
 from app.session import Session
 from app.statistics import store as stats_store
-from models.accounts import User
+from models.accounts import User, UserRole
+from models.audit import AuditEntry, AuditHead
+from models.case_record import DraftRevision, ReplyPromise
 from models.cases import (
     Assignment,
     Attachment,
@@ -45,6 +53,7 @@ from models.cases import (
     Extension,
     ExternalRoute,
     FollowUp,
+    IssuedDocument,
 )
 from models.database import database_proxy
 from models.fields import current_cipher
@@ -52,9 +61,10 @@ from models.organisation import Department
 from models.search_index import char_row, insert_rows_sql, is_sqlite
 
 Progress = Callable[[int, int], None]
+LETTERS_MAX = 2000
 
 
-def database_facts(usernames: Mapping[str, str] | None = None) -> DatabaseFacts:
+def database_facts(usernames: Mapping[str, str] | None = None, letters: bool = False) -> DatabaseFacts:
     """Ids, names and rules of the open database, for the replay."""
     usernames = usernames or {role: role for role in DEMO_ROLES}
     rows = {u.username: u for u in User.select().where(User.username.in_(list(usernames.values())))}
@@ -78,6 +88,12 @@ def database_facts(usernames: Mapping[str, str] | None = None) -> DatabaseFacts:
         first_case_id=next_id(Case),
         first_complainant_id=next_id(Complainant),
         first_attachment_id=next_id(Attachment),
+        usernames=dict(usernames),
+        officer_ids=frozenset(r.user_id for r in UserRole.select().where(UserRole.role == Role.OFFICER)),
+        major_auto_restrict=settings.get("major_auto_restrict"),
+        reopen_reply_workdays=settings.get("reopen_reply_workdays"),
+        audit_head=(head.seq, head.hash) if (head := AuditHead.get_or_none(AuditHead.id == 1)) else None,
+        letterhead=letterhead.current() if letters else None,
     )
 
 
@@ -115,6 +131,9 @@ def _insert_rows(rows: Rows, prefix: str) -> None:
         _insert_many(FollowUp, rows.followups)
         _insert_many(CaseAccess, rows.access)
         _insert_many(CaseLink, rows.links)
+        _insert_many(ReplyPromise, rows.promises)
+        _insert_many(DraftRevision, rows.drafts)
+        _insert_many(IssuedDocument, rows.documents)
         _insert_many(
             CaseEvent,
             rows.events,
@@ -125,7 +144,16 @@ def _insert_rows(rows: Rows, prefix: str) -> None:
                 conflict_target=[CaseCounter.prefix, CaseCounter.year],
                 update={CaseCounter.last_seq: peewee.fn.MAX(CaseCounter.last_seq, last)},
             ).execute()
-        stats_store.add_cases([c["id"] for c in rows.cases])
+        if rows.audit:
+            _insert_many(
+                AuditEntry, rows.audit, ("seq", "at", "actor", "action", "target", "detail", "prev_hash", "hash")
+            )
+            seq, digest = rows.audit[-1][0], rows.audit[-1][-1]
+            AuditHead.insert(id=1, seq=seq, hash=digest).on_conflict(
+                conflict_target=[AuditHead.id], update={AuditHead.seq: seq, AuditHead.hash: digest}
+            ).execute()
+        if rows.cases:
+            stats_store.add_cases([c["id"] for c in rows.cases])
         if is_sqlite(database_proxy.obj):
             trigram_sql, chars_sql = insert_rows_sql()
             database_proxy.cursor().executemany(trigram_sql, rows.fts)
@@ -167,6 +195,7 @@ def bulk_rows(spec: BulkSpec) -> Iterator[Rows]:
             pending.clear()
     if pending:
         yield replay.replay(pending)
+    yield replay.finish()
 
 
 def _bulk_worker(spec: BulkSpec, queue: Any) -> None:
@@ -200,7 +229,11 @@ def _rows_from_worker(spec: BulkSpec) -> Iterator[Rows]:
 
 
 def bulk_spec(
-    n: int, seed: int = DEFAULT_SEED, usernames: Mapping[str, str] | None = None, chunk: int = 2000
+    n: int,
+    seed: int = DEFAULT_SEED,
+    usernames: Mapping[str, str] | None = None,
+    chunk: int = 2000,
+    letters: bool | None = None,
 ) -> BulkSpec:
     """The bulk generation's inputs, read from the open database."""
     generator = generator_for_database(seed)
@@ -212,7 +245,7 @@ def bulk_spec(
         leaves=tuple(category_leaves()),
         overrides=dict(calendar.calendar().overrides),
         office=calendar.office_hours(),
-        facts=database_facts(usernames),
+        facts=database_facts(usernames, letters if letters is not None else n <= LETTERS_MAX),
         chunk=chunk,
     )
 
