@@ -96,13 +96,19 @@ def ledger_import_in_child(rows: int) -> list[Result]:
     return [Result(**item) for item in json.loads(output.strip().splitlines()[-1])]
 
 
-def measure(session: Any, password: str, rows: int = LEDGER_ROWS) -> list[Result]:
-    folder = Path(tempfile.mkdtemp(prefix="complaintdesk-bench-records-"))
-    try:
-        results = backup_and_restore(session, folder, password)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    return results + ledger_import_in_child(rows)
+def measure(
+    session: Any, password: str, rows: int = LEDGER_ROWS, *, backup: bool = True, ledger: bool = True
+) -> list[Result]:
+    """The backup and restore of the benchmark database (needs twice its size free in the temporary
+    folder) and the ledger import (a new database, the same at any size)."""
+    results = []
+    if backup:
+        folder = Path(tempfile.mkdtemp(prefix="complaintdesk-bench-records-"))
+        try:
+            results = backup_and_restore(session, folder, password)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    return results + (ledger_import_in_child(rows) if ledger else [])
 
 
 def main(argv: list[str] | None = None) -> int:

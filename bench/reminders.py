@@ -36,7 +36,9 @@ def reminder_queries(manager: Any) -> list[Any]:
             _timed(lambda: (queries.item_list(manager), queries.item_count(manager)))[0] for _ in range(RUNS)
         ]
         total = queries.item_count(manager)
-        results.append(Result("rectification_list", "整改列表首页及计数", samples, BUDGET, note=f"{total} 项"))
+        results.append(
+            Result("rectification_list", "整改列表首页及计数", samples, BUDGET, note=f"{total} 项")
+        )
     finally:
         clock.set_clock(None)
     return results

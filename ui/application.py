@@ -26,6 +26,7 @@ from ui.main_window import APP_TITLE, MainWindow
 from ui.operations import Change, Kind, Progress, run, run_in_background
 from ui.password_dialog import ChangePasswordDialog
 from ui.setup_wizard import SetupWizard
+from ui.startup_probe import install as install_startup_probe
 
 DEMO_CASES = 300
 DEMO_WAIT_MS = 10 * 60 * 1000
@@ -195,6 +196,7 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
     mode), the remembered file, or the setup wizard when there is none yet."""
     app = create_application()
     install_excepthook()
+    install_startup_probe(app)  # only with COMPLAINTDESK_PROBE_EXIT_ON_PAINT set (the benchmark)
     app.setQuitOnLastWindowClosed(False)
     with ExitStack() as cleanup:
         if demo:

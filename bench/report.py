@@ -1,0 +1,245 @@
+"""The benchmark's outputs: the machine it ran on, one JSON file per run (bench/out/results-<cases>.json,
+results-<cases>-pg.json for shared mode), and docs/performance.md rendered from every run present
+there, side by side."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+OUT_DIR = Path(__file__).resolve().parent / "out"
+DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
+
+
+def _memory_gb() -> float | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        return None
+    return None
+
+
+def machine() -> dict[str, Any]:
+    from sqlcipher3 import dbapi2
+
+    connection = dbapi2.connect(":memory:")
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "python": platform.python_version(),
+        "sqlite": connection.execute("select sqlite_version()").fetchone()[0],
+        "sqlcipher": connection.execute("pragma cipher_version").fetchone()[0],
+        "cpus": os.cpu_count(),
+        "memory_gb": _memory_gb(),
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+    }
+
+
+def local_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
+
+
+def run_name(cases: int, shared: bool) -> str:
+    return f"results-{cases}{'-pg' if shared else ''}"
+
+
+def write_run(report: dict[str, Any]) -> Path:
+    OUT_DIR.mkdir(exist_ok=True)
+    path = OUT_DIR / f"{run_name(report['cases'], report['shared'])}.json"
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+def load_runs(folder: Path = OUT_DIR) -> list[dict[str, Any]]:
+    runs = []
+    for path in sorted(folder.glob("results-*.json")):
+        run = json.loads(path.read_text(encoding="utf-8"))
+        if "results" in run and "cases" in run:
+            runs.append(run)
+    return sorted(runs, key=lambda r: (bool(r.get("shared")), r["cases"]))
+
+
+# -- Markdown ----------------------------------------------------------------------------------------
+
+
+def fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    if value >= 1:
+        return f"{value:.2f} s"
+    return f"{value * 1000:.1f} ms" if value < 0.1 else f"{value * 1000:.0f} ms"
+
+
+def _cases(n: int) -> str:
+    return (
+        f"{n // 1_000_000}M"
+        if n >= 1_000_000 and n % 1_000_000 == 0
+        else (f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else str(n))
+    )
+
+
+def column_title(run: dict[str, Any]) -> str:
+    title = f"{_cases(run['cases'])} 件"
+    if run.get("shared"):
+        title += " · PostgreSQL"
+    if run.get("under_load"):
+        title += " · 负载下"
+    return title
+
+
+def _cell(result: dict[str, Any]) -> str:
+    unit = result.get("unit", "s")
+    verdict = {True: "OK", False: "**OVER**", None: ""}[result.get("ok")]
+    text = fmt(result["median"], unit)
+    if len(result["samples"]) > 1:
+        text += f" / {fmt(result['p95'], unit)}"
+    return f"{text} {verdict}".strip()
+
+
+def _run_rows(runs: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
+    def env(run: dict[str, Any], key: str) -> Any:
+        return run["environment"].get(key)
+
+    def size(run: dict[str, Any]) -> str:
+        total = run.get("database_bytes")
+        if not total:
+            return "—"
+        count = run.get("case_count") or run["cases"]
+        return f"{total / 1e6:,.0f} MB，{total / max(count, 1) / 1000:.1f} KB/件"
+
+    def build(run: dict[str, Any]) -> str:
+        made = run.get("generation")
+        return f"{made['seconds']:.0f} s" if made else "复用已有数据库"
+
+    def load(run: dict[str, Any]) -> str:
+        before, after = env(run, "load_average_before"), env(run, "load_average")
+        return f"{before[0]:.1f} → {after[0]:.1f}" if before and after else "—"
+
+    return [
+        ("日期", [env(r, "date") or "—" for r in runs]),
+        (
+            "机器",
+            [
+                f"{env(r, 'cpus')} 核，{env(r, 'memory_gb') or 0:.0f} GB 内存，{env(r, 'platform')}"
+                for r in runs
+            ],
+        ),
+        (
+            "软件",
+            [
+                f"Python {env(r, 'python')}，SQLite {env(r, 'sqlite')}，SQLCipher {env(r, 'sqlcipher')}"
+                + (f"，PostgreSQL {env(r, 'postgresql')}" if env(r, "postgresql") else "")
+                for r in runs
+            ],
+        ),
+        ("平均负载（前 → 后，1 分钟）", [load(r) for r in runs]),
+        ("数据库", [r.get("target", "—") for r in runs]),
+        ("案件数", [f"{r.get('case_count') or r['cases']:,}" for r in runs]),
+        ("数据库大小", [size(r) for r in runs]),
+        ("生成数据库", [build(r) for r in runs]),
+        ("说明", [r.get("note") or "—" for r in runs]),
+    ]
+
+
+def markdown(runs: list[dict[str, Any]]) -> str:
+    titles = [column_title(r) for r in runs]
+    lines = [
+        "# 性能基准 (Performance)",
+        "",
+        "Generated by `python -m bench` from the runs in `bench/out/` (do not edit by hand; rerun or",
+        "`python -m bench --render`). Budgets are DESIGN §8's; a line is OK when its **median** is within",
+        "the budget. Cells read `median / p95` (one sample: the value). How each line is measured, and how",
+        "to run the benchmark, is described at the end.",
+        "",
+        "## 运行环境",
+        "",
+        "| | " + " | ".join(titles) + " |",
+        "|---|" + "---|" * len(runs),
+    ]
+    for label, cells in _run_rows(runs):
+        lines.append(f"| {label} | " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+    lines += [
+        "",
+        "## 结果",
+        "",
+        "| 操作 | 预算 | " + " | ".join(titles) + " |",
+        "|---|---|" + "---|" * len(runs),
+    ]
+    order: list[str] = []
+    labels: dict[str, tuple[str, str]] = {}
+    by_run = []
+    for run in runs:
+        found = {r["key"]: r for r in run["results"]}
+        by_run.append(found)
+        for r in run["results"]:
+            if r["key"] not in labels:
+                order.append(r["key"])
+                labels[r["key"]] = (r["label"], fmt(r["budget"], r.get("unit", "s")))
+    for key in order:
+        label, budget = labels[key]
+        cells = [_cell(found[key]) if key in found else "" for found in by_run]
+        lines.append(f"| {label} | {budget} | " + " | ".join(cells) + " |")
+    lines += ["", "## 各行说明", ""]
+    for run, title in zip(runs, titles, strict=True):
+        lines += [f"### {title}", ""]
+        lines += [f"- {r['label']}：{r['note']}" for r in run["results"] if r.get("note")]
+        lines.append("")
+    lines += HOW.strip("\n").splitlines()
+    return "\n".join(lines) + "\n"
+
+
+def render(folder: Path = OUT_DIR, doc: Path = DOC) -> Path | None:
+    runs = load_runs(folder)
+    if not runs:
+        return None
+    doc.write_text(markdown(runs), encoding="utf-8")
+    return doc
+
+
+HOW = """
+## 如何测量 (how the lines are measured)
+
+- **Start** (`start_first`, `start_warm`): a real `python -m app gui --db PATH` process (the same code
+  as `complaintdesk gui`) on the offscreen Qt platform with `COMPLAINTDESK_PROBE_EXIT_ON_PAINT=1`
+  (`ui/startup_probe.py`): the process ends right after the login window's first paint and prints the
+  wall-clock time of that paint; the bench times spawn → paint (and spawn → exit, in the notes).
+  *First start* drops the files a start reads (Python, site-packages with Qt and SQLCipher, the
+  application, fonts) from the OS page cache before each run with `posix_fadvise(DONTNEED)`; pages
+  other processes keep mapped stay resident, so it is a cold-ish start. With `--drop-caches` (root,
+  quiet machine only: it empties the whole page cache) the cache is dropped through
+  `/proc/sys/vm/drop_caches` instead, which is the start after a reboot. Bytecode caches are kept.
+- **GUI** (`gui_*`): fresh offscreen processes per role (`bench/gui.py`) with the real `MainWindow`:
+  login → role home painted (and the board built behind it); 看板 shown and refreshed; the case list's
+  first page; scroll steps — each one `fetchMore` as the view reaches the end (query, rows inserted,
+  layout and paint), up to 100 steps or 40 s per process; cases opened in the real `CaseWorkspace`
+  (timeline included, painted); the manager's 统计分析 page computed on its worker thread and shown.
+  Each step is followed by `processEvents()`, so paint is included. Garbage collections happen as
+  they would for a user.
+- **Service lines** call the same `app/` functions the GUI calls, in the bench process (warm).
+- **Records** (`bench/records.py`): `backup` — a verified backup and restore of the benchmark
+  database; `ledger` — a 10,000-row `.xlsx` ledger read, dry-run and imported into a new database.
+- **Shared mode** (`--pg`): a throwaway PostgreSQL server (`tests/support/pg_server.py`, TLS,
+  scram) is started, the local benchmark database is migrated into it with `app/migrate.py`
+  (`ANALYZE` afterwards, as after any bulk load), the server is switched to durable settings
+  (`fsync`, `synchronous_commit`, `full_page_writes` on) and the GUI, service and statistics lines
+  run against it; the server is removed afterwards.
+
+Runs:
+
+    python -m bench --cases 200000                  # builds a 200k database in a temporary folder
+    python -m bench --cases 1000000                 # 1M (needs ~3x the database size free in TMPDIR)
+    python -m bench --cases 1000000 --skip backup   # 1M without the slow backup and restore
+    python -m bench --cases 200000 --pg             # the same lines on PostgreSQL (shared mode)
+    python -m bench --db PATH --only gui,stats      # a subset on an existing database
+    python -m bench --render                        # rewrite this file from bench/out/
+
+Numbers taken while other work loads the machine are marked 负载下 and are inflated.
+"""
