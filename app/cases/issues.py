@@ -9,7 +9,7 @@ check a permission themselves — the caller has already done so for the cases i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -378,6 +378,57 @@ def remove_issue(session: Session, issue_id: int, reason: str, expected_version:
         sync_case(op)
 
 
+@dataclass(frozen=True)
+class IssueFinding:
+    """One issue's finding and the office's note on it, as the 处理意见 form gives them."""
+
+    finding: str  # a FINDINGS key, or "" (待认定)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class FindingChoice:
+    """改定案件结论 as a form gives it: `finding` with its reason; `finding` "" withdraws the override."""
+
+    finding: str
+    reason: str = ""
+
+
+def _record_issue_finding(
+    op: CaseOperation, row: CaseIssue, value: IssueFinding, field: str = "finding"
+) -> None:
+    """Write one issue's finding and note (validated), with its timeline entry, when they change."""
+    label = f"事项{row.seq}认定"
+    finding = validate_choice(value.finding, FINDINGS, field=field, label=label) if value.finding else ""
+    note = clean_note(value.note, f"事项{row.seq}认定说明", max_len=5000)
+    if (finding, note) == (row.finding, row.finding_note):
+        return
+    CaseIssue.update(finding=finding, finding_note=note).where(CaseIssue.id == row.id).execute()
+    op.event(f"投诉事项{row.seq} 认定：{FINDINGS.get(finding, '待认定')}", note)
+    op.detail.setdefault("issues", {})[str(row.seq)] = finding
+
+
+def _record_override(op: CaseOperation, choice: FindingChoice) -> None:
+    """改定 (or withdraw) the case finding with its reason, with its timeline entry."""
+    finding = (
+        validate_choice(choice.finding, FINDINGS, field="override", label="案件结论")
+        if choice.finding
+        else ""
+    )
+    reason = clean_note(choice.reason, "改定理由", required=bool(finding), max_len=2000)
+    derived = case_finding(op.case.id).derived
+    FindingOverride.delete().where(FindingOverride.case == op.case.id).execute()
+    if finding:
+        FindingOverride.create(
+            case=op.case.id, finding=finding, reason=reason, at=clock.now(), by=op.session.user.id
+        )
+        derived_text = FINDINGS.get(derived, "尚未全部认定")
+        op.event(f"改定案件结论为“{FINDINGS[finding]}”（各事项得出：{derived_text}）", reason)
+    else:
+        op.event(f"取消改定，{derived_summary(derived)}", reason)
+    op.detail.update(override=finding, derived=derived)
+
+
 def set_finding(
     session: Session, issue_id: int, finding: str, note: str = "", expected_version: int | None = None
 ) -> None:
@@ -387,13 +438,12 @@ def set_finding(
     with case_operation(
         session, row.case_id, RuleName.ISSUE_FINDING, expected_version=expected_version
     ) as op:
-        finding = validate_choice(finding, FINDINGS, field="finding", label="事项认定") if finding else ""
-        note = clean_note(note, "认定说明", max_len=5000)
         row = _issue(issue_id)
-        CaseIssue.update(finding=finding, finding_note=note).where(CaseIssue.id == issue_id).execute()
-        label = FINDINGS.get(finding, "待认定")
-        op.event(f"投诉事项{row.seq} 认定：{label}", note)
-        op.detail.update(seq=row.seq, finding=finding)
+        before = len(op.events)
+        _record_issue_finding(op, row, IssueFinding(finding or "", note))
+        if len(op.events) == before:  # the same finding again: still an entry, as asked
+            op.event(f"投诉事项{row.seq} 认定：{FINDINGS.get(row.finding, '待认定')}", row.finding_note)
+        op.detail.update(seq=row.seq, finding=finding or "")
         sync_case(op)
 
 
@@ -402,20 +452,30 @@ def override_finding(
 ) -> None:
     """改定案件结论 with a written reason; `finding` "" removes the override (the derived one applies)."""
     with case_operation(session, case_id, RuleName.OVERRIDE_FINDING, expected_version=expected_version) as op:
-        finding = validate_choice(finding, FINDINGS, field="finding", label="案件结论") if finding else ""
-        reason = clean_note(reason, "改定理由", required=bool(finding), max_len=2000)
-        derived = case_finding(case_id).derived
-        FindingOverride.delete().where(FindingOverride.case == case_id).execute()
-        if finding:
-            FindingOverride.create(
-                case=case_id, finding=finding, reason=reason, at=clock.now(), by=session.user.id
-            )
-            derived_text = FINDINGS.get(derived, "尚未全部认定")
-            op.event(f"改定案件结论为“{FINDINGS[finding]}”（各事项得出：{derived_text}）", reason)
-        else:
-            op.event(f"取消改定，{derived_summary(derived)}", reason)
-        op.detail.update(finding=finding, derived=derived)
+        _record_override(op, FindingChoice(finding or "", reason))
+        op.detail["finding"] = op.detail.pop("override")
         sync_case(op, announce=False)
+
+
+def record_findings(
+    op: CaseOperation, findings: Mapping[int, IssueFinding], override: FindingChoice | None = None
+) -> None:
+    """The 处理意见 form's 投诉事项认定, inside the draft's operation: each issue's finding and note
+    (issue id → value; only changes are written, each with its timeline entry), then the override
+    (None leaves it as it is), then the case finding derived again (noted when it changes)."""
+    rows = {row.id: row for row in CaseIssue.select().where(CaseIssue.case == op.case.id)}
+    for issue_id, value in findings.items():
+        row = rows.get(issue_id)
+        if row is None:
+            raise ValidationError("finding", "事项认定", "该投诉事项已不在本案中，请重新载入后再认定")
+        _record_issue_finding(op, row, value, field=f"finding_{issue_id}")
+    if override is not None:
+        current = FindingOverride.get_or_none(FindingOverride.case == op.case.id)
+        stored = FindingChoice(current.finding, current.reason) if current else FindingChoice("")
+        changed = (override.finding, override.reason.strip()) != (stored.finding, stored.reason)
+        if changed and (override.finding or current is not None):
+            _record_override(op, override)
+    sync_case(op, announce=not (override and override.finding))
 
 
 def finding_from_draft(op: CaseOperation, finding: str) -> str:

@@ -4,6 +4,7 @@ the services and the demo's bulk replay (`app/demo/replay.py`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 
@@ -11,9 +12,10 @@ from app import clock
 from app.cases import documents, drafts, issues
 from app.cases.states import OPEN_ASSIGNMENT_STATES, REPLY_METHODS, State
 from app.errors import TransitionError, ValidationError
+from app.policy import Action
 from app.session import Session
 from app.validation import FINDINGS, clean_note, validate_amount, validate_choice
-from app.write_path import case_operation
+from app.write_path import case_operation, check, load_case
 from models.cases import Assignment
 
 SUBMIT_SUMMARY = "提交主任审批"
@@ -46,11 +48,21 @@ def save_draft(
     rectification: str = "",
     merged_from: int | None = None,
     expected_version: int | None = None,
+    issue_findings: Mapping[int, issues.IssueFinding] | None = None,
+    override: issues.FindingChoice | None = None,
 ) -> int:
     """拟定处理意见, edited from revision `base_revision` (0 for the first draft). Possible once no
     department reply is outstanding. Every save is kept as a new revision; a save over a newer
     revision than its base raises `drafts.DraftConflict` and changes nothing. Returns the new
-    revision's number. `expected_version` (optional) also refuses any newer change of the case."""
+    revision's number. `expected_version` (optional) also refuses any newer change of the case.
+
+    `issue_findings` (issue id → finding and note) and `override` (改定案件结论 with its reason, or
+    withdrawn) are the form's 投诉事项认定, written in the same transaction; `finding` is then the case
+    finding they give ("" to take it as it comes out) and is refused when it disagrees."""
+    if issue_findings:
+        check(session, Action.RECORD_FINDING, load_case(case_id))
+    if override is not None:
+        check(session, Action.OVERRIDE_FINDING, load_case(case_id))
     with case_operation(session, case_id, "draft", expected_version=expected_version) as op:
         typed = drafts.DraftText(
             facts or "", finding or "", resolution or "", str(refund or ""), str(compensation or ""), rectification or ""
@@ -70,6 +82,8 @@ def save_draft(
             raise TransitionError(f"还有 {open_assignments} 个科室未反馈，收到全部反馈后才能拟定答复")
         first = not (op.case.facts or op.case.finding or op.case.resolution)
         op.case.state = State.DRAFTING
+        if issue_findings or override is not None:
+            issues.record_findings(op, issue_findings or {}, override)
         finding = issues.finding_from_draft(op, finding)  # per 投诉事项 (app/cases/issues.py)
         op.case.facts, op.case.finding, op.case.resolution = facts, finding, resolution
         op.case.refund_amount, op.case.compensation_amount = refund_amount, amount

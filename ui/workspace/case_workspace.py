@@ -343,6 +343,7 @@ class CaseWorkspace(QWidget):
         if self.view is None:
             return
         draft, base = self.handling.draft(), self.handling.base_revision
+        findings, override = self.handling.issue_findings(), self.handling.override()
         outcome = run(
             self,
             lambda: reply.save_draft(
@@ -356,6 +357,8 @@ class CaseWorkspace(QWidget):
                 rectification=draft.rectification,
                 base_revision=base,
                 merged_from=merged_from,
+                issue_findings=findings,
+                override=override,
             ),
             changed=self.change(),
             focus=self.handling.focus_field,

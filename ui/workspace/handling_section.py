@@ -1,4 +1,5 @@
-"""处理意见: facts, finding, resolution, compensation (with its Chinese capitals) and 整改措施; the
+"""处理意见: facts, the finding of each 投诉事项 (and the case finding derived from them, or 改定 with a
+reason — ui/workspace/finding_form.py), resolution, compensation (with its Chinese capitals) and 整改措施; the
 departments' replies can be inserted into 调查核实情况 (one, or all of them).
 
 Editable while the policy allows 拟定处理意见; read-only otherwise. A reload keeps what the user
@@ -21,14 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.cases.drafts import DraftText, Revision
+from app.cases.issues import FindingChoice
 from app.cases.states import State
 from app.cases.views import AssignmentView, CaseView
 from app.cases.workspace import amount_in_capitals, capitals_hint, replies_quote
 from app.policy import Decision
-from app.validation import FINDINGS
 from ui.common import make_primary
-from ui.workspace.dialogs import choice_combo
 from ui.workspace.draft_history import DraftHistory
+from ui.workspace.finding_form import IssueFindingsBox
 from ui.workspace.widgets import FieldGrid, heading, hint, scroll_page, text_box
 
 Draft = DraftText  # what the form holds, as the service `save_draft` takes it
@@ -47,6 +48,24 @@ def draft_of(view: CaseView) -> Draft:
         _money(view.compensation_amount),
         view.rectification,
     )
+
+
+def issue_lines(view: CaseView) -> str:
+    """Each issue's finding and note, one line each (the read-only summary)."""
+    lines = []
+    for issue in view.issues:
+        note = f"——{issue.finding_note}" if issue.finding_note else ""
+        lines.append(f"{issue.heading()}：{issue.finding_label or '待认定'}{note}")
+    return "\n".join(lines)
+
+
+def case_finding_text(view: CaseView) -> str:
+    finding = view.case_finding
+    if finding is None or not finding.finding:
+        return view.finding_label or "待各事项认定后得出"
+    if finding.overridden:
+        return f"{finding.label}（已改定，理由：{finding.override_reason}；各事项得出：{finding.derived_label or '尚未全部认定'}）"
+    return f"{finding.label}（由各事项得出）"
 
 
 class HandlingSection(QWidget):
@@ -80,8 +99,7 @@ class HandlingSection(QWidget):
         reply_row.addWidget(self.no_replies)
         reply_row.addStretch(1)
         facts_box.addLayout(reply_row)
-        self.finding_combo = choice_combo(FINDINGS)
-        self.finding_combo.setMinimumWidth(200)
+        self.findings = IssueFindingsBox()
         self.resolution_edit = text_box("向投诉人的解释、致歉、退费或赔偿、对相关人员的处理", rows=4)
         self.refund_edit = QLineEdit()
         self.refund_edit.setPlaceholderText("无则不填")
@@ -113,14 +131,13 @@ class HandlingSection(QWidget):
         form.setHorizontalSpacing(12)
         form.setVerticalSpacing(10)
         form.addRow("调查核实情况", facts_box)
-        form.addRow("投诉是否成立", self.finding_combo)
+        form.addRow("投诉事项认定", self.findings)
         form.addRow("处理意见", self.resolution_edit)
         form.addRow("退费金额", refund_row)
         form.addRow("赔偿金额", amount_row)
         form.addRow("整改措施", self.rectification_edit)
         self.fields = {
             "facts": self.facts_edit,
-            "finding": self.finding_combo,
             "resolution": self.resolution_edit,
             "refund": self.refund_edit,
             "compensation": self.amount_edit,
@@ -134,6 +151,7 @@ class HandlingSection(QWidget):
         self.save_button.clicked.connect(self._save)
         self.dirty_label = hint("")
         self.dirty_label.setWordWrap(False)
+        self.dirty_label.setMinimumWidth(self.dirty_label.fontMetrics().horizontalAdvance("有未保存的修改") + 8)
         top = QHBoxLayout()
         top.setSpacing(10)
         top.addWidget(heading("处理意见"), 1)
@@ -166,14 +184,14 @@ class HandlingSection(QWidget):
             edit.textChanged.connect(self._update_dirty)
         self.amount_edit.textChanged.connect(self._update_dirty)
         self.refund_edit.textChanged.connect(self._update_dirty)
-        self.finding_combo.currentIndexChanged.connect(self._update_dirty)
+        self.findings.changed.connect(self._update_dirty)
 
     # -- values ----------------------------------------------------------------------------------
 
     def draft(self) -> Draft:
         return Draft(
             self.facts_edit.toPlainText(),
-            self.finding_combo.currentData() or "",
+            self.findings.case_finding(),
             self.resolution_edit.toPlainText(),
             self.refund_edit.text(),
             self.amount_edit.text(),
@@ -182,7 +200,6 @@ class HandlingSection(QWidget):
 
     def _fill(self, draft: Draft) -> None:
         self.facts_edit.setPlainText(draft.facts)
-        self.finding_combo.setCurrentIndex(max(self.finding_combo.findData(draft.finding), 0))
         self.resolution_edit.setPlainText(draft.resolution)
         self.refund_edit.setText(draft.refund)
         self.amount_edit.setText(draft.compensation)
@@ -192,7 +209,15 @@ class HandlingSection(QWidget):
         self.history.set_revisions(revisions)
 
     def is_dirty(self) -> bool:
-        return self.editable and self.draft() != self._loaded
+        return self.editable and (self.draft() != self._loaded or self.findings.is_dirty())
+
+    def issue_findings(self) -> dict:
+        """Issue id → finding and note, as the form says (saved with the draft)."""
+        return self.findings.findings()
+
+    def override(self) -> FindingChoice | None:
+        """改定案件结论 as the form says, or None when unchanged."""
+        return self.findings.override()
 
     def take_merge(self, merged: Draft, base_revision: int) -> None:
         """After a conflict: the merged text, to be saved over revision `base_revision`."""
@@ -210,6 +235,7 @@ class HandlingSection(QWidget):
         if not keep:
             self._fill(self._loaded)
             self.base_revision = view.draft_revision
+        self.findings.set_issues(view.issues, view.case_finding, keep=keep)
         self.form_box.setVisible(self.editable)
         self.save_button.setVisible(self.editable)
         if not self.editable:
@@ -257,7 +283,8 @@ class HandlingSection(QWidget):
 
         return [
             ("调查核实情况", view.facts),
-            ("投诉是否成立", view.finding_label),
+            ("投诉事项认定", issue_lines(view)),
+            ("案件结论", case_finding_text(view)),
             ("处理意见", view.resolution),
             ("退费金额", money(view.refund_amount)),
             ("赔偿金额", money(view.compensation_amount)),
@@ -268,7 +295,7 @@ class HandlingSection(QWidget):
         self.facts_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def focus_field(self, field: str) -> None:
-        widget = self.fields.get(field)
+        widget = self.fields.get(field) or self.findings.widgets().get(field)
         if widget is not None:
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
 

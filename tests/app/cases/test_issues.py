@@ -142,7 +142,7 @@ def test_findings_per_issue_derive_the_case_finding(desk: Desk) -> None:
     assert view.case_finding is not None and view.case_finding.label == "部分成立"
     assert not view.case_finding.overridden
 
-    with pytest.raises(ValidationError, match="事项认定"):
+    with pytest.raises(ValidationError, match="事项1认定"):
         issues.set_finding(officer, bell.id, "yes")
 
 

@@ -165,7 +165,8 @@ def test_officer_routes_records_replies_and_drafts_in_the_workspace(
     ws.action_bar.control("draft").click()
     form = ws.handling
     type_text(form.facts_edit, "经调取叫号系统日志，当日叫号系统故障两小时。")
-    form.finding_combo.setCurrentIndex(form.finding_combo.findData("partly_upheld"))
+    (combo,) = form.findings.combos()
+    combo.setCurrentIndex(combo.findData("partly_upheld"))
     type_text(form.resolution_edit, "向患者致歉；门诊部完善人工叫号预案。")
     form.save_button.click()
     on_modal(QMessageBox, answer("提交"))

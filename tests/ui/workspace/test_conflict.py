@@ -27,7 +27,8 @@ def test_draft_conflict_shows_theirs_and_mine_and_merges_without_losing_text(
     ws.action_bar.control("draft").click()
     assert ws.handling.base_revision == 0
     type_text(ws.handling.facts_edit, TYPED)
-    ws.handling.finding_combo.setCurrentIndex(ws.handling.finding_combo.findData("upheld"))
+    (combo,) = ws.handling.findings.combos()
+    combo.setCurrentIndex(combo.findData("upheld"))
 
     desk.clock.advance(minutes=7)
     reply.save_draft(

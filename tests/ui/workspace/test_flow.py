@@ -82,7 +82,8 @@ def test_officer_routes_records_replies_drafts_and_submits(qtbot: QtBot, desk: D
     form = ws.handling
     assert form.editable and form.save_button.isVisibleTo(ws)
     type_text(form.facts_edit, "经调取叫号系统日志，当日叫号系统故障两小时。")
-    form.finding_combo.setCurrentIndex(form.finding_combo.findData("partly_upheld"))
+    (combo,) = form.findings.combos()
+    combo.setCurrentIndex(combo.findData("partly_upheld"))
     type_text(form.resolution_edit, "向患者致歉；门诊部完善人工叫号预案。")
     form.amount_edit.setFocus()
     qtbot.keyClicks(form.amount_edit, "1234.5")
@@ -101,7 +102,8 @@ def test_officer_routes_records_replies_drafts_and_submits(qtbot: QtBot, desk: D
     bar.control("submit").click()
     assert ws.view.state == "pending_approval"
     assert not form.editable and form.form_box.isHidden()
-    assert form.summary.values["投诉是否成立"].text() == "部分成立"
+    assert form.summary.values["案件结论"].text() == "部分成立（由各事项得出）"
+    assert form.summary.values["投诉事项认定"].text().endswith("：部分成立")
     assert form.summary.values["赔偿金额"].text() == "1,234.50 元（壹仟贰佰叁拾肆元伍角）"
     assert form.summary.values["退费金额"].text() == "无"
     assert ws.timeline.items[0].summary == "提交主任审批"
