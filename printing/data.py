@@ -58,6 +58,7 @@ class ReceiptData:
     # A night-duty (总值班) intake: when the office will take it over (next working day, office hours).
     office_accepts_on: date | None = None
     office_opens_at: str = "08:00"
+    issues: Sequence[IssueLine] = ()  # listed when there are several
     issued_at: datetime
 
     def __post_init__(self) -> None:
@@ -88,18 +89,22 @@ class RegistrationData:
     narrative: str = ""
     demands: str | None = None
     registered_by: str | None = None
+    issues: Sequence[IssueLine] = ()  # listed when there are several
     issued_at: datetime
 
 
 @dataclass(frozen=True, kw_only=True)
 class IssueLine:
     """One 投诉事项 as a document lists it: "事项1：…", the questions put to the department about
-    it (转办单), its finding and the office's note on it (处理结果告知书)."""
+    it (转办单, 登记表), its finding and the office's note on it (处理结果告知书), its category and
+    department (登记表, 受理回执)."""
 
     heading: str
     questions: Sequence[str] = ()
     finding: str | None = None
     note: str = ""
+    category: str = ""  # its category path (登记表, 受理回执)
+    department: str = ""  # its responsible department, "" while not yet known
 
     def __post_init__(self) -> None:
         if self.finding is not None:

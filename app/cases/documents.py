@@ -16,46 +16,27 @@ from datetime import datetime
 
 from peewee import fn
 
-from app import clock, settings
-from app.cases.issues import IssueRecord, issues_of
-from app.cases.states import FOLLOWUP_METHODS, State
+from app import clock
+from app.cases import document_data
+from app.cases.issues import issues_of
+from app.cases.states import State
 from app.errors import NotFoundError, TransitionError, ValidationError
 from app.letterhead import current as current_letterhead
-from app.policy import Action, sees_identifiers
+from app.policy import Action, sees_handling, sees_identifiers
 from app.session import Session
-from app.validation import (
-    CHANNELS,
-    FINDINGS,
-    RELATIONS,
-    SATISFACTIONS,
-    SEVERITIES,
-    mask_id_number,
-    mask_phone,
-)
-from app.write_path import append_events, audited_read, chain_detail, check, facts, load_case, operation
+from app.write_path import append_events, audited_read, chain_detail, check, load_case, operation
 from models.accounts import User
 from models.case_record import ReplyPromise
 from models.cases import (
     Assignment,
     Case,
     CaseEvent,
-    Category,
-    Complainant,
-    ExternalRoute,
     FollowUp,
     IssuedDocument,
 )
 from models.organisation import Department
 from printing.data import (
-    DispatchData,
-    FollowUpData,
-    IssueLine,
     Letterhead,
-    NoticeData,
-    ReceiptData,
-    RegistrationData,
-    RejectionData,
-    ResultData,
 )
 from printing.render import DOCUMENT_KINDS, render_document
 from printing.stamp import stamp_reprint
@@ -94,186 +75,6 @@ def letterhead() -> Letterhead:
     return current_letterhead()
 
 
-def _name(user_id: int | None) -> str | None:
-    return User.get_by_id(user_id).display_name if user_id else None
-
-
-def _dept(dept_id: int | None) -> str | None:
-    return Department.get_by_id(dept_id).name if dept_id else None
-
-
-def _data(
-    session: Session, kind: str, case: Case, assignment: Assignment | None, now: datetime, full: bool | None = None
-):
-    """The document's data as of `now`; full identifiers when the reader sees them (or as `full` says)."""
-    complainant = Complainant.get_by_id(case.complainant_id)
-    if full is None:
-        full = sees_identifiers(session.user, facts(case), now.date())
-    category = Category.get_by_id(case.category_id).path if case.category_id else None
-    if kind == "receipt":
-        from app.deadlines.case_clocks import recompute_reply_due
-
-        if case.reply_due is None:  # not yet accepted: show the date it will be due by the rules
-            recompute_reply_due(case)
-        return ReceiptData(
-            case_no=case.case_no,
-            query_code=case.query_code,
-            received_at=case.received_at,
-            channel=CHANNELS[case.channel],
-            complainant_name=complainant.name or "—",
-            summary=case.content,
-            expected_reply_date=case.reply_due,
-            expected_reply_provisional=case.due_provisional,
-            workdays=_reply_workdays(case),
-            handler_name=_name(case.registered_by_id),
-            office_accepts_on=case.accept_due if case.night_intake and case.state == State.REGISTERED else None,
-            office_opens_at=settings.get("office_hours_start"),
-            issued_at=now,
-        )
-    if kind == "registration":
-        return RegistrationData(
-            case_no=case.case_no,
-            received_at=case.received_at,
-            channel=CHANNELS[case.channel],
-            complainant_name=complainant.name or "—",
-            complainant_relation=RELATIONS.get(complainant.relation),
-            complainant_phone=(complainant.phone if full else mask_phone(complainant.phone)) or None,
-            complainant_id_number=(complainant.id_number if full else mask_id_number(complainant.id_number))
-            or None,
-            complainant_address=complainant.address or None,
-            patient_name=case.patient_name or None,
-            patient_record_no=case.patient_record_no or None,
-            visit_department=_dept(case.visit_department_id),
-            visit_date=case.visit_date,
-            category_path=category,
-            severity=SEVERITIES[case.severity],
-            narrative=case.content,
-            demands=case.demands or None,
-            registered_by=_name(case.registered_by_id),
-            issued_at=now,
-        )
-    if kind == "dispatch":
-        mine = _department_issues(case.id, assignment.department_id)
-        return DispatchData(
-            case_no=case.case_no,
-            department=_dept(assignment.department_id),
-            sent_at=assignment.sent_at,
-            deadline=assignment.due,
-            deadline_provisional=assignment.due_provisional,
-            narrative=case.content,
-            questions=[q for q in assignment.questions.splitlines() if q.strip()],
-            officer_name=_name(assignment.sent_by_id),
-            officer_phone=settings.get("complaint_phone") or None,
-            complainant_name=complainant.name or None,
-            patient_name=case.patient_name or None,
-            category_path="；".join(dict.fromkeys(i.category_path for i in mine if i.category_path))
-            or category,
-            severity=SEVERITIES[case.severity],
-            issues=[IssueLine(heading=i.heading(), questions=_lines(i.questions)) for i in mine],
-            issued_at=now,
-        )
-    if kind == "rejection":
-        return RejectionData.for_reason(
-            case.reject_reason,
-            case_no=case.case_no,
-            complainant_name=complainant.name or "投诉人",
-            received_at=case.received_at,
-            note=_rejection_note(case),
-            issued_at=now,
-        )
-    if kind == "result":
-        return ResultData(
-            case_no=case.case_no,
-            complainant_name=complainant.name or "投诉人",
-            received_at=case.received_at,
-            facts=case.facts,
-            finding=FINDINGS[case.finding],
-            resolution=case.resolution,
-            refund_amount=case.refund_amount,
-            compensation_amount=case.compensation_amount,
-            rectification=[r for r in case.rectification.splitlines() if r.strip()],
-            issues=[
-                IssueLine(heading=i.heading(), finding=FINDINGS.get(i.finding), note=i.finding_note)
-                for i in issues_of(case.id)
-            ],
-            issued_at=now,
-        )
-    if kind == "notice":
-        from app.cases.promises import REASONS
-
-        told, moves = _moves_since_told(case.id)
-        latest = moves[-1]
-        return NoticeData(
-            case_no=case.case_no,
-            complainant_name=complainant.name or "投诉人",
-            received_at=case.received_at,
-            previous_date=told.due if told is not None else moves[0].previous,
-            new_date=latest.due,
-            new_date_provisional=latest.provisional,
-            reason="；".join(dict.fromkeys(REASONS[m.reason] for m in moves)),
-            note="\n".join(dict.fromkeys(m.note for m in moves if m.note)) or None,
-            issued_at=now,
-        )
-    followup = FollowUp.select().where(FollowUp.case == case.id).order_by(FollowUp.id.desc()).first()
-    return FollowUpData(
-        case_no=case.case_no,
-        complainant_name=complainant.name or "投诉人",
-        contact=mask_phone(complainant.phone) or None,
-        method=FOLLOWUP_METHODS[followup.method],
-        followed_at=followup.at,
-        satisfaction=SATISFACTIONS[followup.satisfaction],
-        remarks=followup.remarks or None,
-        officer_name=_name(followup.by_id),
-        routes=_routes(case),
-        issued_at=now,
-    )
-
-
-def _lines(text: str) -> list[str]:
-    return [line for line in text.splitlines() if line.strip()]
-
-
-def _department_issues(case_id: int, department_id: int) -> list[IssueRecord]:
-    """The issues a 转办单 lists: those of its department; when none is that department's (the case
-    was sent to it as a whole), every issue of the case."""
-    every = issues_of(case_id)
-    return [i for i in every if i.department_id == department_id] or every
-
-
-def _routes(case: Case) -> list[tuple[str, str, str]]:
-    """The external routes of the case for the 回访记录: (route, status, outcome)."""
-    from app import dictionaries
-    from app.cases.follow_up import ROUTE_STATUSES
-
-    names = {r.id: r.name for r in dictionaries.external_routes()}
-    return [
-        (names.get(r.route, r.route), ROUTE_STATUSES.get(r.status, r.status), r.outcome)
-        for r in ExternalRoute.select().where(ExternalRoute.case == case.id).order_by(ExternalRoute.id)
-    ]
-
-
-def _latest_move(case_id: int) -> ReplyPromise | None:
-    """The newest change of the promised reply date (not the first promise), or None."""
-    return (
-        ReplyPromise.select()
-        .where((ReplyPromise.case == case_id) & ReplyPromise.previous.is_null(False))
-        .order_by(ReplyPromise.id.desc())
-        .first()
-    )
-
-
-def _moves_since_told(case_id: int) -> tuple[ReplyPromise | None, list[ReplyPromise]]:
-    """The promise the complainant was last given in writing (on an issued 受理回执 or 延期告知书),
-    and the changes of the reply date since (at least the latest change)."""
-    promises = list(ReplyPromise.select().where(ReplyPromise.case == case_id).order_by(ReplyPromise.id))
-    told = next((p for p in reversed(promises) if p.told), None)
-    moves = [p for p in promises if p.previous is not None and (told is None or p.id > told.id)]
-    if not moves:  # the newest change was told already: its notice again
-        moves = [p for p in promises if p.previous is not None][-1:]
-        told = next((p for p in reversed(promises) if p.id < moves[0].id), None)
-    return told, moves
-
-
 def last_approval(case_id: int) -> int:
     """The timeline number of the newest 审批通过 (0 when never approved)."""
     event = (
@@ -295,30 +96,9 @@ def edition(kind: str, case: Case, assignment: Assignment | None) -> str:
         latest = FollowUp.select(FollowUp.id).where(FollowUp.case == case.id).order_by(FollowUp.id.desc()).first()
         return f"followup-{latest.id if latest else 0}"
     if kind == "notice":
-        change = _latest_move(case.id)
+        change = document_data.latest_move(case.id)
         return f"promise-{change.id if change else 0}"
     return ""
-
-
-def _reply_workdays(case: Case) -> int:
-    from app.deadlines import calendar
-
-    departments = (
-        Assignment.select(Assignment.department).where(Assignment.case == case.id).distinct().count()
-    )
-    return calendar.rules().reply_workdays_for(departments) + case.extension_workdays
-
-
-def _rejection_note(case: Case) -> str | None:
-    from models.cases import CaseEvent
-
-    event = (
-        CaseEvent.select()
-        .where((CaseEvent.case == case.id) & (CaseEvent.action == "reject"))
-        .order_by(CaseEvent.seq.desc())
-        .first()
-    )
-    return (event.note or None) if event else None
 
 
 def check_available(kind: str, case: Case, assignment: Assignment | None) -> None:
@@ -333,7 +113,7 @@ def check_available(kind: str, case: Case, assignment: Assignment | None) -> Non
         raise TransitionError("尚未回访，不能打印回访记录")
     if kind == "result" and not (case.finding and case.resolution):
         raise TransitionError("处理意见尚未填写完整，不能打印处理结果告知书")
-    if kind == "notice" and _latest_move(case.id) is None:
+    if kind == "notice" and document_data.latest_move(case.id) is None:
         raise TransitionError("答复期限没有调整过，不需要延期告知书")
 
 
@@ -388,7 +168,7 @@ def preview(
         if original is not None:
             return stamp_reprint(bytes(original.data), clock.now())
         return render_document(
-            _data(session, kind, case, assignment, clock.now()), letterhead(), page_size=page_size, preview=True
+            document_data.build(session, kind, case, assignment, clock.now()), letterhead(), page_size=page_size, preview=True
         )
 
 
@@ -413,7 +193,7 @@ def issue(
     _check_page_size(kind, page_size)
     key = edition(kind, case, assignment)
     title = kind_title(kind)
-    department = _dept(assignment.department_id) if assignment else ""
+    department = document_data.department_name(assignment.department_id) if assignment else ""
     seen = _original(case_id, kind, assignment, key) is not None  # for the audit action; decided again inside
     audit_action = "case.reprint" if seen else "case.print"
     with operation(session, action, audit_action, target=case.case_no, case=case_facts) as op:
@@ -427,7 +207,7 @@ def issue(
             last = IssuedDocument.select(fn.MAX(IssuedDocument.number)).where(IssuedDocument.case == case_id)
             number = (last.scalar() or 0) + 1
             pdf = render_document(
-                _data(session, kind, case, assignment, now),
+                document_data.build(session, kind, case, assignment, now),
                 letterhead(),
                 page_size=page_size,
                 document_no=document_no(case.case_no, number),
@@ -489,7 +269,7 @@ def issued_documents(session: Session, case_id: int) -> list[IssuedInfo]:
     )
     names = {u.id: u.display_name for u in User.select().where(User.id.in_({r.issued_by_id for r in rows}))}
     depts = {
-        a.id: _dept(a.department_id)
+        a.id: document_data.department_name(a.department_id)
         for a in Assignment.select().where(
             Assignment.id.in_({r.assignment_id for r in rows if r.assignment_id})
         )
@@ -524,7 +304,8 @@ def stored_pdf(session: Session, document_id: int) -> bytes:
     """The exact bytes issued earlier (for viewing or saving); the access is audited.
 
     A reader who may not see this case's full identifiers now (a clerk, the day after registering
-    it) gets a copy rendered again with them masked: same document, issue time and 补打 mark."""
+    it) gets a copy rendered again with them masked: same document, issue time and 补打 mark; so does
+    an intake role reading a 登记表 that lists the questions put to departments (left out for them)."""
     row = IssuedDocument.get_or_none(IssuedDocument.id == document_id)
     if row is None:
         raise NotFoundError("文书不存在")
@@ -533,15 +314,23 @@ def stored_pdf(session: Session, document_id: int) -> bytes:
         data = bytes(row.data)
         if hashlib.sha256(data).hexdigest() != row.sha256:
             raise ValidationError("document", "文书", "存档文件校验失败（SHA-256 不符）")
-        if row.kind in IDENTIFIER_KINDS and not sees_identifiers(session.user, seen, clock.now().date()):
-            return _masked_copy(session, row, case)
+        if row.kind in IDENTIFIER_KINDS:
+            identifiers = sees_identifiers(session.user, seen, clock.now().date())
+            if not identifiers or (not sees_handling(session.user, seen) and _lists_questions(case.id)):
+                return _masked_copy(session, row, case, full=identifiers)
         return data
 
 
-def _masked_copy(session: Session, row: IssuedDocument, case: Case) -> bytes:
+def _lists_questions(case_id: int) -> bool:
+    """Does a 登记表 of this case list the questions put to departments (for the office's eyes)?"""
+    every = issues_of(case_id)
+    return len(every) > 1 and any(i.questions.strip() for i in every)
+
+
+def _masked_copy(session: Session, row: IssuedDocument, case: Case, full: bool = False) -> bytes:
     assignment = Assignment.get_by_id(row.assignment_id) if row.assignment_id else None
     return render_document(
-        _data(session, row.kind, case, assignment, row.issued_at, full=False),
+        document_data.build(session, row.kind, case, assignment, row.issued_at, full=full),
         letterhead(),
         reprint=row.reprint,
         page_size=row.page_size,

@@ -55,10 +55,22 @@ class ReceiptRenderer(DocumentRenderer[ReceiptData]):
                 [(self._received_label, cn_datetime(d.received_at)), ("经办人", esc_or_dash(d.handler_name))],
                 *self._office_row(),
                 [("投诉内容", esc(summary))],
+                *self._issue_rows(),
                 [("预计答复日期", f"{reply}（受理之日起 {d.workdays} 个工作日内）")],
             ],
             narrow=self._small,
         )
+
+    def _issue_rows(self) -> list[list[tuple[str, str]]]:
+        """A complaint with several issues lists them: each with its category and department."""
+        issues = self.data.issues
+        if len(issues) < 2:
+            return []
+        lines = []
+        for issue in issues:
+            where = "，".join(esc(part) for part in (issue.category, issue.department) if not is_blank(part))
+            lines.append(f"{esc(issue.heading)}" + (f"（{where}）" if where else ""))
+        return [[("投诉事项", "<br/>".join(lines))]]
 
     @property
     def _received_label(self) -> str:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Paragraph
 
 from printing.base import DocumentRenderer
 from printing.data import RegistrationData
-from printing.formatting import cn_date, cn_datetime, esc_or_dash
+from printing.formatting import cn_date, cn_datetime, esc, esc_or_dash
 
 
 class RegistrationRenderer(DocumentRenderer[RegistrationData]):
@@ -47,6 +47,7 @@ class RegistrationRenderer(DocumentRenderer[RegistrationData]):
         )
         return [
             fields,
+            *self._issues(),
             kit.section("投诉事由及经过", kit.paragraphs(d.narrative, "text")),
             kit.section("投诉人诉求", kit.paragraphs(d.demands, "text")),
             kit.space(10),
@@ -56,3 +57,27 @@ class RegistrationRenderer(DocumentRenderer[RegistrationData]):
             kit.space(14),
             kit.signature_row([("登记人签名：", None), ("日期：", None)]),
         ]
+
+    def _issues(self) -> list[Flowable]:
+        """A complaint with several issues lists them under the fields: category, department and,
+        when the issuer may see them, the questions put to the department."""
+        d, kit = self.data, self.kit
+        if len(d.issues) < 2:
+            return []
+        asks = any(issue.questions for issue in d.issues)
+        header = ["投诉事项", "投诉类别", "责任科室", *(["需科室核实的问题"] if asks else [])]
+        shares = (0.28, 0.28, 0.16, 0.28) if asks else (0.4, 0.4, 0.2)
+        rows: list[list[str | Paragraph]] = []
+        for issue in d.issues:
+            row: list[str | Paragraph] = [
+                issue.heading,
+                issue.category or "未分类",
+                issue.department or "待定",
+            ]
+            if asks:
+                numbered = [
+                    f"{n}. {esc(q)}" for n, q in enumerate((q for q in issue.questions if q.strip()), 1)
+                ]
+                row.append(kit.para("<br/>".join(numbered) or "—", "cell"))
+            rows.append(row)
+        return [kit.space(6), kit.list_table(header, rows, [self.width * share for share in shares])]
