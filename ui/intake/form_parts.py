@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -36,12 +38,21 @@ def format_day(day: date) -> str:
 
 
 class FieldHint(QLabel):
-    """A one-line message under a field: red for a problem, grey for information; hidden when empty."""
+    """A one-line message under a field: red for a problem, grey for information; hidden when empty.
+
+    Its line is kept while it is hidden, so a hint that appears or goes away moves nothing on the
+    form. A message longer than the field is cut with … and shown whole in the tooltip (and, for a
+    problem found on saving, in the page's status bar)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("fieldHint")
-        self.setWordWrap(True)
+        self.setWordWrap(False)
+        policy = self.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)  # never widens its column
+        policy.setVerticalPolicy(QSizePolicy.Policy.Fixed)
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
         self.hide()
 
     def show_error(self, message: str) -> None:
@@ -56,12 +67,40 @@ class FieldHint(QLabel):
     def is_error(self) -> bool:
         return self.isVisible() and self.property("kind") == "error"
 
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(0, self._line_height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return self.sizeHint()
+
+    def _line_height(self) -> int:
+        margins = self.contentsMargins()
+        return self.fontMetrics().height() + margins.top() + margins.bottom()
+
     def _show(self, message: str, kind: str) -> None:
         self.setText(message)
         self.setProperty("kind", kind)
         self.style().unpolish(self)
         self.style().polish(self)
+        self.setFixedHeight(self._line_height())  # the style sheet's font size is known now
+        self._update_tooltip()
         self.setVisible(bool(message))
+
+    def _elided(self) -> str:
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width())
+
+    def _update_tooltip(self) -> None:
+        self.setToolTip(self.text() if self.text() and self._elided() != self.text() else "")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._update_tooltip()
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        self.style().drawItemText(painter, rect, align, self.palette(), True, self._elided(), self.foregroundRole())
 
 
 class FieldCell(QWidget):
@@ -73,7 +112,7 @@ class FieldCell(QWidget):
         self.hint = FieldHint()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(3)
+        layout.setSpacing(1)
         layout.addWidget(editor)
         for extra in extras:
             layout.addWidget(extra)
@@ -178,7 +217,7 @@ class FormSection(QGroupBox):
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(12, 14, 12, 8)
         self.grid.setHorizontalSpacing(10)
-        self.grid.setVerticalSpacing(6)
+        self.grid.setVerticalSpacing(2)  # each field keeps a line for its hint below it
         self.grid.setColumnStretch(1, 1)
         self.grid.setColumnStretch(3, 1)
         self.grid.setColumnMinimumWidth(0, LABEL_WIDTH)  # the same label width in every section,
