@@ -4,21 +4,25 @@ observe the database."""
 
 from __future__ import annotations
 
+import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from app import audit, auth, clock, users
 from app.cases.intake import IntakeForm
 from app.cases.states import State
+from app.errors import PermissionDenied
 from app.keyslots import KeySlotFile
 from app.session import Session
 from models.audit import AuditEntry
 from models.case_record import CASE_RECORD_MODELS
-from models.cases import CASE_MODELS, CaseEvent
+from models.cases import CASE_MODELS, CaseEvent, CaseIssue, Extension
 from models.database import close_current, database_proxy, open_local
 from tests.support.accounts import ADMIN, ADMIN_PASSWORD, HOSPITAL, USER_PASSWORD, use_cheap_kdf, use_real_kdf
 from tests.support.cases import START, FakeClock, form
@@ -192,3 +196,27 @@ def audit_ok() -> bool:
 
 def day(text: str) -> date:
     return date.fromisoformat(text)
+
+
+def first_issue(case_id: int) -> int:
+    """The id of the case's first 投诉事项."""
+    return CaseIssue.select().where(CaseIssue.case == case_id).order_by(CaseIssue.seq).first().id
+
+
+def pending_extension(case_id: int) -> int:
+    """The id of the case's 延期 request awaiting the manager's decision."""
+    return Extension.get((Extension.case == case_id) & (Extension.state == "pending")).id
+
+
+def assert_denied(desk: Desk, role: str, call: Callable[[], Any], reason: str, target: str) -> None:
+    """`call` is refused with `reason` in Chinese, writes nothing, and adds exactly the audited denial."""
+    before, audits = case_data(), audit_count()
+    with pytest.raises(PermissionDenied) as info:
+        call()
+    assert info.value.message == reason
+    assert re.search(r"[\u4e00-\u9fff]", info.value.message)
+    assert case_data() == before, "a refused action wrote something"
+    assert audit_count() == audits + 1
+    denial = last_audit()
+    assert (denial.actor, denial.action, denial.target) == (desk[role].user.username, "denied", target)
+    assert reason in denial.detail

@@ -10,6 +10,7 @@ import pytest
 from app.cases import intake, views
 from app.errors import ValidationError
 from models.cases import Case, Complainant
+from tests.support.cases import PHONE
 from tests.support.desk import Desk
 
 from .conftest import audit_count, audit_ok, case_data, make_form
@@ -223,7 +224,9 @@ def test_choices_must_come_from_their_lists(desk: Desk, fields: dict, expected: 
     _refused(desk, expected, **fields)
 
 
-UNKNOWN_PHONE = "联系电话：不是有效的手机号码或固定电话号码（固定电话如 010-62345678，分机如 0755-86661234-8001）"
+UNKNOWN_PHONE = (
+    "联系电话：不是有效的手机号码或固定电话号码（固定电话如 010-62345678，分机如 0755-86661234-8001）"
+)
 
 
 def test_every_intake_role_gets_the_same_refusals(desk: Desk) -> None:
@@ -254,3 +257,8 @@ def test_a_valid_registration_after_many_refusals_is_number_one_and_audited(desk
         == "护理质量 / 护理技术 / 穿刺注射技术不佳"
     )
     audit_ok()
+
+
+def test_the_phone_number_is_normalised_for_the_record(desk: Desk) -> None:
+    reg = desk.register(complainant_phone="+86 139-1234-5678")
+    assert views.open_case(desk["officer"], reg.case_id).complainant_phone == PHONE
