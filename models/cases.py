@@ -113,6 +113,25 @@ class Case(BaseModel):
         indexes = ((("registered_by", "registered_at"), False),)
 
 
+# The open work, read from the index alone: the home queues, the board's columns and their first
+# cards filter and order by these columns only, so they read the open cases' index entries (about
+# 60 bytes each, next to each other) instead of one scattered case row per open case.
+WORK_INDEX = "case_work"
+Case.add_index(
+    Case.index(
+        Case.state,
+        Case.on_hold,
+        Case.accept_due,
+        Case.reply_due,
+        Case.received_at,
+        Case.restricted,
+        Case.officer,
+        Case.escalated_at,
+        name=WORK_INDEX,
+    )
+)
+
+
 class CaseAccess(BaseModel):
     """Officers named on a restricted case (保密): they, and managers, may see it."""
 

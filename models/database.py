@@ -229,8 +229,48 @@ def open_postgres(params: ServerParams, password: str) -> peewee.PostgresqlDatab
 
 
 
+# ANALYZE reads this many rows of each index (SQLite's analysis_limit): statistics good enough for
+# the planner in milliseconds, where a full ANALYZE reads every index of every table. The case
+# table alone is analyzed in full (seconds at a million cases), after a bulk load or an upgrade.
+ANALYSIS_LIMIT = 1000
+
+
+def analyze(db: peewee.Database) -> None:
+    """Give the query planner fresh statistics (sqlite_stat1): after a bulk load or an upgrade.
+
+    Without them SQLite takes every index as selective, e.g. `case_state` for a state most cases
+    are in. PostgreSQL's autovacuum analyzes on its own; a bulk copy is analyzed at once."""
+    db = getattr(db, "obj", db)  # a DatabaseProxy: the database behind it
+    if not isinstance(db, peewee.SqliteDatabase):
+        db.execute_sql("ANALYZE")
+        return
+    db.execute_sql(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
+    db.execute_sql("ANALYZE")
+    # The case table in full: a sample cannot tell that most cases are in one state (closed).
+    db.execute_sql("PRAGMA analysis_limit = 0")
+    db.execute_sql('ANALYZE "case"')
+
+
+def optimize(db: peewee.Database) -> None:
+    """Refresh the statistics of tables that grew or shrank a lot (SQLite's `PRAGMA optimize`, run
+    when a connection closes); a database never analyzed is analyzed."""
+    db = getattr(db, "obj", db)
+    if not isinstance(db, peewee.SqliteDatabase):
+        return
+    stats = db.execute_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()
+    if stats is None or db.execute_sql("SELECT 1 FROM sqlite_stat1 LIMIT 1").fetchone() is None:
+        analyze(db)
+        return
+    db.execute_sql(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
+    db.execute_sql("PRAGMA optimize")
+
+
 def close_current() -> None:
-    """Close the process's database, if one is open."""
+    """Close the process's database, if one is open (refreshing the planner's statistics first)."""
     obj = database_proxy.obj
     if obj is not None and not obj.is_closed():
+        try:
+            optimize(obj)
+        except peewee.DatabaseError:
+            pass  # a read-only or damaged file still closes
         obj.close()

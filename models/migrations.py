@@ -17,7 +17,9 @@ import peewee
 from playhouse.migrate import SchemaMigrator, migrate
 
 from models.base import BaseModel
+from models.case_tally import create_case_tally, create_work_index
 from models.chain import GENESIS, event_batches, event_digest
+from models.database import analyze
 from models.schema import ALL_MODELS, SchemaVersion
 from models.search_index import create_search_index
 
@@ -145,6 +147,13 @@ def _v11_rectification_and_reminders(db: peewee.Database, migrator: SchemaMigrat
     from models.rectification import RECTIFICATION_MODELS
 
     db.create_tables(RECTIFICATION_MODELS)
+
+
+def _v16_kept_counts(db: peewee.Database, migrator: SchemaMigrator) -> None:
+    """v16: the kept counts of cases by state (models.case_tally) and the index of restricted cases;
+    the open work's covering index; the upgrade then analyzes the database (ensure_schema)."""
+    create_case_tally(db)
+    create_work_index(db)
 
 
 def _v8_records(db: peewee.Database, migrator: SchemaMigrator) -> None:
@@ -278,6 +287,7 @@ STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     9: _v9_statistics_tables,
     10: _v10_chained_timeline,
     11: _v11_rectification_and_reminders,
+    16: _v16_kept_counts,
 }
 # Step numbers are given out per feature before the work starts, so a number may be missing while a
 # feature is still being built; upgrades apply the steps that exist, in order.
@@ -301,13 +311,17 @@ def ensure_schema(db: peewee.Database, now: datetime | None = None) -> int:
         with db.atomic():
             db.create_tables(ALL_MODELS)
             create_search_index(db)
+            create_case_tally(db)
             SchemaVersion.create(version=SCHEMA_VERSION, applied_at=now)
         return 0
     if found > SCHEMA_VERSION:
         raise SchemaTooNewError(found)
     migrator = SchemaMigrator.from_database(db)
-    for version in sorted(v for v in STEPS if v > found):
+    steps = sorted(v for v in STEPS if v > found)
+    for version in steps:
         with db.atomic():
             STEPS[version](db, migrator)
             SchemaVersion.create(version=version, applied_at=now)
+    if steps:
+        analyze(db)  # the planner's statistics for the upgraded tables and indexes
     return found

@@ -15,30 +15,31 @@ from functools import reduce
 import peewee
 
 from app import clock
+from app.cases.cards import REDACTED, CaseCard, card_select, cards_from_rows, in_list, raw_rows
+from app.cases.keyset import FIRST_DATE, LAST_DATE, Key, KeysetPages
 from app.cases.states import (
     BOARD_STATES,
     OPEN_ASSIGNMENT_STATES,
     REPLY_CLOCK_STATES,
     STATE_LABELS,
-    AssignmentState,
     ExtensionState,
     State,
 )
-from app.cases.visibility import visible
-from app.deadlines.case_clocks import case_status
-from app.deadlines.rules import DeadlineStatus
-from app.policy import lists_restricted_redacted, sees_handling, sees_identifiers
+from app.cases.visibility import visible, visible_condition
+from app.policy import lists_restricted_redacted, visibility
 from app.session import Session
-from app.validation import SEVERITIES, mask_name
-from app.write_path import CaseFactsData, ensure_unlocked
-from models.accounts import User
+from app.validation import SEVERITIES
+from app.write_path import ensure_unlocked
+from models import case_tally
 from models.administration import HandoverCase
-from models.cases import Assignment, Case, CaseAccess, Category, Complainant, Extension
+from models.cases import Assignment, Case, Category, Extension
 from models.database import database_proxy
 from models.organisation import Department
+from models.search_index import is_sqlite
+
+__all__ = ["REDACTED", "CaseCard"]  # cards are read from here by the board, lists and homes
 
 PAGE_SIZE = 50
-REDACTED = "受限案件"
 DAY = timedelta(days=1)
 
 
@@ -109,29 +110,6 @@ def board_move(from_state: str, to_state: str) -> tuple[str, str]:
     if targets:
         return "", why + f"可以拖到：{'、'.join(dict.fromkeys(targets))}；其他步骤请双击卡片在案件中办理。"
     return "", why + "请双击卡片打开案件，按页面上方的操作办理。"
-
-
-@dataclass(frozen=True)
-class CaseCard:
-    id: int
-    case_no: str
-    state: str
-    state_label: str
-    version: int
-    received_at: datetime
-    complainant: str  # in full where the case shows it in full (app.policy.sees_identifiers), else masked
-    category: str
-    departments: str
-    severity: str
-    severity_label: str
-    officer: str
-    deadline: DeadlineStatus | None
-    restricted: bool
-    redacted: bool
-    on_hold: bool
-    escalated: bool
-    flagged: bool
-    summary: str
 
 
 @dataclass
@@ -252,173 +230,34 @@ def _listable(session: Session, query: peewee.ModelSelect, flt: BoardFilter | No
     return visible(session.user, query)
 
 
-def _cards(session: Session, rows: list[Case], now: datetime) -> list[CaseCard]:
-    if not rows:
-        return []
-    ids = [r.id for r in rows]
-    visible_ids = {r.id for r in visible(session.user, Case.select(Case.id)).where(Case.id.in_(ids))}
-    depts: dict[int, list[str]] = {}
-    for a in (
-        Assignment.select(Assignment.case, Department.name)
-        .join(Department)
-        .where(Assignment.case.in_(ids), Assignment.state != AssignmentState.RETURNED)
-        .order_by(Assignment.id)
-        .objects()
-    ):
-        depts.setdefault(a.case_id, []).append(a.name)
-    statuses: dict[tuple, DeadlineStatus | None] = {}  # many cards share a due date: count once
-    named = _named_on_restricted([r.id for r in rows if r.restricted])
-    today = now.date()
-    cards = []
-    for r in rows:
-        case_facts = CaseFactsData(
-            r.id,
-            r.restricted,
-            r.registered_by_id,
-            r.registered_at.date(),
-            r.night_intake,
-            r.state,
-            named.get(r.id, frozenset()) | ({r.officer_id} if r.officer_id else set()),
-        )
-        full_name = sees_identifiers(session.user, case_facts, today)  # as the case itself shows it
-        handling = sees_handling(session.user, case_facts)
-        clock_key = (
-            r.state,
-            r.accept_due,
-            r.reply_due,
-            r.due_provisional,
-            r.hold_since if r.on_hold else None,
-            r.paused_workdays,
-        )
-        if clock_key not in statuses:
-            statuses[clock_key] = case_status(r, now)
-        redacted = r.id not in visible_ids
-        cards.append(
-            CaseCard(
-                id=r.id,
-                case_no=r.case_no,
-                state=r.state,
-                state_label=STATE_LABELS[r.state],
-                version=r.version,
-                received_at=r.received_at,
-                complainant=""
-                if redacted
-                else (r.complainant_name if full_name else mask_name(r.complainant_name)),
-                category=REDACTED if redacted else (r.category_name or "未分类"),
-                departments="、".join(dict.fromkeys(depts.get(r.id, []))) or (r.visit_dept or "")
-                if handling and not redacted
-                else "",
-                severity=r.severity,
-                severity_label=SEVERITIES[r.severity],
-                officer=r.officer_name or "",
-                deadline=statuses[clock_key],
-                restricted=r.restricted,
-                redacted=redacted,
-                on_hold=r.on_hold,
-                escalated=r.escalated_at is not None,
-                flagged=r.flagged,
-                summary="" if redacted else r.content[:80],
-            )
-        )
-    return cards
+def _pages(session: Session, flt: BoardFilter, keys: tuple[Key, ...]) -> KeysetPages:
+    now = clock.now()
+    query = _apply(_listable(session, card_select(session.user), flt), session, flt, now)
+    return KeysetPages(query, keys, lambda rows: cards_from_rows(session, rows, now))
 
 
-def _named_on_restricted(case_ids: list[int]) -> dict[int, frozenset[int]]:
-    """The officers named on each restricted case (the policy's `named_user_ids`, less the officer)."""
-    named: dict[int, set[int]] = {}
-    if case_ids:
-        rows = CaseAccess.select(CaseAccess.case, CaseAccess.user).where(CaseAccess.case.in_(case_ids))
-        for case_id, user_id in rows.tuples():
-            named.setdefault(case_id, set()).add(user_id)
-    return {case_id: frozenset(users) for case_id, users in named.items()}
-
-
-def _card_rows() -> peewee.ModelSelect:
-    """Everything a card shows, joined; callers narrow it to ids already filtered."""
-    Officer = User.alias()
-    VisitDept = Department.alias()
-    return (
-        Case.select(
-            Case.id,
-            Case.case_no,
-            Case.state,
-            Case.version,
-            Case.received_at,
-            Case.severity,
-            Case.restricted,
-            Case.on_hold,
-            Case.hold_since,
-            Case.paused_workdays,
-            Case.escalated_at,
-            Case.flagged,
-            Case.accept_due,
-            Case.reply_due,
-            Case.due_provisional,
-            Case.officer,
-            Case.registered_by,
-            Case.night_intake,
-            Case.registered_at,
-            peewee.fn.SUBSTR(Case.content, 1, 80).alias("content"),
-            Complainant.name.alias("complainant_name"),
-            Category.name.alias("category_name"),
-            Officer.display_name.alias("officer_name"),
-            VisitDept.name.alias("visit_dept"),
-        )
-        .join(Complainant, on=(Case.complainant == Complainant.id))
-        .switch(Case)
-        .join(Category, peewee.JOIN.LEFT_OUTER, on=(Case.category == Category.id))
-        .switch(Case)
-        .join(Officer, peewee.JOIN.LEFT_OUTER, on=(Case.officer == Officer.id))
-        .switch(Case)
-        .join(VisitDept, peewee.JOIN.LEFT_OUTER, on=(Case.visit_department == VisitDept.id))
-    )
-
-
-def _cards_by_id(session: Session, ids: list[int], now: datetime) -> list[CaseCard]:
-    """Cards of `ids` (already filtered by visibility), in that order."""
-    if not ids:
-        return []
-    rows = {r.id: r for r in _card_rows().where(Case.id.in_(ids)).objects()}
-    return _cards(session, [rows[i] for i in ids if i in rows], now)
-
-
-def _page(
-    session: Session, flt: BoardFilter, now: datetime, ordering: tuple, offset: int, limit: int
-) -> list[CaseCard]:
-    """One page: the ids are sorted on the case table alone, then only they are joined."""
-    query = _apply(_listable(session, Case.select(Case.id), flt), session, flt, now)
-    ids = [row[0] for row in query.order_by(*ordering).offset(offset).limit(limit).tuples()]
-    return _cards_by_id(session, ids, now)
-
-
-def _column_order() -> tuple:
-    return (_due_column().asc(nulls="LAST"), Case.received_at, Case.id)
+def _column_keys() -> tuple[Key, ...]:
+    return (Key(_due_column(), fill=LAST_DATE), Key(Case.received_at), Key(Case.id))
 
 
 def board(session: Session, flt: BoardFilter | None = None, per_column: int = PAGE_SIZE) -> list[Column]:
     """One column per open state with its total and the most urgent `per_column` cards.
 
-    Two queries whatever the number of cases: the totals by state, and the first page of every
-    column at once (ROW_NUMBER per state), then the cards of those ids."""
+    Three queries whatever the number of cases: the totals by state (kept: models.case_tally), the
+    ids of every column's first page at once (a top-N per state on the open work's index), and
+    their cards."""
     flt = replace(flt or BoardFilter(), states=(), include_final=False)
     now = clock.now()
-    counts = dict(
-        _apply(_listable(session, Case.select(Case.state, peewee.fn.COUNT(Case.id)), flt), session, flt, now)
-        .group_by(Case.state)
-        .tuples()
-    )
-    rank = peewee.fn.ROW_NUMBER().over(partition_by=[Case.state], order_by=list(_column_order()))
-    ranked = _apply(
-        _listable(session, Case.select(Case.id, Case.state, rank.alias("rank")), flt), session, flt, now
-    ).alias("ranked")
-    firsts = (
-        peewee.Select(from_list=[ranked], columns=[ranked.c.id, ranked.c.state])
-        .where(ranked.c.rank <= per_column)
-        .order_by(ranked.c.state, ranked.c.rank)
-        .bind(database_proxy)
-    )
-    ids = [(row[0], row[1]) for row in firsts.tuples()]
-    cards = _cards_by_id(session, [case_id for case_id, _state in ids], now)
+    counts = state_counts(session, flt)
+    parts = []
+    for index, state in enumerate(BOARD_STATES):  # each column's first page, sorted apart
+        column = replace(flt, states=(state,))
+        first = _apply(_listable(session, Case.select(Case.id), column), session, column, now)
+        first = first.order_by(*[k.column(is_sqlite(database_proxy.obj)).asc() for k in _column_keys()])
+        inner = first.limit(per_column).alias(f"column{index}")
+        parts.append(peewee.Select(from_list=[inner], columns=[inner.c.id]).bind(database_proxy))
+    ids = [row[0] for row in raw_rows(reduce(operator.add, parts))]
+    cards = _cards_in_order(session, ids, now)
     by_state: dict[str, list[CaseCard]] = {}
     for card in cards:
         by_state.setdefault(card.state, []).append(card)
@@ -428,12 +267,9 @@ def board(session: Session, flt: BoardFilter | None = None, per_column: int = PA
     ]
 
 
-def column_page(
-    session: Session, state: str, flt: BoardFilter | None = None, offset: int = 0, limit: int = PAGE_SIZE
-) -> list[CaseCard]:
-    """Cards of one column, most urgent first (fetchMore pages through this)."""
-    flt = replace(flt or BoardFilter(), states=(state,))
-    return _page(session, flt, clock.now(), _column_order(), offset, limit)
+def column_pages(session: Session, state: str, flt: BoardFilter | None = None) -> KeysetPages:
+    """The cards of one column, most urgent first, page after page (`next_page(limit)`)."""
+    return _pages(session, replace(flt or BoardFilter(), states=(state,)), _column_keys())
 
 
 # Columns the case list sorts by (in the database, so paging stays a database matter). Names are not
@@ -441,50 +277,99 @@ def column_page(
 SORT_COLUMNS = ("case_no", "received_at", "severity", "state", "deadline")
 
 
-def _sort_key(column: str) -> peewee.Node:
+def _sort_key(column: str, descending: bool) -> Key:
     if column == "case_no":
-        return Case.case_no
+        return Key(Case.case_no, descending)
     if column == "received_at":
-        return Case.received_at
+        return Key(Case.received_at, descending)
     if column == "severity":
-        return peewee.Case(Case.severity, [(key, rank) for rank, key in enumerate(SEVERITIES)], len(SEVERITIES))
+        ranks = [(key, rank) for rank, key in enumerate(SEVERITIES)]
+        return Key(peewee.Case(Case.severity, ranks, len(SEVERITIES)), descending)
     if column == "state":
-        return peewee.Case(Case.state, [(key, rank) for rank, key in enumerate(STATE_LABELS)], len(STATE_LABELS))
+        ranks = [(key, rank) for rank, key in enumerate(STATE_LABELS)]
+        return Key(peewee.Case(Case.state, ranks, len(STATE_LABELS)), descending)
     if column == "deadline":
-        return _clock_due()
+        return Key(_clock_due(), descending, FIRST_DATE if descending else LAST_DATE)
     raise ValueError(f"unknown sort column {column!r}")
 
 
-def list_ordering(order: str = "newest", descending: bool = False) -> tuple:
-    """ORDER BY of the case list: "newest" first, "urgency" (running clocks by due date, overdue
+def list_keys(order: str = "newest", descending: bool = False) -> tuple[Key, ...]:
+    """Sort keys of the case list: "newest" first, "urgency" (running clocks by due date, overdue
     first; cases on hold and those without a clock after them), or one of SORT_COLUMNS, ascending
-    unless `descending` (cases without a deadline last either way; ties newest first)."""
+    unless `descending` (cases without a deadline last either way; ties newest first). Every order
+    ends in the case id, so it is total and a page can continue after any row."""
+    newest = (Key(Case.received_at, True), Key(Case.id, True))
     if order == "urgency":
-        return (Case.on_hold.asc(), _clock_due().asc(nulls="LAST"), Case.received_at, Case.id)
+        return (Key(Case.on_hold), Key(_clock_due(), fill=LAST_DATE), Key(Case.received_at), Key(Case.id))
     if order == "newest":
-        return (Case.received_at.desc(), Case.id.desc())
-    key = _sort_key(order)
-    first = key.desc(nulls="LAST") if descending else key.asc(nulls="LAST")
+        return newest
+    key = _sort_key(order, descending)
+    if order == "case_no":  # unique: the index alone orders the list
+        return (key, Key(Case.id, descending))
+    if order == "received_at":
+        return (key, Key(Case.id, descending))
     if order == "deadline":
-        first = (Case.on_hold.asc(), first)
-    return (*(first if isinstance(first, tuple) else (first,)), Case.received_at.desc(), Case.id.desc())
+        return (Key(Case.on_hold), key, *newest)
+    return (key, *newest)
+
+
+def case_pages(
+    session: Session, flt: BoardFilter | None = None, order: str = "newest", descending: bool = False
+) -> KeysetPages:
+    """The case list in the order of `list_keys(order, descending)`, page after page."""
+    return _pages(session, flt or BoardFilter(include_final=True), list_keys(order, descending))
 
 
 def case_list(
     session: Session,
     flt: BoardFilter | None = None,
-    offset: int = 0,
     limit: int = PAGE_SIZE,
     order: str = "newest",
     descending: bool = False,
 ) -> list[CaseCard]:
-    """The case list in the order of `list_ordering(order, descending)`."""
-    flt = flt or BoardFilter(include_final=True)
-    return _page(session, flt, clock.now(), list_ordering(order, descending), offset, limit)
+    """The first `limit` cards of the case list (`case_pages` for the pages after it)."""
+    return case_pages(session, flt, order, descending).next_page(limit)
 
 
 def case_count(session: Session, flt: BoardFilter | None = None) -> int:
-    return filtered(session, flt or BoardFilter(include_final=True), Case.select()).count()
+    """How many cases the list of `flt` holds for this user (kept counts where the filter allows)."""
+    return sum(state_counts(session, flt or BoardFilter(include_final=True)).values())
+
+
+def _only_by_state(flt: BoardFilter) -> bool:
+    return not (
+        flt.narrows_by_content
+        or flt.overdue_only
+        or flt.mine
+        or flt.queue
+        or flt.received_from is not None
+        or flt.received_to is not None
+    )
+
+
+def state_counts(session: Session, flt: BoardFilter) -> dict[str, int]:
+    """Cases per state in the list of `flt` for this user. A filter by state alone is read from the
+    kept counts (models.case_tally): every case, or the unrestricted ones plus the few restricted
+    ones the user may see; any other filter counts live."""
+    ensure_unlocked(session)
+    db = database_proxy.obj
+    if not (_only_by_state(flt) and case_tally.kept(db)):
+        query = filtered(session, flt, Case.select(Case.state, peewee.fn.COUNT(Case.id)))
+        return dict(query.group_by(Case.state).tuples())
+    states = list(flt.states) if flt.states else (None if flt.include_final else list(BOARD_STATES))
+    user = session.user
+    scope = visibility(user)
+    if scope.all_cases or lists_restricted_redacted(user):
+        return case_tally.counts(db, states)
+    counts = case_tally.counts(db, states, restricted=False) if scope.unrestricted else {}
+    rest = Case.select(Case.state, peewee.fn.COUNT(Case.id)).where(visible_condition(user))
+    if scope.unrestricted:  # the literal matches the partial index of restricted cases
+        rest = rest.where(Case.restricted == peewee.SQL("1"))
+    if states is not None:
+        rest = rest.where(Case.state.in_(states))
+    for state, count in rest.group_by(Case.state).tuples():
+        counts[state] = counts.get(state, 0) + count
+    return counts
 
 
 def filtered(session: Session, flt: BoardFilter, query: peewee.ModelSelect) -> peewee.ModelSelect:
@@ -493,9 +378,16 @@ def filtered(session: Session, flt: BoardFilter, query: peewee.ModelSelect) -> p
 
 
 def cards_for(session: Session, case_ids: list[int]) -> list[CaseCard]:
-    """Cards for given ids (search results), in the given order."""
-    shown = {row[0] for row in _listable(session, Case.select(Case.id)).where(Case.id.in_(case_ids)).tuples()}
-    return _cards_by_id(session, [i for i in case_ids if i in shown], clock.now())
+    """Cards for given ids (search results) the user may list, in the given order."""
+    return _cards_in_order(session, case_ids, clock.now())
+
+
+def _cards_in_order(session: Session, case_ids: list[int], now: datetime) -> list[CaseCard]:
+    if not case_ids:
+        return []
+    ids = peewee.NodeList((Case.id, peewee.SQL(in_list("", len(case_ids)), case_ids)))
+    rows = {r[0]: r for r in raw_rows(_listable(session, card_select(session.user)).where(ids))}
+    return cards_from_rows(session, [rows[i] for i in case_ids if i in rows], now)
 
 
 class Queue(StrEnum):

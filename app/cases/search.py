@@ -17,7 +17,7 @@ from app.policy import Action, can
 from app.session import Session
 from app.validation import validate_phone
 from app.write_path import ensure_unlocked
-from models.cases import Case, Category, Complainant
+from models.cases import Case, CaseCounter, Category, Complainant
 from models.database import database_proxy
 from models.fields import identifier_equals
 from models.organisation import Department
@@ -34,8 +34,9 @@ from models.search_index import (
 MAX_RESULTS = 200
 # Above this many text matches, cases are tested newest first instead of fetched by id (SQLite).
 MANY = 1000
-# A case number or its tail (YH-2026-000123, 2026-0001): matched in the numbers' own index, as the
-# trigrams every number shares ("YH-", "-20") would make the text index read all of its entries.
+# A case number or its beginning without the office prefix (YH-2026-000123, 2026-0001): matched as
+# a prefix in the numbers' unique index (numbers are {prefix}-{year}-{seq}, app.cases.numbering),
+# as the trigrams every number shares ("YH-", "-20") would make the text index read all its entries.
 _CASE_NO = re.compile(r"^(?:[A-Za-z]{1,8}-)?\d{4}-\d{1,6}$")
 # Phone, ID number or 门诊号/住院号: 6–20 letters/digits with at least four digits.
 _IDENTIFIER = re.compile(r"^(?=(?:\D*\d){4})[0-9A-Za-z\-+ ]{6,20}$")
@@ -87,6 +88,26 @@ def _like(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _case_numbers(text: str) -> tuple[str, list[str]]:
+    """SQL (with parameters) of the ids of cases whose number begins with `text`, or with an office
+    prefix and then `text` when it has none: key ranges of the unique index, never a scan."""
+    text = text.upper()
+    if text[0].isdigit():
+        prefixes = {row[0] for row in CaseCounter.select(CaseCounter.prefix).distinct().tuples()}
+        starts = [f"{prefix}-{text}" for prefix in sorted(prefixes)]
+    else:
+        starts = [text]
+    if not starts:
+        return 'SELECT id FROM "case" WHERE 0 = 1', []
+    ranges, params = [], []
+    for start in starts:  # [start, start with its last character raised): every number beginning so
+        ranges.append("(case_no >= ? AND case_no < ?)")
+        params += [start, start[:-1] + chr(ord(start[-1]) + 1)]
+    placeholder = "?" if is_sqlite(database_proxy.obj) else "%s"
+    where = " OR ".join(ranges).replace("?", placeholder)
+    return f'SELECT id FROM "case" WHERE {where}', params
+
+
 def _local_text(text: str) -> peewee.Expression:
     """SQLite: the cases whose indexed text matches, found without visiting every case.
 
@@ -95,7 +116,7 @@ def _local_text(text: str) -> peewee.Expression:
     """
     terms = text.split()
     if _CASE_NO.match(text):
-        source, params = "SELECT id FROM \"case\" WHERE case_no LIKE ? ESCAPE '\\'", [_like(text.upper())]
+        source, params = _case_numbers(text)
         many: peewee.Expression = (Case.id + 0).in_(peewee.SQL(f"({source})", params))
     elif all(len(t) >= 3 for t in terms):
         source, params = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?", [_match_expression(text)]
@@ -130,6 +151,9 @@ def _local_text(text: str) -> peewee.Expression:
 
 def _server_text(text: str) -> peewee.Expression:
     """PostgreSQL: narrative and numbers by substring (pg_trgm index); names only by exact blind index."""
+    if _CASE_NO.match(text):
+        source, params = _case_numbers(text)
+        return Case.id.in_(peewee.SQL(f"({source})", params))
     condition = None
     for term in text.split():
         escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

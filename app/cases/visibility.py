@@ -7,12 +7,15 @@ import peewee
 from app.policy import NIGHT_DUTY_VISIBLE_STATES, Actor, visibility
 from models.cases import Case, CaseAccess
 
+NOTHING = peewee.SQL("0 = 1")
 
-def visible(user: Actor, query: peewee.ModelSelect) -> peewee.ModelSelect:
-    """Restrict a Case query to what `user` may see (the query form of policy.can_view)."""
+
+def visible_condition(user: Actor) -> peewee.Node | None:
+    """The WHERE condition of the cases `user` may see (the query form of policy.can_view); None
+    when they may see every case."""
     scope = visibility(user)
     if scope.all_cases:
-        return query
+        return None
     conditions = []
     if scope.unrestricted:
         conditions.append(Case.restricted == False)  # noqa: E712
@@ -26,8 +29,14 @@ def visible(user: Actor, query: peewee.ModelSelect) -> peewee.ModelSelect:
             & Case.state.in_(sorted(NIGHT_DUTY_VISIBLE_STATES))
         )
     if not conditions:
-        return query.where(peewee.SQL("0 = 1"))
+        return NOTHING
     combined = conditions[0]
     for extra in conditions[1:]:
         combined |= extra
-    return query.where(combined)
+    return combined
+
+
+def visible(user: Actor, query: peewee.ModelSelect) -> peewee.ModelSelect:
+    """Restrict a Case query to what `user` may see."""
+    condition = visible_condition(user)
+    return query if condition is None else query.where(condition)

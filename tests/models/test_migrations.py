@@ -25,6 +25,7 @@ def _columns(db) -> dict[str, list[tuple[str, str, bool]]]:
     return {
         table: sorted((c.name, c.data_type.upper(), c.null) for c in db.get_columns(table))
         for table in sorted(db.get_tables())
+        if not table.startswith("sqlite_")  # the planner's statistics (ANALYZE), not the schema
     }
 
 
@@ -278,3 +279,30 @@ def test_v7_adds_letterhead_and_handover_tables_and_audit_indexes(tmp_path: Path
     fresh = open_local(tmp_path / "fresh.db", secrets.token_bytes(32))
     migrations.ensure_schema(fresh)
     assert _columns(fresh) == _columns(db)
+
+
+def test_v16_keeps_counts_of_the_cases_already_stored(admin_session: Session, fake_clock: FakeClock) -> None:
+    """A v11 database has no kept counts; v16 counts its cases, keeps counting and analyzes."""
+    from app.cases import overlays
+    from models import case_tally
+
+    roles = ("clerk", "officer", "manager")
+    desk = open_desk(admin_session, fake_clock, new={role: (role, f"{role}同事", [role]) for role in roles})
+    case_ids = [desk.new_case(State.IN_PROGRESS), desk.new_case(State.REGISTERED), desk.new_case(State.REGISTERED)]
+    overlays.restrict(desk["manager"], case_ids[0], True)
+    db = Case._meta.database
+    for trigger in ("insert", "delete", "update"):
+        db.execute_sql(f"DROP TRIGGER case_tally_{trigger}")
+    db.execute_sql("DROP TABLE case_tally")
+    db.execute_sql("DROP INDEX case_restricted_state")
+    db.execute_sql("DROP TABLE IF EXISTS sqlite_stat1")
+    SchemaVersion.delete().execute()
+    SchemaVersion.create(version=11, applied_at="2026-06-01 09:00:00")  # as a v11 build left it
+    case_tally._present.clear()
+
+    assert migrations.ensure_schema(db) == 11
+    assert case_tally.counts(db, None) == {State.IN_PROGRESS: 1, State.REGISTERED: 2}
+    assert case_tally.counts(db, None, restricted=True) == {State.IN_PROGRESS: 1}
+    assert db.execute_sql("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'case'").fetchone()[0] > 0
+    desk.new_case(State.REGISTERED)
+    assert case_tally.counts(db, [State.REGISTERED]) == {State.REGISTERED: 3}

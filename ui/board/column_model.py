@@ -1,5 +1,5 @@
 """One board column's cards as a lazy list model: the board query gives the first page and the
-total, fetchMore pages through app.cases.board.column_page. Cards can be dragged (mime data: the
+total, fetchMore continues with app.cases.board.column_pages after it. Cards can be dragged (mime data: the
 case id and the column it left)."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, QPersiste
 
 from app.cases import board
 from app.cases.board import PAGE_SIZE, BoardFilter, CaseCard, Column
+from app.cases.keyset import KeysetPages
 from app.session import Session
 from ui.cases.presentation import CardRole, CaseIdRole, tooltip
 
@@ -45,6 +46,7 @@ class ColumnModel(QAbstractListModel):
         self.flt = BoardFilter()
         self.total = 0
         self._cards: list[CaseCard] = []
+        self._pages: KeysetPages | None = None
 
     def set_column(self, column: Column, flt: BoardFilter) -> None:
         """Show a column of app.cases.board.board() (its first page and total) under `flt`."""
@@ -52,6 +54,7 @@ class ColumnModel(QAbstractListModel):
         self.flt = flt
         self.total = column.total
         self._cards = list(column.cards)
+        self._pages = None
         self.endResetModel()
 
     def cards(self) -> Sequence[CaseCard]:
@@ -66,8 +69,11 @@ class ColumnModel(QAbstractListModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008, N802 - Qt signature
         if not self.canFetchMore(parent):
             return
+        if self._pages is None:  # the board read the first page: continue after it
+            self._pages = board.column_pages(self.session, self.state, self.flt)
+            self._pages.skip(len(self._cards))
         known = {c.id for c in self._cards}
-        page = board.column_page(self.session, self.state, self.flt, len(self._cards), self.page_size)
+        page = self._pages.next_page(self.page_size)
         cards = [c for c in page if c.id not in known][: self.total - len(self._cards)]
         if not cards:
             self.total = len(self._cards)  # the column shrank since it was counted

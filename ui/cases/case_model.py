@@ -1,7 +1,7 @@
 """A lazy table of case cards: rows arrive page by page through canFetchMore/fetchMore.
 
-The model never loads everything: it knows the total and asks its `fetch(offset, limit)` for the next
-page when the view scrolls near the end. The columns are `ui.table_model.Column`s over CaseCard, so
+The model never loads everything: it knows the total and asks its `fetch(limit)` for the next page
+when the view scrolls near the end (a keyset pager: app.cases.board.case_pages(...).next_page). The columns are `ui.table_model.Column`s over CaseCard, so
 the case list and the home lists show a case the same way.
 """
 
@@ -28,7 +28,7 @@ from ui.cases.presentation import (
 from ui.table_model import Column
 
 Index = QModelIndex | QPersistentModelIndex
-Fetch = Callable[[int, int], list[CaseCard]]
+Fetch = Callable[[int], list[CaseCard]]  # the next `limit` cards
 # Roles as plain ints: data() runs for every visible cell on every repaint.
 DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
@@ -83,7 +83,7 @@ class CaseTableModel(QAbstractTableModel):
         self._alignments = [CENTRE if c.align_center else LEFT for c in self._columns]
         self._cards: list[CaseCard] = []
         self._total = 0
-        self._fetch: Fetch = lambda _offset, _limit: []
+        self._fetch: Fetch = lambda _limit: []
         self.page_size = page_size
 
     # -- source ----------------------------------------------------------------------------------
@@ -96,13 +96,13 @@ class CaseTableModel(QAbstractTableModel):
         if first is not None:
             self._cards = list(first)
         else:
-            self._cards = fetch(0, min(self.page_size, total)) if total > 0 else []
+            self._cards = fetch(min(self.page_size, total)) if total > 0 else []
         self._total = max(self._total, len(self._cards))
         self.endResetModel()
 
     def set_cards(self, cards: Sequence[CaseCard]) -> None:
         """A fixed list (search results): everything is loaded already."""
-        self.set_source(len(cards), lambda _o, _l: [], list(cards))
+        self.set_source(len(cards), lambda _limit: [], list(cards))
 
     @property
     def total(self) -> int:
@@ -125,7 +125,7 @@ class CaseTableModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008, N802 - Qt signature
         if parent.isValid() or len(self._cards) >= self._total:
             return
-        cards = self._fetch(len(self._cards), self.page_size)
+        cards = self._fetch(self.page_size)
         if not cards:
             self._total = len(self._cards)  # the list shrank since it was counted
             return

@@ -4,7 +4,6 @@ double-click or Enter opens the case; optionally sorted by a header click (in th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -36,7 +35,7 @@ class CaseTable(QTableView):
     ) -> None:
         super().__init__(parent)
         self.keys = [c if isinstance(c, str) else "" for c in columns]
-        self.order = "newest"  # board.list_ordering: "newest" or a sorted column
+        self.order = "newest"  # board.list_keys: "newest" or a sorted column
         self.descending = False
         specs = [COLUMNS[c] if isinstance(c, str) else c for c in columns]
         self.case_model = CaseTableModel(specs, self)
@@ -102,8 +101,8 @@ class CaseTable(QTableView):
         current = self.current_case_id()
         total = board.case_count(session, flt)
         sort = (order, False) if order else (self.order, self.descending)
-        fetch = partial(board.case_list, session, flt, order=sort[0], descending=sort[1])
-        self.case_model.set_source(total, fetch)
+        pages = board.case_pages(session, flt, order=sort[0], descending=sort[1])
+        self.case_model.set_source(total, pages.next_page)
         if current is not None:
             self.select_case(current)
         return total

@@ -35,8 +35,9 @@ def listed(desk: Desk) -> list[int]:
 def _all(desk: Desk, order: str, descending: bool, page: int = 3) -> list[board.CaseCard]:
     flt = BoardFilter(include_final=True)
     cards: list[board.CaseCard] = []
+    pages = board.case_pages(desk["officer"], flt, order=order, descending=descending)
     while True:
-        more = board.case_list(desk["officer"], flt, len(cards), page, order=order, descending=descending)
+        more = pages.next_page(page)
         if not more:
             return cards
         cards.extend(more)

@@ -151,8 +151,10 @@ def test_the_board_reads_first_pages_of_all_columns_at_once(desk: Desk) -> None:
     assert [c.state for c in columns] == list(BOARD_STATES)
     registered = columns[0]
     assert registered.total == 3 and len(registered.cards) == 2
-    rest = board.column_page(desk["officer"], "registered", BoardFilter(), 2, 2)
-    assert len(rest) == 1
+    pages = board.column_pages(desk["officer"], "registered", BoardFilter())
+    pages.skip(2)
+    rest = pages.next_page(2)
+    assert len(rest) == 1 and pages.done
     assert {c.id for c in registered.cards} | {c.id for c in rest} == {
         c.id for c in board.case_list(desk["officer"], BoardFilter(states=("registered",)))
     }
