@@ -11,7 +11,8 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from app import audit, auth, cli_report, files, passwords, users
@@ -70,6 +71,17 @@ def _login(args: argparse.Namespace, secrets_: Secrets) -> Session:
     return auth.login_local(args.db, args.user, secrets_.password())
 
 
+@contextmanager
+def signed_in(args: argparse.Namespace, secrets_: Secrets) -> Iterator[Session]:
+    """The session of --db and --user (the password from standard input or the environment), logged
+    out when the command is done, however it ends. Every command that works on a database uses it."""
+    session = _login(args, secrets_)
+    try:
+        yield session
+    finally:
+        auth.logout(session)
+
+
 # -- commands ------------------------------------------------------------------------------------
 
 
@@ -90,25 +102,19 @@ def cmd_init(args: argparse.Namespace, secrets_: Secrets) -> int:
 
 
 def cmd_user_list(args: argparse.Namespace, secrets_: Secrets) -> int:
-    session = _login(args, secrets_)
-    try:
+    with signed_in(args, secrets_) as session:
         for info in users.list_users(session):
             state = "启用" if info.active else "停用"
             if info.locked_until:
                 state += f"（锁定至 {info.locked_until:%H:%M}）"
             print(f"{info.username}\t{info.display_name}\t{users.role_labels(info.roles)}\t{state}")
-    finally:
-        auth.logout(session)
     return EXIT_OK
 
 
 def _with_admin(action: Callable[[Session, argparse.Namespace, Secrets], str]) -> Callable[..., int]:
     def run(args: argparse.Namespace, secrets_: Secrets) -> int:
-        session = _login(args, secrets_)
-        try:
+        with signed_in(args, secrets_) as session:
             print(action(session, args, secrets_))
-        finally:
-            auth.logout(session)
         return EXIT_OK
 
     return run
@@ -162,25 +168,19 @@ def cmd_user_unlock(session: Session, args: argparse.Namespace, secrets_: Secret
 
 
 def cmd_user_passwd(args: argparse.Namespace, secrets_: Secrets) -> int:
-    session = _login(args, secrets_)
-    try:
+    with signed_in(args, secrets_) as session:
         new = secrets_.new_password()
         if not new:
             raise CliError(f"请在标准输入第二行或环境变量 {NEW_PASSWORD_ENV} 中提供新密码")
         auth.change_own_password(session, secrets_.password(), new)
         print(f"已修改 {session.user.username} 的密码")
-    finally:
-        auth.logout(session)
     return EXIT_OK
 
 
 def cmd_audit_verify(args: argparse.Namespace, secrets_: Secrets) -> int:
-    session = _login(args, secrets_)
-    try:
+    with signed_in(args, secrets_) as session:
         require(session, Action.VERIFY_AUDIT, target="audit")
         report = audit.verify(session=session)
-    finally:
-        auth.logout(session)
     print(report.message, file=sys.stdout if report.ok else sys.stderr)
     return EXIT_OK if report.ok else EXIT_FAILED
 
@@ -190,8 +190,7 @@ def cmd_print(args: argparse.Namespace, secrets_: Secrets) -> int:
     from app.cases import documents
 
     files.check_writable(Path(args.out))  # before anything is issued or logged
-    session = _login(args, secrets_)
-    try:
+    with signed_in(args, secrets_) as session:
         case_id = documents.case_id_by_number(session, args.case_no)
         assignment_id = (
             documents.assignment_for(session, case_id, args.department) if args.department else None
@@ -203,8 +202,6 @@ def cmd_print(args: argparse.Namespace, secrets_: Secrets) -> int:
         print(
             f"已{'补打' if info.reprint else '打印'}{info.title}：{args.out}（SHA-256 {info.sha256[:16]}…）"
         )
-    finally:
-        auth.logout(session)
     return EXIT_OK
 
 
@@ -217,8 +214,7 @@ def cmd_calendar_import(args: argparse.Namespace, secrets_: Secrets) -> int:
     from app.deadlines import calendar, notice
 
     parsed = notice.parse_notice(notice.read_notice_file(Path(args.file)), year=args.year)
-    session = _login(args, secrets_)
-    try:
+    with signed_in(args, secrets_) as session:
         print(f"{parsed.year}年国务院办公厅节假日安排：")
         for item in parsed.items:
             print(
@@ -229,8 +225,6 @@ def cmd_calendar_import(args: argparse.Namespace, secrets_: Secrets) -> int:
         else:
             report = calendar.import_notice(session, parsed)
         print("\n".join(report.lines()))
-    finally:
-        auth.logout(session)
     return EXIT_OK
 
 
@@ -238,11 +232,8 @@ def cmd_calendar_show(args: argparse.Namespace, secrets_: Secrets) -> int:
     """One line per day that is not an ordinary weekday or weekend: date, 放假/上班, name."""
     from app.deadlines import calendar
 
-    session = _login(args, secrets_)
-    try:
+    with signed_in(args, secrets_) as session:
         view = calendar.year_view(session, args.year)
-    finally:
-        auth.logout(session)
     print(view.status)
     for day in view.nonstandard():
         what = "上班" if day.kind in (calendar.DayKind.WORKDAY, calendar.DayKind.MAKEUP_WORKDAY) else "放假"
@@ -274,11 +265,8 @@ def cmd_migrate(args: argparse.Namespace, secrets_: Secrets) -> int:
         raise CliError(f"文件已存在：{out.name}，不会覆盖")
     shared.check_passphrase(passphrase)
     args.db = getattr(args, "from")
-    session = _login(args, secrets_)
-    try:
+    with signed_in(args, secrets_) as session:
         report = migrate.migrate_to_server(session, params, server_password)
-    finally:
-        auth.logout(session)
     files.write_private(out, shared.export_enrollment(params, report.data_key, passphrase))
     print("\n".join(report.lines()))
     print(f"工作站注册文件：{out}（用注册口令保护；各工作站导入一次即可连接服务器）")
@@ -314,8 +302,7 @@ def cmd_rotate_key(args: argparse.Namespace, secrets_: Secrets) -> int:
     """轮换数据库密钥: re-key the database; with --new-recovery-key also replace the recovery key."""
     from app import keyrotation
 
-    session = _login(args, secrets_)
-    try:
+    with signed_in(args, secrets_) as session:
         new_recovery_key = keyrotation.rotate_database_key(
             session,
             new_recovery=args.new_recovery_key,
@@ -326,8 +313,6 @@ def cmd_rotate_key(args: argparse.Namespace, secrets_: Secrets) -> int:
         )
         if new_recovery_key:
             _print_new_recovery_key(session, new_recovery_key, args.recovery_sheet)
-    finally:
-        auth.logout(session)
     return EXIT_OK
 
 

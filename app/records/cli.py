@@ -10,8 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from app import auth
-from app.cli import EXIT_OK, PASSWORD_ENV, CliError, Secrets, _login
+from app.cli import EXIT_OK, PASSWORD_ENV, CliError, Secrets, signed_in
 
 
 def _printed_progress(done: int, total: int, text: str) -> None:
@@ -22,11 +21,8 @@ def cmd_backup(args: argparse.Namespace, secrets_: Secrets) -> int:
     """备份: an online, verified, still encrypted copy with its key slots, into --out (a folder)."""
     from app.records import backup
 
-    session = _login(args, secrets_)
-    try:
+    with signed_in(args, secrets_) as session:
         result = backup.take_backup(session, Path(args.out) if args.out else None, _printed_progress)
-    finally:
-        auth.logout(session)
     print("\n".join(["已完成备份：", *result.lines()]))
     return EXIT_OK
 
@@ -60,8 +56,7 @@ def cmd_import_ledger(args: argparse.Namespace, secrets_: Secrets) -> int:
 
     ledger = li.open_ledger(Path(args.file))
     table = li.read_sheet(ledger, args.sheet)
-    session = _login(args, secrets_)
-    try:
+    with signed_in(args, secrets_) as session:
         memory = li.remembered(table.signature)
         mapping = li.propose_mapping(table.headers, {int(k): v for k, v in memory.get("mapping", {}).items()})
         options = li.ImportOptions(
@@ -78,8 +73,6 @@ def cmd_import_ledger(args: argparse.Namespace, secrets_: Secrets) -> int:
         if not args.dry_run:
             result = li.import_ledger(session, plan, _printed_progress)
             print("\n".join(result.lines()))
-    finally:
-        auth.logout(session)
     return EXIT_OK
 
 
@@ -87,8 +80,7 @@ def cmd_export(args: argparse.Namespace, secrets_: Secrets) -> int:
     """导出台账: the cases received in the range, masked unless --full-identifiers (and allowed)."""
     from app.records import export
 
-    session = _login(args, secrets_)
-    try:
+    with signed_in(args, secrets_) as session:
         result = export.export_ledger(
             session,
             getattr(args, "from"),
@@ -97,8 +89,6 @@ def cmd_export(args: argparse.Namespace, secrets_: Secrets) -> int:
             full_identifiers=args.full_identifiers,
             progress=_printed_progress,
         )
-    finally:
-        auth.logout(session)
     print("\n".join(result.lines()))
     return EXIT_OK
 
@@ -112,12 +102,9 @@ def cmd_dossier(args: argparse.Namespace, secrets_: Secrets) -> int:
     out = Path(args.out)
     if out.is_dir() or not out.parent.is_dir():
         raise CliError(f"无法写入“{out}”：请给出一个文件夹中的 PDF 文件名")
-    session = _login(args, secrets_)
-    try:
+    with signed_in(args, secrets_) as session:
         made = dossier.build_dossier(session, documents.case_id_by_number(session, args.case_no))
         files.write_private(out, made.pdf)
-    finally:
-        auth.logout(session)
     print(f"已生成卷宗：{out}（{made.pages} 页，装订存档文书 {len(made.documents)} 份）")
     for bound in made.documents:
         print(f"  {bound.title}　SHA-256 {bound.sha256}")

@@ -7,6 +7,7 @@ Wiring for the main window's admin pages: PAGE_KEY, MENU_TEXT, MENU_TIP, REQUIRE
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -72,24 +73,35 @@ class BackupPage(QWidget):
 
     # -- cards ------------------------------------------------------------------------------------
 
+    def _explained_card(self, title: str, text: str) -> tuple[QFrame, QVBoxLayout]:
+        """A card headed `title` that opens with an explanation."""
+        card, inner = _card(title)
+        inner.addWidget(explanation(text))
+        return card, inner
+
+    def _action(
+        self, inner: QVBoxLayout, label: str, slot: Callable[[], object], primary: bool = False
+    ) -> QPushButton:
+        """The card's button at its foot, enabled when the user may back up and restore."""
+        button = make_primary(QPushButton(label)) if primary else QPushButton(label)
+        button.clicked.connect(lambda _checked=False: slot())
+        button.setEnabled(self.allowed)
+        inner.addLayout(_button_row(button))
+        return button
+
     def _status_card(self) -> QFrame:
         card, inner = _card("备份状态")
         inner.addWidget(self.status)
         inner.addLayout(self.facts)
-        self.backup_button = make_primary(QPushButton("立即备份"))
-        self.backup_button.clicked.connect(self.back_up_now)
+        self.backup_button = self._action(inner, "立即备份", self.back_up_now, primary=True)
         self.backup_button.setVisible(not self.shared)
-        self.backup_button.setEnabled(self.allowed)
-        inner.addLayout(_button_row(self.backup_button))
         return card
 
     def _settings_card(self) -> QFrame:
-        card, inner = _card("自动备份")
-        inner.addWidget(
-            explanation(
-                "每天第一次有人登录时自动备份到下面的文件夹（可以是医院的网络共享盘，如 <b>\\\\fileserver\\备份</b>），"
-                "只保留最近的若干份。请不要把备份放在与数据库同一块硬盘上。"
-            )
+        card, inner = self._explained_card(
+            "自动备份",
+            "每天第一次有人登录时自动备份到下面的文件夹（可以是医院的网络共享盘，如 <b>\\\\fileserver\\备份</b>），"
+            "只保留最近的若干份。请不要把备份放在与数据库同一块硬盘上。",
         )
         form = QFormLayout()
         self.automatic = QCheckBox("每天第一次登录时自动备份")
@@ -114,42 +126,26 @@ class BackupPage(QWidget):
         form.addRow("保留份数", self.generations)
         form.addRow("超过几天未备份时提醒", self.stale_days)
         inner.addLayout(form)
-        self.save_button = QPushButton("保存设置")
-        self.save_button.clicked.connect(self.save_settings)
-        inner.addLayout(_button_row(self.save_button))
-        for widget in (
-            self.automatic,
-            self.folder,
-            choose,
-            self.generations,
-            self.stale_days,
-            self.save_button,
-        ):
+        self.save_button = self._action(inner, "保存设置", self.save_settings)
+        for widget in (self.automatic, self.folder, choose, self.generations, self.stale_days):
             widget.setEnabled(self.allowed)
         return card
 
     def _restore_card(self) -> QFrame:
-        card, inner = _card("从备份恢复")
-        inner.addWidget(
-            explanation(
-                "选择一个备份文件和一个<b>新的</b>数据库文件名。恢复程序核对文件校验值，用备份时的管理员密码"
-                "（或恢复密钥）解锁，再校验加密页、数据库完整性、审计哈希链和每张表的记录数，全部通过后才生成"
-                "新数据库。正在使用的数据库不会被覆盖；要改用恢复的数据库，请注销后在登录界面点“更换…”选择它。"
-            )
+        card, inner = self._explained_card(
+            "从备份恢复",
+            "选择一个备份文件和一个<b>新的</b>数据库文件名。恢复程序核对文件校验值，用备份时的管理员密码"
+            "（或恢复密钥）解锁，再校验加密页、数据库完整性、审计哈希链和每张表的记录数，全部通过后才生成"
+            "新数据库。正在使用的数据库不会被覆盖；要改用恢复的数据库，请注销后在登录界面点“更换…”选择它。",
         )
-        self.restore_button = QPushButton("从备份恢复…")
-        self.restore_button.clicked.connect(lambda: self.restore())
-        self.restore_button.setEnabled(self.allowed)
-        inner.addLayout(_button_row(self.restore_button))
+        self.restore_button = self._action(inner, "从备份恢复…", self.restore)
         return card
 
     def _server_card(self) -> QFrame:
-        card, inner = _card("服务器数据库的备份（pg_dump）")
-        inner.addWidget(
-            explanation(
-                "共享数据库保存在医院的 PostgreSQL 服务器上，应由信息科在服务器上每天用 <b>pg_dump</b> 备份"
-                "（建议以计划任务执行，备份文件存放到另一台服务器并加密保管），例如："
-            )
+        card, inner = self._explained_card(
+            "服务器数据库的备份（pg_dump）",
+            "共享数据库保存在医院的 PostgreSQL 服务器上，应由信息科在服务器上每天用 <b>pg_dump</b> 备份"
+            "（建议以计划任务执行，备份文件存放到另一台服务器并加密保管），例如：",
         )
         command = QLabel(backup.pg_dump_command(self.session))
         command.setFont(mono_font(9.5))
@@ -164,10 +160,7 @@ class BackupPage(QWidget):
                 "每次服务器备份完成后在这里记录时间，首页据此提醒备份是否过期。"
             )
         )
-        self.record_button = QPushButton("记录服务器备份…")
-        self.record_button.clicked.connect(self.record_server_backup)
-        self.record_button.setEnabled(self.allowed)
-        inner.addLayout(_button_row(self.record_button))
+        self.record_button = self._action(inner, "记录服务器备份…", self.record_server_backup)
         return card
 
     # -- data ------------------------------------------------------------------------------------
