@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
+from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
 
 import peewee
@@ -28,10 +29,19 @@ if TYPE_CHECKING:
 GENESIS = "0" * 64
 
 
+_DETAIL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def detail_text(detail: dict[str, Any] | None) -> str:
+    """An entry's detail as stored (and hashed): compact JSON with sorted keys."""
+    return _DETAIL.encode(detail or {})
+
+
 def _digest(seq: int, at: str, actor: str, action: str, target: str, detail: str, prev: str) -> str:
-    canonical = json.dumps(
-        [seq, at, actor, action, target, detail, prev], ensure_ascii=False, separators=(",", ":")
-    )
+    # The compact JSON array `json.dumps([...], ensure_ascii=False, separators=(",", ":"))`, written
+    # out (several times faster; every entry is hashed when written and again by every verify).
+    s = encode_basestring
+    canonical = f"[{int(seq)},{s(at)},{s(actor)},{s(action)},{s(target)},{s(detail)},{s(prev)}]"
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -54,15 +64,15 @@ def record(
         seq = (head.seq if head else 0) + 1
         prev = head.hash if head else GENESIS
         at_text = (at or clock.now()).isoformat(timespec="seconds")
-        detail_text = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        digest = _digest(seq, at_text, actor, action, target, detail_text, prev)
+        detail_json = detail_text(detail)
+        digest = _digest(seq, at_text, actor, action, target, detail_json, prev)
         entry = AuditEntry.create(
             seq=seq,
             at=at_text,
             actor=actor,
             action=action,
             target=target,
-            detail=detail_text,
+            detail=detail_json,
             prev_hash=prev,
             hash=digest,
         )
@@ -179,6 +189,6 @@ def next_entry(
     """The entry that would follow `head` (for appending to a database not bound to the models)."""
     seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
     at_text = at.isoformat(timespec="seconds")
-    detail_text = json.dumps(detail, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    digest = _digest(seq, at_text, actor, action, target, detail_text, prev)
-    return (seq, at_text, actor, action, target, detail_text, prev, digest)
+    detail_json = detail_text(detail)
+    digest = _digest(seq, at_text, actor, action, target, detail_json, prev)
+    return (seq, at_text, actor, action, target, detail_json, prev, digest)

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import multiprocessing
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from queue import Empty
 from typing import Any
 
 import peewee
@@ -38,6 +40,7 @@ from app.session import Session
 from app.statistics import store as stats_store
 from models.accounts import User, UserRole
 from models.audit import AuditEntry, AuditHead
+from models.bulk_insert import insert_rows
 from models.case_record import DraftRevision, ReplyPromise
 from models.cases import (
     Assignment,
@@ -97,44 +100,23 @@ def database_facts(usernames: Mapping[str, str] | None = None, letters: bool = F
     )
 
 
-def _insert_many(model: Any, rows: Sequence[dict] | Sequence[tuple], names: Sequence[str] = ()) -> None:
-    """Insert rows with one prepared statement (executemany): peewee's insert_many spends most of
-    its time building SQL text for every row, several times the cost of the insert itself.
-    Columns the rows leave out get the model's defaults."""
-    if not rows:
-        return
-    given = tuple(names or rows[0])
-    values: Iterable[tuple] = (
-        rows if isinstance(rows[0], tuple) else (tuple(row[n] for n in given) for row in rows)
-    )
-    fields = model._meta.fields
-    missing = [f for n, f in fields.items() if n not in given and not f.primary_key]
-    names = [*given, *(f.name for f in missing)]
-    if missing:
-        extra = tuple(f.default() if callable(f.default) else f.default for f in missing)
-        values = (row + extra for row in values)
-    columns = ", ".join(f'"{fields[name].column_name}"' for name in names)
-    sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({", ".join("?" * len(names))})'
-    database_proxy.cursor().executemany(sql, values)
-
-
 def _insert_rows(rows: Rows, prefix: str) -> None:
     """One transaction: every row of a chunk, the case counters and the text index."""
     with database_proxy.atomic():
-        _insert_many(Complainant, rows.complainants)
-        _insert_many(Case, rows.cases)
-        _insert_many(CaseIssue, rows.issues)
-        _insert_many(Attachment, rows.attachments)
-        _insert_many(Assignment, rows.assignments)
-        _insert_many(Extension, rows.extensions)
-        _insert_many(ExternalRoute, rows.routes)
-        _insert_many(FollowUp, rows.followups)
-        _insert_many(CaseAccess, rows.access)
-        _insert_many(CaseLink, rows.links)
-        _insert_many(ReplyPromise, rows.promises)
-        _insert_many(DraftRevision, rows.drafts)
-        _insert_many(IssuedDocument, rows.documents)
-        _insert_many(
+        insert_rows(Complainant, rows.complainants)
+        insert_rows(Case, rows.cases)
+        insert_rows(CaseIssue, rows.issues)
+        insert_rows(Attachment, rows.attachments)
+        insert_rows(Assignment, rows.assignments)
+        insert_rows(Extension, rows.extensions)
+        insert_rows(ExternalRoute, rows.routes)
+        insert_rows(FollowUp, rows.followups)
+        insert_rows(CaseAccess, rows.access)
+        insert_rows(CaseLink, rows.links)
+        insert_rows(ReplyPromise, rows.promises)
+        insert_rows(DraftRevision, rows.drafts)
+        insert_rows(IssuedDocument, rows.documents)
+        insert_rows(
             CaseEvent,
             rows.events,
             ("case", "seq", "at", "actor", "action", "summary", "note", "attachment", "hash"),
@@ -145,7 +127,7 @@ def _insert_rows(rows: Rows, prefix: str) -> None:
                 update={CaseCounter.last_seq: peewee.fn.MAX(CaseCounter.last_seq, last)},
             ).execute()
         if rows.audit:
-            _insert_many(
+            insert_rows(
                 AuditEntry, rows.audit, ("seq", "at", "actor", "action", "target", "detail", "prev_hash", "hash")
             )
             seq, digest = rows.audit[-1][0], rows.audit[-1][-1]
@@ -216,7 +198,12 @@ def _rows_from_worker(spec: BulkSpec) -> Iterator[Rows]:
     worker.start()
     try:
         while True:
-            item = queue.get()
+            try:
+                item = queue.get(timeout=5)
+            except Empty:  # a worker killed or unable to start puts nothing: do not wait for ever
+                if worker.is_alive():
+                    continue
+                raise RuntimeError(f"demo data generation stopped (exit code {worker.exitcode})") from None
             if item is None:
                 break
             if isinstance(item, str):
@@ -250,6 +237,27 @@ def bulk_spec(
     )
 
 
+LOADING_PRAGMAS = {"journal_mode": "MEMORY", "synchronous": "OFF", "cache_size": -262144}
+
+
+@contextmanager
+def _loading(db: peewee.Database) -> Iterator[None]:
+    """While the fill loads: no fsync per chunk and the rollback journal in memory instead of the
+    write-ahead log (every page written once, not again at checkpoints), and a 256 MB page cache
+    for the indexes being filled. A failed fill still rolls back its chunk; a database being
+    created is removed when its fill fails (app.demo.database). The connection's settings return
+    afterwards."""
+    names = list(LOADING_PRAGMAS)
+    before = {name: db.execute_sql(f"PRAGMA {name}").fetchone()[0] for name in names}
+    for name, value in LOADING_PRAGMAS.items():
+        db.execute_sql(f"PRAGMA {name} = {value}")
+    try:
+        yield
+    finally:
+        for name in reversed(names):
+            db.execute_sql(f"PRAGMA {name} = {before[name]}")
+
+
 def fill_bulk(
     session: Session,
     n: int,
@@ -270,9 +278,7 @@ def fill_bulk(
     spec = bulk_spec(n, seed, usernames)
     chunks = _rows_from_worker(spec) if (parallel if parallel is not None else n > 20000) else bulk_rows(spec)
     done = 0
-    db = database_proxy.obj
-    db.execute_sql("PRAGMA cache_size = -131072")  # 128 MB while loading
-    try:
+    with _loading(database_proxy.obj):
         for rows in chunks:
             _insert_rows(rows, spec.facts.prefix)
             done += len(rows)
@@ -281,8 +287,6 @@ def fill_bulk(
         with database_proxy.atomic():
             stats_store.finish_bulk()
             audit.record(session.user.username, "demo.generated", f"{done} 件", {"cases": done, "seed": seed})
-    finally:
-        db.execute_sql("PRAGMA cache_size = -2000")
     return done
 
 

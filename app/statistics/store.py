@@ -24,6 +24,7 @@ from app.statistics.facts import (
     rows_for,
 )
 from app.statistics.issues import CaseIssueFacts, issues_by_case
+from models.bulk_insert import insert_rows
 from models.cases import Assignment, Case, CaseEvent, Category, Complainant, FollowUp
 from models.database import database_proxy
 from models.migrations import STATISTICS_STEP
@@ -228,9 +229,13 @@ def refresh(case_id: int) -> None:
 
 
 def add_cases(case_ids: list[int]) -> None:
-    """Statistics rows for cases inserted in bulk (the demo's bulk path); repeat flags and the cube
-    are made afterwards for all cases at once (`finish_bulk`)."""
-    _insert(_case_rows(case_ids, category_map()))
+    """Statistics rows for cases inserted in bulk (the demo's bulk path), with prepared statements;
+    repeat flags and the cube are made afterwards for all cases at once (`finish_bulk`)."""
+    rows = list(_case_rows(case_ids, category_map()))
+    insert_rows(CaseStat, [r.case for r in rows])
+    insert_rows(IssueStat, [i for r in rows for i in r.issues])
+    insert_rows(AssignmentStat, [a for r in rows for a in r.assignments])
+    insert_rows(StatPersonKey, [p for r in rows for p in r.persons])
 
 
 def finish_bulk() -> None:

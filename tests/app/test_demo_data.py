@@ -319,8 +319,14 @@ def test_bulk_path_in_a_second_process(tmp_path: Path, fixed_now: datetime) -> N
     spec = demo_bulk.bulk_spec(300, seed=5)
     from_worker = [r.cases for r in demo_bulk._rows_from_worker(spec)]
     assert from_worker == in_process
+    pragmas = ("journal_mode", "synchronous", "cache_size")
+    before = [database_proxy.execute_sql(f"PRAGMA {name}").fetchone()[0] for name in pragmas]
     assert demo_bulk.fill_bulk(local, 300, seed=5, parallel=True) == 300
     assert m.Case.select().count() == 300
+    # loaded without the write-ahead log and fsyncs, then the connection's own settings again
+    assert [database_proxy.execute_sql(f"PRAGMA {name}").fetchone()[0] for name in pragmas] == before
+    assert before[0] == "wal"
+    assert audit.verify(session=local).ok
 
 
 def test_demo_database_is_removed_when_filling_fails(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
