@@ -21,7 +21,6 @@ from app.errors import AuthError, DatabaseOpenError, LockedOutError, ValidationE
 from app.keyslots import KeySlotFile, SlotError, format_recovery_key, parse_recovery_key
 from app.policy import Action, Role
 from app.session import CurrentUser, Session
-from app.statistics import store as stats_store
 from app.write_path import operation
 from models.accounts import User, UserRole
 from models.audit import AuditHead
@@ -222,7 +221,7 @@ def _load_slots(path: Path) -> KeySlotFile:
 def _open(path: Path, db_key: bytes):
     try:
         db = open_local(path, db_key)
-        stats_store.fill_after_upgrade(ensure_schema(db))
+        ensure_schema(db)
     except WrongKeyError:
         close_current()
         raise AuthError() from None

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from app import auth, files
 from app.reports import service
 from app.session import Session
 from app.statistics import periods
+from app.statistics import service as statistics
 
 FORMAT_HELP = "pdf=PDF  docx=Word 文档（可编辑）  xlsx=Excel 表格"
 
@@ -22,6 +24,7 @@ def cmd_report(args: argparse.Namespace, login: Callable[[], Session]) -> int:
     files.check_writable(out)
     session = login()
     try:
+        _rebuild_if_pending(session)
         if args.scorecard:
             _, data = service.scorecard_workbook(session, period)
             files.write_private(out, data)
@@ -37,6 +40,22 @@ def cmd_report(args: argparse.Namespace, login: Callable[[], Session]) -> int:
     finally:
         auth.logout(session)
     return 0
+
+
+def _rebuild_if_pending(session: Session) -> None:
+    """An upgraded database recounts its statistics before the first report (progress on stderr)."""
+    if not statistics.rebuild_pending(session):
+        return
+    shown = [-1]
+
+    def progress(done: int, total: int, text: str) -> None:
+        percent = done * 100 // max(total, 1)
+        if percent // 10 != shown[0]:
+            shown[0] = percent // 10
+            print(text, file=sys.stderr)
+
+    count = statistics.rebuild(session, progress)
+    print(f"统计数据已重建（{count} 件案件）", file=sys.stderr)
 
 
 def register(

@@ -26,7 +26,6 @@ from app.errors import AuthError, DatabaseOpenError, LockedOutError, ValidationE
 from app.keyslots import KdfParams, password_key
 from app.policy import Action
 from app.session import Session
-from app.statistics import store as stats_store
 from app.write_path import operation
 from models.accounts import Setting, User
 from models.database import (
@@ -487,7 +486,7 @@ def login_shared(
         close_current()
         raise DatabaseOpenError("服务器上的数据库还没有初始化，请先用首次使用向导创建，或检查数据库名称")
     try:
-        found = ensure_schema(db)
+        ensure_schema(db)
     except SchemaTooNewError as exc:
         close_current()
         raise DatabaseOpenError(
@@ -498,7 +497,6 @@ def login_shared(
         close_current()
         raise DatabaseOpenError("本工作站的数据密钥与该数据库不符，请重新导入工作站注册文件")
     install_cipher(cipher)
-    stats_store.fill_after_upgrade(found)
     try:
         name = _check_password(username, password)
     except BaseException:  # a refused login leaves no connection open behind it

@@ -139,7 +139,9 @@ def _v6_department_aliases(db: peewee.Database, migrator: SchemaMigrator) -> Non
         aliases = [a for a in item.get("aliases", ()) if a.lower() not in taken]
         taken.update(a.lower() for a in aliases)
         if aliases:
-            Department.update(aliases=ALIAS_SEPARATOR.join(aliases)).where(Department.code == item["code"]).execute()
+            Department.update(aliases=ALIAS_SEPARATOR.join(aliases)).where(
+                Department.code == item["code"]
+            ).execute()
 
 
 def _v11_rectification_and_reminders(db: peewee.Database, migrator: SchemaMigrator) -> None:
@@ -161,12 +163,33 @@ def _v8_records(db: peewee.Database, migrator: SchemaMigrator) -> None:
     from models.records import RECORD_MODELS
 
     db.create_tables(RECORD_MODELS)
+
+
 def _v9_statistics_tables(db: peewee.Database, migrator: SchemaMigrator) -> None:
     """v9: the compact statistics tables and issued analysis reports. They are filled from the
     cases by the application after the upgrade (app.statistics.store.rebuild, see app/auth.py)."""
     from models.statistics import STATISTICS_MODELS
 
     db.create_tables(STATISTICS_MODELS)
+
+
+STATISTICS_REBUILD_SETTING = "statistics.rebuild_pending"
+
+
+def _v15_statistics_flows(db: peewee.Database, migrator: SchemaMigrator) -> None:
+    """v15: external routes in the statistics rows, the case's hold on each transfer's row, the
+    day-by-day flows of the period-end snapshots (`StatFlow`). The statistics must be recounted:
+    the step records that, and the application rebuilds them in the background after login
+    (app.statistics.store.rebuild)."""
+    from models.accounts import Setting
+    from models.statistics import AssignmentStat, CaseStat, StatFlow
+
+    _add_missing(db, migrator, "case_stat", {"external": CaseStat.external})
+    _add_missing(db, migrator, "assignment_stat", {"on_hold": AssignmentStat.on_hold})
+    db.create_tables([StatFlow])
+    Setting.insert(
+        key=STATISTICS_REBUILD_SETTING, value="true", updated_at=datetime.now(), updated_by="system"
+    ).on_conflict(conflict_target=[Setting.key], update={Setting.value: "true"}).execute()
 
 
 def _v10_chained_timeline(db: peewee.Database, migrator: SchemaMigrator) -> None:
@@ -189,7 +212,9 @@ def chain_stored_events(db: peewee.Database, batch: int = 20000) -> None:
         for event_id, case_id, seq, at, actor_id, action, summary, note, attachment_id, _old in rows:
             if case_id != prev_case:
                 prev_case, prev_hash = case_id, GENESIS
-            prev_hash = event_digest(case_id, seq, at, actor_id, action, summary, note, attachment_id, prev_hash)
+            prev_hash = event_digest(
+                case_id, seq, at, actor_id, action, summary, note, attachment_id, prev_hash
+            )
             updates.append((prev_hash, event_id))
         db.cursor().executemany(f"UPDATE case_event SET hash = {param} WHERE id = {param}", updates)
 
@@ -287,12 +312,12 @@ STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     9: _v9_statistics_tables,
     10: _v10_chained_timeline,
     11: _v11_rectification_and_reminders,
+    15: _v15_statistics_flows,
     16: _v16_kept_counts,
 }
 # Step numbers are given out per feature before the work starts, so a number may be missing while a
 # feature is still being built; upgrades apply the steps that exist, in order.
 SCHEMA_VERSION = max(STEPS)
-STATISTICS_STEP = 9  # databases upgraded past it get their statistics tables filled
 
 
 def current_version(db: peewee.Database) -> int | None:

@@ -42,7 +42,10 @@ class CaseStat(BaseModel):
     on_hold = peewee.BooleanField(default=False)
     follow_up_due = peewee.IntegerField(null=True)
     followed_day = peewee.IntegerField(null=True)
-    closed_day = peewee.IntegerField(null=True, index=True)  # 期末未结: few rows are open or closed late
+    closed_day = peewee.IntegerField(null=True, index=True)  # the 期末未结 drill-down
+    external = peewee.CharField(
+        max_length=160, default=""
+    )  # 外部途径: "route:status" pairs, sorted, comma-joined
 
     class Meta:
         # what is late as of today is read live from the open cases only
@@ -81,6 +84,7 @@ class AssignmentStat(BaseModel):
     acknowledged_day = peewee.IntegerField(null=True)
     respond_due = peewee.IntegerField()
     responded_day = peewee.IntegerField(null=True)
+    on_hold = peewee.BooleanField(default=False)  # the case is on hold: the clock is paused
 
     class Meta:
         indexes = ((("state", "received_day"), False),)
@@ -110,6 +114,19 @@ class StatCube(BaseModel):
         primary_key = peewee.CompositeKey("month", "key")
 
 
+class StatFlow(BaseModel):
+    """Day-by-day changes of the snapshot figures (期末未结, 期末逾期): +1 on the day a case enters
+    one, −1 on the day it leaves it. The figure on day E is the sum of its rows up to E, so a
+    period's end (or today) is read from a few thousand small rows whatever the number of cases."""
+
+    key = peewee.CharField(max_length=16)  # "backlog" / "overdue"
+    day = peewee.IntegerField()  # date ordinal
+    n = peewee.IntegerField(default=0)
+
+    class Meta:
+        primary_key = peewee.CompositeKey("key", "day")
+
+
 class IssuedReport(BaseModel):
     """An issued 投诉分析报告: its period, format, the (possibly edited) analysis text, bytes and hash."""
 
@@ -130,5 +147,6 @@ STATISTICS_MODELS: list[type[peewee.Model]] = [
     AssignmentStat,
     StatPersonKey,
     StatCube,
+    StatFlow,
     IssuedReport,
 ]

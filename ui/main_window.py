@@ -58,6 +58,7 @@ from ui.records.backup_reminder import BackupReminder, schedule_automatic_backup
 from ui.rectification.list_page import rectification_page
 from ui.reminders.controller import ReminderController
 from ui.statistics import StatisticsPage
+from ui.statistics.rebuild import start_pending_rebuild
 from ui.workspace import CaseWorkspace
 
 APP_TITLE = "医患投诉工作台"
@@ -124,7 +125,13 @@ class MainWindow(QMainWindow):
         self.refresh_counts()
         self.resize(1280, 800)
         QTimer.singleShot(0, self._prepare_board)
+        self.statistics_rebuild = None  # the recount an upgrade asked for, when one runs
+        QTimer.singleShot(0, self._rebuild_statistics)
         schedule_automatic_backup(self, self.session, lambda text: self.statusBar().showMessage(text, 10_000))
+
+    def _rebuild_statistics(self) -> None:
+        if self._session_open:
+            self.statistics_rebuild = start_pending_rebuild(self, self.session)
 
     # -- what the user may open ------------------------------------------------------------------
 

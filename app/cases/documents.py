@@ -233,6 +233,10 @@ def issue(
             ReplyPromise.update(told=True).where(ReplyPromise.id == latest).execute()
         head = append_events(case, session.user.id, [(label, note, None)], "print")
         chain_detail(op.detail, case.case_no, head)
+        if kind == "receipt" and not reprint:  # 受理（回执）及时 counts from the first receipt
+            from app.statistics import store as stats_store
+
+            stats_store.refresh(case_id)
         op.detail.update(kind=kind, sha256=digest, assignment=assignment_id, number=number, reprint=reprint)
     info = IssuedInfo(
         row.id,

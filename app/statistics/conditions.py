@@ -50,18 +50,19 @@ def counted(period: Period) -> peewee.Expression:
 
 def case_stage(stage: str, verdict: str, as_of: int) -> peewee.Expression:
     """CaseStat rows of a stage that were on time / late (as of day `as_of`)."""
+    running = S.on_hold == False  # noqa: E712 - hold pauses every clock
     if stage == "accept":
         due, done = S.accept_due, S.accepted_day
         applies = due.is_null(False)
-        still_open = S.state == State.REGISTERED
+        still_open = (S.state == State.REGISTERED) & running
     elif stage == "reply":
         due, done = S.reply_due, S.replied_day
         applies = due.is_null(False) & (S.outcome == "accepted")
-        still_open = (S.on_hold == False) & S.state.not_in(FINAL)  # noqa: E712 - hold pauses the clock
+        still_open = running & S.state.not_in(FINAL)
     else:
         due, done = S.follow_up_due, S.followed_day
         applies = due.is_null(False)
-        still_open = S.state == State.REPLIED
+        still_open = (S.state == State.REPLIED) & running
     if verdict == "on_time":
         return applies & done.is_null(False) & (done <= due)
     if verdict == "pending_late":  # not done, overdue today, clock running (only open cases)
@@ -79,6 +80,7 @@ def assignment_stage(stage: str, verdict: str, as_of: int) -> peewee.Expression:
         due, done = A.respond_due, A.responded_day
         applies = A.state != AssignmentState.RETURNED
         still_open = A.state.in_([AssignmentState.SENT, AssignmentState.ACKNOWLEDGED])
+    still_open &= A.on_hold == False  # noqa: E712 - the case on hold pauses the transfer's clock too
     if verdict == "on_time":
         return applies & done.is_null(False) & (done <= due)
     if verdict == "pending_late":

@@ -1,7 +1,8 @@
 """The monthly cube (`StatCube`): what each case adds to the figures of its month of receipt, kept
 in the same transaction as the case's statistics rows. Only what does not change with the day it
 is read lives here; what is late *as of today* is read live from the open cases
-(app/statistics/sources.py).
+(app/statistics/sources.py). The period-end snapshots (期末未结, 期末逾期) are kept as day-by-day
+flows (`StatFlow`): a cell keyed `flow:<figure>` holds a day ordinal instead of a month.
 
 `contributions(rows)` is the one definition; `apply` adds the difference before/after a write,
 `rebuild` recounts everything."""
@@ -18,10 +19,12 @@ import peewee
 from app.cases.states import AssignmentState
 from app.statistics.conditions import BANDS
 from app.statistics.facts import StatRows
-from models.statistics import AssignmentStat, CaseStat, IssueStat, StatCube
+from models.statistics import AssignmentStat, CaseStat, IssueStat, StatCube, StatFlow
 
-Cells = dict[tuple[int, str], list[int]]  # (month, key) -> [n, amount]
+Cells = dict[tuple[int, str], list[int]]  # (month, key) -> [n, amount]; (day, "flow:…") -> [±n, 0]
 CASE_STAGES = ("accept", "reply", "follow_up")
+FLOW = "flow:"
+Interval = tuple[int, int | None]  # days [first, stop): `stop` is the first day out, None while open
 
 
 def month_of(day: int) -> int:
@@ -49,11 +52,54 @@ def _stage(due: int | None, done: int | None, applies: bool = True) -> str:
     return "on_time" if done <= due else "late_done"
 
 
+def _union(intervals: list[Interval]) -> list[Interval]:
+    merged: list[Interval] = []
+    for first, stop in sorted(intervals, key=lambda i: i[0]):
+        if merged and (merged[-1][1] is None or first <= merged[-1][1]):
+            last = merged[-1]
+            merged[-1] = (last[0], None if last[1] is None or stop is None else max(last[1], stop))
+        else:
+            merged.append((first, stop))
+    return merged
+
+
+def _clip(interval: Interval, within: Interval) -> Interval | None:
+    first = max(interval[0], within[0])
+    stops = [s for s in (interval[1], within[1]) if s is not None]
+    stop = min(stops) if stops else None
+    return (first, stop) if stop is None or first < stop else None
+
+
+def snapshot_intervals(c: dict[str, Any]) -> dict[str, list[Interval]]:
+    """The days on which a case is in the 期末未结 and the 期末逾期 figures (conditions.backlog and
+    conditions.overdue, read as intervals of the day E they are judged on)."""
+    backlog: Interval = (c["received_day"], c["closed_day"])
+    if backlog[1] is not None and backlog[1] <= backlog[0]:
+        return {"backlog": [], "overdue": []}
+    late: list[Interval] = []
+    if c["accept_due"] is not None:  # E > accept_due and not yet accepted on E
+        late.append((c["accept_due"] + 1, c["accepted_day"]))
+    if c["outcome"] == "accepted" and c["reply_due"] is not None:
+        late.append((c["reply_due"] + 1, c["replied_day"]))
+    late = [i for i in late if i[1] is None or i[0] < i[1]]
+    overdue = [clipped for i in _union(late) if (clipped := _clip(i, backlog)) is not None]
+    return {"backlog": [backlog], "overdue": overdue}
+
+
+def _add_flows(c: dict[str, Any], cells: Cells) -> None:
+    for key, intervals in snapshot_intervals(c).items():
+        for first, stop in intervals:
+            cells[(first, FLOW + key)][0] += 1
+            if stop is not None:
+                cells[(stop, FLOW + key)][0] -= 1
+
+
 def contributions(rows: StatRows, cells: Cells | None = None) -> Cells:
     """What one case adds to the cube (into `cells` when given)."""
     cells = cells if cells is not None else defaultdict(lambda: [0, 0])
     c = rows.case
     month = month_of(c["received_day"])
+    _add_flows(c, cells)
 
     def add(key: str, n: int = 1, amount: int = 0) -> None:
         cell = cells[(month, key)]
@@ -75,6 +121,8 @@ def contributions(rows: StatRows, cells: Cells | None = None) -> Cells:
         add(f"satisfaction:{c['satisfaction']}")
     if c["reopen_count"] > 0:
         add("reopened", 1, c["reopen_count"])
+    for route in filter(None, c["external"].split(",")):
+        add(f"external:{route}")
     if c["is_repeat"]:
         add("repeat")
     if c["severity"] == "major":
@@ -155,11 +203,17 @@ def stored_cells(case_ids: Iterable[int]) -> Cells:
 
 
 def apply(before: Cells, after: Cells) -> None:
-    """Add after − before to the cube (rows upserted; a cell may go back to zero)."""
+    """Add after − before to the cube and the flows (rows upserted; a cell may go back to zero)."""
     for cell in sorted(set(before) | set(after)):
         n = after.get(cell, [0, 0])[0] - before.get(cell, [0, 0])[0]
         amount = after.get(cell, [0, 0])[1] - before.get(cell, [0, 0])[1]
-        if n or amount:
+        if not (n or amount):
+            continue
+        if cell[1].startswith(FLOW):
+            StatFlow.insert(key=cell[1].removeprefix(FLOW), day=cell[0], n=n).on_conflict(
+                conflict_target=[StatFlow.key, StatFlow.day], update={StatFlow.n: StatFlow.n + n}
+            ).execute()
+        else:
             StatCube.insert(month=cell[0], key=cell[1], n=n, amount=amount).on_conflict(
                 conflict_target=[StatCube.month, StatCube.key],
                 update={StatCube.n: StatCube.n + n, StatCube.amount: StatCube.amount + amount},
@@ -167,15 +221,33 @@ def apply(before: Cells, after: Cells) -> None:
 
 
 def rebuild(case_ids: list[int], chunk: int = 2000) -> None:
-    """The whole cube from the stored rows (after a full recount or a bulk fill)."""
+    """The whole cube and the flows from the stored rows (after a full recount or a bulk fill)."""
     cells: Cells = defaultdict(lambda: [0, 0])
     for start in range(0, len(case_ids), chunk):
         for rows in stored_rows(case_ids[start : start + chunk]):
             contributions(rows, cells)
     StatCube.delete().execute()
-    items = [{"month": m, "key": k, "n": v[0], "amount": v[1]} for (m, k), v in cells.items() if v[0] or v[1]]
-    for start in range(0, len(items), 500):
-        StatCube.insert_many(items[start : start + 500]).execute()
+    StatFlow.delete().execute()
+    cube_rows, flow_rows = [], []
+    for (at, key), (n, amount) in cells.items():
+        if key.startswith(FLOW):
+            if n:
+                flow_rows.append({"key": key.removeprefix(FLOW), "day": at, "n": n})
+        elif n or amount:
+            cube_rows.append({"month": at, "key": key, "n": n, "amount": amount})
+    for model, items in ((StatCube, cube_rows), (StatFlow, flow_rows)):
+        for start in range(0, len(items), 500):
+            model.insert_many(items[start : start + 500]).execute()
+
+
+def snapshot(key: str, day: int) -> int:
+    """期末未结 / 期末逾期 on a day: the sum of the figure's flows up to that day."""
+    return int(
+        StatFlow.select(peewee.fn.SUM(StatFlow.n))
+        .where((StatFlow.key == key) & (StatFlow.day <= day))
+        .scalar()
+        or 0
+    )
 
 
 def read(months: list[int]) -> dict[str, list[int]]:

@@ -22,8 +22,9 @@ class Definition:
 COHORT = "统计对象为收到日期（登记的收到投诉时间）在统计期间内的投诉，已合并的重复投诉不计入。"
 STAGE_RULE = (
     "按工作日历（法定节假日不计、调休上班日计入）计算期限，期限当日办结为按时；"
-    "暂停（待补充材料）期间不计入答复时限；期限已过仍未办结的计为逾期，尚未到期的不计入比率。"
+    "期限已过仍未办结的计为逾期，尚未到期的不计入比率。"
 )
+HOLD_RULE = "案件暂停（待补充材料）期间时限暂停计算，暂停的工作日顺延期限；暂停中的不计为逾期。"
 
 DEFINITIONS: tuple[Definition, ...] = (
     Definition("received", "收到投诉", COHORT + "一件投诉无论涉及几个投诉事项，在总数中只计一次。"),
@@ -65,27 +66,31 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition(
         "timeliness_accept",
         "受理（回执）及时",
-        "在受理期限内作出受理、不予受理或当场解决的决定（受理回执随受理出具）。" + STAGE_RULE,
+        "在受理期限内告知投诉人已收到投诉：以首次出具受理回执（补打不计）与作出受理、不予受理或当场解决决定"
+        "二者中较早的时间为准；夜间、来信及下班后收到的投诉受理期限为下一个工作日，其余为收到当日。"
+        + STAGE_RULE
+        + HOLD_RULE,
     ),
     Definition(
         "timeliness_acknowledge",
         "科室签收及时",
-        f"科室在转办后第 {ACKNOWLEDGE_WORKDAYS} 个工作日内签收；按转办次数计。" + STAGE_RULE,
+        f"科室在转办后第 {ACKNOWLEDGE_WORKDAYS} 个工作日内签收；按转办次数计。" + STAGE_RULE + HOLD_RULE,
     ),
     Definition(
         "timeliness_respond",
         "科室反馈及时",
-        "科室在转办单载明的反馈期限内反馈；按转办次数计，退回改派的不计。" + STAGE_RULE,
+        "科室在转办单载明的反馈期限内反馈；按转办次数计，退回改派的不计。转办后案件暂停的工作日"
+        "（暂停至恢复之间，反馈前的部分）顺延反馈期限。" + STAGE_RULE + HOLD_RULE,
     ),
     Definition(
         "timeliness_reply",
         "答复投诉人及时",
-        "在答复期限（含批准的延期和暂停顺延）内答复投诉人。" + STAGE_RULE,
+        "在答复期限（含批准的延期和暂停顺延）内答复投诉人。" + STAGE_RULE + HOLD_RULE,
     ),
     Definition(
         "timeliness_follow_up",
         "回访及时",
-        f"答复后第 {FOLLOW_UP_WORKDAYS} 个工作日内完成回访。" + STAGE_RULE,
+        f"答复后第 {FOLLOW_UP_WORKDAYS} 个工作日内完成回访。" + STAGE_RULE + HOLD_RULE,
     ),
     Definition(
         "completion",

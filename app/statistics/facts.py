@@ -21,6 +21,15 @@ ACKNOWLEDGE_WORKDAYS = 1  # 签收: by the next working day after 转办
 FOLLOW_UP_WORKDAYS = 5  # 回访: within 5 working days after 答复
 
 ACTING_ACTIONS = ("accept", "reject", "resolve_on_spot")
+HOLD_ACTIONS = ("hold", "resume")
+
+
+@dataclass(frozen=True)
+class Workdays:
+    """The working-day calendar as the rows need it (app/deadlines/workdays.py)."""
+
+    add: Callable[[date, int], date]  # the n-th working day after a date
+    between: Callable[[date, date], int]  # working days in (a, b]
 
 
 @dataclass
@@ -59,6 +68,9 @@ class CaseFacts:
     visit_department_id: int | None
     person_values: Sequence[tuple[str, str]] = ()  # (kind, identifier) of complainant and patient
     acted: tuple[str, datetime] | None = None  # first 受理 / 不予受理 / 当场解决: (action, at)
+    receipt_at: datetime | None = None  # the first 受理回执 issued (not a 补打)
+    holds: Sequence[tuple[datetime, datetime | None]] = ()  # 暂停 → 恢复 (None: still on hold)
+    external: Sequence[tuple[str, str]] = ()  # 外部途径: (route, status)
     follow_ups: Sequence[tuple[datetime, str]] = ()  # (at, satisfaction), oldest first
     assignments: Sequence[AssignmentFacts] = ()
     issues: Sequence[CaseIssueFacts] = field(default_factory=list)
@@ -111,10 +123,60 @@ def _fen(amount: Decimal | None) -> int | None:
     return int((Decimal(amount) * 100).to_integral_value())
 
 
+def _acted_at(facts: CaseFacts) -> datetime | None:
+    """受理（回执）: the moment the complainant was first told the complaint is in hand — the first
+    受理回执 issued or the first decision (受理, 不予受理, 当场解决), whichever came first."""
+    moments = [m for m in (facts.receipt_at, facts.acted[1] if facts.acted else None) if m is not None]
+    return min(moments) if moments else None
+
+
+def acted_day(facts: CaseFacts) -> int | None:
+    return day(_acted_at(facts))
+
+
+def _accept_due(facts: CaseFacts, workdays: Workdays) -> int | None:
+    """The acceptance deadline, moved on by the working days on hold before 受理."""
+    if facts.accept_due is None:
+        return None
+    paused = paused_workdays(facts.holds, facts.received_at, _acted_at(facts), workdays.between)
+    return _shifted(facts.accept_due, paused, workdays)
+
+
+def _follow_up_due(facts: CaseFacts, workdays: Workdays) -> int | None:
+    """回访 within FOLLOW_UP_WORKDAYS of the reply, moved on by the working days on hold meanwhile."""
+    if facts.replied_at is None:
+        return None
+    due = workdays.add(facts.replied_at.date(), FOLLOW_UP_WORKDAYS)
+    followed = facts.follow_ups[0][0] if facts.follow_ups else None
+    return _shifted(due, paused_workdays(facts.holds, facts.replied_at, followed, workdays.between), workdays)
+
+
+def paused_workdays(
+    holds: Sequence[tuple[datetime, datetime | None]],
+    start: datetime,
+    end: datetime | None,
+    between: Callable[[date, date], int],
+) -> int:
+    """Working days the case spent on hold while a clock ran from `start` to `end` (done, or None
+    while running): counted as the reply clock counts them, (hold day, resume day]. A hold still
+    running with the clock is not counted yet — while it lasts the stage is not late."""
+    total = 0
+    for held, resumed in holds:
+        stop = min(m for m in (resumed, end) if m is not None) if (resumed or end) else None
+        begin = max(held, start)
+        if stop is not None and stop > begin:
+            total += max(0, between(begin.date(), stop.date()))
+    return total
+
+
+def _shifted(due: date, paused: int, workdays: Workdays) -> int | None:
+    return day(workdays.add(due, paused) if paused else due)
+
+
 def rows_for(
     facts: CaseFacts,
     categories: Mapping[int, CategoryInfo],
-    add_workdays: Callable[[date, int], date],
+    workdays: Workdays,
 ) -> StatRows:
     """The case's CaseStat, IssueStat, AssignmentStat and StatPersonKey rows."""
     received = day(facts.received_at)
@@ -145,16 +207,15 @@ def rows_for(
         "compensation_fen": _fen(facts.compensation),
         "escalated": facts.escalated_at is not None,
         "report_hours": report_hours,
-        "accept_due": day(facts.accept_due),
-        "accepted_day": day(facts.acted[1]) if facts.acted else None,
+        "accept_due": _accept_due(facts, workdays),
+        "accepted_day": acted_day(facts),
         "reply_due": day(facts.reply_due),
         "replied_day": day(replied),
         "on_hold": bool(facts.on_hold),
-        "follow_up_due": (
-            day(add_workdays(facts.replied_at.date(), FOLLOW_UP_WORKDAYS)) if facts.replied_at else None
-        ),
+        "follow_up_due": _follow_up_due(facts, workdays),
         "followed_day": day(facts.follow_ups[0][0]) if facts.follow_ups else None,
         "closed_day": day(facts.closed_at),
+        "external": ",".join(sorted({f"{route}:{status}" for route, status in facts.external})),
     }
     if case["outcome"] == "merged":  # counted under the case it was merged into
         return StatRows(case, [], [], [])
@@ -187,20 +248,32 @@ def rows_for(
                 }
             )
     assignments = [
-        {
-            "assignment": a.id,
-            "case": facts.id,
-            "received_day": received,
-            "department": a.department_id,
-            "state": a.state,
-            "acknowledge_due": day(add_workdays(a.sent_at.date(), ACKNOWLEDGE_WORKDAYS)),
-            "acknowledged_day": day(a.acknowledged_at),
-            "respond_due": day(a.due),
-            "responded_day": day(a.responded_at),
-        }
+        _assignment_row(facts, a, received, workdays)
         for a in facts.assignments
         if a.state != AssignmentState.WITHDRAWN
     ]
     keys = dict.fromkeys(person_key(kind, value) for kind, value in facts.person_values if value)
     persons = [{"case": facts.id, "key": k, "received_day": received} for k in keys]
     return StatRows(case, issues, assignments, persons)
+
+
+def _assignment_row(
+    facts: CaseFacts, a: AssignmentFacts, received: int, workdays: Workdays
+) -> dict[str, Any]:
+    """签收 and 反馈 due days, each moved on by the working days the case was on hold meanwhile."""
+    acknowledge = paused_workdays(facts.holds, a.sent_at, a.acknowledged_at, workdays.between)
+    respond = paused_workdays(facts.holds, a.sent_at, a.responded_at, workdays.between)
+    return {
+        "assignment": a.id,
+        "case": facts.id,
+        "received_day": received,
+        "department": a.department_id,
+        "state": a.state,
+        "acknowledge_due": _shifted(
+            workdays.add(a.sent_at.date(), ACKNOWLEDGE_WORKDAYS), acknowledge, workdays
+        ),
+        "acknowledged_day": day(a.acknowledged_at),
+        "respond_due": _shifted(a.due, respond, workdays),
+        "responded_day": day(a.responded_at),
+        "on_hold": bool(facts.on_hold),
+    }

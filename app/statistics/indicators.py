@@ -13,6 +13,7 @@ import peewee
 
 from app import dictionaries
 from app.statistics import conditions as c
+from app.statistics import cube
 from app.statistics.conditions import BANDS, IS, A, Measure, S
 from app.statistics.periods import Period, trailing_months
 from app.validation import CHANNELS, FINDINGS, SATISFACTIONS, SEVERITIES, TRANSFER_SOURCES
@@ -150,6 +151,7 @@ class Inputs:
     assignments: dict[str, int]  # "acknowledge:on_time" …
     compensation_departments: list[tuple[Any, int, int]]  # (department, cases, fen)
     trend: list[tuple[str, int]]
+    external: dict[str, int]  # "route:status" -> cases
 
 
 # -- queries ------------------------------------------------------------------------------------
@@ -295,11 +297,14 @@ def _scan_counts(as_of: int) -> tuple[dict[str, peewee.Expression], dict[str, tu
 
 
 def _channels(scan: dict[str, int]) -> list[Tally]:
+    """Channels, transfers by their source in short (上级转办·12345: fits a chart's legend)."""
     tallies = [
         Tally(Measure("channel", k), CHANNELS[k], scan[f"channel:{k}"]) for k in CHANNELS if k != "transfer"
     ]
     tallies += [
-        Tally(Measure("channel", f"transfer:{k}"), f"上级转办·{label}", scan[f"channel:transfer:{k}"])
+        Tally(
+            Measure("channel", f"transfer:{k}"), f"上级转办·{label.split()[0]}", scan[f"channel:transfer:{k}"]
+        )
         for k, label in [*TRANSFER_SOURCES.items(), ("", "未注明")]
     ]
     return sorted((t for t in tallies if t.count), key=lambda t: -t.count)
@@ -335,17 +340,23 @@ def assignment_counts(period: Period, as_of: int) -> dict[str, int]:
     return {k: int(v or 0) for k, v in zip(verdicts, row, strict=True)}
 
 
-def _external(base: peewee.Expression) -> list[Tally]:
-    names = {r.id: r.name for r in dictionaries.external_routes()}
-    rows = list(
-        ExternalRoute.select(
+def scan_external(base: peewee.Expression) -> dict[str, int]:
+    """Cases per external route and status among the rows `base` selects."""
+    return {
+        f"{route}:{status}": n
+        for route, status, n in ExternalRoute.select(
             ExternalRoute.route, ExternalRoute.status, peewee.fn.COUNT(ExternalRoute.case.distinct())
         )
         .join(S, on=(S.case == ExternalRoute.case))
         .where(base)
         .group_by(ExternalRoute.route, ExternalRoute.status)
         .tuples()
-    )
+    }
+
+
+def _external(counts: dict[str, int]) -> list[Tally]:
+    names = {r.id: r.name for r in dictionaries.external_routes()}
+    rows = [(*key.split(":", 1), n) for key, n in counts.items() if n]
     order = list(names)
     rows.sort(key=lambda r: (order.index(r[0]) if r[0] in order else 99, r[1]))
     return [
@@ -420,6 +431,7 @@ def scan_inputs(period: Period, as_of: int, report_hours_limit: int) -> Inputs:
         assignments=assignment_counts(period, as_of),
         compensation_departments=compensation_department_rows(period),
         trend=scan_trend(period),
+        external=scan_external(base),
     )
 
 
@@ -434,7 +446,6 @@ def compute(period: Period, today: date, report_hours_limit: int) -> Figures:
     else:
         inputs = scan_inputs(period, as_of, report_hours_limit)
     scan, issues = inputs.scan, inputs.issues
-    base = c.counted(period)
     cat_names = _names(Category, Category.name, [*issues.category1, *issues.category2])
     reported = scan["major_reported"]
     return Figures(
@@ -472,7 +483,7 @@ def compute(period: Period, today: date, report_hours_limit: int) -> Figures:
         ),
         reopened=Tally(Measure("reopened"), "再处理", scan["reopened"]),
         reopen_times=scan["reopen_times"],
-        external=_external(base),
+        external=_external(inputs.external),
         compensation=Tally(
             Measure("compensation"), "赔偿与退费", scan["compensation"], scan["compensation_fen"]
         ),
@@ -490,7 +501,7 @@ def compute(period: Period, today: date, report_hours_limit: int) -> Figures:
         major=Tally(Measure("major"), "重大投诉", scan["major"]),
         major_reported_in_time=scan["major_in_time"],
         major_report_hours=scan["major_hours"] / reported if reported else None,
-        backlog=Tally(Measure("backlog"), "期末未结", _count(c.backlog(period, as_of))),
-        overdue=Tally(Measure("overdue"), "期末逾期", _count(c.overdue(period, as_of))),
+        backlog=Tally(Measure("backlog"), "期末未结", cube.snapshot("backlog", c.end_day(period, as_of))),
+        overdue=Tally(Measure("overdue"), "期末逾期", cube.snapshot("overdue", c.end_day(period, as_of))),
         trend=inputs.trend,
     )

@@ -4,20 +4,21 @@ in a drill-down list they show as 受限案件 to a user who may not open them."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from app import clock
 from app.cases.states import STATE_LABELS
 from app.deadlines import calendar
-from app.policy import Action, can_view
+from app.policy import Action, can, can_view
 from app.session import Session
-from app.statistics import alerts, conditions, config, indicators
+from app.statistics import alerts, conditions, config, indicators, store
 from app.statistics.conditions import Measure
 from app.statistics.indicators import Figures
 from app.statistics.periods import Period
 from app.validation import CHANNELS, SEVERITIES
-from app.write_path import facts, require
+from app.write_path import facts, operation, require
 from models.cases import Case, Category
 
 RESTRICTED_LABEL = "受限案件"
@@ -130,3 +131,18 @@ def home_alerts(session: Session) -> Alerts:
     require(session, Action.VIEW_STATISTICS, target="alerts")
     today = clock.now().date()
     return Alerts(alerts.surges(today, config.load().alert_minimum), alerts.frequent_complainants(today))
+
+
+def rebuild_pending(session: Session) -> bool:
+    """True when an upgrade left the statistics to be recounted and this user may do it."""
+    return can(session.user, Action.VIEW_STATISTICS).allowed and store.rebuild_pending()
+
+
+def rebuild(session: Session, progress: Callable[[int, int, str], None]) -> int:
+    """Recount every case's statistics rows, cube and flows (after an upgrade), in one transaction
+    with its audit entry; `progress` may raise to cancel, which leaves everything as it was."""
+    with operation(session, Action.VIEW_STATISTICS, "statistics.rebuilt", target="statistics") as op:
+        op.detail["cases"] = store.rebuild(
+            lambda done, total: progress(done, total, f"正在重建统计数据（{done}/{total} 件）……")
+        )
+    return op.detail["cases"]

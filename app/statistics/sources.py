@@ -121,6 +121,11 @@ def cube_inputs(period: Period, as_of: int, report_hours_limit: int) -> Inputs:
         assignments=assignments,
         compensation_departments=departments,
         trend=trend(period),
+        external={
+            key.removeprefix("external:"): n
+            for key, (n, _) in cells.items()
+            if key.startswith("external:") and n
+        },
     )
 
 

@@ -7,28 +7,33 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date
 from decimal import Decimal
 from typing import Any
-
-import peewee
 
 from app.deadlines import calendar
 from app.statistics import cube, repeats
 from app.statistics.facts import (
     ACTING_ACTIONS,
+    HOLD_ACTIONS,
     AssignmentFacts,
     CaseFacts,
     CategoryInfo,
     StatRows,
+    Workdays,
     rows_for,
 )
 from app.statistics.issues import CaseIssueFacts, issues_by_case
+from models.accounts import Setting
 from models.bulk_insert import insert_rows
-from models.cases import Assignment, Case, CaseEvent, Category, Complainant, FollowUp
+from models.cases import Assignment, Case, CaseEvent, Category, Complainant, ExternalRoute, FollowUp
 from models.database import database_proxy
-from models.migrations import STATISTICS_STEP
+from models.migrations import STATISTICS_REBUILD_SETTING
 from models.statistics import AssignmentStat, CaseStat, IssueStat, StatPersonKey
+from printing.render import DOCUMENT_KINDS
+
+RECEIPT_ISSUED = (
+    "出具" + DOCUMENT_KINDS["receipt"][0]
+)  # a first 受理回执 on the timeline (app/cases/documents.py)
 
 Progress = Callable[[int, int], None]
 
@@ -109,10 +114,11 @@ def _money_total(*amounts: Decimal | None) -> Decimal | None:
 def _facts(
     row: tuple,
     complainant: tuple | None,
-    acted: tuple[str, Any] | None,
+    events: _Events,
     follow_ups: list[tuple[Any, str]],
     assignments: list[AssignmentFacts],
     issues: list[CaseIssueFacts],
+    external: list[tuple[str, str]],
 ) -> CaseFacts:
     (cid, received, channel, source, category, severity, officer, state, restricted, finding, reopen,
      compensation, escalated, accept_due, reply_due, replied, on_hold, closed, visit_dept, _,
@@ -144,16 +150,72 @@ def _facts(
         closed_at=closed,
         visit_department_id=visit_dept,
         person_values=persons,
-        acted=acted,
+        acted=events.acted,
+        receipt_at=events.receipt_at,
+        holds=events.holds(on_hold, closed),
+        external=external,
         follow_ups=follow_ups,
         assignments=assignments,
         issues=issues,
     )
 
 
-def _add_workdays() -> Callable[[date, int], date]:
+def _workdays() -> Workdays:
     cal = calendar.calendar()
-    return lambda start, n: cal.add_workdays(start, n)[0]
+    return Workdays(lambda start, n: cal.add_workdays(start, n)[0], cal.workdays_between)
+
+
+class _Events:
+    """What the statistics read of a case's timeline: the first decision, the first 受理回执 and
+    the holds."""
+
+    def __init__(self) -> None:
+        self.acted: tuple[str, Any] | None = None
+        self.receipt_at: Any = None
+        self._holds: list[list[Any]] = []
+
+    def add(self, action: str, at: Any) -> None:
+        if action in ACTING_ACTIONS:
+            self.acted = self.acted or (action, at)
+        elif action == "print":
+            self.receipt_at = self.receipt_at or at
+        elif action == "hold":
+            self._holds.append([at, None])
+        elif action == "resume" and self._holds and self._holds[-1][1] is None:
+            self._holds[-1][1] = at
+
+    def holds(self, on_hold: bool, closed: Any) -> list[tuple[Any, Any]]:
+        """(held, resumed); a hold left unresumed by a case closed meanwhile ends at its closing."""
+        result = [(h, r) for h, r in self._holds]
+        if result and result[-1][1] is None and not on_hold:
+            result[-1] = (result[-1][0], closed)
+        return result
+
+
+def _events(case_ids: list[int]) -> dict[int, _Events]:
+    events: dict[int, _Events] = defaultdict(_Events)
+    wanted = CaseEvent.action.in_(ACTING_ACTIONS + HOLD_ACTIONS) | (
+        (CaseEvent.action == "print") & (CaseEvent.summary == RECEIPT_ISSUED)
+    )
+    for case_id, action, at in (
+        CaseEvent.select(CaseEvent.case, CaseEvent.action, CaseEvent.at)
+        .where(CaseEvent.case.in_(case_ids) & wanted)
+        .order_by(CaseEvent.case, CaseEvent.seq)
+        .tuples()
+    ):
+        events[case_id].add(action, at)
+    return events
+
+
+def _external(case_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    routes: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for case_id, route, status in (
+        ExternalRoute.select(ExternalRoute.case, ExternalRoute.route, ExternalRoute.status)
+        .where(ExternalRoute.case.in_(case_ids))
+        .tuples()
+    ):
+        routes[case_id].append((route, status))
+    return routes
 
 
 def _case_rows(case_ids: list[int], categories: dict[int, CategoryInfo]) -> Iterator[StatRows]:
@@ -164,14 +226,8 @@ def _case_rows(case_ids: list[int], categories: dict[int, CategoryInfo]) -> Iter
         r[0]: r
         for r in Complainant.select(*_COMPLAINANT_COLUMNS).where(Complainant.id.in_(complainant_ids)).tuples()
     }
-    acted: dict[int, tuple[str, Any]] = {}
-    for case_id, action, at in (
-        CaseEvent.select(CaseEvent.case, CaseEvent.action, CaseEvent.at)
-        .where(CaseEvent.case.in_(case_ids), CaseEvent.action.in_(ACTING_ACTIONS))
-        .order_by(CaseEvent.case, CaseEvent.seq)
-        .tuples()
-    ):
-        acted.setdefault(case_id, (action, at))
+    events = _events(case_ids)
+    external = _external(case_ids)
     follow_ups: dict[int, list[tuple[Any, str]]] = defaultdict(list)
     for case_id, at, satisfaction in (
         FollowUp.select(FollowUp.case, FollowUp.at, FollowUp.satisfaction)
@@ -189,13 +245,19 @@ def _case_rows(case_ids: list[int], categories: dict[int, CategoryInfo]) -> Iter
     ):
         assignments[r[0]].append(AssignmentFacts(*r[1:]))
     issues = issues_by_case(case_ids)
-    add_workdays = _add_workdays()
+    workdays = _workdays()
     for row in cases:
         cid = row[0]
         facts = _facts(
-            row, complainants.get(row[19]), acted.get(cid), follow_ups[cid], assignments[cid], issues[cid]
+            row,
+            complainants.get(row[19]),
+            events[cid],
+            follow_ups[cid],
+            assignments[cid],
+            issues[cid],
+            external[cid],
         )
-        yield rows_for(facts, categories, add_workdays)
+        yield rows_for(facts, categories, workdays)
 
 
 def _delete(case_ids: list[int]) -> None:
@@ -204,15 +266,12 @@ def _delete(case_ids: list[int]) -> None:
 
 
 def _insert(rows: Iterable[StatRows]) -> None:
-    batch: dict[type[peewee.Model], list[dict[str, Any]]] = defaultdict(list)
-    for r in rows:
-        batch[CaseStat].append(r.case)
-        batch[IssueStat].extend(r.issues)
-        batch[AssignmentStat].extend(r.assignments)
-        batch[StatPersonKey].extend(r.persons)
-    for model, items in batch.items():
-        for start in range(0, len(items), 500):
-            model.insert_many(items[start : start + 500]).execute()
+    """The rows of these cases, one prepared statement per table (models/bulk_insert.py)."""
+    rows = list(rows)
+    insert_rows(CaseStat, [r.case for r in rows])
+    insert_rows(IssueStat, [i for r in rows for i in r.issues])
+    insert_rows(AssignmentStat, [a for r in rows for a in r.assignments])
+    insert_rows(StatPersonKey, [p for r in rows for p in r.persons])
 
 
 def refresh(case_id: int) -> None:
@@ -231,11 +290,7 @@ def refresh(case_id: int) -> None:
 def add_cases(case_ids: list[int]) -> None:
     """Statistics rows for cases inserted in bulk (the demo's bulk path), with prepared statements;
     repeat flags and the cube are made afterwards for all cases at once (`finish_bulk`)."""
-    rows = list(_case_rows(case_ids, category_map()))
-    insert_rows(CaseStat, [r.case for r in rows])
-    insert_rows(IssueStat, [i for r in rows for i in r.issues])
-    insert_rows(AssignmentStat, [a for r in rows for a in r.assignments])
-    insert_rows(StatPersonKey, [p for r in rows for p in r.persons])
+    _insert(_case_rows(case_ids, category_map()))
 
 
 def finish_bulk() -> None:
@@ -262,7 +317,9 @@ def recount(chunk: int = 2000) -> list[StatRows]:
 
 
 def rebuild(progress: Progress | None = None, chunk: int = 2000) -> int:
-    """Recount every case into the statistics tables, in one transaction; returns the case count."""
+    """Recount every case into the statistics tables, in one transaction; returns the case count.
+    `progress(done, total)` may raise to cancel: the transaction rolls back and the tables stay as
+    they were (still marked for a rebuild)."""
     ids = _all_case_ids()
     categories = category_map()
     with database_proxy.atomic():
@@ -274,10 +331,11 @@ def rebuild(progress: Progress | None = None, chunk: int = 2000) -> int:
                 progress(min(start + chunk, len(ids)), len(ids))
         repeats.rebuild_flags()
         cube.rebuild(ids)
+        Setting.delete().where(Setting.key == STATISTICS_REBUILD_SETTING).execute()
     return len(ids)
 
 
-def fill_after_upgrade(found: int) -> None:
-    """A database upgraded from before the statistics tables existed gets them filled once."""
-    if 0 < found < STATISTICS_STEP:
-        rebuild()
+def rebuild_pending() -> bool:
+    """True when an upgrade changed how the statistics are kept and they have not been recounted
+    yet (the application then runs `rebuild` in the background after login)."""
+    return Setting.get_or_none(Setting.key == STATISTICS_REBUILD_SETTING) is not None

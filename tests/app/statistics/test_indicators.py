@@ -43,7 +43,7 @@ def test_received_outcomes_and_breakdowns(march: March) -> None:
     assert f.received == 5 and f.merged == 1
     assert _ids(Measure("received")) == {march.a, march.b, march.c, march.e, march.f}
     assert _by_label(f.outcomes) == {"已受理": 3, "当场解决": 1, "不予受理": 1, "待受理": 0}
-    assert _by_label(f.channels) == {"来电": 2, "来访": 1, "来信": 1, "上级转办·12345 政务服务便民热线": 1}
+    assert _by_label(f.channels) == {"来电": 2, "来访": 1, "来信": 1, "上级转办·12345": 1}
     assert _ids(Measure("channel", "transfer:hotline_12345")) == {march.b}
     assert _by_label(f.severities) == {"一般": 4, "重大": 1}
     assert _by_label(f.handlers) == {"林晓雯": 4, "未指定": 1}

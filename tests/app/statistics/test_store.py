@@ -5,16 +5,26 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 
-from app.cases import acceptance, follow_up, overlays, reply, routing, sign_off
+import peewee
+
+from app.cases import acceptance, documents, follow_up, overlays, reply, routing, sign_off
 from app.cases.states import State
-from app.statistics import cube, indicators, periods, scorecard, sources, store
+from app.statistics import conditions, cube, indicators, periods, scorecard, sources, store
 from app.statistics.facts import StatRows
 from models import migrations
-from models.cases import Assignment, Case
+from models.cases import Assignment, Case, ExternalRoute
 from models.schema import SchemaVersion
-from models.statistics import AssignmentStat, CaseStat, IssuedReport, IssueStat, StatCube, StatPersonKey
+from models.statistics import (
+    AssignmentStat,
+    CaseStat,
+    IssuedReport,
+    IssueStat,
+    StatCube,
+    StatFlow,
+    StatPersonKey,
+)
 from tests.support.cases import draft
 from tests.support.desk import Desk
 
@@ -68,7 +78,9 @@ def _random_step(desk: Desk, rng: random.Random, case_id: int) -> None:
     if case.on_hold:
         overlays.resume(officer, case_id, "恢复")
         return
-    if state == State.REGISTERED:
+    if state == State.REGISTERED and rng.random() < 0.15:
+        documents.issue(officer, case_id, "receipt")  # 受理（回执） counts from the first receipt
+    elif state == State.REGISTERED:
         rng.choice([lambda: acceptance.accept(officer, case_id), lambda: acceptance.reject(officer, case_id, "out_of_scope"),
                     lambda: acceptance.resolve_on_spot(officer, case_id, "当场解释")])()  # fmt: skip
     elif state == State.ACCEPTED:
@@ -101,10 +113,20 @@ def _random_step(desk: Desk, rng: random.Random, case_id: int) -> None:
         reply.record_reply(officer, case_id, "phone")
     elif state == State.REPLIED:
         satisfaction = rng.choice(["satisfied", "basically_satisfied", "dissatisfied"])
-        outcome = "reopen" if satisfaction == "dissatisfied" and rng.random() < 0.5 else "sign_off"
-        follow_up.follow_up(officer, case_id, method="phone", satisfaction=satisfaction, outcome=outcome)
+        outcome = (
+            rng.choice(["reopen", "external", "sign_off"]) if satisfaction == "dissatisfied" else "sign_off"
+        )
+        route = rng.choice(["people_mediation", "litigation"]) if outcome == "external" else ""
+        follow_up.follow_up(officer, case_id, method="phone", satisfaction=satisfaction, outcome=outcome,
+                            external_route=route)  # fmt: skip
     elif state == State.AWAITING_SIGN_OFF:
-        sign_off.sign_off(manager, case_id)
+        ongoing = ExternalRoute.get_or_none(
+            (ExternalRoute.case == case_id) & (ExternalRoute.status == "ongoing")
+        )
+        if ongoing is not None and rng.random() < 0.5:
+            follow_up.update_external_route(officer, ongoing.id, "concluded", "调解达成协议")
+            return
+        sign_off.sign_off(manager, case_id, reason="外部途径仍在进行，院内处理已完毕" if ongoing else "")
     elif state == State.CLOSED and not case.restricted:
         overlays.restrict(manager, case_id, True, [])
 
@@ -124,9 +146,17 @@ def test_maintained_rows_equal_a_full_recount_after_random_operations(desk: Desk
         case_id = rng.choice(cases)
         if Case.get_by_id(case_id).state not in (State.REJECTED, State.MERGED):
             _random_step(desk, rng, case_id)
+    for route, concluded in (("people_mediation", False), ("litigation", True)):  # 外部途径 for sure
+        routed = desk.new_case(State.REPLIED)
+        follow_up.follow_up(desk["officer"], routed, method="phone", satisfaction="dissatisfied",
+                            outcome="external", external_route=route)  # fmt: skip
+        if concluded:
+            row = ExternalRoute.get(ExternalRoute.case == routed)
+            follow_up.update_external_route(desk["officer"], row.id, "concluded", "判决驳回")
     assert CaseStat.select().count() == Case.select().count()
     assert _normalise(_stored()) == _recounted(store.recount())
     assert CaseStat.select().where(CaseStat.is_repeat == True).count() > 0  # noqa: E712
+    assert CaseStat.select().where(CaseStat.external != "").count() > 0
 
 
 def test_rebuild_restores_the_same_rows(desk: Desk) -> None:
@@ -151,13 +181,16 @@ def test_upgrade_from_before_the_statistics_tables_fills_them(desk: Desk) -> Non
     SchemaVersion.update(version=8).execute()  # as a build before step 9 left it
 
     found = migrations.ensure_schema(db)
-    store.fill_after_upgrade(found)
     assert found == 8 and migrations.current_version(db) == migrations.SCHEMA_VERSION
+    assert store.rebuild_pending()  # recounted after login, in the background (ui/statistics/rebuild.py)
+    store.rebuild()
+    assert not store.rebuild_pending()
     assert _normalise(_stored()) == before
 
 
 def _cube_table() -> dict[tuple[int, str], list[int]]:
-    return {(r.month, r.key): [r.n, r.amount] for r in StatCube.select() if r.n or r.amount}
+    cells = {(r.month, r.key): [r.n, r.amount] for r in StatCube.select() if r.n or r.amount}
+    return cells | {(r.day, cube.FLOW + r.key): [r.n, 0] for r in StatFlow.select() if r.n}
 
 
 def _cube_of(rows: list[StatRows]) -> dict[tuple[int, str], list[int]]:
@@ -195,3 +228,55 @@ def test_scorecard_from_the_cube_equals_the_scan(desk: Desk) -> None:
         assert scorecard._cube_counts(period, as_of) == {
             key: {d: n for d, n in per.items() if n} for key, per in scorecard._counts(period, as_of).items()
         }, period
+
+
+def test_period_end_snapshots_from_the_flows_equal_a_count_on_every_day(desk: Desk) -> None:
+    """期末未结 and 期末逾期 read from the day-by-day flows equal a count of the rows (conditions.py),
+    on every day from before the first case to after the last write."""
+    test_maintained_rows_equal_a_full_recount_after_random_operations(desk)
+    first = CaseStat.select(peewee.fn.MIN(CaseStat.received_day)).scalar()
+    last = desk.clock.at.date().toordinal()
+    seen = set()
+    for day in range(first - 2, last + 3):
+        period = periods.custom(date.fromordinal(first - 3), date.fromordinal(day))
+        backlog = CaseStat.select().where(conditions.backlog(period, last + 10)).count()
+        overdue = CaseStat.select().where(conditions.overdue(period, last + 10)).count()
+        assert (cube.snapshot("backlog", day), cube.snapshot("overdue", day)) == (backlog, overdue), day
+        seen.add((backlog > 0, overdue > 0))
+    assert (True, True) in seen  # the fixture has days with both figures above zero
+    assert StatFlow.select().count() > 0
+
+
+def test_external_routes_from_the_cube_equal_the_join(desk: Desk) -> None:
+    test_maintained_rows_equal_a_full_recount_after_random_operations(desk)
+    today = desk.clock.at.date().toordinal()
+    last = desk.clock.at.date()
+    for period in (periods.month(last.year, last.month), periods.year(2026)):
+        from_cube = sources.cube_inputs(period, today, 12).external
+        assert from_cube and from_cube == indicators.scan_external(conditions.counted(period))
+
+
+def test_upgrade_to_step_15_marks_the_statistics_for_a_rebuild_that_restores_them(desk: Desk) -> None:
+    """A database of the step before (no flows, no external routes in the rows) is upgraded and
+    marked; the rebuild gives the rows and cube a fresh database keeps."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    desk.clock.set(datetime(2026, 3, 10, 9, 0))
+    desk.new_case(State.IN_PROGRESS)
+    routed = desk.new_case(State.REPLIED, complainant_phone="13800000009", complainant_id_number="")
+    follow_up.follow_up(desk["officer"], routed, method="phone", satisfaction="dissatisfied",
+                        outcome="external", external_route="petition")  # fmt: skip
+    before, cells = _normalise(_stored()), _cube_table()
+    db = Case._meta.database
+    migrator = SchemaMigrator.from_database(db)
+    migrate(migrator.drop_column("case_stat", "external"), migrator.drop_column("assignment_stat", "on_hold"))
+    db.drop_tables([StatFlow])
+    SchemaVersion.delete().execute()
+    SchemaVersion.create(version=11, applied_at="2026-03-01 09:00:00")
+
+    assert migrations.ensure_schema(db) == 11
+    assert store.rebuild_pending() and StatFlow.select().count() == 0
+    assert store.rebuild() == 2
+    assert not store.rebuild_pending()
+    assert _normalise(_stored()) == before and _cube_table() == cells
+    assert any(key == "external:petition:ongoing" for _, key in cells)
