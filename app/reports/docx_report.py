@@ -1,5 +1,6 @@
 """The 投诉分析报告 as an editable Word document (python-docx): letterhead lines, the (edited)
-analysis, headline figures, every table and the 口径 appendix. Offices edit it before sending."""
+analysis, headline figures, the PDF's charts as pictures, every table and the 口径 appendix.
+Offices edit it before sending."""
 
 from __future__ import annotations
 
@@ -9,13 +10,19 @@ from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
+from reportlab.lib.units import cm
 
 from printing.data import Letterhead
+from printing.fonts import register_fonts
+from printing.reports.charts import report_charts
 from printing.reports.data import AnalysisReportData, ReportTable
+from printing.reports.raster import drawing_png
 
 FONT = "宋体"
 HEADING_FONT = "黑体"
+TEXT_WIDTH_CM = 16.0  # A4 less Word's default margins
+CHART_HEIGHT_CM = 6.2  # as in the PDF
 
 
 def _font(run, name: str = FONT, size: float | None = None, bold: bool = False) -> None:
@@ -54,7 +61,22 @@ def _table(document, table: ReportTable) -> None:
         _paragraph(document, table.note, size=9)
 
 
-def render_docx(data: AnalysisReportData, letterhead: Letterhead) -> bytes:
+def _charts(document, data: AnalysisReportData, font_path: str | None) -> None:
+    """The PDF's charts, drawn by the same code and placed as pictures: two per row, then the stacks."""
+    charts = report_charts(data, register_fonts(font_path).regular, TEXT_WIDTH_CM * cm, CHART_HEIGHT_CM * cm)
+    _paragraph(document, "图表", size=14, bold=True, font=HEADING_FONT)
+    grid = document.add_table(rows=len(charts.pairs), cols=2)
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for row, pair in zip(grid.rows, charts.pairs, strict=True):
+        for cell, drawing in zip(row.cells, pair, strict=True):
+            picture = io.BytesIO(drawing_png(drawing))
+            cell.paragraphs[0].add_run().add_picture(picture, width=Cm(TEXT_WIDTH_CM / 2 - 0.1))
+    document.add_paragraph().add_run().add_picture(
+        io.BytesIO(drawing_png(charts.stacks)), width=Cm(TEXT_WIDTH_CM)
+    )
+
+
+def render_docx(data: AnalysisReportData, letterhead: Letterhead, font_path: str | None = None) -> bytes:
     document = Document()
     normal = document.styles["Normal"]
     normal.font.name = FONT
@@ -83,6 +105,8 @@ def render_docx(data: AnalysisReportData, letterhead: Letterhead) -> bytes:
         for line in lines:
             if line.strip():
                 _paragraph(document, line.strip(), indent=True)
+    document.add_page_break()
+    _charts(document, data, font_path)
     document.add_page_break()
     _paragraph(document, "统计表", size=14, bold=True, font=HEADING_FONT)
     for table in data.tables:

@@ -11,7 +11,7 @@ from printing.data import Letterhead
 from printing.fonts import register_fonts
 from printing.formatting import clean, cn_date, esc
 from printing.page import PageHeader
-from printing.reports.charts import bar_chart, pie_chart, stack_chart, trend_chart
+from printing.reports.charts import report_charts
 from printing.reports.data import AnalysisReportData, ReportTable
 from printing.styles import LABEL_FILL
 
@@ -64,21 +64,10 @@ class AnalysisReportRenderer(DocumentRenderer[AnalysisReportData]):
         return kit._table(cells, [width] * len(tiles), [("BACKGROUND", (0, 0), (-1, -1), LABEL_FILL)])
 
     def _charts(self) -> list[Flowable]:
-        d, font = self.data, self.styles.fonts.regular
+        charts = report_charts(self.data, self.styles.fonts.regular, self.width, CHART_HEIGHT)
         half = self.width / 2
-        pair = [
-            [trend_chart(d.trend, font, half, CHART_HEIGHT), pie_chart(d.channels, font, half, CHART_HEIGHT)],
-            [
-                bar_chart(d.categories, font, half, CHART_HEIGHT),
-                bar_chart(d.departments, font, half, CHART_HEIGHT),
-            ],
-        ]
-        grid = Table(pair, colWidths=[half, half], hAlign="LEFT")
-        return [
-            grid,
-            self.kit.space(6),
-            stack_chart(d.stacks, font, self.width, 24 * mm * max(len(d.stacks), 1)),
-        ]
+        grid = Table([list(pair) for pair in charts.pairs], colWidths=[half, half], hAlign="LEFT")
+        return [grid, self.kit.space(6), charts.stacks]
 
     def _table(self, table: ReportTable) -> list[Flowable]:
         kit = self.kit

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.charts.piecharts import Pie
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
+from reportlab.lib.units import mm
 
-from printing.reports.data import Series, Stack
+from printing.reports.data import AnalysisReportData, Series, Stack
 
 PALETTE = [
     colors.HexColor(c)
@@ -28,6 +30,13 @@ PALETTE = [
 ]
 TITLE_SIZE = 10
 LABEL_SIZE = 7.5
+STACK_ROW_HEIGHT = 24 * mm
+
+
+@dataclass(frozen=True)
+class ChartSet:
+    pairs: tuple[tuple[Drawing, Drawing], ...]
+    stacks: Drawing
 
 
 def _title(drawing: Drawing, text: str, font: str, width: float, height: float) -> None:
@@ -180,3 +189,16 @@ def stack_chart(stacks: tuple[Stack, ...], font: str, width: float, height: floa
             )
         )
     return drawing
+
+
+def report_charts(data: AnalysisReportData, font: str, width: float, height: float) -> ChartSet:
+    """The report's charts, as the PDF and the Word file both show them: four half-width charts
+    (trend, channels, categories, departments), then the full-width stacks."""
+    half = width / 2
+    return ChartSet(
+        (
+            (trend_chart(data.trend, font, half, height), pie_chart(data.channels, font, half, height)),
+            (bar_chart(data.categories, font, half, height), bar_chart(data.departments, font, half, height)),
+        ),
+        stack_chart(data.stacks, font, width, STACK_ROW_HEIGHT * max(len(data.stacks), 1)),
+    )

@@ -17,13 +17,14 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, QPointF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 
 from app.statistics.conditions import Measure
 from app.statistics.indicators import Tally
 
 PALETTE = ["#2f6db5", "#e07b39", "#4f9d69", "#c0392b", "#8e6bb8", "#b8860b", "#5d7c8a", "#d35f8d"]
 Drill = Callable[[Measure, str], None]
+LEGEND_MARKER_PX = 36  # the marker, its spacing and the legend's margins
 
 
 def _chart(title: str) -> QChart:
@@ -62,9 +63,10 @@ def trend(points: list[tuple[str, int]]) -> QChart:
         series.append(QPointF(x, n))
     chart.addSeries(series)
     axis_x = QBarCategoryAxis()
-    axis_x.append([label.replace("年", "/").replace("月", "") for label, _ in points])
+    # "12月", "1月" … level and short: every month stays labelled in a half-width chart at 1024 px
+    axis_x.append([label.split("年")[-1] for label, _ in points])
     axis_x.setTruncateLabels(False)
-    axis_x.setLabelsAngle(-45)
+    axis_x.setLabelsFont(_small(axis_x.labelsFont()))
     axis_y = QValueAxis()
     axis_y.setRange(0, max([n for _, n in points] + [1]) * 1.25)
     axis_y.applyNiceNumbers()
@@ -100,8 +102,15 @@ def bars(title: str, tallies: list[Tally], drill: Drill, limit: int = 6) -> QCha
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(axis_x)
     series.attachAxis(axis_y)
-    series.clicked.connect(lambda index, _set: drill(top[index].measure, f"{title}：{top[index].label}"))
+    series.clicked.connect(lambda index, _set: drill(top[index].measure, f"{title} · {top[index].label}"))
     return chart
+
+
+def _fit_legend(chart: QChart, texts: list[str]) -> None:
+    """Give the legend the width of its longest entry, so no entry is elided (the pie shrinks)."""
+    legend = chart.legend()
+    metrics = QFontMetrics(legend.font())
+    legend.setMinimumWidth(max((metrics.horizontalAdvance(t) for t in texts), default=0) + LEGEND_MARKER_PX)
 
 
 def pie(title: str, tallies: list[Tally], drill: Drill) -> QChart:
@@ -110,13 +119,15 @@ def pie(title: str, tallies: list[Tally], drill: Drill) -> QChart:
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
     chart.legend().setFont(_small(chart.legend().font()))
     series = QPieSeries()
+    texts = []
     for i, t in enumerate(tallies[:8]):
-        label = t.label if len(t.label) <= 10 else t.label[:9] + "…"
-        part = series.append(f"{label} {t.count}", t.count)
+        texts.append(f"{t.label} {t.count}")
+        part = series.append(texts[-1], t.count)
         part.setColor(QColor(PALETTE[i % len(PALETTE)]))
-        part.clicked.connect(lambda t=t: drill(t.measure, f"{title}：{t.label}"))
+        part.clicked.connect(lambda t=t: drill(t.measure, f"{title} · {t.label}"))
     series.setPieSize(0.8)
     chart.addSeries(series)
+    _fit_legend(chart, texts)
     return chart
 
 
@@ -124,19 +135,23 @@ def stacks(rows: list[tuple[str, list[Tally]]], drill: Drill) -> QChart:
     """One 100% bar per row (调查结论, 满意度); a click lists that part's cases."""
     chart = _chart("调查结论与回访满意度")
     chart.legend().setVisible(True)
-    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)  # beside the bars: seen at any height
+    chart.legend().setFont(_small(chart.legend().font()))
     series = QHorizontalPercentBarSeries()
     series.setLabelsVisible(True)
     colour = 0
-    for row, (_, tallies) in enumerate(rows):
+    texts = []
+    for row, (name, tallies) in enumerate(rows):
         for tally in tallies:
-            bar_set = QBarSet(tally.label)
+            texts.append(f"{tally.label} {tally.count}")
+            bar_set = QBarSet(texts[-1])
             bar_set.setColor(QColor(PALETTE[colour % len(PALETTE)]))
             colour += 1
             bar_set.append([tally.count if r == row else 0 for r in range(len(rows))])
-            bar_set.clicked.connect(lambda _index, t=tally: drill(t.measure, t.label))
+            bar_set.clicked.connect(lambda _index, t=tally, n=name: drill(t.measure, f"{n} · {t.label}"))
             series.append(bar_set)
     chart.addSeries(series)
+    _fit_legend(chart, texts)
     axis = QBarCategoryAxis()
     axis.append([name for name, _ in rows])
     axis.setTruncateLabels(False)

@@ -40,12 +40,17 @@ class DrillDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.session, self.period, self.measure, self.open_case = session, period, measure, open_case
-        self.setWindowTitle(f"{period.label} · {title}")
+        self.title = f"{period.label} · {title}"
+        self.setWindowTitle(self.title)
         self.resize(860, 520)
         self.last_id = 0
         self.total = 0
-        self.heading = QLabel()
+        self.restricted_shown = False
+        self.heading = QLabel(self.title)  # the figure these cases make: "2026年3月 · 外科 · 成立 — 12 件"
         self.heading.setObjectName("sectionTitle")
+        self.heading.setWordWrap(True)
+        self.info = QLabel()
+        self.info.setObjectName("countLabel")
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -62,6 +67,7 @@ class DrillDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(self.info)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.more, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(buttons)
@@ -90,14 +96,16 @@ class DrillDialog(QDialog):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, row.case_id)
                 if row.case_id is None:
+                    self.restricted_shown = True
                     item.setForeground(Qt.GlobalColor.gray)
                     item.setToolTip("受限案件：您无权查看，但计入统计")
                 self.table.setItem(index, column, item)
         shown = self.table.rowCount()
-        self.heading.setText(
-            f"共 {self.total} 件"
-            + (f"，已显示 {shown} 件" if shown < self.total else "")
-            + "。双击打开案件。"
+        self.heading.setText(f"{self.title} — {self.total} 件")
+        self.info.setText(
+            (f"已显示 {shown} 件，" if shown < self.total else "")
+            + ("双击打开案件。" if self.total else "没有案件。")
+            + ("灰色的受限案件计入统计，但您无权查看。" if self.restricted_shown else "")
         )
         self.more.setVisible(shown < self.total)
 

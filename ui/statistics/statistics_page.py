@@ -299,10 +299,12 @@ class StatisticsPage(QWidget):
         ]
         for index, widget in enumerate(views):
             self.chart_grid.addWidget(widget, index // 2, index % 2)
+        for column in (0, 1):  # two equal columns: the pie's legend gets half the width
+            self.chart_grid.setColumnStretch(column, 1)
         stack = charts.view(
             charts.stacks([("调查结论", f.findings_case), ("回访满意度", f.satisfaction)], self.drill)
         )
-        stack.setMinimumHeight(150)
+        stack.setMinimumHeight(210)  # the legend beside the bars shows every part
         self.chart_grid.addWidget(stack, 2, 0, 1, 2)
 
     # -- drilling, reports, export -----------------------------------------------------------------

@@ -67,11 +67,12 @@ def fill_figures(table: QTableWidget, f: Figures) -> None:
         for t in tallies:
             share = f"{t.count / denominator * 100:.1f}%" if denominator else "—"
             amount = f"（{t.amount_fen / 100:,.2f} 元）" if t.amount_fen else ""
-            _row(table, [f"　{t.label}{amount}", str(t.count), share], t)
+            _row(table, [f"　{t.label}{amount}", str(t.count), share], t, f"{title} · {t.label}")
     _section_row(table, "各环节及时情况（按时 / 逾期）", definition("timeliness_reply"), bold)
     for rate in [*f.stages, f.completion]:
-        _row(table, [f"　{rate.label}：按时", str(rate.on_time.count), pct(rate.rate)], rate.on_time)
-        _row(table, [f"　{rate.label}：逾期", str(rate.late.count), ""], rate.late)
+        _row(table, [f"　{rate.label}：按时", str(rate.on_time.count), pct(rate.rate)], rate.on_time,
+             f"{rate.label} · 按时")  # fmt: skip
+        _row(table, [f"　{rate.label}：逾期", str(rate.late.count), ""], rate.late, f"{rate.label} · 逾期")
 
 
 def _section_row(table: QTableWidget, title: str, tip: str, bold: QFont) -> None:
@@ -88,12 +89,13 @@ def _section_row(table: QTableWidget, title: str, tip: str, bold: QFont) -> None
         table.setItem(index, column, filler)
 
 
-def _row(table: QTableWidget, values: list[str], tally: Tally) -> None:
+def _row(table: QTableWidget, values: list[str], tally: Tally, heading: str) -> None:
+    """A figure's row; `heading` names it in the drill-down (按渠道 · 来电)."""
     index = table.rowCount()
     table.insertRow(index)
     for column, text in enumerate(values):
         item = QTableWidgetItem(text)
-        item.setData(MeasureRole, (tally.measure, tally.label))
+        item.setData(MeasureRole, (tally.measure, heading))
         if column:
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         item.setToolTip("双击查看这些案件")
@@ -118,7 +120,7 @@ def fill_scorecard(table: QTableWidget, scores: list[DepartmentScore]) -> None:
             cell.setToolTip(
                 f"{item.label} {item.count} × {item.weight:g} 分 = {item.points:g} 分；双击查看这些案件"
             )
-            cell.setData(MeasureRole, (item.measure, f"{score.department} {item.label}"))
+            cell.setData(MeasureRole, (item.measure, f"{score.department} · {item.label}"))
             table.setItem(index, column, cell)
         total = QTableWidgetItem(f"{score.score:g}")
         total.setTextAlignment(Qt.AlignmentFlag.AlignCenter)

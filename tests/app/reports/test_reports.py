@@ -11,6 +11,7 @@ import docx
 import openpyxl
 import pypdf
 import pytest
+from PIL import Image
 
 from app.errors import PermissionDenied, ValidationError
 from app.reports import service
@@ -65,8 +66,27 @@ def test_word_report_is_editable_text_with_the_tables(desk: Desk, march: March) 
     assert "2026年3月月度投诉分析报告" in paragraphs and "2026年3月共收到投诉 5 件" in paragraphs
     titles = [t.rows[0].cells[0].text for t in document.tables]
     assert "指标" in titles and "科室" in titles
-    headline = document.tables[0]
+    headline = document.tables[titles.index("指标")]
     assert [c.text for c in headline.rows[1].cells][:2] == ["收到投诉（件）", "5"]
+
+
+def test_word_report_has_the_charts_of_the_pdf_as_pictures(desk: Desk, march: March) -> None:
+    """Trend, channels, categories, departments (two a row) and the finding/satisfaction stacks."""
+    source = service.prepare(desk["officer"], MARCH)
+    document = docx.Document(io.BytesIO(service.issue(desk["officer"], source, source.draft, "docx").data))
+    pictures = [
+        document.part.related_parts[blip.embed]
+        for blip in (shape._inline.graphic.graphicData.pic.blipFill.blip for shape in document.inline_shapes)
+    ]
+    assert len(pictures) == 5 and all(p.content_type == "image/png" for p in pictures)
+    assert "图表" in [p.text for p in document.paragraphs]
+    grid = next(t for t in document.tables if t.rows[0].cells[0]._tc.xpath(".//pic:pic"))
+    assert len(grid.rows) == 2 and len(grid.columns) == 2
+    for part in pictures:
+        image = Image.open(io.BytesIO(part.blob)).convert("RGB")
+        assert image.width > 600 and len(image.getcolors(1 << 20) or []) > 20  # drawn, not blank
+    widths = sorted(shape.width for shape in document.inline_shapes)
+    assert widths[-1] > widths[0] * 1.8  # the stacks run the full width, the others half
 
 
 def test_excel_report_has_a_sheet_per_table_with_numbers(desk: Desk, march: March) -> None:

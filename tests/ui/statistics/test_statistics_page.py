@@ -50,7 +50,7 @@ def test_march_figures_tiles_and_drill_down(qtbot: QtBot, desk: Desk, march: Mar
     assert page.tiles["completion"].text().splitlines()[1] == "75.0%"
     assert table_rows(page.figures_table)[_row(page, "来电")][1:] == ["2", "40.0%"]
     dialog = _drill_row(qtbot, page, "来电")
-    assert "共 2 件" in dialog.heading.text() and dialog.table.rowCount() == 2
+    assert dialog.heading.text() == "2026年3月 · 按渠道 · 来电 — 2 件" and dialog.table.rowCount() == 2
     opened: list[int] = []
     page.open_case_requested.connect(opened.append)
     dialog._activated(dialog.table.item(0, 0))
@@ -69,6 +69,7 @@ def test_restricted_case_is_counted_and_shown_as_restricted(qtbot: QtBot, desk: 
     rows = table_rows(dialog.table)
     # C, restricted above, and E: a 重大 case is restricted when the office accepts it
     assert len(rows) == 3 and [r[0] for r in rows].count("受限案件") == 2
+    assert dialog.heading.text() == "2026年3月 · 期末未结 — 3 件" and "无权查看" in dialog.info.text()
     restricted = next(i for i, r in enumerate(rows) if r[0] == "受限案件")
     opened: list[int] = []
     page.open_case_requested.connect(opened.append)
