@@ -20,6 +20,7 @@ from app.statistics.periods import Period
 from app.validation import CHANNELS, SEVERITIES
 from app.write_path import facts, operation, require
 from models.cases import Case, Category
+from models.organisation import Department
 
 RESTRICTED_LABEL = "受限案件"
 DRILL_PAGE = 200
@@ -146,3 +147,32 @@ def rebuild(session: Session, progress: Callable[[int, int, str], None]) -> int:
             lambda done, total: progress(done, total, f"正在重建统计数据（{done}/{total} 件）……")
         )
     return op.detail["cases"]
+
+
+@dataclass(frozen=True)
+class RectificationDraft:
+    """A 整改 item as a surge alert suggests it (the manager edits it before 下达整改)."""
+
+    case_nos: tuple[str, ...]  # the month's cases of that department or category
+    department: str  # department code ("" when the alert names none)
+    category: str  # category code ("" for a department alert: the first case's)
+    problem: str
+
+
+def rectification_draft(session: Session, alert: alerts.SurgeAlert) -> RectificationDraft:
+    """What 发起整改 on a surge alert fills in: its cases, its department or category, the figures."""
+    require(session, Action.RECTIFY_FROM_ALERT, target="rectification")
+    ids = drill_ids(alert.period, Measure(alert.kind, str(alert.key)), clock.now().date())
+    case_nos = tuple(
+        r[0] for r in Case.select(Case.case_no).where(Case.id.in_(ids)).order_by(Case.id).tuples()
+    )
+    department = category = ""
+    if alert.kind == "department":
+        department = Department.get_by_id(alert.key).code
+    else:
+        node = Category.get_by_id(alert.key)
+        category = node.code
+        if node.default_department_id is not None:
+            department = Department.get_by_id(node.default_department_id).code
+    problem = f"{alert.text}（{alert.period.label}，{len(case_nos)} 件）。"
+    return RectificationDraft(case_nos, department, category, problem)

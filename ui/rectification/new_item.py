@@ -9,6 +9,7 @@ from app.cases.queues import filter_choices
 from app.rectification import queries
 from app.rectification.items import DEFAULT_WORKDAYS, MAX_WORKDAYS, NewItem
 from app.session import Session
+from app.statistics.service import RectificationDraft
 from ui.operations import run
 from ui.workspace.dialogs import ActionDialog, choice_combo
 
@@ -22,8 +23,10 @@ class NewItemDialog(ActionDialog):
         *,
         case_id: int | None = None,
         case_no: str = "",
+        draft: RectificationDraft | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`draft`: what a statistics alert suggests (its cases, department or category, figures)."""
         super().__init__("下达整改" if case_id else "按统计预警下达整改", "下达整改", parent)
         self.session = session
         self.case_id = case_id
@@ -63,12 +66,21 @@ class NewItemDialog(ActionDialog):
         self.workdays_spin.setSuffix(" 个工作日")
         self.form.addRow("整改期限", self.workdays_spin)
         self.fields["due_workdays"] = self.workdays_spin
+        if draft is not None:
+            self._fill(draft)
         if self.issue_combo is not None:
             self.issue_combo.currentIndexChanged.connect(self._issue_chosen)
             if self.issues:
                 self.issue_combo.setCurrentIndex(1)
         self.finish_layout("期限按工作日计算（节假日顺延）。下达后可在整改项中打印整改通知单送责任科室。")
         self.setMinimumWidth(540)
+
+    def _fill(self, draft: RectificationDraft) -> None:
+        self.cases_edit.setText("，".join(draft.case_nos))  # type: ignore[union-attr]
+        for combo, code in ((self.department_combo, draft.department), (self.category_combo, draft.category)):
+            if combo is not None and code and combo.findData(code) >= 0:
+                combo.setCurrentIndex(combo.findData(code))
+        self.problem_edit.setPlainText(draft.problem)
 
     def _issue_chosen(self) -> None:
         chosen = next((i for i in self.issues if i.id == self.issue_combo.currentData()), None)  # type: ignore[union-attr]

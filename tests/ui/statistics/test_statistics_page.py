@@ -120,3 +120,50 @@ def test_alerts_on_the_managers_home(qtbot: QtBot, desk: Desk, march: March) -> 
     card.refresh()
     qtbot.waitUntil(lambda: bool(card.lines), timeout=10_000)
     assert any("近 90 天投诉 3 次" in line for line in card.lines) and "139****5678" in card.text.text()
+
+
+def test_a_surge_alert_starts_a_rectification_filled_from_it(qtbot: QtBot, desk: Desk) -> None:
+    """Cardiology: one case a month May–October, six in November. The manager's 统计提醒 offers
+    发起整改; the 下达整改 form holds the six cases, the department and the figures; confirmed, the
+    item covers those cases as a statistics alert's item."""
+    from datetime import datetime
+
+    from app.cases.issues import IssueInput
+    from models.cases import Case
+    from models.rectification import Rectification, RectificationCase
+    from ui.home.statistics_alerts import StatisticsAlerts
+
+    for month in range(5, 11):
+        desk.clock.set(datetime(2026, month, 12, 9, 0))
+        desk.register("clerk", complainant_phone=f"1380000{month:04d}", complainant_id_number="",
+                      issues=[IssueInput(category="010101", department="cardiology")])  # fmt: skip
+    desk.clock.set(datetime(2026, 11, 2, 9, 0))
+    november = []
+    for i in range(6):
+        desk.clock.advance(hours=3)
+        november.append(desk.register("clerk", complainant_phone=f"1390000{i:04d}", complainant_id_number="",
+                                      issues=[IssueInput(category="010101", department="cardiology")]).case_id)  # fmt: skip
+    desk.clock.set(datetime(2026, 11, 20, 10, 0))
+    officer_card = StatisticsAlerts(desk["officer"])
+    qtbot.addWidget(officer_card)
+    officer_card.refresh()
+    qtbot.waitUntil(lambda: bool(officer_card.lines), timeout=10_000)
+    assert officer_card.rectify_buttons == []  # an officer does not start one from an alert
+    card = StatisticsAlerts(desk["manager"])
+    qtbot.addWidget(card)
+    card.refresh()
+    qtbot.waitUntil(lambda: bool(card.rectify_buttons), timeout=10_000)
+    surge = next(a for a in card.last_surges if a.kind == "department")
+    dialog = card.start_rectification(surge)
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    numbers = [Case.get_by_id(i).case_no for i in november]
+    assert dialog.cases_edit.text().split("，") == numbers
+    assert dialog.department_combo.currentData() == "cardiology"
+    assert "心血管内科" in dialog.problem_edit.toPlainText() and "6 件" in dialog.problem_edit.toPlainText()
+    dialog.measure_edit.setPlainText("组织科室专题讨论，规范诊疗告知。")
+    dialog.submit()
+    item = Rectification.select().order_by(Rectification.id.desc()).get()
+    assert item.source == "alert" and item.department.code == "cardiology"
+    covered = [r.case_id for r in RectificationCase.select().where(RectificationCase.rectification == item)]
+    assert sorted(covered) == november
