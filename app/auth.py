@@ -15,7 +15,18 @@ from pathlib import Path
 
 import peewee
 
-from app import audit, clock, files, login_attempts, passwords, sealedbox, settings, slotsync, witness
+from app import (
+    audit,
+    clock,
+    files,
+    login_attempts,
+    passwords,
+    sealed_data,
+    sealedbox,
+    settings,
+    slotsync,
+    witness,
+)
 from app.cases.category_tree import seed_defaults
 from app.errors import AuthError, DatabaseOpenError, LockedOutError, ValidationError
 from app.keyslots import KeySlotFile, SlotError, format_recovery_key, parse_recovery_key
@@ -201,7 +212,9 @@ def create_local_database(
             for leftover in _database_files(path):
                 leftover.unlink(missing_ok=True)
         raise
-    return _local_session(path, slots, db_key, db, admin.username), format_recovery_key(recovery_key)
+    session = _local_session(path, slots, db_key, db, admin.username)
+    sealed_data.start(session, None)  # no identifier key yet: the first officer or manager makes it
+    return session, format_recovery_key(recovery_key)
 
 
 # -- login ---------------------------------------------------------------------------------------
@@ -236,13 +249,15 @@ def _open(path: Path, db_key: bytes):
     return db
 
 
-def _open_with_any(path: Path, keys_of) -> tuple[object, bytes]:
+def _open_with_any(path: Path, keys_of) -> tuple[object, bytes, tuple[dict, str] | None]:
     """Open with the first key that fits; read the slot file again once if none does (a key rotation
-    may have finished in between). `keys_of(slots)` lists the candidate keys (SlotError if none)."""
+    may have finished in between). `keys_of(slots)` lists the candidate keys (SlotError if none).
+    Returns the database, its key and the slot that opened it with the slot's private key."""
     for _retry in range(2):
-        for key in keys_of(_load_slots(path)):
+        slots = _load_slots(path)
+        for key in keys_of(slots):
             try:
-                return _open(path, key), key
+                return _open(path, key), key, slots.opened.get(key)
             except AuthError:
                 continue
     raise DatabaseOpenError("数据库密钥文件与数据库不匹配，请确认两个文件来自同一份备份")
@@ -270,7 +285,7 @@ def login_local(path: str | Path, username: str, password: str) -> Session:
     now = clock.now()
     attempt = login_attempts.begin(path, username, now)
     try:
-        db, db_key = _open_with_any(path, lambda slots: slots.user_keys(username, password))
+        db, db_key, opened = _open_with_any(path, lambda slots: slots.user_keys(username, password))
     except SlotError:
         until = login_attempts.failed(attempt)
         if until:
@@ -295,6 +310,7 @@ def login_local(path: str | Path, username: str, password: str) -> Session:
         User.update(last_login_at=now).where(User.id == row.id).execute()
         audit.record(username, "login.ok", username)
     session = _local_session(path, slots, db_key, db, username)
+    sealed_data.start(session, opened)
     refresh_witness(session)
     return session
 
@@ -313,6 +329,7 @@ def logout(session: Session) -> None:
     witness.refresh(session)
     session.db_key = None
     session.data_key = None
+    session.identifier_key = None
     install_cipher(None)
     close_current()
 
@@ -398,7 +415,7 @@ def recover_with_key(
     except SlotError as exc:
         raise AuthError(str(exc)) from None
     username = normalize_username(admin_username)
-    db, db_key = _open_with_any(path, lambda current: current.recovery_keys(raw))
+    db, db_key, opened = _open_with_any(path, lambda current: current.recovery_keys(raw))
     row = User.get_or_none(User.username == username)
     roles = {r.role for r in UserRole.select().where(UserRole.user == row)} if row else set()
     if row is None or Role.ADMIN not in roles:
@@ -420,5 +437,8 @@ def recover_with_key(
         audit.record(username, "recovery.used", username)
     login_attempts.clear(path, username)
     session = _local_session(path, slotsync.reconcile(path), db_key, db, username)
+    sealed_data.start(session, opened)  # the recovery slot holds the identifier key: kept for a moment
+    key = sealed_data.key_from(opened)
     new_recovery = keyrotation.rekey(session, "recovery.used", new_recovery=True)
+    sealed_data.align(session, key)  # the new recovery slot gets the identifier key too
     return session, new_recovery or ""

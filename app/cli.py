@@ -244,11 +244,13 @@ def cmd_calendar_show(args: argparse.Namespace, secrets_: Secrets) -> int:
 
 SERVER_PASSWORD_ENV = "COMPLAINTDESK_SERVER_PASSWORD"
 ENROLL_PASSPHRASE_ENV = "COMPLAINTDESK_ENROLL_PASSPHRASE"
+RECOVERY_KEY_ENV = "COMPLAINTDESK_RECOVERY_KEY"
 
 
 def cmd_migrate(args: argparse.Namespace, secrets_: Secrets) -> int:
     """Standard input: line 1 the local user's password, line 2 the server password, line 3 the
-    passphrase protecting the enrollment file (or the environment variables named in --help)."""
+    passphrase protecting the enrollment file, line 4 the recovery key when the identifiers are sealed
+    and the user holds no identifier key (or the environment variables named in --help)."""
     from app import migrate, shared
 
     params = shared.parse_server_url(args.to)
@@ -266,7 +268,8 @@ def cmd_migrate(args: argparse.Namespace, secrets_: Secrets) -> int:
     shared.check_passphrase(passphrase)
     args.db = getattr(args, "from")
     with signed_in(args, secrets_) as session:
-        report = migrate.migrate_to_server(session, params, server_password)
+        recovery_key = secrets_.extra(3, RECOVERY_KEY_ENV)
+        report = migrate.migrate_to_server(session, params, server_password, recovery_key=recovery_key or "")
     files.write_private(out, shared.export_enrollment(params, report.data_key, passphrase))
     print("\n".join(report.lines()))
     print(f"工作站注册文件：{out}（用注册口令保护；各工作站导入一次即可连接服务器）")

@@ -145,6 +145,9 @@ class KeySlotFile:
     rotation: dict | None = None  # a key rotation in progress, see app/keyrotation.py
     inbox_public_key: str = ""
     witness: dict | None = None  # the signed audit witness, see app/witness.py
+    # Not stored: for each database key this object has unwrapped, the slot and its private key
+    # (the sealed identifier key is opened with it, app/sealing.py).
+    opened: dict[bytes, tuple[dict, str]] = field(default_factory=dict, repr=False, compare=False)
 
     @staticmethod
     def sidecar_for(database: str | Path) -> Path:
@@ -260,7 +263,9 @@ class KeySlotFile:
         opened = sealedbox.open_sealed(_b64(private), slot["sealed_key"])
         if opened is None:
             raise SlotError("用户名或密码错误")
-        return _unb64(opened)
+        db_key = _unb64(opened)
+        self.opened.setdefault(db_key, (slot, _b64(private)))
+        return db_key
 
     def user_slot_id(self, username: str) -> str:
         """Slots are named by a digest, so the file holds no user names."""

@@ -8,26 +8,35 @@ Every table's row count is compared afterwards and reported.
 
 from __future__ import annotations
 
+import base64
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import peewee
 
-from app import audit, clock, settings
+from app import audit, clock, sealing, settings
 from app.errors import DatabaseOpenError
+from app.keyslots import KeySlotFile, SlotError, parse_recovery_key
 from app.policy import Action
 from app.session import Session
 from app.shared import KEY_CHECK_SETTING, ServerConnectionError
 from app.write_path import require
-from models.cases import Case, Complainant
+from models.cases import Case, CaseCorrection, Complainant
 from models.database import ServerError, ServerParams, connect_postgres
-from models.fields import FieldCipher, blind_index, install_cipher
+from models.fields import FieldCipher, blind_index, current_cipher, install_cipher
 from models.migrations import current_version, ensure_schema
 from models.schema import ALL_MODELS
 from models.search_index import create_search_index
 
 BATCH = 500
+# Columns the local sealer seals (app/sealing.py): opened for the copy, sealed again for the server.
+LOCALLY_SEALED = {
+    Complainant: ("phone", "id_number", "address", "email", "online_account"),
+    Case: ("patient_record_no",),
+    CaseCorrection: ("before", "after"),
+}
+SEALED_NEEDS_KEY = "本地数据库中的身份标识已密封，系统管理员的密钥槽中没有标识密钥：迁移时请提供恢复密钥"
 
 
 @dataclass(frozen=True)
@@ -77,7 +86,40 @@ def _with_indexes(model: type[peewee.Model], row: dict) -> dict:
     return row
 
 
-def _copy(model: type[peewee.Model], source: peewee.Database, target: peewee.Database) -> TableReport:
+def _source_sealer(session: Session, recovery_key: str) -> sealing.LocalSealer | None:
+    """What opens the locally sealed identifiers for the copy: the session's own sealer when it holds
+    the identifier key, else the key from the recovery slot (None when nothing is sealed)."""
+    public = sealing.stored_public()
+    if public is None:
+        return None
+    installed = current_cipher()
+    if not recovery_key:
+        if isinstance(installed, sealing.LocalSealer) and installed.opens_identifiers:
+            return installed
+        raise DatabaseOpenError(SEALED_NEEDS_KEY)
+    slots = KeySlotFile.load(session.database_path)
+    try:
+        db_key = slots.unwrap_recovery(parse_recovery_key(recovery_key))
+    except SlotError as exc:
+        raise DatabaseOpenError(str(exc)) from None
+    slot, private = slots.opened[db_key]
+    opened = sealing.unlock(slot, private)
+    if opened is None:
+        raise DatabaseOpenError(SEALED_NEEDS_KEY)
+    index_key = settings.get_internal(sealing.INDEX_SETTING)
+    return sealing.LocalSealer(public, base64.b64decode(index_key), opened)
+
+
+def _opened(model: type[peewee.Model], row: dict, sealer: sealing.LocalSealer | None) -> dict:
+    if sealer is not None:
+        for column in LOCALLY_SEALED.get(model, ()):
+            if row[column]:
+                row[column] = sealer.open(row[column])
+    return _with_indexes(model, row)
+
+
+def _copy(model: type[peewee.Model], source: peewee.Database, target: peewee.Database, sealer: sealing.LocalSealer | None = None
+) -> TableReport:
     primary = model._meta.primary_key
     # Keyset paging on the primary key, a composite one (the statistics cube) compared as a row value.
     fields = (
@@ -92,7 +134,7 @@ def _copy(model: type[peewee.Model], source: peewee.Database, target: peewee.Dat
             query = model.select().order_by(*fields).limit(BATCH)
             if last is not None:
                 query = query.where(key > (peewee.Tuple(*last) if len(fields) > 1 else last[0]))
-            rows = [_with_indexes(model, row) for row in query.dicts()]
+            rows = [_opened(model, row, sealer) for row in query.dicts()]
         if not rows:
             break
         last = tuple(rows[-1][field.name] for field in fields)
@@ -116,13 +158,17 @@ def migrate_to_server(
     params: ServerParams,
     server_password: str,
     progress: Callable[[int, int, str], None] | None = None,
+    recovery_key: str = "",
 ) -> MigrationReport:
     """Copy the open local database to an empty server database. Returns the report and the data key.
 
-    `progress(done, total, table)` is called before each table is copied (for a progress bar)."""
+    `progress(done, total, table)` is called before each table is copied (for a progress bar).
+    Sealed identifiers are opened with the session's identifier key or, for an administrator who
+    holds none, with the one in the recovery slot (`recovery_key`)."""
     require(session, Action.MANAGE_SETTINGS, target="migrate")
     if session.backend != "local":
         raise DatabaseOpenError("只能从本地加密数据库迁移")
+    local_sealer = _source_sealer(session, recovery_key)
     source = session.db
     try:
         target = connect_postgres(params, server_password)
@@ -130,6 +176,7 @@ def migrate_to_server(
         raise ServerConnectionError(exc.kind) from None
     data_key = secrets.token_bytes(32)
     cipher = FieldCipher(data_key)
+    current_local = current_cipher()  # back in place afterwards: the local session goes on
     try:
         with _bound(target):
             if current_version(target) is not None:
@@ -143,7 +190,7 @@ def migrate_to_server(
             for done, model in enumerate(ALL_MODELS):
                 if progress is not None:
                     progress(done, len(ALL_MODELS), model._meta.table_name)
-                reports.append(_copy(model, source, target))
+                reports.append(_copy(model, source, target, local_sealer))
             with _bound(target):
                 create_search_index(target)
                 settings.write_value(KEY_CHECK_SETTING, cipher.key_check, session.user.username)
@@ -157,7 +204,7 @@ def migrate_to_server(
             if not report.ok:
                 raise DatabaseOpenError("迁移后行数不一致，已撤销：\n" + "\n".join(report.lines()))
     finally:
-        install_cipher(None)
+        install_cipher(current_local)
         target.close()
     with source.atomic():
         audit.record(session.user.username, "database.migrated", params.location, {"to": params.location})

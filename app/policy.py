@@ -294,6 +294,16 @@ def sees_identifiers(user: Actor, case: CaseFacts, today: date) -> bool:
     return bool(roles) and case.registered_by_id == user.id and case.registered_on == today
 
 
+# Roles that see full identifiers on every case they may view (sees_identifiers): locally their key
+# slots carry the identifier key (app/sealing.py); everybody else only writes identifiers.
+IDENTIFIER_KEY_ROLES = frozenset({Role.OFFICER, Role.MANAGER})
+
+
+def holds_identifier_key(roles: set[str] | frozenset[str]) -> bool:
+    """Is a user with these roles given the private key of sealed identifiers (local mode)?"""
+    return bool(set(roles) & IDENTIFIER_KEY_ROLES)
+
+
 def sees_handling(user: Actor, case: CaseFacts) -> bool:
     """Beyond the intake part: assignments, replies, findings, follow-ups, attachments."""
     return bool(_view_roles(user, case) & {Role.MANAGER, Role.OFFICER})

@@ -20,8 +20,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 
-from app import clock, passwords
+from app import clock, passwords, sealing
 from app.keyslots import KeySlotFile
+from app.sealed_data import session_key
+from app.sealing import IdentifierKey
 from app.session import Session
 from models.accounts import User
 
@@ -51,8 +53,10 @@ def discard(database: Path, usernames: list[str]) -> None:
             slots.pending.pop(slots.user_slot_id(username), None)
 
 
-def reconcile(database: Path, now: datetime | None = None) -> KeySlotFile:
-    """Bring the slot file in line with the committed users (call outside any transaction).
+def reconcile(database: Path, now: datetime | None = None, key: IdentifierKey | None = None) -> KeySlotFile:
+    """Bring the slot file in line with the committed users (call outside any transaction): staged
+    slots promoted or dropped, slots of disabled users removed, the identifier key taken from slots
+    whose roles no longer hold it and, by a holder (`key`), given to those that should.
 
     The users are read *after* taking the file lock: a slot is promoted only after its database
     change committed, so every promoted slot's user is visible to this read.
@@ -74,7 +78,15 @@ def reconcile(database: Path, now: datetime | None = None) -> KeySlotFile:
             if slot_id not in active:
                 del slots.slots[slot_id]  # disabled (or removed) user
                 slots.attempts.pop(slot_id, None)
+        if sealing.stored_public() is not None:
+            sealing.align_grants(slots, key)
     return slots
+
+
+def after_role_change(session: Session) -> None:
+    """Roles changed: take the identifier key from slots no longer entitled at once (local mode)."""
+    if session.database_path is not None and session.slots is not None:
+        session.slots = reconcile(session.database_path, key=session_key(session))
 
 
 class SlotChanges:
@@ -106,4 +118,4 @@ class SlotChanges:
             if self.staged:
                 discard(self.session.database_path, self.staged)
             return
-        self.session.slots = reconcile(self.session.database_path)
+        self.session.slots = reconcile(self.session.database_path, key=session_key(self.session))

@@ -139,6 +139,7 @@ def set_roles(session: Session, username: str, roles: list[str]) -> None:
     with operation(session, Action.MANAGE_USERS, "user.roles_changed", target=username) as op:
         _store_roles(row, role_list)
         op.detail.update({"old": before, "new": role_list})
+    slotsync.after_role_change(session)
 
 
 def update_user(session: Session, username: str, display_name: str, phone: str, roles: list[str]) -> UserInfo:
@@ -158,6 +159,8 @@ def update_user(session: Session, username: str, display_name: str, phone: str, 
             _store_roles(row, role_list)
             changes["roles"] = {"old": before, "new": role_list}
         op.detail.update(changes)
+    if role_list != before:
+        slotsync.after_role_change(session)
     return next(u for u in list_users(session) if u.username == username)
 
 

@@ -280,6 +280,8 @@ def mask_phone(phone: str | None) -> str:
     """``138****1234``, ``025-****1234`` (extension dropped), ``+852****4567``."""
     if not phone:
         return ""
+    if "*" in phone:
+        return phone  # masked already (a sealed value read without the identifier key)
     try:
         number = validate_phone(phone)
     except ValidationError:
@@ -354,6 +356,34 @@ def mask_id_number(number: str | None) -> str:
     if len(number) <= 8:
         return "*" * len(number)
     return number[:4] + _mask_tail(number[4:])
+
+
+def mask_record_no(record: str | None) -> str:
+    """门诊号/住院号: the first two and last two characters."""
+    record = record or ""
+    return record[:2] + "*" * max(len(record) - 4, 0) + record[-2:] if len(record) > 4 else "*" * len(record)
+
+
+def mask_address(address: str | None) -> str:
+    """The first six characters (province and city, as a rule) and ****."""
+    address = (address or "").strip()
+    if not address:
+        return ""
+    return address[:6] + "****" if len(address) > 6 else address[:2] + "****"
+
+
+def mask_email(email: str | None) -> str:
+    """``z***@example.com``."""
+    email = (email or "").strip()
+    if not email:
+        return ""
+    local, at, domain = email.partition("@")
+    return f"{local[:1]}***{at}{domain}" if at else _mask_tail(email)
+
+
+def mask_account(account: str | None) -> str:
+    """An online account: all but its last four characters."""
+    return _mask_tail((account or "").strip()) if account else ""
 
 
 # --------------------------------------------------------------------------- names

@@ -25,16 +25,16 @@ class Category(BaseModel):
 
 
 class Complainant(BaseModel):
-    """投诉人. Identifiers are sealed in shared mode (models.fields) and found by exact match only:
-    the plain column locally, the blind index on a shared server."""
+    """投诉人. Identifiers are sealed (models.fields: client-side on a shared server, to the
+    identifier key of entitled roles locally) and found by exact match on their blind index."""
 
     name = SealedTextField(default="")
     relation = peewee.CharField(max_length=16, default="self")
-    phone = SealedTextField(default="", index=True)
-    id_number = SealedTextField(default="", index=True)
-    address = SealedTextField(default="")
-    email = SealedTextField(default="")
-    online_account = SealedTextField(default="")
+    phone = SealedTextField(default="", kind="phone")
+    id_number = SealedTextField(default="", kind="id")
+    address = SealedTextField(default="", kind="address")
+    email = SealedTextField(default="", kind="email")
+    online_account = SealedTextField(default="", kind="account")
     name_index = peewee.CharField(max_length=32, default="", index=True)
     phone_index = peewee.CharField(max_length=32, default="", index=True)
     id_number_index = peewee.CharField(max_length=32, default="", index=True)
@@ -59,7 +59,7 @@ class Case(BaseModel):
     night_intake = peewee.BooleanField(default=False)  # logged by 总值班 after hours
     complainant = peewee.ForeignKeyField(Complainant, backref="cases", on_delete="RESTRICT")
     patient_name = SealedTextField(default="")
-    patient_record_no = SealedTextField(default="", index=True)  # 门诊号/住院号
+    patient_record_no = SealedTextField(default="", kind="record")  # 门诊号/住院号
     patient_name_index = peewee.CharField(max_length=32, default="", index=True)
     patient_record_index = peewee.CharField(max_length=32, default="", index=True)
     visit_department = peewee.ForeignKeyField(Department, null=True, backref="+", on_delete="SET NULL")

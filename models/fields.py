@@ -1,9 +1,12 @@
-"""Client-side encryption of personal identifiers (shared mode) and their blind indexes.
+"""Client-side encryption of personal identifiers and their blind indexes.
 
-In local mode the whole SQLCipher file is encrypted and no cipher is installed: sealed fields store
-plain text. In shared mode (PostgreSQL) the application installs a FieldCipher holding the data key
-of the enrolled workstation; sealed fields are then AES-256-GCM encrypted before they leave the
-process, and exact lookups (duplicate detection) go through keyed HMAC "blind indexes".
+In shared mode (PostgreSQL) the application installs a FieldCipher holding the data key of the
+enrolled workstation; sealed fields are then AES-256-GCM encrypted before they leave the process.
+In local mode (SQLCipher) it installs a public-key sealer (app/sealing.py): identifiers are sealed to
+a key only entitled roles hold, with their masked form beside them, so a user whose own key slot
+opens the database still reads only masks. Either way exact lookups (duplicate detection, search
+by phone or ID number) go through keyed HMAC "blind indexes". Without a cipher (a database that has
+not been sealed yet, tools) sealed fields store plain text.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import hashlib
 import hmac
 import secrets
 import unicodedata
+from typing import Protocol
 
 import peewee
 from cryptography.exceptions import InvalidTag
@@ -31,6 +35,8 @@ class FieldCipherError(Exception):
 class FieldCipher:
     """AES-256-GCM for values and HMAC-SHA256 for blind indexes, both derived from one data key."""
 
+    local = False
+
     def __init__(self, data_key: bytes) -> None:
         if len(data_key) != 32:
             raise ValueError("data key must be 32 bytes")
@@ -42,13 +48,13 @@ class FieldCipher:
     def _derive(key: bytes, info: bytes) -> bytes:
         return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(key)
 
-    def seal(self, text: str) -> str:
+    def seal(self, text: str, kind: str = "") -> str:  # noqa: ARG002 - every value is sealed alike
         nonce = secrets.token_bytes(12)
         return (
             PREFIX + base64.b64encode(nonce + self._aead.encrypt(nonce, text.encode("utf-8"), None)).decode()
         )
 
-    def open(self, value: str) -> str:
+    def open(self, value: str, kind: str = "") -> str:  # noqa: ARG002
         if not value.startswith(PREFIX):
             return value
         raw = base64.b64decode(value[len(PREFIX) :])
@@ -75,32 +81,63 @@ class FieldCipher:
         return hmac.new(self._mac_key, f"{kind}|{normal}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
-_cipher: FieldCipher | None = None
+class Cipher(Protocol):
+    """What sealed fields need: FieldCipher (shared mode) or app.sealing.LocalSealer (local mode)."""
+
+    local: bool
+
+    def seal(self, text: str, kind: str = "") -> str: ...
+
+    def open(self, value: str, kind: str = "") -> str: ...
+
+    def blind(self, kind: str, value: str) -> str: ...
 
 
-def install_cipher(cipher: FieldCipher | None) -> None:
-    """Shared mode installs the workstation's cipher; local mode leaves (or sets) None."""
+_cipher: Cipher | None = None
+
+
+def install_cipher(cipher: Cipher | None) -> None:
+    """Shared mode installs the workstation's cipher, local mode the database's sealer."""
     global _cipher
     _cipher = cipher
 
 
-def current_cipher() -> FieldCipher | None:
+def current_cipher() -> Cipher | None:
     return _cipher
 
 
 class SealedTextField(peewee.TextField):
-    """Text that is encrypted client-side when a cipher is installed (shared mode)."""
+    """Text encrypted client-side when a cipher is installed. `kind` names the identifier (phone,
+    id, address, email, account, record): the local sealer seals only fields that have one, and
+    keeps the masked form of that kind beside the sealed value."""
+
+    def __init__(self, *args, kind: str = "", **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.kind = kind
 
     def db_value(self, value):  # noqa: ANN001, ANN201 - peewee's signature
         value = super().db_value(value)
         if _cipher is None or not value:
             return value
-        return _cipher.seal(value)
+        if _cipher.local and (not self.kind or value.startswith(LOCAL_PREFIX)):
+            return value  # not an identifier here, or sealed already (app.sealing.seal_as)
+        return _cipher.seal(value, self.kind)
 
     def python_value(self, value):  # noqa: ANN001, ANN201
         if _cipher is None or not value:
             return value
-        return _cipher.open(value)
+        return _cipher.open(value, self.kind)
+
+
+LOCAL_PREFIX = "s1:"  # a value sealed by the local sealer (app/sealing.py)
+
+
+def seal_as(kind: str, text: str) -> str:
+    """`text` sealed as identifier `kind` by the local sealer, for a column without a kind of its
+    own (a corrected value); unchanged otherwise (shared mode seals the whole column anyway)."""
+    if _cipher is None or not _cipher.local or not text:
+        return text
+    return _cipher.seal(text, kind)
 
 
 class SealedBlobField(peewee.BlobField):
@@ -127,7 +164,7 @@ def blind_index(kind: str, value: str) -> str:
 
 
 def identifier_equals(plain: peewee.Field, index: peewee.Field, kind: str, value: str) -> peewee.Expression:
-    """Exact match on a sealed identifier: its blind index in shared mode, the column itself locally."""
+    """Exact match on a sealed identifier: its blind index, or the column itself without a cipher."""
     if _cipher is None:
         return plain == value
     return index == _cipher.blind(kind, value)

@@ -301,6 +301,19 @@ def _v5_case_record(db: peewee.Database, migrator: SchemaMigrator) -> None:
         IssuedDocument.update(number=originals[key]).where(IssuedDocument.id == row.id).execute()
 
 
+def _v13_sealed_identifiers(db: peewee.Database, migrator: SchemaMigrator) -> None:
+    """v13: identifiers are sealed (app/sealing.py) and found through their blind indexes: the
+    indexes on the plain columns go (an index holds its own copy of every value). The values
+    themselves are sealed by the application at the next sign-in (app/sealed_data.py), which holds
+    the key slot file this layer does not."""
+    for table, column in (
+        ("complainant", "phone"),
+        ("complainant", "id_number"),
+        ("case", "patient_record_no"),
+    ):
+        db.execute_sql(f'DROP INDEX IF EXISTS "{table}_{column}"')
+
+
 STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     2: _v2_departments_and_cases,
     3: _v3_one_spelling_of_sign_off,
@@ -312,6 +325,7 @@ STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     9: _v9_statistics_tables,
     10: _v10_chained_timeline,
     11: _v11_rectification_and_reminders,
+    13: _v13_sealed_identifiers,
     15: _v15_statistics_flows,
     16: _v16_kept_counts,
 }

@@ -21,6 +21,7 @@ from app.cases.states import FINAL_STATES, State
 from app.departments import active_department_id
 from app.errors import ValidationError
 from app.policy import Action, sees_identifiers
+from app.sealed_data import CORRECTION_KINDS
 from app.session import Session
 from app.validation import (
     CHANNELS,
@@ -29,8 +30,12 @@ from app.validation import (
     TRANSFER_SOURCES,
     clean_note,
     clean_text,
+    mask_account,
+    mask_address,
+    mask_email,
     mask_id_number,
     mask_phone,
+    mask_record_no,
     require_fields,
     validate_choice,
     validate_email,
@@ -39,7 +44,7 @@ from app.validation import (
 )
 from app.write_path import CaseOperation, audited_read, case_operation, load_case
 from models.cases import Case, CaseCorrection, CaseEvent, CaseIssue, Category, Complainant
-from models.fields import blind_index
+from models.fields import blind_index, seal_as
 from models.organisation import Department
 
 # The registration fields that may be corrected, in the order the dialog and the timeline list them.
@@ -66,7 +71,14 @@ FIELD_LABELS: dict[str, str] = {
     "demands": "诉求",
 }
 # Shown in full only to readers who see identifiers (app.policy.sees_identifiers); masked otherwise.
-MASKS = {"complainant_phone": mask_phone, "complainant_id_number": mask_id_number}
+MASKS = {
+    "complainant_phone": mask_phone,
+    "complainant_id_number": mask_id_number,
+    "complainant_address": mask_address,
+    "complainant_email": mask_email,
+    "complainant_online_account": mask_account,
+    "patient_record_no": mask_record_no,
+}
 COMPLAINANT_FIELDS = {
     "complainant_name": "name",
     "relation": "relation",
@@ -251,12 +263,16 @@ def change_lines(case_id: int, full_identifiers: bool) -> dict[int, list[str]]:
         lines.setdefault(row.event_seq, []).append(f"{label}：{before or '—'} → {after or '—'}")
     for seq in lines:
         stored = [(r.field, r.before, r.after) for r in rows if r.event_seq == seq]
-        lines[seq].append(f"{FINGERPRINT_LABEL}{fingerprint(stored)}")
+        sealed = not full_identifiers and any(field in CORRECTION_KINDS for field, _b, _a in stored)
+        lines[seq].append(UNCHECKED if sealed else f"{FINGERPRINT_LABEL}{fingerprint(stored)}")
     return lines
 
 
 FINGERPRINT_LABEL = "更正明细指纹 "
 TAMPERED = "⚠ 更正明细与时间线记录的指纹不符，可能已被改动"
+# A reader without the identifier key reads masks only, so the fingerprint over the full values
+# cannot be recomputed for them (officers and managers, and `audit verify`, check it).
+UNCHECKED = f"{FINGERPRINT_LABEL}?"
 
 
 def timeline_note(event: CaseEvent, corrected: dict[int, list[str]]) -> str:
@@ -268,7 +284,7 @@ def timeline_note(event: CaseEvent, corrected: dict[int, list[str]]) -> str:
     *changes, computed = lines or [""]
     recorded = next((x for x in event.note.splitlines() if x.startswith(FINGERPRINT_LABEL)), "")
     note = "\n".join(x for x in event.note.splitlines() if not x.startswith(FINGERPRINT_LABEL))
-    warning = [TAMPERED] if recorded and recorded != computed else []
+    warning = [TAMPERED] if recorded and computed != UNCHECKED and recorded != computed else []
     return "\n".join([*changes, *warning, note])
 
 
@@ -305,6 +321,8 @@ def correct(
         seq = _next_event_seq(op)
         rows = [(f, _display(f, before[f]), _display(f, after[f])) for f in changed]
         for field, old, new in rows:
+            kind = CORRECTION_KINDS.get(field, "")
+            old, new = (seal_as(kind, old), seal_as(kind, new)) if kind else (old, new)
             CaseCorrection.create(case=case.id, event_seq=seq, field=field, before=old, after=new)
         labels = "、".join(FIELD_LABELS[f] for f in changed)
         closed = "（案件已结束，作为新记录补充）" if case.state in FINAL_STATES else ""
@@ -367,7 +385,9 @@ def _apply(
     if {"channel", "received_at"} & set(changed):
         promised = case.reply_due
         notes += _move_deadlines(case)
-        if promised is not None and case.reply_due != promised:  # the reply date's record (app/cases/promises.py)
+        if (
+            promised is not None and case.reply_due != promised
+        ):  # the reply date's record (app/cases/promises.py)
             from app.cases import promises
 
             promises.record(op, "correction", previous=promised)

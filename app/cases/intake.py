@@ -28,6 +28,7 @@ from app.validation import (
     clean_text,
     mask_id_number,
     mask_phone,
+    mask_record_no,
     require_fields,
     validate_choice,
     validate_email,
@@ -398,11 +399,6 @@ def find_duplicates(
 
 DUPLICATE_CHECK_AUDIT = "case.duplicate_check"
 DUPLICATE_CHECKS_PER_HOUR = 30
-
-
-def mask_record_no(record: str) -> str:
-    """门诊号/住院号 in the audit log: the first two and last two characters."""
-    return record[:2] + "*" * max(len(record) - 4, 0) + record[-2:] if len(record) > 4 else "*" * len(record)
 
 
 def _charge_duplicate_check(session: Session) -> None:

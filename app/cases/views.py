@@ -23,8 +23,12 @@ from app.validation import (
     SATISFACTIONS,
     SEVERITIES,
     TRANSFER_SOURCES,
+    mask_account,
+    mask_address,
+    mask_email,
     mask_id_number,
     mask_phone,
+    mask_record_no,
 )
 from app.write_path import CaseFactsData, audited_read, check, facts, load_case
 from models.accounts import User
@@ -348,15 +352,17 @@ def _case_view(session: Session, case: Case, case_facts: CaseFactsData) -> CaseV
         relation_label=RELATIONS.get(complainant.relation, ""),
         complainant_phone=complainant.phone if full_ids else mask_phone(complainant.phone),
         complainant_id_number=complainant.id_number if full_ids else mask_id_number(complainant.id_number),
-        complainant_address=complainant.address,
-        complainant_email=complainant.email,
-        complainant_online_account=complainant.online_account,
+        complainant_address=complainant.address if full_ids else mask_address(complainant.address),
+        complainant_email=complainant.email if full_ids else mask_email(complainant.email),
+        complainant_online_account=(
+            complainant.online_account if full_ids else mask_account(complainant.online_account)
+        ),
         identifiers_masked=not full_ids,
         transfer_source_label=TRANSFER_SOURCES.get(case.transfer_source, ""),
         transfer_reference=case.transfer_reference,
         source_department=_dept(case.source_department_id),
         patient_name=case.patient_name,
-        patient_record_no=case.patient_record_no,
+        patient_record_no=case.patient_record_no if full_ids else mask_record_no(case.patient_record_no),
         visit_department=_dept(case.visit_department_id),
         visit_date=case.visit_date,
         category_path=Category.get_by_id(case.category_id).path if case.category_id else "",

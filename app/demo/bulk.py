@@ -24,7 +24,7 @@ from typing import Any
 
 import peewee
 
-from app import audit, dictionaries, letterhead, settings
+from app import audit, dictionaries, letterhead, sealed_data, settings
 from app.cases.category_tree import CategoryLeaf, category_leaves
 from app.cases.issues import default_department_id
 from app.deadlines import calendar
@@ -270,10 +270,11 @@ def fill_bulk(
     """Plan, replay and insert `n` cases in chunks of 2,000 (one transaction each); returns n.
 
     `parallel` (default: above 20,000 cases) generates in a second process while this one writes.
-    Local (SQLCipher) databases only: rows are written as they are, without the client-side
-    field encryption of shared mode.
+    Local (SQLCipher) databases only: rows are written in plain text, then their identifiers are
+    sealed in one pass (app/sealed_data.py), as an upgraded database's are.
     """
-    if not is_sqlite(database_proxy.obj) or current_cipher() is not None:
+    cipher = current_cipher()
+    if not is_sqlite(database_proxy.obj) or (cipher is not None and not cipher.local):
         raise ValueError("the bulk path writes local databases only")
     spec = bulk_spec(n, seed, usernames)
     chunks = _rows_from_worker(spec) if (parallel if parallel is not None else n > 20000) else bulk_rows(spec)
@@ -284,6 +285,8 @@ def fill_bulk(
             done += len(rows)
             if progress:
                 progress(done, n)
+        if cipher is not None:
+            sealed_data.seal_existing()
         with database_proxy.atomic():
             stats_store.finish_bulk()
             audit.record(session.user.username, "demo.generated", f"{done} 件", {"cases": done, "seed": seed})

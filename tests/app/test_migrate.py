@@ -72,3 +72,30 @@ def test_target_must_be_empty(admin_session, shared_admin, pg_params, pg_server)
     session = auth.login_local(admin_session.database_path, ADMIN, ADMIN_PASSWORD)
     with pytest.raises(DatabaseOpenError, match="不是空的"):
         migrate.migrate_to_server(session, pg_params, pg_server.password)
+
+
+def test_a_sealed_local_database_moves_with_the_recovery_key(db_path, pg_params, pg_server) -> None:
+    """The administrator holds no identifier key: without the recovery key the move is refused (and
+    nothing is lost); with it the identifiers reach the server sealed with its data key, in full."""
+    from app import auth, users
+    from tests.support.accounts import HOSPITAL, USER_PASSWORD
+
+    admin, recovery = auth.create_local_database(db_path, ADMIN, "周建国", ADMIN_PASSWORD, HOSPITAL)
+    users.add_user(admin, "mgr", "李主任", ["manager"], USER_PASSWORD, must_change_password=False)
+    auth.logout(admin)
+    manager = auth.login_local(db_path, "mgr", USER_PASSWORD)  # makes the identifier key
+    case_id = intake.register(
+        manager, intake.IntakeForm(
+            channel="phone", content="药房排队时间长", complainant_name="宋某", complainant_phone="13900001234"
+        )
+    ).case_id
+    auth.logout(manager)
+    admin = auth.login_local(db_path, ADMIN, ADMIN_PASSWORD)
+    with pytest.raises(DatabaseOpenError, match="恢复密钥"):
+        migrate.migrate_to_server(admin, pg_params, pg_server.password)
+    report = migrate.migrate_to_server(admin, pg_params, pg_server.password, recovery_key=recovery)
+    assert report.ok, report.lines()
+    auth.logout(admin)
+    session = shared.login_shared(pg_params, pg_server.password, report.data_key, ADMIN, ADMIN_PASSWORD)
+    manager = session_as(session, "mgr2", "manager")
+    assert open_case(manager, case_id).complainant_phone == "13900001234"

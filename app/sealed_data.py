@@ -1,0 +1,199 @@
+"""Sealed identifiers for a local session: the sealer installed at sign-in, the identifier key made
+for a database that has none yet, and the pass that seals identifiers stored in plain text (a
+database from before schema step 13, or rows written by the demo's bulk loader).
+
+See app/sealing.py for the scheme. The pass runs in batches of `BATCH` rows, each its own
+transaction (the connection runs with secure_delete, so the plain values do not survive in freed
+pages, and the WAL is checkpointed at the end); it can be interrupted and resumes where it stopped (it looks for values without the sealed prefix).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from app import audit, sealing
+from app.keyslots import KeySlotFile
+from app.policy import holds_identifier_key
+from app.session import Session
+from models.database import database_proxy
+from models.fields import LOCAL_PREFIX, current_cipher, install_cipher
+
+BATCH = 2000
+Progress = Callable[[int, int], None]
+
+# table → (sealed columns with their kinds, blind indexes as (index column, kind, source column))
+_TABLES: dict[str, tuple[dict[str, str], tuple[tuple[str, str, str], ...]]] = {
+    "complainant": (
+        {
+            "phone": "phone",
+            "id_number": "id",
+            "address": "address",
+            "email": "email",
+            "online_account": "account",
+        },
+        (
+            ("name_index", "name", "name"),
+            ("phone_index", "phone", "phone"),
+            ("id_number_index", "id", "id_number"),
+        ),
+    ),
+    "case": (
+        {"patient_record_no": "record"},
+        (
+            ("patient_name_index", "name", "patient_name"),
+            ("patient_record_index", "record", "patient_record_no"),
+        ),
+    ),
+}
+# Corrected registration fields that are identifiers (case_correction.before/after hold their values).
+CORRECTION_KINDS = {
+    "complainant_phone": "phone",
+    "complainant_id_number": "id",
+    "complainant_address": "address",
+    "complainant_email": "email",
+    "complainant_online_account": "account",
+    "patient_record_no": "record",
+}
+
+
+def start(session: Session, opened: tuple[dict, str] | None, progress: Progress | None = None) -> None:
+    """At a local sign-in (after the schema is current): install the sealer for this user, align the
+    slot grants and seal what is still plain.
+
+    The identifier key is made at the first sign-in of an officer or manager (somebody must hold it
+    from the start, and the administrator who creates the database must not): until then a new
+    database stores identifiers as written, and that sign-in seals them."""
+    slot, slot_private = opened or (None, None)
+    made = None
+    if sealing.stored_public() is None:
+        if not holds_identifier_key(session.user.roles):
+            install_cipher(None)
+            return
+        with database_proxy.atomic():
+            made = sealing.new_key(session.user.username)
+            audit.record(session.user.username, "identifiers.key_created", session.location)
+    key = made or key_from(opened)
+    private = key.private if key else None
+    align(session, key)
+    slots = session.slots
+    current = slots.slots.get(slots.user_slot_id(session.user.username), {}) if slots else {}
+    own_private = slot_private if slot and current.get("public") == slot.get("public") else None
+    entitled = holds_identifier_key(session.user.roles)
+    session.identifier_key = private if entitled else None
+    sealing.install(slot, own_private, session.identifier_key)
+    if made is not None or pending():
+        seal_existing(progress)
+
+
+def align(session: Session, key: sealing.IdentifierKey | None) -> None:
+    """Bring the slot file's identifier-key grants in line with the users' roles (see align_grants)."""
+    if session.database_path is None:
+        return
+    with KeySlotFile.locked(session.database_path):
+        slots = KeySlotFile.load(session.database_path)
+        if sealing.align_grants(slots, key):
+            slots.save()
+    session.slots = slots
+
+
+def key_from(opened: tuple[dict, str] | None) -> sealing.IdentifierKey | None:
+    """The identifier key from a slot just opened (None when it holds no grant)."""
+    slot, slot_private = opened or (None, None)
+    private = sealing.unlock(slot, slot_private)
+    return sealing.IdentifierKey(sealing.stored_public(), private) if private else None
+
+
+def session_key(session: Session) -> sealing.IdentifierKey | None:
+    public = sealing.stored_public()
+    return (
+        sealing.IdentifierKey(public, session.identifier_key) if public and session.identifier_key else None
+    )
+
+
+def _unsealed(column: str) -> str:
+    return f"({column} <> '' AND substr({column}, 1, {len(LOCAL_PREFIX)}) <> '{LOCAL_PREFIX}')"
+
+
+def _where(table: str) -> str:
+    columns, _indexes = _TABLES[table]
+    return " OR ".join(_unsealed(f'"{c}"') for c in columns)
+
+
+def pending() -> bool:
+    """Is any identifier still stored in plain text?"""
+    db = database_proxy.obj
+    for table in _TABLES:
+        if db.execute_sql(f'SELECT 1 FROM "{table}" WHERE {_where(table)} LIMIT 1').fetchone():
+            return True
+    correction = f"field IN ({', '.join('?' * len(CORRECTION_KINDS))}) AND ({_unsealed('before')} OR {_unsealed('after')})"
+    return bool(
+        db.execute_sql(
+            f"SELECT 1 FROM case_correction WHERE {correction} LIMIT 1", list(CORRECTION_KINDS)
+        ).fetchone()
+    )
+
+
+def seal_existing(progress: Progress | None = None) -> int:
+    """Seal every plain identifier (and fill its blind index); returns the rows sealed."""
+    sealer = current_cipher()
+    if sealer is None or not sealer.local:
+        raise RuntimeError("no local sealer installed")
+    db = database_proxy.obj
+    total = sum(
+        db.execute_sql(f'SELECT COUNT(*) FROM "{t}" WHERE {_where(t)}').fetchone()[0] for t in _TABLES
+    )
+    done = 0
+    for table, (columns, indexes) in _TABLES.items():
+        done = _seal_table(table, columns, indexes, sealer, done, total, progress)
+    _seal_corrections(sealer)
+    db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # the old pages leave the WAL file too
+    return done
+
+
+def _seal_table(table, columns, indexes, sealer, done: int, total: int, progress: Progress | None) -> int:  # noqa: ANN001
+    db = database_proxy.obj
+    sources = sorted({*columns, *(source for _i, _k, source in indexes)})
+    last = 0
+    while True:
+        rows = db.execute_sql(
+            f'SELECT id, {", ".join(f"{chr(34)}{c}{chr(34)}" for c in sources)} FROM "{table}" '
+            f"WHERE id > ? AND ({_where(table)}) ORDER BY id LIMIT {BATCH}",
+            (last,),
+        ).fetchall()
+        if not rows:
+            return done
+        with database_proxy.atomic():
+            for row in rows:
+                values = dict(zip(sources, row[1:], strict=True))
+                update = {
+                    index: sealer.blind(kind, values[source]) if values[source] else ""
+                    for index, kind, source in indexes
+                    if not (values[source] or "").startswith(LOCAL_PREFIX)
+                }
+                for column, kind in columns.items():
+                    value = values[column] or ""
+                    if value and not value.startswith(LOCAL_PREFIX):
+                        update[column] = sealer.seal(value, kind)
+                assignments = ", ".join(f'"{c}" = ?' for c in update)
+                db.execute_sql(f'UPDATE "{table}" SET {assignments} WHERE id = ?', (*update.values(), row[0]))
+        last = rows[-1][0]
+        done += len(rows)
+        if progress:
+            progress(min(done, total), total)
+
+
+def _seal_corrections(sealer) -> None:  # noqa: ANN001
+    db = database_proxy.obj
+    marks = ", ".join("?" * len(CORRECTION_KINDS))
+    rows = db.execute_sql(
+        f"SELECT id, field, before, after FROM case_correction WHERE field IN ({marks}) "
+        f"AND ({_unsealed('before')} OR {_unsealed('after')})",
+        list(CORRECTION_KINDS),
+    ).fetchall()
+    with database_proxy.atomic():
+        for row_id, field, before, after in rows:
+            kind = CORRECTION_KINDS[field]
+            sealed = [
+                v if not v or v.startswith(LOCAL_PREFIX) else sealer.seal(v, kind) for v in (before, after)
+            ]
+            db.execute_sql("UPDATE case_correction SET before = ?, after = ? WHERE id = ?", (*sealed, row_id))
