@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from app import settings
+from app import sealed_data, settings
 from app.policy import ROLE_LABELS, Role
 from app.session import Session
 from app.shared import server_label
@@ -21,6 +21,9 @@ class AccountSummary:
     office_name: str
     previous_login_at: datetime | None  # the login before this one; None on the first login
     database_label: str
+    # Local mode: the user's roles hold the identifier key but their slot has not been given it yet
+    # (app/sealing.py: a holder's next sign-in does); identifiers show masked until then.
+    identifier_key_pending: bool = False
 
 
 def roles_label(roles: frozenset[str] | tuple[str, ...]) -> str:
@@ -100,6 +103,7 @@ def account_summary(session: Session) -> AccountSummary:
         office_name=values["office_name"],
         previous_login_at=previous_login(session),
         database_label=database_label(session),
+        identifier_key_pending=sealed_data.awaiting_grant(session),
     )
 
 

@@ -86,6 +86,14 @@ def _with_indexes(model: type[peewee.Model], row: dict) -> dict:
     return row
 
 
+def needs_recovery_key() -> bool:
+    """Are identifiers sealed locally without this session holding their key? (Then the move needs
+    the recovery key, see `migrate_to_server`.)"""
+    installed = current_cipher()
+    holds = isinstance(installed, sealing.LocalSealer) and installed.opens_identifiers
+    return sealing.stored_public() is not None and not holds
+
+
 def _source_sealer(session: Session, recovery_key: str) -> sealing.LocalSealer | None:
     """What opens the locally sealed identifiers for the copy: the session's own sealer when it holds
     the identifier key, else the key from the recovery slot (None when nothing is sealed)."""

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from app import audit, sealing
 from app.keyslots import KeySlotFile
 from app.policy import holds_identifier_key
+from app.sealing import BLOB_PREFIX
 from app.session import Session
 from models.database import database_proxy
 from models.fields import LOCAL_PREFIX, current_cipher, install_cipher
@@ -96,6 +97,16 @@ def align(session: Session, key: sealing.IdentifierKey | None) -> None:
     session.slots = slots
 
 
+def awaiting_grant(session: Session) -> bool:
+    """Does this local user's role hold the identifier key without their slot having it yet?"""
+    return (
+        session.backend == "local"
+        and holds_identifier_key(session.user.roles)
+        and session.identifier_key is None
+        and sealing.stored_public() is not None
+    )
+
+
 def key_from(opened: tuple[dict, str] | None) -> sealing.IdentifierKey | None:
     """The identifier key from a slot just opened (None when it holds no grant)."""
     slot, slot_private = opened or (None, None)
@@ -119,9 +130,17 @@ def _where(table: str) -> str:
     return " OR ".join(_unsealed(f'"{c}"') for c in columns)
 
 
+_BLOB_TABLES = ("issued_document", "attachment")  # stored files: they carry full identifiers
+_BLOB_BATCH = 100
+_PLAIN_BLOB = f"length(data) > 0 AND substr(data, 1, {len(BLOB_PREFIX)}) <> X'{BLOB_PREFIX.hex()}'"
+
+
 def pending() -> bool:
-    """Is any identifier still stored in plain text?"""
+    """Is any identifier or stored file still in plain text?"""
     db = database_proxy.obj
+    for table in _BLOB_TABLES:
+        if db.execute_sql(f'SELECT 1 FROM "{table}" WHERE {_PLAIN_BLOB} LIMIT 1').fetchone():
+            return True
     for table in _TABLES:
         if db.execute_sql(f'SELECT 1 FROM "{table}" WHERE {_where(table)} LIMIT 1').fetchone():
             return True
@@ -146,6 +165,8 @@ def seal_existing(progress: Progress | None = None) -> int:
     for table, (columns, indexes) in _TABLES.items():
         done = _seal_table(table, columns, indexes, sealer, done, total, progress)
     _seal_corrections(sealer)
+    for table in _BLOB_TABLES:
+        _seal_blobs(table, sealer)
     db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # the old pages leave the WAL file too
     return done
 
@@ -197,3 +218,18 @@ def _seal_corrections(sealer) -> None:  # noqa: ANN001
                 v if not v or v.startswith(LOCAL_PREFIX) else sealer.seal(v, kind) for v in (before, after)
             ]
             db.execute_sql("UPDATE case_correction SET before = ?, after = ? WHERE id = ?", (*sealed, row_id))
+
+
+def _seal_blobs(table: str, sealer) -> None:  # noqa: ANN001
+    db = database_proxy.obj
+    last = 0
+    while True:
+        rows = db.execute_sql(
+            f'SELECT id, data FROM "{table}" WHERE id > ? AND {_PLAIN_BLOB} ORDER BY id LIMIT {_BLOB_BATCH}', (last,)
+        ).fetchall()
+        if not rows:
+            return
+        with database_proxy.atomic():
+            for row_id, data in rows:
+                db.execute_sql(f'UPDATE "{table}" SET data = ? WHERE id = ?', (sealer.seal_bytes(bytes(data)), row_id))
+        last = rows[-1][0]

@@ -54,6 +54,7 @@ MASKS: dict[str, Callable[[str], str]] = {
     "record": mask_record_no,
 }
 _INFO = b"complaintdesk sealed identifier"
+BLOB_PREFIX = b"CDs1"  # a file sealed by the local sealer
 _RAW = serialization.Encoding.Raw
 _EPHEMERAL_USES = 512  # one ephemeral key seals this many values before a new one is made
 
@@ -148,6 +149,35 @@ class LocalSealer:
         if opened is None and self._own and own:
             opened = self._own.open(own)
         return opened if opened is not None else base64.b64decode(packed).decode("utf-8")
+
+    def seal_bytes(self, data: bytes) -> bytes:
+        """A stored file (issued PDF, attachment): AES-256-GCM under a fresh key, that key sealed
+        like an identifier (to the identifier key and the writer's own slot)."""
+        file_key = secrets.token_bytes(32)
+        packed = base64.b64encode(file_key).decode("ascii")
+        own = self._to_self.seal(packed) if self._to_self else ""
+        header = f"{self._to_key.seal(packed)}:{own}".encode("ascii")
+        nonce = secrets.token_bytes(12)
+        body = AESGCM(file_key).encrypt(nonce, data, BLOB_PREFIX)
+        return BLOB_PREFIX + len(header).to_bytes(2, "big") + header + nonce + body
+
+    def open_bytes(self, value: bytes) -> bytes:
+        """The file, or b"" for a reader who holds neither key (the application shows them a
+        masked copy rendered again, or nothing)."""
+        if not value.startswith(BLOB_PREFIX):
+            return value  # stored before the database was sealed
+        start = len(BLOB_PREFIX) + 2
+        end = start + int.from_bytes(value[len(BLOB_PREFIX) : start], "big")
+        box, own = value[start:end].decode("ascii").split(":", 1)
+        packed = self._opener.open(box) if self._opener else None
+        if packed is None and self._own and own:
+            packed = self._own.open(own)
+        if packed is None:
+            return b""
+        try:
+            return AESGCM(base64.b64decode(packed)).decrypt(value[end : end + 12], value[end + 12 :], BLOB_PREFIX)
+        except InvalidTag:
+            return b""
 
     def blind(self, kind: str, value: str) -> str:
         normal = unicodedata.normalize("NFKC", value).strip().upper()

@@ -92,6 +92,10 @@ class Cipher(Protocol):
 
     def blind(self, kind: str, value: str) -> str: ...
 
+    def seal_bytes(self, data: bytes) -> bytes: ...
+
+    def open_bytes(self, value: bytes) -> bytes: ...
+
 
 _cipher: Cipher | None = None
 
@@ -141,8 +145,9 @@ def seal_as(kind: str, text: str) -> str:
 
 
 class SealedBlobField(peewee.BlobField):
-    """Bytes (issued PDFs, attachments) encrypted client-side when a cipher is installed (shared mode):
-    the server, its administrator and its backups hold only ciphertext."""
+    """Bytes (issued PDFs, attachments) encrypted client-side: in shared mode with the data key (the
+    server, its administrator and its backups hold only ciphertext); locally sealed to the identifier
+    key, as they carry full identifiers (app/sealing.py)."""
 
     def db_value(self, value):  # noqa: ANN001, ANN201 - peewee's signature
         if _cipher is not None and value:

@@ -315,13 +315,14 @@ def stored_pdf(session: Session, document_id: int) -> bytes:
         raise NotFoundError("文书不存在")
     case = load_case(row.case_id)
     with audited_read(session, KIND_ACTIONS[row.kind], case, "case.document_opened", document=row.id) as seen:
-        data = bytes(row.data)
-        if hashlib.sha256(data).hexdigest() != row.sha256:
-            raise ValidationError("document", "文书", "存档文件校验失败（SHA-256 不符）")
+        # Decided before the stored file is read: locally it is sealed from readers without the key.
         if row.kind in IDENTIFIER_KINDS:
             identifiers = sees_identifiers(session.user, seen, clock.now().date())
             if not identifiers or (not sees_handling(session.user, seen) and _lists_questions(case.id)):
                 return _masked_copy(session, row, case, full=identifiers)
+        data = bytes(row.data)
+        if hashlib.sha256(data).hexdigest() != row.sha256:
+            raise ValidationError("document", "文书", "存档文件校验失败（SHA-256 不符）")
         return data
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from app import auth, sealed_data, sealing, users
+from app.account import account_summary
 from app.cases import intake, search, views
 from app.keyslots import KeySlotFile, parse_recovery_key
 from app.session import Session
@@ -146,11 +147,14 @@ def test_grants_follow_roles(office: Path) -> None:
     file = KeySlotFile.load(office)
     assert sealing.SLOT_FIELD not in file.slots[file.user_slot_id("officer2")]
     auth.logout(admin)
+    early = _login(office, "officer2")  # before any holder signed in: masks, and the home says why
+    assert early.identifier_key is None and account_summary(early).identifier_key_pending
+    auth.logout(early)
     auth.logout(_login(office, "officer1"))  # a holder signs in: the new officer's slot is granted
     file = KeySlotFile.load(office)
     assert file.slots[file.user_slot_id("officer2")].get(sealing.SLOT_FIELD)
     officer2 = _login(office, "officer2")
-    assert officer2.identifier_key is not None
+    assert officer2.identifier_key is not None and not account_summary(officer2).identifier_key_pending
     auth.logout(officer2)
 
     admin = auth.login_local(office, ADMIN, ADMIN_PASSWORD)
@@ -233,3 +237,34 @@ def test_the_recovery_key_keeps_the_identifier_key(db_path: Path, fake_clock: Fa
     key = file.unwrap_recovery(parse_recovery_key(new_recovery))
     auth.logout(_login(db_path, "manager1"))  # the database is open again, for the public key
     assert sealed_data.key_from(file.opened[key]) is not None
+
+
+def test_stored_files_are_sealed_from_the_clerk_and_open_for_the_office(office: Path, fake_clock: FakeClock) -> None:
+    """Issued PDFs and attachments carry full identifiers (登记表, an ID card scan): sealed like them."""
+    from app.cases import documents, overlays
+
+    theirs, own = _cases(office)
+    scan = b"ID-CARD-SCAN " + OTHER_ID.encode()
+    officer = _login(office, "officer1")
+    info, pdf = documents.issue(officer, theirs, "registration")
+    attachment = overlays.add_attachment(officer, theirs, "身份证.jpg", scan, "身份证复印件")
+    auth.logout(officer)
+    clerk = _login(office, "clerk1")
+    own_info, own_pdf = documents.issue(clerk, own, "registration")
+    assert documents.stored_pdf(clerk, own_info.id) == own_pdf  # their own, today: the original
+    auth.logout(clerk)
+    close_current()
+
+    clerk_key = KeySlotFile.load(office).unwrap_user("clerk1", USER_PASSWORD)
+    pages = decrypted_pages(office, clerk_key)
+    assert b"%PDF" not in pages and b"ID-CARD-SCAN" not in pages
+
+    officer = _login(office, "officer1")
+    assert documents.stored_pdf(officer, info.id) == pdf
+    assert overlays.attachment_data(officer, attachment)[2] == scan
+    auth.logout(officer)
+    fake_clock.advance(days=1)
+    clerk = _login(office, "clerk1")
+    masked = documents.stored_pdf(clerk, own_info.id)  # the next day: a masked copy, rendered again
+    assert masked.startswith(b"%PDF") and masked != own_pdf
+    auth.logout(clerk)

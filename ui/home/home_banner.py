@@ -14,6 +14,10 @@ from ui.common import format_datetime
 from ui.home.welcome_page import greeting_word
 
 WEEKDAYS = "一二三四五六日"
+KEY_PENDING = (
+    "⚠ 本账户尚未获得身份标识密钥，完整电话、证件号等暂以掩码显示；"
+    "其他专员或主任登录后，请退出并重新登录"
+)
 
 
 def today_text() -> str:
@@ -41,6 +45,11 @@ class HomeBanner(QFrame):
         text.addWidget(self.greeting)
         text.addWidget(self.place)
         text.addWidget(self.today)
+        self.key_pending = QLabel(KEY_PENDING)
+        self.key_pending.setObjectName("bannerPlace")
+        self.key_pending.setWordWrap(True)
+        self.key_pending.hide()
+        text.addWidget(self.key_pending)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(24, 12, 24, 12)
         layout.setSpacing(10)
@@ -63,3 +72,4 @@ class HomeBanner(QFrame):
         self.place.setText("　·　".join(p for p in (summary.roles_label, where) if p))
         last = format_datetime(summary.previous_login_at)
         self.today.setText(f"{today_text()}　·　{f'上次登录 {last}' if last else '首次登录'}")
+        self.key_pending.setVisible(summary.identifier_key_pending)

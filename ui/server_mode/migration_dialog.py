@@ -10,8 +10,10 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -30,6 +32,10 @@ from ui.server_mode.enrollment import EnrollmentExportForm, explanation
 from ui.table_model import WARNING, Column, RowTableModel
 
 SWITCH_TEXT = "本工作站以后连接服务器"
+RECOVERY_TEXT = (
+    "本数据库的电话、证件号等身份标识已密封，系统管理员的密钥槽中没有解封它们的密钥。"
+    "迁移时需要数据库的恢复密钥，用来解封后再以服务器的数据密钥加密。"
+)
 EXPORT_TEXT = (
     "请设置注册口令并保存<b>工作站注册文件</b>：其他电脑凭它和口令加入服务器。它也是新数据密钥的唯一备份"
     "（投诉人和患者的身份信息用它加密），保存之前不能关闭本窗口。"
@@ -97,6 +103,15 @@ class MigrationDialog(QDialog):
             "加密后才写入服务器；每张数据表复制后都会核对行数。本地文件保持不变。</p>"
         )
         self.form = ConnectionForm()
+        self.recovery_edit = QLineEdit()
+        self.recovery_edit.setPlaceholderText("XXXX-XXXX-…（恢复密钥单上的 13 组字符）")
+        recovery_row = QWidget()
+        recovery_layout = QFormLayout(recovery_row)
+        recovery_layout.setContentsMargins(0, 0, 0, 0)
+        recovery_layout.addRow("恢复密钥", self.recovery_edit)
+        recovery_hint = explanation(RECOVERY_TEXT)
+        recovery_row.setVisible(migrate.needs_recovery_key())
+        recovery_hint.setVisible(recovery_row.isVisible())
         buttons = QDialogButtonBox()
         self.start_button = make_primary(
             buttons.addButton("开始迁移", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -110,6 +125,8 @@ class MigrationDialog(QDialog):
         layout.setSpacing(12)
         layout.addWidget(intro)
         layout.addWidget(self.form)
+        layout.addWidget(recovery_hint)
+        layout.addWidget(recovery_row)
         layout.addStretch(1)
         layout.addWidget(buttons)
         return page
@@ -186,7 +203,8 @@ class MigrationDialog(QDialog):
         def table_progress(done: int, total: int, table: str) -> None:
             progress(done, total, f"正在复制数据表 {table}（{done + 1}/{total}）…")
 
-        return migrate.migrate_to_server(self.session, params, password, table_progress)
+        recovery_key = self.recovery_edit.text().strip()
+        return migrate.migrate_to_server(self.session, params, password, table_progress, recovery_key=recovery_key)
 
     def _set_running(self, running: bool) -> None:
         self.form.setEnabled(not running)
