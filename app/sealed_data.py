@@ -18,6 +18,7 @@ from app.sealing import BLOB_PREFIX
 from app.session import Session
 from models.database import database_proxy
 from models.fields import LOCAL_PREFIX, current_cipher, install_cipher
+from models.migrations import drop_plain_identifier_indexes
 
 BATCH = 2000
 Progress = Callable[[int, int], None]
@@ -158,6 +159,7 @@ def seal_existing(progress: Progress | None = None) -> int:
     if sealer is None or not sealer.local:
         raise RuntimeError("no local sealer installed")
     db = database_proxy.obj
+    drop_plain_identifier_indexes(db)
     total = sum(
         db.execute_sql(f'SELECT COUNT(*) FROM "{t}" WHERE {_where(t)}').fetchone()[0] for t in _TABLES
     )

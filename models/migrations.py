@@ -306,12 +306,16 @@ def _v13_sealed_identifiers(db: peewee.Database, migrator: SchemaMigrator) -> No
     indexes on the plain columns go (an index holds its own copy of every value). The values
     themselves are sealed by the application at the next sign-in (app/sealed_data.py), which holds
     the key slot file this layer does not."""
-    for table, column in (
-        ("complainant", "phone"),
-        ("complainant", "id_number"),
-        ("case", "patient_record_no"),
-    ):
-        db.execute_sql(f'DROP INDEX IF EXISTS "{table}_{column}"')
+    drop_plain_identifier_indexes(db)
+
+
+PLAIN_IDENTIFIER_INDEXES = ("complainant_phone", "complainant_id_number", "case_patient_record_no")
+
+
+def drop_plain_identifier_indexes(db: peewee.Database) -> None:
+    """Also run by the sealing pass: a database stamped past 13 by a build without this step has them."""
+    for name in PLAIN_IDENTIFIER_INDEXES:
+        db.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
 
 
 STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
