@@ -53,9 +53,27 @@ def _case_label(case: Case) -> str:
     return getattr(case, "category_name", None) or "未分类"
 
 
+# What the lines and the deadline status (case_clocks.case_status) read of a case: the list is read on
+# the GUI thread every minute, so the rows carry these columns only, not the whole case.
+_CASE_COLUMNS = (
+    Case.id,
+    Case.case_no,
+    Case.state,
+    Case.severity,
+    Case.received_at,
+    Case.night_intake,
+    Case.accept_due,
+    Case.reply_due,
+    Case.due_provisional,
+    Case.on_hold,
+    Case.hold_since,
+    Case.paused_workdays,
+)
+
+
 def _cases() -> peewee.ModelSelect:
-    """Cases with the name of their category (the line's detail)."""
-    return Case.select(Case, Category.name.alias("category_name")).join(
+    """Cases (the columns the lines read) with the name of their category (the line's detail)."""
+    return Case.select(*_CASE_COLUMNS, Category.name.alias("category_name")).join(
         Category, peewee.JOIN.LEFT_OUTER, on=(Case.category == Category.id)
     )
 
