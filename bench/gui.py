@@ -7,7 +7,7 @@ and painted), cases opened in the real workspace (timeline included) and, for th
 
     python -m bench.gui ROLE        (run by the harness; the target comes from BENCH_TARGET)
 
-prints one JSON line. `gui_lines(target, runs)` runs the children and turns them into Results.
+prints one JSON line. `gui_lines(target, runs, failures)` runs the children and turns them into Results.
 """
 
 from __future__ import annotations
@@ -168,10 +168,21 @@ def run_child(target: Any, role: str, seed: int) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def gui_lines(target: Any, runs: int, roles: tuple[str, ...] = ROLES) -> list[Any]:
+def gui_lines(target: Any, runs: int, failures: list[str], roles: tuple[str, ...] = ROLES) -> list[Any]:
+    """The lines of `runs` processes per role; a role whose process fails is left out (and listed in
+    `failures`), the others are still reported."""
     from bench.harness import ROLE_NAMES, Result
 
-    probes = {role: [run_child(target, role, seed) for seed in range(1, runs + 1)] for role in roles}
+    probes: dict[str, list[dict[str, Any]]] = {}
+    for role in roles:
+        try:
+            probes[role] = [run_child(target, role, seed) for seed in range(1, runs + 1)]
+        except (RuntimeError, ValueError, IndexError) as exc:
+            print(exc, file=sys.stderr, flush=True)
+            failures.append(f"界面（{ROLE_NAMES[role]}）：{str(exc)[:300]}")
+    roles = tuple(role for role in roles if role in probes)
+    if not roles:
+        return []
 
     def joined(role: str, key: str) -> list[float]:
         values: list[float] = []

@@ -34,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -43,6 +44,15 @@ DEFAULT_CASES = 200_000
 DEFAULT_PASSWORD = "Bench2024demo"
 GROUPS = ("start", "gui", "service", "stats", "reminders", "ledger", "backup")
 SHARED_GROUPS = ("gui", "service", "stats", "reminders")  # start, ledger, backup: the local file
+GROUP_LABELS = {
+    "start": "启动到登录窗口",
+    "gui": "界面（每个角色一个进程）",
+    "service": "打开、搜索、看板查询、登记、回执",
+    "stats": "统计与报告",
+    "reminders": "提醒与整改列表",
+    "ledger": "台账导入",
+    "backup": "备份与恢复",
+}
 ROLE_NAMES = {"officer": "专员", "clerk": "督查股文员", "manager": "主任", "night_duty": "总值班"}
 
 # DESIGN §8, in seconds (RSS in MB).
@@ -140,52 +150,53 @@ def build(path: Path, cases: int, seed: int, password: str) -> dict[str, Any]:
 # -- measurements -------------------------------------------------------------------------------
 
 
-def measure(target: Any, groups: set[str], seed: int, runs: int, drop_caches: bool) -> list[Result]:
-    """Every selected group of lines on `target` (bench.target.Target)."""
+def _group(name: str, failures: list[str], lines: Callable[[], list[Result]]) -> list[Result]:
+    """One group of lines; a failure is reported and recorded, and the other groups still run (a
+    long 1M run keeps what it measured)."""
+    print(f"测量：{GROUP_LABELS[name]} ……", flush=True)
+    try:
+        return lines()
+    except Exception as exc:  # noqa: BLE001 - any failure of one group is reported, not fatal
+        traceback.print_exc()
+        failures.append(f"{GROUP_LABELS[name]}：{type(exc).__name__}: {str(exc)[:300]}")
+        return []
+
+
+def measure(
+    target: Any, groups: set[str], seed: int, runs: int, drop_caches: bool, failures: list[str]
+) -> list[Result]:
+    """Every selected group of lines on `target` (bench.target.Target); failures go to `failures`."""
+    from bench import gui, records, startup
+    from bench.reminders import reminder_queries
+    from bench.service import service_lines
+    from bench.statistics import statistics_queries
+
     results: list[Result] = []
     if "start" in groups:
-        from bench.startup import start_lines
-
-        print("测量：启动到登录窗口 ……", flush=True)
-        results.extend(start_lines(target.path, drop_caches=drop_caches))
+        results += _group(
+            "start", failures, lambda: startup.start_lines(target.path, drop_caches=drop_caches)
+        )
     if "gui" in groups:
-        from bench.gui import gui_lines
+        results += _group("gui", failures, lambda: gui.gui_lines(target, runs, failures))
+    if not groups & {"service", "stats", "reminders", "ledger", "backup"}:
+        return results
+    from app import auth
 
-        print("测量：界面（每个角色一个进程）……", flush=True)
-        results.extend(gui_lines(target, runs))
-    in_process = groups & {"service", "stats", "reminders", "ledger", "backup"}
-    if in_process:
-        from app import auth
-
-        manager = target.login("manager")
-        try:
-            if "service" in groups:
-                from bench.service import service_lines
-
-                print("测量：打开、搜索、看板查询、登记、回执 ……", flush=True)
-                results.extend(service_lines(manager, seed))
-            if "stats" in groups:
-                from bench.statistics import statistics_queries
-
-                print("测量：统计与报告 ……", flush=True)
-                results.extend(statistics_queries(manager))
-            if "reminders" in groups:
-                from bench.reminders import reminder_queries
-
-                results.extend(reminder_queries(manager))
-            if groups & {"ledger", "backup"}:
-                from bench import records
-
-                print("测量：台账导入、备份与恢复 ……", flush=True)
-                results.extend(
-                    records.measure(
-                        manager, target.password, backup="backup" in groups, ledger="ledger" in groups
-                    )
-                )
-        finally:
-            auth.logout(manager)
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        results.append(Result("rss", "峰值内存 RSS（基准进程，服务调用）", [rss], BUDGETS["rss"], unit="MB"))
+    manager = target.login("manager")
+    try:
+        for name, lines in (
+            ("service", lambda: service_lines(manager, seed)),
+            ("stats", lambda: statistics_queries(manager)),
+            ("reminders", lambda: reminder_queries(manager)),
+            ("ledger", lambda: records.measure(manager, target.password, backup=False)),
+            ("backup", lambda: records.measure(manager, target.password, ledger=False)),
+        ):
+            if name in groups:
+                results += _group(name, failures, lines)
+    finally:
+        auth.logout(manager)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results.append(Result("rss", "峰值内存 RSS（基准进程，服务调用）", [rss], BUDGETS["rss"], unit="MB"))
     return results
 
 
@@ -285,7 +296,8 @@ def main(argv: list[str] | None = None) -> int:
             from bench import pg
 
             server, target, facts = pg.serve(target)
-        results = measure(target, groups, args.seed, args.runs, args.drop_caches)
+        failures: list[str] = []
+        results = measure(target, groups, args.seed, args.runs, args.drop_caches, failures)
         print()
         print(table(results))
         load_after = os.getloadavg()
@@ -300,6 +312,7 @@ def main(argv: list[str] | None = None) -> int:
             "generation": generation,
             "under_load": max(load_before[0], load_after[0]) > 0.75 * cpus,
             "note": args.note,
+            "failures": failures,
             **facts,
             "environment": {
                 **report.machine(),
@@ -317,6 +330,8 @@ def main(argv: list[str] | None = None) -> int:
             f"数据库 {facts['database_bytes'] / 1e6:.0f} MB（{facts['database_bytes'] / max(counted, 1):.0f} 字节/件）；"
             f"平均负载 {load_before[0]:.1f} → {load_after[0]:.1f}（{cpus} 核）"
         )
+        for failure in failures:
+            print(f"未完成：{failure}")
         print(f"结果已写入 {report.write_run(run)}；表格 {report.render()}")
     finally:
         if server is not None:

@@ -145,8 +145,14 @@ def _run_rows(runs: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
         ("案件数", [f"{r.get('case_count') or r['cases']:,}" for r in runs]),
         ("数据库大小", [size(r) for r in runs]),
         ("生成数据库", [build(r) for r in runs]),
-        ("说明", [r.get("note") or "—" for r in runs]),
+        ("说明", [_remarks(r) for r in runs]),
     ]
+
+
+def _remarks(run: dict[str, Any]) -> str:
+    parts = [run["note"]] if run.get("note") else []
+    parts += [f"未完成：{failure}" for failure in run.get("failures") or []]
+    return "；".join(p.replace("\n", " ") for p in parts) or "—"
 
 
 def markdown(runs: list[dict[str, Any]]) -> str:
