@@ -141,6 +141,9 @@ def main() -> None:
     QApplication.processEvents()  # the role home is painted; the board is built right after
     out["home"] = _now() - started - out["login"]
     QApplication.processEvents()
+    deadline = _now() + 60
+    while "board" in window.entry_keys and "board" not in window.pages and _now() < deadline:
+        QApplication.processEvents()  # the board is prepared after the home is shown
     out["login_to_home_board"] = _now() - started
     _board(window, out, app)
     _scroll(window, out, app)
@@ -205,7 +208,7 @@ def gui_lines(target: Any, runs: int, failures: list[str], roles: tuple[str, ...
                 joined(role, "login_to_home_board"),
                 BUDGET_LOGIN,
                 note=f"其中派生密钥+打开 {statistics.median(joined(role, 'login')) * 1000:.0f} ms，"
-                f"工作台 {statistics.median(homes) * 1000:.0f} ms；{runs} 个进程",
+                f"工作台与看板准备 {statistics.median(homes) * 1000:.0f} ms；{runs} 个进程",
             )
         )
     lead = roles[0]
