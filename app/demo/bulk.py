@@ -103,19 +103,22 @@ def database_facts(usernames: Mapping[str, str] | None = None, letters: bool = F
 def _insert_rows(rows: Rows, prefix: str) -> None:
     """One transaction: every row of a chunk, the case counters and the text index."""
     with database_proxy.atomic():
-        insert_rows(Complainant, rows.complainants)
-        insert_rows(Case, rows.cases)
-        insert_rows(CaseIssue, rows.issues)
-        insert_rows(Attachment, rows.attachments)
-        insert_rows(Assignment, rows.assignments)
-        insert_rows(Extension, rows.extensions)
-        insert_rows(ExternalRoute, rows.routes)
-        insert_rows(FollowUp, rows.followups)
-        insert_rows(CaseAccess, rows.access)
-        insert_rows(CaseLink, rows.links)
-        insert_rows(ReplyPromise, rows.promises)
-        insert_rows(DraftRevision, rows.drafts)
-        insert_rows(IssuedDocument, rows.documents)
+        for model, items in (
+            (Complainant, rows.complainants),
+            (Case, rows.cases),
+            (CaseIssue, rows.issues),
+            (Attachment, rows.attachments),
+            (Assignment, rows.assignments),
+            (Extension, rows.extensions),
+            (ExternalRoute, rows.routes),
+            (FollowUp, rows.followups),
+            (CaseAccess, rows.access),
+            (CaseLink, rows.links),
+            (ReplyPromise, rows.promises),
+            (DraftRevision, rows.drafts),
+            (IssuedDocument, rows.documents),
+        ):
+            insert_rows(model, items)
         insert_rows(
             CaseEvent,
             rows.events,

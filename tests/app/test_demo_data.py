@@ -281,6 +281,9 @@ def test_bulk_path(db_path: Path, fixed_now: datetime, monkeypatch: pytest.Monke
     assert states[State.CLOSED] > 2000
     assert states[State.IN_PROGRESS] > 20
     assert audit.verify().ok
+    recounted = store.recount()  # two chunks: the statistics rows and the cube equal a recount
+    assert _normalise(_stored()) == _recounted(recounted)
+    assert _cube_table() == _cube_of(recounted)
 
     numbers: dict[int, list[int]] = {}
     for c in rows:
