@@ -37,7 +37,7 @@ from models.accounts import User, UserRole
 from models.audit import AuditHead
 from models.database import KEY_BYTES, WrongKeyError, close_current, database_proxy, open_local
 from models.fields import install_cipher
-from models.migrations import SchemaTooNewError, ensure_schema
+from models.migrations import Progress, SchemaTooNewError, ensure_schema, pending_steps
 
 MAX_FAILURES = login_attempts.MAX_FAILURES
 LOCKOUT = login_attempts.LOCKOUT
@@ -231,10 +231,21 @@ def _load_slots(path: Path) -> KeySlotFile:
         raise DatabaseOpenError("数据库密钥文件已损坏，请用备份恢复或联系系统管理员") from None
 
 
-def _open(path: Path, db_key: bytes):
+class UpgradeNeeded(DatabaseOpenError):
+    """The database is of an older schema: the caller upgrades it first with `upgrade_local` (the
+    login window does, in the background with a progress bar), then logs in again."""
+
+    def __init__(self) -> None:
+        super().__init__("数据库需要升级到本版本的结构，升级后再登录")
+
+
+def _open(path: Path, db_key: bytes, *, upgrade_here: bool = True, progress: Progress | None = None):
     try:
         db = open_local(path, db_key)
-        ensure_schema(db)
+        if not upgrade_here and pending_steps(db):
+            close_current()
+            raise UpgradeNeeded()
+        ensure_schema(db, progress=progress)
     except WrongKeyError:
         close_current()
         raise AuthError() from None
@@ -249,7 +260,7 @@ def _open(path: Path, db_key: bytes):
     return db
 
 
-def _open_with_any(path: Path, keys_of) -> tuple[object, bytes, tuple[dict, str] | None]:
+def _open_with_any(path: Path, keys_of, **opening) -> tuple[object, bytes, tuple[dict, str] | None]:
     """Open with the first key that fits; read the slot file again once if none does (a key rotation
     may have finished in between). `keys_of(slots)` lists the candidate keys (SlotError if none).
     Returns the database, its key and the slot that opened it with the slot's private key."""
@@ -257,7 +268,7 @@ def _open_with_any(path: Path, keys_of) -> tuple[object, bytes, tuple[dict, str]
         slots = _load_slots(path)
         for key in keys_of(slots):
             try:
-                return _open(path, key), key, slots.opened.get(key)
+                return _open(path, key, **opening), key, slots.opened.get(key)
             except AuthError:
                 continue
     raise DatabaseOpenError("数据库密钥文件与数据库不匹配，请确认两个文件来自同一份备份")
@@ -274,8 +285,12 @@ def _after_open(path: Path, now: datetime, db_key: bytes) -> KeySlotFile:
     return slots
 
 
-def login_local(path: str | Path, username: str, password: str) -> Session:
-    """Open the local database as `username`. Every attempt is counted before the password is checked."""
+def login_local(path: str | Path, username: str, password: str, *, upgrade_here: bool = True) -> Session:
+    """Open the local database as `username`. Every attempt is counted before the password is checked.
+
+    A database of an older schema is upgraded on the way, or, with `upgrade_here=False`, refused
+    with UpgradeNeeded once the password has opened it (the login window then runs
+    `upgrade_local` in the background and logs in again)."""
     path = Path(path)
     _load_slots(path)
     try:
@@ -285,7 +300,9 @@ def login_local(path: str | Path, username: str, password: str) -> Session:
     now = clock.now()
     attempt = login_attempts.begin(path, username, now)
     try:
-        db, db_key, opened = _open_with_any(path, lambda slots: slots.user_keys(username, password))
+        db, db_key, opened = _open_with_any(
+            path, lambda slots: slots.user_keys(username, password), upgrade_here=upgrade_here
+        )
     except SlotError:
         until = login_attempts.failed(attempt)
         if until:
@@ -313,6 +330,35 @@ def login_local(path: str | Path, username: str, password: str) -> Session:
     sealed_data.start(session, opened)
     refresh_witness(session)
     return session
+
+
+def upgrade_local(path: str | Path, username: str, password: str, progress: Progress | None = None) -> None:
+    """Upgrade the schema of the local database with `progress(done, total, text)` (a worker
+    thread's task: a large database takes minutes). The password is checked and counted as at
+    login, and the connection closed at the end; nothing is audited (the login that follows is)."""
+    path = Path(path)
+    _load_slots(path)
+    try:
+        username = normalize_username(username)
+    except ValidationError:
+        raise AuthError() from None
+    now = clock.now()
+    attempt = login_attempts.begin(path, username, now)
+    try:
+        _open_with_any(path, lambda slots: slots.user_keys(username, password), progress=progress)
+    except SlotError:
+        close_current()
+        until = login_attempts.failed(attempt)
+        if until:
+            raise LockedOutError(until) from None
+        raise AuthError() from None
+    except BaseException:
+        close_current()
+        login_attempts.succeeded(attempt, now)  # not a wrong password: the charge is refunded
+        raise
+    close_current()
+    login_attempts.succeeded(attempt, now)
+
 
 
 def refresh_witness(session: Session) -> None:

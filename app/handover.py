@@ -24,7 +24,7 @@ from app.validation import CHANNELS, SEVERITIES
 from app.write_path import consequent_case_write, operation, require
 from models.accounts import User
 from models.administration import Handover, HandoverCase
-from models.cases import Case, Complainant
+from models.cases import Case, CaseText, Complainant
 from printing.data import HandoverData, HandoverRow
 from printing.render import render_document
 
@@ -71,6 +71,11 @@ def shift_cases(session: Session) -> list[ShiftCase]:
     names = {
         c.id: c.name for c in Complainant.select().where(Complainant.id.in_([r.complainant_id for r in rows]))
     }
+    texts = dict(
+        CaseText.select(CaseText.case, CaseText.content)
+        .where(CaseText.case.in_([r.id for r in rows]))
+        .tuples()
+    )
     rows.sort(key=lambda c: (URGENCY.get(c.severity, 3), c.escalated_at is None, c.received_at))
     return [
         ShiftCase(
@@ -82,7 +87,7 @@ def shift_cases(session: Session) -> list[ShiftCase]:
             c.severity,
             SEVERITIES.get(c.severity, c.severity),
             c.escalated_at is not None,
-            " ".join(c.content.split())[:SUMMARY_CHARS],
+            " ".join(texts.get(c.id, "").split())[:SUMMARY_CHARS],
             c.accept_due,
         )
         for c in rows

@@ -55,7 +55,7 @@ class Case(BaseModel):
     source_department = peewee.ForeignKeyField(Department, null=True, backref="+", on_delete="SET NULL")
     received_at = peewee.DateTimeField(index=True)
     registered_at = peewee.DateTimeField()
-    registered_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    registered_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=False)  # see Meta
     night_intake = peewee.BooleanField(default=False)  # logged by 总值班 after hours
     complainant = peewee.ForeignKeyField(Complainant, backref="cases", on_delete="RESTRICT")
     patient_name = SealedTextField(default="")
@@ -66,8 +66,7 @@ class Case(BaseModel):
     visit_date = peewee.DateField(null=True)
     category = peewee.ForeignKeyField(Category, null=True, on_delete="SET NULL")
     severity = peewee.CharField(max_length=8, default="minor")
-    content = peewee.TextField()  # 投诉内容 (narrative)
-    demands = peewee.TextField(default="")  # 诉求
+    # 投诉内容 and 诉求 are in CaseText: lists, boards and statistics never read them.
 
     # handling
     officer = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
@@ -100,13 +99,14 @@ class Case(BaseModel):
     reject_reason = peewee.CharField(max_length=32, default="")
     merged_into = peewee.ForeignKeyField("self", null=True, backref="merged", on_delete="SET NULL")
     closed_at = peewee.DateTimeField(null=True)
-    closed_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    closed_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
     close_kind = peewee.CharField(max_length=16, default="")  # resolved / unresolvable
     close_reason = peewee.TextField(default="")
     archived = peewee.BooleanField(default=False)
 
     updated_at = peewee.DateTimeField()
-    updated_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    # Who changed or closed a case last is shown, never searched: no index (users are never deleted).
+    updated_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=False)
 
     class Meta:
         # The front desk's 今日登记: a clerk may have registered tens of thousands of cases.
@@ -132,10 +132,25 @@ Case.add_index(
 )
 
 
+class CaseText(BaseModel):
+    """The long texts of a case, one row per case: 投诉内容 (the narrative) and 诉求. Kept out of
+    the case row so that lists, boards, queue counts and statistics scan short rows; read only when
+    a case is opened, printed, exported or searched. The text indexes (models/search_index.py) are
+    built from it and keep no copy of their own."""
+
+    case = peewee.ForeignKeyField(Case, primary_key=True, backref="+", on_delete="CASCADE")
+    content = peewee.TextField()  # 投诉内容 (narrative)
+    demands = peewee.TextField(default="")  # 诉求
+
+    class Meta:
+        table_name = "case_text"
+
+
 class CaseAccess(BaseModel):
     """Officers named on a restricted case (保密): they, and managers, may see it."""
 
-    case = peewee.ForeignKeyField(Case, backref="access", on_delete="CASCADE")
+    # Not indexed alone: (case, user) leads the unique index.
+    case = peewee.ForeignKeyField(Case, backref="access", on_delete="CASCADE", index=False)
     user = peewee.ForeignKeyField(User, backref="+", on_delete="CASCADE")
 
     class Meta:
@@ -146,7 +161,8 @@ class CaseLink(BaseModel):
     """A link between related cases (same complainant or the same matter). `kind` is "related", or
     "repeat" when `case` is a 重复投诉 of the earlier case `other`."""
 
-    case = peewee.ForeignKeyField(Case, backref="links", on_delete="CASCADE")
+    # Not indexed alone: (case, other) leads the unique index.
+    case = peewee.ForeignKeyField(Case, backref="links", on_delete="CASCADE", index=False)
     other = peewee.ForeignKeyField(Case, backref="+", on_delete="CASCADE")
     note = peewee.CharField(max_length=200, default="")
     kind = peewee.CharField(max_length=8, default="related")
@@ -169,7 +185,7 @@ class CaseIssue(BaseModel):
     finding = peewee.CharField(max_length=16, default="")
     finding_note = peewee.TextField(default="")
     created_at = peewee.DateTimeField()
-    created_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    created_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=False)
 
     class Meta:
         indexes = ((("case", "seq"), True),)
@@ -207,7 +223,7 @@ class Assignment(BaseModel):
     state = peewee.CharField(max_length=16, index=True)
     questions = peewee.TextField(default="")
     sent_at = peewee.DateTimeField()
-    sent_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    sent_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=False)
     due = peewee.DateField()
     due_provisional = peewee.BooleanField(default=False)
     acknowledged_at = peewee.DateTimeField(null=True)
@@ -230,21 +246,23 @@ class Attachment(BaseModel):
     data = SealedBlobField()
     note = peewee.CharField(max_length=200, default="")
     added_at = peewee.DateTimeField()
-    added_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    added_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=False)
 
 
 class CaseEvent(BaseModel):
     """时间线: append-only history of a case. `seq` runs 1, 2, 3… per case; `hash` chains each event
     to the one before it (models/chain.py)."""
 
-    case = peewee.ForeignKeyField(Case, backref="events", on_delete="CASCADE")
+    # Not indexed alone: (case, seq) leads the unique index.
+    case = peewee.ForeignKeyField(Case, backref="events", on_delete="CASCADE", index=False)
     seq = peewee.IntegerField()
     at = peewee.DateTimeField()
-    actor = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    actor = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=False)  # shown, not searched
     action = peewee.CharField(max_length=32)
     summary = peewee.TextField()
     note = peewee.TextField(default="")
-    attachment = peewee.ForeignKeyField(Attachment, null=True, backref="+", on_delete="SET NULL")
+    # Not indexed: attachments are never deleted, and no query finds events by attachment.
+    attachment = peewee.ForeignKeyField(Attachment, null=True, backref="+", on_delete="SET NULL", index=False)
     hash = peewee.CharField(max_length=64, default="")
 
     class Meta:
@@ -256,7 +274,7 @@ class FollowUp(BaseModel):
 
     case = peewee.ForeignKeyField(Case, backref="followups", on_delete="CASCADE")
     at = peewee.DateTimeField()
-    by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=False)
     method = peewee.CharField(max_length=16)
     satisfaction = peewee.CharField(max_length=24)
     remarks = peewee.TextField(default="")
@@ -270,10 +288,10 @@ class Extension(BaseModel):
     workdays = peewee.IntegerField()
     reason = peewee.TextField()
     requested_at = peewee.DateTimeField()
-    requested_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    requested_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=False)
     state = peewee.CharField(max_length=16, default="pending")  # pending / approved / refused
     decided_at = peewee.DateTimeField(null=True)
-    decided_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    decided_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
     decision_note = peewee.TextField(default="")
 
 
@@ -289,7 +307,9 @@ class ExternalRoute(BaseModel):
 
 
 class IssuedDocument(BaseModel):
-    """Every printed or saved document, kept with the case: the bytes and their SHA-256."""
+    """Every printed or saved document, kept with the case: the bytes and their SHA-256. `data` is
+    the PDF itself, or its compact form without the embedded font subsets (printing/compact.py,
+    app/cases/document_store.py); either way a read gives back exactly the bytes issued."""
 
     case = peewee.ForeignKeyField(Case, backref="documents", on_delete="CASCADE")
     kind = peewee.CharField(max_length=16)
@@ -302,6 +322,20 @@ class IssuedDocument(BaseModel):
     issued_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
     number = peewee.IntegerField(default=0)  # 文书号 within the case; a 补打 keeps its original's
     edition = peewee.CharField(max_length=24, default="")  # what the original answers (app.cases.documents)
+
+
+class DocumentFont(BaseModel):
+    """A font file that compact stored documents were issued with, kept once per database so that
+    any workstation can rebuild them (zlib-compressed file bytes; `sha256` of the file itself)."""
+
+    sha256 = peewee.CharField(max_length=64, primary_key=True)
+    name = peewee.CharField(max_length=120)
+    size = peewee.IntegerField()
+    data = peewee.BlobField()
+    stored_at = peewee.DateTimeField()
+
+    class Meta:
+        table_name = "document_font"
 
 
 class CaseCounter(BaseModel):
@@ -327,6 +361,7 @@ CASE_MODELS: list[type[peewee.Model]] = [
     Category,
     Complainant,
     Case,
+    CaseText,
     CaseAccess,
     CaseLink,
     CaseIssue,
@@ -339,6 +374,7 @@ CASE_MODELS: list[type[peewee.Model]] = [
     Extension,
     ExternalRoute,
     IssuedDocument,
+    DocumentFont,
     CaseCounter,
     CalendarOverride,
 ]

@@ -22,6 +22,7 @@ from models.chain import GENESIS, event_batches, event_digest
 from models.database import analyze
 from models.schema import ALL_MODELS, SchemaVersion
 from models.search_index import create_search_index
+from models.storage_step import Progress, compact_storage, migration_progress, report
 
 
 class SchemaTooNewError(Exception):
@@ -329,9 +330,13 @@ STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     9: _v9_statistics_tables,
     10: _v10_chained_timeline,
     11: _v11_rectification_and_reminders,
+    12: compact_storage,
     13: _v13_sealed_identifiers,
     15: _v15_statistics_flows,
     16: _v16_kept_counts,
+    # Step 12 came after 15 and 16 were given out: a database made at 15 or 16 without it is
+    # brought to the same compact storage here (a database that had step 12 finds nothing to do).
+    18: compact_storage,
 }
 # Step numbers are given out per feature before the work starts, so a number may be missing while a
 # feature is still being built; upgrades apply the steps that exist, in order.
@@ -346,8 +351,16 @@ def current_version(db: peewee.Database) -> int | None:
     return int(row or 0)
 
 
-def ensure_schema(db: peewee.Database, now: datetime | None = None) -> int:
-    """Create or upgrade the schema; return the version found before (0 for a new database)."""
+def pending_steps(db: peewee.Database) -> list[int]:
+    """The upgrade steps an existing database still needs (none for a new or current one)."""
+    found = current_version(db)
+    return [] if found is None else sorted(v for v in STEPS if v > found)
+
+
+def ensure_schema(db: peewee.Database, now: datetime | None = None, progress: Progress | None = None) -> int:
+    """Create or upgrade the schema; return the version found before (0 for a new database).
+
+    `progress(done, total, text)` hears how far a long step is (upgrading a large database)."""
     now = now or datetime.now()
     found = current_version(db)
     if found is None:
@@ -361,10 +374,13 @@ def ensure_schema(db: peewee.Database, now: datetime | None = None) -> int:
         raise SchemaTooNewError(found)
     migrator = SchemaMigrator.from_database(db)
     steps = sorted(v for v in STEPS if v > found)
-    for version in steps:
-        with db.atomic():
-            STEPS[version](db, migrator)
-            SchemaVersion.create(version=version, applied_at=now)
-    if steps:
-        analyze(db)  # the planner's statistics for the upgraded tables and indexes
+    with migration_progress(progress):
+        for version in steps:
+            report(0, 1, f"正在升级数据库结构（第 {version} 步）")
+            with db.atomic():
+                STEPS[version](db, migrator)
+                SchemaVersion.create(version=version, applied_at=now)
+        if steps:
+            report(0, 1, "正在更新查询统计信息")
+            analyze(db)  # the planner's statistics for the upgraded tables and indexes
     return found

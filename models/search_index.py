@@ -1,4 +1,9 @@
-"""Full-text index of cases: FTS5 trigram (rowid = case id) locally, pg_trgm on a shared server."""
+"""Full-text index of cases: FTS5 trigram (rowid = case id) locally, pg_trgm on a shared server.
+
+Both FTS5 tables are contentless (`content = ''`, `contentless_delete = 1`): they hold the index
+only, never a second copy of the text. The text itself lives in `case_text` (models.cases.CaseText)
+and the case's own columns; a search that needs the text (LIKE for punctuation) reads it there.
+"""
 
 from __future__ import annotations
 
@@ -32,23 +37,26 @@ def char_row(row: tuple) -> tuple:
     return (row[0], *(spaced(value) for value in row[2:]))
 
 
-def is_sqlite(db: peewee.Database) -> bool:
+def is_sqlite(db: peewee.Database | peewee.DatabaseProxy) -> bool:
+    if isinstance(db, peewee.DatabaseProxy):
+        db = db.obj
     return isinstance(db, peewee.SqliteDatabase)
 
 
 def create_search_index(db: peewee.Database) -> None:
-    """SQLite: the FTS5 trigram table. PostgreSQL: pg_trgm GIN indexes on the narrative and demands."""
+    """SQLite: the FTS5 trigram and character tables. PostgreSQL: pg_trgm GIN indexes on the
+    narrative and demands (in case_text)."""
     if not is_sqlite(db):
         db.execute_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         for column in ("content", "demands"):
             db.execute_sql(
-                f'CREATE INDEX IF NOT EXISTS case_{column}_trgm ON "case" USING gin ({column} gin_trgm_ops)'
+                f"CREATE INDEX IF NOT EXISTS case_text_{column}_trgm ON case_text USING gin ({column} gin_trgm_ops)"
             )
         return
     db.execute_sql(
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
         + ", ".join(FTS_COLUMNS)
-        + ", tokenize = 'trigram')"
+        + ", content = '', contentless_delete = 1, tokenize = 'trigram')"
     )
     db.execute_sql(
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {CHAR_TABLE} USING fts5("

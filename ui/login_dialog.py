@@ -27,7 +27,7 @@ from app.errors import AuthError, DatabaseOpenError
 from app.session import Session
 from app.shared import SharedConnection
 from ui.common import ErrorLabel, password_edit
-from ui.operations import run
+from ui.operations import run, run_in_background
 from ui.server_mode.connection_form import RememberPasswordBox
 from ui.server_mode.enrollment import EnrollmentImportDialog
 
@@ -208,6 +208,9 @@ class LoginDialog(QDialog):
         # faults (locked, disk) come from the runner with 重试.
         outcome = run(self, lambda: self._open(username, password), expected=(AuthError, DatabaseOpenError))
         error = outcome.error
+        if isinstance(error, auth.UpgradeNeeded):
+            self._upgrade_then_login(username, password)
+            return
         if isinstance(error, AuthError):
             self._fail(error.message, self.password_edit)
         elif isinstance(error, shared.ServerConnectionError):
@@ -218,6 +221,23 @@ class LoginDialog(QDialog):
             self.session = outcome.value
             self.accept()
         self.login_button.setEnabled(True)  # after the focus is back in the form: Enter logs in again
+
+    def _upgrade_then_login(self, username: str, password: str) -> None:
+        """升级数据库: the schema upgrade of an older database runs in the background with a
+        progress bar (minutes for a large one; 取消 rolls the step back), then the login again."""
+        upgrading = run_in_background(
+            self,
+            lambda progress: auth.upgrade_local(self.database, username, password, progress),
+            title="升级数据库",
+            label="正在升级数据库结构，请不要关闭程序……",
+            cancellable=True,
+            on_done=lambda _none: self.attempt_login(),
+        )
+        upgrading.finished.connect(self._after_upgrade)
+
+    def _after_upgrade(self, outcome: object) -> None:
+        if not outcome:  # cancelled or failed (told by the runner): the form is usable again
+            self.login_button.setEnabled(True)
 
     def _server_secrets_ready(self) -> bool:
         """What the keyring lacks was typed; the data key is unlocked from the kept enrollment file."""
@@ -249,7 +269,7 @@ class LoginDialog(QDialog):
         """Log in to the local file, or to the server (keeping a typed server password if wanted)."""
         connection = self.connection
         if connection is None:
-            return auth.login_local(self.database, username, password)
+            return auth.login_local(self.database, username, password, upgrade_here=False)
         typed = connection.needs_server_password
         if typed:
             connection.server_password = self.server_password_edit.text()

@@ -23,7 +23,7 @@ from app.session import Session
 from app.validation import SEVERITIES, mask_name
 from app.write_path import CaseFactsData
 from models.accounts import User
-from models.cases import Assignment, Case, CaseAccess, Category, Complainant
+from models.cases import Assignment, Case, CaseAccess, CaseText, Category, Complainant
 from models.database import database_proxy
 from models.organisation import Department
 
@@ -75,7 +75,7 @@ _FIELDS = (
     Case.night_intake,
     Case.registered_at,
 )
-WIDTH = len(_FIELDS) + 6  # …, summary, complainant, category, officer, visit department, shown
+WIDTH = len(_FIELDS) + 5  # …, complainant, category, officer, visit department, shown
 
 
 def card_select(user: Actor) -> peewee.ModelSelect:
@@ -86,7 +86,6 @@ def card_select(user: Actor) -> peewee.ModelSelect:
     return (
         Case.select(
             *_FIELDS,
-            peewee.fn.SUBSTR(Case.content, 1, 80),
             Complainant.name,
             Category.name,
             Officer.display_name,
@@ -133,6 +132,18 @@ def _named_on_restricted(case_ids: list[int]) -> dict[int, frozenset[int]]:
     return {case_id: frozenset(users) for case_id, users in named.items()}
 
 
+def _summaries(case_ids: list[int]) -> dict[int, str]:
+    """The first 80 characters of the narrative of each case shown (read from case_text for the
+    page's cards only: the lists and their sorts never touch the long texts)."""
+    if not case_ids:
+        return {}
+    sql = (
+        f'SELECT case_id, SUBSTR(content, 1, 80) FROM "{CaseText._meta.table_name}"'
+        f" WHERE {in_list('case_id', len(case_ids))}"
+    )
+    return dict(database_proxy.execute_sql(sql, case_ids).fetchall())
+
+
 # Raw column values → Python values (SQLite returns text dates and 0/1; sealed names are opened).
 _DATETIME = Case.received_at.python_value
 _DATE = Case.accept_due.python_value
@@ -146,13 +157,14 @@ def cards_from_rows(session: Session, rows: Sequence[tuple], now: datetime) -> l
     user = session.user
     depts = _departments([r[0] for r in rows])
     named = _named_on_restricted([r[0] for r in rows if r[6]])
+    summaries = _summaries([r[0] for r in rows if r[WIDTH - 1]])
     statuses: dict[tuple, DeadlineStatus | None] = {}  # many cards share a due date: count once
     today = now.date()
     cards = []
     for r in rows:
         (case_id, case_no, state, version, received_at, severity, restricted, on_hold, hold_since) = r[:9]
         (paused, escalated_at, flagged, accept_due, reply_due, provisional, officer_id) = r[9:16]
-        (registered_by, night, registered_at, summary, name, category, officer, visit_dept, shown) = r[16:WIDTH]
+        (registered_by, night, registered_at, name, category, officer, visit_dept, shown) = r[16:WIDTH]
         restricted, on_hold = bool(restricted), bool(on_hold)
         registered_on = _DATETIME(registered_at).date()
         case_facts = CaseFactsData(
@@ -207,7 +219,7 @@ def cards_from_rows(session: Session, rows: Sequence[tuple], now: datetime) -> l
                 on_hold=on_hold,
                 escalated=escalated_at is not None,
                 flagged=bool(flagged),
-                summary="" if redacted else (summary or ""),
+                summary="" if redacted else summaries.get(case_id, ""),
             )
         )
     return cards

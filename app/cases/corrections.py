@@ -43,7 +43,7 @@ from app.validation import (
     validate_phone,
 )
 from app.write_path import CaseOperation, audited_read, case_operation, load_case
-from models.cases import Case, CaseCorrection, CaseEvent, CaseIssue, Category, Complainant
+from models.cases import Case, CaseCorrection, CaseEvent, CaseIssue, CaseText, Category, Complainant
 from models.fields import blind_index, seal_as
 from models.organisation import Department
 
@@ -107,6 +107,7 @@ def _code(department_id: int | None) -> str:
 
 
 def _stored(case: Case, complainant: Complainant) -> dict[str, Any]:
+    text = CaseText.get_by_id(case.id)
     values: dict[str, Any] = {
         "channel": case.channel,
         "transfer_source": case.transfer_source,
@@ -119,8 +120,8 @@ def _stored(case: Case, complainant: Complainant) -> dict[str, Any]:
         "visit_date": case.visit_date,
         "category": Category.get_by_id(case.category_id).code if case.category_id else "",
         "severity": case.severity,
-        "content": case.content,
-        "demands": case.demands,
+        "content": text.content,
+        "demands": text.demands,
     }
     for key, column in COMPLAINANT_FIELDS.items():
         values[key] = getattr(complainant, column)
@@ -368,11 +369,12 @@ def _apply(
         "patient_record_no",
         "visit_date",
         "severity",
-        "content",
-        "demands",
     }
     for field in simple & set(changed):
         setattr(case, field, after[field])
+    texts = {field: after[field] for field in ("content", "demands") if field in changed}
+    if texts:
+        CaseText.update(**texts).where(CaseText.case == case.id).execute()
     if "patient_name" in changed:
         case.patient_name_index = blind_index("name", after["patient_name"])
     if "patient_record_no" in changed:

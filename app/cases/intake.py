@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+import peewee
+
 from app import audit, clock, settings, witness
 from app.cases import numbering, overlays, repeats, search
 from app.cases.issues import IssueInput, clean_issue, create_issue
@@ -38,7 +40,7 @@ from app.validation import (
 )
 from app.write_path import append_events, chain_detail, check, deny, load_case, operation, require
 from models.audit import AuditEntry
-from models.cases import Case, CaseLink, Complainant
+from models.cases import Case, CaseLink, CaseText, Complainant
 from models.database import database_proxy
 from models.fields import blind_index, identifier_equals
 
@@ -278,13 +280,12 @@ def _store(
             visit_date=v["visit_date"],
             category=v["category_id"],
             severity=v["severity"],
-            content=v["content"],
-            demands=v["demands"],
             accept_due=_accept_due(v["received_at"], v["channel"], night),
             escalated_at=now if v["severity"] == "major" else None,
             updated_at=now,
             updated_by=session.user.id,
         )
+        CaseText.create(case=case.id, content=v["content"], demands=v["demands"])
         for seq, issue in enumerate(v["issues"], start=1):
             create_issue(case, seq, issue, session.user.id, now)
         events = [(registered_summary(v["channel"], night), issues_note(v["issues"]), None)]
@@ -380,14 +381,21 @@ def find_duplicates(
     found: dict[int, DuplicateCandidate] = {}
     for label, condition in keys:
         query = visible(
-            session.user, Case.select(Case.id, Case.case_no, Case.received_at, Case.state, Case.content)
+            session.user,
+            Case.select(
+                Case.id,
+                Case.case_no,
+                Case.received_at,
+                Case.state,
+                peewee.fn.SUBSTR(CaseText.content, 1, 60).alias("content"),
+            ).join(CaseText, on=(CaseText.case == Case.id)),
         ).where(condition, Case.received_at >= since)
         if exclude_case_id:
             query = query.where(Case.id != exclude_case_id)
         for row in query.order_by(Case.received_at.desc()).limit(20):
             found.setdefault(
                 row.id,
-                DuplicateCandidate(row.id, row.case_no, row.received_at, row.state, label, row.content[:60]),
+                DuplicateCandidate(row.id, row.case_no, row.received_at, row.state, label, row.content),
             )
     with translated(), database_proxy.atomic():
         audit.record(

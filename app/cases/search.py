@@ -17,13 +17,12 @@ from app.policy import Action, can
 from app.session import Session
 from app.validation import validate_phone
 from app.write_path import ensure_unlocked
-from models.cases import Case, CaseCounter, Category, Complainant
+from models.cases import Case, CaseCounter, CaseText, Category, Complainant
 from models.database import database_proxy
 from models.fields import identifier_equals
 from models.organisation import Department
 from models.search_index import (
     CHAR_TABLE,
-    FTS_COLUMNS,
     FTS_TABLE,
     char_row,
     insert_rows_sql,
@@ -58,7 +57,8 @@ def _fts_text(case: Case) -> tuple[str, str, str, str, str]:
         else ""
     )
     category = Category.get_by_id(case.category_id).path if case.category_id else ""
-    return case.case_no, people, f"{case.content}\n{case.demands}", departments, category
+    text = CaseText.get_by_id(case.id)
+    return case.case_no, people, f"{text.content}\n{text.demands}", departments, category
 
 
 def index_case(case: Case) -> None:
@@ -108,6 +108,29 @@ def _case_numbers(text: str) -> tuple[str, list[str]]:
     return f'SELECT id FROM "case" WHERE {where}', params
 
 
+# The texts of a case as the text index sees them (models.search_index.FTS_COLUMNS).
+_TEXT_SOURCE = (
+    '"case" sc JOIN case_text st ON st.case_id = sc.id JOIN complainant sp ON sp.id = sc.complainant_id'
+    " LEFT JOIN category sg ON sg.id = sc.category_id"
+)
+_TEXT_COLUMNS = ("sc.case_no", "sp.name", "sc.patient_name", "st.content", "st.demands", "sg.path")
+_DEPARTMENT_LIKE = (
+    "EXISTS (SELECT 1 FROM department sd WHERE sd.name LIKE ? ESCAPE '\\' AND (sd.id = sc.visit_department_id"
+    " OR sd.id IN (SELECT sa.department_id FROM assignment sa WHERE sa.case_id = sc.id)))"
+)
+
+
+def _like_texts(terms: list[str]) -> tuple[str, list[str]]:
+    """Every term found in one of the case's texts (its number, people, narrative, demands,
+    category or departments): the WHERE clause over _TEXT_SOURCE and its parameters."""
+    clauses, params = [], []
+    for term in terms:
+        tests = [f"{c} LIKE ? ESCAPE '\\'" for c in _TEXT_COLUMNS] + [_DEPARTMENT_LIKE]
+        clauses.append("(" + " OR ".join(tests) + ")")
+        params.extend([_like(term)] * len(tests))
+    return " AND ".join(clauses), params
+
+
 def _local_text(text: str) -> peewee.Expression:
     """SQLite: the cases whose indexed text matches, found without visiting every case.
 
@@ -128,18 +151,13 @@ def _local_text(text: str) -> peewee.Expression:
         source, params = f"SELECT rowid FROM {CHAR_TABLE} WHERE {CHAR_TABLE} MATCH ?", [phrases]
         many = (Case.id + 0).in_(peewee.SQL(f"({source})", params))
     else:
-        # Punctuation is not a token of the character index: LIKE over the stored text, read from
-        # the FTS5 content table (c0, c1… in FTS_COLUMNS order).
-        columns = [f"c{i}" for i in range(len(FTS_COLUMNS))]
-        clauses, params = [], []
-        for term in terms:
-            clauses.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns) + ")")
-            params.extend([_like(term)] * len(columns))
-        where = " AND ".join(clauses)
-        source = f"SELECT id FROM {FTS_TABLE}_content WHERE {where}"
+        # Punctuation is not a token of the character index: LIKE over the texts the index is
+        # built from (the index keeps no copy of them).
+        where, params = _like_texts(terms)
+        source = f"SELECT sc.id FROM {_TEXT_SOURCE} WHERE {where}"
         many = peewee.NodeList(
             (
-                peewee.SQL(f"EXISTS (SELECT 1 FROM {FTS_TABLE}_content WHERE id ="),
+                peewee.SQL(f"EXISTS (SELECT 1 FROM {_TEXT_SOURCE} WHERE sc.id ="),
                 Case.id,
                 peewee.SQL(f"AND {where})", params),
             )
@@ -161,9 +179,11 @@ def _server_text(text: str) -> peewee.Expression:
         names = Complainant.select(Complainant.id).where(
             identifier_equals(Complainant.name, Complainant.name_index, "name", term)
         )
+        texts = CaseText.select(CaseText.case).where(
+            (CaseText.content**pattern) | (CaseText.demands**pattern)
+        )
         part = (
-            (Case.content**pattern)
-            | (Case.demands**pattern)
+            Case.id.in_(texts)
             | (Case.case_no**pattern)
             | Case.complainant.in_(names)
             | identifier_equals(Case.patient_name, Case.patient_name_index, "name", term)

@@ -39,6 +39,7 @@ from models.cases import (
     CaseAccess,
     CaseEvent,
     CaseLink,
+    CaseText,
     Category,
     Complainant,
     Extension,
@@ -272,6 +273,7 @@ def _case_view(session: Session, case: Case, case_facts: CaseFactsData) -> CaseV
     handling = sees_handling(session.user, case_facts)
     full_ids = sees_identifiers(session.user, case_facts, now.date())
     complainant = Complainant.get_by_id(case.complainant_id)
+    text = CaseText.get_by_id(case.id)
     names = _names({case.registered_by_id, case.officer_id, case.closed_by_id})
     reasons = {r.code: r.text for r in dictionaries.rejection_reasons()}
     routes = {r.id: r.name for r in dictionaries.external_routes()}
@@ -368,8 +370,8 @@ def _case_view(session: Session, case: Case, case_facts: CaseFactsData) -> CaseV
         category_path=Category.get_by_id(case.category_id).path if case.category_id else "",
         severity=case.severity,
         severity_label=SEVERITIES[case.severity],
-        content=case.content,
-        demands=case.demands,
+        content=text.content,
+        demands=text.demands,
         officer=names.get(case.officer_id, ""),
         accept_due=case.accept_due,
         reply_due=case.reply_due,

@@ -51,6 +51,7 @@ from models.cases import (
     CaseEvent,
     CaseIssue,
     CaseLink,
+    CaseText,
     Category,
     Complainant,
     Extension,
@@ -65,6 +66,7 @@ from models.search_index import char_row, insert_rows_sql, is_sqlite
 
 Progress = Callable[[int, int], None]
 LETTERS_MAX = 2000
+TEXT_KEYS = frozenset({"content", "demands"})  # the replay's case rows carry them; they go to case_text
 
 
 def database_facts(usernames: Mapping[str, str] | None = None, letters: bool = False) -> DatabaseFacts:
@@ -105,7 +107,8 @@ def _insert_rows(rows: Rows, prefix: str) -> None:
     with database_proxy.atomic():
         for model, items in (
             (Complainant, rows.complainants),
-            (Case, rows.cases),
+            (Case, [{k: v for k, v in c.items() if k not in TEXT_KEYS} for c in rows.cases]),
+            (CaseText, [{"case": c["id"], "content": c["content"], "demands": c["demands"]} for c in rows.cases]),
             (CaseIssue, rows.issues),
             (Attachment, rows.attachments),
             (Assignment, rows.assignments),

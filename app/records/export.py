@@ -40,7 +40,7 @@ from app.validation import (
 )
 from app.write_path import facts, operation
 from models.accounts import User
-from models.cases import Assignment, Case, Category, Complainant, FollowUp
+from models.cases import Assignment, Case, CaseText, Category, Complainant, FollowUp
 from models.organisation import Department
 from models.records import ImportedRow
 
@@ -216,6 +216,7 @@ def _rows(session: Session, ids: list[int], full: bool):  # noqa: ANN202 - a gen
         followups.setdefault(f.case_id, []).append(f)
     sources = {r.case_id: r for r in ImportedRow.select().where(ImportedRow.case.in_(ids))}
     case_issues = issues.issues_by_case(ids)
+    texts = {t.case_id: t for t in CaseText.select().where(CaseText.case.in_(ids))}
     today = clock.now().date()
     for case in cases:
         case_facts = facts(case)
@@ -241,8 +242,8 @@ def _rows(session: Session, ids: list[int], full: bool):  # noqa: ANN202 - a gen
             categories.get(case.category_id, ""),
             "\n".join(_issue_line(i, handling) for i in case_issues.get(case.id, [])),
             SEVERITIES.get(case.severity, ""),
-            case.content,
-            case.demands,
+            texts[case.id].content,
+            texts[case.id].demands,
             STATE_LABELS.get(case.state, case.state),
             users.get(case.officer_id, ""),
             case.accept_due,

@@ -274,7 +274,11 @@ def test_bulk_path_writes_what_the_services_write(tmp_path: Path, fixed_now: dat
 def test_bulk_path(db_path: Path, fixed_now: datetime, monkeypatch: pytest.MonkeyPatch) -> None:
     session = demo_database(db_path, 3000, seed=21)
     officer, manager = as_role(session, "officer"), as_role(session, "manager")
-    rows = list(m.Case.select(m.Case.id, m.Case.case_no, m.Case.state, m.Case.received_at, m.Case.content))
+    rows = list(
+        m.Case.select(m.Case.id, m.Case.case_no, m.Case.state, m.Case.received_at, m.CaseText.content).join(
+            m.CaseText, on=(m.CaseText.case == m.Case.id)
+        ).objects()
+    )
     assert len(rows) == 3000
     states = Counter(c.state for c in rows)
     assert set(states) >= EVERY_STATE

@@ -199,7 +199,6 @@ def test_v4_gives_every_existing_case_one_issue(tmp_path: Path, monkeypatch: pyt
         "received_at": at,
         "registered_at": at,
         "registered_by": admin,
-        "content": "投诉内容",
         "updated_at": at,
         "updated_by": admin,
     }

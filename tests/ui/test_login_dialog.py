@@ -131,3 +131,24 @@ def test_forced_password_change(qtbot: QtBot, admin_session) -> None:
     assert not session.user.must_change_password
     auth.logout(session)
     auth.logout(auth.login_local(admin_session.database_path, "clerk", "Mine2026pw"))
+
+
+def test_an_older_database_is_upgraded_in_the_background_then_opened(qtbot: QtBot, db_path: Path) -> None:
+    """A database of the previous schema: the login window runs the upgrade on a worker thread with
+    a progress dialog, then logs in."""
+    from models import migrations
+    from tests.support.schema_v11 import as_v11
+
+    session = auth.login_local(db_path, "王小明", USER_PASSWORD)
+    as_v11(session.db)
+    auth.logout(session)
+
+    dialog = _dialog(qtbot, db_path)
+    type_text(dialog.username_edit, "王小明")
+    _submit(qtbot, dialog, USER_PASSWORD)
+    qtbot.waitUntil(lambda: dialog.session is not None, timeout=60_000)
+    assert dialog.result() == LoginDialog.DialogCode.Accepted
+    db = dialog.session.db
+    assert migrations.current_version(db) == migrations.SCHEMA_VERSION
+    assert "content" not in {c.name for c in db.get_columns("case")}
+    auth.logout(dialog.session)

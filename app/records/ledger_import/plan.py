@@ -21,7 +21,7 @@ from app.records.ledger_import.matching import Matcher
 from app.records.ledger_import.workbook import LedgerFile, SheetTable
 from app.session import Session
 from app.write_path import require
-from models.cases import Case, Complainant
+from models.cases import Case, CaseText, Complainant
 from models.fields import blind_index, current_cipher
 from models.records import ImportedRow
 
@@ -253,7 +253,8 @@ def _changed_since_import(rows: list[RowPlan]) -> None:
         days = sorted({datetime.combine(r.values["received"], time.min) for r in chunk})
         known = {
             (received.date(), content): case_no
-            for case_no, received, content in Case.select(Case.case_no, Case.received_at, Case.content)
+            for case_no, received, content in Case.select(Case.case_no, Case.received_at, CaseText.content)
+            .join(CaseText, on=(CaseText.case == Case.id))
             .where(Case.received_at.in_(days), Case.id.in_(imported))
             .tuples()
         }

@@ -19,7 +19,7 @@ from app.records import backup, restore
 from app.records.restore import Credentials, RestoreError
 from app.session import Session
 from models.audit import AuditEntry
-from models.cases import Case, CaseEvent, Complainant
+from models.cases import Case, CaseEvent, CaseText, Complainant
 from models.records import BackupRecord
 from tests.support.accounts import ADMIN, ADMIN_PASSWORD, USER_PASSWORD
 from tests.support.cases import form
@@ -78,7 +78,7 @@ def test_backup_during_a_concurrent_write_restores_verified(admin_session: Sessi
         full = audit.verify(session=session)  # the chain, the witness the backup carried, the timelines
         assert full.ok and full.witness_ok, full.message
         assert AuditEntry.select().where(AuditEntry.action == "database.restored").count() == 1
-        assert Case.select().where(Case.content.contains(MARKER)).count() == 1
+        assert CaseText.select().where(CaseText.content.contains(MARKER)).count() == 1
     finally:
         auth.logout(session)
     officer_again = auth.login_local(target, "linxw", USER_PASSWORD)

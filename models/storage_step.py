@@ -1,0 +1,147 @@
+"""Schema step 12: compact storage (see docs/documents-storage.md and docs/architecture.md).
+
+* 投诉内容 and 诉求 move out of the case row into `case_text` (models.cases.CaseText);
+* the trigram index becomes contentless: it no longer keeps a second copy of every text;
+* indexes that no query needs are dropped.
+
+Every part is done in keyset batches of case ids and reports its progress, so a database of a
+million cases upgrades in minutes with a moving progress bar (`migration_progress`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+import peewee
+from playhouse.migrate import SchemaMigrator
+
+from models.search_index import FTS_COLUMNS, FTS_TABLE, create_search_index, is_sqlite
+
+Progress = Callable[[int, int, str], None]
+_PROGRESS: ContextVar[Progress | None] = ContextVar("migration_progress", default=None)
+BATCH = 20000
+
+# Indexes no query uses, or whose columns lead another index already (checked with EXPLAIN QUERY
+# PLAN over the queries of app/; see docs/documents-storage.md, "Indexes").
+REDUNDANT_INDEXES = (
+    # the leading column of a composite index
+    "case_event_case_id",  # case_event (case_id, seq)
+    "case_access_case_id",  # case_access (case_id, user_id)
+    "case_link_case_id",  # case_link (case_id, other_id)
+    "case_registered_by_id",  # case (registered_by_id, registered_at)
+    "reply_promise_case_id",  # reply_promise (case_id, id)
+    "draft_revision_case_id",  # draft_revision (case_id, number)
+    "major_check_case_id",  # major_check (case_id, item)
+    # nothing looks rows up by these; users are never deleted, attachments neither
+    "case_event_attachment_id",
+    "case_event_actor_id",
+    "case_updated_by_id",
+    "case_closed_by_id",
+    "assignment_sent_by_id",
+    "attachment_added_by_id",
+    "extension_requested_by_id",
+    "extension_decided_by_id",
+    "follow_up_by_id",
+    "case_issue_created_by_id",
+    "reply_promise_by_id",
+    "draft_revision_saved_by_id",
+    "major_check_by_id",
+)
+
+
+@contextmanager
+def migration_progress(progress: Progress | None) -> Iterator[None]:
+    """Send the steps' `progress(done, total, text)` calls to `progress` for the block."""
+    token = _PROGRESS.set(progress)
+    try:
+        yield
+    finally:
+        _PROGRESS.reset(token)
+
+
+def report(done: int, total: int, text: str) -> None:
+    progress = _PROGRESS.get()
+    if progress is not None:
+        progress(done, total, text)
+
+
+def _id_batches(db: peewee.Database, table: str, text: str) -> Iterator[tuple[int, int]]:
+    """(low, high] id ranges of `table` of BATCH ids each, reporting progress before each."""
+    last = db.execute_sql(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"').fetchone()[0]
+    low = 0
+    while low < last:
+        report(low, last, text)
+        yield low, low + BATCH
+        low += BATCH
+    report(last, last, text)
+
+
+def _columns(db: peewee.Database, table: str) -> set[str]:
+    return {c.name for c in db.get_columns(table)}
+
+
+def move_case_texts(db: peewee.Database) -> None:
+    """Copy content and demands of every case into case_text, then drop them from the case row."""
+    from models.cases import CaseText
+
+    db.create_tables([CaseText])
+    if "content" not in _columns(db, "case"):
+        return
+    param = "?" if is_sqlite(db) else "%s"
+    for low, high in _id_batches(db, "case", "正在迁移投诉内容"):
+        db.execute_sql(
+            'INSERT INTO case_text (case_id, content, demands) SELECT id, content, demands FROM "case"'
+            f" WHERE id > {param} AND id <= {param}",
+            (low, high),
+        )
+    if not is_sqlite(db):  # the pg_trgm indexes of the old columns go with them
+        for column in ("content", "demands"):
+            db.execute_sql(f"DROP INDEX IF EXISTS case_{column}_trgm")
+    report(0, 1, "正在整理案件表")
+    for column in ("content", "demands"):
+        db.execute_sql(f'ALTER TABLE "case" DROP COLUMN {column}')
+    report(1, 1, "正在整理案件表")
+
+
+def _fts_has_content(db: peewee.Database) -> bool:
+    row = db.execute_sql("SELECT sql FROM sqlite_master WHERE name = ?", (FTS_TABLE,)).fetchone()
+    return row is not None and "content = ''" not in row[0]
+
+
+def contentless_text_index(db: peewee.Database) -> None:
+    """SQLite: rebuild the trigram index without its content copy, from the rows it stored."""
+    if not is_sqlite(db) or not _fts_has_content(db):
+        return
+    old = f"{FTS_TABLE}_old"
+    db.execute_sql(f"ALTER TABLE {FTS_TABLE} RENAME TO {old}")
+    create_search_index(db)
+    columns = ", ".join(FTS_COLUMNS)
+    stored = ", ".join(f"c{i}" for i in range(len(FTS_COLUMNS)))
+    for low, high in _id_batches(db, f"{old}_content", "正在重建全文索引"):
+        db.execute_sql(
+            f"INSERT INTO {FTS_TABLE} (rowid, {columns}) SELECT id, {stored} FROM {old}_content"
+            " WHERE id > ? AND id <= ?",
+            (low, high),
+        )
+    db.execute_sql(f"DROP TABLE {old}")
+
+
+def drop_redundant_indexes(db: peewee.Database) -> None:
+    for name in REDUNDANT_INDEXES:
+        db.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
+
+
+def compact_storage(db: peewee.Database, migrator: SchemaMigrator) -> None:
+    """v12: case texts in case_text, a contentless trigram index, no redundant indexes, and the
+    table of font files that compact stored documents are rebuilt with (existing documents stay
+    whole PDFs and are read as before)."""
+    from models.cases import DocumentFont
+
+    db.create_tables([DocumentFont])
+    move_case_texts(db)
+    if not is_sqlite(db):
+        create_search_index(db)
+    contentless_text_index(db)
+    drop_redundant_indexes(db)
