@@ -26,6 +26,7 @@ from models.cases import (
     Assignment,
     Case,
     CaseEvent,
+    CaseText,
     Category,
     Complainant,
     ExternalRoute,
@@ -62,6 +63,7 @@ def build(
 ):
     """The document's data as of `now`; full identifiers when the reader sees them (or as `full` says)."""
     complainant = Complainant.get_by_id(case.complainant_id)
+    text = CaseText.get_by_id(case.id)
     if full is None:
         full = sees_identifiers(session.user, facts(case), now.date())
     category = Category.get_by_id(case.category_id).path if case.category_id else None
@@ -76,7 +78,7 @@ def build(
             received_at=case.received_at,
             channel=CHANNELS[case.channel],
             complainant_name=complainant.name or "—",
-            summary=case.content,
+            summary=text.content,
             expected_reply_date=case.reply_due,
             expected_reply_provisional=case.due_provisional,
             workdays=_reply_workdays(case),
@@ -106,8 +108,8 @@ def build(
             visit_date=case.visit_date,
             category_path="；".join(dict.fromkeys(i.category for i in listed)) if listed else category,
             severity=SEVERITIES[case.severity],
-            narrative=case.content,
-            demands=case.demands or None,
+            narrative=text.content,
+            demands=text.demands or None,
             registered_by=_name(case.registered_by_id),
             issues=listed,
             issued_at=now,
@@ -120,7 +122,7 @@ def build(
             sent_at=assignment.sent_at,
             deadline=assignment.due,
             deadline_provisional=assignment.due_provisional,
-            narrative=case.content,
+            narrative=text.content,
             questions=[q for q in assignment.questions.splitlines() if q.strip()],
             officer_name=_name(assignment.sent_by_id),
             officer_phone=settings.get("complaint_phone") or None,

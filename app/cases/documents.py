@@ -17,7 +17,7 @@ from datetime import datetime
 from peewee import fn
 
 from app import clock
-from app.cases import document_data
+from app.cases import document_data, document_store
 from app.cases.issues import issues_of
 from app.cases.states import State
 from app.errors import NotFoundError, TransitionError, ValidationError
@@ -166,7 +166,7 @@ def preview(
     original = _original(case_id, kind, assignment, edition(kind, case, assignment))
     with audited_read(session, action, case, "case.document_previewed", kind=kind):
         if original is not None:
-            return stamp_reprint(bytes(original.data), clock.now())
+            return stamp_reprint(document_store.original_pdf(original, kind_title(kind)), clock.now())
         return render_document(
             document_data.build(session, kind, case, assignment, clock.now()), letterhead(), page_size=page_size, preview=True
         )
@@ -202,7 +202,7 @@ def issue(
         reprint = original is not None
         if original is not None:
             number, page_size = original.number, original.page_size
-            pdf = stamp_reprint(bytes(original.data), now)
+            pdf = stamp_reprint(document_store.original_pdf(original, title), now)
         else:
             last = IssuedDocument.select(fn.MAX(IssuedDocument.number)).where(IssuedDocument.case == case_id)
             number = (last.scalar() or 0) + 1
@@ -220,7 +220,7 @@ def issue(
             reprint=reprint,
             page_size=page_size,
             sha256=digest,
-            data=pdf,
+            data=document_store.stored_form(pdf),
             issued_at=now,
             issued_by=session.user.id,
             number=number,
@@ -320,10 +320,7 @@ def stored_pdf(session: Session, document_id: int) -> bytes:
             identifiers = sees_identifiers(session.user, seen, clock.now().date())
             if not identifiers or (not sees_handling(session.user, seen) and _lists_questions(case.id)):
                 return _masked_copy(session, row, case, full=identifiers)
-        data = bytes(row.data)
-        if hashlib.sha256(data).hexdigest() != row.sha256:
-            raise ValidationError("document", "文书", "存档文件校验失败（SHA-256 不符）")
-        return data
+        return document_store.original_pdf(row, kind_title(row.kind))
 
 
 def _lists_questions(case_id: int) -> bool:

@@ -6,15 +6,13 @@ exactly as on screen (app/cases/views.py); restricted cases only for those who m
 
 from __future__ import annotations
 
-import hashlib
 import io
 from dataclasses import dataclass
 
 from pypdf import PdfReader, PdfWriter
 
 from app import clock
-from app.cases import documents, views
-from app.errors import ValidationError
+from app.cases import document_store, documents, views
 from app.policy import Action
 from app.session import Session
 from app.validation import CHANNELS
@@ -112,14 +110,7 @@ def build_dossier(session: Session, case_id: int) -> Dossier:
             stored = []
         pdfs = []
         for row in stored:
-            data = bytes(row.data)
-            if hashlib.sha256(data).hexdigest() != row.sha256:
-                raise ValidationError(
-                    "document",
-                    "文书",
-                    f"存档文书（{documents.kind_title(row.kind)}）校验失败（SHA-256 不符）",
-                )
-            pdfs.append(data)
+            pdfs.append(document_store.original_pdf(row, f"文书（{documents.kind_title(row.kind)}）"))
         names = {u.id: u.display_name for u in User.select(User.id, User.display_name)}
         usernames = {u.username: u.display_name for u in User.select(User.username, User.display_name)}
         shown = {a.id for a in view.attachments}

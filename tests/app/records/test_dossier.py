@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app.cases import documents, overlays
+from app.cases import document_store, documents, overlays
 from app.cases.states import State
 from app.errors import PermissionDenied
 from app.records import dossier
@@ -52,7 +52,7 @@ def test_dossier_binds_the_stored_documents(office: dict[str, Session], tmp_path
     for row, bound in zip(stored, made.documents, strict=True):
         (data,) = embedded[bound.attachment_name]
         assert hashlib.sha256(data).hexdigest() == row.sha256 == bound.sha256
-        assert data == bytes(row.data)  # the very bytes issued, not re-rendered
+        assert data == document_store.original_pdf(row)  # the very bytes issued, not re-rendered
     text = _text(made.pdf)
     assert "投诉案件卷宗" in text and "目录" in text and made.case_no in text
     assert stored[0].sha256 in text.replace("\n", "")
@@ -60,10 +60,9 @@ def test_dossier_binds_the_stored_documents(office: dict[str, Session], tmp_path
     assert "办理时间线" in text and "附件清单" in text and "查阅记录" in text
     assert hashlib.sha256(b"\xff\xd8\xff photo bytes").hexdigest() in text.replace("\n", "")
     assert "139****5678" not in text  # the officer sees the full number
-    receipt_pages = len(PdfReader(io.BytesIO(bytes(stored[0].data))).pages)
-    assert (
-        reader.pages[1].extract_text() == PdfReader(io.BytesIO(bytes(stored[0].data))).pages[0].extract_text()
-    )
+    receipt = PdfReader(io.BytesIO(document_store.original_pdf(stored[0])))
+    receipt_pages = len(receipt.pages)
+    assert reader.pages[1].extract_text() == receipt.pages[0].extract_text()
     assert made.pages == len(reader.pages) >= 2 + receipt_pages
     assert AuditEntry.select().where(AuditEntry.action == "case.dossier").count() == 1
 

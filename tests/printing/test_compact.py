@@ -1,0 +1,78 @@
+"""Compact stored documents (printing/compact.py): cut out, rebuilt exactly, and still rebuilt
+exactly by this installation's ReportLab and zlib (the golden document)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from printing import compact
+from printing.fonts import register_fonts
+from printing.stamp import stamp_reprint
+
+# A 受理回执 issued by the application and stored compact, made with WenQuanYi Micro Hei
+# (wqy-microhei.ttc of the Debian/Ubuntu package that installer/linux-deps.sh installs).
+GOLDEN = Path(__file__).parent / "golden" / "receipt.cdpdf"
+GOLDEN_SHA256 = "1b35c48454b898c221d355b4ac44e96bdbf849c75bdef7343bad5db3e02265a2"
+GOLDEN_FONT = "2420e8078af796b19a3f6ef13de527a1a91c1e7171eea115926c614ced1009b3"
+
+
+def _source():
+    register_fonts()
+    faces = compact.registered_faces()
+    by_key = {(digest, index): face for entries in faces.values() for digest, index, face in entries}
+    return faces, lambda digest, index: by_key.get((digest, index))
+
+
+def test_golden_document_rebuilds_byte_for_byte() -> None:
+    """Fails when a ReportLab or zlib upgrade would change the rebuilt bytes of documents already
+    stored: such an upgrade must not ship before stored documents are made whole again (see
+    docs/documents-storage.md)."""
+    faces, source = _source()
+    stored = GOLDEN.read_bytes()
+    assert compact.font_digests(stored) == {GOLDEN_FONT}
+    if source(GOLDEN_FONT, 0) is None:
+        pytest.skip("WenQuanYi Micro Hei (the golden's font file) is not the font installed here")
+    pdf = compact.expand(stored, source)
+    assert hashlib.sha256(pdf).hexdigest() == GOLDEN_SHA256
+    assert compact.compact(pdf, faces, source) == stored
+
+
+def test_zlib_compresses_as_when_the_documents_were_stored() -> None:
+    """Needs no font: every compressed stream of the golden skeleton compresses again to itself."""
+    body = zlib.decompress(GOLDEN.read_bytes()[len(compact.MAGIC) :])
+    heads = re.finditer(rb"/Filter \[ /FlateDecode \] /Length (\d+)\s*>>\s*stream\r?\n", body)
+    streams = [body[m.end() : m.end() + int(m.group(1))] for m in heads]
+    assert len(streams) >= 2  # the page and the font's ToUnicode map
+    for raw in streams:
+        assert zlib.compress(zlib.decompress(raw)) == raw
+
+
+def test_a_fresh_document_and_its_reprint_compact_and_expand_exactly() -> None:
+    faces, source = _source()
+    pdf = compact.expand(GOLDEN.read_bytes(), source) if source(GOLDEN_FONT, 0) else None
+    if pdf is None:
+        pytest.skip("the golden's font file is not installed here")
+    reprint = stamp_reprint(pdf, datetime(2026, 3, 11, 10, 30))
+    for document in (pdf, reprint):
+        stored = compact.compact(document, faces, source)
+        assert stored is not None and compact.is_compact(stored)
+        assert len(stored) < len(document) / 4
+        assert compact.expand(stored, source) == document
+
+
+def test_unknown_fonts_are_left_in_place_and_missing_fonts_are_reported() -> None:
+    faces, source = _source()
+    stored = GOLDEN.read_bytes()
+    if source(GOLDEN_FONT, 0) is None:
+        pytest.skip("the golden's font file is not installed here")
+    pdf = compact.expand(stored, source)
+    assert compact.compact(pdf, {}, source) is None  # no face known: nothing to cut out
+    with pytest.raises(compact.FontUnavailable):
+        compact.expand(stored, lambda digest, index: None)
+    assert compact.expand(pdf, source) is pdf  # a whole PDF is returned as it is
