@@ -25,6 +25,7 @@ from typing import Any
 import peewee
 
 from app import audit, dictionaries, letterhead, sealed_data, settings
+from app.cases import document_store
 from app.cases.category_tree import CategoryLeaf, category_leaves
 from app.cases.issues import default_department_id
 from app.deadlines import calendar
@@ -119,7 +120,7 @@ def _insert_rows(rows: Rows, prefix: str) -> None:
             (CaseLink, rows.links),
             (ReplyPromise, rows.promises),
             (DraftRevision, rows.drafts),
-            (IssuedDocument, rows.documents),
+            (IssuedDocument, [{**d, "data": document_store.stored_form(d["data"])} for d in rows.documents]),
         ):
             insert_rows(model, items)
         insert_rows(
