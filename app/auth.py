@@ -285,6 +285,31 @@ def _after_open(path: Path, now: datetime, db_key: bytes) -> KeySlotFile:
     return slots
 
 
+def _counted_open(path: Path, username: str, password: str, **opening) -> tuple:
+    """Charge one failure, then open the database with the keys `password` unlocks for `username`.
+    A wrong password keeps the charge (LockedOutError once locked out); any other failure refunds
+    it. Returns (the normalised username, the database, its key, the slot that opened it, the
+    attempt)."""
+    _load_slots(path)
+    try:
+        username = normalize_username(username)
+    except ValidationError:
+        raise AuthError() from None
+    attempt = login_attempts.begin(path, username, clock.now())
+    try:
+        db, db_key, opened = _open_with_any(path, lambda slots: slots.user_keys(username, password), **opening)
+    except SlotError:
+        close_current()
+        until = login_attempts.failed(attempt)
+        if until:
+            raise LockedOutError(until) from None
+        raise AuthError() from None
+    except BaseException:
+        login_attempts.succeeded(attempt, clock.now())  # not a wrong password: the charge is refunded
+        raise
+    return username, db, db_key, opened, attempt
+
+
 def login_local(path: str | Path, username: str, password: str, *, upgrade_here: bool = True) -> Session:
     """Open the local database as `username`. Every attempt is counted before the password is checked.
 
@@ -292,25 +317,8 @@ def login_local(path: str | Path, username: str, password: str, *, upgrade_here:
     with UpgradeNeeded once the password has opened it (the login window then runs
     `upgrade_local` in the background and logs in again)."""
     path = Path(path)
-    _load_slots(path)
-    try:
-        username = normalize_username(username)
-    except ValidationError:
-        raise AuthError() from None
     now = clock.now()
-    attempt = login_attempts.begin(path, username, now)
-    try:
-        db, db_key, opened = _open_with_any(
-            path, lambda slots: slots.user_keys(username, password), upgrade_here=upgrade_here
-        )
-    except SlotError:
-        until = login_attempts.failed(attempt)
-        if until:
-            raise LockedOutError(until) from None
-        raise AuthError() from None
-    except BaseException:
-        login_attempts.succeeded(attempt, now)  # not a wrong password: the charge is refunded
-        raise
+    username, db, db_key, opened, attempt = _counted_open(path, username, password, upgrade_here=upgrade_here)
     row = User.get_or_none(User.username == username)
     if row is None or not row.active or not passwords.verify_password(row.password_hash, password):
         close_current()
@@ -336,29 +344,11 @@ def upgrade_local(path: str | Path, username: str, password: str, progress: Prog
     """Upgrade the schema of the local database with `progress(done, total, text)` (a worker
     thread's task: a large database takes minutes). The password is checked and counted as at
     login, and the connection closed at the end; nothing is audited (the login that follows is)."""
-    path = Path(path)
-    _load_slots(path)
     try:
-        username = normalize_username(username)
-    except ValidationError:
-        raise AuthError() from None
-    now = clock.now()
-    attempt = login_attempts.begin(path, username, now)
-    try:
-        _open_with_any(path, lambda slots: slots.user_keys(username, password), progress=progress)
-    except SlotError:
+        *_opened, attempt = _counted_open(Path(path), username, password, progress=progress)
+    finally:
         close_current()
-        until = login_attempts.failed(attempt)
-        if until:
-            raise LockedOutError(until) from None
-        raise AuthError() from None
-    except BaseException:
-        close_current()
-        login_attempts.succeeded(attempt, now)  # not a wrong password: the charge is refunded
-        raise
-    close_current()
-    login_attempts.succeeded(attempt, now)
-
+    login_attempts.succeeded(attempt, clock.now())
 
 
 def refresh_witness(session: Session) -> None:
