@@ -101,3 +101,21 @@ def test_v12_upgrades_a_shared_database(shared_admin, fake_clock: FakeClock) -> 
     }
     assert search.search(desk["officer"], "护理费") == [ids["fee"]]
     assert CaseText.get_by_id(ids["wait"]).content == NARRATIVES["wait"][0]
+
+
+def test_v18_brings_a_database_made_at_16_without_step_12_to_compact_storage(
+    admin_session: Session, fake_clock: FakeClock
+) -> None:
+    """Step 12 was given out before 15 and 16 but came after them: a database a build made at 16
+    still has the texts in the case row; step 18 does what 12 would have."""
+    from models.schema import SchemaVersion
+
+    desk, ids = _desk_with_cases(admin_session, fake_clock)
+    db = Case._meta.database
+    as_v11(db)
+    SchemaVersion.create(version=16, applied_at="2026-12-01 09:00:00")
+    assert migrations.ensure_schema(db) == 16
+    assert not {"content", "demands"} & {c.name for c in db.get_columns("case")}
+    assert f"{FTS_TABLE}_content" not in db.get_tables()
+    assert search.search(desk["officer"], "护理费") == [ids["fee"]]
+    assert CaseText.get_by_id(ids["parking"]).demands == NARRATIVES["parking"][1]
