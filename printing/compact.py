@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import lzma
 import re
 import struct
 import zlib
@@ -25,8 +26,20 @@ from dataclasses import dataclass
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
 
-MAGIC = b"CDPDF1\n"  # a stored compact document starts with this (a whole PDF with "%PDF")
-FORMAT = 1
+MAGIC = b"CDPDF2\n"  # a stored compact document starts with this (a whole PDF with "%PDF")
+MAGIC_V1 = b"CDPDF1\n"  # format 1: fonts cut out, the rest zlib-compressed (still read)
+FORMAT = 2
+# Format 2's compression of the whole (fixed with the format: a raw LZMA2 stream carries no settings).
+_FILTERS = (
+    {
+        "id": lzma.FILTER_LZMA2,
+        "preset": 9 | lzma.PRESET_EXTREME,
+        "dict_size": 1 << 20,
+        "lc": 1,
+        "lp": 0,
+        "pb": 0,
+    },
+)
 
 # (font file SHA-256, face index in a collection) -> the parsed face, or None when unknown here
 FontSource = Callable[[str, int], TTFontFile | None]
@@ -45,13 +58,15 @@ class _Object:
 
 @dataclass(frozen=True)
 class FontSlot:
-    """One embedded font subset: where its stream data was, and how to make it again."""
+    """One embedded font subset: where its stream data was, and how to make it again (`cmap`: where
+    the font's ToUnicode stream data is, which lists the characters)."""
 
     start: int
     end: int
     font: str
     index: int
     codes: tuple[int, ...]
+    cmap: tuple[int, int]
 
 
 _OBJ = re.compile(rb"(\d+)\s+\d+\s+obj\b")
@@ -62,7 +77,7 @@ _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 
 
 def is_compact(stored: bytes) -> bool:
-    return stored[: len(MAGIC)] == MAGIC
+    return stored[: len(MAGIC)] in (MAGIC, MAGIC_V1)
 
 
 def _objects(pdf: bytes) -> Iterator[_Object]:
@@ -102,7 +117,9 @@ def _stream(pdf: bytes, obj: _Object) -> bytes:
 
 def _codes(cmap: bytes) -> tuple[int, ...] | None:
     """The characters of a ReportLab subset, by code 0, 1, 2… (its ToUnicode map)."""
-    pairs = [(int(code, 16), int(char, 16)) for code, char in _BFCHAR.findall(cmap.split(b"beginbfchar", 1)[-1])]
+    pairs = [
+        (int(code, 16), int(char, 16)) for code, char in _BFCHAR.findall(cmap.split(b"beginbfchar", 1)[-1])
+    ]
     if [code for code, _ in pairs] != list(range(len(pairs))):
         return None
     return tuple(char for _, char in pairs)
@@ -134,27 +151,68 @@ def font_slots(pdf: bytes, faces: dict[str, list[tuple[str, int, TTFontFile]]]) 
         raw = pdf[obj.data[0] : obj.data[1]]
         for sha, index, face in faces.get(_base_name(descriptor.head), []) if codes else []:
             if zlib.compress(face.makeSubset(list(codes))) == raw:
-                slots.append(FontSlot(obj.data[0], obj.data[1], sha, index, codes))
+                slots.append(FontSlot(obj.data[0], obj.data[1], sha, index, codes, cmap.data))
                 break
     return sorted(slots, key=lambda slot: slot.start)
 
 
-def compact(pdf: bytes, faces: dict[str, list[tuple[str, int, TTFontFile]]], source: FontSource) -> bytes | None:
-    """`pdf` without its font subsets, or None when none could be cut out or the result would not
-    expand to exactly `pdf` (checked here, by expanding it)."""
+def _inflatable(pdf: bytes, slots: list[FontSlot]) -> list[tuple[int, int, bytes]]:
+    """The other Flate streams (page contents, ToUnicode maps…) whose data zlib makes again exactly
+    from their inflated bytes: (start, end, inflated). Stored inflated, they compress far better
+    together than one by one."""
+    cut = {slot.start for slot in slots}
+    found = []
+    for obj in _objects(pdf):
+        if (
+            obj.data is None
+            or obj.data[0] in cut
+            or b"/FlateDecode" not in obj.head
+            or b"/DecodeParms" in obj.head
+        ):
+            continue
+        raw = pdf[obj.data[0] : obj.data[1]]
+        try:
+            inflated = zlib.decompress(raw)
+        except zlib.error:
+            continue
+        if zlib.compress(inflated) == raw:
+            found.append((obj.data[0], obj.data[1], inflated))
+    return found
+
+
+def compact(
+    pdf: bytes, faces: dict[str, list[tuple[str, int, TTFontFile]]], source: FontSource
+) -> bytes | None:
+    """`pdf` without its font subsets (and with its other streams inflated, the whole compressed
+    at once), or None when no font could be cut out or the result would not expand to exactly
+    `pdf` (checked here, by expanding it)."""
     slots = font_slots(pdf, faces)
     if not slots:
         return None
-    parts, at, skeleton_at, entries = [], 0, 0, []
-    for slot in slots:
-        parts.append(pdf[at : slot.start])
-        skeleton_at += slot.start - at
-        entries.append({"at": skeleton_at, "font": slot.font, "index": slot.index, "codes": list(slot.codes)})
-        at = slot.end
+    inflatable = _inflatable(pdf, slots)
+    pieces: list[tuple[int, int, dict, bytes]] = [
+        (start, end, {"size": len(inflated)}, inflated) for start, end, inflated in inflatable
+    ]
+    inflated_at = {start for start, _end, _inflated in inflatable}
+    for slot in slots:  # the characters are read from the inflated ToUnicode map when it is there
+        codes = {"cmap": slot.cmap[0]} if slot.cmap[0] in inflated_at else {"codes": list(slot.codes)}
+        pieces.append((slot.start, slot.end, {"font": slot.font, "index": slot.index, **codes}, b""))
+    parts, at, skeleton_at, entries, moved = [], 0, 0, [], {}
+    for start, end, entry, inflated in sorted(pieces, key=lambda piece: piece[0]):
+        parts.append(pdf[at:start])
+        skeleton_at += start - at
+        moved[start] = skeleton_at
+        entries.append({"at": skeleton_at, **entry})
+        parts.append(inflated)
+        skeleton_at += len(inflated)
+        at = end
     parts.append(pdf[at:])
-    header = json.dumps({"format": FORMAT, "fonts": entries}, separators=(",", ":")).encode()
+    for entry in entries:
+        if "cmap" in entry:
+            entry["cmap"] = moved[entry["cmap"]]
+    header = json.dumps({"format": FORMAT, "parts": entries}, separators=(",", ":")).encode()
     body = struct.pack(">I", len(header)) + header + b"".join(parts)
-    stored = MAGIC + zlib.compress(body, 9)
+    stored = MAGIC + lzma.compress(body, format=lzma.FORMAT_RAW, filters=_FILTERS)
     try:
         same = expand(stored, source) == pdf
     except FontUnavailable:
@@ -163,17 +221,40 @@ def compact(pdf: bytes, faces: dict[str, list[tuple[str, int, TTFontFile]]], sou
 
 
 def _header_and_skeleton(stored: bytes) -> tuple[dict, bytes]:
-    body = zlib.decompress(stored[len(MAGIC) :])
+    version = stored[: len(MAGIC)]
+    if version == MAGIC:
+        body = lzma.decompress(stored[len(MAGIC) :], format=lzma.FORMAT_RAW, filters=_FILTERS)
+    elif version == MAGIC_V1:
+        body = zlib.decompress(stored[len(MAGIC_V1) :])
+    else:
+        raise ValueError("not a compact document")
     (size,) = struct.unpack(">I", body[:4])
     header = json.loads(body[4 : 4 + size])
-    if header.get("format") != FORMAT:
+    if header.get("format") not in (1, FORMAT):
         raise ValueError(f"unknown compact document format {header.get('format')}")
     return header, body[4 + size :]
 
 
+def _part_codes(part: dict, header: dict, skeleton: bytes) -> tuple[int, ...]:
+    """A font part's characters: listed, or read from its inflated ToUnicode map in the skeleton."""
+    if "codes" in part:
+        return tuple(part["codes"])
+    size = next(p["size"] for p in _parts(header) if p["at"] == part["cmap"] and "size" in p)
+    codes = _codes(skeleton[part["cmap"] : part["cmap"] + size])
+    if codes is None:
+        raise ValueError("a compact document's ToUnicode map lists no characters")
+    return codes
+
+
+def _parts(header: dict) -> list[dict]:
+    return header.get("parts", header.get("fonts", []))  # format 1 cut out fonts only
+
+
 def font_digests(stored: bytes) -> set[str]:
     """The font files (SHA-256) a stored document needs to be rebuilt (none for a whole PDF)."""
-    return {entry["font"] for entry in _header_and_skeleton(stored)[0]["fonts"]} if is_compact(stored) else set()
+    if not is_compact(stored):
+        return set()
+    return {part["font"] for part in _parts(_header_and_skeleton(stored)[0]) if "font" in part}
 
 
 def expand(stored: bytes, source: FontSource) -> bytes:
@@ -183,13 +264,17 @@ def expand(stored: bytes, source: FontSource) -> bytes:
         return stored
     header, skeleton = _header_and_skeleton(stored)
     out, at = io.BytesIO(), 0
-    for entry in header["fonts"]:
-        face = source(entry["font"], entry["index"])
+    for part in _parts(header):
+        out.write(skeleton[at : part["at"]])
+        at = part["at"]
+        if "size" in part:  # an inflated stream: deflated again, as ReportLab wrote it
+            out.write(zlib.compress(skeleton[at : at + part["size"]]))
+            at += part["size"]
+            continue
+        face = source(part["font"], part["index"])
         if face is None:
-            raise FontUnavailable(entry["font"])
-        out.write(skeleton[at : entry["at"]])
-        out.write(zlib.compress(face.makeSubset(entry["codes"])))
-        at = entry["at"]
+            raise FontUnavailable(part["font"])
+        out.write(zlib.compress(face.makeSubset(list(_part_codes(part, header, skeleton)))))
     out.write(skeleton[at:])
     return out.getvalue()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-import zlib
+import lzma
 
 import pytest
 from pypdf import PdfReader, PdfWriter
@@ -85,10 +85,11 @@ def test_a_stored_document_that_does_not_rebuild_exactly_is_refused(desk: Desk) 
     case_id = desk.new_case(State.REGISTERED)
     info, _pdf = documents.issue(officer, case_id, "receipt")
     row = IssuedDocument.get_by_id(info.id)
-    body = zlib.decompress(bytes(row.data)[len(compact.MAGIC) :])
+    raw = {"format": lzma.FORMAT_RAW, "filters": compact._FILTERS}
+    body = lzma.decompress(bytes(row.data)[len(compact.MAGIC) :], **raw)
     tampered = body.replace(b"/MediaBox", b"/MediaBoX", 1)  # one byte of the skeleton changed
     assert tampered != body
-    IssuedDocument.update(data=compact.MAGIC + zlib.compress(tampered)).where(IssuedDocument.id == info.id).execute()
+    IssuedDocument.update(data=compact.MAGIC + lzma.compress(tampered, **raw)).where(IssuedDocument.id == info.id).execute()
     with pytest.raises(ValidationError, match="校验失败（SHA-256 不符）"):
         documents.stored_pdf(officer, info.id)
     with pytest.raises(ValidationError, match="校验失败"):  # nor is a 补打 made from it

@@ -16,8 +16,10 @@ from printing.fonts import register_fonts
 from printing.stamp import stamp_reprint
 
 # A 受理回执 issued by the application and stored compact, made with WenQuanYi Micro Hei
-# (wqy-microhei.ttc of the Debian/Ubuntu package that installer/linux-deps.sh installs).
+# (wqy-microhei.ttc of the Debian/Ubuntu package that installer/linux-deps.sh installs); the same
+# receipt as format 1 stored it (fonts cut out, zlib), which is still read.
 GOLDEN = Path(__file__).parent / "golden" / "receipt.cdpdf"
+GOLDEN_V1 = Path(__file__).parent / "golden" / "receipt-v1.cdpdf"
 GOLDEN_SHA256 = "1b35c48454b898c221d355b4ac44e96bdbf849c75bdef7343bad5db3e02265a2"
 GOLDEN_FONT = "2420e8078af796b19a3f6ef13de527a1a91c1e7171eea115926c614ced1009b3"
 
@@ -41,11 +43,14 @@ def test_golden_document_rebuilds_byte_for_byte() -> None:
     pdf = compact.expand(stored, source)
     assert hashlib.sha256(pdf).hexdigest() == GOLDEN_SHA256
     assert compact.compact(pdf, faces, source) == stored
+    assert compact.expand(GOLDEN_V1.read_bytes(), source) == pdf
+    assert len(stored) < 4000 < len(GOLDEN_V1.read_bytes())  # fits in a database page with its row
 
 
 def test_zlib_compresses_as_when_the_documents_were_stored() -> None:
-    """Needs no font: every compressed stream of the golden skeleton compresses again to itself."""
-    body = zlib.decompress(GOLDEN.read_bytes()[len(compact.MAGIC) :])
+    """Needs no font: every compressed stream of the format-1 golden skeleton compresses again to
+    itself (format 2 keeps them inflated and compresses them when rebuilding)."""
+    body = zlib.decompress(GOLDEN_V1.read_bytes()[len(compact.MAGIC_V1) :])
     heads = re.finditer(rb"/Filter \[ /FlateDecode \] /Length (\d+)\s*>>\s*stream\r?\n", body)
     streams = [body[m.end() : m.end() + int(m.group(1))] for m in heads]
     assert len(streams) >= 2  # the page and the font's ToUnicode map
