@@ -11,16 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from app import audit, sealing
+from app import audit, sealing, settings
 from app.keyslots import KeySlotFile
 from app.policy import holds_identifier_key
-from app.sealing import BLOB_PREFIX
+from app.sealing import BLOB_PREFIX, MASKS
 from app.session import Session
 from models.database import database_proxy
 from models.fields import LOCAL_PREFIX, current_cipher, install_cipher
 from models.migrations import drop_plain_identifier_indexes
 
 BATCH = 2000
+SEALED_SETTING = "_identifiers_sealed"  # the format of a completed pass (2: the coarse look-up index)
+SEALED_FORMAT = 2
 Progress = Callable[[int, int], None]
 
 # table → (sealed columns with their kinds, blind indexes as (index column, kind, source column))
@@ -127,8 +129,14 @@ def _unsealed(column: str) -> str:
 
 
 def _where(table: str) -> str:
-    columns, _indexes = _TABLES[table]
-    return " OR ".join(_unsealed(f'"{c}"') for c in columns)
+    """Rows with a plain identifier, or (for a holder of the key, who can open the value) an index
+    in the exact form written before the look-up index became coarse (app.sealing.LocalSealer.blind)."""
+    columns, indexes = _TABLES[table]
+    parts = [_unsealed(f'"{c}"') for c in columns]
+    sealer = current_cipher()
+    if getattr(sealer, "opens_identifiers", False):
+        parts += [f"(\"{i}\" <> '' AND instr(\"{i}\", '|') = 0)" for i, kind, _s in indexes if kind in MASKS]
+    return " OR ".join(parts)
 
 
 _BLOB_TABLES = ("issued_document", "attachment")  # stored files: they carry full identifiers
@@ -137,7 +145,10 @@ _PLAIN_BLOB = f"length(data) > 0 AND substr(data, 1, {len(BLOB_PREFIX)}) <> X'{B
 
 
 def pending() -> bool:
-    """Is any identifier or stored file still in plain text?"""
+    """Is any identifier or stored file still in plain text? (Looked up once: after a complete pass
+    the database records it, so a sign-in does not scan the tables again.)"""
+    if settings.get_internal(SEALED_SETTING) == SEALED_FORMAT:
+        return False
     db = database_proxy.obj
     for table in _BLOB_TABLES:
         if db.execute_sql(f'SELECT 1 FROM "{table}" WHERE {_PLAIN_BLOB} LIMIT 1').fetchone():
@@ -169,6 +180,9 @@ def seal_existing(progress: Progress | None = None) -> int:
     _seal_corrections(sealer)
     for table in _BLOB_TABLES:
         _seal_blobs(table, sealer)
+    if getattr(sealer, "opens_identifiers", False):  # only a holder can bring old indexes up to date
+        with database_proxy.atomic():
+            settings.write_value(SEALED_SETTING, SEALED_FORMAT, "system")
     db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # the old pages leave the WAL file too
     return done
 
@@ -188,11 +202,14 @@ def _seal_table(table, columns, indexes, sealer, done: int, total: int, progress
         with database_proxy.atomic():
             for row in rows:
                 values = dict(zip(sources, row[1:], strict=True))
-                update = {
-                    index: sealer.blind(kind, values[source]) if values[source] else ""
-                    for index, kind, source in indexes
-                    if not (values[source] or "").startswith(LOCAL_PREFIX)
-                }
+                update = {}
+                for index, kind, source in indexes:
+                    value = values[source] or ""
+                    if value.startswith(LOCAL_PREFIX):
+                        if not getattr(sealer, "opens_identifiers", False):
+                            continue
+                        value = sealer.open(value, kind)
+                    update[index] = sealer.blind(kind, value) if value else ""
                 for column, kind in columns.items():
                     value = values[column] or ""
                     if value and not value.startswith(LOCAL_PREFIX):

@@ -29,6 +29,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import peewee
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
@@ -56,7 +57,8 @@ MASKS: dict[str, Callable[[str], str]] = {
 _INFO = b"complaintdesk sealed identifier"
 BLOB_PREFIX = b"CDs1"  # a file sealed by the local sealer
 _RAW = serialization.Encoding.Raw
-_EPHEMERAL_USES = 512  # one ephemeral key seals this many values before a new one is made
+_EPHEMERAL_USES = 512
+BUCKETS = 16  # of the look-up index of a sealed identifier (see LocalSealer.blind)  # one ephemeral key seals this many values before a new one is made
 
 
 def key_id(public_b64: str) -> str:
@@ -180,8 +182,30 @@ class LocalSealer:
             return b""
 
     def blind(self, kind: str, value: str) -> str:
+        """The look-up index of a value. For a sealed kind it is deliberately coarse: the mask (which
+        every role sees anyway) and one of `BUCKETS` buckets. A full keyed hash would let anybody who
+        opens the database (the key must be there: the front desk checks duplicates) test each
+        number the mask leaves open, ten thousand for a phone, and so unmask it; this way each guess
+        leaves about one in `BUCKETS` of them standing. Holders of the key confirm candidates by
+        opening them (`matching`)."""
         normal = unicodedata.normalize("NFKC", value).strip().upper()
-        return hmac.new(self._index_key, f"{kind}|{normal}".encode(), hashlib.sha256).hexdigest()[:32]
+        digest = hmac.new(self._index_key, f"{kind}|{normal}".encode(), hashlib.sha256).digest()
+        if kind not in MASKS:
+            return digest.hex()[:32]  # names: not sealed, the index is an exact one
+        return f"{MASKS[kind](value)}|{digest[0] % BUCKETS:x}"
+
+    def matching(self, plain: peewee.Field, index: peewee.Field, kind: str, value: str) -> peewee.Expression:
+        """Rows whose `plain` (sealed) column equals `value`: the index's candidates, opened and
+        compared by a holder of the key; for anybody else the candidates themselves (a duplicate
+        check then shows a rare false candidate, masked like every other)."""
+        key = self.blind(kind, value)
+        if kind not in MASKS or self._opener is None:
+            return index == key
+        model = plain.model
+        wanted = unicodedata.normalize("NFKC", value).strip().upper()
+        rows = model.select(model._meta.primary_key, plain).where(index == key).tuples()
+        ids = [row_id for row_id, text in rows if unicodedata.normalize("NFKC", text or "").strip().upper() == wanted]
+        return model._meta.primary_key.in_(ids) if ids else peewee.SQL("0 = 1")
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,8 @@ class Cipher(Protocol):
 
     def open_bytes(self, value: bytes) -> bytes: ...
 
+    def matching(self, plain: peewee.Field, index: peewee.Field, kind: str, value: str) -> peewee.Expression: ...
+
 
 _cipher: Cipher | None = None
 
@@ -169,7 +171,11 @@ def blind_index(kind: str, value: str) -> str:
 
 
 def identifier_equals(plain: peewee.Field, index: peewee.Field, kind: str, value: str) -> peewee.Expression:
-    """Exact match on a sealed identifier: its blind index, or the column itself without a cipher."""
+    """Exact match on a sealed identifier: its blind index, or the column itself without a cipher.
+    The local sealer's index only narrows to a few candidates, which it opens and compares when it
+    holds the key (app.sealing.LocalSealer.matching)."""
     if _cipher is None:
         return plain == value
+    if _cipher.local:
+        return _cipher.matching(plain, index, kind, value)
     return index == _cipher.blind(kind, value)

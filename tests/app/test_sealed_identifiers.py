@@ -268,3 +268,23 @@ def test_stored_files_are_sealed_from_the_clerk_and_open_for_the_office(office: 
     masked = documents.stored_pdf(clerk, own_info.id)  # the next day: a masked copy, rendered again
     assert masked.startswith(b"%PDF") and masked != own_pdf
     auth.logout(clerk)
+
+
+def test_the_look_up_index_does_not_unmask_a_phone_offline(office: Path) -> None:
+    """The clerk has the index key (the duplicate check needs it) and sees the mask 136****7777: trying
+    all ten thousand numbers the mask leaves open against the stored index leaves hundreds standing."""
+    _cases(office)
+    close_current()
+    key = KeySlotFile.load(office).unwrap_user("clerk1", USER_PASSWORD)
+    db = EncryptedDatabase(office, key)
+    db.connect()
+    try:
+        index_key = json.loads(
+            db.execute_sql("SELECT value FROM setting WHERE key = ?", (sealing.INDEX_SETTING,)).fetchone()[0]
+        )
+        stored = {row[0] for row in db.execute_sql("SELECT phone_index FROM complainant")}
+    finally:
+        db.close()
+    guesser = sealing.LocalSealer(sealing.sealedbox.new_keypair()[1], base64.b64decode(index_key))
+    standing = [n for n in (f"136{i:04d}7777" for i in range(10000)) if guesser.blind("phone", n) in stored]
+    assert OTHER_PHONE in standing and len(standing) > 300
