@@ -23,6 +23,7 @@ from app import (
     passwords,
     sealed_data,
     sealedbox,
+    server_accounts,
     settings,
     slotsync,
     witness,
@@ -384,6 +385,9 @@ def unlock(session: Session, password: str) -> None:
     """Unlock an idle-locked session with the same user's password. Counts toward lockout."""
     now = clock.now()
     username = session.user.username
+    if session.server is not None and server_accounts.signed_in_as_user():
+        _unlock_on_server(session, password)
+        return
     row = User.get(User.username == username)
     local = session.database_path is not None and session.slots is not None
     if local:
@@ -413,6 +417,29 @@ def unlock(session: Session, password: str) -> None:
         audit.record(username, "session.unlocked", username)
 
 
+def _unlock_on_server(session: Session, password: str) -> None:
+    """Shared mode: the password is checked by signing in as the user's role; the server counts a
+    wrong one toward the lockout (the same count as at sign-in)."""
+    username = session.user.username
+    assert session.server is not None
+    allowed, lock = server_accounts.login_charge(database_proxy, username)
+    if not allowed:
+        raise LockedOutError(lock or clock.now() + LOCKOUT)
+    if not server_accounts.password_is_right(session.server, username, password):
+        with database_proxy.atomic():
+            audit.record(username, "unlock.failed", username)
+            if lock:
+                audit.record(username, "account.locked", username)
+        if lock:
+            raise LockedOutError(lock)
+        raise AuthError("密码错误")
+    with database_proxy.atomic():
+        server_accounts.login_ok(lock)
+        audit.record(username, "session.unlocked", username)
+    session.locked = False
+    session.touch()
+
+
 # -- own password and recovery -------------------------------------------------------------------
 
 
@@ -420,11 +447,21 @@ def change_own_password(session: Session, old_password: str, new_password: str) 
     """Verify the old password, store the new hash and (crash-safely) rewrap this user's slot."""
     username = session.user.username
     row = User.get(User.username == username)
-    if not passwords.verify_password(row.password_hash, old_password):
+    server = session.server if server_accounts.signed_in_as_user() else None
+    if server is not None:
+        right = server_accounts.password_is_right(server, username, old_password)
+    else:
+        right = passwords.verify_password(row.password_hash, old_password)
+    if not right:
         raise AuthError("原密码错误")
     passwords.check_password_rules(new_password, username, session.user.roles)
     if new_password == old_password:
         raise ValidationError("password", "新密码", "不能与原密码相同")
+    if server is not None:
+        with operation(session, Action.CHANGE_OWN_PASSWORD, "password.changed", target=username):
+            server_accounts.set_password(server.dbname, username, new_password, must_change=False)
+        session.user = current_user(username)
+        return
     with slotsync.SlotChanges(session) as changes:
         with operation(session, Action.CHANGE_OWN_PASSWORD, "password.changed", target=username):
             new_hash = passwords.hash_password(new_password)

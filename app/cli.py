@@ -248,16 +248,17 @@ RECOVERY_KEY_ENV = "COMPLAINTDESK_RECOVERY_KEY"
 
 
 def cmd_migrate(args: argparse.Namespace, secrets_: Secrets) -> int:
-    """Standard input: line 1 the local user's password, line 2 the server password, line 3 the
-    passphrase protecting the enrollment file, line 4 the recovery key when the identifiers are sealed
-    and the user holds no identifier key (or the environment variables named in --help)."""
+    """Standard input: line 1 the local user's password, line 2 the password of the server database's
+    owner account (the one in --to; used for the migration only), line 3 the passphrase protecting the
+    enrollment file, line 4 the recovery key when the identifiers are sealed and the user holds no
+    identifier key (or the environment variables named in --help)."""
     from app import migrate, shared
 
     params = shared.parse_server_url(args.to)
     server_password = secrets_.extra(1, SERVER_PASSWORD_ENV)
     passphrase = secrets_.extra(2, ENROLL_PASSPHRASE_ENV)
     if not server_password:
-        raise CliError(f"请在标准输入第二行或环境变量 {SERVER_PASSWORD_ENV} 中提供数据库服务器密码")
+        raise CliError(f"请在标准输入第二行或环境变量 {SERVER_PASSWORD_ENV} 中提供数据库所有者账户的密码")
     if not passphrase:
         raise CliError(
             f"请在标准输入第三行或环境变量 {ENROLL_PASSPHRASE_ENV} 中提供工作站注册口令（至少 10 个字符）"
@@ -269,11 +270,35 @@ def cmd_migrate(args: argparse.Namespace, secrets_: Secrets) -> int:
     args.db = getattr(args, "from")
     with signed_in(args, secrets_) as session:
         recovery_key = secrets_.extra(3, RECOVERY_KEY_ENV)
-        report = migrate.migrate_to_server(session, params, server_password, recovery_key=recovery_key or "")
+        report = migrate.migrate_to_server(
+            session, params, server_password, secrets_.password(), recovery_key=recovery_key or ""
+        )
     files.write_private(out, shared.export_enrollment(params, report.data_key, passphrase))
     print("\n".join(report.lines()))
     print(f"工作站注册文件：{out}（用注册口令保护；各工作站导入一次即可连接服务器）")
     return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def cmd_server_upgrade(args: argparse.Namespace, secrets_: Secrets) -> int:
+    """Upgrade a shared database's schema and reinstall the server's roles, policies and functions,
+    as the database's owner. Standard input: line 1 the owner's password, line 2 the passphrase of
+    the enrollment file (it holds the data key)."""
+    from dataclasses import replace
+
+    from app import shared
+
+    owner = shared.parse_server_url(args.to)
+    owner_password = secrets_.extra(0, SERVER_PASSWORD_ENV)
+    passphrase = secrets_.extra(1, ENROLL_PASSPHRASE_ENV)
+    if not owner_password or not passphrase:
+        raise CliError(
+            f"请在标准输入两行（或环境变量 {SERVER_PASSWORD_ENV}、{ENROLL_PASSPHRASE_ENV}）中"
+            "提供数据库所有者账户的密码和工作站注册口令"
+        )
+    enrolled, data_key = shared.import_enrollment(files.read_user_file(Path(args.enrollment), 1 << 20), passphrase)
+    found = shared.upgrade_shared_database(replace(enrolled, user=owner.user), owner_password, data_key)
+    print(f"服务器数据库已升级（原结构版本 {found}），服务器端的角色、行级安全策略和函数已重新安装")
+    return EXIT_OK
 
 
 def _print_new_recovery_key(session: Session, recovery_key: str, sheet: str | None) -> None:
@@ -498,6 +523,16 @@ def build_parser() -> argparse.ArgumentParser:
         f"{SERVER_PASSWORD_ENV}、{ENROLL_PASSPHRASE_ENV}）",
     )
     migrate_p.set_defaults(handler=cmd_migrate)
+
+    upgrade_p = sub.add_parser("server-upgrade", help="以数据库所有者账户升级共享数据库并重装服务器端策略")
+    upgrade_p.add_argument("--to", required=True, metavar="URL", help="postgresql://所有者账户@主机:端口/数据库")
+    upgrade_p.add_argument("--enrollment", required=True, metavar="FILE", help="该服务器的工作站注册文件")
+    upgrade_p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help=f"标准输入：所有者账户密码、注册口令（或环境变量 {SERVER_PASSWORD_ENV}、{ENROLL_PASSPHRASE_ENV}）",
+    )
+    upgrade_p.set_defaults(handler=cmd_server_upgrade)
     return parser
 
 

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 
 import peewee
 
-from app import audit, clock, sealing, settings
-from app.errors import DatabaseOpenError
+from app import audit, clock, passwords, sealing, server_accounts, settings, shared
+from app.errors import AuthError, DatabaseOpenError
 from app.keyslots import KeySlotFile, SlotError, parse_recovery_key
 from app.policy import Action
 from app.session import Session
 from app.shared import KEY_CHECK_SETTING, ServerConnectionError
 from app.write_path import require
+from models.accounts import User
 from models.cases import Case, CaseCorrection, Complainant
 from models.database import ServerError, ServerParams, connect_postgres
 from models.fields import FieldCipher, blind_index, current_cipher, install_cipher
@@ -161,14 +162,33 @@ def _copy(model: type[peewee.Model], source: peewee.Database, target: peewee.Dat
     return TableReport(model._meta.table_name, source_count, target_count)
 
 
+def _create_roles(
+    target: peewee.Database, params: ServerParams, data_key: bytes, admin: str, admin_password: str
+) -> None:
+    """As the target's owner: the server's enforcement, and one database role per migrated user. The
+    server signs users in by their roles, so the copied password hashes are dropped; users other
+    than the migrating administrator must change the temporary password an administrator gives them."""
+    shared.install_server_policy(target, params, data_key)
+    User.update(password_hash="", must_change_password=True).where(User.username != admin).execute()
+    User.update(password_hash="").where(User.username == admin).execute()
+    for (username,) in User.select(User.username).tuples():
+        verifier = server_accounts.role_verifier(params.dbname, admin, admin_password) if username == admin else None
+        target.execute_sql("SELECT cd_make_role(%s, %s)", (username, verifier))
+
+
 def migrate_to_server(
     session: Session,
     params: ServerParams,
-    server_password: str,
+    owner_password: str,
+    admin_password: str,
     progress: Callable[[int, int, str], None] | None = None,
     recovery_key: str = "",
 ) -> MigrationReport:
-    """Copy the open local database to an empty server database. Returns the report and the data key.
+    """Copy the open local database to an empty server database as the server database's owner
+    (`params.user`); then install the server's enforcement and create a database role for every
+    migrated user (app/server_accounts.py). `admin_password` is the migrating administrator's own
+    password, from which their role's password is derived; the other users' roles can sign in once an
+    administrator has given them a temporary password. Returns the report and the data key.
 
     `progress(done, total, table)` is called before each table is copied (for a progress bar).
     Sealed identifiers are opened with the session's identifier key or, for an administrator who
@@ -176,10 +196,13 @@ def migrate_to_server(
     require(session, Action.MANAGE_SETTINGS, target="migrate")
     if session.backend != "local":
         raise DatabaseOpenError("只能从本地加密数据库迁移")
+    me = User.get(User.username == session.user.username)
+    if not passwords.verify_password(me.password_hash, admin_password):
+        raise AuthError("本人密码错误")
     local_sealer = _source_sealer(session, recovery_key)
     source = session.db
     try:
-        target = connect_postgres(params, server_password)
+        target = connect_postgres(params, owner_password)
     except ServerError as exc:
         raise ServerConnectionError(exc.kind) from None
     data_key = secrets.token_bytes(32)
@@ -202,6 +225,7 @@ def migrate_to_server(
             with _bound(target):
                 create_search_index(target)
                 settings.write_value(KEY_CHECK_SETTING, cipher.key_check, session.user.username)
+                _create_roles(target, params, data_key, session.user.username, admin_password)
                 audit.record(
                     session.user.username,
                     "database.migrated",

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from app import clock
+from app import clock, server_accounts
 from app.errors import ValidationError
 from app.policy import Action
 from app.session import Session
@@ -131,7 +131,11 @@ def get_all() -> dict[str, Any]:
 
 def write_value(key: str, value: Any, actor: str) -> None:
     """Store a validated value without a policy check: only for use inside another operation."""
-    values = {"value": json.dumps(value, ensure_ascii=False), "updated_at": clock.now(), "updated_by": actor}
+    text = json.dumps(value, ensure_ascii=False)
+    if server_accounts.signed_in_as_user():  # shared mode: the server checks the caller's role
+        server_accounts.set_setting(key, text)
+        return
+    values = {"value": text, "updated_at": clock.now(), "updated_by": actor}
     Setting.insert(key=key, **values).on_conflict(conflict_target=[Setting.key], update=values).execute()
 
 

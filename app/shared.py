@@ -20,13 +20,14 @@ import peewee
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from app import audit, auth, clock, keystore, login_attempts, passwords, settings
+from app import audit, auth, clock, keystore, login_attempts, passwords, server_accounts, settings
 from app.appconfig import WorkstationConfig
 from app.errors import AuthError, DatabaseOpenError, LockedOutError, ValidationError
 from app.keyslots import KdfParams, password_key
 from app.policy import Action
 from app.session import Session
 from app.write_path import operation
+from models import server_policy
 from models.accounts import Setting, User
 from models.database import (
     TLS_MODES,
@@ -35,13 +36,12 @@ from models.database import (
     certificate_fingerprint,
     close_current,
     connect_postgres,
-    database_proxy,
     open_postgres,
     server_certificate,
 )
 from models.fields import FieldCipher, install_cipher
-from models.migrations import SCHEMA_VERSION, SchemaTooNewError, current_version, ensure_schema
-from models.schema import SchemaVersion
+from models.migrations import SCHEMA_VERSION, current_version, ensure_schema
+from models.schema import ALL_MODELS, SchemaVersion
 
 KEY_CHECK_SETTING = "_data_key_check"
 ENROLLMENT_FORMAT = "complaintdesk-enrollment"
@@ -194,19 +194,12 @@ def probe_server(params: ServerParams, server_password: str) -> ServerProbe:
 
 
 def server_secret_name(params: ServerParams) -> str:
+    """Where an earlier version kept a shared server password (removed on enrollment)."""
     return f"server:{params.user}@{params.location}"
 
 
 def data_key_name(params: ServerParams) -> str:
     return f"data-key:{params.location}"
-
-
-def remember_server_password(params: ServerParams, password: str) -> bool:
-    return keystore.put(server_secret_name(params), password)
-
-
-def stored_server_password(params: ServerParams) -> str | None:
-    return keystore.get(server_secret_name(params))
 
 
 def stored_data_key(params: ServerParams) -> bytes | None:
@@ -218,33 +211,23 @@ def remember_data_key(params: ServerParams, data_key: bytes) -> bool:
     return keystore.put(data_key_name(params), base64.b64encode(data_key).decode())
 
 
-def keep_server_password(params: ServerParams, password: str, remember: bool) -> bool:
-    """Store the server password in the keyring, or (not wanted) drop a stored one; True if stored."""
-    if remember:
-        return remember_server_password(params, password)
-    keystore.delete(server_secret_name(params))
-    return False
-
-
 @dataclass(frozen=True)
 class StoredSecrets:
     """What this workstation keeps in its OS keyring for one server (for display, not the values)."""
 
     keyring: bool
-    server_password: bool
     data_key: bool
 
 
 def stored_secrets(params: ServerParams) -> StoredSecrets:
     return StoredSecrets(
         keystore.available(),
-        stored_server_password(params) is not None,
         stored_data_key(params) is not None,
     )
 
 
 def forget_workstation_secrets(params: ServerParams) -> None:
-    """Remove the server password and the data key of this server from the OS keyring."""
+    """Remove the data key of this server (and any server password an earlier version kept)."""
     keystore.delete(server_secret_name(params))
     keystore.delete(data_key_name(params))
 
@@ -362,13 +345,13 @@ NO_ENROLLMENT = "本工作站还没有导入工作站注册文件，请向系统
 class SharedConnection:
     """How this workstation opens the server database during one run of the program.
 
-    The secrets are held in memory only: filled from the OS keyring, or typed at the login dialog
-    (the server password; the passphrase that opens the kept enrollment file for the data key).
+    The workstation keeps the server address and the data key (in the OS keyring, or in the kept
+    enrollment file whose passphrase is asked each session); no server login. Each user signs in
+    as their own database role with their own password (app/server_accounts.py).
     """
 
     params: ServerParams
     enrollment_path: str = ""
-    server_password: str | None = field(default=None, repr=False)
     data_key: bytes | None = field(default=None, repr=False)
 
     @classmethod
@@ -376,11 +359,7 @@ class SharedConnection:
         params = config.server_params()
         if not config.is_shared or params is None:
             return None
-        return cls(params, config.enrollment_path, stored_server_password(params), stored_data_key(params))
-
-    @property
-    def needs_server_password(self) -> bool:
-        return self.server_password is None
+        return cls(params, config.enrollment_path, stored_data_key(params))
 
     @property
     def needs_passphrase(self) -> bool:
@@ -403,61 +382,62 @@ class SharedConnection:
         self.data_key = data_key
 
     def login(self, username: str, password: str) -> Session:
-        """login_shared with the secrets at hand; a refused server password is forgotten (asked again)."""
+        """login_shared with this workstation's data key."""
         if self.data_key is None:
             raise DatabaseOpenError(NO_ENROLLMENT)
-        if not self.server_password:
-            self.server_password = None
-            raise DatabaseOpenError("请输入数据库服务器密码")
-        try:
-            return login_shared(self.params, self.server_password, self.data_key, username, password)
-        except ServerConnectionError as exc:
-            if exc.kind == "auth":
-                self.server_password = None
-            raise
+        return login_shared(self.params, self.data_key, username, password)
 
 
-def enroll_workstation(
-    params: ServerParams, data_key: bytes, blob: bytes, server_password: str, *, remember_password: bool
-) -> SharedConnection:
+def enroll_workstation(params: ServerParams, data_key: bytes, blob: bytes) -> SharedConnection:
     """Make this workstation open the server database from now on.
 
     The data key goes into the OS keyring; without one, a copy of the (passphrase-protected)
-    enrollment file `blob` is kept and its passphrase asked for each session. The server password
-    is kept in the keyring only when wanted. The workstation settings record the server, no secret.
+    enrollment file `blob` is kept and its passphrase asked for each session. The workstation
+    settings record the server, no secret; a server password kept by an earlier version is removed.
     """
     config = WorkstationConfig.load()
     kept = "" if remember_data_key(params, data_key) else str(config.keep_enrollment(blob))
-    keep_server_password(params, server_password, remember_password)
+    keystore.delete(server_secret_name(params))
     config.use_server(params, kept)
-    return SharedConnection(params, kept, server_password, data_key)
+    return SharedConnection(params, kept, data_key)
 
 
-def join_server(
-    blob: bytes, passphrase: str, server_password: str, *, remember_password: bool
-) -> SharedConnection:
+def join_server(blob: bytes, passphrase: str) -> SharedConnection:
     """Enroll this workstation with an enrollment file, after checking the server accepts it."""
     params, data_key = import_enrollment(blob, passphrase)
     require_authenticated(params)
-    probe_server(params, server_password).require_key(data_key)
-    return enroll_workstation(params, data_key, blob, server_password, remember_password=remember_password)
+    probe_enrolled(params, data_key).require_key(data_key)
+    return enroll_workstation(params, data_key, blob)
 
 
 # -- database creation and login -------------------------------------------------------------------
 
 
+def install_server_policy(db: peewee.Database, params: ServerParams, data_key: bytes) -> None:
+    server_policy.install(
+        db,
+        params.dbname,
+        server_accounts.scram_verifier(server_accounts.gate_password(data_key)),
+        max_failures=login_attempts.MAX_FAILURES,
+        lockout_minutes=int(login_attempts.LOCKOUT.total_seconds() // 60),
+    )
+
+
 def create_shared_database(
     params: ServerParams,
-    server_password: str,
+    owner_password: str,
     admin_username: str,
     admin_display_name: str,
     admin_password: str,
     hospital_name: str,
 ) -> tuple[Session, bytes]:
-    """Create the schema on an empty server database with its first admin; returns the new data key."""
+    """Create the schema on an empty server database as its owner (`params.user`, the account the
+    hospital's database administrator gives the setup wizard), install the server's enforcement
+    (roles, grants, row-level security, functions) and the first admin's role; then sign in as that
+    admin. The owner's password is used for this only and kept nowhere. Returns the new data key."""
     admin = auth.FirstAdmin.validate(admin_username, admin_display_name, admin_password, hospital_name)
     params = pin_server(params)
-    db = _connect(params, server_password)
+    db = _connect(params, owner_password)
     if current_version(db) is not None:
         close_current()
         raise DatabaseOpenError("服务器上的数据库已经初始化，请直接登录，不会覆盖已有数据")
@@ -469,89 +449,117 @@ def create_shared_database(
         ensure_schema(db, now)
         with db.atomic():
             admin.create(params.location, now, {KEY_CHECK_SETTING: cipher.key_check})
+            User.update(password_hash="").where(User.username == admin.username).execute()
+            install_server_policy(db, params, data_key)
+            db.execute_sql(
+                "SELECT cd_make_role(%s, %s)",
+                (admin.username, server_accounts.role_verifier(params.dbname, admin.username, admin.password)),
+            )
     except BaseException:
         install_cipher(None)
         close_current()
         raise
-    return _shared_session(admin.username, db, params, data_key), data_key
+    close_current()
+    return login_shared(params, data_key, admin.username, admin.password), data_key
 
 
-def login_shared(
-    params: ServerParams, server_password: str, data_key: bytes, username: str, password: str
-) -> Session:
-    """Connect, check this workstation's data key against the database, then the user's password."""
-    require_authenticated(params)
-    db = _connect(params, server_password)
-    if current_version(db) is None:  # never create tables by logging in: the database stays empty
-        close_current()
-        raise DatabaseOpenError("服务器上的数据库还没有初始化，请先用首次使用向导创建，或检查数据库名称")
+def upgrade_shared_database(params: ServerParams, owner_password: str, data_key: bytes) -> int:
+    """Upgrade the schema as the database owner and reinstall the server's enforcement; returns the
+    schema version found. Application users cannot change the schema."""
+    db = _connect(params, owner_password)
     try:
-        ensure_schema(db)
-    except SchemaTooNewError as exc:
-        close_current()
-        raise DatabaseOpenError(
-            f"数据库由更新版本的软件创建（结构版本 {exc.found}），请先升级本软件"
-        ) from None
-    cipher = FieldCipher(data_key)
-    if settings.get_internal(KEY_CHECK_SETTING) != cipher.key_check:
-        close_current()
-        raise DatabaseOpenError("本工作站的数据密钥与该数据库不符，请重新导入工作站注册文件")
-    install_cipher(cipher)
-    try:
-        name = _check_password(username, password)
-    except BaseException:  # a refused login leaves no connection open behind it
+        with db.bind_ctx(ALL_MODELS, bind_refs=False, bind_backrefs=False):
+            if current_version(db) is None:
+                raise DatabaseOpenError("服务器上的数据库还没有初始化")
+            install_cipher(FieldCipher(data_key))
+            found = ensure_schema(db, clock.now())
+            with db.atomic():
+                install_server_policy(db, params, data_key)
+    finally:
         install_cipher(None)
         close_current()
-        raise
-    return _shared_session(name, db, params, data_key)
+    return found
 
 
-def _check_password(username: str, password: str) -> str:
-    """The user's password against the database, with the lockout rules; returns the username.
+NOT_READY = (
+    "服务器上的数据库还没有初始化，或本工作站的数据密钥与该数据库不符。"
+    "请先用首次使用向导创建数据库，或重新导入工作站注册文件"
+)
 
-    The attempt is counted on the server before the password is checked (one UPDATE that also
-    refuses a locked account), so parallel guessing from several clients is counted exactly.
+
+def _open_gate(params: ServerParams, data_key: bytes) -> peewee.Database:
+    """The sign-in helper's connection: it may only probe and count failed sign-ins."""
+    gate, password = server_accounts.gate_params(params, data_key)
+    try:
+        return connect_postgres(gate, password)
+    except ServerError as exc:
+        raise ServerConnectionError(exc.kind) if exc.kind != "auth" else DatabaseOpenError(NOT_READY) from None
+
+
+def probe_enrolled(params: ServerParams, data_key: bytes) -> ServerProbe:
+    """What an enrolled workstation (server address and data key, no login) finds on the server."""
+    gate = _open_gate(params, data_key)
+    try:
+        version, check = server_accounts.probe(gate)
+    finally:
+        gate.close()
+    return ServerProbe(version, check)
+
+
+def login_shared(params: ServerParams, data_key: bytes, username: str, password: str) -> Session:
+    """Sign in as the user's own database role (its password derived from the typed one).
+
+    The server counts each attempt before the password is tried (cd_login_charge, through the gate
+    role) and refuses a locked
+    or disabled account (cd_login_ok); the client can neither skip nor reset the count.
     """
+    require_authenticated(params)
     try:
         name = auth.normalize_username(username)
     except ValidationError:
         raise AuthError() from None
-    now = clock.now()
-    row = User.get_or_none(User.username == name)
-    if row is None:
-        passwords.verify_password(_DUMMY_HASH(), password)  # same time as a real check
-        with database_proxy.atomic():
-            actor, target = login_attempts.audit_names(name)
-            audit.record(actor, "login.failed", target)
-        raise AuthError()
+    gate = _open_gate(params, data_key)
     try:
-        set_lock = auth.charge_database_attempt(row, now)
-    except LockedOutError:
-        with database_proxy.atomic():
-            audit.record(name, "login.refused_locked", name)
-        raise
-    if not row.active or not passwords.verify_password(row.password_hash, password):
-        with database_proxy.atomic():
-            audit.record(name, "login.failed", name)
-            if set_lock:
-                audit.record(name, "account.locked", name)
-        if set_lock:
-            raise LockedOutError(set_lock)
-        raise AuthError()
-    with database_proxy.atomic():
-        auth.refund_database_attempt(row, set_lock)
-        User.update(last_login_at=now).where(User.id == row.id).execute()
-        audit.record(name, "login.ok", name)
-    return name
-
-
-_dummy: list[str] = []
-
-
-def _DUMMY_HASH() -> str:  # noqa: N802 - a lazily made constant
-    if not _dummy:
-        _dummy.append(passwords.hash_password(secrets.token_urlsafe(16)))
-    return _dummy[0]
+        version, check = server_accounts.probe(gate)
+        if version is None:
+            raise DatabaseOpenError("服务器上的数据库还没有初始化，请先用首次使用向导创建，或检查数据库名称")
+        if version > SCHEMA_VERSION:
+            raise DatabaseOpenError(f"数据库由更新版本的软件创建（结构版本 {version}），请先升级本软件")
+        if version < SCHEMA_VERSION:
+            raise DatabaseOpenError(
+                "服务器上的数据库需要升级。请系统管理员用数据库所有者账户执行 complaintdesk server-upgrade"
+            )
+        if check != FieldCipher(data_key).key_check:
+            raise DatabaseOpenError("本工作站的数据密钥与该数据库不符，请重新导入工作站注册文件")
+        allowed, lock = server_accounts.login_charge(gate, name)
+        if not allowed:
+            raise LockedOutError(lock or clock.now() + login_attempts.LOCKOUT)
+        user_params, role_password = server_accounts.user_params(params, name, password)
+        try:
+            db = open_postgres(user_params, role_password)
+        except ServerError as exc:
+            if exc.kind != "auth":
+                raise ServerConnectionError(exc.kind) from None
+            if lock is not None:
+                raise LockedOutError(lock) from None
+            raise AuthError() from None
+    finally:
+        gate.close()
+    server_accounts.mark_signed_in(db, name)
+    install_cipher(FieldCipher(data_key))
+    try:
+        with db.atomic():
+            missed = server_accounts.login_ok(lock)
+            if missed:
+                audit.record(name, "login.failed", name, {"count": missed, "counted_by": "server"})
+            audit.record(name, "login.ok", name)
+    except peewee.DatabaseError as exc:  # locked or disabled: the server refused
+        install_cipher(None)
+        close_current()
+        if "locked until" in str(exc):
+            raise LockedOutError(clock.now() + login_attempts.LOCKOUT) from None
+        raise AuthError() from None
+    return _shared_session(name, db, params, data_key)
 
 
 def _shared_session(username: str, db: peewee.Database, params: ServerParams, data_key: bytes) -> Session:

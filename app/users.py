@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from app import clock, login_attempts, passwords, slotsync
+from app import clock, login_attempts, passwords, server_accounts, slotsync
 from app.auth import clean_display_name, locked_until, normalize_username
 from app.errors import NotFoundError, ValidationError
 from app.policy import ROLE_LABELS, Action, Role, can_grant_roles
@@ -51,6 +51,14 @@ def _active_admins(excluding: int | None = None) -> int:
     return query.count()
 
 
+def _on_server(session: Session) -> str | None:
+    """The server database's name when signed in as a database role there: accounts then change
+    only through the server's functions (which check the caller's role again)."""
+    if session.server is not None and server_accounts.signed_in_as_user():
+        return session.server.dbname
+    return None
+
+
 def list_users(session: Session) -> list[UserInfo]:
     require(session, Action.MANAGE_USERS)
     roles: dict[int, list[str]] = {}
@@ -93,21 +101,28 @@ def add_user(
     passwords.check_password_rules(password, username, role_list)
     if User.get_or_none(User.username == username) is not None:
         raise ValidationError("username", "用户名", f"“{username}”已存在")
+    phone = phone.strip()[:32]
+    dbname = _on_server(session)
     with slotsync.SlotChanges(session) as changes:
         with operation(session, Action.MANAGE_USERS, "user.added", target=username) as op:
-            password_hash = passwords.hash_password(password)
-            user = User.create(
-                username=username,
-                display_name=display_name,
-                created_at=clock.now(),
-                password_hash=password_hash,
-                must_change_password=must_change_password,
-                phone=phone.strip()[:32],
-            )
-            for role in role_list:
-                UserRole.create(user=user, role=role)
             op.detail["roles"] = role_list
-            changes.stage(username, password, password_hash)
+            if dbname is not None:
+                server_accounts.add_user(
+                    dbname, username, display_name, phone, role_list, password, must_change_password
+                )
+            else:
+                password_hash = passwords.hash_password(password)
+                user = User.create(
+                    username=username,
+                    display_name=display_name,
+                    created_at=clock.now(),
+                    password_hash=password_hash,
+                    must_change_password=must_change_password,
+                    phone=phone,
+                )
+                for role in role_list:
+                    UserRole.create(user=user, role=role)
+                changes.stage(username, password, password_hash)
     return next(u for u in list_users(session) if u.username == username)
 
 
@@ -137,7 +152,10 @@ def set_roles(session: Session, username: str, roles: list[str]) -> None:
     row = _get(username)
     before, role_list = _roles_change(session, row, roles)
     with operation(session, Action.MANAGE_USERS, "user.roles_changed", target=username) as op:
-        _store_roles(row, role_list)
+        if _on_server(session) is not None:
+            server_accounts.set_roles(username, role_list)
+        else:
+            _store_roles(row, role_list)
         op.detail.update({"old": before, "new": role_list})
     slotsync.after_role_change(session)
 
@@ -154,9 +172,13 @@ def update_user(session: Session, username: str, display_name: str, phone: str, 
             changes["display_name"] = {"old": row.display_name, "new": name}
         if number != row.phone:
             changes["phone"] = "changed"  # a phone number is personal data: not in the log
-        User.update(display_name=name, phone=number).where(User.id == row.id).execute()
+        if _on_server(session) is not None:
+            server_accounts.update_user(username, name, number, role_list)
+        else:
+            User.update(display_name=name, phone=number).where(User.id == row.id).execute()
+            if role_list != before:
+                _store_roles(row, role_list)
         if role_list != before:
-            _store_roles(row, role_list)
             changes["roles"] = {"old": before, "new": role_list}
         op.detail.update(changes)
     if role_list != before:
@@ -170,6 +192,10 @@ def reset_password(session: Session, username: str, new_password: str) -> None:
     passwords.check_password_rules(new_password, username, [r.role for r in row.role_rows])
     with slotsync.SlotChanges(session) as changes:
         with operation(session, Action.MANAGE_USERS, "user.password_reset", target=username):
+            dbname = _on_server(session)
+            if dbname is not None:
+                server_accounts.set_password(dbname, username, new_password, must_change=True)
+                return
             password_hash = passwords.hash_password(new_password)
             User.update(password_hash=password_hash, must_change_password=True).where(
                 User.id == row.id
@@ -194,6 +220,10 @@ def set_active(session: Session, username: str, active: bool, new_password: str 
     # between, the next open removes it.
     with slotsync.SlotChanges(session) as changes:
         with operation(session, Action.MANAGE_USERS, action, target=username):
+            dbname = _on_server(session)
+            if dbname is not None:
+                server_accounts.set_active(dbname, username, active, new_password)
+                return
             values: dict = {"active": active}
             if active:
                 password_hash = passwords.hash_password(new_password)
@@ -211,7 +241,10 @@ def unlock_user(session: Session, username: str) -> None:
     """Lift a failed-login lockout before its 15 minutes are over."""
     _get(username)
     with operation(session, Action.MANAGE_USERS, "user.unlocked", target=username):
-        User.update(failed_logins=0, locked_until=None).where(User.username == username).execute()
+        if _on_server(session) is not None:
+            server_accounts.unlock(username)
+        else:
+            User.update(failed_logins=0, locked_until=None).where(User.username == username).execute()
     if session.database_path is not None and session.slots is not None:
         session.slots = login_attempts.clear(session.database_path, username)
 

@@ -31,20 +31,16 @@ def _local_write(message: str) -> Iterator[None]:
         raise FileAccessError(message) from None
 
 
-def enroll(
-    params: ServerParams, data_key: bytes, blob: bytes, server_password: str, *, remember_password: bool
-) -> SharedConnection:
+def enroll(params: ServerParams, data_key: bytes, blob: bytes) -> SharedConnection:
     """`shared.enroll_workstation`, refusing in Chinese when the local copy cannot be written."""
     with _local_write(CANNOT_KEEP_ENROLLMENT):
-        return shared.enroll_workstation(
-            params, data_key, blob, server_password, remember_password=remember_password
-        )
+        return shared.enroll_workstation(params, data_key, blob)
 
 
-def join(blob: bytes, passphrase: str, server_password: str, *, remember_password: bool) -> SharedConnection:
+def join(blob: bytes, passphrase: str) -> SharedConnection:
     """`shared.join_server`, refusing in Chinese when the local copy cannot be written."""
     with _local_write(CANNOT_KEEP_ENROLLMENT):
-        return shared.join_server(blob, passphrase, server_password, remember_password=remember_password)
+        return shared.join_server(blob, passphrase)
 
 
 def read_enrollment(path: Path) -> tuple[bytes, ServerParams]:

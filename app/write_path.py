@@ -91,6 +91,10 @@ def ensure_unlocked(session: Session) -> Session:
     """A locked session (idle lock) may not read or write anything until its user signs in again."""
     if session.locked:
         raise SessionLockedError()
+    if session.backend == "postgresql" and database_proxy.obj is not session.db:
+        # Shared mode: a session's calls run on its own connection, signed in as its own
+        # database role (the server's policies apply to that role).
+        database_proxy.initialize(session.db)
     return session
 
 

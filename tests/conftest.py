@@ -19,6 +19,7 @@ from app.session import Session  # noqa: E402
 from models.database import close_current  # noqa: E402
 from tests.support.accounts import ADMIN, ADMIN_PASSWORD, HOSPITAL, use_cheap_kdf, use_real_kdf  # noqa: E402
 from tests.support.cases import START, FakeClock  # noqa: E402
+from tests.support.sessions import close_opened  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +44,7 @@ def real_clock_after_test() -> Iterator[None]:
     yield
     clock.set_clock(None)
     close_current()
+    close_opened()
 
 
 @pytest.fixture

@@ -28,7 +28,6 @@ from app.session import Session
 from app.shared import SharedConnection
 from ui.common import ErrorLabel, password_edit
 from ui.operations import run, run_in_background
-from ui.server_mode.connection_form import RememberPasswordBox
 from ui.server_mode.enrollment import EnrollmentImportDialog
 
 DATABASE_FILTER = "投诉工作台数据库 (*.db);;所有文件 (*)"
@@ -62,14 +61,7 @@ class LoginDialog(QDialog):
         self.username_edit.setPlaceholderText("请输入用户名")
         self.username_edit.setMaxLength(32)
         self.password_edit = password_edit("请输入密码")
-        self.server_password_edit = password_edit("数据库服务器账户的密码")
-        self.remember_box = RememberPasswordBox()
         self.passphrase_edit = password_edit("工作站注册文件的口令")
-        self.server_row = server_row = QVBoxLayout()
-        server_row.setContentsMargins(0, 0, 0, 0)
-        server_row.setSpacing(4)
-        server_row.addWidget(self.server_password_edit)
-        server_row.addWidget(self.remember_box)
 
         self.database_label = QLabel()
         self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -91,7 +83,6 @@ class LoginDialog(QDialog):
         form.setVerticalSpacing(10)
         form.addRow("用户名", self.username_edit)
         form.addRow("密码", self.password_edit)
-        form.addRow("服务器密码", server_row)
         form.addRow("注册口令", self.passphrase_edit)
         form.addRow("数据库", database_row)
 
@@ -125,9 +116,7 @@ class LoginDialog(QDialog):
 
         for first, second in (
             (self.username_edit, self.password_edit),
-            (self.password_edit, self.server_password_edit),
-            (self.server_password_edit, self.remember_box),
-            (self.remember_box, self.passphrase_edit),
+            (self.password_edit, self.passphrase_edit),
             (self.passphrase_edit, self.login_button),
             (self.login_button, self.cancel_button),
             (self.cancel_button, self.choose_button),
@@ -143,7 +132,6 @@ class LoginDialog(QDialog):
     def _show_database(self) -> None:
         """The file name, or 服务器 · host/db with the secrets this workstation does not keep."""
         connection = self.connection
-        self.form.setRowVisible(self.server_row, connection is not None and connection.needs_server_password)
         self.form.setRowVisible(self.passphrase_edit, connection is not None and connection.needs_passphrase)
         if connection is None:
             self.database_label.setText(self.database.name)
@@ -213,9 +201,7 @@ class LoginDialog(QDialog):
             return
         if isinstance(error, AuthError):
             self._fail(error.message, self.password_edit)
-        elif isinstance(error, shared.ServerConnectionError):
-            self._fail(error.message, self.server_password_edit if error.kind == "auth" else None)
-        elif error is not None:
+        elif isinstance(error, shared.ServerConnectionError) or error is not None:
             self._fail(error.message)
         elif outcome:
             self.session = outcome.value
@@ -246,9 +232,6 @@ class LoginDialog(QDialog):
         if connection.needs_enrollment:
             self._fail(shared.NO_ENROLLMENT)
             return False
-        if connection.needs_server_password and not self.server_password_edit.text():
-            self._fail("请输入数据库服务器密码", self.server_password_edit)
-            return False
         if not connection.needs_passphrase:
             return True
         if not self.passphrase_edit.text():
@@ -266,16 +249,8 @@ class LoginDialog(QDialog):
         return outcome.ok
 
     def _open(self, username: str, password: str) -> Session:
-        """Log in to the local file, or to the server (keeping a typed server password if wanted)."""
+        """Log in to the local file, or to the server as the user's own database role."""
         connection = self.connection
         if connection is None:
             return auth.login_local(self.database, username, password, upgrade_here=False)
-        typed = connection.needs_server_password
-        if typed:
-            connection.server_password = self.server_password_edit.text()
-        session = connection.login(username, password)
-        if typed:
-            shared.keep_server_password(
-                connection.params, self.server_password_edit.text(), self.remember_box.wanted()
-            )
-        return session
+        return connection.login(username, password)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from app import auth, clock, users
+from app import auth, clock, shared, users
 from app.errors import AuthError, LockedOutError
 from models.accounts import User
 from models.audit import AuditEntry
@@ -163,7 +163,7 @@ def test_shared_parallel_guessing_is_counted_exactly(shared_admin, pg_params, pg
     close_current()
     per_process = 3
     start_at = time.time() + 2.0
-    job = (pg_params, pg_server.password, data_key, "officer1", per_process, start_at)
+    job = (pg_params, data_key, "officer1", per_process, start_at)
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(PROCESSES) as pool:
         results = pool.map(slot_workers.guess_shared, [job] * PROCESSES)
@@ -173,14 +173,17 @@ def test_shared_parallel_guessing_is_counted_exactly(shared_admin, pg_params, pg
 
 
 @pytest.mark.postgres
-def test_shared_failure_never_clears_a_lock_set_by_another_client(shared_admin) -> None:
+def test_shared_failure_never_clears_a_lock_set_by_another_client(shared_admin, pg_params) -> None:
+    """A right password lifts a lock only when its own attempt set it, not one set by others."""
     from tests.support.sessions import session_as
 
-    admin, _data_key = shared_admin
+    admin, data_key = shared_admin
     session_as(admin, "officer1", "officer")
-    stale = User.get(User.username == "officer1")  # read by one client before the other locks it
-    now = clock.now()
-    User.update(failed_logins=0, locked_until=now + timedelta(minutes=15)).where(User.id == stale.id).execute()
-    with pytest.raises(LockedOutError):
-        auth.record_database_failure(stale, now)
-    assert User.get_by_id(stale.id).locked_until is not None
+    for _ in range(4):
+        with pytest.raises(AuthError):
+            shared.login_shared(pg_params, data_key, "officer1", "Wrong-Guess-1")
+    with pytest.raises(LockedOutError):  # the fifth wrong one locks
+        shared.login_shared(pg_params, data_key, "officer1", "Wrong-Guess-1")
+    with pytest.raises(LockedOutError):  # the right password does not lift that lock
+        shared.login_shared(pg_params, data_key, "officer1", USER_PASSWORD)
+    assert User.get(User.username == "officer1").locked_until is not None

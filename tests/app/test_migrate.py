@@ -5,12 +5,12 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from app import audit, migrate, shared
+from app import audit, migrate, shared, users
 from app.cases import acceptance, intake, overlays
 from app.cases.views import open_case
-from app.errors import DatabaseOpenError
-from models.database import close_current
-from tests.support.accounts import ADMIN, ADMIN_PASSWORD
+from app.errors import AuthError, DatabaseOpenError
+from models.database import close_current, database_proxy
+from tests.support.accounts import ADMIN, ADMIN_PASSWORD, USER_PASSWORD
 from tests.support.sessions import session_as
 
 
@@ -29,7 +29,7 @@ def test_local_database_moves_to_server(admin_session, pg_params, pg_server) -> 
     acceptance.accept(officer, ids[0])
     overlays.add_attachment(officer, ids[0], "病历.jpg", b"\xff\xd8 fake jpeg bytes", "门诊病历")
 
-    report = migrate.migrate_to_server(admin_session, pg_params, pg_server.password)
+    report = migrate.migrate_to_server(admin_session, pg_params, pg_server.password, ADMIN_PASSWORD)
     assert report.ok, report.lines()
     counts = {t.table: t.target for t in report.tables}
     assert counts["case"] == 7 and counts["attachment"] == 1 and counts["audit_entry"] > 10
@@ -47,8 +47,17 @@ def test_local_database_moves_to_server(admin_session, pg_params, pg_server) -> 
     assert "宋标记" not in dump and "13900000003" not in dump and "MZ000003" not in dump
 
     close_current()
-    session = shared.login_shared(pg_params, pg_server.password, report.data_key, ADMIN, ADMIN_PASSWORD)
+    session = shared.login_shared(pg_params, report.data_key, ADMIN, ADMIN_PASSWORD)
     assert audit.verify().ok
+    # Every migrated user has a database role; only the migrating administrator's password was
+    # known, so the others sign in once an administrator has given them a temporary password.
+    with pytest.raises(AuthError):
+        shared.login_shared(pg_params, report.data_key, "officer", USER_PASSWORD)
+    users.reset_password(session, "officer", "Temp-Pass-2026x")
+    moved = shared.login_shared(pg_params, report.data_key, "officer", "Temp-Pass-2026x")
+    assert moved.user.must_change_password and open_case(moved, ids[1]).case_no
+    moved.db.close()
+    database_proxy.initialize(session.db)  # back to the administrator's connection
     manager = session_as(session, "mgr", "manager")
     view = open_case(manager, ids[0])
     assert view.complainant_name == "宋标记0" and view.attachments[0].filename == "病历.jpg"
@@ -71,7 +80,7 @@ def test_target_must_be_empty(admin_session, shared_admin, pg_params, pg_server)
 
     session = auth.login_local(admin_session.database_path, ADMIN, ADMIN_PASSWORD)
     with pytest.raises(DatabaseOpenError, match="不是空的"):
-        migrate.migrate_to_server(session, pg_params, pg_server.password)
+        migrate.migrate_to_server(session, pg_params, pg_server.password, ADMIN_PASSWORD)
 
 
 def test_a_sealed_local_database_moves_with_the_recovery_key(db_path, pg_params, pg_server) -> None:
@@ -92,10 +101,10 @@ def test_a_sealed_local_database_moves_with_the_recovery_key(db_path, pg_params,
     auth.logout(manager)
     admin = auth.login_local(db_path, ADMIN, ADMIN_PASSWORD)
     with pytest.raises(DatabaseOpenError, match="恢复密钥"):
-        migrate.migrate_to_server(admin, pg_params, pg_server.password)
-    report = migrate.migrate_to_server(admin, pg_params, pg_server.password, recovery_key=recovery)
+        migrate.migrate_to_server(admin, pg_params, pg_server.password, ADMIN_PASSWORD)
+    report = migrate.migrate_to_server(admin, pg_params, pg_server.password, ADMIN_PASSWORD, recovery_key=recovery)
     assert report.ok, report.lines()
     auth.logout(admin)
-    session = shared.login_shared(pg_params, pg_server.password, report.data_key, ADMIN, ADMIN_PASSWORD)
+    session = shared.login_shared(pg_params, report.data_key, ADMIN, ADMIN_PASSWORD)
     manager = session_as(session, "mgr2", "manager")
     assert open_case(manager, case_id).complainant_phone == "13900001234"

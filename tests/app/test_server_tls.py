@@ -91,7 +91,7 @@ def test_plaintext_connections_are_refused_everywhere(pg_params, pg_server) -> N
         connect_postgres(plain, pg_server.password)
     assert info.value.kind == "insecure"
     with pytest.raises(shared.ServerConnectionError, match="不允许不加密"):
-        shared.login_shared(plain, pg_server.password, b"k" * 32, ADMIN, ADMIN_PASSWORD)
+        shared.login_shared(plain, b"k" * 32, ADMIN, ADMIN_PASSWORD)
 
 
 def test_require_pins_the_certificate_at_first_contact_and_the_enrollment_carries_it(
@@ -101,11 +101,11 @@ def test_require_pins_the_certificate_at_first_contact_and_the_enrollment_carrie
     close_current()
     require = replace(pg_params, sslmode="require", sslrootcert="")
     with pytest.raises(shared.ServerConnectionError, match="证书指纹"):
-        shared.login_shared(require, pg_server.password, data_key, ADMIN, ADMIN_PASSWORD)
+        shared.login_shared(require, data_key, ADMIN, ADMIN_PASSWORD)
     blob = shared.export_enrollment(require, data_key, "correct horse battery")
     params, _key = shared.import_enrollment(blob, "correct horse battery")
     assert len(params.cert_sha256) == 64
-    session = shared.login_shared(params, pg_server.password, data_key, ADMIN, ADMIN_PASSWORD)
+    session = shared.login_shared(params, data_key, ADMIN, ADMIN_PASSWORD)
     assert session.user.username == ADMIN
     close_current()
 
@@ -118,7 +118,7 @@ def test_a_substituted_server_certificate_is_refused_with_a_clear_message(
     pinned = shared.pin_server(replace(pg_params, sslmode="require", sslrootcert=""))
     moved = replace(pinned, port=impostor)  # the same address now answered by someone else
     with pytest.raises(shared.ServerConnectionError) as info:
-        shared.login_shared(moved, pg_server.password, data_key, ADMIN, ADMIN_PASSWORD)
+        shared.login_shared(moved, data_key, ADMIN, ADMIN_PASSWORD)
     assert info.value.kind == "cert_changed"
     assert "证书" in info.value.message and "冒充" in info.value.message
     with pytest.raises(ServerError) as raw:

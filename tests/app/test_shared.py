@@ -34,7 +34,7 @@ def _valid_id() -> str:
 
 def _login(pg_params, pg_server, data_key, username=ADMIN, password=ADMIN_PASSWORD):
     close_current()
-    return shared.login_shared(pg_params, pg_server.password, data_key, username, password)
+    return shared.login_shared(pg_params, data_key, username, password)
 
 
 def test_server_tables_hold_no_plaintext_identifiers(shared_admin, pg_params, pg_server) -> None:
@@ -92,11 +92,11 @@ def test_login_lockout_and_wrong_password(shared_admin, pg_params, pg_server) ->
 def test_server_errors_are_clear_chinese(shared_admin, pg_params, pg_server, tmp_path) -> None:
     _session, key = shared_admin
     close_current()
-    with pytest.raises(DatabaseOpenError, match="数据库服务器的用户名或密码错误"):
-        shared.login_shared(pg_params, "not-the-password", key, ADMIN, ADMIN_PASSWORD)
+    with pytest.raises(AuthError, match="用户名或密码错误"):
+        shared.login_shared(pg_params, key, ADMIN, "not-the-password")
     closed_port = dataclasses.replace(pg_params, port=1)
     with pytest.raises(DatabaseOpenError, match="无法连接数据库服务器"):
-        shared.login_shared(closed_port, pg_server.password, key, ADMIN, ADMIN_PASSWORD)
+        shared.login_shared(closed_port, key, ADMIN, ADMIN_PASSWORD)
     other_ca = tmp_path / "other-ca.crt"
     from tests.support.pg_server import _write_tls
 
@@ -104,16 +104,16 @@ def test_server_errors_are_clear_chinese(shared_admin, pg_params, pg_server, tmp
     with pytest.raises(DatabaseOpenError, match="TLS"):
         shared.login_shared(
             dataclasses.replace(pg_params, sslrootcert=str(other_ca)),
-            pg_server.password,
             key,
             ADMIN,
             ADMIN_PASSWORD,
         )
     with pytest.raises(DatabaseOpenError, match="数据密钥与该数据库不符"):
-        shared.login_shared(pg_params, pg_server.password, b"\1" * 32, ADMIN, ADMIN_PASSWORD)
-    with pytest.raises(DatabaseOpenError, match="没有这个数据库"):
+        shared.login_shared(pg_params, b"\1" * 32, ADMIN, ADMIN_PASSWORD)
+    # Each database has its own sign-in roles: a wrong database name finds none of them.
+    with pytest.raises(DatabaseOpenError, match="还没有初始化"):
         shared.login_shared(
-            dataclasses.replace(pg_params, dbname="nope"), pg_server.password, key, ADMIN, ADMIN_PASSWORD
+            dataclasses.replace(pg_params, dbname="nope"), key, ADMIN, ADMIN_PASSWORD
         )
     install_cipher(None)
 

@@ -27,10 +27,11 @@ PROCESSES = 8
 OPS = int(os.environ.get("COMPLAINTDESK_STRESS_OPS", "500"))
 
 
-def _client(params, server_password, data_key, username):
+def _client(params, data_key, username):
+    """A worker process signs in as the user's own database role."""
     use_cheap_kdf()  # a worker process: the cheap_kdf fixture does not reach it
     close_current()
-    return shared.login_shared(params, server_password, data_key, username, USER_PASSWORD)
+    return shared.login_shared(params, data_key, username, USER_PASSWORD)
 
 
 def _register(session, i: int) -> intake.Registered:
@@ -46,8 +47,8 @@ def _register(session, i: int) -> intake.Registered:
 
 
 def _worker(args) -> tuple[Counter, list[str], int]:
-    params, server_password, data_key, username, seed, ops = args
-    session = _client(params, server_password, data_key, username)
+    params, data_key, username, seed, ops = args
+    session = _client(params, data_key, username)
     rng = random.Random(seed)
     writes: Counter = Counter()
     numbers: list[str] = []
@@ -91,23 +92,23 @@ def team(shared_admin, pg_params, pg_server):
     for i in range(PROCESSES):
         session_as(admin, f"officer{i}", "officer")
     close_current()
-    return pg_params, pg_server.password, data_key
+    return pg_params, data_key
 
 
 def test_case_registered_at_one_client_appears_at_another_and_conflicts_surface(team) -> None:
-    params, server_password, data_key = team
+    params, data_key = team
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(1) as pool:
-        writes, numbers, _ = pool.apply(_worker, ((params, server_password, data_key, "officer1", 1, 1),))
+        writes, numbers, _ = pool.apply(_worker, ((params, data_key, "officer1", 1, 1),))
     assert len(numbers) == 1  # no case yet, so the one operation registered a case
-    session = _client(params, server_password, data_key, "officer0")
+    session = _client(params, data_key, "officer0")
     cards = board.board(session)[0].cards
     assert [c.case_no for c in cards] == numbers
 
     case_id = cards[0].id
     stale_version = cards[0].version
     with ctx.Pool(1) as pool:  # the other workstation accepts the case first
-        pool.apply(_accept_elsewhere, ((params, server_password, data_key, case_id),))
+        pool.apply(_accept_elsewhere, ((params, data_key, case_id),))
     with pytest.raises(ConflictError) as info:
         acceptance.reject(session, case_id, "out_of_scope", "本人的处理", expected_version=stale_version)
     assert "officer1同事" in info.value.message and "修改" in info.value.message
@@ -115,19 +116,19 @@ def test_case_registered_at_one_client_appears_at_another_and_conflicts_surface(
 
 
 def _accept_elsewhere(args) -> None:
-    params, server_password, data_key, case_id = args
-    session = _client(params, server_password, data_key, "officer1")
+    params, data_key, case_id = args
+    session = _client(params, data_key, "officer1")
     acceptance.accept(session, case_id)
     close_current()
 
 
 def test_stress_eight_clients(team) -> None:
-    params, server_password, data_key = team
-    session = _client(params, server_password, data_key, "officer0")
+    params, data_key = team
+    session = _client(params, data_key, "officer0")
     seed_case = _register(session, 0)
     close_current()
     ctx = multiprocessing.get_context("spawn")
-    jobs = [(params, server_password, data_key, f"officer{i}", i + 1, OPS) for i in range(PROCESSES)]
+    jobs = [(params, data_key, f"officer{i}", i + 1, OPS) for i in range(PROCESSES)]
     with ctx.Pool(PROCESSES) as pool:
         results = pool.map(_worker, jobs)
     writes: Counter = Counter()
@@ -136,7 +137,7 @@ def test_stress_eight_clients(team) -> None:
         writes.update(w)
         numbers.extend(n)
 
-    session = _client(params, server_password, data_key, "officer0")
+    session = _client(params, data_key, "officer0")
     assert len(numbers) == len(set(numbers)), "duplicate case numbers"
     seqs = sorted(int(n.rsplit("-", 1)[1]) for n in numbers)
     assert seqs == list(range(1, len(seqs) + 1)), "gap in case numbers"

@@ -115,7 +115,7 @@ def test_probe_tells_empty_initialised_and_wrong_password(pg_params, pg_server) 
     assert probe.empty and probe.summary().startswith("连接成功") and "空的" in probe.summary()
     probe.require_empty()
     with pytest.raises(DatabaseOpenError, match="还没有初始化"):
-        shared.login_shared(pg_params, pg_server.password, b"\1" * 32, ADMIN, ADMIN_PASSWORD)
+        shared.login_shared(pg_params, b"\1" * 32, ADMIN, ADMIN_PASSWORD)
     assert shared.probe_server(pg_params, pg_server.password).empty, "a login creates no tables"
     with pytest.raises(shared.ServerConnectionError, match="数据库服务器的用户名或密码错误") as caught:
         shared.probe_server(pg_params, "not-the-password")
@@ -174,24 +174,21 @@ def test_join_without_keyring_keeps_the_file_and_asks_each_session(
     close_current()
     install_cipher(None)
     with pytest.raises(AuthError, match="注册口令错误"):
-        shared.join_server(blob, "wrong passphrase", pg_server.password, remember_password=True)
-    with pytest.raises(DatabaseOpenError, match="数据库服务器的用户名或密码错误"):
-        shared.join_server(blob, PASSPHRASE, "wrong", remember_password=True)
+        shared.join_server(blob, "wrong passphrase")
 
-    joined = shared.join_server(blob, PASSPHRASE, pg_server.password, remember_password=True)
-    assert joined.data_key == data_key and joined.server_password == pg_server.password
+    joined = shared.join_server(blob, PASSPHRASE)
+    assert joined.data_key == data_key
     kept = Path(joined.enrollment_path)
     assert kept.read_bytes() == blob and kept.is_relative_to(workstation / "data")
 
     later = shared.SharedConnection.from_config(WorkstationConfig.load())
     assert later is not None and later.params == pg_params
-    assert later.needs_server_password and later.needs_passphrase and not later.needs_enrollment
+    assert later.needs_passphrase and not later.needs_enrollment
     with pytest.raises(AuthError, match="注册口令错误"):
         later.unlock("wrong passphrase")
+    with pytest.raises(DatabaseOpenError, match="还没有导入工作站注册文件|注册口令"):
+        shared.SharedConnection(pg_params, str(kept)).login(ADMIN, ADMIN_PASSWORD)
     later.unlock(PASSPHRASE)
-    with pytest.raises(DatabaseOpenError, match="请输入数据库服务器密码"):
-        later.login(ADMIN, ADMIN_PASSWORD)
-    later.server_password = pg_server.password
     assert later.login(ADMIN, ADMIN_PASSWORD).user.username == ADMIN
 
     everything = _all_bytes(workstation)
@@ -224,24 +221,15 @@ def test_join_with_keyring_asks_nothing_next_time(
     blob = shared.enrollment_for(session, PASSPHRASE)
     close_current()
     install_cipher(None)
-    joined = shared.join_server(blob, PASSPHRASE, pg_server.password, remember_password=True)
+    joined = shared.join_server(blob, PASSPHRASE)
     assert joined.enrollment_path == "" and not (workstation / "data").exists()
     later = shared.SharedConnection.from_config(WorkstationConfig.load())
-    assert later is not None and not later.needs_server_password and not later.needs_passphrase
+    assert later is not None and not later.needs_passphrase
     assert later.login(ADMIN, ADMIN_PASSWORD).server == pg_params
-    assert shared.stored_secrets(pg_params) == shared.StoredSecrets(True, True, True)
-
-    # A refused server password (changed on the server) is dropped so the dialog asks for it.
+    assert shared.stored_secrets(pg_params) == shared.StoredSecrets(True, True)
     close_current()
-    later.server_password = "changed-on-the-server"
-    with pytest.raises(shared.ServerConnectionError):
-        later.login(ADMIN, ADMIN_PASSWORD)
-    assert later.needs_server_password
-
-    assert not shared.keep_server_password(pg_params, pg_server.password, remember=False)
-    assert shared.stored_secrets(pg_params) == shared.StoredSecrets(True, False, True)
     shared.forget_workstation_secrets(pg_params)
-    assert shared.stored_secrets(pg_params) == shared.StoredSecrets(True, False, False)
+    assert shared.stored_secrets(pg_params) == shared.StoredSecrets(True, False)
     assert memory_keyring.items == {}
     assert shared.SharedConnection.from_config(WorkstationConfig.load()).needs_enrollment
     for secret in (pg_server.password.encode(), PASSPHRASE.encode(), *_secret_forms(data_key)):
@@ -252,7 +240,7 @@ def test_join_with_keyring_asks_nothing_next_time(
 def test_migration_reports_progress(admin_session, pg_params, pg_server) -> None:
     seen: list[tuple[int, int, str]] = []
     report = migrate.migrate_to_server(
-        admin_session, pg_params, pg_server.password, progress=lambda *step: seen.append(step)
+        admin_session, pg_params, pg_server.password, ADMIN_PASSWORD, progress=lambda *step: seen.append(step)
     )
     assert report.ok
     assert [s[0] for s in seen] == list(range(len(seen))) and seen[0][1] == len(seen)

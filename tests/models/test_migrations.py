@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.cases.states import State
+from app.errors import DatabaseOpenError
 from app.session import Session
 from models import migrations
 from models.accounts import Setting, User, UserRole
@@ -15,6 +16,7 @@ from models.audit import AuditEntry, AuditHead
 from models.cases import Case, FollowUp
 from models.database import open_local
 from models.schema import SchemaVersion
+from tests.support.accounts import ADMIN, ADMIN_PASSWORD
 from tests.support.cases import FakeClock
 from tests.support.desk import open_desk
 
@@ -116,15 +118,23 @@ def test_v6_adds_department_aliases_with_the_bundled_defaults(admin_session: Ses
     assert migrations.current_version(db) == migrations.SCHEMA_VERSION
 
 
-def test_v6_upgrades_a_shared_database(shared_admin) -> None:
-    """The same step on PostgreSQL (shared mode), where the column is added under its grants."""
-    from app import departments
-    from models.organisation import Department
+def test_v6_upgrades_a_shared_database(shared_admin, pg_params, pg_server) -> None:
+    """The same step on PostgreSQL (shared mode): the database's owner upgrades it (application users
+    may not change the schema), and the server's roles, policies and functions are reinstalled."""
+    from app import departments, shared
+    from models.database import connect_postgres
+    from models.schema import ALL_MODELS
 
-    session, _key = shared_admin
-    db = Department._meta.database
-    _as_v5_without_aliases(db)
-    assert migrations.ensure_schema(db) == 5
+    session, key = shared_admin
+    session.db.close()  # signed in again after the upgrade
+    owner = connect_postgres(pg_params, pg_server.password)
+    with owner.bind_ctx(ALL_MODELS, bind_refs=False, bind_backrefs=False):
+        _as_v5_without_aliases(owner)
+    owner.close()
+    with pytest.raises(DatabaseOpenError, match="需要升级"):
+        shared.login_shared(pg_params, key, ADMIN, ADMIN_PASSWORD)
+    assert shared.upgrade_shared_database(pg_params, pg_server.password, key) == 5
+    session = shared.login_shared(pg_params, key, ADMIN, ADMIN_PASSWORD)
     assert departments.resolve_department("心内").code == "cardiology"
     assert departments.save_department(
         session, "sleep", "睡眠医学科", "clinical", new=True, aliases="睡眠门诊"

@@ -87,18 +87,28 @@ def test_v12_moves_case_texts_and_drops_the_index_copy(
     assert not {name for _table, name in fresh_indexes} & set(REDUNDANT_INDEXES)
 
 
-def test_v12_upgrades_a_shared_database(shared_admin, fake_clock: FakeClock) -> None:
-    """The same step on PostgreSQL: the texts move, the pg_trgm indexes follow them to case_text."""
-    session, _key = shared_admin
+def test_v12_upgrades_a_shared_database(shared_admin, pg_params, pg_server, fake_clock: FakeClock) -> None:
+    """The same step on PostgreSQL: the texts move, the pg_trgm indexes follow them to case_text. The
+    database's owner upgrades it (application roles may not change the schema) and the server's row
+    level security is reinstalled on the new table."""
+    from app import shared
+    from models.database import connect_postgres
+    from models.schema import ALL_MODELS
+
+    session, key = shared_admin
     desk, ids = _desk_with_cases(session, fake_clock)
-    db = Case._meta.database
-    as_v11(db)
-    assert migrations.ensure_schema(db) == 11
+    owner = connect_postgres(pg_params, pg_server.password)
+    with owner.bind_ctx(ALL_MODELS, bind_refs=False, bind_backrefs=False):
+        as_v11(owner)
+    owner.close()
+    assert shared.upgrade_shared_database(pg_params, pg_server.password, key) == 11
+    db = connect_postgres(pg_params, pg_server.password)
     assert not {"content", "demands"} & {c.name for c in db.get_columns("case")}
     assert {i.name for i in db.get_indexes("case_text")} >= {
         "case_text_content_trgm",
         "case_text_demands_trgm",
     }
+    db.close()
     assert search.search(desk["officer"], "护理费") == [ids["fee"]]
     assert CaseText.get_by_id(ids["wait"]).content == NARRATIVES["wait"][0]
 

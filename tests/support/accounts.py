@@ -7,7 +7,7 @@ spell those out themselves; everything else signs in with these.
 
 from __future__ import annotations
 
-from app import passwords
+from app import passwords, server_accounts
 from app.keyslots import KdfParams
 
 ADMIN = "admin"
@@ -25,7 +25,9 @@ def use_cheap_kdf() -> None:
     session-scoped templates, which run outside a test, call it themselves.
     """
     passwords.set_cost(CHEAP_KDF)
+    server_accounts.set_cost(CHEAP_KDF)
 
 
 def use_real_kdf() -> None:
     passwords.set_cost(passwords.DEFAULT_KDF)
+    server_accounts.set_cost(passwords.DEFAULT_KDF)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 
-from app import auth, passwords, users
+from app import auth, users
 from app.errors import AuthError, LockedOutError
 from tests.support.accounts import use_cheap_kdf
 
@@ -86,33 +86,33 @@ def guess(args: tuple[str, str, int, float]) -> tuple[int, int, int]:
 def guess_shared(args: tuple) -> tuple[int, int, int]:
     """Shared mode: guess `count` wrong passwords for `username` on the server from this process.
 
-    Returns (passwords actually checked, plain refusals, lockout refusals); a check is one call of
-    app.passwords.verify_password in this process."""
-    params, server_password, data_key, username, count, start_at = args
+    Returns (passwords actually tried against the server, plain refusals, lockout refusals); a try
+    is one attempt to sign in as the user's database role from this process."""
+    params, data_key, username, count, start_at = args
     use_cheap_kdf()
     from app import shared
     from models.database import close_current
 
-    checked = 0
-    real = passwords.verify_password
+    tried = 0
+    real = shared.open_postgres
 
     def counting(*a, **kw):
-        nonlocal checked
-        checked += 1
+        nonlocal tried
+        tried += 1
         return real(*a, **kw)
 
-    passwords.verify_password = counting
+    shared.open_postgres = counting
     wrong = locked = 0
     time.sleep(max(0.0, start_at - time.time()))
     for i in range(count):
         try:
-            shared.login_shared(params, server_password, data_key, username, f"Guess-{os.getpid()}-{i}-x9")
+            shared.login_shared(params, data_key, username, f"Guess-{os.getpid()}-{i}-x9")
         except LockedOutError:
             locked += 1
         except AuthError:
             wrong += 1
         close_current()
-    return checked, wrong, locked
+    return tried, wrong, locked
 
 
 def crash_at_save(db: str, action: str, nth: int, when: str, *params: str) -> None:

@@ -145,7 +145,7 @@ def secret_facts(params: ServerParams, config: WorkstationConfig) -> list[tuple[
         key = "未保存，下次登录前需要重新导入工作站注册文件"
     return [
         ("系统钥匙串", "可用" if stored.keyring else "不可用（这台电脑没有系统钥匙串）"),
-        ("服务器密码", "已保存在系统钥匙串" if stored.server_password else "未保存，每次登录时输入"),
+        ("服务器登录", "不保存：每位用户以本人的数据库角色登录（密码由本人密码派生）"),
         ("数据密钥", key),
     ]
 

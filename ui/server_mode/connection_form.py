@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import keystore, shared
+from app import shared
 from app.errors import DatabaseOpenError, ValidationError
 from app.shared import ServerProbe
 from models.database import ServerParams
@@ -32,8 +31,6 @@ SSL_LABELS = {
     "require": "仅加密，不校验证书",
 }
 CA_FILTER = "证书文件 (*.crt *.pem *.cer);;所有文件 (*)"
-NO_KEYRING_TEXT = "无法记住密码：这台电脑没有系统钥匙串"
-NO_KEYRING_HINT = "这台电脑没有可用的系统钥匙串，无法记住密码，每次登录时需要输入。"
 
 
 def ssl_label(sslmode: str) -> str:
@@ -60,21 +57,6 @@ def result_label() -> QLabel:
     return label
 
 
-class RememberPasswordBox(QCheckBox):
-    """记住密码（保存到系统钥匙串）; disabled, saying why, where there is no keyring."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        available = keystore.available()
-        super().__init__("记住密码（保存到系统钥匙串）" if available else NO_KEYRING_TEXT, parent)
-        self.setEnabled(available)
-        self.setChecked(available)
-        if not available:
-            self.setToolTip(NO_KEYRING_HINT)
-
-    def wanted(self) -> bool:
-        return self.isEnabled() and self.isChecked()
-
-
 class ConnectionForm(QWidget):
     """Emits `changed` on every edit and `probed(ServerProbe)` after a successful 测试连接."""
 
@@ -99,8 +81,7 @@ class ConnectionForm(QWidget):
         self.ca_button = QPushButton("选择…")
         self.ca_button.setAutoDefault(False)
         self.ca_button.clicked.connect(self.choose_ca)
-        self.password_edit = password_edit("数据库服务器账户的密码")
-        self.remember_box = RememberPasswordBox()
+        self.password_edit = password_edit("数据库所有者账户的密码（只用于这一次，不保存）")
         self.test_button = QPushButton("测试连接")
         self.test_button.setAutoDefault(False)
         self.test_button.setToolTip("连接服务器，查看数据库是空的还是已经初始化")
@@ -117,17 +98,16 @@ class ConnectionForm(QWidget):
         ca_row.addWidget(self.ca_edit, 1)
         ca_row.addWidget(self.ca_button)
         test_row = QHBoxLayout()
-        test_row.addWidget(self.remember_box)
         test_row.addStretch(1)
         test_row.addWidget(self.test_button)
 
         form = form_layout()
         form.addRow("服务器地址", host_row)
         form.addRow("数据库名", self.dbname_edit)
-        form.addRow("账户名", self.user_edit)
+        form.addRow("所有者账户", self.user_edit)
         form.addRow("加密方式", self.sslmode_combo)
         form.addRow("CA 证书", ca_row)
-        form.addRow("服务器密码", self.password_edit)
+        form.addRow("所有者密码", self.password_edit)
         form.addRow("", test_row)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -187,8 +167,6 @@ class ConnectionForm(QWidget):
     def password(self) -> str:
         return self.password_edit.text()
 
-    def remember_password(self) -> bool:
-        return self.remember_box.wanted()
 
     def is_filled(self) -> bool:
         """Every required field has something in it (for the wizard's 下一步)."""

@@ -30,7 +30,7 @@ from app.shared import SharedConnection
 from models.database import ServerParams
 from ui.common import ErrorLabel, password_edit
 from ui.operations import Change, Kind, run
-from ui.server_mode.connection_form import RememberPasswordBox, form_layout, result_label, ssl_label
+from ui.server_mode.connection_form import form_layout, result_label, ssl_label
 
 ENROLLMENT_SUFFIX = ".cdenroll"
 ENROLLMENT_FILTER = f"工作站注册文件 (*{ENROLLMENT_SUFFIX});;所有文件 (*)"
@@ -192,7 +192,8 @@ class EnrollmentExportDialog(QDialog):
 
 
 class EnrollmentImportForm(QWidget):
-    """Choose the file (its server is shown at once), type its passphrase and the server password."""
+    """Choose the file (its server is shown at once) and type its passphrase: the file holds the
+    server's address and the data key; no server login is kept on a workstation."""
 
     changed = Signal()
 
@@ -210,8 +211,6 @@ class EnrollmentImportForm(QWidget):
         self.server_label.setWordWrap(True)
         self.server_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.passphrase_edit = password_edit("导出注册文件时设置的口令")
-        self.password_edit = password_edit("数据库服务器账户的密码")
-        self.remember_box = RememberPasswordBox()
         self.error = ErrorLabel()
         file_row = QHBoxLayout()
         file_row.addWidget(self.file_edit, 1)
@@ -220,15 +219,12 @@ class EnrollmentImportForm(QWidget):
         form.addRow("注册文件", file_row)
         form.addRow("连接到", self.server_label)
         form.addRow("注册口令", self.passphrase_edit)
-        form.addRow("服务器密码", self.password_edit)
-        form.addRow("", self.remember_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
         layout.addLayout(form)
         layout.addWidget(self.error)
-        for edit in (self.passphrase_edit, self.password_edit):
-            edit.textChanged.connect(self.changed)
+        self.passphrase_edit.textChanged.connect(self.changed)
 
     def choose_file(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(
@@ -267,7 +263,7 @@ class EnrollmentImportForm(QWidget):
         return False
 
     def is_filled(self) -> bool:
-        return self.blob is not None and bool(self.passphrase_edit.text()) and bool(self.password_edit.text())
+        return self.blob is not None and bool(self.passphrase_edit.text())
 
     def join(self) -> SharedConnection | None:
         """Check the file and the server, then enroll this workstation; None after showing why not."""
@@ -278,21 +274,14 @@ class EnrollmentImportForm(QWidget):
         blob = self.blob
         outcome = run(
             self,
-            lambda: workstation.join(
-                blob,
-                self.passphrase_edit.text(),
-                self.password_edit.text(),
-                remember_password=self.remember_box.wanted(),
-            ),
+            lambda: workstation.join(blob, self.passphrase_edit.text()),
             changed=Change(Kind.DATABASE),
             expected=(AuthError, DatabaseOpenError, FileAccessError),
         )
         error = outcome.error
         if isinstance(error, AuthError):  # 注册口令错误
             self._fail(error.message, self.passphrase_edit)
-        elif isinstance(error, shared.ServerConnectionError):
-            self._fail(error.message, self.password_edit if error.kind == "auth" else None)
-        elif error is not None:
+        elif isinstance(error, shared.ServerConnectionError) or error is not None:
             self._fail(error.message)
         return outcome.value
 

@@ -25,7 +25,7 @@ from app.files import FileAccessError
 from app.migrate import MigrationReport, TableReport
 from app.session import Session
 from models.database import ServerParams
-from ui.common import ErrorLabel, make_primary
+from ui.common import ErrorLabel, make_primary, password_edit
 from ui.operations import BackgroundOperation, Change, Kind, Outcome, Progress, run, run_in_background
 from ui.server_mode.connection_form import ConnectionForm
 from ui.server_mode.enrollment import EnrollmentExportForm, explanation
@@ -101,6 +101,8 @@ class MigrationDialog(QDialog):
             f"<p style='line-height:145%'>把本地加密数据库“{Path(self.session.location).name}”中的全部数据"
             "复制到医院服务器上的一个<b>空</b>数据库，供多台电脑共用。投诉人和患者的身份信息用新的数据密钥"
             "加密后才写入服务器；每张数据表复制后都会核对行数。本地文件保持不变。</p>"
+            "<p style='line-height:145%'>服务器上每位用户以本人的数据库角色登录。您的角色用您本人的密码创建；"
+            "其他用户迁移后需由系统管理员在“用户管理”中设置临时密码才能登录。</p>"
         )
         self.form = ConnectionForm()
         self.recovery_edit = QLineEdit()
@@ -112,6 +114,9 @@ class MigrationDialog(QDialog):
         recovery_hint = explanation(RECOVERY_TEXT)
         recovery_row.setVisible(migrate.needs_recovery_key())
         recovery_hint.setVisible(recovery_row.isVisible())
+        self.own_password_edit = password_edit("您本人的登录密码")
+        own_row = QFormLayout()
+        own_row.addRow("本人密码", self.own_password_edit)
         buttons = QDialogButtonBox()
         self.start_button = make_primary(
             buttons.addButton("开始迁移", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -127,6 +132,7 @@ class MigrationDialog(QDialog):
         layout.addWidget(self.form)
         layout.addWidget(recovery_hint)
         layout.addWidget(recovery_row)
+        layout.addLayout(own_row)
         layout.addStretch(1)
         layout.addWidget(buttons)
         return page
@@ -177,6 +183,11 @@ class MigrationDialog(QDialog):
         target = self.form.checked()
         if target is None:
             return
+        own_password = self.own_password_edit.text()
+        if not own_password:
+            self.form.error.show_message("请输入您本人的登录密码：服务器上您的数据库角色用它创建")
+            self.own_password_edit.setFocus()
+            return
         empty = run(self, lambda: shared.probe_server(*target).require_empty(), expected=(DatabaseOpenError,))
         if isinstance(empty.error, DatabaseOpenError):
             self.form.show_refusal(empty.error)
@@ -188,7 +199,7 @@ class MigrationDialog(QDialog):
         self._set_running(True)
         self.operation = run_in_background(
             self,
-            lambda progress: self._migrate(*target, progress),
+            lambda progress: self._migrate(*target, own_password, progress),
             title="迁移到服务器",
             label="正在连接服务器…",
             cancellable=True,
@@ -197,14 +208,18 @@ class MigrationDialog(QDialog):
         )
         self.operation.finished.connect(self._finished)
 
-    def _migrate(self, params: ServerParams, password: str, progress: Progress) -> MigrationReport:
+    def _migrate(
+        self, params: ServerParams, password: str, own_password: str, progress: Progress
+    ) -> MigrationReport:
         """Runs in the worker thread; each table's copy is announced (and may be cancelled)."""
 
         def table_progress(done: int, total: int, table: str) -> None:
             progress(done, total, f"正在复制数据表 {table}（{done + 1}/{total}）…")
 
         recovery_key = self.recovery_edit.text().strip()
-        return migrate.migrate_to_server(self.session, params, password, table_progress, recovery_key=recovery_key)
+        return migrate.migrate_to_server(
+            self.session, params, password, own_password, table_progress, recovery_key=recovery_key
+        )
 
     def _set_running(self, running: bool) -> None:
         self.form.setEnabled(not running)
@@ -244,13 +259,11 @@ class MigrationDialog(QDialog):
         self.done_button.setEnabled(True)
         self.done_button.setDefault(True)
         if self.switch_box.isChecked() and self.switch_box.isEnabled():
-            params, password = self._target
+            params = self._target[0]
             data_key = self.report.data_key
             outcome = run(
                 self,
-                lambda: workstation.enroll(
-                    params, data_key, blob, password, remember_password=self.form.remember_password()
-                ),
+                lambda: workstation.enroll(params, data_key, blob),
                 expected=(FileAccessError,),
             )
             if outcome.error is not None:

@@ -82,12 +82,9 @@ class EnrollmentPage(Page):
         wizard = self.setup
         assert wizard.session is not None and wizard.server is not None and wizard.session.data_key
         server, data_key = wizard.server, wizard.session.data_key
-        form = wizard.server_page.form
         outcome = run(
             self,
-            lambda: workstation.enroll(
-                server, data_key, blob, form.password(), remember_password=form.remember_password()
-            ),
+            lambda: workstation.enroll(server, data_key, blob),
             changed=Change(Kind.DATABASE),
             expected=(FileAccessError,),
         )

@@ -55,55 +55,42 @@ def _expect(dialog: LoginDialog, text: str) -> None:
 
 
 def test_each_failure_is_told_in_chinese(qtbot: QtBot, server, tmp_path: Path) -> None:
-    params, key, password = server
+    params, key, _owner_password = server
     dialog = _dialog(qtbot, SharedConnection(params, data_key=key), tmp_path)
     assert dialog.database_label.text() == f"服务器 · {shared.server_label(params)}"
-    assert dialog.server_password_edit.isVisible() and not dialog.passphrase_edit.isVisible()
+    assert not dialog.passphrase_edit.isVisible(), "the keyring holds the data key; no server login is asked"
     assert dialog.enroll_button.text() == "重新导入工作站注册文件…"
 
-    _submit(qtbot, dialog)
-    _expect(dialog, "请输入数据库服务器密码")
-    assert dialog.focusWidget() is dialog.server_password_edit
-
-    dialog.server_password_edit.setText("not-the-password")
-    _submit(qtbot, dialog)
-    _expect(dialog, "数据库服务器的用户名或密码错误")
-    assert dialog.focusWidget() is dialog.server_password_edit and dialog.server_password_edit.text() == ""
-
-    dialog.server_password_edit.setText(password)
     _submit(qtbot, dialog, "Wrong2026pw")
     _expect(dialog, "用户名或密码错误")
-    assert not dialog.server_password_edit.isVisible(), "a server password that worked is not asked again"
     assert dialog.focusWidget() is dialog.password_edit
 
     cases = [
         (dataclasses.replace(params, port=1), key, "无法连接数据库服务器"),
-        (dataclasses.replace(params, dbname="no_such_db"), key, "没有这个数据库"),
-        (params, b"\1" * 32, "本工作站的数据密钥与该数据库不符，请重新导入工作站注册文件"),
+        (dataclasses.replace(params, dbname="no_such_db"), key, "还没有初始化"),
+        (params, b"\1" * 32, "本工作站的数据密钥与该数据库不符"),
     ]
     other_ca = tmp_path / "tls" / "ca.crt"
     other_ca.parent.mkdir()
     _write_tls(other_ca.parent)
     cases.append((dataclasses.replace(params, sslrootcert=str(other_ca)), key, "加密连接失败（TLS）"))
     for target, data_key, message in cases:
-        dialog.connection = SharedConnection(target, server_password=password, data_key=data_key)
+        dialog.connection = SharedConnection(target, data_key=data_key)
         _submit(qtbot, dialog)
         _expect(dialog, message)
 
 
 def test_lockout_on_the_server(qtbot: QtBot, server, tmp_path: Path) -> None:
-    params, key, password = server
-    dialog = _dialog(
-        qtbot, SharedConnection(params, server_password=password, data_key=key), tmp_path, "clerk"
-    )
+    params, key, _owner_password = server
+    dialog = _dialog(qtbot, SharedConnection(params, data_key=key), tmp_path, "clerk")
     for _ in range(5):
         _submit(qtbot, dialog, "Wrong2026pw")
     _expect(dialog, "账户已锁定至")
 
 
 def test_no_enrollment_yet_points_to_the_import(qtbot: QtBot, server, tmp_path: Path) -> None:
-    params, _key, password = server
-    dialog = _dialog(qtbot, SharedConnection(params, server_password=password), tmp_path)
+    params, _key, _owner_password = server
+    dialog = _dialog(qtbot, SharedConnection(params), tmp_path)
     _expect(dialog, "还没有导入工作站注册文件")
     _submit(qtbot, dialog)
     _expect(dialog, "还没有导入工作站注册文件")
@@ -122,15 +109,14 @@ def test_import_from_the_login_dialog_then_log_in(
         assert not importer.connect_button.isEnabled()
         form.browse_button.click()
         form.passphrase_edit.setText(PASSPHRASE)
-        form.password_edit.setText(pg_server.password)
         assert importer.connect_button.isEnabled()
-        qtbot.keyClick(form.password_edit, Qt.Key.Key_Return)
+        qtbot.keyClick(form.passphrase_edit, Qt.Key.Key_Return)
 
     when_modal(fill)
     qtbot.mouseClick(dialog.enroll_button, Qt.MouseButton.LeftButton)
     assert dialog.connection is not None and dialog.connection.params == pg_params
     assert dialog.database_label.text().startswith("服务器 · ")
-    assert not dialog.server_password_edit.isVisible() and not dialog.passphrase_edit.isVisible()
+    assert not dialog.passphrase_edit.isVisible()
     _submit(qtbot, dialog)
     assert dialog.session is not None and dialog.session.server == pg_params
     assert WorkstationConfig.load().is_shared
@@ -141,9 +127,7 @@ def test_wrong_passphrase_then_right_one(
 ) -> None:
     connection = SharedConnection(pg_params, str(enrollment_file))
     dialog = _dialog(qtbot, connection, tmp_path)
-    assert dialog.passphrase_edit.isVisible() and dialog.server_password_edit.isVisible()
-    assert not dialog.remember_box.isEnabled(), "no keyring in the test run"
-    dialog.server_password_edit.setText(pg_server.password)
+    assert dialog.passphrase_edit.isVisible(), "no keyring in the test run: the file's passphrase is asked"
     _submit(qtbot, dialog)
     _expect(dialog, "请输入工作站注册口令")
     dialog.passphrase_edit.setText("wrong passphrase")
@@ -155,32 +139,20 @@ def test_wrong_passphrase_then_right_one(
     assert dialog.session is not None
 
 
-def test_server_password_remembered_in_the_keyring(
-    qtbot: QtBot, server, tmp_path: Path, memory_keyring
-) -> None:
-    params, key, password = server
-    dialog = _dialog(qtbot, SharedConnection(params, data_key=key), tmp_path)
-    assert dialog.remember_box.isEnabled() and dialog.remember_box.isChecked()
-    dialog.server_password_edit.setText(password)
-    _submit(qtbot, dialog)
-    assert dialog.session is not None
-    assert shared.stored_server_password(params) == password
-
-
 def test_switch_to_a_local_file(qtbot: QtBot, server, db_path: Path, tmp_path: Path, monkeypatch) -> None:
     params, key, _password = server
     dialog = _dialog(qtbot, SharedConnection(params, data_key=key), tmp_path)
     monkeypatch.setattr("ui.login_dialog.QFileDialog.getOpenFileName", lambda *a, **k: (str(db_path), ""))
     qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
     assert dialog.connection is None and dialog.database_label.text() == db_path.name
-    assert not dialog.server_password_edit.isVisible()
+    assert not dialog.passphrase_edit.isVisible()
 
 
 def test_start_in_shared_mode_opens_the_server_login(
     qapp: QApplication, server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """run_gui: the workstation settings say "server"; the main window shows 服务器 · host/db."""
-    params, key, password = server
+    params, key, _owner_password = server
     WorkstationConfig().use_server(params)
     seen: list[LoginDialog] = []
     windows: list[MainWindow] = []
@@ -188,7 +160,7 @@ def test_start_in_shared_mode_opens_the_server_login(
     def login_exec(dialog: LoginDialog) -> int:
         seen.append(dialog)
         assert dialog.connection is not None and dialog.connection.params == params
-        dialog.connection.server_password, dialog.connection.data_key = password, key
+        dialog.connection.data_key = key
         dialog.session = dialog.connection.login(ADMIN, ADMIN_PASSWORD)
         return 1
 
@@ -211,10 +183,10 @@ def test_start_in_shared_mode_opens_the_server_login(
 
 
 def test_logging_in_again_asks_only_the_user(qtbot: QtBot, server, monkeypatch: pytest.MonkeyPatch) -> None:
-    """After a logout the controller keeps this run's server secrets: no second server password."""
-    params, key, password = server
+    """After a logout the controller keeps this run's data key: no second passphrase."""
+    params, key, _owner_password = server
     controller = GuiController(Path("unused.db"), remember=False)
-    controller.connection = SharedConnection(params, server_password=password, data_key=key)
+    controller.connection = SharedConnection(params, data_key=key)
     seen: list[LoginDialog] = []
 
     def login_exec(dialog: LoginDialog) -> int:
@@ -224,5 +196,4 @@ def test_logging_in_again_asks_only_the_user(qtbot: QtBot, server, monkeypatch: 
     monkeypatch.setattr(LoginDialog, "exec", login_exec)
     assert not controller.login()
     assert seen[0].connection is controller.connection
-    assert not seen[0].server_password_edit.isVisibleTo(seen[0])
     assert not seen[0].passphrase_edit.isVisibleTo(seen[0])

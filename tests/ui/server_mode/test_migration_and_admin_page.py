@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from app import audit, auth, shared
+from app import audit, auth, shared, users
 from app.appconfig import WorkstationConfig
 from app.demo import create_demo_database
 from app.session import Session
@@ -66,14 +66,13 @@ def test_shared_page_exports_and_forgets(
     monkeypatch,
 ) -> None:
     session, data_key = shared_admin
-    shared.remember_server_password(pg_params, pg_server.password)
     shared.remember_data_key(pg_params, data_key)
     page = _page(qtbot, session)
     text = _facts(page)
     assert "医院服务器" in text and f"{pg_params.host}:{pg_params.port}" in text and pg_params.dbname in text
     assert "ca.crt" in text and pg_server.password not in text
     assert page.secrets is not None
-    assert page.secrets.values["服务器密码"].text() == "已保存在系统钥匙串"
+    assert "本人的数据库角色" in page.secrets.values["服务器登录"].text()
     assert page.secrets.values["数据密钥"].text() == "已保存在系统钥匙串"
     assert page.migrate_button is None
 
@@ -100,7 +99,6 @@ def test_shared_page_exports_and_forgets(
     qtbot.mouseClick(page.forget_button, Qt.MouseButton.LeftButton)
     assert "重新导入工作站注册文件" in asked[0]
     assert memory_keyring.items == {}
-    assert page.secrets.values["服务器密码"].text() == "未保存，每次登录时输入"
     assert "重新导入" in page.secrets.values["数据密钥"].text()
     close_current()
     install_cipher(None)
@@ -112,7 +110,7 @@ def demo_session(tmp_path: Path) -> Session:
     return session
 
 
-def _fill(qtbot: QtBot, form, params, password: str) -> None:
+def _fill(qtbot: QtBot, form, params, password: str, own_password: str = "") -> None:
     qtbot.keyClicks(form.host_edit, params.host)
     form.port_edit.clear()
     qtbot.keyClicks(form.port_edit, str(params.port))
@@ -120,6 +118,9 @@ def _fill(qtbot: QtBot, form, params, password: str) -> None:
     form.user_edit.setText(params.user)
     form.ca_edit.setText(params.sslrootcert)
     form.password_edit.setText(password)
+    dialog = form.window()
+    if own_password and hasattr(dialog, "own_password_edit"):
+        dialog.own_password_edit.setText(own_password)
 
 
 def test_migration_dialog_moves_the_demo_database(
@@ -136,6 +137,9 @@ def test_migration_dialog_moves_the_demo_database(
     dialog.show()
     assert "demo.db" in _facts(dialog)
     _fill(qtbot, dialog.form, pg_params, "not-the-password")
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert not dialog.running and "本人的登录密码" in dialog.form.error.text()
+    dialog.own_password_edit.setText(USER_PASSWORD)
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     assert not dialog.running, "the server is checked before anything is copied"
     assert dialog.form.error.text() == "数据库服务器的用户名或密码错误"
@@ -192,9 +196,12 @@ def test_migration_dialog_moves_the_demo_database(
     connection = shared.SharedConnection.from_config(config)
     assert connection is not None
     connection.unlock(PASSPHRASE)
-    connection.server_password = pg_server.password
-    session = connection.login("officer", USER_PASSWORD)
-    assert session.user.roles == {"officer"} and audit.verify().ok
+    admin = connection.login(demo_session.user.username, USER_PASSWORD)  # the migrating admin's role
+    assert audit.verify().ok
+    users.reset_password(admin, "officer", "Temp-Pass-2026x")  # the others get a temporary password
+    auth.logout(admin)
+    session = connection.login("officer", "Temp-Pass-2026x")
+    assert session.user.roles == {"officer"} and session.user.must_change_password
     auth.logout(session)
 
 
@@ -207,7 +214,7 @@ def test_migration_refuses_a_non_empty_server(
     dialog = MigrationDialog(session)
     qtbot.addWidget(dialog)
     dialog.show()
-    _fill(qtbot, dialog.form, pg_params, pg_server.password)
+    _fill(qtbot, dialog.form, pg_params, pg_server.password, ADMIN_PASSWORD)
     qtbot.mouseClick(dialog.form.test_button, Qt.MouseButton.LeftButton)
     assert "已经初始化" in dialog.form.result.text()
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
@@ -224,7 +231,7 @@ def test_migration_can_be_cancelled_and_leaves_the_server_empty(
     dialog = MigrationDialog(demo_session)
     qtbot.addWidget(dialog)
     dialog.show()
-    _fill(qtbot, dialog.form, pg_params, pg_server.password)
+    _fill(qtbot, dialog.form, pg_params, pg_server.password, USER_PASSWORD)
     outcomes: list[bool] = []
     dialog.ran.connect(outcomes.append)
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)

@@ -64,7 +64,6 @@ def test_wizard_creates_a_server_database(
     assert wizard.currentId() == PAGE_SERVER
     form = wizard.server_page.form
     assert not wizard.button(Button.NextButton).isEnabled()
-    assert not form.remember_box.isEnabled() and "没有可用的系统钥匙串" in form.remember_box.toolTip()
 
     _fill_server(qtbot, form, pg_params, "not-the-password")
     assert wizard.button(Button.NextButton).isEnabled()
@@ -152,7 +151,7 @@ def test_an_initialised_server_database_is_not_created_again(
     assert "不会覆盖已有数据" in form.error.text()
 
 
-def _join(qtbot: QtBot, tmp_path: Path, enrollment_file: Path, file_dialogs, server_password: str):
+def _join(qtbot: QtBot, tmp_path: Path, enrollment_file: Path, file_dialogs):
     wizard = _wizard(qtbot, tmp_path)
     radio = wizard.choice_page.cards[JOIN].radio
     radio.setFocus()
@@ -167,7 +166,6 @@ def _join(qtbot: QtBot, tmp_path: Path, enrollment_file: Path, file_dialogs, ser
     qtbot.mouseClick(form.browse_button, Qt.MouseButton.LeftButton)
     assert form.file_edit.text() == str(enrollment_file)
     qtbot.keyClicks(form.passphrase_edit, "wrong passphrase")
-    qtbot.keyClicks(form.password_edit, server_password)
     return wizard, form, finish
 
 
@@ -180,7 +178,7 @@ def test_second_workstation_joins_and_is_asked_each_session_without_keyring(
     file_dialogs,
     workstation_folders,
 ) -> None:
-    wizard, form, finish = _join(qtbot, tmp_path, enrollment_file, file_dialogs, pg_server.password)
+    wizard, form, finish = _join(qtbot, tmp_path, enrollment_file, file_dialogs)
     assert f"{pg_params.host}:{pg_params.port}" in form.server_label.text()
     assert pg_params.dbname in form.server_label.text()
     qtbot.mouseClick(finish, Qt.MouseButton.LeftButton)
@@ -190,16 +188,16 @@ def test_second_workstation_joins_and_is_asked_each_session_without_keyring(
     assert wizard.result() == QWizard.DialogCode.Accepted
     assert wizard.session is None and wizard.connection is not None
 
-    # The next start of the program: the workstation settings say "server"; both secrets are asked.
+    # The next start of the program: the workstation settings say "server"; no keyring, so the
+    # passphrase is asked to unlock the data key (no server login exists on the workstation).
     connection = shared.SharedConnection.from_config(WorkstationConfig.load())
     assert connection is not None and connection.params == pg_params
     dialog = LoginDialog(tmp_path / "unused.db", ADMIN, connection=connection)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.database_label.text() == f"服务器 · {shared.server_label(pg_params)}"
-    assert dialog.server_password_edit.isVisible() and dialog.passphrase_edit.isVisible()
+    assert dialog.passphrase_edit.isVisible()
     qtbot.keyClicks(dialog.password_edit, ADMIN_PASSWORD)
-    qtbot.keyClicks(dialog.server_password_edit, pg_server.password)
     qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)
     qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
     assert dialog.session is not None, dialog.error.text()
@@ -212,19 +210,20 @@ def test_second_workstation_joins_and_is_asked_each_session_without_keyring(
 def test_second_workstation_with_keyring_is_not_asked_the_second_time(
     qtbot: QtBot, tmp_path: Path, enrollment_file: Path, pg_params, pg_server, file_dialogs, memory_keyring
 ) -> None:
-    wizard, form, finish = _join(qtbot, tmp_path, enrollment_file, file_dialogs, pg_server.password)
-    assert form.remember_box.isEnabled() and form.remember_box.isChecked()
+    wizard, form, finish = _join(qtbot, tmp_path, enrollment_file, file_dialogs)
     form.passphrase_edit.setText(PASSPHRASE)
     qtbot.mouseClick(finish, Qt.MouseButton.LeftButton)
     assert wizard.result() == QWizard.DialogCode.Accepted
     assert wizard.connection is not None and wizard.connection.enrollment_path == ""
-    assert memory_keyring.items, "the data key and the server password are in the keyring"
+    assert [name for _service, name in memory_keyring.items] == [f"data-key:{pg_params.location}"], (
+        "only the data key is in the keyring: no server login"
+    )
 
     connection = shared.SharedConnection.from_config(WorkstationConfig.load())
     dialog = LoginDialog(tmp_path / "unused.db", ADMIN, connection=connection)
     qtbot.addWidget(dialog)
     dialog.show()
-    assert not dialog.server_password_edit.isVisible() and not dialog.passphrase_edit.isVisible()
+    assert not dialog.passphrase_edit.isVisible()
     qtbot.keyClicks(dialog.password_edit, ADMIN_PASSWORD)
     qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
     assert dialog.session is not None, dialog.error.text()

@@ -1,0 +1,215 @@
+"""Shared mode: the server enforces the policy. Each forbidden read and write is tried with plain SQL
+(psycopg), signed in as each application user's own database role, as a curious insider would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+import pytest
+
+from app import audit, server_accounts, shared, users
+from app.cases import acceptance, intake, overlays
+from app.errors import AuthError, LockedOutError, PermissionDenied
+from models.database import ServerParams
+from models.server_policy import user_role
+from tests.support.accounts import ADMIN, ADMIN_PASSWORD, USER_PASSWORD
+from tests.support.sessions import session_as
+
+SECRET = "保密标记：院领导亲属投诉内容"
+ROLES = ("clerk", "officer", "officer2", "manager", "night_duty")
+
+
+@contextmanager
+def plain_sql(params: ServerParams, username: str, password: str = USER_PASSWORD) -> Iterator[psycopg.Connection]:
+    """A psql-like connection as `username`'s own role (what anyone who knows the password can do)."""
+    where, secret = server_accounts.user_params(params, username, password)
+    with psycopg.connect(
+        host=where.host,
+        port=where.port,
+        dbname=where.dbname,
+        user=where.user,
+        password=secret,
+        sslmode="verify-full",
+        sslrootcert=where.sslrootcert,
+        autocommit=True,
+    ) as conn:
+        yield conn
+
+
+def _refused(conn: psycopg.Connection, sql: str, *args: object) -> None:
+    with pytest.raises(psycopg.Error):
+        conn.execute(sql, args or None)
+
+
+@pytest.fixture
+def office(shared_admin, pg_params):
+    """The shared database with one user per role, a restricted case naming `officer` and an open
+    unrestricted one; returns (sessions by role, restricted case id, open case id)."""
+    admin, _key = shared_admin
+    people = {
+        name: session_as(admin, name, "officer" if name == "officer2" else name) for name in ROLES
+    }
+    people["admin"] = admin
+    form = dict(channel="visit", complainant_name="王秀英", complainant_phone="13912345678")
+    secret = intake.register(people["officer"], intake.IntakeForm(content=SECRET, **form)).case_id
+    overlays.restrict(people["manager"], secret, True, ["officer"])
+    plain = intake.register(people["clerk"], intake.IntakeForm(content="候诊时间过长。", **form)).case_id
+    return people, secret, plain
+
+
+def test_restricted_case_content_is_invisible_to_unnamed_roles(office, pg_params) -> None:
+    _people, secret, plain = office
+    for name in ("clerk", "officer2", "night_duty"):
+        with plain_sql(pg_params, name) as conn:
+            assert conn.execute('SELECT content FROM case_text WHERE case_id = %s', (secret,)).fetchall() == []
+            assert conn.execute("SELECT count(*) FROM case_event WHERE case_id = %s", (secret,)).fetchone() == (
+                0,
+            )
+            found = conn.execute("SELECT count(*) FROM case_text WHERE content LIKE '%%保密标记%%'").fetchone()
+            assert found == (0,), name
+    for name in ("officer", "manager"):  # named on it, or a manager: the same rows the app shows
+        with plain_sql(pg_params, name) as conn:
+            assert conn.execute('SELECT content FROM case_text WHERE case_id = %s', (secret,)).fetchone() == (SECRET,)
+    with plain_sql(pg_params, "clerk") as conn:  # an unrestricted case stays readable at the front desk
+        assert conn.execute('SELECT count(*) FROM "case" WHERE id = %s', (plain,)).fetchone() == (1,)
+
+
+def test_an_administrator_without_case_roles_reads_no_case_content(office, pg_params) -> None:
+    with plain_sql(pg_params, ADMIN, ADMIN_PASSWORD) as conn:
+        for table in ("case", "case_text", "complainant", "case_event", "issued_document", "attachment", "case_issue"):
+            assert conn.execute(f'SELECT count(*) FROM "{table}"').fetchone() == (0,), table
+
+
+def test_a_clerk_cannot_change_a_restricted_case(office, pg_params) -> None:
+    people, secret, _plain = office
+    with plain_sql(pg_params, "clerk") as conn:
+        changed = conn.execute('UPDATE case_text SET content = %s WHERE case_id = %s', ("改写", secret))
+        assert changed.rowcount == 0
+        changed = conn.execute('UPDATE "case" SET restricted = false WHERE id = %s', (secret,))
+        assert changed.rowcount == 0
+        _refused(
+            conn,
+            "INSERT INTO case_event (case_id, seq, at, actor_id, action, summary, note, hash) "
+            "VALUES (%s, 99, now(), 1, 'note', '伪造', '', '')",
+            secret,
+        )
+    with plain_sql(pg_params, "manager") as conn:
+        assert conn.execute('SELECT content FROM case_text WHERE case_id = %s', (secret,)).fetchone() == (SECRET,)
+
+
+def test_night_duty_loses_sight_of_their_intake_once_the_office_takes_it_over(office, pg_params) -> None:
+    people, _secret, _plain = office
+    form = intake.IntakeForm(
+        channel="phone", content="夜间急诊等候过久。", complainant_name="赵敏", complainant_phone="13800001111"
+    )
+    night = intake.register(people["night_duty"], form).case_id
+    with plain_sql(pg_params, "night_duty") as conn:
+        assert conn.execute('SELECT count(*) FROM "case" WHERE id = %s', (night,)).fetchone() == (1,)
+    acceptance.accept(people["officer"], night)
+    with plain_sql(pg_params, "night_duty") as conn:
+        assert conn.execute('SELECT count(*) FROM "case" WHERE id = %s', (night,)).fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM case_event WHERE case_id = %s", (night,)).fetchone() == (0,)
+
+
+@pytest.mark.parametrize("name", ["clerk", "officer", "manager", "night_duty", ADMIN])
+def test_audit_and_timeline_rows_cannot_be_changed_or_deleted(office, pg_params, name) -> None:
+    password = ADMIN_PASSWORD if name == ADMIN else USER_PASSWORD
+    with plain_sql(pg_params, name, password) as conn:
+        for sql in (
+            "UPDATE audit_entry SET actor = 'x'",
+            "DELETE FROM audit_entry",
+            "TRUNCATE audit_entry",
+            "UPDATE case_event SET summary = 'x'",
+            "DELETE FROM case_event",
+            "TRUNCATE case_event",
+        ):
+            _refused(conn, sql)
+    assert audit.verify().ok
+
+
+def test_the_append_only_trigger_refuses_even_with_a_grant(office, pg_params, pg_server) -> None:
+    """Were UPDATE granted by mistake, the trigger still refuses it for an application role."""
+    group = user_role(pg_params.dbname, "x").rsplit("_u", 1)[0] + "_app"
+    with psycopg.connect(
+        host=pg_server.host,
+        port=pg_server.port,
+        user=pg_server.user,
+        password=pg_server.password,
+        dbname=pg_params.dbname,
+        autocommit=True,
+    ) as owner:
+        owner.execute(f'GRANT UPDATE, DELETE ON audit_entry, case_event TO "{group}"')
+    with plain_sql(pg_params, "manager") as conn:
+        with pytest.raises(psycopg.Error, match="append-only"):
+            conn.execute("UPDATE case_event SET summary = 'x'")
+        with pytest.raises(psycopg.Error, match="append-only"):
+            conn.execute("DELETE FROM audit_entry")
+
+
+@pytest.mark.parametrize("name", ["clerk", "officer", "manager", "night_duty", ADMIN])
+def test_users_roles_and_settings_change_only_through_the_servers_functions(office, pg_params, name) -> None:
+    password = ADMIN_PASSWORD if name == ADMIN else USER_PASSWORD
+    with plain_sql(pg_params, name, password) as conn:
+        _refused(
+            conn,
+            'INSERT INTO "user" (username, display_name, password_hash, active, must_change_password, phone, '
+            "created_at, failed_logins) VALUES ('mole', '内鬼', '', true, false, '', now(), 0)",
+        )
+        own = conn.execute('SELECT id FROM "user" WHERE username = %s', (name,)).fetchone()[0]
+        _refused(conn, "INSERT INTO user_role (user_id, role) VALUES (%s, 'manager')", own)
+        _refused(conn, "UPDATE user_role SET role = 'manager'")
+        _refused(conn, "UPDATE setting SET value = '\"x\"'")
+        _refused(conn, 'UPDATE "user" SET failed_logins = 0, locked_until = NULL WHERE id = %s', own)
+        if name != ADMIN:  # the functions check the caller's role
+            _refused(conn, "SELECT cd_add_user('mole', '内鬼', '', ARRAY['manager'], NULL, false)")
+            _refused(conn, "SELECT cd_update_user(%s, '某人', '', ARRAY['manager'])", name)
+            _refused(conn, "SELECT cd_unlock(%s)", name)
+            _refused(conn, "SELECT cd_set_setting('hospital_name', '\"某医院\"')")
+        _refused(conn, "SELECT cd_make_role('mole', NULL)")  # only the functions above call it
+
+
+def test_a_locked_account_cannot_lift_its_own_lockout(office, pg_params) -> None:
+    people, _secret, _plain = office
+    admin = people["admin"]
+    for _ in range(4):
+        with pytest.raises(AuthError):
+            shared.login_shared(pg_params, admin.data_key, "clerk", "Wrong-Guess-123")
+    with pytest.raises(LockedOutError):
+        shared.login_shared(pg_params, admin.data_key, "clerk", "Wrong-Guess-123")
+    with pytest.raises(LockedOutError):  # now even the right password
+        shared.login_shared(pg_params, admin.data_key, "clerk", USER_PASSWORD)
+    with plain_sql(pg_params, "clerk") as conn:  # the right password, straight to the server
+        _refused(conn, "UPDATE \"user\" SET failed_logins = 0, locked_until = NULL WHERE username = 'clerk'")
+        _refused(conn, "SELECT cd_unlock('clerk')")
+        locked = "SELECT locked_until > localtimestamp FROM \"user\" WHERE username = 'clerk'"
+        assert conn.execute(locked).fetchone() == (True,)
+        with pytest.raises(psycopg.Error, match="locked until"):
+            conn.execute("SELECT cd_login_ok(false)")
+        assert conn.execute(locked).fetchone() == (True,)
+
+
+def test_an_administrator_cannot_grant_themselves_a_case_role_on_the_server(office, pg_params) -> None:
+    people, secret, _plain = office
+    admin = people["admin"]
+    with pytest.raises(PermissionDenied, match="不能为自己授予案件角色"):
+        users.set_roles(admin, ADMIN, ["admin", "manager"])
+    with plain_sql(pg_params, ADMIN, ADMIN_PASSWORD) as conn:  # going round the application
+        with pytest.raises(psycopg.Error, match="不能为自己授予案件角色"):
+            conn.execute("SELECT cd_update_user(%s, '周建国', '', ARRAY['admin', 'manager'])", (ADMIN,))
+        assert conn.execute('SELECT count(*) FROM "case"').fetchone() == (0,)
+    # Another administrator may; the granted role then sees the cases.
+    session_as(admin, "admin2", "admin")
+    with plain_sql(pg_params, "admin2") as conn:
+        conn.execute("SELECT cd_update_user(%s, '周建国', '', ARRAY['admin', 'manager'])", (ADMIN,))
+    with plain_sql(pg_params, ADMIN, ADMIN_PASSWORD) as conn:
+        assert conn.execute('SELECT count(*) FROM "case" WHERE id = %s', (secret,)).fetchone() == (1,)
+
+
+def test_a_disabled_user_cannot_sign_in_to_the_server(office, pg_params) -> None:
+    people, _secret, _plain = office
+    users.set_active(people["admin"], "officer2", False)
+    with pytest.raises(psycopg.OperationalError):
+        with plain_sql(pg_params, "officer2"):
+            pass
