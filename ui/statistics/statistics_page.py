@@ -43,6 +43,7 @@ from ui.operations import Change, Kind, run, run_in_background
 from ui.rectification.figures_tab import RectificationFiguresTab
 from ui.statistics import charts, tables
 from ui.statistics.drill_dialog import DrillDialog
+from ui.statistics.rebuild import start_pending_rebuild
 from ui.statistics.report_dialog import ReportDialog
 
 KINDS = (("month", "月度"), ("quarter", "季度"), ("year", "年度"), ("custom", "自定义"))
@@ -53,6 +54,7 @@ class Computed:
     figures: Figures
     scores: list[DepartmentScore]
     rectification: RectificationFigures | None = None
+    rebuild_pending: bool = False  # an upgrade's recount has not run yet (cancelled): figures are off
 
 
 class Tile(QPushButton):
@@ -102,6 +104,10 @@ class StatisticsPage(QWidget):
             edit.setDisplayFormat("yyyy-MM-dd")
         self.refresh_button = QPushButton("统计")
         self.report_button = QPushButton("生成报告…")
+        self.rebuild_button = QPushButton("重建统计数据")
+        self.rebuild_button.setToolTip("按全部案件重新统计（在后台进行，可取消）")
+        self.rebuild_button.clicked.connect(self.rebuild)
+        self.rebuild_button.hide()
         self.status = QLabel()
         self.status.setObjectName("countLabel")
         self.kind.currentIndexChanged.connect(self._kind_changed)
@@ -115,6 +121,7 @@ class StatisticsPage(QWidget):
             bar.addWidget(widget)
         bar.addWidget(self.refresh_button)
         bar.addWidget(self.status, 1)
+        bar.addWidget(self.rebuild_button)
         bar.addWidget(self.report_button)
 
         self.tiles = {
@@ -241,7 +248,12 @@ class StatisticsPage(QWidget):
         def task(progress: Callable) -> Computed:
             figures = service.figures(session, period)
             scores = scorecard.compute(period, figures.as_of.toordinal(), config.load())
-            return Computed(figures, scores, rectification.compute(period.start, period.end, figures.as_of))
+            return Computed(
+                figures,
+                scores,
+                rectification.compute(period.start, period.end, figures.as_of),
+                service.rebuild_pending(session),
+            )
 
         self.operation = run_in_background(
             self, task, title="统计分析", quiet=True, on_done=lambda result: self._show(request, result)
@@ -253,7 +265,15 @@ class StatisticsPage(QWidget):
         self.computed = computed
         f = computed.figures
         h, p = f.headline, f.previous
-        self.status.setText(f"{f.period.label}，统计至 {min(f.period.end, f.as_of):%Y-%m-%d}")
+        self.status.setText(
+            f"{f.period.label}，统计至 {min(f.period.end, f.as_of):%Y-%m-%d}"
+            + (
+                "；数据库升级后统计数据尚未重建，部分数字（如期末未结）不准确"
+                if computed.rebuild_pending
+                else ""
+            )
+        )
+        self.rebuild_button.setVisible(computed.rebuild_pending)
         self.tiles["received"].show_value(
             f"{h.received} 件", f"环比{change(h.received, p.received)}", Measure("received")
         )
@@ -306,6 +326,13 @@ class StatisticsPage(QWidget):
         )
         stack.setMinimumHeight(210)  # the legend beside the bars shows every part
         self.chart_grid.addWidget(stack, 2, 0, 1, 2)
+
+    def rebuild(self) -> None:
+        """The recount an upgrade asked for, when it was cancelled at login; figures read again after."""
+        running = start_pending_rebuild(self, self.session)
+        if running is not None:
+            self.rebuild_button.setEnabled(False)
+            running.finished.connect(lambda _outcome: (self.rebuild_button.setEnabled(True), self.refresh()))
 
     # -- drilling, reports, export -----------------------------------------------------------------
 
