@@ -9,7 +9,7 @@ import pytest
 
 from app.cases import intake, views
 from app.errors import ValidationError
-from models.cases import Case, Complainant
+from models.cases import Case, CaseText, Complainant
 from tests.support.cases import PHONE
 from tests.support.desk import Desk
 
@@ -194,9 +194,10 @@ def test_control_characters_are_stripped(desk: Desk) -> None:
     )
     case = Case.get_by_id(reg.case_id)
     assert Complainant.get_by_id(case.complainant_id).name == "张桂兰"
-    assert case.content == "第一行内容\n第二行内容\t（附表）"  # line breaks kept in long text
+    text = CaseText.get_by_id(reg.case_id)
+    assert text.content == "第一行内容\n第二行内容\t（附表）"  # line breaks kept in long text
     assert case.patient_name == "李建国"
-    assert case.demands == "要求道歉"
+    assert text.demands == "要求道歉"
 
 
 def test_content_of_only_control_characters_counts_as_empty(desk: Desk) -> None:
