@@ -21,6 +21,10 @@ from sqlcipher3 import dbapi2 as sqlcipher
 database_proxy = peewee.DatabaseProxy()
 
 KEY_BYTES = 32
+# SQLite's page cache per connection, in KiB (negative: a size, not a page count). It holds
+# decrypted pages, so what it keeps is not decrypted again; see "Speed at a million cases" in
+# docs/architecture.md for how the size was chosen.
+PAGE_CACHE = -65536
 
 
 class WrongKeyError(Exception):
@@ -48,9 +52,7 @@ class EncryptedDatabase(SqlCipherDatabase):
                 "synchronous": "normal",
                 "secure_delete": 1,
                 "temp_store": "memory",
-                # 64 MB of (decrypted) page cache: the board and the home queues read every open
-                # case; with the default 2 MB each read decrypts those pages again.
-                "cache_size": -65536,
+                "cache_size": PAGE_CACHE,
             },
         )
 

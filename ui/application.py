@@ -7,6 +7,7 @@ from contextlib import ExitStack
 from importlib.resources import files
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtGui import QIcon
@@ -14,19 +15,18 @@ from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from app import appconfig, auth, workstation
 from app.appconfig import APP_NAME, WorkstationConfig
-from app.demo import DemoInfo, create_demo_database
 from app.session import Session
 from app.shared import SharedConnection
 from app.version import __version__
-from ui.common import ui_font
+from ui.common import APP_TITLE, ui_font
 from ui.crash import install_excepthook
-from ui.demo_dialog import DemoDialog
 from ui.login_dialog import LoginDialog
-from ui.main_window import APP_TITLE, MainWindow
 from ui.operations import Change, Kind, Progress, run, run_in_background
-from ui.password_dialog import ChangePasswordDialog
-from ui.setup_wizard import SetupWizard
 from ui.startup_probe import install as install_startup_probe
+
+if TYPE_CHECKING:  # the login window comes first: what only follows it is imported when needed
+    from app.demo import DemoInfo
+    from ui.main_window import MainWindow
 
 DEMO_CASES = 300
 DEMO_WAIT_MS = 10 * 60 * 1000
@@ -106,6 +106,8 @@ class GuiController(QObject):
 
     def setup(self) -> bool:
         """First run: the setup wizard, then the main window or the login dialog; False when cancelled."""
+        from ui.setup_wizard import SetupWizard
+
         wizard = SetupWizard(self.database)
         accepted = wizard.exec()
         if wizard.existing_database is not None:
@@ -133,6 +135,8 @@ class GuiController(QObject):
         self.connection = dialog.connection
         session = dialog.session
         self.remember_login(session)
+        from ui.password_dialog import ChangePasswordDialog
+
         if session.user.must_change_password and not ChangePasswordDialog(session, forced=True).exec():
             auth.logout(session)
             return self.login(username=session.user.username)
@@ -149,6 +153,8 @@ class GuiController(QObject):
             self.config = kept.value
 
     def open_main(self, session: Session) -> None:
+        from ui.main_window import MainWindow
+
         self.window = MainWindow(session, demo=self.demo)
         self.window.logged_out.connect(self._logged_out)
         self.window.closed.connect(QApplication.quit)
@@ -168,6 +174,8 @@ class GuiController(QObject):
 def create_demo(path: Path) -> DemoInfo | None:
     """The throwaway demo database: a few hundred realistic cases written in bulk, in the background
     with a progress dialog (取消 removes the half-made files); None when cancelled or refused."""
+
+    from app.demo import create_demo_database
 
     def make(progress: Progress) -> DemoInfo:
         def cases(done: int, total: int) -> None:
@@ -202,6 +210,8 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
         if demo:
             folder = Path(cleanup.enter_context(TemporaryDirectory(prefix="complaintdesk-demo-")))
             info = create_demo(folder / "demo.db")
+            from ui.demo_dialog import DemoDialog
+
             if info is None or not DemoDialog(info).exec():
                 return 0
             controller = GuiController(info.path, remember=False, demo=True)

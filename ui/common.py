@@ -42,6 +42,8 @@ ERROR_TITLE = "操作未完成"
 PASSWORD_RULES_HINT = f"{RULES_HINT}。"
 
 
+APP_TITLE = "医患投诉工作台"  # the window title and the name on the navigation rail
+
 def ui_font(point_size: float = 10.5) -> QFont:
     """The application font: a CJK-friendly family chain at a readable size."""
     font = QFont()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -36,13 +36,14 @@ from app.policy import Action, can
 from app.reminders.compute import has_reminders
 from app.session import Session
 from app.version import __version__
+from ui import memory
 from ui.admin import calendar_page
 from ui.admin.admin_pages import admin_pages
 from ui.admin.admin_tabs import AdminTabs
 from ui.admin.settings_page import SettingsPage
 from ui.board import BoardPage
 from ui.cases import CaseListPage
-from ui.common import confirm
+from ui.common import APP_TITLE, confirm
 from ui.home import RoleHome
 from ui.home.calendar_reminder import CalendarReminder
 from ui.home.welcome_page import HomePage
@@ -61,7 +62,6 @@ from ui.statistics import StatisticsPage
 from ui.statistics.rebuild import start_pending_rebuild
 from ui.workspace import CaseWorkspace
 
-APP_TITLE = "医患投诉工作台"
 LIVE_REFRESH_MS = 60_000  # counts and the visible home are re-read this often
 CASE_PAGE = "case"
 DATA_PAGES = ("home", "board", "cases", "statistics", "rectification")  # re-read after case writes
@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self.demo = demo
         self._session_open = True
         self._logout_message: str | None = None
+        self._settled = False  # the objects alive after the first show are frozen (ui/memory.py)
         self._fixed_idle_ms = idle_timeout_ms
         self.summary = account.account_summary(session)
         self.pages: dict[str, QWidget] = {}
@@ -553,8 +554,15 @@ class MainWindow(QMainWindow):
         self._logout_message = message
         self.close()
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._settled:  # once the home and board are on screen (ui/memory.py)
+            self._settled = True
+            QTimer.singleShot(0, memory.settle)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self._end_session()
+        memory.release()
         super().closeEvent(event)
         if self._logout_message is None:
             self.closed.emit()

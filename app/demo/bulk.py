@@ -60,7 +60,7 @@ from models.cases import (
     FollowUp,
     IssuedDocument,
 )
-from models.database import database_proxy
+from models.database import analyze, database_proxy
 from models.fields import current_cipher
 from models.organisation import Department
 from models.search_index import char_row, insert_rows_sql, is_sqlite
@@ -297,6 +297,7 @@ def fill_bulk(
         with database_proxy.atomic():
             stats_store.finish_bulk()
             audit.record(session.user.username, "demo.generated", f"{done} 件", {"cases": done, "seed": seed})
+    analyze(database_proxy.obj)  # the planner's statistics of the loaded tables
     return done
 
 
