@@ -71,6 +71,9 @@ class Action(StrEnum):
     PRINT_INTAKE = "print_intake"  # 受理回执, 投诉登记表
     PRINT_LETTERS = "print_letters"  # 转办单, 不予受理告知书, 处理结果告知书, 回访记录
     VIEW_STATISTICS = "view_statistics"
+    # the recount after an upgrade must read every case: on a shared server only the manager's
+    # database role sees restricted cases, so only the manager recounts (in both modes, alike)
+    REBUILD_STATISTICS = "rebuild_statistics"
     SEARCH_IDENTIFIERS = "search_identifiers"  # find cases by full phone / ID / 门诊住院号
     # 整改 (corrective actions): the office records and verifies, the manager closes
     VIEW_RECTIFICATION = "view_rectification"
@@ -132,6 +135,7 @@ ACTION_LABELS: dict[str, str] = {
     Action.PRINT_INTAKE: "打印受理回执和登记表",
     Action.PRINT_LETTERS: "打印转办单和告知书",
     Action.VIEW_STATISTICS: "查看统计报表",
+    Action.REBUILD_STATISTICS: "重建统计数据",
     Action.SEARCH_IDENTIFIERS: "按电话或证件号查找案件",
     Action.VIEW_RECTIFICATION: "查看整改项",
     Action.CREATE_RECTIFICATION: "创建整改项",
@@ -191,6 +195,7 @@ _ROLE_GRANTS: dict[Action, frozenset[Role]] = {
     Action.PRINT_INTAKE: frozenset({Role.CLERK, Role.OFFICER, Role.NIGHT_DUTY, Role.MANAGER}),
     Action.PRINT_LETTERS: frozenset({Role.OFFICER, Role.MANAGER}),
     Action.VIEW_STATISTICS: frozenset({Role.MANAGER, Role.OFFICER}),
+    Action.REBUILD_STATISTICS: frozenset({Role.MANAGER}),
     Action.SEARCH_IDENTIFIERS: frozenset({Role.OFFICER, Role.MANAGER}),
     Action.VIEW_RECTIFICATION: frozenset({Role.OFFICER, Role.MANAGER}),
     Action.CREATE_RECTIFICATION: frozenset({Role.OFFICER, Role.MANAGER}),

@@ -134,15 +134,21 @@ def home_alerts(session: Session) -> Alerts:
     return Alerts(alerts.surges(today, config.load().alert_minimum), alerts.frequent_complainants(today))
 
 
-def rebuild_pending(session: Session) -> bool:
-    """True when an upgrade left the statistics to be recounted and this user may do it."""
+def recount_needed(session: Session) -> bool:
+    """True when an upgrade left the statistics to be recounted (the figures are off until then)."""
     return can(session.user, Action.VIEW_STATISTICS).allowed and store.rebuild_pending()
+
+
+def rebuild_pending(session: Session) -> bool:
+    """True when the statistics await a recount and this user may do it (the manager: a recount
+    must read every case, and on a shared server only the manager's role sees restricted ones)."""
+    return can(session.user, Action.REBUILD_STATISTICS).allowed and store.rebuild_pending()
 
 
 def rebuild(session: Session, progress: Callable[[int, int, str], None]) -> int:
     """Recount every case's statistics rows, cube and flows (after an upgrade), in one transaction
     with its audit entry; `progress` may raise to cancel, which leaves everything as it was."""
-    with operation(session, Action.VIEW_STATISTICS, "statistics.rebuilt", target="statistics") as op:
+    with operation(session, Action.REBUILD_STATISTICS, "statistics.rebuilt", target="statistics") as op:
         op.detail["cases"] = store.rebuild(
             lambda done, total: progress(done, total, f"正在重建统计数据（{done}/{total} 件）……")
         )

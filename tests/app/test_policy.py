@@ -30,6 +30,7 @@ MATRIX = {
     Action.IMPORT_LEDGER: {"admin", "manager"},
     Action.EXPORT_LEDGER: {"officer", "manager"},
     Action.VIEW_STATISTICS: {"manager", "officer"},
+    Action.REBUILD_STATISTICS: {"manager"},
     Action.MANAGE_CATEGORIES: {"admin"},
     Action.MANAGE_LETTERHEAD: {"admin"},
     Action.EXPORT_AUDIT: {"admin", "manager"},

@@ -54,7 +54,8 @@ class Computed:
     figures: Figures
     scores: list[DepartmentScore]
     rectification: RectificationFigures | None = None
-    rebuild_pending: bool = False  # an upgrade's recount has not run yet (cancelled): figures are off
+    recount_needed: bool = False  # an upgrade's recount has not run yet (cancelled): figures are off
+    rebuild_pending: bool = False  # ... and this user (the manager) may run it
 
 
 class Tile(QPushButton):
@@ -252,6 +253,7 @@ class StatisticsPage(QWidget):
                 figures,
                 scores,
                 rectification.compute(period.start, period.end, figures.as_of),
+                service.recount_needed(session),
                 service.rebuild_pending(session),
             )
 
@@ -269,7 +271,8 @@ class StatisticsPage(QWidget):
             f"{f.period.label}，统计至 {min(f.period.end, f.as_of):%Y-%m-%d}"
             + (
                 "；数据库升级后统计数据尚未重建，部分数字（如期末未结）不准确"
-                if computed.rebuild_pending
+                + ("" if computed.rebuild_pending else "，请主任登录后重建")
+                if computed.recount_needed
                 else ""
             )
         )

@@ -85,3 +85,24 @@ def test_the_page_says_when_the_recount_is_still_to_run_and_runs_it(qtbot: QtBot
     qtbot.waitUntil(lambda: page.computed is not None and not page.computed.rebuild_pending, timeout=30_000)
     assert not page.rebuild_button.isVisible() and "尚未重建" not in page.status.text()
     assert page.computed.figures.backlog.count == 3  # in progress, registered, accepted: open
+
+
+def test_only_the_manager_recounts_and_an_officer_is_told_so(qtbot: QtBot, desk: Desk) -> None:
+    """A recount reads every case; on a shared server only the manager's role sees restricted ones."""
+    from app.errors import PermissionDenied
+    from ui.statistics import StatisticsPage
+
+    _cases(desk)
+    _mark_pending(desk)
+    window = QWidget()
+    qtbot.addWidget(window)
+    assert start_pending_rebuild(window, desk["officer"]) is None
+    with pytest.raises(PermissionDenied):
+        service.rebuild(desk["officer"], lambda done, total, text: None)
+    assert store.rebuild_pending()
+    page = StatisticsPage(desk["officer"])
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.computed is not None, timeout=20_000)
+    assert page.computed.recount_needed and not page.computed.rebuild_pending
+    assert not page.rebuild_button.isVisible() and "请主任登录后重建" in page.status.text()
