@@ -45,6 +45,8 @@ def cmd_report(args: argparse.Namespace, login: Callable[[], Session]) -> int:
 def _rebuild_if_pending(session: Session) -> None:
     """An upgraded database recounts its statistics before the first report (progress on stderr)."""
     if not statistics.rebuild_pending(session):
+        if statistics.recount_needed(session):
+            print("注意：数据库升级后统计数据尚未重建，期末未结等数字不准确；请主任登录后重建。", file=sys.stderr)
         return
     shown = [-1]
 

@@ -80,3 +80,18 @@ def test_an_upgraded_database_recounts_its_statistics_before_the_report(desk: De
     assert "统计数据已重建（6 件案件）" in done.stderr and "本期收到投诉 5 件" in done.stdout
     assert sorted((r.key, r.day, r.n) for r in StatFlow.select() if r.n) == flows
     assert Setting.get_or_none(Setting.key == STATISTICS_REBUILD_SETTING) is None
+
+
+def test_an_officer_reports_on_figures_awaiting_the_manager_s_recount(desk: Desk, march: March) -> None:
+    """Only the manager recounts: an officer's report runs, with a warning that 期末未结 is off."""
+    from models.accounts import Setting
+    from models.migrations import STATISTICS_REBUILD_SETTING
+
+    Setting.create(key=STATISTICS_REBUILD_SETTING, value="true", updated_at=desk.clock.at, updated_by="system")
+    sheet = desk.db_path.parent / "march.xlsx"
+    officer = desk["officer"].user.username
+    done = cli("report", "--period", "2026-03", "--format", "xlsx", "--out", str(sheet),
+               "--db", str(desk.db_path), "--user", officer, env=ENV)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "尚未重建" in done.stderr and "请主任登录后重建" in done.stderr and "已重建" not in done.stderr
+    assert Setting.get_or_none(Setting.key == STATISTICS_REBUILD_SETTING) is not None
