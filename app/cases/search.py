@@ -207,6 +207,27 @@ def _as_phone(text: str) -> str:
         return ""
 
 
+def _identifier_matches(text: str) -> list[int]:
+    """Ids of the cases whose complainant's phone or ID number, or whose 门诊号/住院号, is `text`.
+
+    Found first through the identifier indexes and handed on as ids: an OR of subqueries beside
+    the text condition made SQLite walk every case along received_at (seconds at 200,000 cases)."""
+    ident = text.replace(" ", "").upper()
+    people = [
+        row[0]
+        for row in Complainant.select(Complainant.id)
+        .where(
+            identifier_equals(Complainant.phone, Complainant.phone_index, "phone", _as_phone(text) or ident)
+            | identifier_equals(Complainant.id_number, Complainant.id_number_index, "id", ident)
+        )
+        .tuples()
+    ]
+    ids = {row[0] for row in Case.select(Case.id).where(Case.complainant.in_(people)).tuples()} if people else set()
+    record = identifier_equals(Case.patient_record_no, Case.patient_record_index, "record", ident)
+    ids.update(row[0] for row in Case.select(Case.id).where(record).tuples())
+    return sorted(ids)
+
+
 def search(session: Session, text: str, limit: int = MAX_RESULTS) -> list[int]:
     """Ids of the cases matching `text` that the user may see, newest first."""
     ensure_unlocked(session)
@@ -216,15 +237,7 @@ def search(session: Session, text: str, limit: int = MAX_RESULTS) -> list[int]:
     query = visible(session.user, Case.select(Case.id))
     conditions = []
     if _IDENTIFIER.match(text) and can(session.user, Action.SEARCH_IDENTIFIERS):
-        ident = text.replace(" ", "").upper()
-        by_person = Complainant.select(Complainant.id).where(
-            identifier_equals(Complainant.phone, Complainant.phone_index, "phone", _as_phone(text) or ident)
-            | identifier_equals(Complainant.id_number, Complainant.id_number_index, "id", ident)
-        )
-        conditions.append(
-            Case.complainant.in_(by_person)
-            | identifier_equals(Case.patient_record_no, Case.patient_record_index, "record", ident)
-        )
+        conditions.append(Case.id.in_(_identifier_matches(text)))
     if is_sqlite(database_proxy.obj):
         conditions.append(_local_text(text))
     else:
