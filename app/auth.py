@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 import peewee
 
@@ -400,13 +401,8 @@ def unlock(session: Session, password: str) -> None:
             login_attempts.flush(session.database_path, now)
         else:
             until = set_lock
-            with database_proxy.atomic():
-                audit.record(username, "unlock.failed", username)
-                if until:
-                    audit.record(username, "account.locked", username)
-        if until:
-            raise LockedOutError(until)
-        raise AuthError("密码错误")
+            _audit_failed_unlock(username, until)
+        _refuse_unlock(until)
     if local:
         session.slots = login_attempts.succeeded(attempt, now)
     else:
@@ -415,6 +411,20 @@ def unlock(session: Session, password: str) -> None:
     session.touch()
     with database_proxy.atomic():
         audit.record(username, "session.unlocked", username)
+
+
+def _audit_failed_unlock(username: str, locked_until: datetime | None) -> None:
+    """A wrong password at the lock screen, and the lockout it set, in the audit log."""
+    with database_proxy.atomic():
+        audit.record(username, "unlock.failed", username)
+        if locked_until:
+            audit.record(username, "account.locked", username)
+
+
+def _refuse_unlock(locked_until: datetime | None) -> NoReturn:
+    if locked_until:
+        raise LockedOutError(locked_until)
+    raise AuthError("密码错误")
 
 
 def _unlock_on_server(session: Session, password: str) -> None:
@@ -426,13 +436,8 @@ def _unlock_on_server(session: Session, password: str) -> None:
     if not allowed:
         raise LockedOutError(lock or clock.now() + LOCKOUT)
     if not server_accounts.password_is_right(session.server, username, password):
-        with database_proxy.atomic():
-            audit.record(username, "unlock.failed", username)
-            if lock:
-                audit.record(username, "account.locked", username)
-        if lock:
-            raise LockedOutError(lock)
-        raise AuthError("密码错误")
+        _audit_failed_unlock(username, lock)
+        _refuse_unlock(lock)
     with database_proxy.atomic():
         server_accounts.login_ok(lock)
         audit.record(username, "session.unlocked", username)
