@@ -19,6 +19,7 @@ from app import audit, auth, cli_report, files, passwords, users
 from app.cli_text import install as install_chinese_argparse
 from app.db_errors import translated
 from app.errors import ComplaintDeskError, DatabaseFault, PermissionDenied
+from app.gui_args import GUI_HELP, add_gui_options
 from app.policy import ROLE_LABELS, Action, Role
 from app.session import Session
 from app.version import __version__
@@ -404,9 +405,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="命令")
 
-    gui = sub.add_parser("gui", help="启动图形界面（默认）")
-    gui.add_argument("--db", metavar="PATH", help="打开指定的数据库文件")
-    gui.add_argument("--demo", action="store_true", help="打开一次性演示数据库（每个角色一个演示用户）")
+    add_gui_options(sub.add_parser("gui", help=GUI_HELP))
 
     init = sub.add_parser("init", help="创建新的加密数据库和第一个系统管理员")
     _db_options(init, with_user=False)

@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import sys
 
-from app.cli import build_parser, run
+from app.gui_args import parse_gui
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
-    if args.command in (None, "gui"):
-        from ui.application import run_gui
+    words = sys.argv[1:] if argv is None else argv
+    args = parse_gui(words)  # a GUI start imports only what the login window needs
+    if args is None:
+        from app.cli import build_parser, run
 
-        return run_gui(db=getattr(args, "db", None), demo=getattr(args, "demo", False))
-    return run(args)
+        args = build_parser().parse_args(words)
+        if args.command not in (None, "gui"):
+            return run(args)
+    from ui.application import run_gui
+
+    return run_gui(db=getattr(args, "db", None), demo=getattr(args, "demo", False))

@@ -20,3 +20,20 @@ def test_the_login_window_imports_nothing_of_the_main_window() -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_the_gui_command_line_does_not_build_the_other_commands() -> None:
+    """`complaintdesk` / `complaintdesk gui --db …` go straight to the login window: the report, records
+    and server commands (and what they import) are not loaded to parse the GUI's options."""
+    probe = (
+        "import sys\n"
+        "import ui.application\n"
+        "seen = []\n"
+        "ui.application.run_gui = lambda db, demo: seen.append((db, demo)) or 0\n"
+        "from app.entry import main\n"
+        "assert main(['gui', '--db', 'x.db']) == 0 and main([]) == 0\n"
+        f"print(seen, sorted(m for m in {(*LATER, 'app.cli', 'app.cli_report')!r} if m in sys.modules))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "[('x.db', False), (None, False)] []", out.stdout + out.stderr
