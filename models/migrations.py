@@ -16,6 +16,7 @@ from importlib.resources import files
 import peewee
 from playhouse.migrate import SchemaMigrator, migrate
 
+from models.audit import create_login_index
 from models.base import BaseModel
 from models.case_tally import create_case_tally, create_work_index
 from models.chain import GENESIS, event_batches, event_digest
@@ -157,6 +158,12 @@ def _v16_kept_counts(db: peewee.Database, migrator: SchemaMigrator) -> None:
     the open work's covering index; the upgrade then analyzes the database (ensure_schema)."""
     create_case_tally(db)
     create_work_index(db)
+
+
+def _v24_login_index(db: peewee.Database, migrator: SchemaMigrator) -> None:
+    """v24: the logins' partial index of the audit log (models.audit.LOGIN_INDEX): the home's
+    previous login no longer reads every audit entry of the user."""
+    create_login_index(db)
 
 
 def _v8_records(db: peewee.Database, migrator: SchemaMigrator) -> None:
@@ -337,6 +344,7 @@ STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     # Step 12 came after 15 and 16 were given out: a database made at 15 or 16 without it is
     # brought to the same compact storage here (a database that had step 12 finds nothing to do).
     18: compact_storage,
+    24: _v24_login_index,
 }
 # Step numbers are given out per feature before the work starts, so a number may be missing while a
 # feature is still being built; upgrades apply the steps that exist, in order.

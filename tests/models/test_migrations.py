@@ -315,3 +315,24 @@ def test_v16_keeps_counts_of_the_cases_already_stored(admin_session: Session, fa
     assert db.execute_sql("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'case'").fetchone()[0] > 0
     desk.new_case(State.REGISTERED)
     assert case_tally.counts(db, [State.REGISTERED]) == {State.REGISTERED: 3}
+
+
+def test_v24_adds_the_logins_index_to_a_database_of_the_step_before(tmp_path: Path) -> None:
+    """A database as step 18 left it has no index of the logins; step 24 adds it, and the home's
+    previous login is found through it."""
+    from app.account import previous_login_query
+    from models.audit import LOGIN_INDEX
+
+    db = open_local(tmp_path / "v18.db", secrets.token_bytes(32))
+    migrations.ensure_schema(db)
+    db.execute_sql(f"DROP INDEX {LOGIN_INDEX}")
+    SchemaVersion.update(version=18).execute()
+
+    assert migrations.ensure_schema(db) == 18
+    indexes = {i.name: i.sql for i in db.get_indexes("audit_entry")}
+    assert "WHERE" in indexes[LOGIN_INDEX]
+    sql, params = previous_login_query("admin").sql()
+    assert LOGIN_INDEX in str(db.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params).fetchall())
+    fresh = open_local(tmp_path / "fresh.db", secrets.token_bytes(32))
+    migrations.ensure_schema(fresh)
+    assert {i.name: i.sql for i in fresh.get_indexes("audit_entry")} == indexes

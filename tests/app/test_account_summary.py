@@ -1,0 +1,48 @@
+"""The home's previous login: the newest login before the current one, read from the logins' index."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from app import account, audit
+from app.session import Session
+from models.audit import LOGIN_ACTION, LOGIN_INDEX, AuditEntry
+from models.database import database_proxy
+from tests.support.sessions import session_as
+
+START = datetime(2026, 3, 2, 8, 0)
+
+
+def _straightforward(username: str) -> datetime | None:
+    """Every entry of the log, in Python: the second-newest login of the user."""
+    logins = [
+        e.at
+        for e in AuditEntry.select().order_by(AuditEntry.seq)
+        if (e.actor, e.action) == (username, LOGIN_ACTION)
+    ]
+    return datetime.fromisoformat(logins[-2]) if len(logins) >= 2 else None
+
+
+def test_previous_login_is_the_login_before_the_current_one(admin_session: Session) -> None:
+    officer = session_as(admin_session, "officer1", "officer")
+    session_as(admin_session, "officer2", "officer")
+    assert account.previous_login(officer) == _straightforward("officer1") is None
+    at = START
+    with database_proxy.atomic():
+        for day in range(5):
+            at += timedelta(days=1)
+            audit.record("officer1", LOGIN_ACTION, "officer1", at=at)
+            for n in range(30):  # the day's case work, and someone else's login after it
+                audit.record("officer1", "case.accept", f"TS-{day}-{n}", at=at + timedelta(minutes=n))
+            audit.record("officer2", LOGIN_ACTION, "officer2", at=at + timedelta(hours=1))
+            audit.record("officer1", "login.failed", "officer1", at=at + timedelta(hours=2))
+    assert account.previous_login(officer) == _straightforward("officer1") == START + timedelta(days=4)
+    assert account.account_summary(officer).previous_login_at == START + timedelta(days=4)
+
+
+def test_the_previous_login_reads_the_logins_index(admin_session: Session) -> None:
+    """The query names the action as a literal, so SQLite proves the partial index applies."""
+    query = account.previous_login_query("admin")
+    sql, params = query.sql()
+    plan = " ".join(str(row) for row in database_proxy.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params))
+    assert LOGIN_INDEX in plan and "TEMP B-TREE" not in plan
