@@ -392,7 +392,7 @@ class MainWindow(QMainWindow):
             return None
         if previous != CASE_PAGE:
             self._return_to = previous
-        workspace = CaseWorkspace(self.session, case_id)
+        workspace = CaseWorkspace(self.session, case_id, self.stack)
         workspace.closed.connect(self.close_case)
         workspace.open_case_requested.connect(self.open_case)
         self.workspace = workspace

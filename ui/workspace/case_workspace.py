@@ -12,6 +12,7 @@ every write is one app/ service call made by ui.workspace.actions through the op
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -26,8 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.cases import drafts, major, reply, views
-from app.cases.drafts import DraftConflict
+from app.cases.drafts import DraftConflict, Revision
 from app.cases.issues import IssueRecord
+from app.cases.major import MajorChecklist
 from app.cases.rules import RuleName
 from app.cases.views import AssignmentView, CaseView
 from app.errors import NotFoundError, PermissionDenied
@@ -48,6 +50,7 @@ from ui.workspace.header import CaseHeader
 from ui.workspace.info_section import InfoSection
 from ui.workspace.issue_actions import ISSUE_ACTIONS
 from ui.workspace.issues_section import IssuesSection
+from ui.workspace.lazy_tabs import LazyTabs
 from ui.workspace.major_section import MajorSection
 from ui.workspace.timeline import TimelinePanel
 from ui.workspace.widgets import workspace_style
@@ -137,42 +140,25 @@ class CaseWorkspace(QWidget):
         self.action_bar = ActionBar()
         self.action_bar.triggered.connect(self.trigger)
 
-        self.info = InfoSection()
-        self.info.open_case_requested.connect(self.open_case_requested.emit)
-        self.issues = IssuesSection()
-        self.issues.action_requested.connect(self.trigger_issue)
-        self.assignments = AssignmentsSection()
-        self.assignments.action_requested.connect(self.trigger_assignment)
-        self.handling = HandlingSection()
-        self.handling.save_requested.connect(self.save_draft)
-        self.followup = FollowUpSection()
-        self.followup.action_requested.connect(self.trigger)
-        self.attachments = AttachmentsSection(session)
-        self.attachments.add_requested.connect(lambda: self.trigger(RuleName.ATTACHMENT))
-        self.documents = DocumentsSection(session)
-        self.documents.issued.connect(self._after_print)
-        self.rectification = CaseRectificationSection(session)
-        self.rectification.changed.connect(lambda: self.reload())
-        self.rectification.open_case_requested.connect(self.open_case_requested.emit)
-        self.major = MajorSection()
-        self.major.tick_requested.connect(self.tick_major)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("caseTabs")
         self.tabs.setDocumentMode(False)
-        for widget, title in (
-            (self.info, "投诉信息"),
-            (self.issues, "投诉事项"),
-            (self.assignments, "转办与科室反馈"),
-            (self.handling, "处理意见"),
-            (self.followup, "回访"),
-            (self.attachments, "附件"),
-            (self.documents, "文书"),
-            (self.rectification, "整改"),
-            (self.major, "重大事项"),
+        self._checklist: MajorChecklist | None = None
+        self._revisions: list[Revision] = []
+        self._keep_edits = False
+        self.pages = LazyTabs(self.tabs)
+        for title, build, fill in (
+            ("投诉信息", self._build_info, self._fill_info),
+            ("投诉事项", self._build_issues, lambda section: section.set_view(self.view, self.decisions)),
+            ("转办与科室反馈", self._build_assignments, self._fill_assignments),
+            ("处理意见", self._build_handling, self._fill_handling),
+            ("回访", self._build_followup, self._fill_followup),
+            ("附件", self._build_attachments, self._fill_attachments),
+            ("文书", self._build_documents, lambda section: section.set_view(self.view)),
+            ("整改", self._build_rectification, self._fill_rectification),
+            ("重大事项", self._build_major, self._fill_major),
         ):
-            widget.setObjectName("sectionPage")
-            widget.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-            self.tabs.addTab(widget, title)
+            self.pages.add(title, build, fill)
         self.timeline = TimelinePanel()
         self.timeline.attachment_requested.connect(self.open_attachment)
         self.timeline.note_requested.connect(lambda: self.trigger(RuleName.NOTE))
@@ -246,38 +232,146 @@ class CaseWorkspace(QWidget):
         if not outcome:
             if isinstance(outcome.error, PermissionDenied | NotFoundError):
                 self.view = None
+                self.pages.unload()  # nothing of the case is shown any more
                 self.denied.show_refusal(outcome.error)
                 self.stack.setCurrentWidget(self.denied)
             return False
         view, decisions, checklist, revisions = outcome.value
         self.view, self.decisions = view, decisions
+        self._checklist, self._revisions = checklist, revisions
+        self._keep_edits = keep_edits
         self.stack.setCurrentWidget(self.content)
         self.header.set_view(view)
         self.action_bar.update_actions(view, decisions, views.possible_actions(self.session))
-        self.info.set_view(view)
-        self.issues.set_view(view, decisions)
         for index in self.HANDLING_TABS:
             self.tabs.setTabVisible(index, view.handling_visible)
-        if view.handling_visible:
-            self.assignments.set_view(view, decisions)
-            self.handling.set_view(view, self.decision(RuleName.DRAFT), keep_edits=keep_edits)
-            self.handling.set_revisions(revisions)
-            self.followup.set_view(view, self.decision(RuleName.EXTERNAL_ROUTE))
-        self.attachments.set_view(view, self.decision(RuleName.ATTACHMENT))
-        self.documents.set_view(view)
-        shows_rectification = view.handling_visible and CaseRectificationSection.shown_to(self.session)
-        self.tabs.setTabVisible(self.TAB_RECTIFICATION, shows_rectification)
-        if shows_rectification:
-            self.rectification.set_view(view)
+        self.tabs.setTabVisible(self.TAB_RECTIFICATION, self._shows_rectification())
         self.tabs.setTabVisible(self.TAB_MAJOR, checklist is not None)
-        if checklist is not None:
-            self.major.set_checklist(checklist, self.decision(RuleName.MAJOR_CHECK))
+        # The visible tab shows the case now, the others when shown; the draft form at once too
+        # once it exists, so its unsaved text (kept or dropped by `keep_edits`) is decided here.
+        self.pages.loaded(refill=(self.TAB_HANDLING,))
         self.timeline.set_items(view.timeline, view.timeline_problem)
         self.timeline.note_button.setVisible(bool(self.decision(RuleName.NOTE)))
         return True
 
     def decision(self, name: str) -> Decision:
         return self.decisions.get(name, NO_DECISION)
+
+    def _shows_rectification(self) -> bool:
+        view = self.view
+        return view is not None and view.handling_visible and CaseRectificationSection.shown_to(self.session)
+
+    # -- the tabs: each section built when first shown (ui.workspace.lazy_tabs) ------------------
+
+    @property
+    def info(self) -> InfoSection:
+        return cast(InfoSection, self.pages.page(self.TAB_INFO))
+
+    @property
+    def issues(self) -> IssuesSection:
+        return cast(IssuesSection, self.pages.page(self.TAB_ISSUES))
+
+    @property
+    def assignments(self) -> AssignmentsSection:
+        return cast(AssignmentsSection, self.pages.page(self.TAB_ASSIGNMENTS))
+
+    @property
+    def handling(self) -> HandlingSection:
+        return cast(HandlingSection, self.pages.page(self.TAB_HANDLING))
+
+    @property
+    def followup(self) -> FollowUpSection:
+        return cast(FollowUpSection, self.pages.page(self.TAB_FOLLOWUP))
+
+    @property
+    def attachments(self) -> AttachmentsSection:
+        return cast(AttachmentsSection, self.pages.page(self.TAB_ATTACHMENTS))
+
+    @property
+    def documents(self) -> DocumentsSection:
+        return cast(DocumentsSection, self.pages.page(self.TAB_DOCUMENTS))
+
+    @property
+    def rectification(self) -> CaseRectificationSection:
+        return cast(CaseRectificationSection, self.pages.page(self.TAB_RECTIFICATION))
+
+    @property
+    def major(self) -> MajorSection:
+        return cast(MajorSection, self.pages.page(self.TAB_MAJOR))
+
+    def _build_info(self) -> InfoSection:
+        section = InfoSection()
+        section.open_case_requested.connect(self.open_case_requested.emit)
+        return section
+
+    def _fill_info(self, section: InfoSection) -> None:
+        if self.view is not None:
+            section.set_view(self.view)
+
+    def _build_issues(self) -> IssuesSection:
+        section = IssuesSection()
+        section.action_requested.connect(self.trigger_issue)
+        return section
+
+    def _build_assignments(self) -> AssignmentsSection:
+        section = AssignmentsSection()
+        section.action_requested.connect(self.trigger_assignment)
+        return section
+
+    def _fill_assignments(self, section: AssignmentsSection) -> None:
+        if self.view is not None and self.view.handling_visible:
+            section.set_view(self.view, self.decisions)
+
+    def _build_handling(self) -> HandlingSection:
+        section = HandlingSection()
+        section.save_requested.connect(self.save_draft)
+        return section
+
+    def _fill_handling(self, section: HandlingSection) -> None:
+        if self.view is not None and self.view.handling_visible:
+            section.set_view(self.view, self.decision(RuleName.DRAFT), keep_edits=self._keep_edits)
+            section.set_revisions(self._revisions)
+
+    def _build_followup(self) -> FollowUpSection:
+        section = FollowUpSection()
+        section.action_requested.connect(self.trigger)
+        return section
+
+    def _fill_followup(self, section: FollowUpSection) -> None:
+        if self.view is not None and self.view.handling_visible:
+            section.set_view(self.view, self.decision(RuleName.EXTERNAL_ROUTE))
+
+    def _build_attachments(self) -> AttachmentsSection:
+        section = AttachmentsSection(self.session)
+        section.add_requested.connect(lambda: self.trigger(RuleName.ATTACHMENT))
+        return section
+
+    def _fill_attachments(self, section: AttachmentsSection) -> None:
+        section.set_view(self.view, self.decision(RuleName.ATTACHMENT))
+
+    def _build_documents(self) -> DocumentsSection:
+        section = DocumentsSection(self.session)
+        section.issued.connect(self._after_print)
+        return section
+
+    def _build_rectification(self) -> CaseRectificationSection:
+        section = CaseRectificationSection(self.session)
+        section.changed.connect(lambda: self.reload())
+        section.open_case_requested.connect(self.open_case_requested.emit)
+        return section
+
+    def _fill_rectification(self, section: CaseRectificationSection) -> None:
+        if self.view is not None and self._shows_rectification():
+            section.set_view(self.view)
+
+    def _build_major(self) -> MajorSection:
+        section = MajorSection()
+        section.tick_requested.connect(self.tick_major)
+        return section
+
+    def _fill_major(self, section: MajorSection) -> None:
+        if self._checklist is not None:
+            section.set_checklist(self._checklist, self.decision(RuleName.MAJOR_CHECK))
 
     def after_write(self, notice: str = "已保存") -> None:
         """A write went through (the runner told the window): show the new state."""
@@ -335,7 +429,8 @@ class CaseWorkspace(QWidget):
         self.handling.focus_first()
 
     def draft_is_dirty(self) -> bool:
-        return self.handling.is_dirty()
+        form = self.pages.built(self.TAB_HANDLING)  # a form never shown holds no typing
+        return form is not None and cast(HandlingSection, form).is_dirty()
 
     def save_draft(self, merged_from: int | None = None) -> None:
         """Save the form as a new revision over the one it was edited from; when another officer
