@@ -19,7 +19,9 @@ import json
 import lzma
 import re
 import struct
+import threading
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -150,7 +152,7 @@ def font_slots(pdf: bytes, faces: dict[str, list[tuple[str, int, TTFontFile]]]) 
         codes = _codes(_stream(pdf, cmap))
         raw = pdf[obj.data[0] : obj.data[1]]
         for sha, index, face in faces.get(_base_name(descriptor.head), []) if codes else []:
-            if zlib.compress(face.makeSubset(list(codes))) == raw:
+            if _deflated_subset(face, codes) == raw:
                 slots.append(FontSlot(obj.data[0], obj.data[1], sha, index, codes, cmap.data))
                 break
     return sorted(slots, key=lambda slot: slot.start)
@@ -213,8 +215,11 @@ def compact(
     header = json.dumps({"format": FORMAT, "parts": entries}, separators=(",", ":")).encode()
     body = struct.pack(">I", len(header)) + header + b"".join(parts)
     stored = MAGIC + lzma.compress(body, format=lzma.FORMAT_RAW, filters=_FILTERS)
+    # The check rebuilds from the stored bytes (header, skeleton, characters read back) with the
+    # deflated streams this call has just seen zlib make from the same inflated bytes.
+    deflated = {inflated: pdf[start:end] for start, end, inflated in inflatable}
     try:
-        same = expand(stored, source) == pdf
+        same = _expand(stored, source, deflated) == pdf
     except FontUnavailable:
         same = False
     return stored if same else None
@@ -260,6 +265,11 @@ def font_digests(stored: bytes) -> set[str]:
 def expand(stored: bytes, source: FontSource) -> bytes:
     """The PDF a compact document was made from (a whole PDF is returned as it is).
     Raises FontUnavailable when a font file it needs is not at hand."""
+    return _expand(stored, source, {})
+
+
+def _expand(stored: bytes, source: FontSource, deflated: dict[bytes, bytes]) -> bytes:
+    """`expand`; `deflated` maps inflated stream bytes to what zlib was just seen to make of them."""
     if not is_compact(stored):
         return stored
     header, skeleton = _header_and_skeleton(stored)
@@ -268,15 +278,71 @@ def expand(stored: bytes, source: FontSource) -> bytes:
         out.write(skeleton[at : part["at"]])
         at = part["at"]
         if "size" in part:  # an inflated stream: deflated again, as ReportLab wrote it
-            out.write(zlib.compress(skeleton[at : at + part["size"]]))
+            inflated = skeleton[at : at + part["size"]]
+            known = deflated.get(inflated)
+            out.write(known if known is not None else zlib.compress(inflated))
             at += part["size"]
             continue
         face = source(part["font"], part["index"])
         if face is None:
             raise FontUnavailable(part["font"])
-        out.write(zlib.compress(face.makeSubset(list(_part_codes(part, header, skeleton)))))
+        out.write(_deflated_subset(face, _part_codes(part, header, skeleton)))
     out.write(skeleton[at:])
     return out.getvalue()
+
+
+# -- subsets made once -------------------------------------------------------------------------------
+#
+# A subset is a pure function of the face and the characters (the premise of the compact form), and
+# issuing one document asks for the same subsets three times: when ReportLab writes the PDF, when
+# `compact` recognises the embedded stream, and when it checks the rebuild. The last few subsets of
+# each face (and their deflated bytes) are kept, so they are made and compressed once.
+
+_SUBSETS_KEPT = 8
+_memo_lock = threading.Lock()
+
+
+def remember_subsets(face: TTFontFile) -> None:
+    """Make `face.makeSubset` (ReportLab calls it when writing a PDF) keep its last few results."""
+    if isinstance(getattr(face, "_subset_memo", None), OrderedDict):
+        return
+    memo: OrderedDict[tuple[int, ...], bytes] = OrderedDict()
+
+    def make_subset(subset: list[int]) -> bytes:
+        key = tuple(subset)
+        with _memo_lock:
+            if key in memo:
+                memo.move_to_end(key)
+                return memo[key]
+        data = type(face).makeSubset(face, list(key))
+        with _memo_lock:
+            memo[key] = data
+            while len(memo) > _SUBSETS_KEPT:
+                memo.popitem(last=False)
+        return data
+
+    face.makeSubset = make_subset  # type: ignore[method-assign]
+    face._subset_memo = memo  # type: ignore[attr-defined]
+
+
+_deflated: OrderedDict[tuple[int, tuple[int, ...]], tuple[TTFontFile, bytes]] = OrderedDict()
+
+
+def _deflated_subset(face: TTFontFile, codes: tuple[int, ...]) -> bytes:
+    """zlib's bytes of the subset of `face` holding `codes`, as ReportLab embeds it."""
+    key = (id(face), tuple(codes))
+    with _memo_lock:
+        kept = _deflated.get(key)
+        if kept is not None and kept[0] is face:
+            _deflated.move_to_end(key)
+            return kept[1]
+    remember_subsets(face)
+    data = zlib.compress(face.makeSubset(list(codes)))
+    with _memo_lock:
+        _deflated[key] = (face, data)  # the face is held so that its id stays its own
+        while len(_deflated) > _SUBSETS_KEPT:
+            _deflated.popitem(last=False)
+    return data
 
 
 # -- the fonts of this process -------------------------------------------------------------------------

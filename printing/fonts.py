@@ -21,6 +21,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 
+from printing.compact import remember_subsets
 from printing.sfnt import Face, read_faces
 
 CID_FALLBACK = "STSong-Light"
@@ -225,6 +226,7 @@ def _try_register(path: Path, notes: list[str]) -> str | None:
     if not all(ord(char) in font.face.charToGlyph for char in _PROBE):
         notes.append(f"字体文件 {path.name} 不含中文字形，已跳过。")
         return None
+    remember_subsets(font.face)  # a document's subsets are made once, not again to store it
     pdfmetrics.registerFont(font)
     return name
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from reportlab.pdfbase.ttfonts import TTFontFile
 
 from printing import compact
 from printing.fonts import register_fonts
@@ -81,3 +82,36 @@ def test_unknown_fonts_are_left_in_place_and_missing_fonts_are_reported() -> Non
     with pytest.raises(compact.FontUnavailable):
         compact.expand(stored, lambda digest, index: None)
     assert compact.expand(pdf, source) is pdf  # a whole PDF is returned as it is
+
+
+def test_issuing_and_storing_a_document_makes_each_subset_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ReportLab subsets the font when it writes the PDF; recognising the subset in `compact` and
+    checking the rebuild reuse it instead of subsetting (and compressing) again — and a face that
+    has seen none of it (read afresh from the font file) rebuilds the same bytes."""
+    faces, source = _source()
+    if source(GOLDEN_FONT, 0) is None:
+        pytest.skip("the golden's font file is not installed here")
+    pdf = compact.expand(GOLDEN.read_bytes(), source)
+    for entries in faces.values():  # forget the subsets the other tests made
+        for _digest, _index, face in entries:
+            face._subset_memo.clear()
+    compact._deflated.clear()
+    made: list[tuple[int, ...]] = []
+    subset = TTFontFile.makeSubset
+    monkeypatch.setattr(
+        TTFontFile, "makeSubset", lambda face, codes: made.append(tuple(codes)) or subset(face, codes)
+    )
+    reprint = stamp_reprint(pdf, datetime(2027, 9, 8, 7, 46))  # a new subset: the stamp's digits
+    stored = compact.compact(reprint, faces, source)
+    assert stored is not None and made and len(made) == len(set(made))  # the stamp's and the page's
+
+    monkeypatch.setattr(TTFontFile, "makeSubset", subset)
+    fresh = {
+        key: compact.face_from_bytes(face._ttf_data, key[1])
+        for key in [(GOLDEN_FONT, 0)]
+        if (face := source(*key))
+    }
+    assert (
+        compact.expand(stored, lambda digest, index: fresh.get((digest, index)) or source(digest, index))
+        == reprint
+    )
