@@ -37,6 +37,17 @@ def _now() -> float:
     return time.perf_counter()
 
 
+def _return_to_event_loop(app: Any) -> None:
+    """What the application's event loop does between two user actions: the posted events, then
+    the widgets closed with deleteLater (a closed case's workspace). processEvents alone never
+    deletes them, so a probe without this kept every workspace it had opened alive (about 9 MB
+    each, 270 MB for 30 cases) and reported that as the application's peak RSS."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    app.processEvents()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 def _board(window: Any, out: dict[str, Any], app: Any) -> None:
     if "board" not in window.entry_keys:
         return
@@ -92,7 +103,7 @@ def _open_cases(window: Any, out: dict[str, Any], app: Any, seed: int) -> None:
         else:
             events.append(len(workspace.view.timeline))
         window.close_case()
-        app.processEvents()
+        _return_to_event_loop(app)
     out["open_case"] = samples
     out["open_events"] = events
     out["open_denied"] = denied

@@ -230,8 +230,15 @@ def _listable(session: Session, query: peewee.ModelSelect, flt: BoardFilter | No
     return visible(session.user, query)
 
 
-def _pages(session: Session, flt: BoardFilter, keys: tuple[Key, ...]) -> KeysetPages:
+def _pages(session: Session, flt: BoardFilter, keys: tuple[Key, ...], ids_first: bool = False) -> KeysetPages:
+    """The pages of the cards of `flt` in the order of `keys`. `ids_first`: for an order no index
+    serves (the urgency of every open case), each page sorts the ids alone, read from the open
+    work's index (models.cases.WORK_INDEX) without a case row, and only the page's cards are read
+    after it; otherwise one statement reads a page's cards along an index."""
     now = clock.now()
+    if ids_first:
+        query = _apply(_listable(session, Case.select(Case.id), flt), session, flt, now)
+        return KeysetPages(query, keys, lambda rows: _cards_in_order(session, [r[0] for r in rows], now))
     query = _apply(_listable(session, card_select(session.user), flt), session, flt, now)
     return KeysetPages(query, keys, lambda rows: cards_from_rows(session, rows, now))
 
@@ -317,7 +324,8 @@ def case_pages(
     session: Session, flt: BoardFilter | None = None, order: str = "newest", descending: bool = False
 ) -> KeysetPages:
     """The case list in the order of `list_keys(order, descending)`, page after page."""
-    return _pages(session, flt or BoardFilter(include_final=True), list_keys(order, descending))
+    flt = flt or BoardFilter(include_final=True)
+    return _pages(session, flt, list_keys(order, descending), ids_first=order == "urgency")
 
 
 def case_list(

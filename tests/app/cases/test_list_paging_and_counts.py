@@ -201,3 +201,49 @@ def test_a_list_page_far_down_needs_no_offset(desk: Desk, cases: dict[str, int])
     pages.next_page(2)
     statements = [sql for sql, _params, _slots in pages._sql.values()]
     assert len(statements) == 2 and not any("OFFSET" in sql.upper() for sql in statements)
+
+
+HOME_LISTS = (  # the home sections' lists in the order they show them (ui/home/)
+    BoardFilter(queue="active"),
+    BoardFilter(overdue_only=True),
+    BoardFilter(states=(State.PENDING_APPROVAL,)),
+    BoardFilter(queue="extensions"),
+    BoardFilter(queue="escalated"),
+    BoardFilter(queue="on_hold"),
+    BoardFilter(queue="my_shift"),
+    BoardFilter(department="cardiology"),
+    BoardFilter(),
+)
+
+
+def test_the_urgency_pages_sorted_by_id_first_equal_the_one_statement_pages(
+    desk: Desk, cases: dict[str, int]
+) -> None:
+    """The urgency order sorts the ids on the open work's index and reads only the page's cards;
+    for every role and home list the pages are those of the one statement that reads every card
+    (restricted and redacted cases, a night intake, a case on hold, overdue ones, several
+    departments), page after page."""
+    overlays.hold(desk["officer"], cases["b"], "等待患者补充病历材料")
+    overlays.escalate(desk["officer"], cases["e"], "患者家属多次来访，情绪激动")
+    more = [desk.new_case(state, departments=n) for state, n in ((State.IN_PROGRESS, 1), (State.DRAFTING, 3))]
+    more.append(desk.new_case(State.PENDING_APPROVAL))
+    desk.clock.set(datetime(2026, 5, 20, 10, 0))  # weeks later: the running clocks are overdue
+    keys = board.list_keys("urgency")
+    for role in ROLES:
+        for flt in HOME_LISTS:
+            fast = _every_page(board.case_pages(desk[role], flt, order="urgency"), 2)
+            plain = _every_page(board._pages(desk[role], flt, keys, ids_first=False), 2)
+            assert [c.id for c in fast] == [c.id for c in plain], (role, flt)
+            assert fast == plain, (role, flt)
+    active = _every_page(board.case_pages(desk["officer"], BoardFilter(queue="active"), order="urgency"))
+    assert {cases["b"], *more} <= {c.id for c in active}
+    assert active[-1].id == cases["b"]  # on hold: after the running clocks
+
+
+def test_the_urgency_pages_read_the_open_work_index_without_case_rows(
+    desk: Desk, cases: dict[str, int]
+) -> None:
+    pages = board.case_pages(desk["officer"], BoardFilter(queue="active"), order="urgency")
+    sql, params, _slots = pages._statement(False, 50)
+    plan = " ".join(str(r) for r in database_proxy.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params))
+    assert "COVERING INDEX case_work" in plan, plan
