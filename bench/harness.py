@@ -15,7 +15,8 @@ bench/service.py), stats (bench/statistics.py), reminders (bench/reminders.py), 
 ledger import into a new database) and backup (a verified backup and restore of the benchmark
 database: slow at 1M and needs twice its size free in the temporary folder), bench/records.py.
 `--pg` migrates the database into a throwaway PostgreSQL server (bench/pg.py) and runs gui,
-service and stats there.
+service, stats and reminders there, each user signed in as their own database role, plus rls (the
+same queries as the user's role and as the table owner, bench/rls.py).
 
 Results are printed as a table, written to bench/out/results-<cases>[-pg].json, and
 docs/performance.md is rendered from every run in bench/out (bench/report.py). Nothing here asserts
@@ -42,8 +43,9 @@ from typing import Any
 
 DEFAULT_CASES = 200_000
 DEFAULT_PASSWORD = "Bench2024demo"
-GROUPS = ("start", "gui", "service", "stats", "reminders", "ledger", "backup")
-SHARED_GROUPS = ("gui", "service", "stats", "reminders")  # start, ledger, backup: the local file
+LOCAL_GROUPS = ("start", "gui", "service", "stats", "reminders", "ledger", "backup")
+GROUPS = (*LOCAL_GROUPS, "rls")
+SHARED_GROUPS = ("gui", "service", "stats", "reminders", "rls")  # start, ledger, backup: the local file
 GROUP_LABELS = {
     "start": "启动到登录窗口",
     "gui": "界面（每个角色一个进程）",
@@ -52,6 +54,7 @@ GROUP_LABELS = {
     "reminders": "提醒与整改列表",
     "ledger": "台账导入",
     "backup": "备份与恢复",
+    "rls": "行级安全的代价（本人角色与表所有者）",
 }
 ROLE_NAMES = {"officer": "专员", "clerk": "督查股文员", "manager": "主任", "night_duty": "总值班"}
 
@@ -178,6 +181,10 @@ def measure(
         )
     if "gui" in groups:
         results += _group("gui", failures, lambda: gui.gui_lines(target, runs, failures))
+    if "rls" in groups and target.shared:
+        from bench.rls import rls_lines
+
+        results += _group("rls", failures, lambda: rls_lines(target))
     if not groups & {"service", "stats", "reminders", "ledger", "backup"}:
         return results
     from app import auth
@@ -235,7 +242,7 @@ def _width(text: str) -> int:
 
 
 def selected_groups(only: str, skip: str, shared: bool) -> set[str]:
-    allowed = SHARED_GROUPS if shared else GROUPS
+    allowed = SHARED_GROUPS if shared else LOCAL_GROUPS
     wanted = {g.strip() for g in only.split(",") if g.strip()} if only else set(allowed)
     unknown = (wanted | {g.strip() for g in skip.split(",") if g.strip()}) - set(GROUPS)
     if unknown:

@@ -1,7 +1,11 @@
 """Shared mode for the benchmark (`python -m bench --pg`): a throwaway PostgreSQL server started
 from the installed PostgreSQL packages (tests/support/pg_server.py: initdb + pg_ctl on 127.0.0.1,
 TLS, scram), the local benchmark database migrated into it with app.migrate (what an office does
-when it moves to a server), ANALYZE, then durable settings switched on for the measurements."""
+when it moves to a server), ANALYZE, then durable settings switched on for the measurements.
+
+Every benchmark user then signs in as their own database role with row-level security on, as in a
+hospital: the migrating administrator's role is made by the migration, the others' roles get their
+password from the administrator (cd_set_password, as 重置密码 does, without the first-login change)."""
 
 from __future__ import annotations
 
@@ -33,6 +37,7 @@ def serve(local: Target) -> tuple[Any, Target, dict[str, Any]]:
     The caller stops the server (server.stop() also removes its files)."""
     from app import auth, migrate
     from models.database import ServerParams, close_current
+    from models.fields import install_cipher
     from tests.support import pg_server
 
     if pg_server.find_bindir() is None:
@@ -48,6 +53,7 @@ def serve(local: Target) -> tuple[Any, Target, dict[str, Any]]:
             sslmode="verify-full",
             sslrootcert=str(server.ca_file),
         )
+        opener = _identifier_opener(local)
         admin = auth.login_local(local.path, "admin", local.password)
         print("迁移基准数据库到 PostgreSQL ……", flush=True)
         started = time.perf_counter()
@@ -59,7 +65,9 @@ def serve(local: Target) -> tuple[Any, Target, dict[str, Any]]:
                 print(f"  {done}/{total} {table}（{last[0] - started:.0f} s）", flush=True)
 
         try:
-            report = migrate.migrate_to_server(admin, params, server.password, progress)
+            if opener is not None:  # the identifiers are sealed: opened with the manager's key
+                install_cipher(opener)
+            report = migrate.migrate_to_server(admin, params, server.password, local.password, progress)
         finally:
             auth.logout(admin)
             close_current()
@@ -74,10 +82,11 @@ def serve(local: Target) -> tuple[Any, Target, dict[str, Any]]:
             version = conn.execute("SHOW server_version").fetchone()[0]
             size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
         print(f"迁移用时 {migrated:.0f} s，ANALYZE {analyzed:.0f} s", flush=True)
+        _give_roles_their_passwords(params, report.data_key, local.password)
     except BaseException:
         server.stop()
         raise
-    target = Target(
+    target = Target(  # server_password: the owner's, for the row-level security comparison
         local.path,
         local.password,
         server=asdict(params),
@@ -92,3 +101,37 @@ def serve(local: Target) -> tuple[Any, Target, dict[str, Any]]:
         "rows": {t.table: t.target for t in report.tables},
     }
     return server, target, facts
+
+
+def _identifier_opener(local: Target) -> Any:
+    """The sealer of a user who holds the identifier key (the benchmark database keeps no recovery
+    key, which an administrator migrating an office's database would type), or None when nothing
+    is sealed."""
+    from app import auth, sealing
+    from models.fields import current_cipher
+
+    manager = auth.login_local(local.path, "manager", local.password)
+    try:
+        sealer = current_cipher()
+        opens = isinstance(sealer, sealing.LocalSealer) and sealer.opens_identifiers
+        return sealer if opens and sealing.stored_public() is not None else None
+    finally:
+        auth.logout(manager)
+
+
+def _give_roles_their_passwords(params: Any, data_key: bytes, password: str) -> None:
+    """The administrator gives every other active user's role its password (the benchmark users
+    share one); each user then signs in as that role."""
+    from app import auth, server_accounts, shared
+    from models.accounts import User
+
+    admin = shared.login_shared(params, data_key, "admin", password)
+    try:
+        names = [
+            name
+            for (name,) in User.select(User.username).where(User.active, User.username != "admin").tuples()
+        ]
+        for name in names:
+            server_accounts.set_password(params.dbname, name, password, must_change=False)
+    finally:
+        auth.logout(admin)

@@ -1,6 +1,7 @@
 """The benchmark's outputs: the machine it ran on, one JSON file per run (bench/out/results-<cases>.json,
 results-<cases>-pg.json for shared mode), and docs/performance.md rendered from every run present
-there, side by side."""
+there, side by side, together with the runs kept in the repository (bench/results/, e.g. the
+shared-mode run, which needs a PostgreSQL server) unless bench/out has a newer run of the same name."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 OUT_DIR = Path(__file__).resolve().parent / "out"
+KEPT_DIR = Path(__file__).resolve().parent / "results"
 DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 
 
@@ -56,9 +58,12 @@ def write_run(report: dict[str, Any]) -> Path:
     return path
 
 
-def load_runs(folder: Path = OUT_DIR) -> list[dict[str, Any]]:
+def load_runs(folder: Path = OUT_DIR, kept: Path | None = None) -> list[dict[str, Any]]:
+    """The runs in `folder`, and those in `kept` that `folder` has no run of the same name for."""
+    files = {path.name: path for path in sorted(kept.glob("results-*.json"))} if kept else {}
+    files.update({path.name: path for path in sorted(folder.glob("results-*.json"))})
     runs = []
-    for path in sorted(folder.glob("results-*.json")):
+    for path in files.values():
         run = json.loads(path.read_text(encoding="utf-8"))
         if "results" in run and "cases" in run:
             runs.append(run)
@@ -205,8 +210,8 @@ def markdown(runs: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(folder: Path = OUT_DIR, doc: Path = DOC) -> Path | None:
-    runs = load_runs(folder)
+def render(folder: Path = OUT_DIR, doc: Path = DOC, kept: Path | None = KEPT_DIR) -> Path | None:
+    runs = load_runs(folder, kept)
     if not runs:
         return None
     doc.write_text(markdown(runs), encoding="utf-8")
@@ -241,7 +246,12 @@ HOW = """
   (`fsync`, `synchronous_commit`, `full_page_writes` on; everything else PostgreSQL's defaults,
   e.g. `shared_buffers` 128 MB) and the GUI, service, statistics and reminder lines run against it
   over TLS on 127.0.0.1 (no network latency); the server is removed afterwards. Migrating takes
-  minutes at 200k cases (it seals every identifier on the way, as for a real office).
+  minutes at 200k cases (it seals every identifier on the way, as for a real office; rows go in
+  with COPY). Every user signs in as their own database role, with row-level security on.
+- **Row-level security** (`rls_*`, `bench/rls.py`): the statements the board, the queue counts, a
+  search and opening a case send, recorded for an officer and a clerk, then run under
+  `EXPLAIN ANALYZE` as that user's role and as the table owner (who bypasses the policies); the
+  line is the role's server time, the note the owner's and the policies' sub-plans.
 
 Runs:
 

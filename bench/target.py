@@ -18,7 +18,9 @@ TARGET_ENV = "BENCH_TARGET"
 @dataclass(frozen=True)
 class Target:
     """`path` is the local database (also the source of a server run); `server` holds the
-    ServerParams fields, `server_password` and `data_key` (hex) of a shared-mode run."""
+    ServerParams fields (its user: the database owner), `server_password` (the owner's, for the
+    row-level security comparison, bench/rls.py) and `data_key` (hex) of a shared-mode run. Users
+    sign in as their own database roles."""
 
     path: Path
     password: str
@@ -44,11 +46,7 @@ class Target:
         from models.database import ServerParams
 
         return shared.login_shared(
-            ServerParams(**self.server),
-            self.server_password,
-            bytes.fromhex(self.data_key),
-            username,
-            self.password,
+            ServerParams(**self.server), bytes.fromhex(self.data_key), username, self.password
         )
 
     def env(self) -> dict[str, str]:

@@ -105,12 +105,12 @@ def wizard_shots(folder: Path, outdir: Path) -> list[Path]:
 
 
 def login_shot(folder: Path, outdir: Path) -> Path:
-    """A workstation without keyring: the server password and the enrollment passphrase are asked."""
+    """A workstation without keyring: the user's own password and the enrollment passphrase are
+    asked (each user signs in as their own database role; the workstation keeps no server login)."""
     with _no_keyring():
         connection = SharedConnection(SERVER_PARAMS, str(folder / "workstation.cdenroll"))
         dialog = LoginDialog(folder / "unused.db", "officer", connection=connection)
         dialog.password_edit.setText(PASSWORD)
-        dialog.server_password_edit.setText("server-password")
         dialog.passphrase_edit.setText("east-wing-2026")
         dialog.show()
         path = _grab(dialog, outdir / "shared_login.png")
@@ -125,7 +125,6 @@ def admin_shots(local: Session, outdir: Path) -> list[Path]:
     page.show()
     shots = [_grab(page, outdir / "shared_admin_local.png")]
     page.close()
-    shared.remember_server_password(SERVER_PARAMS, "server-password")
     shared.remember_data_key(SERVER_PARAMS, bytes(32))
     on_server = replace(
         local,
@@ -149,6 +148,7 @@ def migration_shots(local: Session, outdir: Path) -> list[Path]:
     """The migration dialog before and (with a throwaway PostgreSQL server) after the run."""
     dialog = MigrationDialog(local)
     _fill_server_form(dialog.form, SERVER_PARAMS)
+    dialog.own_password_edit.setText(PASSWORD)
     dialog.show()
     shots = [_grab(dialog, outdir / "shared_migration.png")]
     from tests.support import pg_server

@@ -43,6 +43,11 @@ def _refused(conn: psycopg.Connection, sql: str, *args: object) -> None:
         conn.execute(sql, args or None)
 
 
+def _refused_by_policy(conn: psycopg.Connection, sql: str, *args: object) -> None:
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+        conn.execute(sql, args or None)
+
+
 @pytest.fixture
 def office(shared_admin, pg_params):
     """The shared database with one user per role, a restricted case naming `officer` and an open
@@ -213,3 +218,73 @@ def test_a_disabled_user_cannot_sign_in_to_the_server(office, pg_params) -> None
     with pytest.raises(psycopg.OperationalError):
         with plain_sql(pg_params, "officer2"):
             pass
+
+
+def test_a_restricted_cases_statistics_and_links_are_invisible_to_unnamed_roles(office, pg_params) -> None:
+    """Who is named on it, its statistics rows (department, category, finding), its 整改 and
+    handover links follow the case: a role that may not see the case reads none of them."""
+    _people, secret, plain = office
+    tables = ("case_access", "case_stat", "issue_stat")
+    with plain_sql(pg_params, "manager") as conn:  # the rows are there
+        for table in tables:
+            assert conn.execute(f"SELECT count(*) FROM {table} WHERE case_id = %s", (secret,)).fetchone()[0] > 0
+    for name in ("clerk", "officer2", "night_duty"):
+        with plain_sql(pg_params, name) as conn:
+            for table in (*tables, "assignment_stat", "rectification_case", "recurrence", "handover_case"):
+                found = conn.execute(f"SELECT count(*) FROM {table} WHERE case_id = %s", (secret,)).fetchone()
+                assert found == (0,), (name, table)
+            changed = conn.execute("UPDATE case_stat SET state = 'closed' WHERE case_id = %s", (secret,))
+            assert changed.rowcount == 0
+            _refused_by_policy(conn, "INSERT INTO case_access (case_id, user_id) VALUES (%s, 1)", secret)
+    with plain_sql(pg_params, "clerk") as conn:  # an unrestricted case's rows stay readable
+        assert conn.execute("SELECT count(*) FROM case_stat WHERE case_id = %s", (plain,)).fetchone() == (1,)
+    with plain_sql(pg_params, ADMIN, ADMIN_PASSWORD) as conn:
+        for table in (*tables, "assignment_stat"):
+            assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
+
+
+def test_the_text_search_finds_only_cases_the_caller_may_see(office, pg_params) -> None:
+    """The server's search function (it uses the text index as the owner) answers each role with
+    the cases that role may see: probing a restricted case's narrative finds nothing."""
+    _people, secret, _plain = office
+    probe = "SELECT cd_text_search('%%保密标记%%')"
+    for name in ("clerk", "officer2", "night_duty"):
+        with plain_sql(pg_params, name) as conn:
+            assert conn.execute(probe).fetchall() == [], name
+    with plain_sql(pg_params, ADMIN, ADMIN_PASSWORD) as conn:
+        assert conn.execute(probe).fetchall() == []
+    for name in ("officer", "manager"):
+        with plain_sql(pg_params, name) as conn:
+            assert conn.execute(probe).fetchall() == [(secret,)], name
+
+
+def test_reports_rectification_and_handovers_are_closed_to_roles_the_policy_refuses(office, pg_params) -> None:
+    """Issued analysis reports: officers and managers (查看统计报表); 整改 items and 交班 records:
+    no administrator without a case role, and handovers not to a clerk."""
+    me = 'SELECT id FROM "user" WHERE username = %s'
+    report = (
+        "INSERT INTO issued_report (period, title, fmt, analysis, total, sha256, data, issued_at, issued_by_id) "
+        "VALUES ('2026-03', '伪造报告', 'pdf', '', 0, '', '\\x00', now(), %s)"
+    )
+    handover = "INSERT INTO handover (handed_by_id, handed_at, note, sha256, data) VALUES (%s, now(), '', '', '\\x00')"
+    for name, password in (("clerk", USER_PASSWORD), ("night_duty", USER_PASSWORD), (ADMIN, ADMIN_PASSWORD)):
+        with plain_sql(pg_params, name, password) as conn:
+            own = conn.execute(me, (name,)).fetchone()[0]
+            _refused_by_policy(conn, report, own)
+            if name != "night_duty":
+                _refused_by_policy(conn, handover, own)
+    with plain_sql(pg_params, ADMIN, ADMIN_PASSWORD) as conn:
+        own = conn.execute(me, (ADMIN,)).fetchone()[0]
+        _refused_by_policy(
+            conn,
+            "INSERT INTO rectification_event (rectification_id, at, actor_id, action, summary, note) "
+            "VALUES (1, now(), %s, 'x', '', '')",
+            own,
+        )
+    with plain_sql(pg_params, "officer") as conn:  # the roles the policy lets write still can
+        own = conn.execute(me, ("officer",)).fetchone()[0]
+        conn.execute(report, (own,))
+        conn.execute(handover, (own,))
+    with plain_sql(pg_params, "clerk") as conn:
+        assert conn.execute("SELECT count(*) FROM issued_report").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM handover").fetchone() == (0,)

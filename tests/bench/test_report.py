@@ -52,7 +52,7 @@ def test_runs_render_side_by_side(tmp_path: Path) -> None:
         name = report.run_name(run["cases"], run["shared"])
         (tmp_path / f"{name}.json").write_text(json.dumps(run, ensure_ascii=False), encoding="utf-8")
     doc = tmp_path / "performance.md"
-    assert report.render(tmp_path, doc) == doc
+    assert report.render(tmp_path, doc, kept=None) == doc
     text = doc.read_text(encoding="utf-8")
     header = next(line for line in text.splitlines() if line.startswith("| 操作 |"))
     assert header == "| 操作 | 预算 | 200k 件 · 负载下 | 1M 件 | 200k 件 · PostgreSQL |"
@@ -68,7 +68,22 @@ def test_runs_render_side_by_side(tmp_path: Path) -> None:
 
 
 def test_nothing_to_render(tmp_path: Path) -> None:
-    assert report.render(tmp_path, tmp_path / "performance.md") is None
+    assert report.render(tmp_path, tmp_path / "performance.md", kept=None) is None
+
+
+def test_kept_runs_are_rendered_unless_a_newer_run_of_the_same_name_is_there(tmp_path: Path) -> None:
+    out, kept = tmp_path / "out", tmp_path / "kept"
+    out.mkdir()
+    kept.mkdir()
+    shared = _run(200_000, True, [0.05, 0.06], 0.2)
+    (kept / f"{report.run_name(200_000, True)}.json").write_text(json.dumps(shared), encoding="utf-8")
+    local = _run(200_000, False, [0.05, 0.07, 0.09], 0.2)
+    (out / f"{report.run_name(200_000, False)}.json").write_text(json.dumps(local), encoding="utf-8")
+    assert [r["shared"] for r in report.load_runs(out, kept)] == [False, True]
+    newer = _run(200_000, True, [0.03], 0.2)
+    (out / f"{report.run_name(200_000, True)}.json").write_text(json.dumps(newer), encoding="utf-8")
+    runs = report.load_runs(out, kept)
+    assert [r["results"][0]["samples"] for r in runs if r["shared"]] == [[0.03]]
     assert not (tmp_path / "performance.md").exists()
 
 
@@ -81,6 +96,6 @@ def test_groups() -> None:
         "reminders",
         "ledger",
     }
-    assert selected_groups("", "", shared=True) == {"gui", "service", "stats", "reminders"}
+    assert selected_groups("", "", shared=True) == {"gui", "service", "stats", "reminders", "rls"}
     with pytest.raises(SystemExit, match="未知的测量组"):
         selected_groups("gui,paint", "", shared=False)

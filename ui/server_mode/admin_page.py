@@ -225,7 +225,7 @@ class DatabasePage(QWidget):
         self.secrets = Facts(secret_facts(server, WorkstationConfig.load()))
         inner.addLayout(self.secrets)
         inner.addWidget(
-            explanation("在公用电脑上，或电脑交回信息科之前，请清除本工作站保存的服务器密码和数据密钥。")
+            explanation("在公用电脑上，或电脑交回信息科之前，请清除本工作站保存的数据密钥。")
         )
         self.forget_button = self._button("清除保存的凭据…", self.forget_secrets)
         inner.addLayout(_button_row(self.forget_button))
@@ -278,15 +278,16 @@ class DatabasePage(QWidget):
             return
         config = WorkstationConfig.load()
         stored = shared.stored_secrets(server)
-        text = "清除后，下次登录时需要输入数据库服务器密码"
         if stored.data_key and not config.enrollment_path:
-            text += "，并重新导入工作站注册文件（请先确认注册文件和口令在手）"
+            text = "清除后，本工作站要重新导入工作站注册文件才能登录（请先确认注册文件和口令在手）"
+        else:
+            text = "清除后，每次登录时需要输入工作站注册文件的口令"
         if not confirm(self, "清除保存的凭据", text + "。当前登录不受影响。", "清除"):
             return
         if not run(self, lambda: shared.forget_workstation_secrets(server), changed=Change(Kind.DATABASE)):
             return
         self.refresh()
-        self._notify("已清除本工作站保存在系统钥匙串中的服务器密码和数据密钥。")
+        self._notify("已清除本工作站保存在系统钥匙串中的数据密钥。")
 
     def rotate_key(self) -> None:
         text = (
