@@ -6,15 +6,29 @@ the user each session. (keyrings.alt's plaintext backends are never used.)
 
 from __future__ import annotations
 
-import keyring
-from keyring.errors import KeyringError
+from typing import Any
+
+# keyring (with its backends' imports: ~0.1–0.3 s) is imported on first use: shared mode only,
+# never before the login window is painted.
 
 SERVICE = "ComplaintDesk"
 _NO_KEYRING = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
 
 
+def _keyring() -> Any:
+    import keyring
+
+    return keyring
+
+
+def _errors() -> type[Exception]:
+    from keyring.errors import KeyringError
+
+    return KeyringError
+
+
 def available() -> bool:
-    backend = keyring.get_keyring()
+    backend = _keyring().get_keyring()
     chain = getattr(backend, "backends", [backend])
     usable = [b for b in chain if not type(b).__module__.startswith(_NO_KEYRING)]
     return bool(usable)
@@ -24,8 +38,8 @@ def get(name: str) -> str | None:
     if not available():
         return None
     try:
-        return keyring.get_password(SERVICE, name)
-    except KeyringError:
+        return _keyring().get_password(SERVICE, name)
+    except _errors():
         return None
 
 
@@ -34,8 +48,8 @@ def put(name: str, secret: str) -> bool:
     if not available():
         return False
     try:
-        keyring.set_password(SERVICE, name, secret)
-    except KeyringError:
+        _keyring().set_password(SERVICE, name, secret)
+    except _errors():
         return False
     return True
 
@@ -44,6 +58,6 @@ def delete(name: str) -> None:
     if not available():
         return
     try:
-        keyring.delete_password(SERVICE, name)
-    except KeyringError:
+        _keyring().delete_password(SERVICE, name)
+    except _errors():
         pass

@@ -10,7 +10,6 @@ from importlib import resources
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from zxcvbn import zxcvbn
 
 from app.errors import ValidationError
 from app.keyslots import DEFAULT_KDF, KdfParams
@@ -109,6 +108,8 @@ def _weakness(password: str) -> str | None:
 
 def _estimate(password: str, inputs: list[str]) -> str | None:
     """zxcvbn's verdict, with a Chinese hint built from the patterns it found."""
+    from zxcvbn import zxcvbn  # its dictionaries load when a password is first judged, not at start
+
     result = zxcvbn(password[:100], user_inputs=inputs)
     if result["score"] >= MIN_SCORE:
         return None

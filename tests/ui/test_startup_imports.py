@@ -6,8 +6,18 @@ import os
 import subprocess
 import sys
 
-# Packages only the main window, documents, reports and statistics need.
-LATER = ("reportlab", "openpyxl", "docx", "pypdf", "PySide6.QtCharts", "app.statistics", "ui.main_window")
+# Packages only the main window, documents, reports, statistics, shared mode and password changes need.
+LATER = (
+    "reportlab",
+    "openpyxl",
+    "docx",
+    "pypdf",
+    "PySide6.QtCharts",
+    "app.statistics",
+    "ui.main_window",
+    "keyring",  # shared mode only
+    "zxcvbn",  # when a password is set
+)
 
 
 def test_the_login_window_imports_nothing_of_the_main_window() -> None:
