@@ -63,3 +63,36 @@ def test_complainant_with_three_complaints_in_90_days(desk: Desk) -> None:
     assert len(found) == 1 and list(found[0].case_ids) == ids
     assert "137****5678" in found[0].label and "近 90 天投诉 3 次" in found[0].text
     assert alerts.frequent_complainants(datetime(2026, 12, 10).date()) == []  # the first fell out
+
+
+def _issue_rows_per_month(column: str, months: list[periods.Period]) -> dict[int, list[int]]:
+    """The straightforward count: every issue row of the months, its first row per case and value."""
+    from models.statistics import IssueStat
+
+    counts: dict[int, list[int]] = {}
+    for row in IssueStat.select():
+        value = getattr(row, column)
+        first = getattr(row, f"first_{column}")
+        for index, m in enumerate(months):
+            if value is not None and first and m.start.toordinal() <= row.received_day <= m.end.toordinal():
+                counts.setdefault(value, [0] * len(months))[index] += 1
+    return {k: v for k, v in counts.items() if any(v)}
+
+
+def test_the_monthly_counts_of_the_alerts_equal_the_issue_rows(desk: Desk, march: March) -> None:
+    """The surge alerts read the monthly cube; per department and category, month by month, it
+    holds what the issue rows count (cases with several issues and departments, a merged duplicate,
+    a restricted case, cases in other months)."""
+    from app.cases import overlays
+
+    for m, department in ((1, "cardiology"), (2, "radiology"), (2, "cardiology")):
+        desk.clock.set(datetime(2026, m, 20, 10, 0))
+        desk.register("clerk", complainant_phone=f"1360000{m:04d}", complainant_id_number="",
+                      issues=[IssueInput("诊疗告知不充分", category="010101", department=department),
+                              IssueInput("护理态度差", category="020101", department="radiology")])  # fmt: skip
+    overlays.restrict(desk["manager"], march.e, True)
+    months = periods.trailing_months(periods.month(2026, 3), alerts.BASELINE_MONTHS + 1)
+    for kind in ("department", "category2"):
+        cube = {k: v for k, v in alerts._monthly(kind, months).items() if any(v)}
+        assert cube == _issue_rows_per_month(kind, months), kind
+        assert cube  # the fixture has some of each
