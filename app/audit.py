@@ -22,6 +22,7 @@ import peewee
 
 from app import clock
 from models.audit import AuditEntry, AuditHead
+from models.chain import stored_hex
 
 if TYPE_CHECKING:
     from app.session import Session
@@ -67,14 +68,7 @@ def record(
         detail_json = detail_text(detail)
         digest = _digest(seq, at_text, actor, action, target, detail_json, prev)
         entry = AuditEntry.create(
-            seq=seq,
-            at=at_text,
-            actor=actor,
-            action=action,
-            target=target,
-            detail=detail_json,
-            prev_hash=prev,
-            hash=digest,
+            seq=seq, at=at_text, actor=actor, action=action, target=target, detail=detail_json, hash=digest
         )
         if head:
             AuditHead.update(seq=seq, hash=digest).where(AuditHead.id == 1).execute()
@@ -114,8 +108,8 @@ class VerifyReport:
         return "\n".join(lines)
 
 
-ChainRow = tuple[int, str, str, str, str, str, str, str]
-"""(seq, at, actor, action, target, detail, prev_hash, hash), in id order."""
+ChainRow = tuple[int, str, str, str, str, str, "str | bytes"]
+"""(seq, at, actor, action, target, detail, hash), in id order; the hash as hex text or its bytes."""
 
 
 def verify(batch: int = 5000, *, session: Session | None = None) -> VerifyReport:
@@ -155,40 +149,41 @@ def verify_chain(batch: int = 5000) -> VerifyReport:
             if not page:
                 return
             for row in page:
-                yield (row.seq, row.at, row.actor, row.action, row.target, row.detail, row.prev_hash, row.hash)
+                yield (row.seq, row.at, row.actor, row.action, row.target, row.detail, row.hash)
             last_id = page[-1].id
 
     head = AuditHead.get_or_none(AuditHead.id == 1)
     return verify_rows(rows(), (head.seq, head.hash) if head else None)
 
 
-def verify_rows(rows: Iterable[ChainRow], head: tuple[int, str] | None) -> VerifyReport:
+def verify_rows(rows: Iterable[ChainRow], head: tuple[int, str | bytes] | None) -> VerifyReport:
     """The chain check over rows read from anywhere (this database, or a backup being restored)."""
     expected_seq = 1
     prev = GENESIS
-    for seq, at, actor, action, target, detail, prev_hash, digest in rows:
+    for seq, at, actor, action, target, detail, stored in rows:
         if seq != expected_seq:
             problem = "之前的记录缺失（序号不连续）" if seq > expected_seq else "顺序被调换"
             return VerifyReport(False, expected_seq - 1, expected_seq, problem)
-        if prev_hash != prev:
-            return VerifyReport(False, expected_seq - 1, seq, "的前序哈希不符（记录被删除或调换）")
-        if _digest(seq, at, actor, action, target, detail, prev_hash) != digest:
-            return VerifyReport(False, expected_seq - 1, seq, "的内容与哈希不符（记录被修改）")
+        # The hash covers the previous entry's hash too: an entry edited, or one whose predecessor
+        # was replaced or moved, no longer fits.
+        digest = _digest(seq, at, actor, action, target, detail, prev)
+        if stored_hex(stored) != digest:
+            return VerifyReport(False, expected_seq - 1, seq, "的内容或前序记录与哈希不符（记录被修改、删除或调换）")
         prev = digest
         expected_seq += 1
     count = expected_seq - 1
     head_seq, head_hash = head if head else (0, GENESIS)
-    if head_seq != count or head_hash != prev:
+    if head_seq != count or stored_hex(head_hash) != prev:
         return VerifyReport(False, count, count + 1, "及之后的记录缺失（与链尾记录不符）")
     return VerifyReport(True, count)
 
 
 def next_entry(
-    head: tuple[int, str] | None, actor: str, action: str, target: str, detail: dict[str, Any], at: datetime
+    head: tuple[int, str | bytes] | None, actor: str, action: str, target: str, detail: dict[str, Any], at: datetime
 ) -> ChainRow:
     """The entry that would follow `head` (for appending to a database not bound to the models)."""
-    seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
+    seq, prev = (head[0] + 1, stored_hex(head[1])) if head else (1, GENESIS)
     at_text = at.isoformat(timespec="seconds")
     detail_json = detail_text(detail)
     digest = _digest(seq, at_text, actor, action, target, detail_json, prev)
-    return (seq, at_text, actor, action, target, detail_json, prev, digest)
+    return (seq, at_text, actor, action, target, detail_json, digest)

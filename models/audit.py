@@ -5,10 +5,12 @@ from __future__ import annotations
 import peewee
 
 from models.base import BaseModel
+from models.chain import HashField
 
 
 class AuditEntry(BaseModel):
-    """`seq` runs 1, 2, 3… without gaps; `hash` = SHA-256 over the entry and `prev_hash`."""
+    """`seq` runs 1, 2, 3… without gaps; `hash` = SHA-256 over the entry and the previous entry's
+    hash (not stored again beside it: the chain check reads it from the previous entry)."""
 
     seq = peewee.IntegerField(unique=True)
     at = peewee.CharField(max_length=32)  # ISO-8601 text, hashed exactly as stored
@@ -16,8 +18,7 @@ class AuditEntry(BaseModel):
     action = peewee.CharField(max_length=48, index=True)
     target = peewee.CharField(max_length=64, default="", index=True)  # …and by case number
     detail = peewee.TextField(default="{}")
-    prev_hash = peewee.CharField(max_length=64)
-    hash = peewee.CharField(max_length=64)
+    hash = HashField()
 
 
 class AuditHead(BaseModel):
@@ -28,7 +29,7 @@ class AuditHead(BaseModel):
 
     id = peewee.IntegerField(primary_key=True)
     seq = peewee.IntegerField()
-    hash = peewee.CharField(max_length=64)
+    hash = HashField()
 
 
 # A user's logins, newest first (the previous login on the home, 最近账户活动): a few entries per user,

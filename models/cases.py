@@ -7,6 +7,7 @@ import peewee
 
 from models.accounts import User
 from models.base import BaseModel
+from models.chain import HashField
 from models.fields import SealedBlobField, SealedTextField
 from models.organisation import Department
 
@@ -263,7 +264,7 @@ class CaseEvent(BaseModel):
     note = peewee.TextField(default="")
     # Not indexed: attachments are never deleted, and no query finds events by attachment.
     attachment = peewee.ForeignKeyField(Attachment, null=True, backref="+", on_delete="SET NULL", index=False)
-    hash = peewee.CharField(max_length=64, default="")
+    hash = HashField(default="")  # 32 bytes (models/chain.py)
 
     class Meta:
         indexes = ((("case", "seq"), True),)

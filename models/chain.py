@@ -17,6 +17,28 @@ import peewee
 GENESIS = "0" * 64
 
 
+class HashField(peewee.BlobField):
+    """A SHA-256 digest, stored as its 32 bytes (a blob, `bytea` on PostgreSQL) and used as its hex
+    text everywhere above the database: the chain computations, the witness, the audit viewer and
+    its export see the same values as before. A value still stored as hex text (a row written
+    before schema step 20) reads as it is."""
+
+    def db_value(self, value):  # noqa: ANN001, ANN201 - peewee's field protocol
+        if isinstance(value, str):
+            value = bytes.fromhex(value)
+        return super().db_value(value)
+
+    def python_value(self, value):  # noqa: ANN001, ANN201
+        return stored_hex(value)
+
+
+def stored_hex(value: bytes | memoryview | str | None) -> str | None:
+    """A stored digest as hex text, whether read back as a blob or (written before step 20) as text."""
+    if value is None or isinstance(value, str):
+        return value
+    return bytes(value).hex()
+
+
 def _at_text(at: datetime | str) -> str:
     """The time as stored: SQLite keeps `str(datetime)`, PostgreSQL gives the same datetime back."""
     return at if isinstance(at, str) else at.isoformat(sep=" ")

@@ -21,6 +21,7 @@ from models.base import BaseModel
 from models.case_tally import create_case_tally, create_work_index
 from models.chain import GENESIS, event_batches, event_digest
 from models.database import analyze
+from models.hash_step import binary_chain_hashes
 from models.schema import ALL_MODELS, SchemaVersion
 from models.search_index import create_search_index
 from models.storage_step import Progress, compact_storage, migration_progress, report
@@ -344,6 +345,7 @@ STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     # Step 12 came after 15 and 16 were given out: a database made at 15 or 16 without it is
     # brought to the same compact storage here (a database that had step 12 finds nothing to do).
     18: compact_storage,
+    20: binary_chain_hashes,
     24: _v24_login_index,
 }
 # Step numbers are given out per feature before the work starts, so a number may be missing while a

@@ -123,9 +123,9 @@ def _insert_rows(rows: Rows, prefix: str) -> None:
             (IssuedDocument, [{**d, "data": document_store.stored_form(d["data"])} for d in rows.documents]),
         ):
             insert_rows(model, items)
-        insert_rows(
+        insert_rows(  # the chain hashes stored as their 32 bytes (models.chain.HashField)
             CaseEvent,
-            rows.events,
+            [(*e[:-1], bytes.fromhex(e[-1])) for e in rows.events],
             ("case", "seq", "at", "actor", "action", "summary", "note", "attachment", "hash"),
         )
         for year, last in rows.counters.items():
@@ -135,9 +135,11 @@ def _insert_rows(rows: Rows, prefix: str) -> None:
             ).execute()
         if rows.audit:
             insert_rows(
-                AuditEntry, rows.audit, ("seq", "at", "actor", "action", "target", "detail", "prev_hash", "hash")
+                AuditEntry,
+                [(*a[:-1], bytes.fromhex(a[-1])) for a in rows.audit],
+                ("seq", "at", "actor", "action", "target", "detail", "hash"),
             )
-            seq, digest = rows.audit[-1][0], rows.audit[-1][-1]
+            seq, digest = rows.audit[-1][0], bytes.fromhex(rows.audit[-1][-1])
             AuditHead.insert(id=1, seq=seq, hash=digest).on_conflict(
                 conflict_target=[AuditHead.id], update={AuditHead.seq: seq, AuditHead.hash: digest}
             ).execute()

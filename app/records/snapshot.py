@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from app import audit
+from models.chain import stored_hex
 from models.schema import ALL_MODELS
 
 
@@ -58,7 +59,7 @@ def entry_hashes(conn: sqlcipher.Connection) -> Callable[[int], str | None]:
 
     def entry_hash(seq: int) -> str | None:
         row = conn.execute("SELECT hash FROM audit_entry WHERE seq = ?", (seq,)).fetchone()
-        return row[0] if row else None
+        return stored_hex(row[0]) if row else None
 
     return entry_hash
 
@@ -86,10 +87,8 @@ def check(conn: sqlcipher.Connection) -> Checked:
         if name in present
     }
     head_row = conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
-    head = (head_row[0], head_row[1]) if head_row else None
-    rows = conn.execute(
-        "SELECT seq, at, actor, action, target, detail, prev_hash, hash FROM audit_entry ORDER BY id"
-    )
+    head = (head_row[0], stored_hex(head_row[1])) if head_row else None
+    rows = conn.execute("SELECT seq, at, actor, action, target, detail, hash FROM audit_entry ORDER BY id")
     report = audit.verify_rows(rows, head)
     if not report.ok:
         raise SnapshotError(report.message)
@@ -103,15 +102,20 @@ def append_audit(conn: sqlcipher.Connection, actor: str, action: str, target: st
     try:
         row = conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
         entry = audit.next_entry((row[0], row[1]) if row else None, actor, action, target, detail, at)
-        conn.execute(
-            "INSERT INTO audit_entry (seq, at, actor, action, target, detail, prev_hash, hash)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            entry,
-        )
-        if row:
-            conn.execute("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", (entry[0], entry[7]))
+        columns = {c[1] for c in conn.execute("PRAGMA table_info(audit_entry)")}
+        if "prev_hash" in columns:  # a copy made before schema step 20: hashes as hex text, twice
+            digest: str | bytes = entry[-1]
+            values = (*entry[:-1], stored_hex(row[1]) if row else audit.GENESIS, digest)
+            names = "seq, at, actor, action, target, detail, prev_hash, hash"
         else:
-            conn.execute("INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)", (entry[0], entry[7]))
+            digest = bytes.fromhex(entry[-1])
+            values = (*entry[:-1], digest)
+            names = "seq, at, actor, action, target, detail, hash"
+        conn.execute(f"INSERT INTO audit_entry ({names}) VALUES ({', '.join('?' * len(values))})", values)
+        if row:
+            conn.execute("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", (entry[0], digest))
+        else:
+            conn.execute("INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)", (entry[0], digest))
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -32,7 +32,7 @@ def _truncate_tail(keep: int) -> None:
     """What an insider with the database key does: delete the newest entries, set the head back."""
     row = AuditEntry.get(AuditEntry.seq == keep)
     _sql("DELETE FROM audit_entry WHERE seq > ?", keep)
-    _sql("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", keep, row.hash)
+    _sql("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", keep, bytes.fromhex(row.hash))
 
 
 def _stored_witness(session: Session) -> dict:
@@ -77,9 +77,9 @@ def test_a_rewritten_log_is_found(log: Session) -> None:
     prev = AuditEntry.get(AuditEntry.seq == 2).hash
     for row in AuditEntry.select().where(AuditEntry.seq >= 3).order_by(AuditEntry.seq):
         digest = audit._digest(row.seq, row.at, row.actor, row.action, row.target, row.detail, prev)
-        _sql("UPDATE audit_entry SET prev_hash = ?, hash = ? WHERE id = ?", prev, digest, row.id)
+        _sql("UPDATE audit_entry SET hash = ? WHERE id = ?", bytes.fromhex(digest), row.id)
         prev = digest
-    _sql("UPDATE audit_head SET hash = ? WHERE id = 1", prev)
+    _sql("UPDATE audit_head SET hash = ? WHERE id = 1", bytes.fromhex(prev))
     assert audit.verify().ok
     report = audit.verify(session=log)
     assert not report.ok and "与见证记录的哈希不符" in report.message

@@ -42,13 +42,14 @@ def test_event_digest_is_the_json_array() -> None:
 def test_audit_digest_is_the_json_array() -> None:
     rng = random.Random(5)
     head = None
+    prev = audit.GENESIS
     for n in range(300):
         detail = {"chain": {"YH-2026-000001": f"{n}:{n:064x}"}, rng.choice(AWKWARD) or "k": rng.choice(AWKWARD)}
         detail["list"] = [rng.choice(AWKWARD), None, True, 3]
         at = datetime(2026, 1, 1, 9) if n % 2 else datetime(2026, 5, 6, 7, 8, 9)
         row = audit.next_entry(head, rng.choice(AWKWARD), "case.note", rng.choice(AWKWARD), detail, at)
-        seq, at_text, actor, action, target, detail_text, prev, digest = row
+        seq, at_text, actor, action, target, detail_text, digest = row
         assert detail_text == json.dumps(detail, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         assert digest == _json_digest([seq, at_text, actor, action, target, detail_text, prev])
-        head = (seq, digest)
+        head, prev = (seq, digest), digest
     assert audit.verify_rows([], None).ok

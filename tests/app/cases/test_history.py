@@ -84,7 +84,7 @@ def test_recomputed_hashes_do_not_hide_an_edit(desk: Desk) -> None:
     prev = GENESIS
     for e in _events(case_id):
         prev = event_digest(case_id, e.seq, e.at, e.actor_id, e.action, e.summary, e.note, e.attachment_id, prev)
-        _sql("UPDATE case_event SET hash = ? WHERE id = ?", prev, e.id)
+        _sql("UPDATE case_event SET hash = ? WHERE id = ?", bytes.fromhex(prev), e.id)
 
     assert views.open_case(desk["officer"], case_id).timeline_problem == ""  # the chain itself holds
     report = _full(desk)
