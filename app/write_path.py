@@ -35,7 +35,7 @@ from app.policy import Action, can
 from app.session import CurrentUser, Session
 from models.accounts import User, UserRole
 from models.cases import Attachment, Case, CaseAccess, CaseEvent
-from models.chain import GENESIS, event_digest
+from models.chain import GENESIS, event_digest, head_text
 from models.database import database_proxy
 
 # -- the policy's view of a case --------------------------------------------------------------------
@@ -212,7 +212,7 @@ def _conflict(case_id: int) -> ConflictError:
 
 def append_events(case: Case, actor_id: int, events: list[tuple[str, str, int | None]], action: str) -> str:
     """Append timeline entries with the next per-case sequence numbers, each chained to the one
-    before it (models/chain.py). Returns the case's new chain head, ``"<seq>:<hash>"``, which the
+    before it (models/chain.py). Returns the case's new chain head (`models.chain.head_text`), which the
     caller puts in its audit entry (`chain_detail`), so the audit chain vouches for the timeline."""
     last = (
         CaseEvent.select(CaseEvent.seq, CaseEvent.hash)
@@ -223,7 +223,8 @@ def append_events(case: Case, actor_id: int, events: list[tuple[str, str, int | 
     rows = chained_events(case.id, actor_id, clock.now(), action, events, (last.seq, last.hash) if last else None)
     for row in rows:
         CaseEvent.create(**row)
-    return f"{rows[-1]['seq']}:{rows[-1]['hash']}" if rows else (f"{last.seq}:{last.hash}" if last else "")
+    newest = (rows[-1]["seq"], rows[-1]["hash"]) if rows else ((last.seq, last.hash) if last else None)
+    return head_text(*newest) if newest else ""
 
 
 def chained_events(

@@ -6,6 +6,7 @@ Here (and not in app/) because the schema step that adds the column chains the e
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections.abc import Iterator
@@ -74,6 +75,22 @@ def _integer(value: int | None) -> str:
     if type(value) is not int:
         return json.dumps(value)
     return str(value)
+
+
+def head_text(seq: int, digest: str) -> str:
+    """A case's timeline head as an audit entry records it: the newest event's number and the first
+    16 bytes of its hash, base64url (``"12:<22 characters>"``). 128 bits vouch for the timeline as
+    the whole hash did (finding a rewritten timeline with the same 128-bit prefix is out of reach)
+    at a third of the 64 hex characters that entries written before kept; `same_head` reads both."""
+    return f"{seq}:{base64.urlsafe_b64encode(bytes.fromhex(digest)[:16]).rstrip(b'=').decode('ascii')}"
+
+
+def same_head(recorded: str, seq: int, digest: str) -> bool:
+    """Whether a head recorded in the audit log (either form) is that of the timeline whose newest
+    event is `seq` with hash `digest` (hex)."""
+    if len(recorded.partition(":")[2]) == 64:  # written before the short form: the whole hash
+        return recorded == f"{seq}:{digest}"
+    return recorded == head_text(seq, digest)
 
 
 def event_batches(batch: int = 20000) -> Iterator[list[tuple]]:

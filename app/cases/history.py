@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from models.audit import AuditEntry
 from models.cases import Case, CaseEvent
-from models.chain import GENESIS, event_batches, event_digest
+from models.chain import GENESIS, event_batches, event_digest, same_head
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,9 @@ class _Walk:
         self.expected += 1
 
     @property
-    def head(self) -> str:
-        return f"{self.expected - 1}:{self.prev}"
+    def head(self) -> tuple[int, str]:
+        """The newest event's number and hash (hex)."""
+        return self.expected - 1, self.prev
 
 
 def case_problem(case_id: int, events: Iterable[CaseEvent]) -> str:
@@ -105,7 +106,7 @@ class TimelineReport:
 def check_all(batch: int = 20000) -> TimelineReport:
     """Walk every case's timeline; compare each head with the one the audit log recorded."""
     report = TimelineReport()
-    heads: dict[int, str] = {}
+    heads: dict[int, tuple[int, str]] = {}
     broken: dict[int, tuple[int, str]] = {}
     walk: _Walk | None = None
 
@@ -136,7 +137,7 @@ def check_all(batch: int = 20000) -> TimelineReport:
         seq = int(head.split(":", 1)[0]) if ":" in head else 0
         if case_id is None:
             report.breaks.append(TimelineBreak(case_no, seq, "所属的案件已不存在（案件记录被删除）"))
-        elif case_id not in broken and heads.get(case_id) != head:
+        elif case_id not in broken and not same_head(head, *heads.get(case_id, (0, GENESIS))):
             report.breaks.append(
                 TimelineBreak(case_no, seq, "与审计日志记录的时间线不符（记录被截断或整条时间线被重算）")
             )

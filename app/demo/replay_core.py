@@ -19,7 +19,7 @@ from app.demo.plans import CasePlan, S, Step
 from app.demo.replay_data import CaseReplay, DatabaseFacts, Rows
 from app.demo.workdays import WorkdayTable
 from app.policy import registers_as_night_duty
-from models.chain import GENESIS, event_digest
+from models.chain import GENESIS, event_digest, head_text
 
 
 class ReplayCore:
@@ -97,7 +97,7 @@ class ReplayCore:
         detail: dict[str, Any] = r.detail
         if len(r.events) > r.op_start:
             last = r.events[-1]
-            detail.setdefault("chain", {})[r.case["case_no"]] = f"{last[1]}:{last[-1]}"
+            detail.setdefault("chain", {})[r.case["case_no"]] = head_text(last[1], last[-1])
         assert self.plan is not None
         self.audit.add(
             order_key(step.at, self.plan.index, self.step_no, sub),
@@ -248,7 +248,7 @@ class ReplayCore:
         actor = self.facts.users[step.actor][0]
         self._event(r, step.at, actor, "merge", overlays.merged_from_summary(other), step.data["note"])
         last = r.events[-1]
-        self.merged_heads[(plan.index, step.data["from"])] = f"{last[1]}:{last[-1]}"
+        self.merged_heads[(plan.index, step.data["from"])] = head_text(last[1], last[-1])
 
     def _register(self, plan: CasePlan, rows: Rows) -> CaseReplay:
         form, step = plan.form, plan.steps[0]

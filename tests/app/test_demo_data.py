@@ -198,7 +198,7 @@ def test_service_path_covers_the_lifecycle(db_path: Path, fixed_now: datetime) -
             assert not (getattr(a, field) and getattr(b, field)) or getattr(a, field) == getattr(b, field)
 
 
-_DIGEST = re.compile(r"[0-9a-f]{64}|[0-9a-f]{16}…")
+_DIGEST = re.compile(r"[0-9a-f]{64}|[0-9a-f]{16}…|(?<=:)[A-Za-z0-9_-]{22}(?=\")")  # …, a timeline head
 
 
 def _masked(value: object) -> object:

@@ -11,7 +11,7 @@ from app.cases import history, overlays, views
 from app.cases.states import State
 from models.audit import AuditEntry
 from models.cases import Case, CaseEvent
-from models.chain import GENESIS, event_digest
+from models.chain import GENESIS, event_digest, head_text, same_head
 from models.database import database_proxy
 from tests.support.desk import Desk
 
@@ -52,8 +52,14 @@ def test_each_case_write_records_the_timeline_head_in_the_audit_log(desk: Desk) 
     case_id = desk.new_case(State.ACCEPTED)
     newest = _events(case_id)[-1]
     entry = AuditEntry.select().where(AuditEntry.action == "case.accept").order_by(AuditEntry.seq.desc()).get()
-    assert json.loads(entry.detail)["chain"] == {_case_no(case_id): f"{newest.seq}:{newest.hash}"}
-    assert history.audited_heads()[_case_no(case_id)] == f"{newest.seq}:{newest.hash}"
+    head = head_text(newest.seq, newest.hash)  # the newest event's number and 128 bits of its hash
+    assert json.loads(entry.detail)["chain"] == {_case_no(case_id): head}
+    assert history.audited_heads()[_case_no(case_id)] == head
+    assert same_head(head, newest.seq, newest.hash) and not same_head(head, newest.seq - 1, newest.hash)
+    # heads recorded before the short form (the whole hash) are read too
+    assert same_head(f"{newest.seq}:{newest.hash}", newest.seq, newest.hash)
+    assert not same_head(f"{newest.seq}:{newest.hash}", newest.seq, "0" * 64)
+    assert not same_head(head_text(newest.seq, "0" * 64), newest.seq, newest.hash)
 
 
 def test_a_row_edited_with_plain_sql_shows_on_open_and_in_verify(desk: Desk) -> None:
