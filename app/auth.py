@@ -368,6 +368,7 @@ def logout(session: Session) -> None:
     session.db_key = None
     session.data_key = None
     session.identifier_key = None
+    session.identifier_older = ()
     install_cipher(None)
     close_current()
 

@@ -23,20 +23,26 @@ from app.session import Session
 from app.shared import KEY_CHECK_SETTING, ServerConnectionError
 from app.write_path import require
 from models.accounts import User
-from models.cases import Case, CaseCorrection, Complainant
+from models.cases import Case, Complainant
 from models.database import ServerError, ServerParams, connect_postgres
 from models.fields import FieldCipher, blind_index, current_cipher, install_cipher
 from models.migrations import current_version, ensure_schema
 from models.schema import ALL_MODELS
+from models.sealed_content import CONTENT
 from models.search_index import create_search_index
 
 BATCH = 2000
-# Columns the local sealer seals (app/sealing.py): opened for the copy, sealed again for the server.
-LOCALLY_SEALED = {
+# Columns the local sealer seals (app/sealing.py): opened for the copy, sealed again for the server;
+# and the texts of restricted cases (models/sealed_content.py), stored plain on the server (its
+# row-level security keeps restricted cases from the roles that may not read them).
+LOCALLY_SEALED: dict[type[peewee.Model], tuple[str, ...]] = {
     Complainant: ("phone", "id_number", "address", "email", "online_account"),
     Case: ("patient_record_no",),
-    CaseCorrection: ("before", "after"),
 }
+for _model in ALL_MODELS:
+    _columns = CONTENT.get(_model._meta.table_name, ("", ()))[1]
+    if _columns:
+        LOCALLY_SEALED[_model] = LOCALLY_SEALED.get(_model, ()) + _columns
 SEALED_NEEDS_KEY = "本地数据库中的身份标识已密封，系统管理员的密钥槽中没有标识密钥：迁移时请提供恢复密钥"
 
 

@@ -13,9 +13,11 @@ from collections.abc import Callable
 
 from app import audit, sealing, settings
 from app.keyslots import KeySlotFile
-from app.policy import holds_identifier_key
+from app.policy import Action, holds_identifier_key
 from app.sealing import BLOB_PREFIX, MASKS
 from app.session import Session
+from app.write_path import operation
+from models import sealed_content
 from models.database import database_proxy
 from models.fields import LOCAL_PREFIX, current_cipher, install_cipher
 from models.migrations import drop_plain_identifier_indexes
@@ -84,7 +86,8 @@ def start(session: Session, opened: tuple[dict, str] | None, progress: Progress 
     own_private = slot_private if slot and current.get("public") == slot.get("public") else None
     entitled = holds_identifier_key(session.user.roles)
     session.identifier_key = private if entitled else None
-    sealing.install(slot, own_private, session.identifier_key)
+    session.identifier_older = key.older if key and entitled else ()
+    sealing.install(slot, own_private, session.identifier_key, session.identifier_older)
     if made is not None or pending():
         seal_existing(progress)
 
@@ -114,14 +117,36 @@ def key_from(opened: tuple[dict, str] | None) -> sealing.IdentifierKey | None:
     """The identifier key from a slot just opened (None when it holds no grant)."""
     slot, slot_private = opened or (None, None)
     private = sealing.unlock(slot, slot_private)
-    return sealing.IdentifierKey(sealing.stored_public(), private) if private else None
+    older = sealing.unlock_older(slot, slot_private)
+    return sealing.IdentifierKey(sealing.stored_public(), private, older) if private else None
 
 
 def session_key(session: Session) -> sealing.IdentifierKey | None:
     public = sealing.stored_public()
     return (
-        sealing.IdentifierKey(public, session.identifier_key) if public and session.identifier_key else None
+        sealing.IdentifierKey(public, session.identifier_key, session.identifier_older)
+        if public and session.identifier_key
+        else None
     )
+
+
+def rotate(session: Session, username: str, reason: str) -> None:
+    """`username` lost the right to the identifier key: a new key for everything sealed from now on
+    (app.sealing.rotate). The slot file first, then the new public key in the database with its
+    audit entry: a crash in between leaves an unused grant, never data sealed to a key nobody holds."""
+    if session.backend != "local" or session.database_path is None or sealing.stored_public() is None:
+        return
+    with KeySlotFile.locked(session.database_path):
+        slots = KeySlotFile.load(session.database_path)
+        key = sealing.rotate(slots)
+        slots.save()
+    session.slots = slots
+    with operation(session, Action.MANAGE_USERS, "identifiers.key_rotated", target=username) as op:
+        settings.write_value(sealing.PUBLIC_SETTING, key.public, session.user.username)
+        op.detail.update(reason=reason, key=key.id)
+    installed = current_cipher()
+    if isinstance(installed, sealing.LocalSealer):
+        installed.retarget(key.public)
 
 
 def _unsealed(column: str) -> str:
@@ -147,9 +172,11 @@ _PLAIN_BLOB = f"length(data) > 0 AND substr(data, 1, {len(BLOB_PREFIX)}) <> X'{B
 def pending() -> bool:
     """Is any identifier or stored file still in plain text? (Looked up once: after a complete pass
     the database records it, so a sign-in does not scan the tables again.)"""
+    db = database_proxy.obj
+    if sealed_content.pending(db):
+        return True
     if settings.get_internal(SEALED_SETTING) == SEALED_FORMAT:
         return False
-    db = database_proxy.obj
     for table in _BLOB_TABLES:
         if db.execute_sql(f'SELECT 1 FROM "{table}" WHERE {_PLAIN_BLOB} LIMIT 1').fetchone():
             return True
@@ -180,6 +207,8 @@ def seal_existing(progress: Progress | None = None) -> int:
     _seal_corrections(sealer)
     for table in _BLOB_TABLES:
         _seal_blobs(table, sealer)
+    if sealed_content.pending(db):  # restricted cases written before the identifier key existed
+        sealed_content.seal_restricted(db, sealing.stored_public())
     if getattr(sealer, "opens_identifiers", False):  # only a holder can bring old indexes up to date
         with database_proxy.atomic():
             settings.write_value(SEALED_SETTING, SEALED_FORMAT, "system")

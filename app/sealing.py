@@ -31,17 +31,18 @@ from dataclasses import dataclass
 
 import peewee
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from app import sealedbox, settings
 from app.keyslots import RECOVERY_SLOT, KeySlotFile
 from app.policy import IDENTIFIER_KEY_ROLES
 from app.validation import mask_account, mask_address, mask_email, mask_id_number, mask_phone, mask_record_no
 from models.accounts import User, UserRole
-from models.fields import LOCAL_PREFIX, install_cipher
+from models.fields import CONTENT_PREFIX, LOCAL_PREFIX, install_cipher
+from models.sealed_content import Opener as _Opener
+from models.sealed_content import Recipient as _Recipient
 
 PUBLIC_SETTING = "_identifier_public_key"
 INDEX_SETTING = "_identifier_index_key"
@@ -54,61 +55,13 @@ MASKS: dict[str, Callable[[str], str]] = {
     "account": mask_account,
     "record": mask_record_no,
 }
-_INFO = b"complaintdesk sealed identifier"
 BLOB_PREFIX = b"CDs1"  # a file sealed by the local sealer
-_RAW = serialization.Encoding.Raw
-_EPHEMERAL_USES = 512
+SEALED_CONTENT = "（保密案件内容：本账户的密钥槽中没有标识密钥）"
 BUCKETS = 16  # of the look-up index of a sealed identifier (see LocalSealer.blind)  # one ephemeral key seals this many values before a new one is made
 
 
 def key_id(public_b64: str) -> str:
     return hashlib.sha256(public_b64.encode("ascii")).hexdigest()[:16]
-
-
-class _Recipient:
-    """Seals to one public key, reusing an ephemeral key for a few hundred values (the costly part
-    of a sealed box is the key agreement; every value still has its own random nonce)."""
-
-    def __init__(self, public_b64: str) -> None:
-        self._public = X25519PublicKey.from_public_bytes(base64.b64decode(public_b64))
-        self._uses = _EPHEMERAL_USES
-
-    def seal(self, text: str) -> str:
-        if self._uses >= _EPHEMERAL_USES:
-            eph = X25519PrivateKey.generate()
-            self._eph_pub = eph.public_key().public_bytes(_RAW, serialization.PublicFormat.Raw)
-            self._aead = AESGCM(_derive(eph.exchange(self._public), self._eph_pub))
-            self._uses = 0
-        self._uses += 1
-        nonce = secrets.token_bytes(12)
-        ct = self._aead.encrypt(nonce, text.encode("utf-8"), None)
-        return base64.b64encode(self._eph_pub + nonce + ct).decode("ascii")
-
-
-class _Opener:
-    """Opens boxes sealed to one private key, remembering the key agreement per ephemeral key."""
-
-    def __init__(self, private_b64: str) -> None:
-        self._private = X25519PrivateKey.from_private_bytes(base64.b64decode(private_b64))
-        self._keys: dict[bytes, AESGCM] = {}
-
-    def open(self, box: str) -> str | None:
-        try:
-            raw = base64.b64decode(box)
-            eph_pub, nonce, ct = raw[:32], raw[32:44], raw[44:]
-            aead = self._keys.get(eph_pub)
-            if aead is None:
-                if len(self._keys) > 4096:
-                    self._keys.clear()
-                shared = self._private.exchange(X25519PublicKey.from_public_bytes(eph_pub))
-                aead = self._keys[eph_pub] = AESGCM(_derive(shared, eph_pub))
-            return aead.decrypt(nonce, ct, None).decode("utf-8")
-        except (ValueError, InvalidTag):
-            return None
-
-
-def _derive(shared: bytes, eph_pub: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=eph_pub, info=_INFO).derive(shared)
 
 
 class LocalSealer:
@@ -122,11 +75,13 @@ class LocalSealer:
         index_key: bytes,
         private_b64: str | None = None,
         own: tuple[str, str] | None = None,
+        older: tuple[str, ...] = (),
     ) -> None:
-        """`own`: the signed-in user's slot key pair (public, private), for their own copies."""
+        """`own`: the signed-in user's slot key pair (public, private), for their own copies;
+        `older`: the private halves of identifier keys replaced by `rotate` (older values open)."""
         self._to_key = _Recipient(public_b64)
         self._index_key = index_key
-        self._opener = _Opener(private_b64) if private_b64 else None
+        self._opener = _Opener(private_b64, *older) if private_b64 else None
         self._to_self = _Recipient(own[0]) if own else None
         self._own = _Opener(own[1]) if own else None
 
@@ -140,7 +95,26 @@ class LocalSealer:
         packed = base64.b64encode(mask.encode("utf-8")).decode("ascii")
         return f"{LOCAL_PREFIX}{packed}:{self._to_key.seal(text)}:{own}"
 
+    def retarget(self, public_b64: str) -> None:
+        """Seal to a new identifier key from now on (after `rotate`)."""
+        self._to_key = _Recipient(public_b64)
+
+    def open_box(self, box: str) -> str | None:
+        """A box sealed to the identifier key (or one it replaced); None without the key."""
+        return self._opener.open(box) if self._opener else None
+
+    def seal_content(self, text: str) -> str:
+        """A restricted case's text (models/sealed_content.py): sealed to the identifier key only."""
+        return self._to_key.seal(text)
+
+    def open_content(self, value: str) -> str:
+        """A restricted case's text for a holder of the identifier key; a placeholder for others."""
+        opened = self._opener.open(value[len(CONTENT_PREFIX) :]) if self._opener else None
+        return SEALED_CONTENT if opened is None else opened
+
     def open(self, value: str, kind: str = "") -> str:  # noqa: ARG002 - the value says what it is
+        if value.startswith(CONTENT_PREFIX):
+            return self.open_content(value)
         if not value.startswith(LOCAL_PREFIX):
             return value  # written before the database was sealed (app/seal_upgrade.py seals it)
         try:
@@ -212,6 +186,7 @@ class LocalSealer:
 class IdentifierKey:
     public: str
     private: str  # base64; only in the memory of a holder's session
+    older: tuple[str, ...] = ()  # private halves of the keys `rotate` replaced (older data opens with them)
 
     @property
     def id(self) -> str:
@@ -241,7 +216,25 @@ def unlock(slot: dict | None, slot_private: str | None) -> str | None:
     return sealedbox.open_sealed(slot_private, sealed) if sealed else None
 
 
-def install(slot: dict | None, slot_private: str | None, private: str | None) -> LocalSealer | None:
+def unlock_older(slot: dict | None, slot_private: str | None) -> tuple[str, ...]:
+    """The private halves of the replaced identifier keys a slot holds (see `rotate`)."""
+    public = stored_public()
+    if not slot or not slot_private or not public:
+        return ()
+    grants = slot.get(SLOT_FIELD, {})
+    opened = (sealedbox.open_sealed(slot_private, box) for kid, box in grants.items() if kid != key_id(public))
+    return tuple(private for private in opened if private)
+
+
+def public_of(private_b64: str) -> str:
+    private = X25519PrivateKey.from_private_bytes(base64.b64decode(private_b64))
+    raw = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode("ascii")
+
+
+def install(
+    slot: dict | None, slot_private: str | None, private: str | None, older: tuple[str, ...] = ()
+) -> LocalSealer | None:
     """Install the sealer for a local session (None for a database not sealed yet)."""
     public = stored_public()
     if not public:
@@ -249,7 +242,7 @@ def install(slot: dict | None, slot_private: str | None, private: str | None) ->
         return None
     index_key = base64.b64decode(settings.get_internal(INDEX_SETTING))
     own = (slot["public"], slot_private) if slot and slot_private and "public" in slot else None
-    sealer = LocalSealer(public, index_key, private, own)
+    sealer = LocalSealer(public, index_key, private, own, older if private else ())
     install_cipher(sealer)
     return sealer
 
@@ -266,8 +259,9 @@ def entitled_slot_ids(slots: KeySlotFile) -> set[str]:
 
 
 def align_grants(slots: KeySlotFile, key: IdentifierKey | None) -> bool:
-    """Grant the identifier key to entitled slots that lack it (only with `key`, i.e. by a holder)
-    and take it from every other user slot. Returns True when the file changed."""
+    """Grant the identifier key, and the older ones it replaced, to entitled slots that lack them
+    (only with `key`, i.e. by a holder) and take every one from the other user slots. Returns True
+    when the file changed."""
     entitled = entitled_slot_ids(slots)
     changed = False
     for slot_id, slot in slots.slots.items():
@@ -278,8 +272,27 @@ def align_grants(slots: KeySlotFile, key: IdentifierKey | None) -> bool:
         if key is None or "public" not in slot or (not is_user and slot_id != RECOVERY_SLOT):
             continue
         grants = slot.setdefault(SLOT_FIELD, {})
-        if key.id not in grants:
-            grants.clear()  # a key replaced by a newer one opens nothing any more
-            grants[key.id] = sealedbox.seal(slot["public"], key.private)
-            changed = True
+        for private in (key.private, *key.older):
+            kid = key.id if private == key.private else key_id(public_of(private))
+            if kid not in grants:
+                grants[kid] = sealedbox.seal(slot["public"], private)
+                changed = True
     return changed
+
+
+def rotate(slots: KeySlotFile) -> IdentifierKey:
+    """A new identifier key, after a user lost the right to it (role taken away, account disabled).
+
+    Its private half is sealed to the public key of every entitled slot and of the recovery slot,
+    so nobody needs to hold the old key to do it (the administrator does it); they keep the keys
+    they had, for the values sealed before. The caller saves the file, then stores the new public
+    key: from then on values are sealed to it, which the removed user's old slot cannot open."""
+    private, public = sealedbox.new_keypair()
+    key = IdentifierKey(public, private)
+    entitled = entitled_slot_ids(slots)
+    for slot_id, slot in slots.slots.items():
+        if slot.get("kind") == "user" and slot_id not in entitled:
+            slot.pop(SLOT_FIELD, None)
+        elif "public" in slot and (slot_id in entitled or slot_id == RECOVERY_SLOT):
+            slot.setdefault(SLOT_FIELD, {})[key.id] = sealedbox.seal(slot["public"], private)
+    return key

@@ -38,6 +38,7 @@ class Session:
     server: ServerParams | None = None  # shared mode: where the database is (never the password)
     data_key: bytes | None = field(default=None, repr=False)  # shared mode: the identifier key
     identifier_key: str | None = field(default=None, repr=False)  # local mode, entitled roles (app/sealing.py)
+    identifier_older: tuple[str, ...] = field(default=(), repr=False)  # the keys it replaced (sealing.rotate)
     last_activity: datetime = field(default_factory=clock.now)
     locked: bool = False
     witnessed_at: float | None = None  # time.monotonic() of the last audit-witness update (app/witness.py)

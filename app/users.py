@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from app import clock, login_attempts, passwords, server_accounts, slotsync
+from app import clock, login_attempts, passwords, sealed_data, server_accounts, slotsync
 from app.auth import clean_display_name, locked_until, normalize_username
 from app.errors import NotFoundError, ValidationError
-from app.policy import ROLE_LABELS, Action, Role, can_grant_roles
+from app.policy import ROLE_LABELS, Action, Role, can_grant_roles, holds_identifier_key
 from app.session import Session
 from app.validation import validate_phone
 from app.write_path import deny, operation, require
@@ -158,6 +158,7 @@ def set_roles(session: Session, username: str, roles: list[str]) -> None:
             _store_roles(row, role_list)
         op.detail.update({"old": before, "new": role_list})
     slotsync.after_role_change(session)
+    _rotate_if_key_lost(session, username, before, role_list)
 
 
 def update_user(session: Session, username: str, display_name: str, phone: str, roles: list[str]) -> UserInfo:
@@ -183,6 +184,7 @@ def update_user(session: Session, username: str, display_name: str, phone: str, 
         op.detail.update(changes)
     if role_list != before:
         slotsync.after_role_change(session)
+        _rotate_if_key_lost(session, username, before, role_list)
     return next(u for u in list_users(session) if u.username == username)
 
 
@@ -235,6 +237,16 @@ def set_active(session: Session, username: str, active: bool, new_password: str 
         from app import keyrotation
 
         keyrotation.rekey(session, "user.disabled")  # an old copy of the .keys file opens nothing now
+        _rotate_if_key_lost(session, username, [r.role for r in row.role_rows], [], "user.disabled")
+
+
+def _rotate_if_key_lost(
+    session: Session, username: str, before: list[str], after: list[str], reason: str = "user.roles_changed"
+) -> None:
+    """A user who held the identifier key and no longer may (role taken away, account disabled):
+    what is sealed from now on goes to a new key their old slot cannot open (app.sealed_data.rotate)."""
+    if holds_identifier_key(set(before)) and not holds_identifier_key(set(after)):
+        sealed_data.rotate(session, username, reason)
 
 
 def unlock_user(session: Session, username: str) -> None:

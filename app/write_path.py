@@ -284,10 +284,11 @@ def _finish_case_write(op: CaseOperation, name: str) -> None:
     case.save()
     if op.events:
         chain_detail(op.detail, case.case_no, append_events(case, session.user.id, op.events, name))
+    from app import restricted_content  # it reads the settings, which write through here
     from app.statistics import store as stats_store  # it reads the calendar, which writes through here
 
     stats_store.refresh(case.id)
-    if op.reindex:
+    if not restricted_content.settle(case) and op.reindex:
         from app.cases import search
 
         search.index_case(case)

@@ -1,4 +1,5 @@
-"""What sealed identifiers cost: the same service lines on a plain and a sealed copy of one database.
+"""What sealed identifiers and sealed restricted cases cost: the same service lines on a plain and a
+sealed copy of one database.
 
     python -m bench.sealing --db PATH [--rounds 3]
 
@@ -6,8 +7,10 @@ PATH is a database whose identifiers are not sealed yet, as `complaintdesk demo`
 from the office has signed in). It is copied; a manager's sign-in seals the copy (timed: the pass an
 upgraded database runs once). Then register, open, full-text search and the exact look-ups by phone
 and ID number run on both copies in alternating rounds, so both see the same machine load. The plain
-copy is opened without the sealer, as before schema step 13. Prints a table, writes
-bench/out/sealing.json. Nothing asserts a timing.
+copy is opened without the sealer, as before schema step 13. Restricted cases (about 2 % of the demo's)
+are opened by the manager and searched by their numbers on both copies: on the sealed copy their
+texts are sealed and their text-index rows hold the number only (models/sealed_content.py). Prints a
+table, writes bench/out/sealing.json. Nothing asserts a timing.
 """
 
 from __future__ import annotations
@@ -82,8 +85,44 @@ def _duplicates(session: Any, phones: list[str]) -> dict[str, Any]:
     return {"key": "duplicates", "samples": samples, "hits": hits}
 
 
+def _restricted(path: Path, password: str, count: int) -> list[tuple[int, str]]:
+    """Ids and numbers of random restricted cases."""
+    from app import auth
+    from models.cases import Case
+
+    session = _login(path, password, sealed=False)
+    try:
+        rows = list(Case.select(Case.id, Case.case_no).where(Case.restricted == True).tuples())  # noqa: E712
+    finally:
+        auth.logout(session)
+    return random.Random(11).sample(rows, min(count, len(rows)))
+
+
+def _restricted_lines(manager: Any, restricted: list[tuple[int, str]]) -> list[dict]:
+    from app.cases import search, views
+
+    opened = [
+        _timed(lambda case_id=case_id: views.open_case(manager, case_id))[0] for case_id, _no in restricted
+    ]
+    found, hits = [], 0
+    for case_id, case_no in restricted:
+        seconds, ids = _timed(lambda case_no=case_no: search.search(manager, case_no))
+        found.append(seconds)
+        hits += case_id in ids
+    return [
+        {"key": "open_restricted", "samples": opened},
+        {"key": "search_restricted_no", "samples": found, "hits": hits},
+    ]
+
+
 def _round(
-    path: Path, password: str, sealed: bool, seed: int, phones: list[str], ids: list[str]
+    path: Path,
+    password: str,
+    sealed: bool,
+    seed: int,
+    phones: list[str],
+    ids: list[str],
+    restricted: list[tuple[int, str]],
 ) -> list[dict]:
     from app import auth
     from bench.queries import fts_queries
@@ -101,6 +140,7 @@ def _round(
         out.append(_lookups(officer, "search_phone", "按电话精确查找", phones))
         out.append(_lookups(officer, "search_id", "按证件号精确查找", ids))
         out.append(_duplicates(officer, phones))
+        out += _restricted_lines(manager, restricted)
         return out
     finally:
         auth.logout(manager)
@@ -118,7 +158,7 @@ def main() -> None:
         _copy(args.db, copy)
 
     from app import auth
-    from models.cases import Complainant
+    from models.cases import Case, Complainant
 
     for copy in (plain, sealed):  # schema upgrades first, so the timed sign-in only seals
         auth.logout(_login(copy, password, sealed=False))
@@ -127,21 +167,30 @@ def main() -> None:
     seal_seconds = time.perf_counter() - started
     sealed_rows = Complainant.select().count()
     auth.logout(session)
-    print(f"密封 {sealed_rows} 位投诉人的标识（含登录）：{seal_seconds:.1f} s", flush=True)
+    restricted_count = Case.select().where(Case.restricted == True).count()  # noqa: E712
+    print(
+        f"密封 {sealed_rows} 位投诉人的标识和 {restricted_count} 件保密案件的内容（含登录）：{seal_seconds:.1f} s",
+        flush=True,
+    )
 
     phones, ids = _identifiers(plain, password, 30)
+    restricted = _restricted(plain, password, 30)
     collected: dict[tuple[str, bool], list[float]] = {}
     hits: dict[tuple[str, bool], int] = {}
     for round_no in range(args.rounds):
         for is_sealed in (False, True) if round_no % 2 == 0 else (True, False):
-            for line in _round(sealed if is_sealed else plain, password, is_sealed, round_no, phones, ids):
+            copy = sealed if is_sealed else plain
+            for line in _round(copy, password, is_sealed, round_no, phones, ids, restricted):
                 collected.setdefault((line["key"], is_sealed), []).extend(line["samples"])
                 if "hits" in line:
                     hits[(line["key"], is_sealed)] = line["hits"]
     rows = []
-    for key in ("register", "open_case", "search_fts", "search_phone", "search_id", "duplicates"):
+    keys = ("register", "open_case", "search_fts", "search_phone", "search_id", "duplicates")
+    for key in (*keys, "open_restricted", "search_restricted_no"):
         before, after = (statistics.median(collected[(key, s)]) for s in (False, True))
-        budget = BUDGETS.get(key)
+        budget = BUDGETS.get(
+            {"open_restricted": "open_case", "search_restricted_no": "search_fts"}.get(key, key)
+        )
         rows.append(
             {
                 "key": key,
@@ -159,7 +208,12 @@ def main() -> None:
     OUT_DIR.mkdir(exist_ok=True)
     (OUT_DIR / "sealing.json").write_text(
         json.dumps(
-            {"seal_seconds": seal_seconds, "complainants": sealed_rows, "lines": rows},
+            {
+                "seal_seconds": seal_seconds,
+                "complainants": sealed_rows,
+                "restricted_cases": restricted_count,
+                "lines": rows,
+            },
             ensure_ascii=False,
             indent=1,
         ),

@@ -11,6 +11,7 @@ import peewee
 from models.accounts import User
 from models.base import BaseModel
 from models.cases import Case
+from models.fields import ContentTextField
 
 
 class ReplyPromise(BaseModel):
@@ -37,12 +38,12 @@ class DraftRevision(BaseModel):
     number = peewee.IntegerField()
     saved_at = peewee.DateTimeField()
     saved_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=False)
-    facts = peewee.TextField(default="")
+    facts = ContentTextField(default="")
     finding = peewee.CharField(max_length=16, default="")
-    resolution = peewee.TextField(default="")
+    resolution = ContentTextField(default="")
     refund_amount = peewee.DecimalField(max_digits=12, decimal_places=2, null=True)
     compensation_amount = peewee.DecimalField(max_digits=12, decimal_places=2, null=True)
-    rectification = peewee.TextField(default="")
+    rectification = ContentTextField(default="")
     merged_from = peewee.IntegerField(null=True)  # the revision a conflicting save was merged over
 
     class Meta:

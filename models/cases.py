@@ -8,7 +8,7 @@ import peewee
 from models.accounts import User
 from models.base import BaseModel
 from models.chain import HashField
-from models.fields import SealedBlobField, SealedTextField
+from models.fields import ContentTextField, SealedBlobField, SealedTextField
 from models.organisation import Department
 
 
@@ -88,13 +88,13 @@ class Case(BaseModel):
     reply_period_start = peewee.DateField(null=True)  # a reopened case counts its reply period from here
 
     # outcome
-    facts = peewee.TextField(default="")
+    facts = ContentTextField(default="")
     finding = peewee.CharField(max_length=16, default="")
-    resolution = peewee.TextField(default="")
+    resolution = ContentTextField(default="")
     compensation_amount = peewee.DecimalField(max_digits=12, decimal_places=2, null=True)  # 赔偿
     refund_amount = peewee.DecimalField(max_digits=12, decimal_places=2, null=True)  # 退费
-    rectification = peewee.TextField(default="")  # 整改措施, one per line
-    approval_comment = peewee.TextField(default="")
+    rectification = ContentTextField(default="")  # 整改措施, one per line
+    approval_comment = ContentTextField(default="")
     reply_method = peewee.CharField(max_length=16, default="")
     replied_at = peewee.DateTimeField(null=True)
     reject_reason = peewee.CharField(max_length=32, default="")
@@ -102,7 +102,7 @@ class Case(BaseModel):
     closed_at = peewee.DateTimeField(null=True)
     closed_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
     close_kind = peewee.CharField(max_length=16, default="")  # resolved / unresolvable
-    close_reason = peewee.TextField(default="")
+    close_reason = ContentTextField(default="")
     archived = peewee.BooleanField(default=False)
 
     updated_at = peewee.DateTimeField()
@@ -140,8 +140,8 @@ class CaseText(BaseModel):
     built from it and keep no copy of their own."""
 
     case = peewee.ForeignKeyField(Case, primary_key=True, backref="+", on_delete="CASCADE")
-    content = peewee.TextField()  # 投诉内容 (narrative)
-    demands = peewee.TextField(default="")  # 诉求
+    content = ContentTextField()  # 投诉内容 (narrative)
+    demands = ContentTextField(default="")  # 诉求
 
     class Meta:
         table_name = "case_text"
@@ -182,9 +182,9 @@ class CaseIssue(BaseModel):
     summary = peewee.CharField(max_length=200, default="")
     category = peewee.ForeignKeyField(Category, null=True, backref="+", on_delete="SET NULL")
     department = peewee.ForeignKeyField(Department, null=True, backref="+", on_delete="SET NULL")
-    questions = peewee.TextField(default="")
+    questions = ContentTextField(default="")
     finding = peewee.CharField(max_length=16, default="")
-    finding_note = peewee.TextField(default="")
+    finding_note = ContentTextField(default="")
     created_at = peewee.DateTimeField()
     created_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=False)
 
@@ -197,7 +197,7 @@ class FindingOverride(BaseModel):
 
     case = peewee.ForeignKeyField(Case, unique=True, backref="+", on_delete="CASCADE")
     finding = peewee.CharField(max_length=16)
-    reason = peewee.TextField()
+    reason = ContentTextField()
     at = peewee.DateTimeField()
     by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
 
@@ -222,7 +222,7 @@ class Assignment(BaseModel):
     case = peewee.ForeignKeyField(Case, backref="assignments", on_delete="CASCADE")
     department = peewee.ForeignKeyField(Department, backref="assignments", on_delete="RESTRICT")
     state = peewee.CharField(max_length=16, index=True)
-    questions = peewee.TextField(default="")
+    questions = ContentTextField(default="")
     sent_at = peewee.DateTimeField()
     sent_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=False)
     due = peewee.DateField()
@@ -230,10 +230,10 @@ class Assignment(BaseModel):
     acknowledged_at = peewee.DateTimeField(null=True)
     acknowledged_by = peewee.CharField(max_length=40, default="")  # department staff name, as told
     responded_at = peewee.DateTimeField(null=True)
-    response = peewee.TextField(default="")
+    response = ContentTextField(default="")
     responder = peewee.CharField(max_length=40, default="")
     returned_at = peewee.DateTimeField(null=True)
-    return_reason = peewee.TextField(default="")
+    return_reason = ContentTextField(default="")
 
 
 class Attachment(BaseModel):
@@ -278,7 +278,7 @@ class FollowUp(BaseModel):
     by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=False)
     method = peewee.CharField(max_length=16)
     satisfaction = peewee.CharField(max_length=24)
-    remarks = peewee.TextField(default="")
+    remarks = ContentTextField(default="")
     outcome = peewee.CharField(max_length=16)  # sign_off / reopen / external
 
 
@@ -303,7 +303,7 @@ class ExternalRoute(BaseModel):
     route = peewee.CharField(max_length=24)
     started_at = peewee.DateTimeField()
     status = peewee.CharField(max_length=16, default="ongoing")  # ongoing / concluded
-    outcome = peewee.TextField(default="")
+    outcome = ContentTextField(default="")
     updated_at = peewee.DateTimeField()
 
 

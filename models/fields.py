@@ -136,6 +136,7 @@ class SealedTextField(peewee.TextField):
 
 
 LOCAL_PREFIX = "s1:"  # a value sealed by the local sealer (app/sealing.py)
+CONTENT_PREFIX = "r1:"  # a restricted case's text sealed by it (models/sealed_content.py)
 
 
 def seal_as(kind: str, text: str) -> str:
@@ -144,6 +145,18 @@ def seal_as(kind: str, text: str) -> str:
     if _cipher is None or not _cipher.local or not text:
         return text
     return _cipher.seal(text, kind)
+
+
+class ContentTextField(peewee.TextField):
+    """A text of a case that is sealed while the case is restricted (models/sealed_content.py). The
+    local sealer opens it for a holder of the identifier key and gives anybody else a placeholder;
+    without a local sealer the stored value is returned as it is."""
+
+    def python_value(self, value):  # noqa: ANN001, ANN201 - peewee's signature
+        opener = getattr(_cipher, "open_content", None)
+        if opener is None or not value or not value.startswith(CONTENT_PREFIX):
+            return value
+        return opener(value)
 
 
 class SealedBlobField(peewee.BlobField):

@@ -16,6 +16,7 @@ from importlib.resources import files
 import peewee
 from playhouse.migrate import SchemaMigrator, migrate
 
+from models import sealed_content
 from models.audit import create_login_index
 from models.base import BaseModel
 from models.case_tally import create_case_tally, create_work_index
@@ -23,7 +24,7 @@ from models.chain import GENESIS, event_batches, event_digest
 from models.database import analyze
 from models.hash_step import binary_chain_hashes
 from models.schema import ALL_MODELS, SchemaVersion
-from models.search_index import create_search_index
+from models.search_index import create_search_index, is_sqlite
 from models.storage_step import Progress, compact_storage, migration_progress, report
 
 
@@ -327,6 +328,16 @@ def drop_plain_identifier_indexes(db: peewee.Database) -> None:
         db.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
 
 
+def _v22_sealed_restricted_content(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
+    """v22: the texts of restricted cases are sealed to the identifier key and their text-index
+    rows keep the case number only (models/sealed_content.py). Sealing needs only the public key,
+    stored in the database; one without it (no officer or manager has signed in yet) has nothing
+    sealed, and the sealing pass at that first sign-in seals these texts too."""
+    public = sealed_content.stored_public(db) if is_sqlite(db) else None  # shared mode: the server's policies
+    if public is not None:
+        sealed_content.seal_restricted(db, public, report)
+
+
 STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     2: _v2_departments_and_cases,
     3: _v3_one_spelling_of_sign_off,
@@ -346,6 +357,7 @@ STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     # brought to the same compact storage here (a database that had step 12 finds nothing to do).
     18: compact_storage,
     20: binary_chain_hashes,
+    22: _v22_sealed_restricted_content,
     24: _v24_login_index,
 }
 # Step numbers are given out per feature before the work starts, so a number may be missing while a

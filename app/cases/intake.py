@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 import peewee
 
-from app import audit, clock, settings, witness
+from app import audit, clock, restricted_content, settings, witness
 from app.cases import numbering, overlays, repeats, search
 from app.cases.issues import IssueInput, clean_issue, create_issue
 from app.cases.issues import category_id as category_id_of
@@ -308,6 +308,7 @@ def _store(
         events += [(line, "", None) for line in recurrence.flag(session, case)]
         chain_detail(op.detail, case_no, append_events(case, session.user.id, events, "register"))
         stats_store.refresh(case.id)
+        restricted_content.settle(case)
         search.index_case(case)
         op.target = case_no
         op.detail.update(channel=v["channel"], night_intake=night, severity=v["severity"])

@@ -11,6 +11,7 @@ import unicodedata
 
 import peewee
 
+from app import restricted_content
 from app.cases.visibility import visible
 from app.errors import ValidationError
 from app.policy import Action, can
@@ -21,6 +22,7 @@ from models.cases import Case, CaseCounter, CaseText, Category, Complainant
 from models.database import database_proxy
 from models.fields import identifier_equals
 from models.organisation import Department
+from models.sealed_content import index_number_only
 from models.search_index import (
     CHAR_TABLE,
     FTS_TABLE,
@@ -64,6 +66,9 @@ def _fts_text(case: Case) -> tuple[str, str, str, str, str]:
 def index_case(case: Case) -> None:
     """(Re)write the case's rows in the text indexes; runs inside the writing transaction."""
     if not is_sqlite(database_proxy.obj):
+        return
+    if case.restricted and restricted_content.applies():
+        index_number_only(database_proxy.obj, case.id, case.case_no)  # its texts are sealed
         return
     remove_case(case.id)
     row = (case.id, *_fts_text(case))

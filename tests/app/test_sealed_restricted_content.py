@@ -1,0 +1,305 @@
+"""Restricted cases' content sealed in local mode, tested as the attack: a clerk unwraps their own key
+slot, opens a copy of the SQLCipher file with plain SQL (every table, the text indexes' shadow tables,
+a plain export, every decrypted page) and looks for the marker texts of a restricted case."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app import auth, sealedbox, sealing, users
+from app.cases import acceptance, overlays, reply, search, views
+from app.errors import ValidationError
+from app.keyslots import KeySlotFile
+from app.session import Session
+from models.cases import Case, CaseText
+from models.database import EncryptedDatabase, close_current
+from models.fields import CONTENT_PREFIX
+from models.migrations import SCHEMA_VERSION, STEPS, ensure_schema
+from models.schema import SchemaVersion
+from models.sealed_content import Opener
+from tests.support.accounts import ADMIN, ADMIN_PASSWORD, HOSPITAL, USER_PASSWORD
+from tests.support.cases import FakeClock, register
+from tests.support.pages import decrypted_pages
+
+NARRATIVE = "保密叙述标记丙丁戊己庚辛壬癸"
+DEMANDS = "保密诉求标记子丑寅卯辰巳午未"
+FACTS = "保密事实标记天地玄黄宇宙洪荒"
+PHONE = "13655550199"
+ID_NUMBER = "320106198805170416"
+MARKERS = (NARRATIVE, DEMANDS, FACTS, PHONE, ID_NUMBER)
+
+
+def _login(path: Path, username: str) -> Session:
+    return auth.login_local(path, username, USER_PASSWORD)
+
+
+@pytest.fixture
+def office(db_path: Path, fake_clock: FakeClock) -> Path:
+    """A manager, two officers and a clerk; the manager has signed in once (the identifier key exists)."""
+    admin, _recovery = auth.create_local_database(db_path, ADMIN, "周建国", ADMIN_PASSWORD, HOSPITAL)
+    for username, name, role in (
+        ("manager1", "李主任", "manager"),
+        ("officer1", "王专员", "officer"),
+        ("officer2", "钱专员", "officer"),
+        ("clerk1", "赵文员", "clerk"),
+        ("night1", "孙值班", "night_duty"),
+    ):
+        users.add_user(admin, username, name, [role], USER_PASSWORD, must_change_password=False)
+    auth.logout(admin)
+    auth.logout(_login(db_path, "manager1"))
+    return db_path
+
+
+def _restricted_case(office: Path) -> int:
+    """Registered by the clerk with the markers, accepted and drafted by the officer, then made 保密
+    by the manager with the officer named."""
+    clerk = _login(office, "clerk1")
+    case_id = register(
+        clerk, content=NARRATIVE, demands=DEMANDS, complainant_phone=PHONE, complainant_id_number=ID_NUMBER
+    )
+    auth.logout(clerk)
+    officer = _login(office, "officer1")
+    acceptance.accept(officer, case_id)
+    auth.logout(officer)
+    manager = _login(office, "manager1")
+    overlays.restrict(manager, case_id, True, ["officer1"])
+    auth.logout(manager)
+    return case_id
+
+
+def _plain_copy(path: Path, key: bytes, target: Path) -> Path:
+    """A copy of the file opened with `key` and exported to a plain SQLite file (sqlcipher_export)."""
+    copy = target.with_suffix(".copy.db")
+    shutil.copyfile(path, copy)
+    db = EncryptedDatabase(copy, key)
+    db.connect()
+    try:
+        db.execute_sql(f"ATTACH DATABASE '{target}' AS plain KEY ''")
+        db.execute_sql("SELECT sqlcipher_export('plain')")
+        db.execute_sql("DETACH DATABASE plain")
+    finally:
+        db.close()
+    return target
+
+
+def _every_value(path: Path, key: bytes) -> str:
+    """Every value of every table, the text indexes' shadow tables included, read with plain SQL."""
+    db = EncryptedDatabase(path, key)
+    db.connect()
+    try:
+        tables = [r[0] for r in db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        assert "case_fts_data" in tables and "case_chars_data" in tables
+        values = []
+        for table in tables:
+            for row in db.execute_sql(f'SELECT * FROM "{table}"'):
+                values += [
+                    v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
+                    for v in row
+                    if v is not None
+                ]
+        return "\n".join(values)
+    finally:
+        db.close()
+
+
+def _probe(office: Path, tmp_path: Path, username: str = "clerk1", password: str = USER_PASSWORD) -> None:
+    close_current()
+    key = KeySlotFile.load(office).unwrap_user(username, password)
+    text = _every_value(office, key)
+    assert CONTENT_PREFIX in text  # sealed values are there, for the holders
+    plain = _plain_copy(office, key, tmp_path / "plain.db").read_bytes()
+    assert plain.startswith(b"SQLite format 3")
+    pages = decrypted_pages(office, key)
+    for marker in MARKERS:
+        assert marker not in text, marker
+        assert marker.encode("utf-8") not in plain, marker
+        assert marker.encode("utf-8") not in pages, marker
+
+
+@pytest.mark.parametrize(
+    ("username", "password"), [("clerk1", USER_PASSWORD), ("night1", USER_PASSWORD), (ADMIN, ADMIN_PASSWORD)]
+)
+def test_a_clerks_key_finds_no_restricted_text_anywhere(
+    office: Path, tmp_path: Path, username: str, password: str
+) -> None:
+    """The clerk's, the night duty's and the administrator's own slots: none holds the identifier key."""
+    case_id = _restricted_case(office)
+    officer = _login(office, "officer1")
+    reply.save_draft(
+        officer,
+        case_id,
+        facts=FACTS,
+        finding="upheld",
+        resolution="致歉",
+        base_revision=reply.current_revision(case_id),
+    )
+    auth.logout(officer)
+    _probe(office, tmp_path, username, password)
+
+    officer = _login(office, "officer1")  # named: reads it all in the application
+    view = views.open_case(officer, case_id)
+    assert (view.content, view.demands, view.complainant_phone) == (NARRATIVE, DEMANDS, PHONE)
+    assert view.facts == FACTS
+    auth.logout(officer)
+
+
+def test_the_office_finds_a_restricted_case_by_number_and_identifier_not_by_its_text(office: Path) -> None:
+    case_id = _restricted_case(office)
+    case_no = Case.get_by_id(case_id).case_no
+    manager = _login(office, "manager1")
+    assert search.search(manager, case_no) == [case_id]
+    assert search.search(manager, PHONE) == [case_id]
+    assert search.search(manager, ID_NUMBER) == [case_id]
+    assert search.search(manager, NARRATIVE[4:10]) == []  # the text index holds the number only
+    assert search.search(manager, "张桂兰") == []  # nor the names
+    auth.logout(manager)
+
+
+def test_lifting_the_restriction_stores_the_texts_plain_and_indexes_them_again(office: Path) -> None:
+    case_id = _restricted_case(office)
+    manager = _login(office, "manager1")
+    sealed = manager.db.execute_sql("SELECT content FROM case_text WHERE case_id = ?", (case_id,)).fetchone()
+    assert sealed[0].startswith(CONTENT_PREFIX)
+    overlays.restrict(manager, case_id, False)
+    stored = manager.db.execute_sql(
+        "SELECT content, demands FROM case_text WHERE case_id = ?", (case_id,)
+    ).fetchone()
+    assert stored == (NARRATIVE, DEMANDS)
+    assert search.search(manager, NARRATIVE[4:10]) == [case_id]
+    auth.logout(manager)
+
+
+def test_a_major_case_is_sealed_when_the_office_takes_it(office: Path) -> None:
+    """重大 at intake: restricted (and sealed) at 受理, in the same transaction as the timeline entry."""
+    clerk = _login(office, "clerk1")
+    case_id = register(clerk, content=NARRATIVE, demands=DEMANDS, severity="major")
+    auth.logout(clerk)
+    officer = _login(office, "officer1")
+    acceptance.accept(officer, case_id)
+    row = officer.db.execute_sql("SELECT content FROM case_text WHERE case_id = ?", (case_id,)).fetchone()
+    assert Case.get_by_id(case_id).restricted and row[0].startswith(CONTENT_PREFIX)
+    assert views.open_case(officer, case_id).content == NARRATIVE  # the officer who took it is named
+    auth.logout(officer)
+
+
+def test_lifting_needs_the_key_and_loses_nothing_without_it(office: Path) -> None:
+    """A manager whose slot has not been given the key yet cannot lift the restriction: refused in
+    Chinese, the case stays restricted and sealed."""
+    case_id = _restricted_case(office)
+    admin = auth.login_local(office, ADMIN, ADMIN_PASSWORD)
+    users.add_user(admin, "manager2", "孙主任", ["manager"], USER_PASSWORD, must_change_password=False)
+    auth.logout(admin)
+    manager2 = _login(office, "manager2")
+    assert manager2.identifier_key is None
+    with pytest.raises(ValidationError, match="没有标识密钥"):
+        overlays.restrict(manager2, case_id, False)
+    assert Case.get_by_id(case_id).restricted
+    assert CaseText.get_by_id(case_id).content != NARRATIVE  # a placeholder: the key is not there
+    auth.logout(manager2)
+
+
+def test_an_officer_stripped_of_the_role_cannot_open_what_is_sealed_afterwards(
+    office: Path, tmp_path: Path
+) -> None:
+    """Key rotation: the officer copies their key slot, loses the role; content sealed after that is
+    sealed to a new key, which their old slot cannot open. What was sealed before, it still opens."""
+    before = _restricted_case(office)
+    old_copy = tmp_path / "old" / "complaints.db"  # the officer's copy of the slot file, taken before
+    old_copy.parent.mkdir()
+    shutil.copyfile(KeySlotFile.sidecar_for(office), KeySlotFile.sidecar_for(old_copy))
+    old_public = sealing.stored_public()
+    admin = auth.login_local(office, ADMIN, ADMIN_PASSWORD)
+    users.set_roles(admin, "officer2", ["clerk"])
+    assert sealing.stored_public() != old_public  # a new identifier key
+    auth.logout(admin)
+    after = _restricted_case(office)
+
+    # the copied slot, opened with officer2's password: every identifier key it holds
+    copy = KeySlotFile.load(old_copy)
+    slot, slot_private = copy.opened[copy.unwrap_user("officer2", USER_PASSWORD)]
+    stolen = [sealedbox.open_sealed(slot_private, box) for box in slot[sealing.SLOT_FIELD].values()]
+    assert stolen and all(stolen)
+    opener = Opener(*stolen)
+    clerk = _login(office, "clerk1")
+    sql = "SELECT case_id, content FROM case_text WHERE case_id IN (?, ?)"
+    texts = dict(clerk.db.execute_sql(sql, (before, after)).fetchall())
+    auth.logout(clerk)
+    # what they could already have copied, and what they cannot open
+    assert opener.open(texts[before][len(CONTENT_PREFIX) :]) == NARRATIVE
+    assert opener.open(texts[after][len(CONTENT_PREFIX) :]) is None
+
+    for username in ("manager1", "officer1"):  # the office reads both, old and new
+        session = _login(office, username)
+        assert views.open_case(session, before).content == NARRATIVE
+        assert views.open_case(session, after).content == NARRATIVE
+        auth.logout(session)
+
+
+def test_disabling_a_holder_rotates_the_key_and_new_officers_get_every_key(office: Path) -> None:
+    before = _restricted_case(office)
+    old_public = sealing.stored_public()
+    admin = auth.login_local(office, ADMIN, ADMIN_PASSWORD)
+    users.set_active(admin, "officer2", False)
+    assert sealing.stored_public() != old_public
+    users.add_user(admin, "officer3", "吴专员", ["officer"], USER_PASSWORD, must_change_password=False)
+    auth.logout(admin)
+    after = _restricted_case(office)
+    auth.logout(_login(office, "manager1"))  # a holder signs in: officer3 gets the current and the older key
+    manager = _login(office, "manager1")
+    overlays.restrict(manager, before, True, ["officer1", "officer3"])
+    overlays.restrict(manager, after, True, ["officer1", "officer3"])
+    auth.logout(manager)
+    officer3 = _login(office, "officer3")
+    assert views.open_case(officer3, before).content == NARRATIVE
+    assert views.open_case(officer3, after).content == NARRATIVE
+    auth.logout(officer3)
+
+
+def test_upgrade_of_a_previous_schema_database_seals_its_restricted_cases(
+    office: Path, tmp_path: Path, fake_clock: FakeClock
+) -> None:
+    """A database of the step before: a restricted case with its texts plain and fully indexed. Step
+    22 seals them (in its transaction, reporting progress); the office still reads them."""
+    case_id = _restricted_case(office)
+    manager = _login(office, "manager1")
+    db = manager.db
+    with manager.db.atomic():  # as the previous version stored it
+        db.execute_sql(
+            "UPDATE case_text SET content = ?, demands = ? WHERE case_id = ?", (NARRATIVE, DEMANDS, case_id)
+        )
+        db.execute_sql("DELETE FROM case_fts WHERE rowid = ?", (case_id,))
+        db.execute_sql(
+            "INSERT INTO case_fts (rowid, case_no, people, content, departments, category) VALUES (?, ?, '', ?, '', '')",
+            (case_id, Case.get_by_id(case_id).case_no, f"{NARRATIVE}\n{DEMANDS}"),
+        )
+        SchemaVersion.delete().execute()
+        SchemaVersion.create(version=max(v for v in STEPS if v < 22), applied_at="2026-03-01 09:00:00")
+    assert search.search(manager, NARRATIVE[4:10]) == [case_id]
+    heard: list[tuple[int, int, str]] = []
+    assert ensure_schema(db, progress=lambda done, total, text: heard.append((done, total, text))) < 22
+    assert SchemaVersion.select().order_by(SchemaVersion.version.desc()).first().version == SCHEMA_VERSION
+    assert (1, 1, "正在密封保密案件的内容") in heard
+    assert search.search(manager, NARRATIVE[4:10]) == []
+    assert views.open_case(manager, case_id).content == NARRATIVE
+    auth.logout(manager)
+    _probe(office, tmp_path)
+
+
+def test_a_backup_restored_keeps_restricted_texts_sealed_from_the_clerk(office: Path, tmp_path: Path) -> None:
+    from app.records import backup, restore
+    from app.records.restore import Credentials
+
+    case_id = _restricted_case(office)
+    admin = auth.login_local(office, ADMIN, ADMIN_PASSWORD)
+    result = backup.take_backup(admin, tmp_path / "备份")
+    auth.logout(admin)
+    target = tmp_path / "restored" / "complaints.db"
+    restore.restore_backup(result.path, target, Credentials(ADMIN, ADMIN_PASSWORD))
+    close_current()
+    _probe(target, tmp_path)
+    manager = _login(target, "manager1")
+    assert views.open_case(manager, case_id).content == NARRATIVE
+    auth.logout(manager)
