@@ -13,13 +13,13 @@ from app import auth, sealed_data, sealing, users
 from app.account import account_summary
 from app.cases import intake, search, views
 from app.keyslots import KeySlotFile, parse_recovery_key
-from app.session import Session
 from models.database import EncryptedDatabase, close_current
 from models.migrations import SCHEMA_VERSION, STEPS, ensure_schema
 from models.schema import SchemaVersion
 from tests.support.accounts import ADMIN, ADMIN_PASSWORD, HOSPITAL, USER_PASSWORD
 from tests.support.cases import ID_NUMBER, PHONE, FakeClock, register
 from tests.support.pages import decrypted_pages
+from tests.support.sealed import login, sealed_office
 
 ADDRESS = "江苏省南京市鼓楼区中山北路三二一号"
 RECORD = "MZ2026031000471"
@@ -28,23 +28,20 @@ OTHER_ID = "320106198805170416"
 SECRETS = (PHONE, ID_NUMBER, ADDRESS, RECORD, OTHER_PHONE, OTHER_ID)
 
 
-def _login(path: Path, username: str) -> Session:
-    return auth.login_local(path, username, USER_PASSWORD)
+_login = login
 
 
 @pytest.fixture
 def office(db_path: Path, fake_clock: FakeClock) -> Path:
     """A manager, an officer and a clerk; the manager has signed in once (the identifier key exists)."""
-    admin, _recovery = auth.create_local_database(db_path, ADMIN, "周建国", ADMIN_PASSWORD, HOSPITAL)
-    for username, name, role in (
-        ("manager1", "李主任", "manager"),
-        ("officer1", "王专员", "officer"),
-        ("clerk1", "赵文员", "clerk"),
-    ):
-        users.add_user(admin, username, name, [role], USER_PASSWORD, must_change_password=False)
-    auth.logout(admin)
-    auth.logout(_login(db_path, "manager1"))
-    return db_path
+    return sealed_office(
+        db_path,
+        (
+            ("manager1", "李主任", "manager"),
+            ("officer1", "王专员", "officer"),
+            ("clerk1", "赵文员", "clerk"),
+        ),
+    )
 
 
 def _cases(office: Path) -> tuple[int, int]:
@@ -239,7 +236,9 @@ def test_the_recovery_key_keeps_the_identifier_key(db_path: Path, fake_clock: Fa
     assert sealed_data.key_from(file.opened[key]) is not None
 
 
-def test_stored_files_are_sealed_from_the_clerk_and_open_for_the_office(office: Path, fake_clock: FakeClock) -> None:
+def test_stored_files_are_sealed_from_the_clerk_and_open_for_the_office(
+    office: Path, fake_clock: FakeClock
+) -> None:
     """Issued PDFs and attachments carry full identifiers (登记表, an ID card scan): sealed like them."""
     from app.cases import documents, overlays
 

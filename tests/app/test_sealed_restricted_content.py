@@ -13,16 +13,16 @@ from app import auth, sealedbox, sealing, users
 from app.cases import acceptance, overlays, reply, search, views
 from app.errors import ValidationError
 from app.keyslots import KeySlotFile
-from app.session import Session
 from models.cases import Case, CaseText
 from models.database import EncryptedDatabase, close_current
 from models.fields import CONTENT_PREFIX
 from models.migrations import SCHEMA_VERSION, STEPS, ensure_schema
 from models.schema import SchemaVersion
 from models.sealed_content import Opener
-from tests.support.accounts import ADMIN, ADMIN_PASSWORD, HOSPITAL, USER_PASSWORD
+from tests.support.accounts import ADMIN, ADMIN_PASSWORD, USER_PASSWORD
 from tests.support.cases import FakeClock, register
 from tests.support.pages import decrypted_pages
+from tests.support.sealed import login, sealed_office
 
 NARRATIVE = "保密叙述标记丙丁戊己庚辛壬癸"
 DEMANDS = "保密诉求标记子丑寅卯辰巳午未"
@@ -32,25 +32,22 @@ ID_NUMBER = "320106198805170416"
 MARKERS = (NARRATIVE, DEMANDS, FACTS, PHONE, ID_NUMBER)
 
 
-def _login(path: Path, username: str) -> Session:
-    return auth.login_local(path, username, USER_PASSWORD)
+_login = login
 
 
 @pytest.fixture
 def office(db_path: Path, fake_clock: FakeClock) -> Path:
     """A manager, two officers and a clerk; the manager has signed in once (the identifier key exists)."""
-    admin, _recovery = auth.create_local_database(db_path, ADMIN, "周建国", ADMIN_PASSWORD, HOSPITAL)
-    for username, name, role in (
-        ("manager1", "李主任", "manager"),
-        ("officer1", "王专员", "officer"),
-        ("officer2", "钱专员", "officer"),
-        ("clerk1", "赵文员", "clerk"),
-        ("night1", "孙值班", "night_duty"),
-    ):
-        users.add_user(admin, username, name, [role], USER_PASSWORD, must_change_password=False)
-    auth.logout(admin)
-    auth.logout(_login(db_path, "manager1"))
-    return db_path
+    return sealed_office(
+        db_path,
+        (
+            ("manager1", "李主任", "manager"),
+            ("officer1", "王专员", "officer"),
+            ("officer2", "钱专员", "officer"),
+            ("clerk1", "赵文员", "clerk"),
+            ("night1", "孙值班", "night_duty"),
+        ),
+    )
 
 
 def _restricted_case(office: Path) -> int:
@@ -303,3 +300,41 @@ def test_a_backup_restored_keeps_restricted_texts_sealed_from_the_clerk(office: 
     manager = _login(target, "manager1")
     assert views.open_case(manager, case_id).content == NARRATIVE
     auth.logout(manager)
+
+
+def test_an_officer_without_the_key_yet_cannot_store_the_placeholder_as_the_text(office: Path) -> None:
+    """Named on a restricted case while their slot has no grant yet (it comes at a holder's next
+    sign-in), an officer sees a placeholder; saving it back is refused in Chinese and the draft
+    stays as it was."""
+    case_id = _restricted_case(office)
+    officer = _login(office, "officer1")
+    reply.save_draft(
+        officer,
+        case_id,
+        facts=FACTS,
+        finding="upheld",
+        resolution="致歉",
+        base_revision=reply.current_revision(case_id),
+    )
+    auth.logout(officer)
+    manager = _login(office, "manager1")
+    overlays.restrict(manager, case_id, True, ["officer1", "officer2"])
+    auth.logout(manager)
+    with KeySlotFile.update(office) as slots:  # as an officer added since the last holder's sign-in
+        slots.slots[slots.user_slot_id("officer2")].pop(sealing.SLOT_FIELD)
+    officer2 = _login(office, "officer2")
+    view = views.open_case(officer2, case_id)
+    assert officer2.identifier_key is None and view.facts == sealing.SEALED_CONTENT
+    with pytest.raises(ValidationError, match="没有标识密钥"):
+        reply.save_draft(
+            officer2,
+            case_id,
+            facts=view.facts,
+            finding="upheld",
+            resolution="致歉",
+            base_revision=reply.current_revision(case_id),
+        )
+    auth.logout(officer2)
+    officer = _login(office, "officer1")
+    assert views.open_case(officer, case_id).facts == FACTS
+    auth.logout(officer)
