@@ -18,6 +18,7 @@ import base64
 import json
 import secrets
 from collections.abc import Callable
+from datetime import datetime
 
 import peewee
 from cryptography.exceptions import InvalidTag
@@ -30,6 +31,7 @@ from models.fields import CONTENT_PREFIX, LOCAL_PREFIX
 from models.search_index import CHAR_COLUMNS, CHAR_TABLE, FTS_TABLE, insert_rows_sql, is_sqlite
 
 PUBLIC_SETTING = "_identifier_public_key"  # app.sealing.PUBLIC_SETTING
+SEALED_SETTING = "_restricted_content_sealed"  # set after a complete pass (see `pending`)
 # table → (the column naming the case, the sealed text columns)
 CONTENT: dict[str, tuple[str, tuple[str, ...]]] = {
     "case_text": ("case_id", ("content", "demands")),
@@ -122,30 +124,33 @@ def _rows(db: peewee.Database, table: str, case_ids: list[int]) -> list[tuple]:
     case_column, columns = CONTENT[table]
     marks = ", ".join("?" * len(case_ids))
     return db.execute_sql(
-        f'SELECT rowid, {", ".join(columns)} FROM "{table}" WHERE {case_column} IN ({marks})', case_ids
+        f'SELECT rowid, {case_column}, {", ".join(columns)} FROM "{table}" WHERE {case_column} IN ({marks})',
+        case_ids,
     ).fetchall()
 
 
-def _rewrite(db: peewee.Database, case_ids: list[int], change: Callable[[str], str | None]) -> int:
-    """Apply `change` to every non-empty text of the cases (None: leave it); returns values changed."""
-    changed = 0
+def _rewrite(db: peewee.Database, case_ids: list[int], change: Callable[[str], str | None]) -> set[int]:
+    """Apply `change` to every non-empty text of the cases (None: leave it); returns the cases changed."""
+    changed: set[int] = set()
     for table, (_case_column, columns) in CONTENT.items():
         for row in _rows(db, table, case_ids):
             update = {}
-            for column, value in zip(columns, row[1:], strict=True):
+            for column, value in zip(columns, row[2:], strict=True):
                 new = change(value) if value else None
                 if new is not None and new != value:
                     update[column] = new
             if update:
                 assignments = ", ".join(f'"{c}" = ?' for c in update)
-                db.execute_sql(f'UPDATE "{table}" SET {assignments} WHERE rowid = ?', (*update.values(), row[0]))
-                changed += len(update)
+                db.execute_sql(
+                    f'UPDATE "{table}" SET {assignments} WHERE rowid = ?', (*update.values(), row[0])
+                )
+                changed.add(row[1])
     return changed
 
 
 def seal_cases(
     db: peewee.Database, case_ids: list[int], seal: Callable[[str], str], placeholder: str | None = None
-) -> int:
+) -> set[int]:
     """Seal the plain texts of the cases (call inside the writing transaction). LookupError for a
     text equal to `placeholder` (what a reader without the key was shown, about to be stored)."""
 
@@ -159,7 +164,7 @@ def seal_cases(
     return _rewrite(db, case_ids, change)
 
 
-def unseal_cases(db: peewee.Database, case_ids: list[int], open_box: Callable[[str], str | None]) -> int:
+def unseal_cases(db: peewee.Database, case_ids: list[int], open_box: Callable[[str], str | None]) -> set[int]:
     """Store the sealed texts of the cases plain again; raises LookupError for a box that does not open."""
 
     def change(value: str) -> str | None:
@@ -195,27 +200,35 @@ def seal_restricted(db: peewee.Database, public_b64: str, progress: Progress | N
     step 22, and the sealing pass when the identifier key is made). Returns the cases visited."""
     recipient = Recipient(public_b64)
     rows = db.execute_sql('SELECT id, case_no FROM "case" WHERE restricted ORDER BY id').fetchall()
-    total = len(rows)
+    total, sealed = len(rows), 0
     for start in range(0, total, BATCH):
-        batch = rows[start : start + BATCH]
+        batch = dict(rows[start : start + BATCH])
         with db.atomic():
-            seal_cases(db, [case_id for case_id, _no in batch], recipient.seal)
-            for case_id, case_no in batch:
-                index_number_only(db, case_id, case_no)
+            changed = seal_cases(db, list(batch), recipient.seal)
+            for case_id in sorted(changed):  # sealed before: its index rows hold the number already
+                index_number_only(db, case_id, batch[case_id])
+        sealed += len(changed)
         if progress is not None:
             progress(min(start + BATCH, total), total, "正在密封保密案件的内容")
-    if rows and is_sqlite(db):
+    if sealed and is_sqlite(db):
         # merge the index segments: the entries deleted above leave the index's pages too
         for table in (FTS_TABLE, CHAR_TABLE):
             db.execute_sql(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+    with db.atomic():
+        _mark_sealed(db)
     return total
 
 
-def pending(db: peewee.Database) -> bool:
-    """Is any restricted case's narrative still plain?"""
-    return bool(
-        db.execute_sql(
-            'SELECT 1 FROM "case" c JOIN case_text t ON t.case_id = c.id WHERE c.restricted '
-            f"AND t.content <> '' AND substr(t.content, 1, {len(CONTENT_PREFIX)}) <> '{CONTENT_PREFIX}' LIMIT 1"
-        ).fetchone()
+def _mark_sealed(db: peewee.Database) -> None:
+    """Every restricted case is sealed (from then on each case write keeps it so): sign-ins need not look."""
+    db.execute_sql(
+        "INSERT INTO setting (key, value, updated_at, updated_by) VALUES (?, 'true', ?, 'system') "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        (SEALED_SETTING, datetime.now().isoformat(sep=" ", timespec="seconds")),
     )
+
+
+def pending(db: peewee.Database) -> bool:
+    """Has no complete pass run yet (`seal_restricted`)? Until one has, restricted cases may hold
+    plain texts (written before the identifier key existed, or stamped past step 22 without it)."""
+    return db.execute_sql("SELECT 1 FROM setting WHERE key = ?", (SEALED_SETTING,)).fetchone() is None
