@@ -63,7 +63,7 @@ from models.cases import (
 from models.database import analyze, database_proxy
 from models.fields import current_cipher
 from models.organisation import Department
-from models.search_index import char_row, insert_rows_sql, is_sqlite
+from models.search_index import insert_rows_sql, is_sqlite
 
 Progress = Callable[[int, int], None]
 LETTERS_MAX = 2000
@@ -148,7 +148,7 @@ def _insert_rows(rows: Rows, prefix: str) -> None:
         if is_sqlite(database_proxy.obj):
             trigram_sql, chars_sql = insert_rows_sql()
             database_proxy.cursor().executemany(trigram_sql, rows.fts)
-            database_proxy.cursor().executemany(chars_sql, [char_row(row) for row in rows.fts])
+            database_proxy.cursor().executemany(chars_sql, rows.chars)
 
 
 @dataclass(frozen=True)

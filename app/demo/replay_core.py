@@ -20,6 +20,7 @@ from app.demo.replay_data import CaseReplay, DatabaseFacts, Rows
 from app.demo.workdays import WorkdayTable
 from app.policy import registers_as_night_duty
 from models.chain import GENESIS, event_digest, head_text
+from models.search_index import char_row
 
 
 class ReplayCore:
@@ -237,9 +238,9 @@ class ReplayCore:
         departments = " ".join(self.facts.departments_by_id[i] for i in sorted(r.department_ids))
         people = " ".join(p for p in (form.complainant_name, form.patient_name) if p)
         category = self.facts.categories[form.category][1] if form.category else ""
-        rows.fts.append(
-            (c["id"], c["case_no"], people, f"{c['content']}\n{c['demands']}", departments, category)
-        )
+        fts = (c["id"], c["case_no"], people, f"{c['content']}\n{c['demands']}", departments, category)
+        rows.fts.append(fts)
+        rows.chars.append(char_row(fts))  # here, in the process that plans, not in the one that writes
 
     def _merged_in(self, r: CaseReplay, plan: CasePlan, step: Step) -> None:
         """The 合并 of a later duplicate, written by its merge on this case's timeline (no version

@@ -58,6 +58,7 @@ class Rows:
     documents: list[dict] = field(default_factory=list)
     audit: list[tuple] = field(default_factory=list)  # audit.ChainRow, chained in the service path's order
     fts: list[tuple] = field(default_factory=list)
+    chars: list[tuple] = field(default_factory=list)  # the character index's rows (search_index.char_row)
     counters: dict[int, int] = field(default_factory=dict)  # year -> last sequence number
 
     def __len__(self) -> int:

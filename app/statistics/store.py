@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
+import peewee
+
 from app.deadlines import calendar
 from app.statistics import cube, repeats
 from app.statistics.facts import (
@@ -199,7 +201,7 @@ def _events(case_ids: list[int]) -> dict[int, _Events]:
     )
     for case_id, action, at in (
         CaseEvent.select(CaseEvent.case, CaseEvent.action, CaseEvent.at)
-        .where(CaseEvent.case.in_(case_ids) & wanted)
+        .where(_among(CaseEvent.case, case_ids) & wanted)
         .order_by(CaseEvent.case, CaseEvent.seq)
         .tuples()
     ):
@@ -207,11 +209,19 @@ def _events(case_ids: list[int]) -> dict[int, _Events]:
     return events
 
 
+def _among(field: peewee.Field, case_ids: list[int]) -> peewee.Expression:
+    """`field IN (ids)`, or a BETWEEN when the ids are a run without gaps (the bulk path's chunks of
+    2,000 new cases: no SQL text with two thousand parameters to build and parse per table)."""
+    if len(case_ids) > 1 and len(set(case_ids)) == len(case_ids) == max(case_ids) - min(case_ids) + 1:
+        return field.between(min(case_ids), max(case_ids))
+    return field.in_(case_ids)
+
+
 def _external(case_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
     routes: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for case_id, route, status in (
         ExternalRoute.select(ExternalRoute.case, ExternalRoute.route, ExternalRoute.status)
-        .where(ExternalRoute.case.in_(case_ids))
+        .where(_among(ExternalRoute.case, case_ids))
         .tuples()
     ):
         routes[case_id].append((route, status))
@@ -220,7 +230,7 @@ def _external(case_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
 
 def _case_rows(case_ids: list[int], categories: dict[int, CategoryInfo]) -> Iterator[StatRows]:
     """The statistics rows of these cases, read with one query per table."""
-    cases = list(Case.select(*_CASE_COLUMNS).where(Case.id.in_(case_ids)).tuples())
+    cases = list(Case.select(*_CASE_COLUMNS).where(_among(Case.id, case_ids)).tuples())
     complainant_ids = {r[19] for r in cases}
     complainants = {
         r[0]: r
@@ -231,7 +241,7 @@ def _case_rows(case_ids: list[int], categories: dict[int, CategoryInfo]) -> Iter
     follow_ups: dict[int, list[tuple[Any, str]]] = defaultdict(list)
     for case_id, at, satisfaction in (
         FollowUp.select(FollowUp.case, FollowUp.at, FollowUp.satisfaction)
-        .where(FollowUp.case.in_(case_ids))
+        .where(_among(FollowUp.case, case_ids))
         .order_by(FollowUp.case, FollowUp.at, FollowUp.id)
         .tuples()
     ):
@@ -239,7 +249,7 @@ def _case_rows(case_ids: list[int], categories: dict[int, CategoryInfo]) -> Iter
     assignments: dict[int, list[AssignmentFacts]] = defaultdict(list)
     for r in (
         Assignment.select(*_ASSIGNMENT_COLUMNS)
-        .where(Assignment.case.in_(case_ids))
+        .where(_among(Assignment.case, case_ids))
         .order_by(Assignment.case, Assignment.id)
         .tuples()
     ):
