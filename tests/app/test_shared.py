@@ -176,3 +176,26 @@ def test_issued_pdfs_and_attachments_are_sealed_on_the_server(shared_admin, pg_p
         assert b"%PDF" not in blob and blob.startswith(b"CDv1")
     # …and read back through the application, the very bytes that were issued.
     assert pdf.startswith(b"%PDF") and documents.stored_pdf(session, info.id) == pdf
+
+
+@pytest.mark.parametrize("many", [20_000, 1])
+def test_server_search_by_words_names_and_terms_together(shared_admin, monkeypatch, many) -> None:
+    """A term's matches are handed on as ids, or (more than SERVER_MANY of them) searched as one
+    condition: the same cases either way, newest first, several terms all required."""
+    monkeypatch.setattr(search, "SERVER_MANY", many)
+    session = session_as(shared_admin[0], "officer", "officer")
+    base = dict(channel="visit", complainant_phone="13912345678")
+    parking = intake.register(
+        session, intake.IntakeForm(content="停车场收费不合理。", complainant_name="欧阳明", **base)
+    ).case_id
+    both = intake.register(
+        session, intake.IntakeForm(content="停车场排队时间过长。", complainant_name="李雪", **base)
+    ).case_id
+    queue = intake.register(
+        session, intake.IntakeForm(content="挂号排队时间过长。", complainant_name="王芳", **base)
+    ).case_id
+    assert search.search(session, "停车场") == [both, parking]
+    assert search.search(session, "排队时间") == [queue, both]
+    assert search.search(session, "停车场 排队时间") == [both]
+    assert search.search(session, "欧阳明") == [parking]
+    assert search.search(session, "误诊漏诊") == []
