@@ -20,6 +20,13 @@ LATER = (
 )
 
 
+def _printed(probe: str) -> str:
+    """What `probe` prints, run in a fresh interpreter (nothing imported yet)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
+    return out.stdout.strip()
+
+
 def test_the_login_window_imports_nothing_of_the_main_window() -> None:
     probe = (
         "import sys\n"
@@ -27,9 +34,7 @@ def test_the_login_window_imports_nothing_of_the_main_window() -> None:
         "from ui.login_dialog import LoginDialog\n"
         f"print(sorted(m for m in {LATER!r} if m in sys.modules))\n"
     )
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
-    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+    assert _printed(probe) == "[]"
 
 
 def test_the_gui_command_line_does_not_build_the_other_commands() -> None:
@@ -44,6 +49,4 @@ def test_the_gui_command_line_does_not_build_the_other_commands() -> None:
         "assert main(['gui', '--db', 'x.db']) == 0 and main([]) == 0\n"
         f"print(seen, sorted(m for m in {(*LATER, 'app.cli', 'app.cli_report')!r} if m in sys.modules))\n"
     )
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
-    assert out.stdout.strip() == "[('x.db', False), (None, False)] []", out.stdout + out.stderr
+    assert _printed(probe) == "[('x.db', False), (None, False)] []"
