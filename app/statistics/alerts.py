@@ -103,21 +103,20 @@ def frequent_complainants(today: date) -> list[FrequentComplainant]:
         .tuples()
     ):
         groups.setdefault(key, []).append(case_id)
-    seen: set[tuple[int, ...]] = set()
+    unique = list(dict.fromkeys(tuple(ids) for ids in groups.values()))  # by phone and by ID number
+    wanted = sorted({case_id for ids in unique for case_id in ids})
+    shown = {  # one statement for every group's cases
+        row[0]: row[1:]
+        for row in Case.select(Case.id, Case.case_no, Complainant.name, Complainant.phone)
+        .join(Complainant)
+        .where(Case.id.in_(wanted or [0]))
+        .tuples()
+    }
     result = []
-    for ids in groups.values():
-        key = tuple(ids)
-        if key in seen:  # the same cases found by phone and by ID number
+    for key in unique:
+        rows = [shown[case_id] for case_id in key if case_id in shown]
+        if not rows:
             continue
-        seen.add(key)
-        last = (
-            Case.select(Case.case_no, Complainant.name, Complainant.phone)
-            .join(Complainant)
-            .where(Case.id.in_(ids))
-            .order_by(Case.id)
-            .tuples()
-        )
-        rows = list(last)
         name, phone = rows[-1][1], rows[-1][2]
         label = "".join(filter(None, [name, f"（{mask_phone(phone)}）" if phone else ""])) or "（未留姓名）"
         result.append(FrequentComplainant(label, key, tuple(r[0] for r in rows)))

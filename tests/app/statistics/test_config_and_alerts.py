@@ -11,6 +11,7 @@ from app.cases.issues import IssueInput
 from app.errors import PermissionDenied, ValidationError
 from app.statistics import alerts, config, periods, scorecard
 from models.audit import AuditEntry
+from models.cases import Case
 from tests.app.statistics.conftest import TODAY, March
 from tests.support.desk import Desk
 
@@ -62,6 +63,7 @@ def test_complainant_with_three_complaints_in_90_days(desk: Desk) -> None:
     found = alerts.frequent_complainants(datetime(2026, 11, 25).date())
     assert len(found) == 1 and list(found[0].case_ids) == ids
     assert "137****5678" in found[0].label and "近 90 天投诉 3 次" in found[0].text
+    assert found[0].case_nos == tuple(Case.get_by_id(i).case_no for i in ids)
     assert alerts.frequent_complainants(datetime(2026, 12, 10).date()) == []  # the first fell out
 
 
