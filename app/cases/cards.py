@@ -25,6 +25,7 @@ from app.write_path import CaseFactsData
 from models.accounts import User
 from models.cases import Assignment, Case, CaseAccess, CaseText, Category, Complainant
 from models.database import database_proxy
+from models.fields import CONTENT_PREFIX
 from models.organisation import Department
 
 REDACTED = "受限案件"
@@ -138,16 +139,19 @@ def _summaries(case_ids: list[int]) -> dict[int, str]:
     if not case_ids:
         return {}
     sql = (
-        f'SELECT case_id, SUBSTR(content, 1, 80) FROM "{CaseText._meta.table_name}"'
+        f"SELECT case_id, CASE WHEN SUBSTR(content, 1, {len(CONTENT_PREFIX)}) = '{CONTENT_PREFIX}' THEN content"
+        f' ELSE SUBSTR(content, 1, 80) END FROM "{CaseText._meta.table_name}"'
         f" WHERE {in_list('case_id', len(case_ids))}"
-    )
-    return dict(database_proxy.execute_sql(sql, case_ids).fetchall())
+    )  # a restricted case's sealed text whole: it opens only whole (models/sealed_content.py)
+    rows = database_proxy.execute_sql(sql, case_ids).fetchall()
+    return {case_id: _CONTENT(text)[:80] if text else text for case_id, text in rows}
 
 
 # Raw column values → Python values (SQLite returns text dates and 0/1; sealed names are opened).
 _DATETIME = Case.received_at.python_value
 _DATE = Case.accept_due.python_value
 _NAME = Complainant.name.python_value
+_CONTENT = CaseText.content.python_value  # opens a restricted case's sealed text for a holder
 
 
 def cards_from_rows(session: Session, rows: Sequence[tuple], now: datetime) -> list[CaseCard]:

@@ -42,7 +42,7 @@ from app.write_path import append_events, chain_detail, check, deny, load_case, 
 from models.audit import AuditEntry
 from models.cases import Case, CaseLink, CaseText, Complainant
 from models.database import database_proxy
-from models.fields import blind_index, identifier_equals
+from models.fields import CONTENT_PREFIX, blind_index, identifier_equals
 
 DUPLICATE_WINDOW = timedelta(days=180)
 CONTENT_MAX = 20000
@@ -388,7 +388,16 @@ def find_duplicates(
                 Case.case_no,
                 Case.received_at,
                 Case.state,
-                peewee.fn.SUBSTR(CaseText.content, 1, 60).alias("content"),
+                peewee.Case(  # a restricted case's sealed text whole: it opens only whole
+                    None,
+                    [
+                        (
+                            peewee.fn.SUBSTR(CaseText.content, 1, len(CONTENT_PREFIX)) == CONTENT_PREFIX,
+                            CaseText.content,
+                        )
+                    ],
+                    peewee.fn.SUBSTR(CaseText.content, 1, 60),
+                ).alias("content"),
             ).join(CaseText, on=(CaseText.case == Case.id)),
         ).where(condition, Case.received_at >= since)
         if exclude_case_id:
@@ -396,7 +405,9 @@ def find_duplicates(
         for row in query.order_by(Case.received_at.desc()).limit(20):
             found.setdefault(
                 row.id,
-                DuplicateCandidate(row.id, row.case_no, row.received_at, row.state, label, row.content),
+                DuplicateCandidate(
+                    row.id, row.case_no, row.received_at, row.state, label, _opened(row.content)[:60]
+                ),
             )
     with translated(), database_proxy.atomic():
         audit.record(
@@ -404,6 +415,10 @@ def find_duplicates(
         )
     witness.refresh(session, after_read=True)
     return sorted(found.values(), key=lambda c: c.received_at, reverse=True)
+
+
+def _opened(text: str | None) -> str:
+    return CaseText.content.python_value(text) or ""
 
 
 DUPLICATE_CHECK_AUDIT = "case.duplicate_check"

@@ -338,3 +338,16 @@ def test_an_officer_without_the_key_yet_cannot_store_the_placeholder_as_the_text
     officer = _login(office, "officer1")
     assert views.open_case(officer, case_id).facts == FACTS
     auth.logout(officer)
+
+
+def test_list_cards_and_duplicate_candidates_show_the_opened_text_to_the_office(office: Path) -> None:
+    """Lists and the duplicate check read a short piece of the narrative: for a restricted case the
+    sealed text is read whole and opened (a piece of it would not open)."""
+    from app.cases import board, intake
+
+    case_id = _restricted_case(office)
+    manager = _login(office, "manager1")
+    assert [card.summary for card in board.cards_for(manager, [case_id])] == [NARRATIVE]
+    found = intake.find_duplicates(manager, phone=PHONE)
+    assert [(c.case_id, c.summary) for c in found] == [(case_id, NARRATIVE)]
+    auth.logout(manager)
