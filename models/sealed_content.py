@@ -212,6 +212,8 @@ def seal_restricted(db: peewee.Database, public_b64: str, progress: Progress | N
             progress(min(start + BATCH, total), total, "正在密封保密案件的内容")
     if sealed and is_sqlite(db):
         # merge the index segments: the entries deleted above leave the index's pages too
+        if progress is not None:
+            progress(total, total, "正在整理全文索引")
         for table in (FTS_TABLE, CHAR_TABLE):
             db.execute_sql(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
     with db.atomic():
