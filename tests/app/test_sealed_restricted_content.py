@@ -67,6 +67,22 @@ def _restricted_case(office: Path) -> int:
     return case_id
 
 
+def _draft(office: Path, case_id: int, username: str, facts: str) -> None:
+    """拟稿 by `username` with `facts` (in its own sign-in)."""
+    session = _login(office, username)
+    try:
+        reply.save_draft(
+            session,
+            case_id,
+            facts=facts,
+            finding="upheld",
+            resolution="致歉",
+            base_revision=reply.current_revision(case_id),
+        )
+    finally:
+        auth.logout(session)
+
+
 def _plain_copy(path: Path, key: bytes, target: Path) -> Path:
     """A copy of the file opened with `key` and exported to a plain SQLite file (sqlcipher_export)."""
     copy = target.with_suffix(".copy.db")
@@ -124,16 +140,7 @@ def test_a_clerks_key_finds_no_restricted_text_anywhere(
 ) -> None:
     """The clerk's, the night duty's and the administrator's own slots: none holds the identifier key."""
     case_id = _restricted_case(office)
-    officer = _login(office, "officer1")
-    reply.save_draft(
-        officer,
-        case_id,
-        facts=FACTS,
-        finding="upheld",
-        resolution="致歉",
-        base_revision=reply.current_revision(case_id),
-    )
-    auth.logout(officer)
+    _draft(office, case_id, "officer1", FACTS)
     _probe(office, tmp_path, username, password)
 
     officer = _login(office, "officer1")  # named: reads it all in the application
@@ -307,16 +314,7 @@ def test_an_officer_without_the_key_yet_cannot_store_the_placeholder_as_the_text
     sign-in), an officer sees a placeholder; saving it back is refused in Chinese and the draft
     stays as it was."""
     case_id = _restricted_case(office)
-    officer = _login(office, "officer1")
-    reply.save_draft(
-        officer,
-        case_id,
-        facts=FACTS,
-        finding="upheld",
-        resolution="致歉",
-        base_revision=reply.current_revision(case_id),
-    )
-    auth.logout(officer)
+    _draft(office, case_id, "officer1", FACTS)
     manager = _login(office, "manager1")
     overlays.restrict(manager, case_id, True, ["officer1", "officer2"])
     auth.logout(manager)
