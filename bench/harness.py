@@ -189,6 +189,10 @@ def measure(
         return results
     from app import auth
 
+    if target.shared:  # every user on their own database role
+        results += _shared_lines(target, groups, seed, failures)
+        groups = groups - {"service", "reminders"}
+
     manager = target.login("manager")
     try:
         for name, lines in (
@@ -204,6 +208,29 @@ def measure(
         auth.logout(manager)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     results.append(Result("rss", "峰值内存 RSS（基准进程，服务调用）", [rss], BUDGETS["rss"], unit="MB"))
+    return results
+
+
+def _shared_lines(target: Any, groups: set[str], seed: int, failures: list[str]) -> list[Result]:
+    """The service and reminder lines of shared mode, each user signed in as their own role."""
+    from app import auth
+    from bench.reminders import reminder_queries
+    from bench.service import shared_service_lines
+
+    results: list[Result] = []
+    if "service" in groups:
+        results += _group("service", failures, lambda: shared_service_lines(target, seed))
+    if "reminders" in groups:
+        for username in ("officer", "manager"):
+
+            def lines(username: str = username) -> list[Result]:
+                session = target.login(username)
+                try:
+                    return reminder_queries(session, only=username)
+                finally:
+                    auth.logout(session)
+
+            results += _group("reminders", failures, lines)
     return results
 
 

@@ -95,14 +95,19 @@ def board_queries(session: Any, runs: int) -> list[Result]:
 
 
 def service_lines(manager: Any, seed: int, writes: bool = True) -> list[Result]:
-    """Open, search, board queries; with `writes` also register and receipts (they add cases)."""
+    """Open, search, board queries; with `writes` also register and receipts (they add cases). The
+    officer's lines run on the manager's connection as the officer (local mode: one database)."""
     from app import auth
+
+    rng = random.Random(seed)
+    officer = replace(manager, user=auth.current_user("officer"))
+    return [open_cases(manager, rng, 100), *officer_lines(officer, rng, writes)]
+
+
+def officer_lines(officer: Any, rng: random.Random, writes: bool = True) -> list[Result]:
     from bench.queries import fts_queries, short_queries
 
-    officer = replace(manager, user=auth.current_user("officer"))
-    rng = random.Random(seed)
     results = [
-        open_cases(manager, rng, 100),
         searches(officer, "search_fts", "搜索 ≥3 字（全文索引）", fts_queries(rng)),
         searches(officer, "search_short", "搜索 1–2 字", short_queries(rng)),
         *board_queries(officer, 10),
@@ -111,3 +116,21 @@ def service_lines(manager: Any, seed: int, writes: bool = True) -> list[Result]:
         results.append(register_cases(officer, 50))
         results.append(receipts(officer, 30))
     return results
+
+
+def shared_service_lines(target: Any, seed: int) -> list[Result]:
+    """Shared mode: the same lines, each user signed in as their own database role (the server's
+    row-level security applies to the officer's queries as to a real officer's)."""
+    from app import auth
+
+    rng = random.Random(seed)
+    manager = target.login("manager")
+    try:
+        results = [open_cases(manager, rng, 100)]
+    finally:
+        auth.logout(manager)
+    officer = target.login("officer")
+    try:
+        return results + officer_lines(officer, rng)
+    finally:
+        auth.logout(officer)
