@@ -168,6 +168,14 @@ def _v24_login_index(db: peewee.Database, migrator: SchemaMigrator) -> None:
     create_login_index(db)
 
 
+def _v25_person_window_index(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
+    """v25: complainants' keys indexed by the day of receipt, so the manager's home reads only the
+    last 90 days' keys for the frequent complainants (app.statistics.alerts)."""
+    from models.statistics import StatPersonKey
+
+    StatPersonKey._schema.create_indexes(safe=True)
+
+
 def _v8_records(db: peewee.Database, migrator: SchemaMigrator) -> None:
     """v8: backups taken or recorded, and the ledger rows imported as cases (历史导入)."""
     from models.records import RECORD_MODELS
@@ -359,6 +367,7 @@ STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     20: binary_chain_hashes,
     22: _v22_sealed_restricted_content,
     24: _v24_login_index,
+    25: _v25_person_window_index,
 }
 # Step numbers are given out per feature before the work starts, so a number may be missing while a
 # feature is still being built; upgrades apply the steps that exist, in order.

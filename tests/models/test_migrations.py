@@ -336,3 +336,19 @@ def test_v24_adds_the_logins_index_to_a_database_of_the_step_before(tmp_path: Pa
     fresh = open_local(tmp_path / "fresh.db", secrets.token_bytes(32))
     migrations.ensure_schema(fresh)
     assert {i.name: i.sql for i in fresh.get_indexes("audit_entry")} == indexes
+
+
+def test_v25_indexes_the_complainants_keys_by_day(tmp_path: Path) -> None:
+    """A database as step 24 left it has the complainants' keys indexed by key only; step 25 adds
+    the index by day the manager's frequent complainants read."""
+    db = open_local(tmp_path / "v24.db", secrets.token_bytes(32))
+    migrations.ensure_schema(db)
+    db.execute_sql("DROP INDEX stat_person_key_received_day_key")
+    SchemaVersion.update(version=24).execute()
+
+    assert migrations.ensure_schema(db) == 24
+    fresh = open_local(tmp_path / "fresh.db", secrets.token_bytes(32))
+    migrations.ensure_schema(fresh)
+    indexes = {i.name: i.sql for i in db.get_indexes("stat_person_key")}
+    assert "stat_person_key_received_day_key" in indexes
+    assert {i.name: i.sql for i in fresh.get_indexes("stat_person_key")} == indexes

@@ -67,6 +67,15 @@ def test_complainant_with_three_complaints_in_90_days(desk: Desk) -> None:
     assert alerts.frequent_complainants(datetime(2026, 12, 10).date()) == []  # the first fell out
 
 
+def test_frequent_complainants_read_the_window_on_its_index(desk: Desk) -> None:
+    """The window's keys come from a range of (received_day, key), not a walk of every key."""
+    desk.register("clerk", complainant_phone="13712345678")
+    db = Case._meta.database
+    sql, params = alerts.frequent_keys(datetime(2026, 11, 25).date()).sql()
+    plan = str(db.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params).fetchall())
+    assert "stat_person_key_received_day_key" in plan and "received_day>? AND received_day<?" in plan
+
+
 def _issue_rows_per_month(column: str, months: list[periods.Period]) -> dict[int, list[int]]:
     """The straightforward count: every issue row of the months, its first row per case and value."""
     from models.statistics import IssueStat
