@@ -235,6 +235,11 @@ class Assignment(BaseModel):
     returned_at = peewee.DateTimeField(null=True)
     return_reason = ContentTextField(default="")
 
+    class Meta:
+        # (state, due): the officer's reminder of late department replies reads each open state
+        # in the order of its due day and stops at the lines it shows.
+        indexes = ((("state", "due"), False),)
+
 
 class Attachment(BaseModel):
     """A scan, photo or recording, stored inside the encrypted database."""

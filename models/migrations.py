@@ -176,6 +176,14 @@ def _v25_person_window_index(db: peewee.Database, migrator: SchemaMigrator) -> N
     StatPersonKey._schema.create_indexes(safe=True)
 
 
+def _v26_assignment_due_index(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
+    """v26: 转办 indexed by state and due day, so the late-replies reminder reads the earliest
+    open ones first instead of every open 转办 (app.reminders.sources.department_replies)."""
+    from models.cases import Assignment
+
+    Assignment._schema.create_indexes(safe=True)
+
+
 def _v8_records(db: peewee.Database, migrator: SchemaMigrator) -> None:
     """v8: backups taken or recorded, and the ledger rows imported as cases (历史导入)."""
     from models.records import RECORD_MODELS
@@ -368,6 +376,7 @@ STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     22: _v22_sealed_restricted_content,
     24: _v24_login_index,
     25: _v25_person_window_index,
+    26: _v26_assignment_due_index,
 }
 # Step numbers are given out per feature before the work starts, so a number may be missing while a
 # feature is still being built; upgrades apply the steps that exist, in order.

@@ -136,23 +136,30 @@ def case_clocks(m: Moment) -> list[Reminder]:
     return lines
 
 
-def department_replies(m: Moment) -> list[Reminder]:
-    """Departments' replies on the user's cases that are due soon or late."""
+def open_replies_query(m: Moment, state: str) -> peewee.ModelSelect:
+    """The user's 转办 in one open `state` due by the horizon, earliest first: a walk of the
+    (state, due) index that stops at LIMIT lines."""
     query = (
         Assignment.select(Assignment, Case.case_no, Department.name.alias("department_name"))
         .join(Case)
         .switch(Assignment)
         .join(Department)
         .where(
-            Assignment.state.in_(sorted(OPEN_ASSIGNMENT_STATES))
+            (Assignment.state == state)
             & (Assignment.due <= m.horizon)
             & (Case.officer == m.session.user.id)
         )
         .order_by(Assignment.due, Assignment.id)
         .limit(LIMIT)
     )
+    return visible(m.session.user, query)
+
+
+def department_replies(m: Moment) -> list[Reminder]:
+    """Departments' replies on the user's cases that are due soon or late."""
+    rows = [row for state in sorted(OPEN_ASSIGNMENT_STATES) for row in open_replies_query(m, state).objects()]
     lines = []
-    for row in visible(m.session.user, query).objects():
+    for row in sorted(rows, key=lambda r: (r.due, r.id))[:LIMIT]:
         late, when = _when(m, row.due)
         kind = ReminderKind.DEPT_LATE if late else ReminderKind.DUE_SOON
         lines.append(

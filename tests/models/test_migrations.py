@@ -352,3 +352,18 @@ def test_v25_indexes_the_complainants_keys_by_day(tmp_path: Path) -> None:
     indexes = {i.name: i.sql for i in db.get_indexes("stat_person_key")}
     assert "stat_person_key_received_day_key" in indexes
     assert {i.name: i.sql for i in fresh.get_indexes("stat_person_key")} == indexes
+
+
+def test_v26_indexes_open_assignments_by_due_day(tmp_path: Path) -> None:
+    """Step 26 adds the (state, due) index of 转办 to a database of the step before."""
+    db = open_local(tmp_path / "v25.db", secrets.token_bytes(32))
+    migrations.ensure_schema(db)
+    db.execute_sql("DROP INDEX assignment_state_due")
+    SchemaVersion.update(version=25).execute()
+
+    assert migrations.ensure_schema(db) == 25
+    fresh = open_local(tmp_path / "fresh.db", secrets.token_bytes(32))
+    migrations.ensure_schema(fresh)
+    indexes = {i.name: i.sql for i in db.get_indexes("assignment")}
+    assert "assignment_state_due" in indexes
+    assert {i.name: i.sql for i in fresh.get_indexes("assignment")} == indexes

@@ -173,3 +173,36 @@ def test_a_stale_backup_reminds_the_administrator(desk: Desk, tmp_path) -> None:
     at(desk, "2026-03-16 09:00")  # six days later; stale after 3 by default
     (line,) = compute.reminder_list(desk["admin"]).items
     assert line.title == "数据库已 6 天没有备份（超过 3 天）"
+
+
+def test_late_replies_read_each_open_state_in_due_order(desk: Desk) -> None:
+    """The late-replies lines equal the one query over both open states in (due, id) order, and each
+    state is read along the (state, due) index without sorting."""
+    from datetime import date, timedelta
+
+    from app.cases.states import AssignmentState
+    from app.deadlines import calendar
+    from app.reminders import sources
+    from models.cases import Assignment
+    from models.database import database_proxy
+
+    for _ in range(4):
+        desk.new_case(State.IN_PROGRESS, departments=2)
+    for n, row in enumerate(Assignment.select().order_by(Assignment.id)):
+        state = AssignmentState.ACKNOWLEDGED if n % 3 == 0 else row.state
+        Assignment.update(state=state, due=date(2026, 3, 2) + timedelta(days=(n * 5) % 7)).where(
+            Assignment.id == row.id
+        ).execute()
+    at(desk, "2026-03-17 09:00")
+    m = sources.Moment(desk["officer"], datetime(2026, 3, 17, 9, 0), calendar.calendar())
+    expected = [
+        a.id
+        for a in Assignment.select()
+        .where(Assignment.state.in_(sorted(sources.OPEN_ASSIGNMENT_STATES)))
+        .order_by(Assignment.due, Assignment.id)
+    ]
+    assert len(expected) == 8 and {a.state for a in Assignment.select()} == {"sent", "acknowledged"}
+    assert [int(r.key.rsplit("a", 1)[1]) for r in sources.department_replies(m)] == expected
+    sql, params = sources.open_replies_query(m, "sent").sql()
+    plan = str(database_proxy.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params).fetchall())
+    assert "assignment_state_due" in plan and "TEMP B-TREE" not in plan
