@@ -338,32 +338,26 @@ def test_v24_adds_the_logins_index_to_a_database_of_the_step_before(tmp_path: Pa
     assert {i.name: i.sql for i in fresh.get_indexes("audit_entry")} == indexes
 
 
-def test_v25_indexes_the_complainants_keys_by_day(tmp_path: Path) -> None:
-    """A database as step 24 left it has the complainants' keys indexed by key only; step 25 adds
-    the index by day the manager's frequent complainants read."""
-    db = open_local(tmp_path / "v24.db", secrets.token_bytes(32))
-    migrations.ensure_schema(db)
-    db.execute_sql("DROP INDEX stat_person_key_received_day_key")
-    SchemaVersion.update(version=24).execute()
 
-    assert migrations.ensure_schema(db) == 24
+@pytest.mark.parametrize(
+    ("step", "table", "index"),
+    [
+        (25, "stat_person_key", "stat_person_key_received_day_key"),  # frequent complainants' window
+        (26, "assignment", "assignment_state_due"),  # late department replies, earliest first
+    ],
+)
+def test_index_steps_add_their_index_to_a_database_of_the_step_before(
+    tmp_path: Path, step: int, table: str, index: str
+) -> None:
+    """A database as the step before left it lacks the index; the step adds it as a new database has it."""
+    db = open_local(tmp_path / "before.db", secrets.token_bytes(32))
+    migrations.ensure_schema(db)
+    db.execute_sql(f"DROP INDEX {index}")
+    SchemaVersion.update(version=step - 1).execute()
+
+    assert migrations.ensure_schema(db) == step - 1
     fresh = open_local(tmp_path / "fresh.db", secrets.token_bytes(32))
     migrations.ensure_schema(fresh)
-    indexes = {i.name: i.sql for i in db.get_indexes("stat_person_key")}
-    assert "stat_person_key_received_day_key" in indexes
-    assert {i.name: i.sql for i in fresh.get_indexes("stat_person_key")} == indexes
-
-
-def test_v26_indexes_open_assignments_by_due_day(tmp_path: Path) -> None:
-    """Step 26 adds the (state, due) index of 转办 to a database of the step before."""
-    db = open_local(tmp_path / "v25.db", secrets.token_bytes(32))
-    migrations.ensure_schema(db)
-    db.execute_sql("DROP INDEX assignment_state_due")
-    SchemaVersion.update(version=25).execute()
-
-    assert migrations.ensure_schema(db) == 25
-    fresh = open_local(tmp_path / "fresh.db", secrets.token_bytes(32))
-    migrations.ensure_schema(fresh)
-    indexes = {i.name: i.sql for i in db.get_indexes("assignment")}
-    assert "assignment_state_due" in indexes
-    assert {i.name: i.sql for i in fresh.get_indexes("assignment")} == indexes
+    indexes = {i.name: i.sql for i in db.get_indexes(table)}
+    assert index in indexes
+    assert {i.name: i.sql for i in fresh.get_indexes(table)} == indexes
