@@ -13,7 +13,6 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlcipher3 import dbapi2 as sqlcipher
 
@@ -86,14 +85,7 @@ def test_a_terminated_server_connection_is_lost_then_reconnected(shared_admin, p
     session, _key = shared_admin
     before = settings.get("hospital_name")
     pid = database_proxy.obj.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
-    with psycopg.connect(
-        host=pg_server.host,
-        port=pg_server.port,
-        user=pg_server.user,
-        password=pg_server.password,
-        dbname="postgres",
-        autocommit=True,
-    ) as admin:
+    with pg_server.connect("postgres", autocommit=True) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
     with pytest.raises(ConnectionLostError) as caught, db_errors.translated():
         settings.update(session, {"hospital_name": "江宁市第二人民医院"})

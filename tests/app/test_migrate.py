@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import psycopg
 import pytest
 
 from app import audit, migrate, shared, users
@@ -35,13 +34,7 @@ def test_local_database_moves_to_server(admin_session, pg_params, pg_server) -> 
     assert counts["case"] == 7 and counts["attachment"] == 1 and counts["audit_entry"] > 10
     assert "全部数据表行数一致" in report.lines()[-1]
 
-    with psycopg.connect(
-        host=pg_server.host,
-        port=pg_server.port,
-        user=pg_server.user,
-        password=pg_server.password,
-        dbname=pg_params.dbname,
-    ) as conn:
+    with pg_server.connect(pg_params.dbname) as conn:
         dump = str(conn.execute('SELECT * FROM "complainant"').fetchall())
         dump += str(conn.execute('SELECT patient_record_no FROM "case"').fetchall())
     assert "宋标记" not in dump and "13900000003" not in dump and "MZ000003" not in dump

@@ -137,14 +137,7 @@ def test_audit_and_timeline_rows_cannot_be_changed_or_deleted(office, pg_params,
 def test_the_append_only_trigger_refuses_even_with_a_grant(office, pg_params, pg_server) -> None:
     """Were UPDATE granted by mistake, the trigger still refuses it for an application role."""
     group = user_role(pg_params.dbname, "x").rsplit("_u", 1)[0] + "_app"
-    with psycopg.connect(
-        host=pg_server.host,
-        port=pg_server.port,
-        user=pg_server.user,
-        password=pg_server.password,
-        dbname=pg_params.dbname,
-        autocommit=True,
-    ) as owner:
+    with pg_server.connect(pg_params.dbname, autocommit=True) as owner:
         owner.execute(f'GRANT UPDATE, DELETE ON audit_entry, case_event TO "{group}"')
     with plain_sql(pg_params, "manager") as conn:
         with pytest.raises(psycopg.Error, match="append-only"):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import psycopg
 import pytest
 
 from app import audit, auth, shared, users
@@ -42,13 +41,7 @@ def test_server_tables_hold_no_plaintext_identifiers(shared_admin, pg_params, pg
     values = dict(MARKERS, complainant_id_number=_valid_id())
     form = intake.IntakeForm(channel="visit", content="门诊排队时间过长，要求改进。", **values)
     reg = intake.register(session, form)
-    with psycopg.connect(
-        host=pg_server.host,
-        port=pg_server.port,
-        user=pg_server.user,
-        password=pg_server.password,
-        dbname=pg_params.dbname,
-    ) as conn:
+    with pg_server.connect(pg_params.dbname) as conn:
         dump = "\n".join(
             str(row)
             for table in ("complainant", "case", "case_event", "audit_entry")
@@ -149,13 +142,7 @@ def test_idle_unlock_counts_failures_in_database(shared_admin) -> None:
 
 def _dba_rows(pg_server, pg_params, sql: str) -> list[tuple]:
     """What the server's administrator sees with plain SQL (the superuser, no data key)."""
-    with psycopg.connect(
-        host=pg_server.host,
-        port=pg_server.port,
-        user=pg_server.user,
-        password=pg_server.password,
-        dbname=pg_params.dbname,
-    ) as conn:
+    with pg_server.connect(pg_params.dbname) as conn:
         return conn.execute(sql).fetchall()
 
 

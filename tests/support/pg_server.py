@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -101,17 +102,22 @@ class PgServer:
     def _run(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run([*self._as_user, *args], capture_output=True, text=True, timeout=60)
 
-    def create_database(self, name: str) -> None:
+    def connect(self, dbname: str = "postgres", autocommit: bool = False) -> Any:
+        """A plain psycopg connection as the server's owner (the superuser), e.g. to look at what a
+        table really holds or to act behind the application's back."""
         import psycopg
 
-        with psycopg.connect(
+        return psycopg.connect(
             host=self.host,
             port=self.port,
             user=self.user,
             password=self.password,
-            dbname="postgres",
-            autocommit=True,
-        ) as conn:
+            dbname=dbname,
+            autocommit=autocommit,
+        )
+
+    def create_database(self, name: str) -> None:
+        with self.connect(autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
 
     def stop(self) -> None:
