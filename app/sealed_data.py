@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from app import audit, sealing, settings
+from app import audit, sealedbox, sealing, settings
 from app.keyslots import KeySlotFile
 from app.policy import Action, holds_identifier_key
 from app.sealing import BLOB_PREFIX, MASKS
@@ -87,9 +87,30 @@ def start(session: Session, opened: tuple[dict, str] | None, progress: Progress 
     entitled = holds_identifier_key(session.user.roles)
     session.identifier_key = private if entitled else None
     session.identifier_older = key.older if key and entitled else ()
-    sealing.install(slot, own_private, session.identifier_key, session.identifier_older)
+    fetch = _newer_grants(session, own_private) if entitled and own_private else None
+    sealing.install(slot, own_private, session.identifier_key, session.identifier_older, fetch)
     if made is not None or pending():
         seal_existing(progress)
+
+
+def _newer_grants(session: Session, slot_private: str) -> Callable[[str], str | None]:
+    """For the installed sealer: the private half of an identifier key made on another workstation
+    after this sign-in, from this user's slot in the file as it is now (None when not granted: the
+    user lost the role there). The session keeps it like the one it signed in with."""
+
+    def fetch(public: str) -> str | None:
+        if session.database_path is None:
+            return None
+        slots = KeySlotFile.load(session.database_path)
+        grants = slots.slots.get(slots.user_slot_id(session.user.username), {}).get(sealing.SLOT_FIELD, {})
+        sealed = grants.get(sealing.key_id(public))
+        private = sealedbox.open_sealed(slot_private, sealed) if sealed else None
+        if private and session.identifier_key and private != session.identifier_key:
+            session.identifier_older = (session.identifier_key, *session.identifier_older)
+            session.identifier_key = private
+        return private
+
+    return fetch
 
 
 def align(session: Session, key: sealing.IdentifierKey | None) -> None:

@@ -26,6 +26,7 @@ import hashlib
 import hmac
 import secrets
 import unicodedata
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -40,9 +41,11 @@ from app.keyslots import RECOVERY_SLOT, KeySlotFile
 from app.policy import IDENTIFIER_KEY_ROLES
 from app.validation import mask_account, mask_address, mask_email, mask_id_number, mask_phone, mask_record_no
 from models.accounts import User, UserRole
+from models.database import database_proxy
 from models.fields import CONTENT_PREFIX, LOCAL_PREFIX, install_cipher
 from models.sealed_content import Opener as _Opener
 from models.sealed_content import Recipient as _Recipient
+from models.sealed_content import stored_public as _stored_public
 
 PUBLIC_SETTING = "_identifier_public_key"
 INDEX_SETTING = "_identifier_index_key"
@@ -76,40 +79,85 @@ class LocalSealer:
         private_b64: str | None = None,
         own: tuple[str, str] | None = None,
         older: tuple[str, ...] = (),
+        fetch_private: Callable[[str], str | None] | None = None,
     ) -> None:
         """`own`: the signed-in user's slot key pair (public, private), for their own copies;
-        `older`: the private halves of identifier keys replaced by `rotate` (older values open)."""
+        `older`: the private halves of identifier keys replaced by `rotate` (older values open);
+        `fetch_private`: the private half of a newer key, from this user's slot (None if not granted)."""
+        self.public_b64 = public_b64
         self._to_key = _Recipient(public_b64)
         self._index_key = index_key
-        self._opener = _Opener(private_b64, *older) if private_b64 else None
+        self._privates = (private_b64, *older) if private_b64 else ()
+        self._opener = _Opener(*self._privates) if private_b64 else None
         self._to_self = _Recipient(own[0]) if own else None
         self._own = _Opener(own[1]) if own else None
+        self._fetch_private = fetch_private
+        self._checked: weakref.ref | None = None  # the transaction the key was last checked in
 
     @property
     def opens_identifiers(self) -> bool:
         return self._opener is not None
 
+    def current(self) -> None:
+        """Seal to the identifier key the database names now. Another workstation may have made a
+        new one (`rotate`) since this one signed in: every sealing write reads the key inside its
+        own transaction, which holds the write lock (BEGIN IMMEDIATE), so no rotation can commit
+        between the read and this transaction's commit: nothing is sealed to a retired key. Read
+        once per transaction (every time outside one)."""
+        db = database_proxy.obj
+        transaction = db._state.transactions[0] if db.in_transaction() else None
+        if transaction is not None and self._checked is not None and self._checked() is transaction:
+            return
+        public = _stored_public(db)
+        if public and public != self.public_b64:
+            self.retarget(public)
+        self._checked = weakref.ref(transaction) if transaction is not None else None
+
+    def _newer_key(self) -> bool:
+        """Has another workstation made a new identifier key since? (Then it is taken: True.)"""
+        if not isinstance(database_proxy.obj, peewee.SqliteDatabase):
+            return False
+        public = _stored_public(database_proxy.obj)
+        if not public or public == self.public_b64:
+            return False
+        self.retarget(public)
+        return True
+
     def seal(self, text: str, kind: str = "") -> str:
+        self.current()
         mask = MASKS.get(kind, mask_account)(text)
         own = self._to_self.seal(text) if self._to_self else ""
         packed = base64.b64encode(mask.encode("utf-8")).decode("ascii")
         return f"{LOCAL_PREFIX}{packed}:{self._to_key.seal(text)}:{own}"
 
     def retarget(self, public_b64: str) -> None:
-        """Seal to a new identifier key from now on (after `rotate`)."""
+        """Seal to a new identifier key from now on (after `rotate`, here or on another workstation),
+        and open with it too when this user's slot holds it."""
+        self.public_b64 = public_b64
         self._to_key = _Recipient(public_b64)
+        private = self._fetch_private(public_b64) if self._fetch_private and self._opener else None
+        if private and private not in self._privates:
+            self._privates = (private, *self._privates)
+            self._opener = _Opener(*self._privates)
 
     def open_box(self, box: str) -> str | None:
-        """A box sealed to the identifier key (or one it replaced); None without the key."""
-        return self._opener.open(box) if self._opener else None
+        """A box sealed to the identifier key (or one it replaced); None without the key. A holder
+        whose box does not open looks once for a key made since they signed in."""
+        if self._opener is None:
+            return None
+        opened = self._opener.open(box)
+        if opened is None and self._newer_key():
+            opened = self._opener.open(box)
+        return opened
 
     def seal_content(self, text: str) -> str:
         """A restricted case's text (models/sealed_content.py): sealed to the identifier key only."""
+        self.current()
         return self._to_key.seal(text)
 
     def open_content(self, value: str) -> str:
         """A restricted case's text for a holder of the identifier key; a placeholder for others."""
-        opened = self._opener.open(value[len(CONTENT_PREFIX) :]) if self._opener else None
+        opened = self.open_box(value[len(CONTENT_PREFIX) :])
         return SEALED_CONTENT if opened is None else opened
 
     def open(self, value: str, kind: str = "") -> str:  # noqa: ARG002 - the value says what it is
@@ -121,7 +169,7 @@ class LocalSealer:
             packed, box, own = value[len(LOCAL_PREFIX) :].split(":", 2)
         except ValueError:
             return value
-        opened = self._opener.open(box) if self._opener else None
+        opened = self.open_box(box)
         if opened is None and self._own and own:
             opened = self._own.open(own)
         return opened if opened is not None else base64.b64decode(packed).decode("utf-8")
@@ -129,6 +177,7 @@ class LocalSealer:
     def seal_bytes(self, data: bytes) -> bytes:
         """A stored file (issued PDF, attachment): AES-256-GCM under a fresh key, that key sealed
         like an identifier (to the identifier key and the writer's own slot)."""
+        self.current()
         file_key = secrets.token_bytes(32)
         packed = base64.b64encode(file_key).decode("ascii")
         own = self._to_self.seal(packed) if self._to_self else ""
@@ -145,7 +194,7 @@ class LocalSealer:
         start = len(BLOB_PREFIX) + 2
         end = start + int.from_bytes(value[len(BLOB_PREFIX) : start], "big")
         box, own = value[start:end].decode("ascii").split(":", 1)
-        packed = self._opener.open(box) if self._opener else None
+        packed = self.open_box(box)
         if packed is None and self._own and own:
             packed = self._own.open(own)
         if packed is None:
@@ -233,16 +282,21 @@ def public_of(private_b64: str) -> str:
 
 
 def install(
-    slot: dict | None, slot_private: str | None, private: str | None, older: tuple[str, ...] = ()
+    slot: dict | None,
+    slot_private: str | None,
+    private: str | None,
+    older: tuple[str, ...] = (),
+    fetch_private: Callable[[str], str | None] | None = None,
 ) -> LocalSealer | None:
-    """Install the sealer for a local session (None for a database not sealed yet)."""
+    """Install the sealer for a local session (None for a database not sealed yet); `fetch_private`
+    see LocalSealer."""
     public = stored_public()
     if not public:
         install_cipher(None)
         return None
     index_key = base64.b64decode(settings.get_internal(INDEX_SETTING))
     own = (slot["public"], slot_private) if slot and slot_private and "public" in slot else None
-    sealer = LocalSealer(public, index_key, private, own, older if private else ())
+    sealer = LocalSealer(public, index_key, private, own, older if private else (), fetch_private)
     install_cipher(sealer)
     return sealer
 
