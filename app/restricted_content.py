@@ -2,8 +2,14 @@
 
 Called by every case write (app.write_path) and by intake, inside the writing transaction, after the
 case's own writes: a restricted case's plain texts are sealed to the identifier key and its text-index
-rows keep its number only; a case no longer restricted has its texts opened and stored plain again
-(by the one who lifted the restriction, who holds the key: only a manager may) and is indexed in full.
+rows keep its number only. Only the audited lift of the restriction (`overlays.restrict(False)`, which
+writes the 取消保密 event into the chained timeline) opens the texts and stores them plain again (by
+the one who lifted it, who holds the key: only a manager may) and indexes the case in full.
+
+Any other write that finds sealed texts on a case whose flag says it is not restricted keeps them
+sealed and its text-index rows number-only: the flag was changed beside the application (plain SQL;
+the timeline disagrees, app/cases/history.py), and a holder's ordinary write must not open the case
+to everyone. The writer's audit entry records it (`KEPT_SEALED`).
 """
 
 from __future__ import annotations
@@ -26,9 +32,14 @@ def applies() -> bool:
     return is_sqlite(db) and sealing.stored_public() is not None
 
 
-def settle(case: Case) -> bool:
-    """Seal or re-store the case's texts as its restriction says (after the case row is saved).
-    True when it wrote the case's text-index rows (the number only, or in full after re-storing)."""
+KEPT_SEALED = "restriction_flag_without_lift"  # the audit detail key of a write that kept texts sealed
+
+
+def settle(case: Case, *, lifting: bool = False, detail: dict | None = None) -> bool:
+    """Seal or re-store the case's texts as its restriction says (after the case row is saved);
+    `lifting` only from the audited lift. True when it wrote the case's text-index rows (the number
+    only, or in full after re-storing). `detail`: the write's audit detail, told when sealed texts
+    were kept on a case not flagged restricted."""
     if not applies():
         return False
     db = database_proxy.obj
@@ -40,6 +51,11 @@ def settle(case: Case) -> bool:
         index_number_only(db, case.id, case.case_no)
         return True
     if has_sealed(db, case.id):
+        if not lifting:
+            index_number_only(db, case.id, case.case_no)
+            if detail is not None:
+                detail[KEPT_SEALED] = True
+            return True
         sealer = current_cipher()
         if not getattr(sealer, "opens_identifiers", False):
             raise ValidationError("restricted", "保密", NEEDS_KEY)

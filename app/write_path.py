@@ -198,6 +198,7 @@ class CaseOperation:
     detail: dict[str, Any] = field(default_factory=dict)
     events: list[tuple[str, str, int | None]] = field(default_factory=list)
     reindex: bool = False
+    lifting: bool = False  # the audited lift of the restriction (the only write that unseals, app.restricted_content)
 
     def event(self, summary: str, note: str = "", attachment: Attachment | None = None) -> None:
         """Queue a timeline entry; written with the case in the same transaction."""
@@ -288,7 +289,7 @@ def _finish_case_write(op: CaseOperation, name: str) -> None:
     from app.statistics import store as stats_store  # it reads the calendar, which writes through here
 
     stats_store.refresh(case.id)
-    if not restricted_content.settle(case) and op.reindex:
+    if not restricted_content.settle(case, lifting=op.lifting, detail=op.detail) and op.reindex:
         from app.cases import search
 
         search.index_case(case)

@@ -6,6 +6,10 @@ and event where a chain breaks. The audit entries of case writes carry each case
 (``detail["chain"]``): `check_all` compares the newest one with the stored timeline, so a timeline
 rewritten with recomputed hashes, or cut short, is found too, since the audit log itself is chained
 and witnessed outside the database (app/witness.py).
+
+The restriction (保密) of a case must agree with its chained timeline: the last restrict or lift event
+(`RESTRICTION_EVENTS`) says whether it is restricted. A flag changed with plain SQL (which would open
+a restricted case to everyone) shows on open and in `audit verify` like a broken chain.
 """
 
 from __future__ import annotations
@@ -18,15 +22,27 @@ from models.audit import AuditEntry
 from models.cases import Case, CaseEvent
 from models.chain import GENESIS, event_batches, event_digest, same_head
 
+RESTRICT_SUMMARY = "设为保密案件"
+LIFT_SUMMARY = "取消保密"
+AUTO_RESTRICT_SUMMARY = "重大投诉，按系统设置自动设为保密案件"
+# timeline summary -> the restriction it leaves (overlays.restrict, major.restrict_if_configured)
+RESTRICTION_EVENTS = {RESTRICT_SUMMARY: True, LIFT_SUMMARY: False, AUTO_RESTRICT_SUMMARY: True}
+FLAG_PROBLEM = {
+    True: "案件被标为保密，但时间线中没有设为保密的记录",
+    False: "案件的保密标记被取消，但时间线中没有取消保密的记录（保密标记可能被直接改动）",
+}
+
 
 @dataclass(frozen=True)
 class TimelineBreak:
     case_no: str
-    seq: int
+    seq: int  # 0: the case row disagrees with its whole timeline (the restriction flag)
     problem: str
 
     @property
     def message(self) -> str:
+        if not self.seq:
+            return f"案件 {self.case_no}：{self.problem}"
         return f"案件 {self.case_no} 的时间线第 {self.seq} 条{self.problem}"
 
 
@@ -38,6 +54,7 @@ class _Walk:
     expected: int = 1
     prev: str = GENESIS
     broken: tuple[int, str] | None = None
+    restricted: bool = False  # as the chained events say (the last restrict or lift event)
 
     def feed(self, row: tuple) -> None:
         """`row`: (id, case, seq, at, actor, action, summary, note, attachment, hash)."""
@@ -53,6 +70,7 @@ class _Walk:
             return
         self.prev = digest
         self.expected += 1
+        self.restricted = RESTRICTION_EVENTS.get(summary, self.restricted)
 
     @property
     def head(self) -> tuple[int, str]:
@@ -60,15 +78,18 @@ class _Walk:
         return self.expected - 1, self.prev
 
 
-def case_problem(case_id: int, events: Iterable[CaseEvent]) -> str:
+def case_problem(case_id: int, events: Iterable[CaseEvent], restricted: bool | None = None) -> str:
     """A Chinese description of the first break in one case's timeline, "" when it is intact.
-    `events` are the case's events in any order."""
+    `events` are the case's events in any order; given the case's `restricted` flag, it must agree
+    with the timeline's last restrict or lift event."""
     walk = _Walk(case_id)
     for e in sorted(events, key=lambda e: e.seq):
         walk.feed((e.id, case_id, e.seq, e.at, e.actor_id, e.action, e.summary, e.note, e.attachment_id, e.hash))
     if walk.broken:
         seq, problem = walk.broken
         return f"时间线第 {seq} 条{problem}：此案件的历史记录可能被改动，请联系系统管理员核查"
+    if restricted is not None and bool(restricted) != walk.restricted:
+        return f"{FLAG_PROBLEM[bool(restricted)]}：此案件的记录可能被改动，请联系系统管理员核查"
     return ""
 
 
@@ -108,6 +129,7 @@ def check_all(batch: int = 20000) -> TimelineReport:
     report = TimelineReport()
     heads: dict[int, tuple[int, str]] = {}
     broken: dict[int, tuple[int, str]] = {}
+    restricted_by_timeline: set[int] = set()
     walk: _Walk | None = None
 
     def close(done: _Walk | None) -> None:
@@ -116,6 +138,8 @@ def check_all(batch: int = 20000) -> TimelineReport:
         report.cases += 1
         if done.broken:
             broken[done.case_id] = done.broken
+        elif done.restricted:
+            restricted_by_timeline.add(done.case_id)
         heads[done.case_id] = done.head
 
     for rows in event_batches(batch):
@@ -129,9 +153,16 @@ def check_all(batch: int = 20000) -> TimelineReport:
 
     audited = audited_heads()
     numbers = _ids_of(list(audited))
-    names = {case_id: no for no, case_id in _ids_of_ids(list(broken)).items()}
+    flagged = {case_id for (case_id,) in Case.select(Case.id).where(Case.restricted == True).tuples()}  # noqa: E712
+    disagree = {
+        case_id: FLAG_PROBLEM[case_id in flagged]
+        for case_id in (flagged ^ restricted_by_timeline) - set(broken)
+    }
+    names = {case_id: no for no, case_id in _ids_of_ids([*broken, *disagree]).items()}
     for case_id, (seq, problem) in sorted(broken.items()):
         report.breaks.append(TimelineBreak(names.get(case_id, f"#{case_id}"), seq, problem))
+    for case_id, problem in sorted(disagree.items()):
+        report.breaks.append(TimelineBreak(names.get(case_id, f"#{case_id}"), 0, problem))
     for case_no, head in sorted(audited.items()):
         case_id = numbers.get(case_no)
         seq = int(head.split(":", 1)[0]) if ":" in head else 0

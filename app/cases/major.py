@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app import clock, settings
+from app.cases import history
 from app.cases.rules import RuleName
 from app.deadlines.case_clocks import report_due
 from app.deadlines.rules import DeadlineStatus, hours_status
@@ -66,7 +67,7 @@ ITEMS: tuple[ChecklistItem, ...] = (
 BY_KEY = {item.key: item for item in ITEMS}
 MAX_REPRESENTATIVES = 5
 STATUS_LABELS = {"done": "已完成", "not_applicable": "不适用"}
-AUTO_RESTRICT_SUMMARY = "重大投诉，按系统设置自动设为保密案件"
+AUTO_RESTRICT_SUMMARY = history.AUTO_RESTRICT_SUMMARY
 
 
 def is_major(case: Case) -> bool:

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import PurePath
 
 from app import clock, settings
-from app.cases import major, promises, repeats
+from app.cases import history, major, promises, repeats
 from app.cases.routing import withdraw_open_assignments
 from app.cases.states import FINAL_STATES, State
 from app.cases.visibility import visible
@@ -40,7 +40,7 @@ def extension_approved_summary(workdays: int, reply_due: date) -> str:
 
 
 def restrict_summary(restricted: bool) -> str:
-    return "设为保密案件" if restricted else "取消保密"
+    return history.RESTRICT_SUMMARY if restricted else history.LIFT_SUMMARY
 
 
 def restrict_note(display_names: list[str]) -> str:
@@ -170,6 +170,7 @@ def restrict(
         if not_officers:
             raise ValidationError("named_users", "可查看人员", f"{'、'.join(not_officers)} 不是办公室专员")
         op.case.restricted = restricted
+        op.lifting = not restricted
         CaseAccess.delete().where(CaseAccess.case == case_id).execute()
         if restricted:
             for user in users:
