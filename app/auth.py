@@ -437,10 +437,12 @@ def _unlock_on_server(session: Session, password: str) -> None:
     if not allowed:
         raise LockedOutError(lock or clock.now() + LOCKOUT)
     if not server_accounts.password_is_right(session.server, username, password):
+        if lock is not None:  # the last attempt allowed failed: the server locks the account
+            lock = server_accounts.login_lock(database_proxy, username) or lock
         _audit_failed_unlock(username, lock)
         _refuse_unlock(lock)
     with database_proxy.atomic():
-        server_accounts.login_ok(lock)
+        server_accounts.login_ok()
         audit.record(username, "session.unlocked", username)
     session.locked = False
     session.touch()

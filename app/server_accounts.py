@@ -149,19 +149,27 @@ def set_setting(key: str, value_json: str) -> None:
     _call("SELECT cd_set_setting(%s, %s)", key, value_json)
 
 
-def login_ok(lock_set_now: datetime | None) -> int:
-    """The signed-in user's sign-in is complete: refused while locked (unless this very attempt set
-    the lock); returns the failures since the last sign-in (for the audit log) and resets the count."""
-    return _call("SELECT cd_login_ok(%s)", lock_set_now is not None)[0][0]
+def login_ok() -> int:
+    """The signed-in user's sign-in is complete: the server refuses it while the account is locked
+    (whoever's attempts set the lock); returns the failures since the last sign-in (for the audit
+    log) and settles the count."""
+    return _call("SELECT cd_login_ok()")[0][0]
 
 
 def login_charge(db: peewee.Database, username: str) -> tuple[bool, datetime | None]:
     """Count one attempt on the server before the password is tried: (may try, lockout end). The
-    lockout end is set when this attempt reached the limit (it may still succeed), or when the
-    account is locked already (then it may not try)."""
+    lockout end is given to the last attempt the count allows (if it fails, `login_lock` sets that
+    lock), and when the account is locked already (then it may not try)."""
     with db.atomic():
         allowed, until = db.execute_sql("SELECT * FROM cd_login_charge(%s)", (username,)).fetchone()
     return allowed, until
+
+
+def login_lock(db: peewee.Database, username: str) -> datetime | None:
+    """After the last allowed attempt failed: the lock the server's own count calls for, set now (a
+    count below the limit locks nobody). Returns its end."""
+    with db.atomic():
+        return db.execute_sql("SELECT cd_login_lock(%s)", (username,)).fetchone()[0]
 
 
 def probe(gate: peewee.Database) -> tuple[int | None, str | None]:

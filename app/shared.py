@@ -510,8 +510,9 @@ def login_shared(params: ServerParams, data_key: bytes, username: str, password:
     """Sign in as the user's own database role (its password derived from the typed one).
 
     The server counts each attempt before the password is tried (cd_login_charge, through the gate
-    role) and refuses a locked
-    or disabled account (cd_login_ok); the client can neither skip nor reset the count.
+    role); the last allowed attempt that fails locks the account (cd_login_lock). A locked or
+    disabled account is refused (cd_login_charge, cd_login_ok, and its role cannot sign in at all);
+    the client can neither skip nor reset the count.
     """
     require_authenticated(params)
     try:
@@ -540,8 +541,8 @@ def login_shared(params: ServerParams, data_key: bytes, username: str, password:
         except ServerError as exc:
             if exc.kind != "auth":
                 raise ServerConnectionError(exc.kind) from None
-            if lock is not None:
-                raise LockedOutError(lock) from None
+            if lock is not None:  # the last attempt allowed failed: the server locks the account
+                raise LockedOutError(server_accounts.login_lock(gate, name) or lock) from None
             raise AuthError() from None
     finally:
         gate.close()
@@ -549,7 +550,7 @@ def login_shared(params: ServerParams, data_key: bytes, username: str, password:
     install_cipher(FieldCipher(data_key))
     try:
         with db.atomic():
-            missed = server_accounts.login_ok(lock)
+            missed = server_accounts.login_ok()
             if missed:
                 audit.record(name, "login.failed", name, {"count": missed, "counted_by": "server"})
             audit.record(name, "login.ok", name)

@@ -287,6 +287,7 @@ SET search_path = public, pg_temp AS $$
 BEGIN
   PERFORM cd_require_admin();
   UPDATE "user" SET failed_logins = 0, locked_until = NULL WHERE username = p_username;
+  PERFORM cd_role_valid(p_username, true);
 END $$;
 
 CREATE OR REPLACE FUNCTION cd_set_setting(p_key text, p_value text) RETURNS void LANGUAGE plpgsql
@@ -302,40 +303,93 @@ BEGIN
                                   updated_by = EXCLUDED.updated_by;
 END $$;
 
--- Sign-in. The lockout is counted here, on the server: a client cannot lift or reset it.
+-- Sign-in. The lockout is counted and decided here, on the server, from what the server itself saw:
+-- every attempt is charged before the password is tried; an attempt that signs in (cd_login_ok)
+-- settles the charges; the limit of charges that no sign-in settled locks the account. A client
+-- can neither lift nor shorten a lock, and while it lasts the user's role cannot sign in at all
+-- (its password is expired), so a direct connection is refused as well.
 
-CREATE OR REPLACE FUNCTION cd_login_charge(p_username text) RETURNS TABLE (allowed boolean, until timestamp)
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-DECLARE set_lock timestamp;
+CREATE OR REPLACE FUNCTION cd_role_valid(p_username text, p_valid boolean) RETURNS void LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE r text := cd_role_of(p_username);
 BEGIN
-  -- Charged before the password is tried, in one statement: parallel guesses are counted exactly.
-  UPDATE "user" SET
-    failed_logins = CASE WHEN failed_logins + 1 >= {{max_failures}} THEN 0 ELSE failed_logins + 1 END,
-    locked_until = CASE WHEN failed_logins + 1 >= {{max_failures}}
-                        THEN localtimestamp(0) + interval '{{lockout_minutes}} minutes' ELSE locked_until END,
-    pending_failures = pending_failures + 1
-  WHERE username = p_username AND (locked_until IS NULL OR locked_until <= localtimestamp)
-  RETURNING CASE WHEN failed_logins = 0 THEN locked_until END INTO set_lock;
-  IF FOUND THEN
-    RETURN QUERY SELECT true, set_lock;
-  ELSE  -- locked now, or no such user (whose sign-in simply fails)
-    RETURN QUERY SELECT NOT EXISTS (SELECT 1 FROM "user" WHERE username = p_username),
-                        (SELECT locked_until FROM "user" WHERE username = p_username);
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
+    EXECUTE format('ALTER ROLE %I VALID UNTIL %L', r,
+                   CASE WHEN p_valid THEN 'infinity' ELSE '1970-01-01 00:00:00+00' END);
   END IF;
 END $$;
 
-CREATE OR REPLACE FUNCTION cd_login_ok(p_lock_set_now boolean) RETURNS integer LANGUAGE plpgsql
+CREATE OR REPLACE FUNCTION cd_lock_account(p_user integer) RETURNS timestamp LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE until timestamp := localtimestamp(0) + interval '{{lockout_minutes}} minutes';
+BEGIN
+  UPDATE "user" SET locked_until = until WHERE id = p_user;
+  PERFORM cd_role_valid((SELECT username FROM "user" WHERE id = p_user), false);
+  RETURN until;
+END $$;
+
+-- A lock that has run out: the count starts again and the role may sign in again.
+CREATE OR REPLACE FUNCTION cd_lock_ended(p_user integer) RETURNS void LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  UPDATE "user" SET locked_until = NULL, failed_logins = 0 WHERE id = p_user;
+  PERFORM cd_role_valid((SELECT username FROM "user" WHERE id = p_user), true);
+END $$;
+
+CREATE OR REPLACE FUNCTION cd_login_charge(p_username text) RETURNS TABLE (allowed boolean, until timestamp)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE u record;
+BEGIN
+  -- The row lock orders parallel attempts: each is counted exactly once.
+  SELECT id, failed_logins, locked_until INTO u FROM "user" WHERE username = p_username FOR UPDATE;
+  IF NOT FOUND THEN  -- no such user: the sign-in simply fails
+    RETURN QUERY SELECT true, NULL::timestamp;
+    RETURN;
+  END IF;
+  IF u.locked_until IS NOT NULL AND u.locked_until <= localtimestamp THEN
+    PERFORM cd_lock_ended(u.id);
+    u.locked_until := NULL;
+    u.failed_logins := 0;
+  END IF;
+  IF u.locked_until IS NOT NULL THEN
+    RETURN QUERY SELECT false, u.locked_until;
+  ELSIF u.failed_logins >= {{max_failures}} THEN  -- the last allowed attempts did not sign in
+    RETURN QUERY SELECT false, cd_lock_account(u.id);
+  ELSE
+    UPDATE "user" SET failed_logins = failed_logins + 1, pending_failures = pending_failures + 1
+     WHERE id = u.id;
+    -- The last attempt allowed learns when the lock it would set ends (if it fails, cd_login_lock).
+    RETURN QUERY SELECT true, CASE WHEN u.failed_logins + 1 >= {{max_failures}}
+                                   THEN localtimestamp(0) + interval '{{lockout_minutes}} minutes' END;
+  END IF;
+END $$;
+
+-- After a failed last attempt: sets the lock that the server's own count calls for (and nothing
+-- else: fewer unsettled charges than the limit lock nobody). Returns the lock's end, if any.
+CREATE OR REPLACE FUNCTION cd_login_lock(p_username text) RETURNS timestamp LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE u record;
+BEGIN
+  SELECT id, failed_logins, locked_until INTO u FROM "user" WHERE username = p_username FOR UPDATE;
+  IF NOT FOUND THEN RETURN NULL; END IF;
+  IF u.locked_until > localtimestamp THEN RETURN u.locked_until; END IF;
+  IF u.failed_logins >= {{max_failures}} THEN RETURN cd_lock_account(u.id); END IF;
+  RETURN NULL;
+END $$;
+
+-- The signed-in user's sign-in is complete: refused while the account is locked (by anyone's
+-- attempts); otherwise the charges are settled. Returns the failures since the last sign-in.
+CREATE OR REPLACE FUNCTION cd_login_ok() RETURNS integer LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE me integer := cd_me(); locked timestamp; missed integer;
 BEGIN
   IF me IS NULL THEN RAISE EXCEPTION 'inactive' USING ERRCODE = '28000'; END IF;
-  SELECT locked_until, pending_failures INTO locked, missed FROM "user" WHERE id = me;
-  IF locked > localtimestamp AND NOT p_lock_set_now THEN
+  SELECT locked_until, pending_failures INTO locked, missed FROM "user" WHERE id = me FOR UPDATE;
+  IF locked > localtimestamp THEN
     RAISE EXCEPTION 'locked until %', locked USING ERRCODE = '28P01';
   END IF;
-  -- The right password: the count starts again; a lock is lifted only if this very attempt set it.
   UPDATE "user" SET failed_logins = 0, pending_failures = 0, last_login_at = localtimestamp(0),
-         locked_until = CASE WHEN p_lock_set_now THEN NULL ELSE locked_until END
+         locked_until = NULL
    WHERE id = me;
   RETURN greatest(missed - 1, 0);
 END $$;
@@ -419,8 +473,9 @@ def _grants(dbname: str) -> list[str]:
         "REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC",
         f'GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO "{app}"',
         f'REVOKE EXECUTE ON FUNCTION cd_make_role(text, text), cd_check_roles(integer, text[]), '
-        f'cd_store_roles(integer, text[]) FROM "{app}"',
-        f'GRANT EXECUTE ON FUNCTION cd_login_charge(text), cd_probe(), '
+        f'cd_store_roles(integer, text[]), cd_role_valid(text, boolean), cd_lock_account(integer), '
+        f'cd_lock_ended(integer) FROM "{app}"',
+        f'GRANT EXECUTE ON FUNCTION cd_login_charge(text), cd_login_lock(text), cd_probe(), '
         f'cd_role_of(text) TO "{gate}"',
         f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{app}"',
     ]
@@ -460,6 +515,8 @@ def install(
     db.execute_sql(
         'ALTER TABLE "user" ADD COLUMN IF NOT EXISTS pending_failures integer NOT NULL DEFAULT 0'
     )
+    # The sign-in once trusted its caller to say whether its own attempt set the lock.
+    db.execute_sql("DROP FUNCTION IF EXISTS cd_login_ok(boolean)")
     functions = _functions(dbname).replace("{max_failures}", str(max_failures))
     cursor = db.cursor()  # without parameters: the SQL text is sent as it is ('%' included)
     cursor.execute(functions.replace("{lockout_minutes}", str(lockout_minutes)))

@@ -15,7 +15,7 @@ from app.errors import AuthError, LockedOutError, PermissionDenied
 from models.database import ServerParams
 from models.server_policy import user_role
 from tests.support.accounts import ADMIN, ADMIN_PASSWORD, USER_PASSWORD
-from tests.support.sessions import session_as
+from tests.support.sessions import session_as, session_for
 
 SECRET = "保密标记：院领导亲属投诉内容"
 ROLES = ("clerk", "officer", "officer2", "manager", "night_duty")
@@ -168,24 +168,60 @@ def test_users_roles_and_settings_change_only_through_the_servers_functions(offi
         _refused(conn, "SELECT cd_make_role('mole', NULL)")  # only the functions above call it
 
 
-def test_a_locked_account_cannot_lift_its_own_lockout(office, pg_params) -> None:
-    people, _secret, _plain = office
-    admin = people["admin"]
+def test_a_locked_account_cannot_lift_its_own_lockout(office, pg_params, pg_server) -> None:
+    """The server decides the lockout from what it saw (the attempts it charged, none signed in):
+    the right password then neither signs in straight to the server nor lifts the lock, not even
+    from a connection opened before the guessing."""
+    admin = office[0]["admin"]
+    locked = "SELECT locked_until > localtimestamp, failed_logins FROM \"user\" WHERE username = 'clerk'"
+    with plain_sql(pg_params, "clerk") as before:
+        for _ in range(4):
+            with pytest.raises(AuthError):
+                shared.login_shared(pg_params, admin.data_key, "clerk", "Wrong-Guess-123")
+        with pytest.raises(LockedOutError):
+            shared.login_shared(pg_params, admin.data_key, "clerk", "Wrong-Guess-123")
+        with pytest.raises(LockedOutError):  # now even the right password, through the application
+            shared.login_shared(pg_params, admin.data_key, "clerk", USER_PASSWORD)
+        with pytest.raises(psycopg.OperationalError):  # and straight to the server: the role's password is expired
+            with plain_sql(pg_params, "clerk"):
+                pass
+        _refused(before, "UPDATE \"user\" SET failed_logins = 0, locked_until = NULL WHERE username = 'clerk'")
+        _refused(before, "SELECT cd_unlock('clerk')")
+        _refused(before, "SELECT cd_login_ok(true)")  # no client says whose attempt set the lock
+        with pytest.raises(psycopg.Error, match="locked until"):
+            before.execute("SELECT cd_login_ok()")
+        _refused(before, "SELECT cd_role_valid('clerk', true)")
+        _refused(before, "SELECT cd_lock_ended(cd_me())")
+        assert before.execute(locked).fetchone() == (True, 5)
+    with pytest.raises(psycopg.OperationalError):
+        with plain_sql(pg_params, "clerk"):
+            pass
+    # The lock runs out (its end moved into the past by the owner, for the 15 minutes): the next
+    # sign-in through the server's count makes the role valid again and settles the count.
+    with pg_server.connect(pg_params.dbname, autocommit=True) as owner:
+        owner.execute("UPDATE \"user\" SET locked_until = localtimestamp - interval '1 minute' WHERE username = 'clerk'")
+    assert session_for(admin, "clerk").user.username == "clerk"
+    with plain_sql(pg_params, "clerk") as conn:
+        assert conn.execute(locked).fetchone() == (None, 0)
+
+
+def test_the_last_allowed_attempt_signs_in_and_an_admin_unlock_lets_the_role_in(office, pg_params) -> None:
+    """Four wrong passwords, then the right one: signed in, the count settled. A lock lifted by an
+    administrator lets the user's role sign in again, in the application and straight to the server."""
+    admin = office[0]["admin"]
     for _ in range(4):
         with pytest.raises(AuthError):
-            shared.login_shared(pg_params, admin.data_key, "clerk", "Wrong-Guess-123")
+            shared.login_shared(pg_params, admin.data_key, "officer2", "Wrong-Guess-123")
+    assert session_for(admin, "officer2").user.username == "officer2"
+    for _ in range(4):
+        with pytest.raises(AuthError):
+            shared.login_shared(pg_params, admin.data_key, "officer2", "Wrong-Guess-123")
     with pytest.raises(LockedOutError):
-        shared.login_shared(pg_params, admin.data_key, "clerk", "Wrong-Guess-123")
-    with pytest.raises(LockedOutError):  # now even the right password
-        shared.login_shared(pg_params, admin.data_key, "clerk", USER_PASSWORD)
-    with plain_sql(pg_params, "clerk") as conn:  # the right password, straight to the server
-        _refused(conn, "UPDATE \"user\" SET failed_logins = 0, locked_until = NULL WHERE username = 'clerk'")
-        _refused(conn, "SELECT cd_unlock('clerk')")
-        locked = "SELECT locked_until > localtimestamp FROM \"user\" WHERE username = 'clerk'"
-        assert conn.execute(locked).fetchone() == (True,)
-        with pytest.raises(psycopg.Error, match="locked until"):
-            conn.execute("SELECT cd_login_ok(false)")
-        assert conn.execute(locked).fetchone() == (True,)
+        shared.login_shared(pg_params, admin.data_key, "officer2", "Wrong-Guess-123")
+    users.unlock_user(admin, "officer2")
+    with plain_sql(pg_params, "officer2") as conn:
+        assert conn.execute("SELECT cd_login_ok()").fetchone() == (4,)  # the failures, for the audit log
+    assert session_for(admin, "officer2").user.username == "officer2"
 
 
 def test_an_administrator_cannot_grant_themselves_a_case_role_on_the_server(office, pg_params) -> None:
