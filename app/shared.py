@@ -414,12 +414,15 @@ def join_server(blob: bytes, passphrase: str) -> SharedConnection:
 
 
 def install_server_policy(db: peewee.Database, params: ServerParams, data_key: bytes) -> None:
+    from app.statistics.conditions import BANDS  # the statistics are not loaded before they are used
+
     server_policy.install(
         db,
         params.dbname,
         server_accounts.scram_verifier(server_accounts.gate_password(data_key)),
         max_failures=login_attempts.MAX_FAILURES,
         lockout_minutes=int(login_attempts.LOCKOUT.total_seconds() // 60),
+        bands=BANDS,
     )
 
 

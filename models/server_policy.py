@@ -20,6 +20,7 @@ import hashlib
 
 import peewee
 
+from models import server_statistics
 from models.administration import HandoverCase
 from models.case_record import DraftRevision, MajorCheck, ReplyPromise
 from models.cases import (
@@ -84,6 +85,10 @@ ROLE_TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 # Changed only through the functions below.
 FUNCTION_ONLY = ("user", "user_role", "setting", "schema_version")
+# Kept by the server's own triggers and functions from the per-case rows (models/server_statistics.py):
+# no application role writes them; read by those who may see the statistics (查看统计报表).
+DERIVED = server_statistics.DERIVED
+STATISTICS_READERS = ("manager", "officer")
 # Append-only for the application: no UPDATE or DELETE grant, and a trigger refusing them.
 APPEND_ONLY = ("audit_entry", "case_event")
 # Settings other roles than the administrator write in their own operations (key: roles).
@@ -442,6 +447,12 @@ def _policies() -> list[str]:
             f'DROP POLICY IF EXISTS case_rows ON "{table}"',
             f'CREATE POLICY case_rows ON "{table}" USING ({visible}) WITH CHECK ({visible})',
         ]
+    for table in DERIVED:
+        statements += [
+            f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY',
+            f'DROP POLICY IF EXISTS role_read ON "{table}"',
+            f'CREATE POLICY role_read ON "{table}" FOR SELECT USING ({_roles_check(STATISTICS_READERS)})',
+        ]
     for table, (readers, writers) in ROLE_TABLES.items():
         read, write = _roles_check(readers), _roles_check(writers)
         statements += [
@@ -481,7 +492,7 @@ def _grants(dbname: str) -> list[str]:
     ]
     for model in ALL_MODELS:
         table = model._meta.table_name
-        if table in FUNCTION_ONLY:
+        if table in FUNCTION_ONLY or table in DERIVED:
             rights = "SELECT"
         elif table in APPEND_ONLY:
             rights = "SELECT, INSERT"
@@ -501,7 +512,13 @@ def _grants(dbname: str) -> list[str]:
 
 
 def install(
-    db: peewee.Database, dbname: str, gate_verifier: str, *, max_failures: int, lockout_minutes: int
+    db: peewee.Database,
+    dbname: str,
+    gate_verifier: str,
+    *,
+    max_failures: int,
+    lockout_minutes: int,
+    bands: server_statistics.Bands,
 ) -> None:
     """Create or refresh the roles, functions, grants, policies and triggers (as the owner)."""
     app, gate = app_group(dbname), gate_role(dbname)
@@ -520,7 +537,8 @@ def install(
     functions = _functions(dbname).replace("{max_failures}", str(max_failures))
     cursor = db.cursor()  # without parameters: the SQL text is sent as it is ('%' included)
     cursor.execute(functions.replace("{lockout_minutes}", str(lockout_minutes)))
-    for statement in _grants(dbname) + _policies():
+    statements = server_statistics.statements(bands) + _grants(dbname) + server_statistics.revokes(app)
+    for statement in statements + _policies():
         cursor.execute(statement)
 
 

@@ -30,6 +30,7 @@ from models.bulk_insert import insert_rows
 from models.cases import Assignment, Case, CaseEvent, Category, Complainant, ExternalRoute, FollowUp
 from models.database import database_proxy
 from models.migrations import STATISTICS_REBUILD_SETTING
+from models.search_index import is_sqlite
 from models.statistics import AssignmentStat, CaseStat, IssueStat, StatPersonKey
 from printing.render import DOCUMENT_KINDS
 
@@ -270,24 +271,50 @@ def _case_rows(case_ids: list[int], categories: dict[int, CategoryInfo]) -> Iter
         yield rows_for(facts, categories, workdays)
 
 
+def server_kept() -> bool:
+    """On a shared server the identifier keys, repeat flags, cube and flows are kept by the server
+    itself from the per-case rows (models/server_statistics.py); no application role may write them."""
+    return not is_sqlite(database_proxy)
+
+
+def _per_case() -> tuple[type[peewee.Model], ...]:
+    """The tables the application writes per case (the identifier keys too, locally)."""
+    if server_kept():
+        return (IssueStat, AssignmentStat, CaseStat)
+    return (IssueStat, AssignmentStat, StatPersonKey, CaseStat)
+
+
 def _delete(case_ids: list[int]) -> None:
-    for model in (IssueStat, AssignmentStat, StatPersonKey, CaseStat):
+    for model in _per_case():
         model.delete().where(model.case.in_(case_ids)).execute()
 
 
 def _insert(rows: Iterable[StatRows]) -> None:
-    """The rows of these cases, one prepared statement per table (models/bulk_insert.py)."""
+    """The rows of these cases, one prepared statement per table (models/bulk_insert.py); on a
+    server, the identifier keys of each case are then made by the server from its own rows."""
     rows = list(rows)
     insert_rows(CaseStat, [r.case for r in rows])
     insert_rows(IssueStat, [i for r in rows for i in r.issues])
     insert_rows(AssignmentStat, [a for r in rows for a in r.assignments])
-    insert_rows(StatPersonKey, [p for r in rows for p in r.persons])
+    if not server_kept():
+        insert_rows(StatPersonKey, [p for r in rows for p in r.persons])
+
+
+def _server_persons(case_ids: Iterable[int]) -> None:
+    for case_id in case_ids:
+        database_proxy.execute_sql("SELECT cd_stat_persons(%s)", (case_id,))
 
 
 def refresh(case_id: int) -> None:
     """Rewrite one case's statistics rows and its part of the monthly cube; inside the case write's
-    transaction. Cases sharing an identifier may change their repeat flag, so their part too."""
+    transaction. Cases sharing an identifier may change their repeat flag, so their part too.
+    On a server the rows are written here and the server settles the rest (`server_kept`)."""
     new = list(_case_rows([case_id], category_map()))
+    if server_kept():
+        _delete([case_id])
+        _insert(new)
+        _server_persons([case_id])
+        return
     keys = repeats.keys_of(case_id) | {p["key"] for r in new for p in r.persons}
     affected = {case_id} | repeats.cases_with(keys)
     before = cube.stored_cells(affected)
@@ -299,8 +326,11 @@ def refresh(case_id: int) -> None:
 
 def add_cases(case_ids: list[int]) -> None:
     """Statistics rows for cases inserted in bulk (the demo's bulk path), with prepared statements;
-    repeat flags and the cube are made afterwards for all cases at once (`finish_bulk`)."""
+    repeat flags and the cube are made afterwards for all cases at once (`finish_bulk`). On a server
+    (a ledger import) the server makes the keys, flags and cube cells of each case."""
     _insert(_case_rows(case_ids, category_map()))
+    if server_kept():
+        _server_persons(case_ids)
 
 
 def finish_bulk() -> None:
@@ -333,15 +363,18 @@ def rebuild(progress: Progress | None = None, chunk: int = 2000) -> int:
     ids = _all_case_ids()
     categories = category_map()
     with database_proxy.atomic():
-        for model in (IssueStat, AssignmentStat, StatPersonKey, CaseStat):
+        if server_kept():  # the manager's recount: keys, flags, cube and flows recounted at commit
+            database_proxy.execute_sql("SELECT cd_stat_rebuild()")
+        for model in _per_case():
             model.delete().execute()
         for start in range(0, len(ids), chunk):
             _insert(_case_rows(ids[start : start + chunk], categories))
             if progress is not None:
                 progress(min(start + chunk, len(ids)), len(ids))
-        repeats.rebuild_flags()
-        cube.rebuild(ids)
-        Setting.delete().where(Setting.key == STATISTICS_REBUILD_SETTING).execute()
+        if not server_kept():  # on a server cd_stat_rebuild clears the mark (settings are the owner's)
+            repeats.rebuild_flags()
+            cube.rebuild(ids)
+            Setting.delete().where(Setting.key == STATISTICS_REBUILD_SETTING).execute()
     return len(ids)
 
 

@@ -122,7 +122,9 @@ def _statistics(ids: list[int]) -> None:
     keys: set[str] = set()
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        stats_store.add_cases(chunk)
+        stats_store.add_cases(chunk)  # on a server: keys, flags and cube made there
+        if stats_store.server_kept():
+            continue
         keys |= {
             k
             for (k,) in StatPersonKey.select(StatPersonKey.key).where(StatPersonKey.case.in_(chunk)).tuples()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from app.reports import service as reports
 from app.statistics import periods, store
 from models.statistics import StatCube
+from tests.app.statistics import test_store as kept_locally
 from tests.app.statistics.conftest import PEOPLE, TODAY, build_march
 from tests.app.statistics.test_store import _cube_of, _cube_table, _normalise, _recounted, _stored
 from tests.support.cases import FakeClock
@@ -27,3 +28,20 @@ def test_march_on_postgresql(shared_admin, fake_clock: FakeClock) -> None:
     custom = reports.compute(periods.custom(periods.month(2026, 3).start, TODAY.date()), TODAY.date())
     assert custom.figures.received == 5 and custom.figures.completion.late.count == 1
     assert reports.issue(desk["manager"], source, source.draft, "xlsx").total == 5
+
+
+def test_cube_and_flows_equal_a_full_recount_after_random_operations_on_postgresql(
+    shared_admin, fake_clock: FakeClock
+) -> None:
+    """The server keeps keys, repeat flags, cube and flows itself (models/server_statistics.py): after
+    random service operations by clerk, officer and manager they equal a recount made in Python."""
+    session, _key = shared_admin
+    desk = open_desk(session, fake_clock, new=PEOPLE)
+    kept_locally.test_maintained_rows_equal_a_full_recount_after_random_operations(desk)  # rows, keys, flags
+    assert _cube_table() == _cube_of(store.recount())
+
+
+def test_period_end_flows_on_postgresql(shared_admin, fake_clock: FakeClock) -> None:
+    session, _key = shared_admin
+    desk = open_desk(session, fake_clock, new=PEOPLE)
+    kept_locally.test_period_end_snapshots_from_the_flows_equal_a_count_on_every_day(desk)
