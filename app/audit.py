@@ -10,18 +10,15 @@ the caller's transaction, so an action and its audit record commit or roll back 
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
-from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
 
 import peewee
 
 from app import clock
-from models.audit import AuditEntry, AuditHead
+from models.audit import AuditEntry, AuditHead, detail_text, entry_digest
 from models.chain import stored_hex
 
 if TYPE_CHECKING:
@@ -30,20 +27,7 @@ if TYPE_CHECKING:
 GENESIS = "0" * 64
 
 
-_DETAIL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def detail_text(detail: dict[str, Any] | None) -> str:
-    """An entry's detail as stored (and hashed): compact JSON with sorted keys."""
-    return _DETAIL.encode(detail or {})
-
-
-def _digest(seq: int, at: str, actor: str, action: str, target: str, detail: str, prev: str) -> str:
-    # The compact JSON array `json.dumps([...], ensure_ascii=False, separators=(",", ":"))`, written
-    # out (several times faster; every entry is hashed when written and again by every verify).
-    s = encode_basestring
-    canonical = f"[{int(seq)},{s(at)},{s(actor)},{s(action)},{s(target)},{s(detail)},{s(prev)}]"
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+_digest = entry_digest
 
 
 def record(

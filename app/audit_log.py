@@ -84,6 +84,7 @@ ACTION_NAMES: dict[str, str] = {
     "case.document_opened": "查看已出具文书",
     "case.attachment_opened": "查看附件",
     "case.handover": "交班",
+    "case.timeline_sealed": "密封保密案件的时间线",  # models.sealed_content.RESEALED_ACTION (upgrade, first sign-in)
 }
 
 # Filter groups (key → label, action-id prefixes); a filter value "group:<key>" selects one.

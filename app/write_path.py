@@ -221,6 +221,9 @@ def append_events(case: Case, actor_id: int, events: list[tuple[str, str, int | 
         .order_by(CaseEvent.seq.desc())
         .first()
     )
+    from app import restricted_content  # it reads the settings, which write through here
+
+    events = restricted_content.sealed_events(case, events)
     rows = chained_events(case.id, actor_id, clock.now(), action, events, (last.seq, last.hash) if last else None)
     for row in rows:
         CaseEvent.create(**row)
@@ -283,10 +286,12 @@ def _finish_case_write(op: CaseOperation, name: str) -> None:
     case.updated_at = clock.now()
     case.updated_by = session.user.id
     case.save()
-    if op.events:
-        chain_detail(op.detail, case.case_no, append_events(case, session.user.id, op.events, name))
     from app import restricted_content  # it reads the settings, which write through here
     from app.statistics import store as stats_store  # it reads the calendar, which writes through here
+
+    restricted_content.settle_timeline(case, op.detail, lifting=op.lifting)  # as the restriction now says
+    if op.events:
+        chain_detail(op.detail, case.case_no, append_events(case, session.user.id, op.events, name))
 
     stats_store.refresh(case.id)
     if not restricted_content.settle(case, lifting=op.lifting, detail=op.detail) and op.reindex:

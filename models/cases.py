@@ -8,7 +8,7 @@ import peewee
 from models.accounts import User
 from models.base import BaseModel
 from models.chain import HashField
-from models.fields import ContentTextField, SealedBlobField, SealedTextField
+from models.fields import ContentCharField, ContentTextField, SealedBlobField, SealedTextField
 from models.organisation import Department
 
 
@@ -179,7 +179,7 @@ class CaseIssue(BaseModel):
 
     case = peewee.ForeignKeyField(Case, backref="issues", on_delete="CASCADE", index=False)
     seq = peewee.SmallIntegerField()
-    summary = peewee.CharField(max_length=200, default="")
+    summary = ContentCharField(max_length=200, default="")
     category = peewee.ForeignKeyField(Category, null=True, backref="+", on_delete="SET NULL")
     department = peewee.ForeignKeyField(Department, null=True, backref="+", on_delete="SET NULL")
     questions = ContentTextField(default="")
@@ -265,8 +265,8 @@ class CaseEvent(BaseModel):
     at = peewee.DateTimeField()
     actor = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=False)  # shown, not searched
     action = peewee.CharField(max_length=32)
-    summary = peewee.TextField()
-    note = peewee.TextField(default="")
+    summary = ContentTextField()  # sealed while the case is restricted (models/sealed_timeline.py)
+    note = ContentTextField(default="")
     # Not indexed: attachments are never deleted, and no query finds events by attachment.
     attachment = peewee.ForeignKeyField(Attachment, null=True, backref="+", on_delete="SET NULL", index=False)
     hash = HashField(default="")  # 32 bytes (models/chain.py)

@@ -93,27 +93,49 @@ def same_head(recorded: str, seq: int, digest: str) -> bool:
     return recorded == head_text(seq, digest)
 
 
-def event_batches(batch: int = 20000) -> Iterator[list[tuple]]:
-    """Every stored event as (id, case, seq, at, actor, action, summary, note, attachment, hash),
-    case by case in `seq` order, in keyset batches (never OFFSET)."""
+def _event_columns() -> tuple:
+    """(id, case, seq, at, actor, action, summary, note, attachment, hash), the texts as stored
+    (sealed ones stay sealed: the chain covers them so, models/sealed_timeline.py)."""
     from models.cases import CaseEvent
 
-    columns = (
+    return (
         CaseEvent.id,
         CaseEvent.case,
         CaseEvent.seq,
         CaseEvent.at,
         CaseEvent.actor,
         CaseEvent.action,
-        CaseEvent.summary,
-        CaseEvent.note,
+        as_stored(CaseEvent.summary),
+        as_stored(CaseEvent.note),
         CaseEvent.attachment,
         CaseEvent.hash,
     )
+
+
+def as_stored(field: peewee.Field) -> peewee.Node:
+    """A text column read as stored, past its field's conversion (NULL read as "")."""
+    return peewee.fn.COALESCE(field, "").coerce(False)
+
+
+def short_head(recorded: str) -> str:
+    """A head recorded in the audit log in the short form (`head_text`), whichever form it was written in."""
+    seq, _sep, digest = recorded.partition(":")
+    if len(digest) != 64 or not seq.isdigit():
+        return recorded
+    try:
+        return head_text(int(seq), digest)
+    except ValueError:  # not hex: kept as it is, so it compares unequal
+        return recorded
+
+
+def event_batches(batch: int = 20000) -> Iterator[list[tuple]]:
+    """Every stored event as `_event_columns`, case by case in `seq` order, in keyset batches (never OFFSET)."""
+    from models.cases import CaseEvent
+
     last = (0, 0)
     while True:
         rows = list(
-            CaseEvent.select(*columns)
+            CaseEvent.select(*_event_columns())
             .where(peewee.Tuple(CaseEvent.case, CaseEvent.seq) > peewee.Tuple(*last))
             .order_by(CaseEvent.case, CaseEvent.seq)
             .limit(batch)
@@ -123,3 +145,11 @@ def event_batches(batch: int = 20000) -> Iterator[list[tuple]]:
             return
         yield rows
         last = (rows[-1][1], rows[-1][2])
+
+
+def case_events(case_id: int) -> list[tuple]:
+    """One case's events as `event_batches` gives them, in `seq` order (the workspace's check)."""
+    from models.cases import CaseEvent
+
+    query = CaseEvent.select(*_event_columns()).where(CaseEvent.case == case_id).order_by(CaseEvent.seq)
+    return list(query.tuples())

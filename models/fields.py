@@ -147,16 +147,27 @@ def seal_as(kind: str, text: str) -> str:
     return _cipher.seal(text, kind)
 
 
+def _opened(value):  # noqa: ANN001, ANN202
+    opener = getattr(_cipher, "open_content", None)
+    if opener is None or not value or not value.startswith(CONTENT_PREFIX):
+        return value
+    return opener(value)
+
+
 class ContentTextField(peewee.TextField):
     """A text of a case that is sealed while the case is restricted (models/sealed_content.py). The
     local sealer opens it for a holder of the identifier key and gives anybody else a placeholder;
     without a local sealer the stored value is returned as it is."""
 
     def python_value(self, value):  # noqa: ANN001, ANN201 - peewee's signature
-        opener = getattr(_cipher, "open_content", None)
-        if opener is None or not value or not value.startswith(CONTENT_PREFIX):
-            return value
-        return opener(value)
+        return _opened(value)
+
+
+class ContentCharField(peewee.CharField):
+    """A short text sealed like ContentTextField (a 投诉事项's summary); a CharField on the server."""
+
+    def python_value(self, value):  # noqa: ANN001, ANN201 - peewee's signature
+        return _opened(value)
 
 
 class SealedBlobField(peewee.BlobField):

@@ -354,6 +354,16 @@ def _v22_sealed_restricted_content(db: peewee.Database, migrator: SchemaMigrator
         sealed_content.seal_restricted(db, public, report)
 
 
+def _v29_sealed_restricted_timelines(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
+    """v29: the rest of a restricted case sealed like its texts (step 22): its timeline (chained
+    again over the sealed texts, each batch's new heads and the heads they replace recorded in the
+    audit log, models/sealed_timeline.py), the summaries of its 投诉事项 and the complainant's and
+    patient's names (their look-up indexes emptied)."""
+    public = sealed_content.stored_public(db) if is_sqlite(db) else None
+    if public is not None:
+        sealed_content.seal_restricted(db, public, report)
+
+
 STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     2: _v2_departments_and_cases,
     3: _v3_one_spelling_of_sign_off,
@@ -377,6 +387,7 @@ STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     24: _v24_login_index,
     25: _v25_person_window_index,
     26: _v26_assignment_due_index,
+    29: _v29_sealed_restricted_timelines,
 }
 # Step numbers are given out per feature before the work starts, so a number may be missing while a
 # feature is still being built; upgrades apply the steps that exist, in order.

@@ -2,7 +2,9 @@
 and re-store them.
 
 The whole SQLCipher file opens with any user's key slot, so a clerk could read a restricted case's
-narrative with plain SQL. While a case is restricted its texts (the columns in `CONTENT`) are stored
+narrative with plain SQL. While a case is restricted its texts (the columns in `CONTENT`: also the 投诉事项 summaries and
+the complainant's and patient's names, whose look-up indexes are emptied meanwhile; its timeline in
+models/sealed_timeline.py) are stored
 sealed (X25519 + HKDF-SHA256 + AES-256-GCM) to the database's identifier key (app/sealing.py), whose
 private half only the slots of the roles that may read restricted cases (officers, managers) and the
 recovery slot hold; its text-index rows keep the case number only. When the case is no longer
@@ -27,6 +29,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from models import sealed_timeline
+from models.audit import append_entry
 from models.fields import CONTENT_PREFIX, LOCAL_PREFIX
 from models.search_index import CHAR_COLUMNS, CHAR_TABLE, FTS_TABLE, insert_rows_sql, is_sqlite
 
@@ -35,8 +39,9 @@ SEALED_SETTING = "_restricted_content_sealed"  # set after a complete pass (see 
 # table → (the column naming the case, the sealed text columns)
 CONTENT: dict[str, tuple[str, tuple[str, ...]]] = {
     "case_text": ("case_id", ("content", "demands")),
-    "case": ("id", ("facts", "resolution", "rectification", "approval_comment", "close_reason")),
-    "case_issue": ("case_id", ("questions", "finding_note")),
+    "case": ("id", ("patient_name", "facts", "resolution", "rectification", "approval_comment", "close_reason")),
+    "complainant": ("id", ("name",)),  # found through the case (COMPLAINANT_OF)
+    "case_issue": ("case_id", ("summary", "questions", "finding_note")),
     "assignment": ("case_id", ("questions", "response", "return_reason")),
     "draft_revision": ("case_id", ("facts", "resolution", "rectification")),
     "follow_up": ("case_id", ("remarks",)),
@@ -48,6 +53,7 @@ _INFO = b"complaintdesk sealed identifier"
 _RAW = serialization.Encoding.Raw
 _EPHEMERAL_USES = 512
 BATCH = 500
+RESEALED_ACTION = "case.timeline_sealed"  # a pass chained restricted cases' timelines again (sealed texts)
 Progress = Callable[[int, int, str], None]
 
 
@@ -120,13 +126,31 @@ def is_sealed(value: str | None) -> bool:
     return bool(value) and value.startswith(CONTENT_PREFIX)
 
 
+# The names' look-up indexes (exact keyed hashes, models/fields.py): emptied while the name is sealed,
+# as anybody who opens the database holds their key and could test guessed names against them.
+NAME_INDEXES = {"case": "patient_name_index", "complainant": "name_index"}
+COMPLAINANT_OF = 'complainant t JOIN "case" k ON k.complainant_id = t.id'
+
+
 def _rows(db: peewee.Database, table: str, case_ids: list[int]) -> list[tuple]:
     case_column, columns = CONTENT[table]
     marks = ", ".join("?" * len(case_ids))
+    source, case_column = (COMPLAINANT_OF, "k.id") if table == "complainant" else (f'"{table}" t', f"t.{case_column}")
+    picked = ", ".join(f"t.{c}" for c in columns)
     return db.execute_sql(
-        f'SELECT rowid, {case_column}, {", ".join(columns)} FROM "{table}" WHERE {case_column} IN ({marks})',
-        case_ids,
+        f"SELECT t.rowid, {case_column}, {picked} FROM {source} WHERE {case_column} IN ({marks})", case_ids
     ).fetchall()
+
+
+def clear_name_indexes(db: peewee.Database, case_ids: list[int]) -> None:
+    """The name indexes of restricted cases emptied (their names are sealed)."""
+    marks = ", ".join("?" * len(case_ids))
+    db.execute_sql(f"UPDATE \"case\" SET patient_name_index = '' WHERE id IN ({marks})", case_ids)
+    db.execute_sql(
+        f"UPDATE complainant SET name_index = '' WHERE id IN "
+        f"(SELECT complainant_id FROM \"case\" WHERE id IN ({marks}))",
+        case_ids,
+    )
 
 
 def _rewrite(db: peewee.Database, case_ids: list[int], change: Callable[[str], str | None]) -> set[int]:
@@ -161,7 +185,9 @@ def seal_cases(
             raise LookupError("a placeholder would be stored as the text")
         return CONTENT_PREFIX + seal(value)
 
-    return _rewrite(db, case_ids, change)
+    changed = _rewrite(db, case_ids, change)
+    clear_name_indexes(db, case_ids)
+    return changed
 
 
 def unseal_cases(db: peewee.Database, case_ids: list[int], open_box: Callable[[str], str | None]) -> set[int]:
@@ -207,6 +233,8 @@ def seal_restricted(db: peewee.Database, public_b64: str, progress: Progress | N
             changed = seal_cases(db, list(batch), recipient.seal)
             for case_id in sorted(changed):  # sealed before: its index rows hold the number already
                 index_number_only(db, case_id, batch[case_id])
+            heads = sealed_timeline.rewrite(db, list(batch), sealed_timeline.seal_change(recipient.seal))
+            record_heads(db, {batch[case_id]: pair for case_id, pair in heads.items()})
         sealed += len(changed)
         if progress is not None:
             progress(min(start + BATCH, total), total, "正在密封保密案件的内容")
@@ -219,6 +247,16 @@ def seal_restricted(db: peewee.Database, public_b64: str, progress: Progress | N
     with db.atomic():
         _mark_sealed(db)
     return total
+
+
+def record_heads(db: peewee.Database, heads: dict[str, tuple[str, str]]) -> None:
+    """One audit entry for timelines chained again by a pass ({case number: (old head, new head)})."""
+    if heads:
+        detail = {
+            "chain": {no: new for no, (_old, new) in heads.items()},
+            "resealed": {no: old for no, (old, _new) in heads.items()},
+        }
+        append_entry(db, "system", RESEALED_ACTION, "", detail)
 
 
 def _mark_sealed(db: peewee.Database) -> None:

@@ -15,12 +15,12 @@ a restricted case to everyone) shows on open and in `audit verify` like a broken
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from models.audit import AuditEntry
-from models.cases import Case, CaseEvent
-from models.chain import GENESIS, event_batches, event_digest, same_head
+from models.cases import Case
+from models.chain import GENESIS, case_events, event_batches, event_digest, same_head, short_head
+from models.fields import CONTENT_PREFIX
 
 RESTRICT_SUMMARY = "设为保密案件"
 LIFT_SUMMARY = "取消保密"
@@ -70,7 +70,10 @@ class _Walk:
             return
         self.prev = digest
         self.expected += 1
-        self.restricted = RESTRICTION_EVENTS.get(summary, self.restricted)
+        # a sealed entry was written (or sealed) while the case was restricted: its summary is not
+        # readable without the key, its being sealed tells (models/sealed_timeline.py)
+        sealed = summary.startswith(CONTENT_PREFIX)
+        self.restricted = True if sealed else RESTRICTION_EVENTS.get(summary, self.restricted)
 
     @property
     def head(self) -> tuple[int, str]:
@@ -78,13 +81,13 @@ class _Walk:
         return self.expected - 1, self.prev
 
 
-def case_problem(case_id: int, events: Iterable[CaseEvent], restricted: bool | None = None) -> str:
-    """A Chinese description of the first break in one case's timeline, "" when it is intact.
-    `events` are the case's events in any order; given the case's `restricted` flag, it must agree
-    with the timeline's last restrict or lift event."""
+def case_problem(case_id: int, restricted: bool | None = None) -> str:
+    """A Chinese description of the first break in one case's timeline, "" when it is intact (read
+    as stored: a restricted case's sealed texts are checked sealed, by any reader). Given the case's
+    `restricted` flag, it must agree with the timeline's last restrict or lift event."""
     walk = _Walk(case_id)
-    for e in sorted(events, key=lambda e: e.seq):
-        walk.feed((e.id, case_id, e.seq, e.at, e.actor_id, e.action, e.summary, e.note, e.attachment_id, e.hash))
+    for row in case_events(case_id):
+        walk.feed(row)
     if walk.broken:
         seq, problem = walk.broken
         return f"时间线第 {seq} 条{problem}：此案件的历史记录可能被改动，请联系系统管理员核查"
@@ -93,8 +96,13 @@ def case_problem(case_id: int, events: Iterable[CaseEvent], restricted: bool | N
     return ""
 
 
-def audited_heads(batch: int = 5000) -> dict[str, str]:
-    """The newest timeline head the audit log recorded for each case number."""
+def audited_heads(batch: int = 5000, resealed_breaks: dict[str, str] | None = None) -> dict[str, str]:
+    """The newest timeline head the audit log recorded for each case number.
+
+    An entry of a timeline chained again when its texts were sealed or opened
+    (models/sealed_timeline.py) also names the head it replaced (``"resealed"``): when that is not
+    the head recorded before it, the timeline was changed before it was chained again, and the
+    case number goes into `resealed_breaks` with the replaced head."""
     heads: dict[str, str] = {}
     last = 0
     while True:
@@ -113,8 +121,18 @@ def audited_heads(batch: int = 5000) -> dict[str, str]:
             except (ValueError, AttributeError):
                 continue
             if isinstance(chain, dict):
+                _check_resealed(json.loads(detail).get("resealed"), heads, resealed_breaks)
                 heads.update({str(k): str(v) for k, v in chain.items()})
         last = rows[-1][0]
+
+
+def _check_resealed(resealed: object, heads: dict[str, str], breaks: dict[str, str] | None) -> None:
+    if breaks is None or not isinstance(resealed, dict):
+        return
+    for case_no, old in resealed.items():
+        before = heads.get(str(case_no))
+        if before is not None and short_head(before) != str(old):
+            breaks.setdefault(str(case_no), str(old))
 
 
 @dataclass
@@ -151,7 +169,8 @@ def check_all(batch: int = 20000) -> TimelineReport:
         report.events += len(rows)
     close(walk)
 
-    audited = audited_heads()
+    resealed: dict[str, str] = {}
+    audited = audited_heads(resealed_breaks=resealed)
     numbers = _ids_of(list(audited))
     flagged = {case_id for (case_id,) in Case.select(Case.id).where(Case.restricted == True).tuples()}  # noqa: E712
     disagree = {
@@ -172,6 +191,11 @@ def check_all(batch: int = 20000) -> TimelineReport:
             report.breaks.append(
                 TimelineBreak(case_no, seq, "与审计日志记录的时间线不符（记录被截断或整条时间线被重算）")
             )
+    for case_no, old in sorted(resealed.items()):
+        seq = int(old.split(":", 1)[0]) if ":" in old else 0
+        report.breaks.append(
+            TimelineBreak(case_no, seq, "在密封或解除密封之前已与审计日志记录的时间线不符（记录被截断或整条时间线被重算）")
+        )
     return report
 
 

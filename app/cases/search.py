@@ -14,6 +14,7 @@ from functools import reduce
 import peewee
 
 from app import restricted_content
+from app.cases import sealed_names
 from app.cases.visibility import visible
 from app.errors import ValidationError
 from app.policy import Action, can
@@ -271,6 +272,9 @@ def search(session: Session, text: str, limit: int = MAX_RESULTS) -> list[int]:
         conditions.append(Case.id.in_(_identifier_matches(text)))
     if is_sqlite(database_proxy.obj):
         conditions.append(_local_text(text))
+        named = sealed_names.restricted_by_name(text)  # sealed names: opened for holders of the key
+        if named:
+            conditions.append(Case.id.in_(named))
     else:
         conditions.append(_server_text(text))
 

@@ -229,7 +229,7 @@ def _dept(dept_id: int | None) -> str:
 def _timeline(case: Case, handling: bool, full_ids: bool) -> tuple[tuple[TimelineItem, ...], str]:
     """The events this reader sees (newest first), and whether the whole chain still holds."""
     events = list(CaseEvent.select().where(CaseEvent.case == case.id).order_by(CaseEvent.seq.desc()))
-    problem = history.case_problem(case.id, events, case.restricted)
+    problem = history.case_problem(case.id, case.restricted)
     names = _names({e.actor_id for e in events})
     attachment_names = {
         a.id: a.filename

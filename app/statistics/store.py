@@ -27,8 +27,18 @@ from app.statistics.facts import (
 from app.statistics.issues import CaseIssueFacts, issues_by_case
 from models.accounts import Setting
 from models.bulk_insert import insert_rows
-from models.cases import Assignment, Case, CaseEvent, Category, Complainant, ExternalRoute, FollowUp
+from models.cases import (
+    Assignment,
+    Case,
+    CaseEvent,
+    Category,
+    Complainant,
+    ExternalRoute,
+    FollowUp,
+    IssuedDocument,
+)
 from models.database import database_proxy
+from models.fields import CONTENT_PREFIX
 from models.migrations import STATISTICS_REBUILD_SETTING
 from models.search_index import is_sqlite
 from models.statistics import AssignmentStat, CaseStat, IssueStat, StatPersonKey
@@ -207,7 +217,25 @@ def _events(case_ids: list[int]) -> dict[int, _Events]:
         .tuples()
     ):
         events[case_id].add(action, at)
+    _sealed_receipts(case_ids, events)
     return events
+
+
+def _sealed_receipts(case_ids: list[int], events: dict[int, _Events]) -> None:
+    """A restricted case's timeline is sealed (models/sealed_timeline.py): which of its prints was
+    the first 受理回执 is read from the issued documents instead."""
+    sealed = CaseEvent.select(CaseEvent.case).where(
+        _among(CaseEvent.case, case_ids) & (CaseEvent.action == "print") & CaseEvent.summary.startswith(CONTENT_PREFIX)
+    )
+    first = (
+        IssuedDocument.select(IssuedDocument.case, peewee.fn.MIN(IssuedDocument.issued_at).alias("at"))
+        .where(IssuedDocument.case.in_(sealed) & (IssuedDocument.kind == "receipt") & ~IssuedDocument.reprint)
+        .group_by(IssuedDocument.case)
+    )
+    for row in first:
+        at = row.at
+        known = events[row.case_id].receipt_at
+        events[row.case_id].receipt_at = at if known is None or str(at) < str(known) else known
 
 
 def _among(field: peewee.Field, case_ids: list[int]) -> peewee.Expression:

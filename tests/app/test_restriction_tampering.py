@@ -17,10 +17,10 @@ from models.audit import AuditEntry
 from models.cases import Case
 from models.database import EncryptedDatabase, database_proxy
 from models.fields import CONTENT_PREFIX
-from tests.app.test_sealed_restricted_content import DEMANDS, NARRATIVE, _every_value, _restricted_case
+from tests.app.test_sealed_restricted_content import DEMANDS, NARRATIVE, _restricted_case
 from tests.support.accounts import USER_PASSWORD
 from tests.support.cases import FakeClock, register
-from tests.support.sealed import login, sealed_office
+from tests.support.sealed import every_value, login, sealed_office
 
 PEOPLE = (
     ("manager1", "李主任", "manager"),
@@ -76,7 +76,7 @@ def test_a_flag_cleared_with_sql_does_not_unseal_on_the_officers_next_write(offi
         auth.logout(officer)
 
     clerk_key = KeySlotFile.load(office).unwrap_user("clerk1", USER_PASSWORD)
-    everything = _every_value(office, clerk_key)
+    everything = every_value(office, clerk_key)
     assert NARRATIVE not in everything and DEMANDS not in everything
 
 
