@@ -3,13 +3,19 @@ for a database that has none yet, and the pass that seals identifiers stored in 
 database from before schema step 13, or rows written by the demo's bulk loader).
 
 See app/sealing.py for the scheme. The pass runs in batches of `BATCH` rows, each its own
-transaction (the connection runs with secure_delete, so the plain values do not survive in freed
-pages, and the WAL is checkpointed at the end); it can be interrupted and resumes where it stopped (it looks for values without the sealed prefix).
+transaction; it can be interrupted and resumes where it stopped (it looks for values without the
+sealed prefix). The connection runs with secure_delete, so freed pages are zeroed, but a value
+rewritten in place can leave its old bytes in the unused space of a page that stays live: a pass that
+sealed anything therefore rebuilds the file once (VACUUM, then the WAL checkpointed and truncated), so
+no page keeps a plain identifier. A rebuild that could not run (another workstation reading) is
+recorded and done at the next sign-in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+
+import peewee
 
 from app import audit, sealedbox, sealing, settings
 from app.keyslots import KeySlotFile
@@ -25,6 +31,8 @@ from models.migrations import drop_plain_identifier_indexes
 BATCH = 2000
 SEALED_SETTING = "_identifiers_sealed"  # the format of a completed pass (2: the coarse look-up index)
 SEALED_FORMAT = 2
+REBUILD_SETTING = "_sealed_rebuild_pending"  # a pass sealed values; the file is not rebuilt yet
+REBUILD_TEXT = "正在整理数据库文件（清除密封前的旧值）"
 Progress = Callable[[int, int], None]
 
 # table → (sealed columns with their kinds, blind indexes as (index column, kind, source column))
@@ -91,6 +99,8 @@ def start(session: Session, opened: tuple[dict, str] | None, progress: Progress 
     sealing.install(slot, own_private, session.identifier_key, session.identifier_older, fetch)
     if made is not None or pending():
         seal_existing(progress)
+    elif settings.get_internal(REBUILD_SETTING):
+        rebuild(progress)
 
 
 def _newer_grants(session: Session, slot_private: str) -> Callable[[str], str | None]:
@@ -225,16 +235,47 @@ def seal_existing(progress: Progress | None = None) -> int:
     done = 0
     for table, (columns, indexes) in _TABLES.items():
         done = _seal_table(table, columns, indexes, sealer, done, total, progress)
-    _seal_corrections(sealer)
-    for table in _BLOB_TABLES:
-        _seal_blobs(table, sealer)
+    sealed = done + _seal_corrections(sealer) + sum(_seal_blobs(table, sealer) for table in _BLOB_TABLES)
     if sealed_content.pending(db):  # restricted cases written before the identifier key existed
-        sealed_content.seal_restricted(db, sealing.stored_public())
-    if getattr(sealer, "opens_identifiers", False):  # only a holder can bring old indexes up to date
-        with database_proxy.atomic():
+        sealed += sealed_content.seal_restricted(db, sealing.stored_public())
+    with database_proxy.atomic():
+        if getattr(sealer, "opens_identifiers", False):  # only a holder can bring old indexes up to date
             settings.write_value(SEALED_SETTING, SEALED_FORMAT, "system")
-    db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # the old pages leave the WAL file too
+        if sealed:
+            settings.write_value(REBUILD_SETTING, True, "system")
+    if sealed:
+        rebuild(progress)
+    else:
+        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return done
+
+
+def rebuild(progress: Progress | None = None) -> bool:
+    """Rebuild the file after a sealing pass (VACUUM: every page written afresh, so no unused space
+    keeps a value as it was before sealing), then checkpoint and truncate the WAL, which holds the
+    rebuilt pages until then. False when another connection kept it from finishing (a writer, or a
+    reader the checkpoint must wait for): it stays pending for the next sign-in."""
+    db = database_proxy.obj
+    if progress:
+        progress(0, 1)
+    try:
+        db.execute_sql("VACUUM")
+    except peewee.OperationalError:  # busy: another workstation is writing
+        return False
+    if not _checkpointed(db):
+        return False
+    with database_proxy.atomic():
+        settings.write_value(REBUILD_SETTING, False, "system")
+    _checkpointed(db)
+    if progress:
+        progress(1, 1)
+    return True
+
+
+def _checkpointed(db) -> bool:  # noqa: ANN001
+    """Every WAL frame copied into the file and the WAL truncated (False: a reader was in the way)."""
+    busy, _log, _done = db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return not busy
 
 
 def _seal_table(table, columns, indexes, sealer, done: int, total: int, progress: Progress | None) -> int:  # noqa: ANN001
@@ -272,7 +313,7 @@ def _seal_table(table, columns, indexes, sealer, done: int, total: int, progress
             progress(min(done, total), total)
 
 
-def _seal_corrections(sealer) -> None:  # noqa: ANN001
+def _seal_corrections(sealer) -> int:  # noqa: ANN001
     db = database_proxy.obj
     marks = ", ".join("?" * len(CORRECTION_KINDS))
     rows = db.execute_sql(
@@ -287,17 +328,19 @@ def _seal_corrections(sealer) -> None:  # noqa: ANN001
                 v if not v or v.startswith(LOCAL_PREFIX) else sealer.seal(v, kind) for v in (before, after)
             ]
             db.execute_sql("UPDATE case_correction SET before = ?, after = ? WHERE id = ?", (*sealed, row_id))
+    return len(rows)
 
 
-def _seal_blobs(table: str, sealer) -> None:  # noqa: ANN001
+def _seal_blobs(table: str, sealer) -> int:  # noqa: ANN001
     db = database_proxy.obj
-    last = 0
+    last = sealed = 0
     while True:
         rows = db.execute_sql(
             f'SELECT id, data FROM "{table}" WHERE id > ? AND {_PLAIN_BLOB} ORDER BY id LIMIT {_BLOB_BATCH}', (last,)
         ).fetchall()
         if not rows:
-            return
+            return sealed
+        sealed += len(rows)
         with database_proxy.atomic():
             for row_id, data in rows:
                 db.execute_sql(f'UPDATE "{table}" SET data = ? WHERE id = ?', (sealer.seal_bytes(bytes(data)), row_id))
