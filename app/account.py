@@ -24,7 +24,7 @@ class AccountSummary:
     previous_login_at: datetime | None  # the login before this one; None on the first login
     database_label: str
     # Local mode: the user's roles hold the identifier key but their slot has not been given it yet
-    # (app/sealing.py: a holder's next sign-in does); identifiers show masked until then.
+    # (a manager grants it, app/key_grants.py); identifiers show masked until then.
     identifier_key_pending: bool = False
 
 

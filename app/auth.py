@@ -24,6 +24,7 @@ from app import (
     passwords,
     sealed_data,
     sealedbox,
+    sealing,
     server_accounts,
     settings,
     slotsync,
@@ -476,6 +477,18 @@ def change_own_password(session: Session, old_password: str, new_password: str) 
             User.update(password_hash=new_hash, must_change_password=False).where(User.id == row.id).execute()
             changes.stage(username, new_password, new_hash)
     session.user = current_user(username)
+    _keep_identifier_key(session)
+
+
+def _keep_identifier_key(session: Session) -> None:
+    """A holder's new slot (a new key pair) gets the identifier keys this session holds: it is the
+    same person keeping what they were granted, not a new grant."""
+    key = sealed_data.session_key(session)
+    if key is None or session.database_path is None:
+        return
+    with KeySlotFile.update(session.database_path) as slots:
+        sealing.grant(slots, session.user.username, key)
+    session.slots = slots
 
 
 def recover_with_key(

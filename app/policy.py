@@ -44,6 +44,8 @@ class Action(StrEnum):
     MANAGE_CATEGORIES = "manage_categories"
     MANAGE_LETTERHEAD = "manage_letterhead"
     EXPORT_AUDIT = "export_audit"
+    # the identifier key (local) or a case role given by an administrator (shared): a manager's act
+    GRANT_IDENTIFIER_KEY = "grant_identifier_key"
     # cases
     REGISTER = "register"
     VIEW_CASE = "view_case"
@@ -155,6 +157,7 @@ ACTION_LABELS: dict[str, str] = {
     Action.OVERRIDE_FINDING: "改定案件结论",
     Action.HAND_OVER: "交班",
     Action.TAKE_OVER: "接班",
+    Action.GRANT_IDENTIFIER_KEY: "授予标识密钥",
 }
 
 # Which roles may perform each action that does not depend on a case.
@@ -169,6 +172,7 @@ _ROLE_GRANTS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_CATEGORIES: frozenset({Role.ADMIN}),
     Action.MANAGE_LETTERHEAD: frozenset({Role.ADMIN}),
     Action.EXPORT_AUDIT: frozenset({Role.ADMIN, Role.MANAGER}),
+    Action.GRANT_IDENTIFIER_KEY: frozenset({Role.MANAGER}),
     Action.REGISTER: frozenset({Role.CLERK, Role.OFFICER, Role.NIGHT_DUTY, Role.MANAGER}),
     Action.VIEW_CASE: frozenset({Role.CLERK, Role.OFFICER, Role.NIGHT_DUTY, Role.MANAGER}),
     Action.ACCEPT: frozenset({Role.OFFICER, Role.MANAGER}),

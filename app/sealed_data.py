@@ -17,9 +17,9 @@ from collections.abc import Callable
 
 import peewee
 
-from app import audit, sealedbox, sealing, settings
+from app import audit, sealing, settings
 from app.keyslots import KeySlotFile
-from app.policy import Action, holds_identifier_key
+from app.policy import Action, Role, holds_identifier_key
 from app.sealing import BLOB_PREFIX, MASKS
 from app.session import Session
 from app.write_path import operation
@@ -74,13 +74,15 @@ def start(session: Session, opened: tuple[dict, str] | None, progress: Progress 
     """At a local sign-in (after the schema is current): install the sealer for this user, align the
     slot grants and seal what is still plain.
 
-    The identifier key is made at the first sign-in of an officer or manager (somebody must hold it
-    from the start, and the administrator who creates the database must not): until then a new
-    database stores identifiers as written, and that sign-in seals them."""
+    The identifier key is made at the first sign-in of a manager on a database that has none and
+    whose slot file holds no grant of one (somebody must hold it from the start, and the
+    administrator who creates the database must not); that manager's slot holds it, and every other
+    officer or manager gets it from a manager (app/key_grants.py). Until then a new database stores
+    identifiers as written, and that sign-in seals them."""
     slot, slot_private = opened or (None, None)
     made = None
     if sealing.stored_public() is None:
-        if not holds_identifier_key(session.user.roles):
+        if not _first_holder(session):
             install_cipher(None)
             return
         with database_proxy.atomic():
@@ -88,7 +90,7 @@ def start(session: Session, opened: tuple[dict, str] | None, progress: Progress 
             audit.record(session.user.username, "identifiers.key_created", session.location)
     key = made or key_from(opened)
     private = key.private if key else None
-    align(session, key)
+    align(session, key, own=made)
     slots = session.slots
     current = slots.slots.get(slots.user_slot_id(session.user.username), {}) if slots else {}
     own_private = slot_private if slot and current.get("public") == slot.get("public") else None
@@ -112,9 +114,8 @@ def _newer_grants(session: Session, slot_private: str) -> Callable[[str], str | 
         if session.database_path is None:
             return None
         slots = KeySlotFile.load(session.database_path)
-        grants = slots.slots.get(slots.user_slot_id(session.user.username), {}).get(sealing.SLOT_FIELD, {})
-        sealed = grants.get(sealing.key_id(public))
-        private = sealedbox.open_sealed(slot_private, sealed) if sealed else None
+        slot = slots.slots.get(slots.user_slot_id(session.user.username))
+        private = sealing.open_grants(slot, slot_private).get(sealing.key_id(public))
         if private and session.identifier_key and private != session.identifier_key:
             session.identifier_older = (session.identifier_key, *session.identifier_older)
             session.identifier_key = private
@@ -123,13 +124,26 @@ def _newer_grants(session: Session, slot_private: str) -> Callable[[str], str | 
     return fetch
 
 
-def align(session: Session, key: sealing.IdentifierKey | None) -> None:
-    """Bring the slot file's identifier-key grants in line with the users' roles (see align_grants)."""
+def _first_holder(session: Session) -> bool:
+    """May this sign-in make the identifier key? A manager, on a database whose slot file holds no
+    grant of any identifier key (a deleted public-key setting does not start a new key)."""
+    if Role.MANAGER not in session.user.roles or session.database_path is None:
+        return False
+    slots = KeySlotFile.load(session.database_path)
+    return not any(slot.get(sealing.SLOT_FIELD) for slot in slots.slots.values())
+
+
+def align(session: Session, key: sealing.IdentifierKey | None, own: sealing.IdentifierKey | None = None) -> None:
+    """Take the identifier key from slots whose roles no longer hold it and keep the recovery slot
+    granted (see align_grants); `own`: a key this sign-in just made, sealed to the user's slot."""
     if session.database_path is None:
         return
     with KeySlotFile.locked(session.database_path):
         slots = KeySlotFile.load(session.database_path)
-        if sealing.align_grants(slots, key):
+        changed = sealing.align_grants(slots, key)
+        if own is not None:
+            sealing.grant(slots, session.user.username, own)
+        if changed or own is not None:
             slots.save()
     session.slots = slots
 
@@ -169,7 +183,7 @@ def rotate(session: Session, username: str, reason: str) -> None:
         return
     with KeySlotFile.locked(session.database_path):
         slots = KeySlotFile.load(session.database_path)
-        key = sealing.rotate(slots)
+        key = sealing.rotate(slots, sealing.stored_public())
         slots.save()
     session.slots = slots
     with operation(session, Action.MANAGE_USERS, "identifiers.key_rotated", target=username) as op:

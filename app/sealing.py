@@ -13,10 +13,16 @@ key, so a clerk sees in full what they registered themselves (the policy shows i
 the day); a new password (a new slot key pair) ends that too. Exact look-ups use keyed HMAC blind
 indexes (key stored in the database: a lookup must work for the front desk's duplicate check).
 
-Grants: only a holder of the private key can give it to another slot. When an administrator adds an
-officer, that slot gets the key at the next sign-in of any officer or manager (`align_grants`, run by
-`slotsync.reconcile`); a role change or a disabled account removes it at once, and disabling also
-re-encrypts the database (app/keyrotation.py), so an old copy of the slot file opens nothing new.
+Grants: only a holder of the private key can give it to another slot, and only by an explicit,
+audited action of a manager (app/key_grants.py `grant`). Nothing is granted because of a row in
+`user_role`: every user who can sign in holds the database key and could write such a row with plain
+SQL. At a holder's sign-in `align_grants` only takes the key from slots whose roles no longer hold it
+and keeps the recovery slot granted; a role change or a disabled account removes it at once, and
+disabling also re-encrypts the database (app/keyrotation.py), so an old copy of the slot file opens
+nothing new. A new key made by `rotate` reaches the slots that held the one it replaces *nested*:
+sealed to the old identifier key inside the slot's box, so opening it takes the slot's key and the
+old identifier key, and an entry written into the (plain JSON) slot file by somebody who never held
+the old key opens nothing (`open_grants`).
 """
 
 from __future__ import annotations
@@ -256,23 +262,60 @@ def new_key(actor: str) -> IdentifierKey:
     return IdentifierKey(public, private)
 
 
+NESTED = "n1:"  # a grant made by `rotate`: n1:<id of the key it replaced>:<box holding a box to that key>
+
+
+def open_grants(slot: dict | None, slot_private: str | None) -> dict[str, str]:
+    """Every identifier key a slot holds, by key id, opened with the slot's private key. A nested
+    grant (`rotate`) opens only with the key it was sealed under; an entry whose key does not match
+    its id (written into the file by hand) is ignored."""
+    if not slot or not slot_private:
+        return {}
+    opened: dict[str, str] = {}
+    nested: dict[str, tuple[str, str]] = {}
+    for kid, box in slot.get(SLOT_FIELD, {}).items():
+        if box.startswith(NESTED):
+            parent, _sep, outer = box[len(NESTED) :].partition(":")
+            nested[kid] = (parent, outer)
+            continue
+        private = sealedbox.open_sealed(slot_private, box)
+        if private and _matches(private, kid):
+            opened[kid] = private
+    while nested:
+        ready = [kid for kid, (parent, _outer) in nested.items() if parent in opened]
+        if not ready:
+            break
+        for kid in ready:
+            parent, outer = nested.pop(kid)
+            inner = sealedbox.open_sealed(slot_private, outer)
+            private = sealedbox.open_sealed(opened[parent], inner) if inner else None
+            if private and _matches(private, kid):
+                opened[kid] = private
+    return opened
+
+
+def _matches(private: str, kid: str) -> bool:
+    try:
+        return key_id(public_of(private)) == kid
+    except ValueError:
+        return False
+
+
 def unlock(slot: dict | None, slot_private: str | None) -> str | None:
     """The identifier private key from a slot the user has just opened (None when not granted)."""
     public = stored_public()
-    if not slot or not slot_private or not public:
+    if not public:
         return None
-    sealed = slot.get(SLOT_FIELD, {}).get(key_id(public))
-    return sealedbox.open_sealed(slot_private, sealed) if sealed else None
+    return open_grants(slot, slot_private).get(key_id(public))
 
 
 def unlock_older(slot: dict | None, slot_private: str | None) -> tuple[str, ...]:
     """The private halves of the replaced identifier keys a slot holds (see `rotate`)."""
     public = stored_public()
-    if not slot or not slot_private or not public:
+    if not public:
         return ()
-    grants = slot.get(SLOT_FIELD, {})
-    opened = (sealedbox.open_sealed(slot_private, box) for kid, box in grants.items() if kid != key_id(public))
-    return tuple(private for private in opened if private)
+    current = key_id(public)
+    return tuple(private for kid, private in open_grants(slot, slot_private).items() if kid != current)
 
 
 def public_of(private_b64: str) -> str:
@@ -312,41 +355,68 @@ def entitled_slot_ids(slots: KeySlotFile) -> set[str]:
     return {slots.user_slot_id(row.username) for row in rows}
 
 
-def align_grants(slots: KeySlotFile, key: IdentifierKey | None) -> bool:
-    """Grant the identifier key, and the older ones it replaced, to entitled slots that lack them
-    (only with `key`, i.e. by a holder) and take every one from the other user slots. Returns True
-    when the file changed."""
-    entitled = entitled_slot_ids(slots)
+def _seal_grants(slot: dict, key: IdentifierKey, *, replace: bool = False) -> bool:
+    """Seal the identifier key and the older ones it replaced to `slot` where missing or nested
+    (every one with `replace`); True when one was written."""
+    grants = slot.setdefault(SLOT_FIELD, {})
     changed = False
-    for slot_id, slot in slots.slots.items():
-        is_user = slot.get("kind") == "user"
-        if is_user and slot_id not in entitled:
-            changed |= slot.pop(SLOT_FIELD, None) is not None
-            continue
-        if key is None or "public" not in slot or (not is_user and slot_id != RECOVERY_SLOT):
-            continue
-        grants = slot.setdefault(SLOT_FIELD, {})
-        for private in (key.private, *key.older):
-            kid = key.id if private == key.private else key_id(public_of(private))
-            if kid not in grants:
-                grants[kid] = sealedbox.seal(slot["public"], private)
-                changed = True
+    for private in (key.private, *key.older):
+        kid = key.id if private == key.private else key_id(public_of(private))
+        if replace or kid not in grants or grants[kid].startswith(NESTED):
+            grants[kid] = sealedbox.seal(slot["public"], private)
+            changed = True
     return changed
 
 
-def rotate(slots: KeySlotFile) -> IdentifierKey:
-    """A new identifier key, after a user lost the right to it (role taken away, account disabled).
-
-    Its private half is sealed to the public key of every entitled slot and of the recovery slot,
-    so nobody needs to hold the old key to do it (the administrator does it); they keep the keys
-    they had, for the values sealed before. The caller saves the file, then stores the new public
-    key: from then on values are sealed to it, which the removed user's old slot cannot open."""
-    private, public = sealedbox.new_keypair()
-    key = IdentifierKey(public, private)
+def align_grants(slots: KeySlotFile, key: IdentifierKey | None) -> bool:
+    """Take the identifier key from user slots whose roles no longer hold it and, by a holder
+    (`key`), keep the recovery slot granted. A user slot is never granted here (see `grant`).
+    Returns True when the file changed."""
     entitled = entitled_slot_ids(slots)
+    changed = False
     for slot_id, slot in slots.slots.items():
         if slot.get("kind") == "user" and slot_id not in entitled:
+            changed |= slot.pop(SLOT_FIELD, None) is not None
+        elif key is not None and slot_id == RECOVERY_SLOT and "public" in slot:
+            changed |= _seal_grants(slot, key)
+    return changed
+
+
+def holds_grant(slots: KeySlotFile, username: str, public: str) -> bool:
+    """Does the user's slot carry an entry for the identifier key `public`? (What a holder's
+    `grant` or a `rotate` wrote; whether it opens only its owner can tell.)"""
+    slot = slots.slots.get(slots.user_slot_id(username), {})
+    return key_id(public) in slot.get(SLOT_FIELD, {})
+
+
+def grant(slots: KeySlotFile, username: str, key: IdentifierKey) -> None:
+    """Seal the identifier key (and the older ones) to `username`'s slot: the explicit action of a
+    holder (app/key_grants.py checks who may and records it)."""
+    slot = slots.slots.get(slots.user_slot_id(username))
+    if slot is None or "public" not in slot:
+        raise LookupError(username)
+    _seal_grants(slot, key, replace=True)
+
+
+def rotate(slots: KeySlotFile, old_public: str) -> IdentifierKey:
+    """A new identifier key, after a user lost the right to it (role taken away, account disabled).
+
+    The administrator does it without holding any identifier key: the new private half is sealed to
+    the old identifier key and that box to the slot, for every slot that held the old key and whose
+    roles still hold it, and the recovery slot. Only who can open the old key opens the new one, so a
+    slot that was never really granted (an entry written by hand, a role row written with SQL) gets
+    nothing it can open. Slots keep the keys they had, for the values sealed before. The caller saves
+    the file, then stores the new public key: from then on values are sealed to it, which the
+    removed user's old slot cannot open."""
+    private, public = sealedbox.new_keypair()
+    key = IdentifierKey(public, private)
+    old_id = key_id(old_public)
+    inner = sealedbox.seal(old_public, private)
+    entitled = entitled_slot_ids(slots)
+    for slot_id, slot in slots.slots.items():
+        grants = slot.get(SLOT_FIELD, {})
+        if slot.get("kind") == "user" and slot_id not in entitled:
             slot.pop(SLOT_FIELD, None)
-        elif "public" in slot and (slot_id in entitled or slot_id == RECOVERY_SLOT):
-            slot.setdefault(SLOT_FIELD, {})[key.id] = sealedbox.seal(slot["public"], private)
+        elif "public" in slot and old_id in grants and (slot_id in entitled or slot_id == RECOVERY_SLOT):
+            grants[key.id] = f"{NESTED}{old_id}:{sealedbox.seal(slot['public'], inner)}"
     return key

@@ -34,6 +34,7 @@ MATRIX = {
     Action.MANAGE_CATEGORIES: {"admin"},
     Action.MANAGE_LETTERHEAD: {"admin"},
     Action.EXPORT_AUDIT: {"admin", "manager"},
+    Action.GRANT_IDENTIFIER_KEY: {"manager"},
 }
 
 

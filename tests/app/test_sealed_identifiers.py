@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app import auth, sealed_data, sealing, users
+from app import auth, key_grants, sealed_data, sealing, users
 from app.account import account_summary
 from app.cases import intake, search, views
 from app.keyslots import KeySlotFile, parse_recovery_key
@@ -137,19 +137,25 @@ def test_the_clerks_duplicate_check_finds_other_peoples_cases_masked(office: Pat
 
 
 def test_grants_follow_roles(office: Path) -> None:
-    """An officer added by the administrator gets the key at the next sign-in of a holder; a role
-    change takes it away at once."""
+    """An officer added by the administrator holds no key, whoever signs in, until a manager grants
+    it; a role change takes it away at once."""
     admin = auth.login_local(office, ADMIN, ADMIN_PASSWORD)
     users.add_user(admin, "officer2", "钱专员", ["officer"], USER_PASSWORD, must_change_password=False)
     file = KeySlotFile.load(office)
     assert sealing.SLOT_FIELD not in file.slots[file.user_slot_id("officer2")]
     auth.logout(admin)
-    early = _login(office, "officer2")  # before any holder signed in: masks, and the home says why
+    early = _login(office, "officer2")  # before a manager granted: masks, and the home says why
     assert early.identifier_key is None and account_summary(early).identifier_key_pending
     auth.logout(early)
-    auth.logout(_login(office, "officer1"))  # a holder signs in: the new officer's slot is granted
+    for holder in ("officer1", "manager1"):  # holders signing in grant nothing by themselves
+        auth.logout(_login(office, holder))
     file = KeySlotFile.load(office)
-    assert file.slots[file.user_slot_id("officer2")].get(sealing.SLOT_FIELD)
+    assert not file.slots[file.user_slot_id("officer2")].get(sealing.SLOT_FIELD)
+    manager = _login(office, "manager1")
+    assert [w.username for w in key_grants.pending(manager)] == ["officer2"]
+    key_grants.grant(manager, "officer2")
+    assert key_grants.pending(manager) == []
+    auth.logout(manager)
     officer2 = _login(office, "officer2")
     assert officer2.identifier_key is not None and not account_summary(officer2).identifier_key_pending
     auth.logout(officer2)

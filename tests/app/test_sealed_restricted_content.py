@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app import auth, sealedbox, sealing, users
+from app import auth, key_grants, sealedbox, sealing, users
 from app.cases import acceptance, overlays, reply, search, views
 from app.errors import ValidationError
 from app.keyslots import KeySlotFile
@@ -206,8 +206,8 @@ def test_disabling_a_holder_rotates_the_key_and_new_officers_get_every_key(offic
     users.add_user(admin, "officer3", "吴专员", ["officer"], USER_PASSWORD, must_change_password=False)
     auth.logout(admin)
     after = _restricted_case(office)
-    auth.logout(_login(office, "manager1"))  # a holder signs in: officer3 gets the current and the older key
     manager = _login(office, "manager1")
+    key_grants.grant(manager, "officer3")  # the manager's act: officer3 gets the current and the older key
     overlays.restrict(manager, before, True, ["officer1", "officer3"])
     overlays.restrict(manager, after, True, ["officer1", "officer3"])
     auth.logout(manager)

@@ -1,5 +1,5 @@
-"""A local office for the sealing tests: a new database, users by role, and the manager's first
-sign-in (which makes the identifier key)."""
+"""A local office for the sealing tests: a new database, users by role, the manager's first sign-in
+(which makes the identifier key) and the manager's grant of it to every officer and manager."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from app import auth, users
+from app import auth, key_grants, users
 from app.keyslots import KeySlotFile
 from app.session import Session
 from models.database import EncryptedDatabase, close_current
@@ -31,13 +31,21 @@ def login(path: Path, username: str) -> Session:
 
 def sealed_office(db_path: Path, people: tuple[tuple[str, str, str], ...]) -> Path:
     """`people` as (username, display name, role), the manager `manager1` among them; the manager
-    signs in once, so the identifier key exists."""
+    signs in once, so the identifier key exists, and grants it to the other officers and managers."""
     admin, _recovery = auth.create_local_database(db_path, ADMIN, "周建国", ADMIN_PASSWORD, HOSPITAL)
     for username, name, role in people:
         users.add_user(admin, username, name, [role], USER_PASSWORD, must_change_password=False)
     auth.logout(admin)
-    auth.logout(login(db_path, "manager1"))
+    grant_all(db_path)
     return db_path
+
+
+def grant_all(db_path: Path, manager: str = "manager1") -> None:
+    """`manager` signs in and grants the identifier key to every account waiting for it."""
+    session = login(db_path, manager)
+    for waiting in key_grants.pending(session):
+        key_grants.grant(session, waiting.username)
+    auth.logout(session)
 
 
 def plain_copy(path: Path, key: bytes, target: Path) -> Path:

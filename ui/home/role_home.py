@@ -24,6 +24,7 @@ from ui.home.calendar_reminder import CalendarReminder
 from ui.home.case_section import CaseSection
 from ui.home.handover_card import HandoverCard
 from ui.home.home_banner import HomeBanner
+from ui.home.key_grant_card import KeyGrantCard
 from ui.home.print_log import PrintLog
 from ui.home.queue_model import tone
 from ui.home.queue_tiles import QueueTiles
@@ -102,6 +103,10 @@ class RoleHome(QWidget):
         if self.sections.oversight and can(session.user, Action.VIEW_STATISTICS):
             self.statistics_alerts = StatisticsAlerts(session)
             layout.addWidget(self.statistics_alerts)
+        self.key_grants: KeyGrantCard | None = None
+        if session.backend == "local" and can(session.user, Action.GRANT_IDENTIFIER_KEY):
+            self.key_grants = KeyGrantCard(session)
+            layout.addWidget(self.key_grants)
         self.takeover: TakeoverBanner | None = None
         if can(session.user, Action.TAKE_OVER):
             self.takeover = TakeoverBanner(session)
@@ -176,6 +181,8 @@ class RoleHome(QWidget):
             self.backup_reminder.refresh()
         if self.statistics_alerts is not None:
             self.statistics_alerts.refresh()
+        if self.key_grants is not None:
+            self.key_grants.refresh()
         if self.takeover is not None:
             self.takeover.refresh()
         for section in self._lists():
