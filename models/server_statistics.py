@@ -161,17 +161,18 @@ BEGIN
   END LOOP;
 END $$;
 
--- Add (sign 1) or take away (sign -1) cells to the cube and the flows.
+-- Add cells (differences) to the cube and the flows, in key order (as cube.apply: two writers
+-- touching the same cells lock them in the same order, so they wait instead of deadlocking).
 CREATE OR REPLACE FUNCTION cd_stat_add(p_cells jsonb) RETURNS void LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
   WITH d AS (SELECT (e->>0)::integer AS at, e->>1 AS key, (e->>2)::bigint AS n, (e->>3)::bigint AS amount
                FROM jsonb_array_elements(p_cells) e),
   cube AS (INSERT INTO stat_cube (month, key, n, amount)
-           SELECT at, key, n, amount FROM d WHERE key NOT LIKE 'flow:%'
+           SELECT at, key, n, amount FROM d WHERE key NOT LIKE 'flow:%' ORDER BY at, key
            ON CONFLICT (month, key) DO UPDATE SET n = stat_cube.n + EXCLUDED.n,
                                                  amount = stat_cube.amount + EXCLUDED.amount)
-  INSERT INTO stat_flow (key, day, n) SELECT substr(key, 6), at, n FROM d WHERE key LIKE 'flow:%'
+  INSERT INTO stat_flow (key, day, n) SELECT substr(key, 6), at, n FROM d WHERE key LIKE 'flow:%' ORDER BY key, at
   ON CONFLICT (key, day) DO UPDATE SET n = stat_flow.n + EXCLUDED.n;
 END $$;
 
