@@ -191,14 +191,6 @@ BEGIN
   INSERT INTO stat_pending_cell SELECT me_tx, p_case, x.at, x.key, x.n, x.amount FROM cd_stat_cells(p_case) x;
 END $$;
 
-CREATE OR REPLACE FUNCTION cd_stat_before() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = public, pg_temp AS $$
-BEGIN
-  IF TG_OP <> 'INSERT' THEN PERFORM cd_stat_note(OLD.case_id); END IF;
-  IF TG_OP <> 'DELETE' THEN PERFORM cd_stat_note(NEW.case_id); END IF;
-  RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-END $$;
-
 -- After the change (at commit, or at the statement's end if the constraints are set immediate):
 -- add what the case adds now minus what it added before; the note is then done with.
 CREATE OR REPLACE FUNCTION cd_stat_settle(p_case integer) RETURNS void LANGUAGE plpgsql
@@ -217,12 +209,17 @@ BEGIN
   IF diff IS NOT NULL THEN PERFORM cd_stat_add(diff); END IF;
 END $$;
 
-CREATE OR REPLACE FUNCTION cd_stat_after() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+-- The per-case rows' trigger: BEFORE a change, note the case(s); AFTER it (deferred), settle them.
+CREATE OR REPLACE FUNCTION cd_stat_row() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = public, pg_temp AS $$
+DECLARE cases integer[] := CASE TG_OP WHEN 'INSERT' THEN ARRAY[NEW.case_id] WHEN 'DELETE' THEN ARRAY[OLD.case_id]
+                                      ELSE ARRAY[OLD.case_id, NEW.case_id] END;
+  cid integer;
 BEGIN
-  IF TG_OP <> 'INSERT' THEN PERFORM cd_stat_settle(OLD.case_id); END IF;
-  IF TG_OP <> 'DELETE' THEN PERFORM cd_stat_settle(NEW.case_id); END IF;
-  RETURN NULL;
+  FOREACH cid IN ARRAY cases LOOP
+    IF TG_WHEN = 'BEFORE' THEN PERFORM cd_stat_note(cid); ELSE PERFORM cd_stat_settle(cid); END IF;
+  END LOOP;
+  RETURN CASE WHEN TG_WHEN = 'AFTER' THEN NULL WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 END $$;
 
 -- The repeat flag of these cases from the identifier keys (repeats.repeat_cases: another case with
@@ -305,10 +302,10 @@ def statements(bands: Bands) -> list[str]:
         result += [
             f'DROP TRIGGER IF EXISTS stat_before ON "{table}"',
             f'CREATE TRIGGER stat_before BEFORE INSERT OR UPDATE OR DELETE ON "{table}" '
-            "FOR EACH ROW EXECUTE FUNCTION cd_stat_before()",
+            "FOR EACH ROW EXECUTE FUNCTION cd_stat_row()",
             f'DROP TRIGGER IF EXISTS stat_after ON "{table}"',
             f'CREATE CONSTRAINT TRIGGER stat_after AFTER INSERT OR UPDATE OR DELETE ON "{table}" '
-            "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION cd_stat_after()",
+            "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION cd_stat_row()",
         ]
     result += [
         "DROP TRIGGER IF EXISTS stat_recount ON stat_rebuild",

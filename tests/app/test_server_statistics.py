@@ -5,6 +5,8 @@ cases it may write, and whatever it sends the aggregates stay the sum of the per
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import psycopg
@@ -145,6 +147,34 @@ def test_forged_rows_of_a_writable_case_move_the_figures_only_with_those_rows(of
     # the next write of the case puts its true rows back, and the figures with them
     store.refresh(plain)
     assert _consistent() and _cube_table() == _cube_of(store.recount())
+
+
+def test_two_writers_of_one_case_are_settled_one_after_the_other(office, pg_params, pg_server) -> None:
+    """Two transactions changing different rows of one case: the second waits for the case's lock
+    until the first commits, so what it notes as the case's cells is what the cube then holds."""
+    people, _secret, plain = office
+    with plain_sql(pg_params, "clerk") as first, plain_sql(pg_params, "officer") as second:
+
+        def other() -> None:
+            with second.transaction():
+                second.execute("UPDATE issue_stat SET finding = 'upheld' WHERE case_id = %s", (plain,))
+
+        with first.transaction():
+            first.execute("UPDATE case_stat SET severity = 'major' WHERE case_id = %s", (plain,))
+            waiting = threading.Thread(target=other)
+            waiting.start()
+            with pg_server.connect(pg_params.dbname, autocommit=True) as owner:
+                for _ in range(600):  # until the second writer waits for the case (not a timing check)
+                    if owner.execute(
+                        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                    ).fetchone()[0]:
+                        break
+                    time.sleep(0.05)
+                else:
+                    pytest.fail("the second writer never waited for the first")
+        waiting.join()
+    ensure_unlocked(people["manager"])
+    assert any(key.startswith("dept_upheld:") for _, key in _figures()) and _consistent()
 
 
 def test_the_full_recount_runs_for_the_manager_only(office, pg_params) -> None:
