@@ -39,22 +39,28 @@ def record(
 ) -> AuditEntry:
     """Append one entry. Must run inside a transaction (the caller's, or its own)."""
     db = AuditHead._meta.database  # the bound database (the proxy, or a migration target)
+    bound = db.obj if isinstance(db, peewee.DatabaseProxy) else db
+    server_kept = bool(getattr(bound, "app_user", None))  # a server user's own role: the server keeps the head
     with db.atomic():
-        query = AuditHead.select().where(AuditHead.id == 1)
-        if (
-            db.obj if isinstance(db, peewee.DatabaseProxy) else db
-        ).for_update:  # PostgreSQL: lock the head row
-            query = query.for_update()
-        head = query.first()
-        seq = (head.seq if head else 0) + 1
-        prev = head.hash if head else GENESIS
+        if server_kept:  # the head locked by the server's function (the role may not lock it itself)
+            row = db.execute_sql("SELECT seq, hash FROM cd_audit_head()").fetchone()
+            seq, prev = (row[0], stored_hex(row[1])) if row else (0, GENESIS)
+        else:
+            query = AuditHead.select().where(AuditHead.id == 1)
+            if bound.for_update:  # PostgreSQL: lock the head row
+                query = query.for_update()
+            head = query.first()
+            seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
+        seq += 1
         at_text = (at or clock.now()).isoformat(timespec="seconds")
         detail_json = detail_text(detail)
         digest = _digest(seq, at_text, actor, action, target, detail_json, prev)
         entry = AuditEntry.create(
             seq=seq, at=at_text, actor=actor, action=action, target=target, detail=detail_json, hash=digest
         )
-        if head:
+        if server_kept:  # the server's trigger on the audit log has moved the head
+            return entry
+        if seq > 1:
             AuditHead.update(seq=seq, hash=digest).where(AuditHead.id == 1).execute()
         else:
             AuditHead.create(id=1, seq=seq, hash=digest)

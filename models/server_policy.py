@@ -20,7 +20,7 @@ import hashlib
 
 import peewee
 
-from models import server_statistics
+from models import server_guards, server_statistics
 from models.administration import HandoverCase
 from models.case_record import DraftRevision, MajorCheck, ReplyPromise
 from models.cases import (
@@ -492,7 +492,9 @@ def _grants(dbname: str) -> list[str]:
     ]
     for model in ALL_MODELS:
         table = model._meta.table_name
-        if table in FUNCTION_ONLY or table in DERIVED:
+        if table in server_guards.RIGHTS:
+            rights = server_guards.RIGHTS[table]
+        elif table in FUNCTION_ONLY or table in DERIVED:
             rights = "SELECT"
         elif table in APPEND_ONLY:
             rights = "SELECT, INSERT"
@@ -537,8 +539,9 @@ def install(
     functions = _functions(dbname).replace("{max_failures}", str(max_failures))
     cursor = db.cursor()  # without parameters: the SQL text is sent as it is ('%' included)
     cursor.execute(functions.replace("{lockout_minutes}", str(lockout_minutes)))
+    cursor.execute(server_guards.functions(app))
     statements = server_statistics.statements(bands) + _grants(dbname) + server_statistics.revokes(app)
-    for statement in statements + _policies():
+    for statement in statements + _policies() + server_guards.policies():
         cursor.execute(statement)
 
 

@@ -317,3 +317,149 @@ def test_reports_rectification_and_handovers_are_closed_to_roles_the_policy_refu
     with plain_sql(pg_params, "clerk") as conn:
         assert conn.execute("SELECT count(*) FROM issued_report").fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM handover").fetchone() == (0,)
+
+
+def test_the_administrators_tables_are_written_by_the_administrator_only(office, pg_params) -> None:
+    """Departments, categories, the calendar (it moves deadlines), the letterhead's seal and the
+    backup records: every case role reads them and writes none (UPDATE and DELETE touch no row, an
+    INSERT is refused); the administrator still writes them."""
+    seal = (
+        "INSERT INTO letterhead_image (kind, png, sha256, width, height, updated_at, updated_by) "
+        "VALUES ('seal', '\\x89504e47', 'x', 1, 1, now(), 'mole')"
+    )
+    holiday = "INSERT INTO calendar_override (day, is_workday, note) VALUES ('2026-12-25', false, '伪造')"
+    backup = (
+        "INSERT INTO backup_record (taken_at, kind, file_name, folder, size, sha256, cases, note, by_id) "
+        "VALUES (now(), 'server', '', '', 0, '', 0, '伪造', cd_me())"
+    )
+    for name in ("clerk", "night_duty", "officer", "manager"):
+        with plain_sql(pg_params, name) as conn:
+            assert conn.execute("SELECT count(*) > 0 FROM department").fetchone() == (True,)
+            for sql in (
+                "UPDATE department SET name = name || '（改）'",
+                "DELETE FROM department",
+                "UPDATE category SET active = false",
+                "UPDATE calendar_override SET is_workday = NOT is_workday",
+                "DELETE FROM letterhead_image",
+                "DELETE FROM backup_record",
+            ):
+                assert conn.execute(sql).rowcount == 0, (name, sql)
+            for sql in (seal, holiday, backup):
+                _refused_by_policy(conn, sql)
+            _refused_by_policy(
+                conn,
+                "INSERT INTO department (code, name, kind, phone, head_name, aliases, sort_order, active) "
+                "VALUES ('X1', '伪造科', 'clinical', '', '', '', 99, true)",
+            )
+    with plain_sql(pg_params, ADMIN, ADMIN_PASSWORD) as conn:
+        assert conn.execute("UPDATE department SET name = name WHERE code = (SELECT min(code) FROM department)").rowcount == 1
+        conn.execute(holiday)
+        conn.execute(backup)
+
+
+def test_fonts_counters_head_and_reminders_are_written_only_as_the_application_needs(office, pg_params) -> None:
+    """The fonts of issued documents are only ever added (by the roles that issue documents); the
+    audit head and the case number counters are the server's own; each user's reminder rows are theirs."""
+    people, _secret, _plain = office
+    font = (
+        "INSERT INTO document_font (sha256, name, size, data, stored_at) "
+        "VALUES (repeat('a', 64), 'x.ttf', 1, '\\x00', now())"
+    )
+    for name, password in (("clerk", USER_PASSWORD), ("manager", USER_PASSWORD), (ADMIN, ADMIN_PASSWORD)):
+        with plain_sql(pg_params, name, password) as conn:
+            _refused(conn, "UPDATE document_font SET data = '\\x00'")
+            _refused(conn, "DELETE FROM document_font")
+            _refused(conn, "UPDATE audit_head SET seq = 1")
+            _refused(conn, "DELETE FROM audit_head")
+            _refused(conn, "UPDATE case_counter SET last_seq = 0")
+            _refused(conn, "INSERT INTO case_counter (prefix, year, last_seq) VALUES ('TS', 2026, 0)")
+            _refused(conn, "SELECT cd_next_case_nos('TS', 2026, 0)")  # never backwards
+            _refused(conn, "SELECT cd_next_case_nos('TS', 2026, -5)")
+            _refused(
+                conn,
+                "INSERT INTO reminder_dismissal (user_id, key, dismissed_on) "
+                "SELECT id, 'x', current_date FROM \"user\" WHERE username = 'officer'",
+            )
+    with plain_sql(pg_params, ADMIN, ADMIN_PASSWORD) as conn:  # no administrator issues documents
+        _refused_by_policy(conn, font)
+    with plain_sql(pg_params, "clerk") as conn:
+        conn.execute(font)
+        assert conn.execute("SELECT count(*) FROM reminder_dismissal").fetchone() == (0,)
+    # The application's own numbering, on the server: one after the other, under the counter's lock.
+    first = intake.register(people["clerk"], intake.IntakeForm(
+        channel="visit", content="挂号排队过久。", complainant_name="李雷", complainant_phone="13700001111"
+    ))
+    second = intake.register(people["night_duty"], intake.IntakeForm(
+        channel="phone", content="夜间候诊。", complainant_name="韩梅", complainant_phone="13700002222"
+    ))
+    assert int(second.case_no.rsplit("-", 1)[1]) == int(first.case_no.rsplit("-", 1)[1]) + 1
+    assert audit.verify().ok
+
+
+def test_audit_entries_are_written_in_the_writers_own_name(office, pg_params) -> None:
+    """An audit entry in another user's name, or out of sequence, is refused by the server; the
+    application's own entries go in as before and the chain verifies."""
+    forged = (
+        "INSERT INTO audit_entry (seq, at, actor, action, target, detail, hash) "
+        "SELECT seq + %s, '2026-03-01T09:00:00', %s, 'case.opened', '1', '{}', '\\x00' FROM audit_head"
+    )
+    with plain_sql(pg_params, "clerk") as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="当前登录的用户"):
+            conn.execute(forged, (1, "manager"))
+        with pytest.raises(psycopg.Error, match="序号不连续"):
+            conn.execute(forged, (5, "clerk"))
+    assert audit.verify().ok
+    with plain_sql(pg_params, "manager") as conn:
+        assert conn.execute("SELECT count(*) FROM audit_entry WHERE action = 'case.opened'").fetchone() == (0,)
+
+
+def test_the_front_desk_cannot_change_a_cases_handling_or_write_in_another_name(office, pg_params) -> None:
+    """A clerk or night duty sees an unrestricted case but may not close it, give it a finding,
+    lift or set its restriction or name its officer with plain SQL, nor write a case in another
+    user's name; a case they register starts as 登记 (registered), unrestricted, in their own name."""
+    people, _secret, plain = office
+    me = "(SELECT cd_me())"
+    with plain_sql(pg_params, "clerk") as conn:
+        for change in (
+            "state = 'closed', closed_at = now()",
+            "finding = 'not_upheld'",
+            "restricted = true",
+            f"officer_id = {me}",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="无权修改案件的办理状态和结论"):
+                conn.execute(f'UPDATE "case" SET {change}, updated_by_id = {me} WHERE id = %s', (plain,))
+        officer = conn.execute("SELECT id FROM \"user\" WHERE username = 'officer'").fetchone()[0]
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="当前登录的用户"):
+            conn.execute('UPDATE "case" SET severity = severity, updated_by_id = %s WHERE id = %s', (officer, plain))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="不符合本人的权限"):
+            conn.execute(  # a copy of the case, registered as closed
+                'INSERT INTO "case" SELECT (json_populate_record(c, json_build_object('
+                "'id', -1, 'case_no', 'X-2026-999999', 'state', 'closed'))).* FROM \"case\" c WHERE id = %s",
+                (plain,),
+            )
+    with plain_sql(pg_params, "manager") as conn:
+        assert conn.execute('SELECT state, finding, restricted FROM "case" WHERE id = %s', (plain,)).fetchone() == (
+            "registered", "", False
+        )
+    acceptance.accept(people["officer"], plain)  # the office's own handling still goes through
+    assert audit.verify().ok
+
+
+def test_the_workstation_data_key_opens_the_identifiers_of_every_case_the_role_sees(office, pg_params) -> None:
+    """What the shared mode does NOT keep from a clerk (documented in the threat model): the data
+    key every workstation holds opens the full phone number of every case the clerk's role may read
+    on the server, not only of the cases the application shows them unmasked. The server's row
+    security still bounds it: nothing of a restricted case, and an administrator reads no case."""
+    from models.fields import FieldCipher
+
+    people, secret, _plain = office
+    form = intake.IntakeForm(channel="phone", content="检查报告延迟。", complainant_name="周芳", complainant_phone="13600003333")
+    others = intake.register(people["officer"], form).case_id  # the application shows the clerk a mask
+    cipher = FieldCipher(people["admin"].data_key)
+    phones = 'SELECT c.id, p.phone FROM "case" c JOIN complainant p ON p.id = c.complainant_id'
+    with plain_sql(pg_params, "clerk") as conn:
+        opened = {case_id: cipher.open(phone) for case_id, phone in conn.execute(phones)}
+    assert opened[others] == "13600003333"
+    assert secret not in opened
+    with plain_sql(pg_params, ADMIN, ADMIN_PASSWORD) as conn:
+        assert conn.execute(phones).fetchall() == []
