@@ -26,6 +26,9 @@ class AccountSummary:
     # Local mode: the user's roles hold the identifier key but their slot has not been given it yet
     # (a manager grants it, app/key_grants.py); identifiers show masked until then.
     identifier_key_pending: bool = False
+    # Local mode: the identifier public key in the database is not the one this slot trusts
+    # (app/key_pins.py): the alarm text; nothing is sealed until it is resolved.
+    identifier_key_alarm: str = ""
 
 
 def roles_label(roles: frozenset[str] | tuple[str, ...]) -> str:
@@ -113,6 +116,7 @@ def account_summary(session: Session) -> AccountSummary:
         previous_login_at=previous_login(session),
         database_label=database_label(session),
         identifier_key_pending=sealed_data.awaiting_grant(session),
+        identifier_key_alarm=session.key_alarm,
     )
 
 

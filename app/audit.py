@@ -79,6 +79,7 @@ class VerifyReport:
     timeline_breaks: tuple[str, ...] = ()  # where each case's timeline breaks, in Chinese
     witness: str = ""  # the witness check's finding ("" when not checked)
     witness_ok: bool = True
+    identifier_key: str = ""  # local: the stored identifier public key not the one the verifier's slot trusts
 
     @property
     def message(self) -> str:
@@ -88,6 +89,8 @@ class VerifyReport:
             lines = [f"审计日志已被篡改：第 {self.first_bad_seq} 条记录{self.problem}"]
         if self.witness:
             lines.append(self.witness if self.witness_ok else f"审计见证不符：{self.witness}")
+        if self.identifier_key:
+            lines.append(f"标识密钥不符：{self.identifier_key}")
         if self.timelines is not None:
             cases, events = self.timelines
             if self.timeline_breaks:
@@ -107,15 +110,17 @@ def verify(batch: int = 5000, *, session: Session | None = None) -> VerifyReport
     chain = verify_chain(batch)
     if session is None:
         return chain
-    from app import witness
+    from app import key_pins, witness
     from app.cases import history
 
     found = witness.check(session, chain.entries if chain.ok else _stored_count())
     timelines = history.check_all()
     breaks = tuple(b.message for b in timelines.breaks)
+    key_problem = key_pins.verify_problem(session)
     return replace(
         chain,
-        ok=chain.ok and found.ok and not breaks,
+        ok=chain.ok and found.ok and not breaks and not key_problem,
+        identifier_key=key_problem,
         timelines=(timelines.cases, timelines.events),
         timeline_breaks=breaks,
         witness=found.message,

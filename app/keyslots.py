@@ -243,11 +243,16 @@ class KeySlotFile:
     def _aad(self, slot_id: str) -> bytes:
         return f"{FORMAT}|{self.database_id}|{slot_id}".encode()
 
-    def _new_slot(self, slot_id: str, kek: bytes, db_key: bytes, extra: dict) -> dict:
+    def _new_slot(
+        self, slot_id: str, kek: bytes, db_key: bytes, extra: dict, pin: Callable[[str, str], dict] | None = None
+    ) -> dict:
+        """`pin(slot_id, private)`: fields made with the new private key (app/key_pins.py)."""
         private, public = _new_pair()
         nonce = secrets.token_bytes(12)
         wrapped = AESGCM(kek).encrypt(nonce, private, self._aad(slot_id))
         slot = {**extra, "v": 2, "nonce": _b64(nonce), "wrapped_private": _b64(wrapped), "public": public}
+        if pin is not None:
+            slot.update(pin(slot_id, _b64(private)))
         return seal_key(slot, db_key)
 
     def _open(self, slot_id: str, slot: dict, kek: bytes) -> bytes:
@@ -275,7 +280,9 @@ class KeySlotFile:
     def has_user(self, username: str) -> bool:
         return self.user_slot_id(username) in self.slots
 
-    def new_user_slot(self, username: str, password: str, db_key: bytes, kdf: KdfParams) -> dict:
+    def new_user_slot(
+        self, username: str, password: str, db_key: bytes, kdf: KdfParams, pin: Callable[[str, str], dict] | None = None
+    ) -> dict:
         """A fresh slot (new salt, new key pair) for `username`, not yet stored anywhere."""
         salt = secrets.token_bytes(16)
         kek = password_key(password, salt, kdf)
@@ -287,7 +294,7 @@ class KeySlotFile:
             "memory_cost": kdf.memory_cost,
             "parallelism": kdf.parallelism,
         }
-        return self._new_slot(self.user_slot_id(username), kek, db_key, extra)
+        return self._new_slot(self.user_slot_id(username), kek, db_key, extra, pin)
 
     def set_user_slot(self, username: str, password: str, db_key: bytes, kdf: KdfParams) -> None:
         """Add or replace the user's slot at once (database creation; staged otherwise)."""

@@ -48,7 +48,7 @@ def sealed_events(case: Case, events: list[tuple[str, str, int | None]]) -> list
     timeline is still sealed: only the audited lift opens it)."""
     if not events or not applies() or not (case.restricted or _timeline_sealed(case.id)):
         return events
-    return sealed_timeline.sealed_texts(events, Recipient(sealing.stored_public()).seal)
+    return sealed_timeline.sealed_texts(events, Recipient(sealing.sealing_public()).seal)
 
 
 def settle_timeline(case: Case, detail: dict[str, Any], *, lifting: bool = False) -> None:
@@ -59,7 +59,7 @@ def settle_timeline(case: Case, detail: dict[str, Any], *, lifting: bool = False
         return
     db = database_proxy.obj
     if case.restricted:
-        change = sealed_timeline.seal_change(Recipient(sealing.stored_public()).seal)
+        change = sealed_timeline.seal_change(Recipient(sealing.sealing_public()).seal)
     elif not _timeline_sealed(case.id):
         return
     elif not lifting:
@@ -98,7 +98,7 @@ def settle(case: Case, *, lifting: bool = False, detail: dict | None = None) -> 
     db = database_proxy.obj
     if case.restricted:
         try:
-            seal_cases(db, [case.id], Recipient(sealing.stored_public()).seal, sealing.SEALED_CONTENT)
+            seal_cases(db, [case.id], Recipient(sealing.sealing_public()).seal, sealing.SEALED_CONTENT)
         except LookupError:  # a reader without the key saved what they were shown
             raise ValidationError("restricted", "保密", NEEDS_KEY) from None
         index_number_only(db, case.id, case.case_no)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import peewee
 
-from app import audit, sealing, settings
+from app import audit, key_pins, sealing, settings
 from app.keyslots import KeySlotFile
 from app.policy import Action, Role, holds_identifier_key
 from app.sealing import BLOB_PREFIX, MASKS
@@ -98,7 +98,16 @@ def start(session: Session, opened: tuple[dict, str] | None, progress: Progress 
     session.identifier_key = private if entitled else None
     session.identifier_older = key.older if key and entitled else ()
     fetch = _newer_grants(session, own_private) if entitled and own_private else None
-    sealing.install(slot, own_private, session.identifier_key, session.identifier_older, fetch)
+    session.slot_private = own_private
+    trusted = key_pins.at_sign_in(session, sealing.stored_public())
+    if not trusted and entitled and session.identifier_key is None:  # still read what was sealed before
+        readable = sealing.unlock_older(slot, slot_private)
+        session.identifier_key, session.identifier_older = (readable[0], readable[1:]) if readable else (None, ())
+    sealing.install(
+        slot, own_private, session.identifier_key, session.identifier_older, fetch, key_pins.trust_check(session), trusted
+    )
+    if not trusted:  # nothing is sealed to a key this slot does not trust (app/key_pins.py)
+        return
     if made is not None or pending():
         seal_existing(progress)
     elif settings.get_internal(REBUILD_SETTING):
@@ -154,6 +163,7 @@ def awaiting_grant(session: Session) -> bool:
         session.backend == "local"
         and holds_identifier_key(session.user.roles)
         and session.identifier_key is None
+        and not session.key_alarm
         and sealing.stored_public() is not None
     )
 
@@ -184,6 +194,8 @@ def rotate(session: Session, username: str, reason: str) -> None:
     with KeySlotFile.locked(session.database_path):
         slots = KeySlotFile.load(session.database_path)
         key = sealing.rotate(slots, sealing.stored_public())
+        if session.slot_private is not None:  # every other slot may take the new key (app/key_pins.py)
+            key_pins.offer_all(slots, slots.user_slot_id(session.user.username), session.slot_private, key.public)
         slots.save()
     session.slots = slots
     with operation(session, Action.MANAGE_USERS, "identifiers.key_rotated", target=username) as op:
@@ -192,6 +204,7 @@ def rotate(session: Session, username: str, reason: str) -> None:
     installed = current_cipher()
     if isinstance(installed, sealing.LocalSealer):
         installed.retarget(key.public)
+        installed.trusted_public = key.public
 
 
 def _unsealed(column: str) -> str:
@@ -251,7 +264,7 @@ def seal_existing(progress: Progress | None = None) -> int:
         done = _seal_table(table, columns, indexes, sealer, done, total, progress)
     sealed = done + _seal_corrections(sealer) + sum(_seal_blobs(table, sealer) for table in _BLOB_TABLES)
     if sealed_content.pending(db):  # restricted cases written before the identifier key existed
-        sealed += sealed_content.seal_restricted(db, sealing.stored_public())
+        sealed += sealed_content.seal_restricted(db, sealing.sealing_public())
     with database_proxy.atomic():
         if getattr(sealer, "opens_identifiers", False):  # only a holder can bring old indexes up to date
             settings.write_value(SEALED_SETTING, SEALED_FORMAT, "system")

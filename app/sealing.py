@@ -86,11 +86,17 @@ class LocalSealer:
         own: tuple[str, str] | None = None,
         older: tuple[str, ...] = (),
         fetch_private: Callable[[str], str | None] | None = None,
+        trust: Callable[[str], bool] | None = None,
+        trusted: bool = True,
     ) -> None:
         """`own`: the signed-in user's slot key pair (public, private), for their own copies;
         `older`: the private halves of identifier keys replaced by `rotate` (older values open);
-        `fetch_private`: the private half of a newer key, from this user's slot (None if not granted)."""
+        `fetch_private`: the private half of a newer key, from this user's slot (None if not granted);
+        `trust`: whether this user's slot trusts a key the database names (app/key_pins.py), asked
+        before sealing to any key but the one judged at sign-in (`trusted`: that judgement)."""
         self.public_b64 = public_b64
+        self._trust = trust
+        self.trusted_public = public_b64 if trusted else None
         self._to_key = _Recipient(public_b64)
         self._index_key = index_key
         self._privates = (private_b64, *older) if private_b64 else ()
@@ -114,8 +120,14 @@ class LocalSealer:
         transaction = db._state.transactions[0] if db.in_transaction() else None
         if transaction is not None and self._checked is not None and self._checked() is transaction:
             return
-        public = _stored_public(db)
-        if public and public != self.public_b64:
+        public = _stored_public(db) or self.public_b64
+        if public != self.trusted_public:
+            if self._trust is None or not self._trust(public):
+                from app.key_pins import KeyMismatchError
+
+                raise KeyMismatchError
+            self.trusted_public = public
+        if public != self.public_b64:
             self.retarget(public)
         self._checked = weakref.ref(transaction) if transaction is not None else None
 
@@ -160,6 +172,11 @@ class LocalSealer:
         """A restricted case's text (models/sealed_content.py): sealed to the identifier key only."""
         self.current()
         return self._to_key.seal(text)
+
+    def checked_public(self) -> str:
+        """The identifier public key to seal to now, checked like every seal (KeyMismatchError)."""
+        self.current()
+        return self.public_b64
 
     def open_content(self, value: str) -> str:
         """A restricted case's text for a holder of the identifier key; a placeholder for others."""
@@ -252,6 +269,17 @@ def stored_public() -> str | None:
     return settings.get_internal(PUBLIC_SETTING)
 
 
+def sealing_public() -> str | None:
+    """The key to seal to now: the installed sealer's, checked against this user's pin (raises
+    app.key_pins.KeyMismatchError); the stored one where no local sealer is installed."""
+    from models.fields import current_cipher
+
+    sealer = current_cipher()
+    if isinstance(sealer, LocalSealer):
+        return sealer.checked_public()
+    return stored_public()
+
+
 def new_key(actor: str) -> IdentifierKey:
     """A new identifier key and blind-index key, stored in the database (call inside a transaction).
     The caller grants the private half (align_grants) before forgetting it."""
@@ -330,16 +358,18 @@ def install(
     private: str | None,
     older: tuple[str, ...] = (),
     fetch_private: Callable[[str], str | None] | None = None,
+    trust: Callable[[str], bool] | None = None,
+    trusted: bool = True,
 ) -> LocalSealer | None:
-    """Install the sealer for a local session (None for a database not sealed yet); `fetch_private`
-    see LocalSealer."""
+    """Install the sealer for a local session (None for a database not sealed yet); `fetch_private`,
+    `trust` and `trusted` see LocalSealer."""
     public = stored_public()
     if not public:
         install_cipher(None)
         return None
     index_key = base64.b64decode(settings.get_internal(INDEX_SETTING))
     own = (slot["public"], slot_private) if slot and slot_private and "public" in slot else None
-    sealer = LocalSealer(public, index_key, private, own, older if private else (), fetch_private)
+    sealer = LocalSealer(public, index_key, private, own, older if private else (), fetch_private, trust, trusted)
     install_cipher(sealer)
     return sealer
 

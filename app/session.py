@@ -39,6 +39,8 @@ class Session:
     data_key: bytes | None = field(default=None, repr=False)  # shared mode: the identifier key
     identifier_key: str | None = field(default=None, repr=False)  # local mode, entitled roles (app/sealing.py)
     identifier_older: tuple[str, ...] = field(default=(), repr=False)  # the keys it replaced (sealing.rotate)
+    slot_private: str | None = field(default=None, repr=False)  # local: this user's slot key (app/key_pins.py)
+    key_alarm: str = ""  # local: the identifier public key is not the one this slot trusts (app/key_pins.py)
     last_activity: datetime = field(default_factory=clock.now)
     locked: bool = False
     witnessed_at: float | None = None  # time.monotonic() of the last audit-witness update (app/witness.py)

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 
-from app import clock, passwords, sealing
+from app import clock, key_pins, passwords, sealing
 from app.keyslots import KeySlotFile
 from app.sealed_data import session_key
 from app.sealing import IdentifierKey
@@ -37,7 +37,7 @@ def hash_tag(password_hash: str) -> str:
 def stage(database: Path, username: str, password: str, db_key: bytes, password_hash: str) -> None:
     """Stage a new slot for `username` (the key derivation runs before taking the file lock)."""
     template = KeySlotFile.load(database)
-    slot = template.new_user_slot(username, password, db_key, passwords.current_kdf())
+    slot = template.new_user_slot(username, password, db_key, passwords.current_kdf(), key_pins.pin_for_new_slot(template))
     with KeySlotFile.update(database) as slots:
         slots.pending[slots.user_slot_id(username)] = {
             "slot": slot,

@@ -50,6 +50,11 @@ class HomeBanner(QFrame):
         self.key_pending.setWordWrap(True)
         self.key_pending.hide()
         text.addWidget(self.key_pending)
+        self.key_alarm = QLabel()  # the identifier public key is not the one this slot trusts
+        self.key_alarm.setObjectName("errorLabel")
+        self.key_alarm.setWordWrap(True)
+        self.key_alarm.hide()
+        text.addWidget(self.key_alarm)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(24, 12, 24, 12)
         layout.setSpacing(10)
@@ -73,3 +78,5 @@ class HomeBanner(QFrame):
         last = format_datetime(summary.previous_login_at)
         self.today.setText(f"{today_text()}　·　{f'上次登录 {last}' if last else '首次登录'}")
         self.key_pending.setVisible(summary.identifier_key_pending)
+        self.key_alarm.setText(f"⚠ {summary.identifier_key_alarm}" if summary.identifier_key_alarm else "")
+        self.key_alarm.setVisible(bool(summary.identifier_key_alarm))
