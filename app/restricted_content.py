@@ -24,16 +24,21 @@ from __future__ import annotations
 from typing import Any
 
 from app import sealing
+from app.cases.states import FINAL_STATES
 from app.errors import ValidationError
 from models import sealed_timeline
 from models.cases import Case, Complainant
 from models.database import database_proxy
 from models.fields import CONTENT_PREFIX, current_cipher
 from models.sealed_content import Recipient, has_sealed, index_number_only, seal_cases, unseal_cases
-from models.search_index import is_sqlite
+from models.search_index import is_sqlite, purge
 
+CHECKPOINT_WAIT_MS = 200
 NEEDS_KEY = "本账户的密钥槽中还没有标识密钥，看不到保密案件的内容，不能修改或解除保密：请在主任或其他专员登录后重新登录再试"
 KEPT_SEALED = "restriction_flag_without_lift"  # the audit detail key of a write that kept texts sealed
+
+
+_pending_checkpoint: set[int] = set()  # connections whose WAL still holds a restricted case's old pages
 
 
 def applies() -> bool:
@@ -98,10 +103,13 @@ def settle(case: Case, *, lifting: bool = False, detail: dict | None = None) -> 
     db = database_proxy.obj
     if case.restricted:
         try:
-            seal_cases(db, [case.id], Recipient(sealing.sealing_public()).seal, sealing.SEALED_CONTENT)
+            sealed = seal_cases(db, [case.id], Recipient(sealing.sealing_public()).seal, sealing.SEALED_CONTENT)
         except LookupError:  # a reader without the key saved what they were shown
             raise ValidationError("restricted", "保密", NEEDS_KEY) from None
         index_number_only(db, case.id, case.case_no)
+        if sealed:  # restricted now: its terms leave the text index's pages in this transaction
+            purge(db, closed_too=case.state in FINAL_STATES)
+            _pending_checkpoint.add(id(db))
         return True
     if has_sealed(db, case.id):
         if not lifting:
@@ -132,3 +140,20 @@ def _index_names(case_id: int, sealer: Any) -> None:  # noqa: ANN401 - the local
     name = Complainant.select(Complainant.name).where(Complainant.id == case.complainant_id).scalar() or ""
     index = sealer.blind("name", name) if name else ""
     Complainant.update(name_index=index).where(Complainant.id == case.complainant_id).execute()
+
+
+def after_commit() -> None:
+    """After a transaction that restricted a case: copy the WAL into the file and cut it to nothing,
+    so the old page images holding the case's text (and its index terms) leave the WAL file too. If
+    another workstation is reading just then, it waits at most `CHECKPOINT_WAIT_MS` and the frames go
+    at the next checkpoint that can truncate (the last connection's close does)."""
+    db = database_proxy.obj
+    if id(db) not in _pending_checkpoint or db.in_transaction():
+        return
+    _pending_checkpoint.discard(id(db))
+    timeout = db.execute_sql("PRAGMA busy_timeout").fetchone()[0]
+    db.execute_sql(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
+    try:
+        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        db.execute_sql(f"PRAGMA busy_timeout = {timeout}")

@@ -110,6 +110,9 @@ def _committed(session: Session) -> None:
     """After the transaction: the user was active, and the audit witness moves to the new entry."""
     session.touch()
     witness.refresh(session)
+    from app import restricted_content  # it reads the settings, which write through here
+
+    restricted_content.after_commit()
 
 
 def require(session: Session, action: Action, case: Any = None, target: str = "") -> None:
@@ -294,9 +297,10 @@ def _finish_case_write(op: CaseOperation, name: str) -> None:
         chain_detail(op.detail, case.case_no, append_events(case, session.user.id, op.events, name))
 
     stats_store.refresh(case.id)
-    if not restricted_content.settle(case, lifting=op.lifting, detail=op.detail) and op.reindex:
-        from app.cases import search
+    from app.cases import search
 
+    settled = restricted_content.settle(case, lifting=op.lifting, detail=op.detail)
+    if not settled and (op.reindex or not search.indexed_where_it_belongs(case)):
         search.index_case(case)
     audit.record(session.user.username, f"case.{name}", case.case_no, op.detail)
 

@@ -32,7 +32,14 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from models import sealed_timeline
 from models.audit import append_entry
 from models.fields import CONTENT_PREFIX, LOCAL_PREFIX
-from models.search_index import CHAR_COLUMNS, CHAR_TABLE, FTS_TABLE, insert_rows_sql, is_sqlite
+from models.search_index import (
+    CHAR_COLUMNS,
+    create_search_index,
+    delete_rows,
+    insert_rows_sql,
+    is_sqlite,
+    purge,
+)
 
 PUBLIC_SETTING = "_identifier_public_key"  # app.sealing.PUBLIC_SETTING
 SEALED_SETTING = "_restricted_content_sealed"  # set after a complete pass (see `pending`)
@@ -214,9 +221,8 @@ def index_number_only(db: peewee.Database, case_id: int, case_no: str) -> None:
     """The text-index rows of a restricted case: its number, nothing of its texts or people."""
     if not is_sqlite(db):
         return
-    for table in (FTS_TABLE, CHAR_TABLE):
-        db.execute_sql(f"DELETE FROM {table} WHERE rowid = ?", (case_id,))
-    trigram, chars = insert_rows_sql()
+    delete_rows(db, case_id)
+    trigram, chars = insert_rows_sql()  # the closed cases' pair: a number is nothing to purge
     db.execute_sql(trigram, (case_id, case_no, "", "", "", ""))
     db.execute_sql(chars, (case_id, *("" for _c in CHAR_COLUMNS)))
 
@@ -225,6 +231,8 @@ def seal_restricted(db: peewee.Database, public_b64: str, progress: Progress | N
     """Seal the texts of every restricted case and keep their text-index rows to the number (schema
     step 22, and the sealing pass when the identifier key is made). Returns the cases visited."""
     recipient = Recipient(public_b64)
+    if is_sqlite(db):
+        create_search_index(db)  # an upgrade from before step 30: the open cases' pair, so rows can go
     rows = db.execute_sql('SELECT id, case_no FROM "case" WHERE restricted ORDER BY id').fetchall()
     total, sealed = len(rows), 0
     for start in range(0, total, BATCH):
@@ -242,8 +250,7 @@ def seal_restricted(db: peewee.Database, public_b64: str, progress: Progress | N
         # merge the index segments: the entries deleted above leave the index's pages too
         if progress is not None:
             progress(total, total, "正在整理全文索引")
-        for table in (FTS_TABLE, CHAR_TABLE):
-            db.execute_sql(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+        purge(db, closed_too=True)
     with db.atomic():
         _mark_sealed(db)
     return total

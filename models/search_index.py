@@ -1,8 +1,15 @@
 """Full-text index of cases: FTS5 trigram (rowid = case id) locally, pg_trgm on a shared server.
 
-Both FTS5 tables are contentless (`content = ''`, `contentless_delete = 1`): they hold the index
+The FTS5 tables are contentless (`content = ''`, `contentless_delete = 1`): they hold the index
 only, never a second copy of the text. The text itself lives in `case_text` (models.cases.CaseText)
 and the case's own columns; a search that needs the text (LIKE for punctuation) reads it there.
+
+Two pairs (trigram + character): the open cases' (`case_fts_open`, `case_chars_open`) and the
+others' (`case_fts`, `case_chars`). Deleting a row of a contentless_delete table only adds a
+tombstone: the row's terms stay in the index's pages until the segment holding them is merged.
+When a case becomes restricted its terms must go at once, and rewriting a whole index (`optimize`)
+costs in proportion to its size: the open cases' pair is small, so it is rewritten in the
+restricting transaction (`purge`); the large pair holds the texts of closed cases.
 """
 
 from __future__ import annotations
@@ -14,6 +21,11 @@ FTS_COLUMNS = ("case_no", "people", "content", "departments", "category")
 # 1–2 character queries: a contentless index with one token per character, queried as phrases.
 CHAR_TABLE = "case_chars"
 CHAR_COLUMNS = ("people", "content", "departments", "category")
+OPEN_FTS_TABLE = "case_fts_open"
+OPEN_CHAR_TABLE = "case_chars_open"
+# (trigram table, character table): the closed cases' pair, the open cases' pair
+PAIRS = ((FTS_TABLE, CHAR_TABLE), (OPEN_FTS_TABLE, OPEN_CHAR_TABLE))
+TEXT_TABLES = (FTS_TABLE, CHAR_TABLE, OPEN_FTS_TABLE, OPEN_CHAR_TABLE)
 
 
 def spaced(text: str) -> str:
@@ -21,15 +33,72 @@ def spaced(text: str) -> str:
     return " ".join(ch for ch in text if not ch.isspace())
 
 
-def insert_rows_sql() -> tuple[str, str]:
-    """The two INSERT statements the writers share: (trigram table, character table)."""
-    trigram = (
-        f"INSERT INTO {FTS_TABLE} (rowid, {', '.join(FTS_COLUMNS)}) VALUES (?{', ?' * len(FTS_COLUMNS)})"
-    )
+def insert_rows_sql(open_case: bool = False) -> tuple[str, str]:
+    """The two INSERT statements the writers share: (trigram table, character table) of the open
+    cases' pair or the closed cases' one."""
+    fts, chars_table = PAIRS[1] if open_case else PAIRS[0]
+    trigram = f"INSERT INTO {fts} (rowid, {', '.join(FTS_COLUMNS)}) VALUES (?{', ?' * len(FTS_COLUMNS)})"
     chars = (
-        f"INSERT INTO {CHAR_TABLE} (rowid, {', '.join(CHAR_COLUMNS)}) VALUES (?{', ?' * len(CHAR_COLUMNS)})"
+        f"INSERT INTO {chars_table} (rowid, {', '.join(CHAR_COLUMNS)}) VALUES (?{', ?' * len(CHAR_COLUMNS)})"
     )
     return trigram, chars
+
+
+def delete_rows(db: peewee.Database, case_id: int) -> None:
+    """The case's rows in every text index (a tombstone each: see `purge`)."""
+    for table in TEXT_TABLES:
+        db.execute_sql(f"DELETE FROM {table} WHERE rowid = ?", (case_id,))
+
+
+def in_open_pair(db: peewee.Database, case_id: int) -> bool:
+    """Is the case indexed in the open cases' pair? (Its size row: one primary-key look-up.)"""
+    return (
+        db.execute_sql(f"SELECT 1 FROM {OPEN_FTS_TABLE}_docsize WHERE id = ?", (case_id,)).fetchone()
+        is not None
+    )
+
+
+def purge(db: peewee.Database, closed_too: bool = False) -> None:
+    """Rewrite the open cases' pair (and the closed cases' with `closed_too`) into one segment each:
+    the terms of every deleted row leave the pages (the freed pages are zeroed: secure_delete)."""
+    for pair in PAIRS if closed_too else PAIRS[1:]:
+        for table in pair:
+            db.execute_sql(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+
+
+# The index row of a case as app.cases.search writes it (people, narrative and demands, departments,
+# category), for the upgrade that moves the open cases' rows (schema step 30).
+_ROWS = """
+SELECT c.id, c.case_no,
+       CASE WHEN coalesce(p.name, '') <> '' AND coalesce(c.patient_name, '') <> ''
+            THEN p.name || ' ' || c.patient_name ELSE coalesce(nullif(p.name, ''), c.patient_name, '') END,
+       t.content || char(10) || t.demands,
+       coalesce((SELECT group_concat(d.name, ' ') FROM department d WHERE d.id = c.visit_department_id
+                 OR d.id IN (SELECT a.department_id FROM assignment a WHERE a.case_id = c.id)), ''),
+       coalesce(g.path, '')
+FROM "case" c JOIN case_text t ON t.case_id = c.id JOIN complainant p ON p.id = c.complainant_id
+LEFT JOIN category g ON g.id = c.category_id
+WHERE NOT c.restricted AND c.state NOT IN ({final}) AND c.id > ? ORDER BY c.id LIMIT 2000
+"""
+
+
+def move_open_cases(db: peewee.Database, final_states: tuple[str, ...]) -> int:
+    """Index the open cases (state not in `final_states`, not restricted) in the open cases' pair
+    instead of the other, then rewrite both pairs (their old rows leave the pages). Returns the
+    cases moved."""
+    create_search_index(db)
+    sql = _ROWS.format(final=", ".join("?" * len(final_states)))
+    last, moved = 0, 0
+    trigram, chars = insert_rows_sql(open_case=True)
+    while rows := db.execute_sql(sql, (*final_states, last)).fetchall():
+        for row in rows:
+            for table in PAIRS[0]:
+                db.execute_sql(f"DELETE FROM {table} WHERE rowid = ?", (row[0],))
+        db.cursor().executemany(trigram, rows)
+        db.cursor().executemany(chars, [char_row(row) for row in rows])
+        last, moved = rows[-1][0], moved + len(rows)
+    purge(db, closed_too=True)
+    return moved
 
 
 def char_row(row: tuple) -> tuple:
@@ -53,13 +122,14 @@ def create_search_index(db: peewee.Database) -> None:
                 f"CREATE INDEX IF NOT EXISTS case_text_{column}_trgm ON case_text USING gin ({column} gin_trgm_ops)"
             )
         return
-    db.execute_sql(
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-        + ", ".join(FTS_COLUMNS)
-        + ", content = '', contentless_delete = 1, tokenize = 'trigram')"
-    )
-    db.execute_sql(
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {CHAR_TABLE} USING fts5("
-        + ", ".join(CHAR_COLUMNS)
-        + ", content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0')"
-    )
+    for fts, chars in PAIRS:
+        db.execute_sql(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5("
+            + ", ".join(FTS_COLUMNS)
+            + ", content = '', contentless_delete = 1, tokenize = 'trigram')"
+        )
+        db.execute_sql(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {chars} USING fts5("
+            + ", ".join(CHAR_COLUMNS)
+            + ", content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0')"
+        )

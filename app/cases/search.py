@@ -15,6 +15,7 @@ import peewee
 
 from app import restricted_content
 from app.cases import sealed_names
+from app.cases.states import OPEN_STATES
 from app.cases.visibility import visible
 from app.errors import ValidationError
 from app.policy import Action, can
@@ -27,9 +28,10 @@ from models.fields import identifier_equals
 from models.organisation import Department
 from models.sealed_content import index_number_only
 from models.search_index import (
-    CHAR_TABLE,
-    FTS_TABLE,
+    PAIRS,
     char_row,
+    delete_rows,
+    in_open_pair,
     insert_rows_sql,
     is_sqlite,
     spaced,
@@ -71,7 +73,8 @@ def _fts_text(case: Case) -> tuple[str, str, str, str, str]:
 
 
 def index_case(case: Case) -> None:
-    """(Re)write the case's rows in the text indexes; runs inside the writing transaction."""
+    """(Re)write the case's rows in the text indexes; runs inside the writing transaction. An open
+    case is indexed in the open cases' pair (models/search_index.py), a closed one in the other."""
     if not is_sqlite(database_proxy.obj):
         return
     if case.restricted and restricted_content.applies():
@@ -79,15 +82,30 @@ def index_case(case: Case) -> None:
         return
     remove_case(case.id)
     row = (case.id, *_fts_text(case))
-    trigram_sql, chars_sql = insert_rows_sql()
+    trigram_sql, chars_sql = insert_rows_sql(open_case=case.state in OPEN_STATES)
     database_proxy.execute_sql(trigram_sql, row)
     database_proxy.execute_sql(chars_sql, char_row(row))
 
 
+def indexed_where_it_belongs(case: Case) -> bool:
+    """Is the case's text in the pair its state calls for? (Closing a case moves it. A restricted
+    case's number-only row is always in the closed cases' pair.)"""
+    db = database_proxy.obj
+    if not is_sqlite(db) or (case.restricted and restricted_content.applies()):
+        return True
+    return in_open_pair(db, case.id) == (case.state in OPEN_STATES)
+
+
 def remove_case(case_id: int) -> None:
     if is_sqlite(database_proxy.obj):
-        for table in (FTS_TABLE, CHAR_TABLE):
-            database_proxy.execute_sql(f"DELETE FROM {table} WHERE rowid = ?", (case_id,))
+        delete_rows(database_proxy.obj, case_id)
+
+
+def _matching(column: int, expression: str) -> tuple[str, list[str]]:
+    """The case ids whose rows in either pair's trigram (column 0) or character (1) table match."""
+    tables = [pair[column] for pair in PAIRS]
+    source = " UNION ALL ".join(f"SELECT rowid FROM {t} WHERE {t} MATCH ?" for t in tables)
+    return source, [expression] * len(tables)
 
 
 def _match_expression(text: str) -> str:
@@ -154,13 +172,13 @@ def _local_text(text: str) -> peewee.Expression:
         source, params = _case_numbers(text)
         many: peewee.Expression = (Case.id + 0).in_(peewee.SQL(f"({source})", params))
     elif all(len(t) >= 3 for t in terms):
-        source, params = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?", [_match_expression(text)]
+        source, params = _matching(0, _match_expression(text))
         many = (Case.id + 0).in_(peewee.SQL(f"({source})", params))
     elif all(ch.isalnum() for t in terms for ch in t):
         # Trigram cannot match 1–2 characters: the character index, each term as a phrase of its
         # characters (a phrase never spans two columns).
         phrases = " AND ".join('"' + spaced(t) + '"' for t in terms)
-        source, params = f"SELECT rowid FROM {CHAR_TABLE} WHERE {CHAR_TABLE} MATCH ?", [phrases]
+        source, params = _matching(1, phrases)
         many = (Case.id + 0).in_(peewee.SQL(f"({source})", params))
     else:
         # Punctuation is not a token of the character index: LIKE over the texts the index is

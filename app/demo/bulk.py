@@ -28,6 +28,7 @@ from app import audit, dictionaries, letterhead, sealed_data, settings
 from app.cases import document_store
 from app.cases.category_tree import CategoryLeaf, category_leaves
 from app.cases.issues import default_department_id
+from app.cases.states import OPEN_STATES
 from app.deadlines import calendar
 from app.deadlines.rules import OfficeHours
 from app.deadlines.workdays import WorkCalendar
@@ -146,9 +147,12 @@ def _insert_rows(rows: Rows, prefix: str) -> None:
         if rows.cases:
             stats_store.add_cases([c["id"] for c in rows.cases])
         if is_sqlite(database_proxy.obj):
-            trigram_sql, chars_sql = insert_rows_sql()
-            database_proxy.cursor().executemany(trigram_sql, rows.fts)
-            database_proxy.cursor().executemany(chars_sql, rows.chars)
+            open_ids = {c["id"] for c in rows.cases if c["state"] in OPEN_STATES}
+            for open_case in (False, True):  # the closed cases' pair, the open cases' (search_index)
+                trigram_sql, chars_sql = insert_rows_sql(open_case)
+                picked = [i for i, row in enumerate(rows.fts) if (row[0] in open_ids) == open_case]
+                database_proxy.cursor().executemany(trigram_sql, [rows.fts[i] for i in picked])
+                database_proxy.cursor().executemany(chars_sql, [rows.chars[i] for i in picked])
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from models import cases as m
 from models.audit import AuditEntry
 from models.case_record import DraftRevision, ReplyPromise
 from models.database import close_current, database_proxy
-from models.search_index import FTS_TABLE
+from models.search_index import PAIRS
 from tests.app.statistics.test_store import _cube_of, _cube_table, _normalise, _recounted, _stored
 from tests.support.accounts import USER_PASSWORD
 from tests.support.cases import FakeClock
@@ -239,7 +239,11 @@ def _dump() -> dict[str, list]:
                 row["attachment"] = row["attachment"] is not None
             rows.append({k: _masked(v) for k, v in row.items()})
         tables[model.__name__] = sorted(rows, key=lambda r: [str(v) for v in r.values()])
-    tables["fts"] = database_proxy.execute_sql(f"SELECT rowid, * FROM {FTS_TABLE} ORDER BY rowid").fetchall()
+    tables["fts"] = [  # each case in the pair its state calls for (models/search_index.py)
+        (table, *row)
+        for table, _chars in PAIRS
+        for row in database_proxy.execute_sql(f"SELECT rowid, * FROM {table} ORDER BY rowid").fetchall()
+    ]
     entries = AuditEntry.select().where(AuditEntry.action.startswith("case.")).order_by(AuditEntry.seq)
     tables["audit"] = [(e.at, e.actor, e.action, e.target, _masked(e.detail)) for e in entries]
     return tables
@@ -299,7 +303,7 @@ def test_bulk_path(db_path: Path, fixed_now: datetime, monkeypatch: pytest.Monke
         assert sorted(seqs) == list(range(1, len(seqs) + 1))
         assert counters[year] == len(seqs)
 
-    (indexed,) = database_proxy.execute_sql(f"SELECT count(*) FROM {FTS_TABLE}").fetchone()
+    indexed = sum(database_proxy.execute_sql(f"SELECT count(*) FROM {t}").fetchone()[0] for t, _c in PAIRS)
     assert indexed == 3000
     rng = random.Random(1)
     for c in rng.sample(rows, 20):

@@ -361,3 +361,39 @@ def test_index_steps_add_their_index_to_a_database_of_the_step_before(
     indexes = {i.name: i.sql for i in db.get_indexes(table)}
     assert index in indexes
     assert {i.name: i.sql for i in fresh.get_indexes(table)} == indexes
+
+
+def test_v30_moves_the_open_cases_text_to_their_own_index(admin_session: Session, fake_clock: FakeClock) -> None:
+    """A database as step 26 left it indexes every case in one pair of text indexes; step 30 gives
+    the open cases their own pair, moves their rows there and rewrites both pairs, so the old pair
+    keeps no term of an open case's text. Search finds open and closed cases as before."""
+    from app.cases import search
+    from models.search_index import OPEN_CHAR_TABLE, OPEN_FTS_TABLE, char_row, in_open_pair, insert_rows_sql
+    from tests.support.fts_pages import index_terms
+
+    roles = ("clerk", "officer", "manager")
+    desk = open_desk(admin_session, fake_clock, new={role: (role, f"{role}同事", [role]) for role in roles})
+    open_case = desk.new_case(State.IN_PROGRESS, content="候诊时甲乙丙丁戊己庚辛无人理会")
+    closed_case = desk.new_case(State.CLOSED, content="药房子丑寅卯辰巳发错药")
+    db = Case._meta.database
+    assert in_open_pair(db, open_case) and not in_open_pair(db, closed_case)  # 销项 moved it out
+    for table in (OPEN_FTS_TABLE, OPEN_CHAR_TABLE):  # as step 26 left it: one pair, every case in it
+        db.execute_sql(f"DROP TABLE {table}")
+    trigram, chars = insert_rows_sql()
+    for case_id in (open_case, closed_case):
+        db.execute_sql("DELETE FROM case_fts WHERE rowid = ?", (case_id,))
+        db.execute_sql("DELETE FROM case_chars WHERE rowid = ?", (case_id,))
+        row = (case_id, *search._fts_text(Case.get_by_id(case_id)))
+        db.execute_sql(trigram, row)
+        db.execute_sql(chars, char_row(row))
+    SchemaVersion.update(version=26).execute()
+    assert "甲乙丙" in index_terms(db, "case_fts")
+
+    assert migrations.ensure_schema(db) == 26
+    assert in_open_pair(db, open_case) and not in_open_pair(db, closed_case)
+    assert "甲乙丙" not in index_terms(db, "case_fts") and "甲乙丙" in index_terms(db, OPEN_FTS_TABLE)
+    assert "子丑寅" in index_terms(db, "case_fts") and "子丑寅" not in index_terms(db, OPEN_FTS_TABLE)
+    manager = desk["manager"]
+    assert search.search(manager, "甲乙丙丁") == [open_case]
+    assert search.search(manager, "子丑寅卯") == [closed_case]
+    assert search.search(manager, "庚") == [open_case]  # the character index, open pair

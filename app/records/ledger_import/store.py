@@ -260,6 +260,6 @@ def _index(case_id: int, case_no: str, v: dict, category_path: str) -> None:
         return
     people = " ".join(p for p in (v["complainant_name"], v["patient_name"]) if p)
     row = (case_id, case_no, people, f"{v['content']}\n{v['demands']}", "", category_path)
-    trigram_sql, chars_sql = insert_rows_sql()
+    trigram_sql, chars_sql = insert_rows_sql(open_case=not v["closed"])  # as the state it is stored in
     database_proxy.execute_sql(trigram_sql, row)
     database_proxy.execute_sql(chars_sql, char_row(row))
