@@ -7,7 +7,7 @@ from datetime import datetime
 
 import peewee
 
-from app import sealed_data, settings
+from app import role_confirmations, sealed_data, settings
 from app.policy import ROLE_LABELS, Role
 from app.session import Session
 from app.shared import server_label
@@ -29,6 +29,9 @@ class AccountSummary:
     # Local mode: the identifier public key in the database is not the one this slot trusts
     # (app/key_pins.py): the alarm text; nothing is sealed until it is resolved.
     identifier_key_alarm: str = ""
+    # Shared mode: case roles an administrator gave that a manager has not confirmed yet
+    # (app/role_confirmations.py); they do not count on the server until then.
+    roles_waiting: tuple[str, ...] = ()
 
 
 def roles_label(roles: frozenset[str] | tuple[str, ...]) -> str:
@@ -117,6 +120,7 @@ def account_summary(session: Session) -> AccountSummary:
         database_label=database_label(session),
         identifier_key_pending=sealed_data.awaiting_grant(session),
         identifier_key_alarm=session.key_alarm,
+        roles_waiting=tuple(role_confirmations.my_waiting_roles(session)),
     )
 
 

@@ -70,8 +70,14 @@ def clean_display_name(raw: str) -> str:
 
 
 def current_user(username: str) -> CurrentUser:
+    """The user with their roles; signed in to a server as this user, only the roles the server
+    counts (a case role an administrator gave waits for a manager's confirmation, models/server_roles.py)."""
     row = User.get(User.username == username)
     roles = frozenset(r.role for r in UserRole.select().where(UserRole.user == row))
+    if getattr(database_proxy.obj, "app_user", None) == username:
+        in_force = server_accounts.roles_in_force()
+        if in_force is not None:
+            roles &= frozenset(in_force)
     return CurrentUser(row.id, row.username, row.display_name, roles, row.active, row.must_change_password)
 
 

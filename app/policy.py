@@ -46,6 +46,7 @@ class Action(StrEnum):
     EXPORT_AUDIT = "export_audit"
     # the identifier key (local) or a case role given by an administrator (shared): a manager's act
     GRANT_IDENTIFIER_KEY = "grant_identifier_key"
+    CONFIRM_ROLE = "confirm_role"
     # cases
     REGISTER = "register"
     VIEW_CASE = "view_case"
@@ -158,6 +159,7 @@ ACTION_LABELS: dict[str, str] = {
     Action.HAND_OVER: "交班",
     Action.TAKE_OVER: "接班",
     Action.GRANT_IDENTIFIER_KEY: "授予标识密钥",
+    Action.CONFIRM_ROLE: "确认案件角色",
 }
 
 # Which roles may perform each action that does not depend on a case.
@@ -173,6 +175,7 @@ _ROLE_GRANTS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_LETTERHEAD: frozenset({Role.ADMIN}),
     Action.EXPORT_AUDIT: frozenset({Role.ADMIN, Role.MANAGER}),
     Action.GRANT_IDENTIFIER_KEY: frozenset({Role.MANAGER}),
+    Action.CONFIRM_ROLE: frozenset({Role.MANAGER}),
     Action.REGISTER: frozenset({Role.CLERK, Role.OFFICER, Role.NIGHT_DUTY, Role.MANAGER}),
     Action.VIEW_CASE: frozenset({Role.CLERK, Role.OFFICER, Role.NIGHT_DUTY, Role.MANAGER}),
     Action.ACCEPT: frozenset({Role.OFFICER, Role.MANAGER}),

@@ -190,3 +190,45 @@ def password_is_right(params: ServerParams, username: str, password: str) -> boo
             return False
         raise
     return True
+
+
+# -- case roles an administrator gave, confirmed by a manager (models/server_roles.py) ---------------
+
+
+def confirm_role(username: str, role: str) -> None:
+    _call("SELECT cd_confirm_role(%s, %s)", username, role)
+
+
+def confirmations_installed() -> bool:
+    """Does the server's policy confirm case roles? (Not before its owner upgraded it.)"""
+    return bool(_call("SELECT to_regproc('cd_roles') IS NOT NULL")[0][0])
+
+
+def unconfirmed_roles() -> list[tuple[str, str, str, datetime]]:
+    """(username, role, given by, given at) of the case roles waiting for a manager, active users only."""
+    if not confirmations_installed():
+        return []
+    return _call(
+        'SELECT u.username, g.role, g.given_by, g.given_at FROM role_grant g JOIN "user" u ON u.id = g.user_id '
+        "WHERE g.confirmed_at IS NULL AND u.active ORDER BY u.username, g.role"
+    )
+
+
+def my_pending_roles() -> list[str]:
+    """The signed-in user's roles that do not count yet (a manager has not confirmed them)."""
+    if not confirmations_installed():
+        return []
+    return list(_call("SELECT cd_pending_roles()")[0][0] or [])
+
+
+def roles_in_force() -> list[str] | None:
+    """The signed-in user's roles the server counts (None on a server whose policy predates role
+    confirmations: it counts every role, until its owner upgrades it)."""
+    if not confirmations_installed():
+        return None
+    return list(_call("SELECT cd_roles()")[0][0] or [])
+
+
+def account_log(limit: int = 200) -> list[tuple[datetime, str, str, str, str]]:
+    """The server's own log of account changes, newest first: (at, actor, action, target, detail)."""
+    return _call("SELECT at, actor, action, target, detail FROM account_log ORDER BY id DESC LIMIT %s", limit)

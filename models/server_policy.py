@@ -20,7 +20,7 @@ import hashlib
 
 import peewee
 
-from models import server_guards, server_statistics
+from models import server_guards, server_roles, server_statistics
 from models.administration import HandoverCase
 from models.case_record import DraftRevision, MajorCheck, ReplyPromise
 from models.cases import (
@@ -139,14 +139,15 @@ CREATE OR REPLACE FUNCTION cd_role_of(p_username text) RETURNS text LANGUAGE sql
 CREATE OR REPLACE FUNCTION cd_me() RETURNS integer LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = public, pg_temp AS $$
   SELECT id FROM "user" WHERE active AND cd_role_of(username) = session_user $$;
-
+{server_roles.FUNCTIONS}
+-- The caller's roles in force: a case role an administrator gave counts once a manager confirmed it.
 CREATE OR REPLACE FUNCTION cd_has(p_role text) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = public, pg_temp AS $$
-  SELECT EXISTS (SELECT 1 FROM user_role WHERE user_id = cd_me() AND role = p_role) $$;
+  SELECT p_role = ANY(cd_roles()) $$;
 
 CREATE OR REPLACE FUNCTION cd_has_any(p_roles text[]) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = public, pg_temp AS $$
-  SELECT EXISTS (SELECT 1 FROM user_role WHERE user_id = cd_me() AND role = ANY(p_roles)) $$;
+  SELECT cd_roles() && p_roles $$;
 
 CREATE OR REPLACE FUNCTION cd_named(p_case integer) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = public, pg_temp AS $$
@@ -206,6 +207,7 @@ BEGIN
   PERFORM cd_check_roles(p_user, p_roles);
   DELETE FROM user_role WHERE user_id = p_user;
   INSERT INTO user_role (user_id, role) SELECT p_user, r FROM unnest(p_roles) r;
+  PERFORM cd_track_roles(p_user);
   IF NOT EXISTS (SELECT 1 FROM "user" u JOIN user_role ur ON ur.user_id = u.id
                  WHERE u.active AND ur.role = 'admin') THEN
     RAISE EXCEPTION '至少需要保留一名启用的系统管理员' USING ERRCODE = '23514';
@@ -224,6 +226,7 @@ BEGIN
   RETURNING id INTO new_id;
   PERFORM cd_store_roles(new_id, p_roles);
   PERFORM cd_make_role(p_username, p_verifier);
+  PERFORM cd_log('user.added', p_username, json_build_object('roles', p_roles, 'must_change', p_must_change));
   RETURN new_id;
 END $$;
 
@@ -243,13 +246,15 @@ END $$;
 
 CREATE OR REPLACE FUNCTION cd_update_user(p_username text, p_display text, p_phone text, p_roles text[])
 RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-DECLARE target integer;
+DECLARE target integer; before text[];
 BEGIN
   PERFORM cd_require_admin();
   SELECT id INTO target FROM "user" WHERE username = p_username;
   IF target IS NULL THEN RAISE EXCEPTION '用户不存在' USING ERRCODE = '02000'; END IF;
+  SELECT coalesce(array_agg(role ORDER BY role), '{{}}') INTO before FROM user_role WHERE user_id = target;
   UPDATE "user" SET display_name = p_display, phone = p_phone WHERE id = target;
   PERFORM cd_store_roles(target, p_roles);
+  PERFORM cd_log('user.changed', p_username, json_build_object('old', before, 'new', p_roles));
 END $$;
 
 CREATE OR REPLACE FUNCTION cd_set_password(p_username text, p_verifier text, p_must_change boolean)
@@ -267,6 +272,7 @@ BEGIN
   IF (SELECT active FROM "user" WHERE id = target) THEN
     PERFORM cd_make_role(p_username, p_verifier);
   END IF;
+  PERFORM cd_log('user.password_set', p_username, json_build_object('temporary', p_must_change));
 END $$;
 
 CREATE OR REPLACE FUNCTION cd_set_active(p_username text, p_active boolean, p_verifier text)
@@ -285,6 +291,7 @@ BEGIN
     RAISE EXCEPTION '至少需要保留一名启用的系统管理员' USING ERRCODE = '23514';
   END IF;
   PERFORM cd_make_role(p_username, CASE WHEN p_active THEN p_verifier END);
+  PERFORM cd_log(CASE WHEN p_active THEN 'user.enabled' ELSE 'user.disabled' END, p_username, NULL);
 END $$;
 
 CREATE OR REPLACE FUNCTION cd_unlock(p_username text) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
@@ -293,6 +300,7 @@ BEGIN
   PERFORM cd_require_admin();
   UPDATE "user" SET failed_logins = 0, locked_until = NULL WHERE username = p_username;
   PERFORM cd_role_valid(p_username, true);
+  PERFORM cd_log('user.unlocked', p_username, NULL);
 END $$;
 
 CREATE OR REPLACE FUNCTION cd_set_setting(p_key text, p_value text) RETURNS void LANGUAGE plpgsql
@@ -536,12 +544,13 @@ def install(
     )
     # The sign-in once trusted its caller to say whether its own attempt set the lock.
     db.execute_sql("DROP FUNCTION IF EXISTS cd_login_ok(boolean)")
+    server_roles.prepare(db)
     functions = _functions(dbname).replace("{max_failures}", str(max_failures))
     cursor = db.cursor()  # without parameters: the SQL text is sent as it is ('%' included)
     cursor.execute(functions.replace("{lockout_minutes}", str(lockout_minutes)))
     cursor.execute(server_guards.functions(app))
     statements = server_statistics.statements(bands) + _grants(dbname) + server_statistics.revokes(app)
-    for statement in statements + _policies() + server_guards.policies():
+    for statement in statements + server_roles.grants(app) + _policies() + server_guards.policies():
         cursor.execute(statement)
 
 

@@ -10,7 +10,7 @@ from app.cases.views import open_case
 from app.errors import AuthError, DatabaseOpenError
 from models.database import close_current, database_proxy
 from tests.support.accounts import ADMIN, ADMIN_PASSWORD, USER_PASSWORD
-from tests.support.sessions import session_as
+from tests.support.sessions import session_as, session_for
 
 
 def test_local_database_moves_to_server(admin_session, pg_params, pg_server) -> None:
@@ -99,5 +99,6 @@ def test_a_sealed_local_database_moves_with_the_recovery_key(db_path, pg_params,
     assert report.ok, report.lines()
     auth.logout(admin)
     session = shared.login_shared(pg_params, report.data_key, ADMIN, ADMIN_PASSWORD)
-    manager = session_as(session, "mgr2", "manager")
+    users.reset_password(session, "mgr", USER_PASSWORD)  # migrated roles sign in once given a password
+    manager = session_for(session, "mgr")  # the migrated manager's role stays in force on the server
     assert open_case(manager, case_id).complainant_phone == "13900001234"

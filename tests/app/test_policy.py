@@ -35,6 +35,7 @@ MATRIX = {
     Action.MANAGE_LETTERHEAD: {"admin"},
     Action.EXPORT_AUDIT: {"admin", "manager"},
     Action.GRANT_IDENTIFIER_KEY: {"manager"},
+    Action.CONFIRM_ROLE: {"manager"},
 }
 
 

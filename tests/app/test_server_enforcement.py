@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import psycopg
 import pytest
 
-from app import audit, server_accounts, shared, users
+from app import audit, role_confirmations, server_accounts, shared, users
 from app.cases import acceptance, intake, overlays
 from app.errors import AuthError, LockedOutError, PermissionDenied
 from models.database import ServerParams
@@ -233,10 +233,13 @@ def test_an_administrator_cannot_grant_themselves_a_case_role_on_the_server(offi
         with pytest.raises(psycopg.Error, match="不能为自己授予案件角色"):
             conn.execute("SELECT cd_update_user(%s, '周建国', '', ARRAY['admin', 'manager'])", (ADMIN,))
         assert conn.execute('SELECT count(*) FROM "case"').fetchone() == (0,)
-    # Another administrator may; the granted role then sees the cases.
+    # Another administrator may; the granted role sees the cases once a manager confirms it.
     session_as(admin, "admin2", "admin")
     with plain_sql(pg_params, "admin2") as conn:
         conn.execute("SELECT cd_update_user(%s, '周建国', '', ARRAY['admin', 'manager'])", (ADMIN,))
+    with plain_sql(pg_params, ADMIN, ADMIN_PASSWORD) as conn:
+        assert conn.execute('SELECT count(*) FROM "case"').fetchone() == (0,)
+    role_confirmations.confirm(people["manager"], ADMIN)
     with plain_sql(pg_params, ADMIN, ADMIN_PASSWORD) as conn:
         assert conn.execute('SELECT count(*) FROM "case" WHERE id = %s', (secret,)).fetchone() == (1,)
 

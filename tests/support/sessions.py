@@ -34,4 +34,21 @@ def session_as(admin: Session, username: str, *roles: str, display_name: str = "
     users.add_user(
         admin, username, display_name or f"{username}同事", list(roles), USER_PASSWORD, must_change_password=False
     )
+    if admin.backend == "postgresql":
+        confirm_on_server(admin, username)
     return session_for(admin, username)
+
+
+def confirm_on_server(admin: Session, username: str) -> None:
+    """Shared mode: case roles an administrator gives wait for a manager (models/server_roles.py).
+    The office's confirmed manager (test password) signs in and confirms them, as in the office."""
+    from app import role_confirmations, server_accounts
+
+    if not any(row[0] == username for row in server_accounts.unconfirmed_roles()):
+        return
+    manager = admin.db.execute_sql(
+        'SELECT u.username FROM role_grant g JOIN "user" u ON u.id = g.user_id '
+        "WHERE g.role = 'manager' AND g.confirmed_at IS NOT NULL AND u.active ORDER BY u.id LIMIT 1"
+    ).fetchone()
+    assert manager is not None, "no confirmed manager to confirm the roles"
+    role_confirmations.confirm(session_for(admin, manager[0]), username)

@@ -8,12 +8,13 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app import clock
-from app.account import AccountSummary
+from app.account import AccountSummary, roles_label
 from app.deadlines import calendar
 from ui.common import format_datetime
 from ui.home.welcome_page import greeting_word
 
 WEEKDAYS = "一二三四五六日"
+ROLES_WAITING = "⚠ 系统管理员授予的“{roles}”角色尚待主任确认：确认前在服务器上不生效，看不到相应的案件；确认后请退出并重新登录"
 KEY_PENDING = (
     "⚠ 本账户尚未获得身份标识密钥：完整电话、证件号和保密案件内容暂以掩码显示，"
     "须由主任在工作台“待授予标识密钥”中授予（首次登录请先修改初始密码）；授予后请退出并重新登录"
@@ -77,6 +78,8 @@ class HomeBanner(QFrame):
         self.place.setText("　·　".join(p for p in (summary.roles_label, where) if p))
         last = format_datetime(summary.previous_login_at)
         self.today.setText(f"{today_text()}　·　{f'上次登录 {last}' if last else '首次登录'}")
-        self.key_pending.setVisible(summary.identifier_key_pending)
+        waiting = roles_label(summary.roles_waiting)
+        self.key_pending.setText(ROLES_WAITING.format(roles=waiting) if waiting else KEY_PENDING)
+        self.key_pending.setVisible(summary.identifier_key_pending or bool(waiting))
         self.key_alarm.setText(f"⚠ {summary.identifier_key_alarm}" if summary.identifier_key_alarm else "")
         self.key_alarm.setVisible(bool(summary.identifier_key_alarm))

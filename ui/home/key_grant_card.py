@@ -1,12 +1,14 @@
-"""待授予标识密钥 on the manager's home (local mode): officer and manager accounts whose key slot does
-not hold the identifier key yet, with who gave them the role and when, and 授予 for each
-(app.key_grants). Hidden when nobody is waiting or this manager holds no key to give."""
+"""The manager's home card of accounts waiting for them, with who gave the role and when and one
+button each: local mode 待授予标识密钥 (officer and manager accounts whose key slot does not hold the
+identifier key, app.key_grants: 授予), shared mode 待确认案件角色 (case roles an administrator gave,
+not in force on the server yet, app.role_confirmations: 确认). Hidden when nobody is waiting, or
+(local) when this manager holds no key to give."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app import key_grants
+from app import key_grants, role_confirmations
 from app.key_grants import NOT_READY, PendingGrant
 from app.session import Session
 from app.users import role_labels
@@ -16,6 +18,10 @@ from ui.operations import Change, Kind, run
 INTRO = (
     "以下账户有专员或主任角色，但尚未获得身份标识密钥（完整电话、证件号和保密案件内容）。"
     "请核实角色确由本院授予后再授予；授予记入审计日志。"
+)
+CONFIRM_INTRO = (
+    "以下账户的案件角色由系统管理员授予，尚待主任确认：确认前在服务器上不生效，看不到相应的案件。"
+    "请核实确由本院安排后再确认；确认记入审计日志和服务器的账户日志。"
 )
 NO_RECORD = "⚠ 审计日志中没有授予此角色的记录（可能绕过本系统写入数据库），请勿授予并通知系统管理员核查"
 
@@ -37,8 +43,9 @@ class KeyGrantCard(QFrame):
             "QFrame#keyGrantCard QLabel { color: #1D3557; }"
             "QFrame#keyGrantCard QLabel#noRecord { color: #9B1C1C; }"
         )
-        title = QLabel("<b>待授予标识密钥</b>")
-        intro = QLabel(INTRO)
+        self.local = session.backend == "local"
+        title = QLabel("<b>待授予标识密钥</b>" if self.local else "<b>待确认案件角色</b>")
+        intro = QLabel(INTRO if self.local else CONFIRM_INTRO)
         intro.setWordWrap(True)
         self.rows = QVBoxLayout()
         self.rows.setSpacing(4)
@@ -52,10 +59,11 @@ class KeyGrantCard(QFrame):
         self.hide()
 
     def refresh(self) -> None:
-        if self.session.identifier_key is None:  # nothing to give (not granted yet)
+        if self.local and self.session.identifier_key is None:  # nothing to give (not granted yet)
             self.show_waiting([])
             return
-        outcome = run(self, lambda: key_grants.pending(self.session), quiet=True)
+        listing = key_grants.pending if self.local else role_confirmations.pending
+        outcome = run(self, lambda: listing(self.session), quiet=True)
         if outcome:
             self.show_waiting(outcome.value)
 
@@ -85,17 +93,19 @@ class KeyGrantCard(QFrame):
         text.addWidget(who)
         text.addWidget(origin)
         layout.addLayout(text, 1)
-        button = QPushButton("授予")
+        button = QPushButton("授予" if self.local else "确认")
         button.setAutoDefault(False)
         button.setEnabled(item.ready)
-        button.setToolTip(f"授予“{item.display_name}”身份标识密钥" if item.ready else NOT_READY)
+        what = "身份标识密钥" if self.local else f"的{role_labels(item.roles)}角色"
+        button.setToolTip(f"{button.text()}“{item.display_name}”{what}" if item.ready else NOT_READY)
         button.clicked.connect(lambda _=False, username=item.username: self.grant(username))
         self.grant_buttons[item.username] = button
         layout.addWidget(button)
         return row
 
     def grant(self, username: str) -> bool:
-        outcome = run(self, lambda: key_grants.grant(self.session, username), changed=Change(Kind.USERS))
+        act = key_grants.grant if self.local else role_confirmations.confirm
+        outcome = run(self, lambda: act(self.session, username), changed=Change(Kind.USERS))
         if outcome:
             self.refresh()
         return bool(outcome)

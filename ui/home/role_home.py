@@ -104,7 +104,8 @@ class RoleHome(QWidget):
             self.statistics_alerts = StatisticsAlerts(session)
             layout.addWidget(self.statistics_alerts)
         self.key_grants: KeyGrantCard | None = None
-        if session.backend == "local" and can(session.user, Action.GRANT_IDENTIFIER_KEY):
+        waiting_for_me = Action.GRANT_IDENTIFIER_KEY if session.backend == "local" else Action.CONFIRM_ROLE
+        if can(session.user, waiting_for_me):
             self.key_grants = KeyGrantCard(session)
             layout.addWidget(self.key_grants)
         self.takeover: TakeoverBanner | None = None

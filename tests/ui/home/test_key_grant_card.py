@@ -1,6 +1,6 @@
-"""待授予标识密钥 on the manager's home: the officers and managers waiting for the identifier key, who
-gave them the role, 授予 in one click through the operation runner; the new officer's home says why
-identifiers are masked until then."""
+"""The manager's home card: 待授予标识密钥 (local: the officers and managers waiting for the identifier
+key) and 待确认案件角色 (shared: case roles an administrator gave), who gave the role, one click through
+the operation runner; the waiting account's home says why it sees masks or nothing until then."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from models.database import EncryptedDatabase
 from tests.support.accounts import ADMIN, ADMIN_PASSWORD, USER_PASSWORD
 from tests.support.cases import FakeClock
 from tests.support.sealed import login, sealed_office
+from tests.support.sessions import session_as, session_for
 from ui.home import RoleHome
 from ui.home.home_banner import KEY_PENDING
 from ui.home.key_grant_card import NO_RECORD
@@ -75,3 +76,27 @@ def test_the_manager_grants_the_key_from_the_home(qtbot: QtBot, tmp_path: Path, 
     officer_home = _home(qtbot, officer2)
     assert not officer_home.banner.key_pending.isVisible()
     auth.logout(officer2)
+
+
+def test_the_manager_confirms_a_case_role_from_the_home_on_a_server(qtbot: QtBot, shared_admin) -> None:
+    """Shared mode: the same card lists the case roles an administrator gave that wait for a
+    manager; 确认 makes them count on the server; the new officer's home said why it saw nothing."""
+    admin, _key = shared_admin
+    session_as(admin, "manager1", "manager")  # the first manager: in force at once
+    users.add_user(admin, "officer2", "钱专员", ["officer"], USER_PASSWORD, must_change_password=False)
+    waiting = session_for(admin, "officer2")
+    assert "officer" not in waiting.user.roles
+    officer_home = _home(qtbot, waiting)
+    assert officer_home.banner.key_pending.isVisible()
+    assert "“医患沟通办公室专员”角色尚待主任确认" in officer_home.banner.key_pending.text()
+
+    manager = session_for(admin, "manager1")
+    home = _home(qtbot, manager)
+    card = home.key_grants
+    assert card is not None and card.isVisible()
+    assert [(w.username, w.roles, w.given_by) for w in card.waiting] == [("officer2", ("officer",), "周建国")]
+    texts = [label.text() for label in card.findChildren(QLabel)]
+    assert "<b>待确认案件角色</b>" in texts and any("角色由 周建国 于" in t for t in texts)
+    qtbot.mouseClick(card.grant_buttons["officer2"], Qt.MouseButton.LeftButton)
+    assert card.waiting == [] and not card.isVisible()
+    assert "officer" in session_for(admin, "officer2").user.roles
