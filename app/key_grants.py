@@ -27,6 +27,7 @@ from models.audit import AuditEntry
 
 ROLE_ACTIONS = ("user.added", "user.roles_changed", "user.changed")  # audited changes that give roles
 NOT_READY = "仍在使用系统管理员设置的初始密码：本人登录并修改密码后才能授予"
+NO_ORIGIN = "审计日志中没有授予此角色的记录：请系统管理员核查，并在用户管理中重新设置角色后再授予"
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class PendingGrant:
     roles: tuple[str, ...]
     given_by: str  # who gave the role, by the audit log ("" when no audited change gave it)
     given_at: datetime | None
-    ready: bool  # False while the account still has its initial password (see NOT_READY)
+    ready: bool  # False while the account still has its initial password (NOT_READY) or no audited origin
 
 
 def _roles_given(detail: dict) -> set[str]:
@@ -94,7 +95,7 @@ def pending(session: Session) -> list[PendingGrant]:
                 tuple(sorted(roles[user.id])),
                 names.get(actor, actor),
                 at,
-                not user.must_change_password,
+                not user.must_change_password and bool(actor),
             )
         )
     return waiting
@@ -119,6 +120,8 @@ def grant(session: Session, username: str) -> None:
         if slots.user_slot_id(username) not in slots.slots:
             raise ValidationError("", "标识密钥", f"“{user.display_name}”尚无密钥槽：请本人先登录一次")
         actor, at = role_origin(username)
+        if not actor:
+            raise ValidationError("", "标识密钥", f"“{user.display_name}”{NO_ORIGIN}")
         op.detail.update(roles=roles, key=key.id, role_given_by=actor or None)
         if at is not None:
             op.detail["role_given_at"] = at.isoformat(timespec="seconds")

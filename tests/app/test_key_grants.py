@@ -81,6 +81,9 @@ def test_a_role_row_written_with_sql_brings_the_clerk_no_key(office: Path) -> No
     manager = login(office, "manager1")
     waiting = {w.username: w for w in key_grants.pending(manager)}
     assert waiting["clerk1"].given_by == "" and waiting["clerk1"].given_at is None
+    assert not waiting["clerk1"].ready
+    with pytest.raises(ValidationError, match="没有授予此角色的记录"):  # refused (and nothing granted)
+        key_grants.grant(manager, "clerk1")
     auth.logout(manager)
 
     _sql(office, "clerk1", "DELETE FROM user_role WHERE user_id = ? AND role = 'officer'", clerk_id)

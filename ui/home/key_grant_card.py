@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app import key_grants, role_confirmations
-from app.key_grants import NOT_READY, PendingGrant
+from app.key_grants import NO_ORIGIN, NOT_READY, PendingGrant
 from app.session import Session
 from app.users import role_labels
 from ui.common import format_datetime
@@ -97,7 +97,8 @@ class KeyGrantCard(QFrame):
         button.setAutoDefault(False)
         button.setEnabled(item.ready)
         what = "身份标识密钥" if self.local else f"的{role_labels(item.roles)}角色"
-        button.setToolTip(f"{button.text()}“{item.display_name}”{what}" if item.ready else NOT_READY)
+        refusal = NOT_READY if item.given_by else NO_ORIGIN
+        button.setToolTip(f"{button.text()}“{item.display_name}”{what}" if item.ready else refusal)
         button.clicked.connect(lambda _=False, username=item.username: self.grant(username))
         self.grant_buttons[item.username] = button
         layout.addWidget(button)

@@ -60,7 +60,8 @@ def test_the_manager_grants_the_key_from_the_home(qtbot: QtBot, tmp_path: Path, 
     texts = [label.text() for label in card.findChildren(QLabel)]
     assert any("钱专员（officer2）" in t for t in texts)
     assert any("角色由 周建国 于 2026-03-10 09:00 授予" in t for t in texts)
-    assert NO_RECORD in texts  # the clerk's role row has no audited origin
+    assert NO_RECORD in texts  # the clerk's role row has no audited origin: no button to grant it
+    assert not card.grant_buttons["clerk1"].isEnabled()
     assert not card.grant_buttons["officer3"].isEnabled()
     assert any("孙专员（officer3）" in t for t in texts) and any("修改初始密码后才能授予" in t for t in texts)
     assert "初始密码" in card.grant_buttons["officer3"].toolTip()
