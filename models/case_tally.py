@@ -44,10 +44,23 @@ def create_work_index(db: peewee.Database) -> None:
     db.execute_sql(*Case._schema._create_index(index, safe=True).query())
 
 
+# A server keeps no counts, but reads the few restricted cases alone for the placeholders of those
+# its user may not open (models.server_policy.PLACEHOLDER_VIEW).
+_SERVER_RESTRICTED_INDEX = 'CREATE INDEX IF NOT EXISTS case_restricted_state ON "case" (state) WHERE restricted'
+
+
+def create_server_restricted_index(db: peewee.Database) -> None:
+    db = getattr(db, "obj", db)
+    if not is_sqlite(db):
+        db.execute_sql(_SERVER_RESTRICTED_INDEX)
+
+
 def create_case_tally(db: peewee.Database) -> None:
-    """Create the table, its triggers and the restricted cases' index, counting existing cases."""
+    """Create the table, its triggers and the restricted cases' index, counting existing cases (on
+    a server: the index alone)."""
     db = getattr(db, "obj", db)  # a DatabaseProxy: the database behind it
     if not is_sqlite(db):
+        create_server_restricted_index(db)
         return
     for statement in _CREATE:
         db.execute_sql(statement)

@@ -184,6 +184,15 @@ def _v26_assignment_due_index(db: peewee.Database, migrator: SchemaMigrator) -> 
     Assignment._schema.create_indexes(safe=True)
 
 
+def _v28_server_restricted_index(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
+    """v28: on a server, the restricted cases' own index, which the placeholders of the cases a user
+    may not open read (models.server_policy.PLACEHOLDER_VIEW, installed with the server's policy
+    after the upgrade). A local database has had it since v16 (models.case_tally)."""
+    from models.case_tally import create_server_restricted_index
+
+    create_server_restricted_index(db)
+
+
 def _v8_records(db: peewee.Database, migrator: SchemaMigrator) -> None:
     """v8: backups taken or recorded, and the ledger rows imported as cases (历史导入)."""
     from models.records import RECORD_MODELS
@@ -397,6 +406,7 @@ STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     24: _v24_login_index,
     25: _v25_person_window_index,
     26: _v26_assignment_due_index,
+    28: _v28_server_restricted_index,
     29: _v29_sealed_restricted_timelines,
     30: _v30_open_cases_text_index,
 }

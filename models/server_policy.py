@@ -96,6 +96,24 @@ SETTING_WRITERS = {
     "statistics_config": ("manager",),
     "ledger_import_mappings": ("manager",),
 }
+# 受限案件 placeholders: a restricted case the caller may not open, as the office's lists show it (the
+# workload and its deadlines, nothing of the content). The view returns these columns of "case" and
+# no other; the caller's roles decide which rows (app.policy.lists_restricted_redacted: office
+# staff), never a parameter of the query.
+PLACEHOLDER_VIEW = "case_placeholder"
+PLACEHOLDER_COLUMNS = (
+    "id",
+    "case_no",
+    "state",
+    "received_at",
+    "accept_due",
+    "reply_due",
+    "due_provisional",
+    "on_hold",
+    "hold_since",
+    "paused_workdays",
+)
+PLACEHOLDER_READERS = ("officer", "manager")
 
 
 def role_prefix(dbname: str) -> str:
@@ -120,10 +138,25 @@ def _case_visible(alias: str = "") -> str:
     return (
         "((SELECT cd_has('manager'))"
         f" OR (NOT {p}restricted AND (SELECT cd_has('officer') OR cd_has('clerk')))"
-        f" OR ({p}restricted AND (SELECT cd_has('officer')) AND cd_named({p}id))"
+        f" OR ({p}restricted AND (SELECT cd_has('officer')) AND ({p}officer_id = (SELECT cd_me()) OR cd_named({p}id)))"
         f" OR ({p}night_intake AND {p}state = 'registered' AND {p}registered_by_id = (SELECT cd_me())"
         " AND (SELECT cd_has('night_duty'))))"
     )
+
+
+def _placeholder_view() -> str:
+    """The owner's security-barrier view of the restricted cases the caller may not open, reduced to
+    PLACEHOLDER_COLUMNS: the restricted rows `_case_visible` does not pass, written as set
+    conditions (one look-up of the caller's namings, not a function call per case)."""
+    columns = ", ".join(f"c.{name}" for name in PLACEHOLDER_COLUMNS)
+    me = "(SELECT cd_me())"
+    return f"""CREATE OR REPLACE VIEW {PLACEHOLDER_VIEW} WITH (security_barrier) AS
+SELECT {columns} FROM "case" c
+ WHERE c.restricted AND (SELECT cd_has_any(ARRAY{list(PLACEHOLDER_READERS)!r})) AND NOT (SELECT cd_has('manager'))
+   AND NOT ((SELECT cd_has('officer')) AND ((c.officer_id IS NOT NULL AND c.officer_id = {me})
+            OR c.id IN (SELECT a.case_id FROM case_access a WHERE a.user_id = {me})))
+   AND NOT (c.night_intake AND c.state = 'registered' AND c.registered_by_id = {me}
+            AND (SELECT cd_has('night_duty')))"""
 
 
 def _functions(dbname: str) -> str:
@@ -509,6 +542,11 @@ def _grants(dbname: str) -> list[str]:
         else:
             rights = "SELECT, INSERT, UPDATE, DELETE"
         statements += [f'REVOKE ALL ON "{table}" FROM "{app}"', f'GRANT {rights} ON "{table}" TO "{app}"']
+    statements += [
+        _placeholder_view(),
+        f"REVOKE ALL ON {PLACEHOLDER_VIEW} FROM PUBLIC",
+        f'GRANT SELECT ON {PLACEHOLDER_VIEW} TO "{app}"',
+    ]
     for table in APPEND_ONLY:
         statements += [
             f'DROP TRIGGER IF EXISTS append_only ON "{table}"',

@@ -17,6 +17,7 @@ import peewee
 from app import clock
 from app.cases.cards import REDACTED, CaseCard, card_select, cards_from_rows, in_list, raw_rows
 from app.cases.keyset import FIRST_DATE, LAST_DATE, Key, KeysetPages
+from app.cases.placeholders import with_placeholders
 from app.cases.states import (
     BOARD_STATES,
     OPEN_ASSIGNMENT_STATES,
@@ -59,10 +60,16 @@ class BoardFilter:
 
     @property
     def narrows_by_content(self) -> bool:
-        """Filters on what a restricted case's card hides (department, category, officer, severity):
-        a redacted card in their result would tell that a restricted case matches."""
-        return bool(self.department or self.category or self.officer_id or self.severity)
+        """Filters on what a restricted case's placeholder hides (department, category, officer,
+        severity, who registered it, escalation, extensions, departments' replies): a redacted card
+        in their result would tell that a restricted case matches. Placeholders show only in lists
+        filtered by state, received time and deadline."""
+        personal = self.mine or self.queue in CONTENT_QUEUES
+        return bool(self.department or self.category or self.officer_id or self.severity or personal)
 
+
+# Queues on what a placeholder hides (a server's placeholder has none of these columns).
+CONTENT_QUEUES = frozenset({"extensions", "escalated", "dept_late", "registered_today", "my_shift"})
 
 # Home-screen queues that are filters of their own (the others are states or overdue_only).
 QUEUES: dict[str, str] = {
@@ -223,10 +230,11 @@ def _apply(
 
 def _listable(session: Session, query: peewee.ModelSelect, flt: BoardFilter | None = None) -> peewee.ModelSelect:
     """Visible cases, plus restricted ones for officers (shown redacted) unless the filter narrows by
-    what the redacted card hides; nothing while locked."""
+    what the redacted card hides; nothing while locked. On a server the restricted ones come from
+    the placeholders the server gives this user (app/cases/placeholders.py)."""
     ensure_unlocked(session)
     if lists_restricted_redacted(session.user) and not (flt and flt.narrows_by_content):
-        return query
+        return with_placeholders(session.user, query, database_proxy.obj)
     return visible(session.user, query)
 
 
@@ -284,14 +292,17 @@ def column_pages(session: Session, state: str, flt: BoardFilter | None = None) -
 SORT_COLUMNS = ("case_no", "received_at", "severity", "state", "deadline")
 
 
-def _sort_key(column: str, descending: bool) -> Key:
+def _sort_key(column: str, descending: bool, shown: peewee.Node | None = None) -> Key:
     if column == "case_no":
         return Key(Case.case_no, descending)
     if column == "received_at":
         return Key(Case.received_at, descending)
     if column == "severity":
         ranks = [(key, rank) for rank, key in enumerate(SEVERITIES)]
-        return Key(peewee.Case(Case.severity, ranks, len(SEVERITIES)), descending)
+        rank = peewee.Case(Case.severity, ranks, len(SEVERITIES))
+        if shown is not None:  # a placeholder's severity is not shown: it sorts as none
+            rank = peewee.Case(None, [(shown, rank)], len(SEVERITIES))
+        return Key(rank, descending)
     if column == "state":
         ranks = [(key, rank) for rank, key in enumerate(STATE_LABELS)]
         return Key(peewee.Case(Case.state, ranks, len(STATE_LABELS)), descending)
@@ -300,17 +311,19 @@ def _sort_key(column: str, descending: bool) -> Key:
     raise ValueError(f"unknown sort column {column!r}")
 
 
-def list_keys(order: str = "newest", descending: bool = False) -> tuple[Key, ...]:
+def list_keys(order: str = "newest", descending: bool = False, shown: peewee.Node | None = None) -> tuple[Key, ...]:
     """Sort keys of the case list: "newest" first, "urgency" (running clocks by due date, overdue
     first; cases on hold and those without a clock after them), or one of SORT_COLUMNS, ascending
     unless `descending` (cases without a deadline last either way; ties newest first). Every order
-    ends in the case id, so it is total and a page can continue after any row."""
+    ends in the case id, so it is total and a page can continue after any row. `shown`: the rows
+    the user may open (app.cases.visibility); the others, listed as placeholders, sort as if they
+    had no severity."""
     newest = (Key(Case.received_at, True), Key(Case.id, True))
     if order == "urgency":
         return (Key(Case.on_hold), Key(_clock_due(), fill=LAST_DATE), Key(Case.received_at), Key(Case.id))
     if order == "newest":
         return newest
-    key = _sort_key(order, descending)
+    key = _sort_key(order, descending, shown)
     if order == "case_no":  # unique: the index alone orders the list
         return (key, Key(Case.id, descending))
     if order == "received_at":
@@ -325,7 +338,8 @@ def case_pages(
 ) -> KeysetPages:
     """The case list in the order of `list_keys(order, descending)`, page after page."""
     flt = flt or BoardFilter(include_final=True)
-    return _pages(session, flt, list_keys(order, descending), ids_first=order == "urgency")
+    shown = visible_condition(session.user) if order == "severity" else None
+    return _pages(session, flt, list_keys(order, descending, shown), ids_first=order == "urgency")
 
 
 def case_list(
@@ -446,8 +460,12 @@ def queue_counts(session: Session, keys: tuple[str, ...] = ()) -> list[QueueCoun
     wanted = keys or tuple(QUEUE_FILTERS)
     now = clock.now()
     sums = []
+    shown = visible_condition(session.user)
     for key in wanted:
-        condition = reduce(operator.and_, _conditions(session, QUEUE_FILTERS[key][1], now))
+        flt = QUEUE_FILTERS[key][1]
+        condition = reduce(operator.and_, _conditions(session, flt, now))
+        if flt.narrows_by_content and shown is not None:  # as its list: no placeholders
+            condition &= shown
         sums.append(peewee.fn.SUM(peewee.Case(None, [(condition, 1)], 0)))
     query = _listable(session, Case.select(*sums)).where(Case.state.in_(list(BOARD_STATES)))
     row = query.tuples().get()

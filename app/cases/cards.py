@@ -2,7 +2,9 @@
 
 `card_select(user)` is the joined SELECT of everything a card shows (callers add their filter and
 order); `cards_from_rows` turns its rows into `CaseCard`s without building a model object per
-row. Restricted cases the viewer may not open become redacted cards (受限案件).
+row. Restricted cases the viewer may not open become redacted cards (受限案件): the number, state,
+received time and deadline, nothing else (on a server the placeholder rows carry nothing else:
+app/cases/placeholders.py).
 """
 
 from __future__ import annotations
@@ -93,7 +95,7 @@ def card_select(user: Actor) -> peewee.ModelSelect:
             VisitDept.name,
             peewee.Value(1) if shown is None else peewee.Case(None, [(shown, 1)], 0),
         )
-        .join(Complainant, on=(Case.complainant == Complainant.id))
+        .join(Complainant, peewee.JOIN.LEFT_OUTER, on=(Case.complainant == Complainant.id))
         .switch(Case)
         .join(Category, peewee.JOIN.LEFT_OUTER, on=(Case.category == Category.id))
         .switch(Case)
@@ -170,16 +172,6 @@ def cards_from_rows(session: Session, rows: Sequence[tuple], now: datetime) -> l
         (paused, escalated_at, flagged, accept_due, reply_due, provisional, officer_id) = r[9:16]
         (registered_by, night, registered_at, name, category, officer, visit_dept, shown) = r[16:WIDTH]
         restricted, on_hold = bool(restricted), bool(on_hold)
-        registered_on = _DATETIME(registered_at).date()
-        case_facts = CaseFactsData(
-            case_id,
-            restricted,
-            registered_by,
-            registered_on,
-            bool(night),
-            state,
-            named.get(case_id, frozenset()) | ({officer_id} if officer_id else set()),
-        )
         clock_key = (state, accept_due, reply_due, provisional, hold_since if on_hold else None, paused)
         if clock_key not in statuses:
             statuses[clock_key] = case_status(
@@ -194,13 +186,19 @@ def cards_from_rows(session: Session, rows: Sequence[tuple], now: datetime) -> l
                 ),
                 now,
             )
-        redacted = not shown
-        if redacted:
-            complainant = ""
-        else:
-            name = _NAME(name) or ""
-            complainant = name if sees_identifiers(user, case_facts, today) else mask_name(name)
-        handling = not redacted and sees_handling(user, case_facts)
+        if not shown:
+            cards.append(_placeholder(case_id, case_no, state, received_at, statuses[clock_key], on_hold))
+            continue
+        case_facts = CaseFactsData(
+            case_id,
+            restricted,
+            registered_by,
+            _DATETIME(registered_at).date(),
+            bool(night),
+            state,
+            named.get(case_id, frozenset()) | ({officer_id} if officer_id else set()),
+        )
+        name = _NAME(name) or ""
         cards.append(
             CaseCard(
                 id=case_id,
@@ -209,24 +207,52 @@ def cards_from_rows(session: Session, rows: Sequence[tuple], now: datetime) -> l
                 state_label=STATE_LABELS[state],
                 version=version,
                 received_at=_DATETIME(received_at),
-                complainant=complainant,
-                category=REDACTED if redacted else (category or "未分类"),
+                complainant=name if sees_identifiers(user, case_facts, today) else mask_name(name),
+                category=category or "未分类",
                 departments=("、".join(dict.fromkeys(depts.get(case_id, []))) or (visit_dept or ""))
-                if handling
+                if sees_handling(user, case_facts)
                 else "",
                 severity=severity,
                 severity_label=SEVERITIES[severity],
                 officer=officer or "",
                 deadline=statuses[clock_key],
                 restricted=restricted,
-                redacted=redacted,
+                redacted=False,
                 on_hold=on_hold,
                 escalated=escalated_at is not None,
                 flagged=bool(flagged),
-                summary="" if redacted else summaries.get(case_id, ""),
+                summary=summaries.get(case_id, ""),
             )
         )
     return cards
+
+
+def _placeholder(
+    case_id: int, case_no: str, state: str, received_at: object, deadline: DeadlineStatus | None, on_hold: bool
+) -> CaseCard:
+    """The redacted card of a restricted case the viewer may not open: the workload and its
+    deadline, nothing of the content, its handling or its people."""
+    return CaseCard(
+        id=case_id,
+        case_no=case_no,
+        state=state,
+        state_label=STATE_LABELS[state],
+        version=0,
+        received_at=_DATETIME(received_at),
+        complainant="",
+        category=REDACTED,
+        departments="",
+        severity="",
+        severity_label="",
+        officer="",
+        deadline=deadline,
+        restricted=True,
+        redacted=True,
+        on_hold=on_hold,
+        escalated=False,
+        flagged=False,
+        summary="",
+    )
 
 
 def raw_rows(query: peewee.Query) -> list[tuple]:

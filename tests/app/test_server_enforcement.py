@@ -3,39 +3,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import psycopg
 import pytest
 
-from app import audit, role_confirmations, server_accounts, shared, users
+from app import audit, role_confirmations, shared, users
 from app.cases import acceptance, intake, overlays
 from app.errors import AuthError, LockedOutError, PermissionDenied
-from models.database import ServerParams
 from models.server_policy import user_role
 from tests.support.accounts import ADMIN, ADMIN_PASSWORD, USER_PASSWORD
+from tests.support.pg_server import plain_sql
 from tests.support.sessions import session_as, session_for
 
 SECRET = "保密标记：院领导亲属投诉内容"
 ROLES = ("clerk", "officer", "officer2", "manager", "night_duty")
-
-
-@contextmanager
-def plain_sql(params: ServerParams, username: str, password: str = USER_PASSWORD) -> Iterator[psycopg.Connection]:
-    """A psql-like connection as `username`'s own role (what anyone who knows the password can do)."""
-    where, secret = server_accounts.user_params(params, username, password)
-    with psycopg.connect(
-        host=where.host,
-        port=where.port,
-        dbname=where.dbname,
-        user=where.user,
-        password=secret,
-        sslmode="verify-full",
-        sslrootcert=where.sslrootcert,
-        autocommit=True,
-    ) as conn:
-        yield conn
 
 
 def _refused(conn: psycopg.Connection, sql: str, *args: object) -> None:

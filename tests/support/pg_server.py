@@ -16,6 +16,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+
+from tests.support.accounts import USER_PASSWORD
 
 SUPERUSER = "cd_admin"
 SUPERUSER_PASSWORD = "Sup3r-Secret-Pg"
@@ -192,3 +196,24 @@ def start() -> PgServer:
     if started.returncode:
         raise RuntimeError(started.stderr + (root / "log").read_text(errors="replace"))
     return PgServer("127.0.0.1", port, SUPERUSER, SUPERUSER_PASSWORD, ca_file, datadir, bindir, as_user)
+
+
+@contextmanager
+def plain_sql(params: Any, username: str, password: str = USER_PASSWORD) -> Iterator[Any]:
+    """A psql-like connection as `username`'s own role (what anyone who knows the password can do)."""
+    import psycopg
+
+    from app import server_accounts
+
+    where, secret = server_accounts.user_params(params, username, password)
+    with psycopg.connect(
+        host=where.host,
+        port=where.port,
+        dbname=where.dbname,
+        user=where.user,
+        password=secret,
+        sslmode="verify-full",
+        sslrootcert=where.sslrootcert,
+        autocommit=True,
+    ) as conn:
+        yield conn

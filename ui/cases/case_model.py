@@ -54,7 +54,7 @@ COLUMNS: dict[str, Column[CaseCard]] = {
     "complainant": Column("投诉人", complainant_text),
     "category": Column("类别", lambda c: EMPTY if c.redacted else c.category),
     "departments": Column("科室", lambda c: c.departments or EMPTY),
-    "severity": Column("严重程度", lambda c: c.severity_label, colour=_severity_colour, align_center=True),
+    "severity": Column("严重程度", lambda c: c.severity_label or EMPTY, colour=_severity_colour, align_center=True),
     "state": Column("状态", lambda c: c.state_label),
     "deadline": Column("期限", deadline_text, colour=lambda c: tone_colour(deadline_tone(c))),
     "officer": Column("经办人", lambda c: c.officer or EMPTY),
