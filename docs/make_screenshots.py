@@ -304,6 +304,7 @@ def shot_modules(path: Path) -> None:
         ("intake", lambda module: module.capture(_session(path, "clerk"), OUT, night_username="night_duty")),
         ("workspace", lambda module: module.capture(*_workspace_case(path), OUT)),
         ("shared", lambda module: module.capture(OUT)),
+        ("shared_placeholders", lambda module: module.capture(OUT)),
         ("holidays", lambda module: module.capture(OUT)),
         ("statistics_page", lambda module: module.capture(OUT)),
         ("records", lambda module: module.capture(OUT)),
