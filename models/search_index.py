@@ -30,7 +30,7 @@ TEXT_TABLES = (FTS_TABLE, CHAR_TABLE, OPEN_FTS_TABLE, OPEN_CHAR_TABLE)
 
 def spaced(text: str) -> str:
     """One token per character for the character index (whitespace dropped, everything else kept)."""
-    return " ".join(ch for ch in text if not ch.isspace())
+    return " ".join("".join(text.split()))  # split() drops exactly what isspace() calls whitespace
 
 
 def insert_rows_sql(open_case: bool = False) -> tuple[str, str]:

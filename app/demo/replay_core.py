@@ -17,6 +17,7 @@ from app.cases.states import OPEN_ASSIGNMENT_STATES, AssignmentState
 from app.demo.audit_stream import AuditStream, order_key
 from app.demo.plans import CasePlan, S, Step
 from app.demo.replay_data import CaseReplay, DatabaseFacts, Rows
+from app.demo.replay_stats import ReplayStatistics
 from app.demo.workdays import WorkdayTable
 from app.policy import registers_as_night_duty
 from models.chain import GENESIS, event_digest, head_text
@@ -32,6 +33,8 @@ class ReplayCore:
         self.rng = random.Random(seed ^ 0x5EED)
         self.counters: dict[int, int] = {}
         self.next_attachment = facts.first_attachment_id
+        self.next_assignment = facts.first_assignment_id
+        self.statistics = ReplayStatistics(facts.stat_categories, table)
         self.audit = AuditStream(facts.audit_head)
         self.merged_heads: dict[tuple[int, int], str] = {}  # (case, duplicate) -> timeline head after 合并
         self.plan: CasePlan | None = None
@@ -60,8 +63,8 @@ class ReplayCore:
         return rows
 
     def finish(self) -> Rows:
-        """The audit entries still waiting after the last plan."""
-        return Rows(audit=self.audit.release(), counters=dict(self.counters))
+        """The audit entries still waiting after the last plan, and the cube's cells of all cases."""
+        return Rows(audit=self.audit.release(), counters=dict(self.counters), cells=self.statistics.plain_cells())
 
     # -- the operation frame ----------------------------------------------------------------------
 
@@ -170,6 +173,7 @@ class ReplayCore:
             r.department_ids.add(dept_id)
             r.assignments.append(
                 {
+                    "id": self.next_assignment,
                     "case": r.case["id"],
                     "department": dept_id,
                     "state": AssignmentState.SENT,
@@ -187,6 +191,7 @@ class ReplayCore:
                     "return_reason": "",
                 }
             )
+            self.next_assignment += 1
         handling = {a["department"] for a in r.assignments if a["state"] != AssignmentState.RETURNED}
         if r.issue["department"] not in handling:  # as routing._follow_the_routing
             r.issue["department"] = self.facts.departments[codes[0]][0]
@@ -211,6 +216,7 @@ class ReplayCore:
 
     def _replay(self, plan: CasePlan, rows: Rows) -> None:
         self.plan, self.step_no = plan, 0
+        follow_ups = len(rows.followups)
         r = self._register(plan, rows)
         self._audit(r, plan.steps[0])
         for number, step in enumerate(plan.steps[1:], start=1):
@@ -241,6 +247,7 @@ class ReplayCore:
         fts = (c["id"], c["case_no"], people, f"{c['content']}\n{c['demands']}", departments, category)
         rows.fts.append(fts)
         rows.chars.append(char_row(fts))  # here, in the process that plans, not in the one that writes
+        self.statistics.add(r, rows.complainants[-1], rows.followups[follow_ups:], rows)
 
     def _merged_in(self, r: CaseReplay, plan: CasePlan, step: Step) -> None:
         """The 合并 of a later duplicate, written by its merge on this case's timeline (no version

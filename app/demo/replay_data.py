@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.deadlines.rules import DeadlineRules
+from app.statistics.facts import CategoryInfo, StatRows
 from printing.data import Letterhead
 
 
@@ -26,12 +27,14 @@ class DatabaseFacts:
     first_case_id: int = 1
     first_complainant_id: int = 1
     first_attachment_id: int = 1
+    first_assignment_id: int = 1
     usernames: dict[str, str] = field(default_factory=dict)  # role -> username (the audit's actor)
     officer_ids: frozenset[int] = frozenset()  # users with the officer role (named on restricted cases)
     major_auto_restrict: bool = True  # setting: a 重大 case is restricted at 受理
     reopen_reply_workdays: int = 10  # setting: the reply period of a reopened case
     audit_head: tuple[int, str] | None = None  # the audit log's newest (seq, hash) before the fill
     letterhead: Letterhead | None = None  # None: written replies' letters are not issued (see bulk.py)
+    stat_categories: dict[int, CategoryInfo] = field(default_factory=dict)  # statistics.store.category_map
     departments_by_id: dict[int, str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -59,6 +62,8 @@ class Rows:
     audit: list[tuple] = field(default_factory=list)  # audit.ChainRow, chained in the service path's order
     fts: list[tuple] = field(default_factory=list)
     chars: list[tuple] = field(default_factory=list)  # the character index's rows (search_index.char_row)
+    stats: list[StatRows] = field(default_factory=list)  # each case's statistics rows (app.demo.replay_stats)
+    cells: dict | None = None  # after the last chunk: the monthly cube's cells of every case (no repeats)
     counters: dict[int, int] = field(default_factory=dict)  # year -> last sequence number
 
     def __len__(self) -> int:

@@ -226,6 +226,20 @@ def rebuild(case_ids: list[int], chunk: int = 2000) -> None:
     for start in range(0, len(case_ids), chunk):
         for rows in stored_rows(case_ids[start : start + chunk]):
             contributions(rows, cells)
+    write_cells(cells)
+
+
+def with_repeats(cells: Cells, repeat_days: Iterable[int]) -> Cells:
+    """`cells` summed with no case a repeat, plus the cases found repeats since (their days of
+    receipt): what `contributions` gives with the flags set (they add to "repeat" alone)."""
+    result: Cells = defaultdict(lambda: [0, 0], {cell: list(value) for cell, value in cells.items()})
+    for day in repeat_days:
+        result[(month_of(day), "repeat")][0] += 1
+    return result
+
+
+def write_cells(cells: Cells) -> None:
+    """Store `cells` as the whole cube and the flows (the ones there before are removed)."""
     StatCube.delete().execute()
     StatFlow.delete().execute()
     cube_rows, flow_rows = [], []

@@ -6,7 +6,7 @@ the writes maintained)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -205,6 +205,9 @@ class _Events:
         return result
 
 
+_READ_ACTIONS = frozenset(ACTING_ACTIONS + HOLD_ACTIONS)
+
+
 def _events(case_ids: list[int]) -> dict[int, _Events]:
     events: dict[int, _Events] = defaultdict(_Events)
     wanted = CaseEvent.action.in_(ACTING_ACTIONS + HOLD_ACTIONS) | (
@@ -312,6 +315,57 @@ def _per_case() -> tuple[type[peewee.Model], ...]:
     return (IssueStat, AssignmentStat, StatPersonKey, CaseStat)
 
 
+CASE_FIELDS = tuple(f.name for f in _CASE_COLUMNS)  # the case values `rows_from_values` reads
+_CASE_DEFAULTS = {f.name: f.default for f in _CASE_COLUMNS}
+
+
+def rows_from_values(
+    case: Mapping[str, Any],
+    complainant: Mapping[str, Any] | None,
+    events: Iterable[tuple[str, str, Any]],
+    follow_ups: Iterable[tuple[Any, str]],
+    assignments: Iterable[Mapping[str, Any]],
+    issues: list[CaseIssueFacts],
+    external: list[tuple[str, str]],
+    categories: dict[int, CategoryInfo],
+    workdays: Workdays,
+) -> StatRows:
+    """The statistics rows of a case whose rows a bulk writer holds in memory (the demo's bulk path,
+    before they are inserted): the same reading of the same values as `_case_rows` makes of the
+    stored rows. `case`, `complainant` and `assignments` are keyed by field name (a field left out
+    has the model's default); `events` are the timeline's (action, summary, at) in `seq` order,
+    `follow_ups` (at, satisfaction) in the order written."""
+    row = tuple(case.get(name, _CASE_DEFAULTS[name]) for name in CASE_FIELDS)
+    person = None
+    if complainant is not None:
+        person = (complainant["id"], complainant["phone"], complainant.get("phone_index", ""),
+                  complainant["id_number"], complainant.get("id_number_index", ""))  # fmt: skip
+    timeline = _Events()
+    for action, summary, at in events:
+        if action in _READ_ACTIONS or (action == "print" and summary == RECEIPT_ISSUED):
+            timeline.add(action, at)
+    facts = _facts(
+        row,
+        person,
+        timeline,
+        sorted(follow_ups, key=lambda f: f[0]),  # stable: by time, then as written (the id)
+        [
+            AssignmentFacts(a["id"], a["department"], a["state"], a["sent_at"], a["due"],
+                            a["acknowledged_at"], a["responded_at"])  # fmt: skip
+            for a in assignments
+        ],
+        issues,
+        external,
+    )
+    return rows_for(facts, categories, workdays)
+
+
+def insert_computed(rows: Iterable[StatRows]) -> None:
+    """Store rows computed by `rows_from_values` (a local bulk writer); repeat flags and the cube
+    are left to `finish_bulk`."""
+    _insert(rows)
+
+
 def _delete(case_ids: list[int]) -> None:
     for model in _per_case():
         model.delete().where(model.case.in_(case_ids)).execute()
@@ -361,10 +415,21 @@ def add_cases(case_ids: list[int]) -> None:
         _server_persons(case_ids)
 
 
-def finish_bulk() -> None:
-    """After a bulk fill: every repeat flag, then the whole cube."""
+def finish_bulk(cells: cube.Cells | None = None) -> None:
+    """After a bulk fill: every repeat flag, then the whole cube — recounted from the stored rows,
+    or, when the writer summed the cases' `cube.contributions` as it went (`cells`, counted with no
+    case a repeat yet), those cells with the repeats added."""
     repeats.rebuild_flags()
-    cube.rebuild(_all_case_ids())
+    if cells is None:
+        cube.rebuild(_all_case_ids())
+        return
+    cube.write_cells(cube.with_repeats(cells, _repeat_days()))
+
+
+def _repeat_days() -> Iterator[int]:
+    """The day of receipt of every case flagged a repeat (merged cases carry no identifiers)."""
+    query = CaseStat.select(CaseStat.received_day).where(CaseStat.is_repeat == True)  # noqa: E712
+    return (day for (day,) in query.tuples())
 
 
 def _all_case_ids() -> list[int]:
