@@ -15,7 +15,8 @@
   `service_fill` (every step through the real services, up to 2,000 cases) or `bulk` (the plans
   replayed in memory — `replay` one method per step, `replay_core` the operation frame and the
   bookkeeping services share, `replay_data` the rows — with the services' own timeline wording and
-  constants; audit entries chained in the service path's order by `audit_stream`; 处理结果告知书
+  constants; audit entries chained in the service path's order by `audit_stream`; statistics rows
+  and the monthly cube's cells by `replay_stats`; 处理结果告知书
   rendered by `letters`; inserted with prepared statements; local databases only).
 
 The generator's modules are imported only when cases are wanted (`from app.demo import fill`).

@@ -4,7 +4,8 @@ cases with prepared executemany statements (peewee's insert_many spends most of 
 text), together with the case counters, the text index, the reply-date promises, draft revisions and
 the audit entries of every operation (chained in the service path's order, app.demo.audit_stream).
 Above 20,000 cases a second process plans and replays while this one writes. The statistics rows of
-each chunk are written with it; repeat flags and the monthly cube once at the end.
+each chunk are made where it is replayed (app.demo.replay_stats) and written with it; repeat flags
+once at the end, and the monthly cube from the cells the replay summed, the repeats added.
 
 The 处理结果告知书 of a written reply is issued (rendered, ~50 KB and tens of milliseconds each) only
 for fills of up to LETTERS_MAX cases: at benchmark sizes (~7 % of cases reply in writing) rendering
