@@ -28,16 +28,16 @@ from bench.service import register_cases
 
 def _restricted_lines(manager: Any, count: int) -> list[dict]:
     from app.cases import overlays, search, views
-    from models.cases import Case, Complainant
+    from models.cases import Case
+    from models.database import database_proxy
 
     rng = random.Random(11)
     restricted = [r for r, in Case.select(Case.id).where(Case.restricted == True).tuples()]  # noqa: E712
     picked = rng.sample(restricted, min(count, len(restricted)))
     opened = [_timed(lambda c=c: views.open_case(manager, c))[0] for c in picked]
     events = [len(views.open_case(manager, c).timeline) for c in picked]
-    names = [
-        Complainant.select(Complainant.name).join(Case).where(Case.id == c).scalar() for c in picked[:5]
-    ]
+    stored = 'SELECT p.name FROM complainant p JOIN "case" c ON c.complainant_id = p.id WHERE c.id = ?'
+    names = [database_proxy.obj.execute_sql(stored, (c,)).fetchone()[0] for c in picked[:5]]  # as stored
     named = [views.open_case(manager, c).complainant_name for c in picked[:5]]
     found, hits = [], 0
     for case_id, name in zip(picked[:5], named, strict=True):

@@ -11,7 +11,7 @@ import peewee
 from models.accounts import User
 from models.base import BaseModel
 from models.cases import Case
-from models.fields import ContentTextField
+from models.fields import ContentCharField, ContentTextField
 
 
 class ReplyPromise(BaseModel):
@@ -24,7 +24,7 @@ class ReplyPromise(BaseModel):
     provisional = peewee.BooleanField(default=False)
     previous = peewee.DateField(null=True)  # None for the first promise
     reason = peewee.CharField(max_length=16)  # app.cases.promises.REASONS
-    note = peewee.TextField(default="")
+    note = ContentTextField(default="")
     told = peewee.BooleanField(default=False)  # stated on an issued 受理回执 or 延期告知书
 
     class Meta:
@@ -56,8 +56,8 @@ class MajorCheck(BaseModel):
     case = peewee.ForeignKeyField(Case, backref="major_checks", on_delete="CASCADE", index=False)  # (case, item)
     item = peewee.CharField(max_length=24)  # app.cases.major.ITEMS
     status = peewee.CharField(max_length=16)  # done / not_applicable
-    value = peewee.CharField(max_length=40, default="")  # e.g. the number of representatives
-    note = peewee.TextField(default="")
+    value = ContentCharField(max_length=40, default="")  # e.g. the number of representatives
+    note = ContentTextField(default="")
     at = peewee.DateTimeField()
     by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=False)
 

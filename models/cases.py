@@ -77,7 +77,7 @@ class Case(BaseModel):
     extension_workdays = peewee.IntegerField(default=0)
     on_hold = peewee.BooleanField(default=False)
     hold_since = peewee.DateTimeField(null=True)
-    hold_reason = peewee.CharField(max_length=200, default="")
+    hold_reason = ContentCharField(max_length=200, default="")
     paused_workdays = peewee.IntegerField(default=0)
     # No index: one on a yes/no column steers SQLite into visiting every unrestricted case first.
     restricted = peewee.BooleanField(default=False)
@@ -165,7 +165,7 @@ class CaseLink(BaseModel):
     # Not indexed alone: (case, other) leads the unique index.
     case = peewee.ForeignKeyField(Case, backref="links", on_delete="CASCADE", index=False)
     other = peewee.ForeignKeyField(Case, backref="+", on_delete="CASCADE")
-    note = peewee.CharField(max_length=200, default="")
+    note = ContentCharField(max_length=200, default="")
     kind = peewee.CharField(max_length=8, default="related")
 
     class Meta:
@@ -245,12 +245,12 @@ class Attachment(BaseModel):
     """A scan, photo or recording, stored inside the encrypted database."""
 
     case = peewee.ForeignKeyField(Case, backref="attachments", on_delete="CASCADE")
-    filename = peewee.CharField(max_length=200)
+    filename = ContentCharField(max_length=200)  # sealed while the case is restricted (also `note`)
     mime_type = peewee.CharField(max_length=100)
     size = peewee.IntegerField()
     sha256 = peewee.CharField(max_length=64)
     data = SealedBlobField()
-    note = peewee.CharField(max_length=200, default="")
+    note = ContentCharField(max_length=200, default="")
     added_at = peewee.DateTimeField()
     added_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=False)
 
@@ -292,13 +292,13 @@ class Extension(BaseModel):
 
     case = peewee.ForeignKeyField(Case, backref="extensions", on_delete="CASCADE")
     workdays = peewee.IntegerField()
-    reason = peewee.TextField()
+    reason = ContentTextField()
     requested_at = peewee.DateTimeField()
     requested_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=False)
     state = peewee.CharField(max_length=16, default="pending")  # pending / approved / refused
     decided_at = peewee.DateTimeField(null=True)
     decided_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
-    decision_note = peewee.TextField(default="")
+    decision_note = ContentTextField(default="")
 
 
 class ExternalRoute(BaseModel):

@@ -366,8 +366,10 @@ def _v22_sealed_restricted_content(db: peewee.Database, migrator: SchemaMigrator
 def _v29_sealed_restricted_timelines(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
     """v29: the rest of a restricted case sealed like its texts (step 22): its timeline (chained
     again over the sealed texts, each batch's new heads and the heads they replace recorded in the
-    audit log, models/sealed_timeline.py), the summaries of its 投诉事项 and the complainant's and
-    patient's names (their look-up indexes emptied)."""
+    audit log, models/sealed_timeline.py), the summaries of its 投诉事项, the complainant's and
+    patient's names (their look-up indexes emptied) and its other free texts (attachment names and
+    notes, extension reasons, the hold reason, promise notes, checklist entries, link notes)."""
+    sealed_content.create_sealed_name_indexes(db)
     public = sealed_content.stored_public(db) if is_sqlite(db) else None
     if public is not None:
         sealed_content.seal_restricted(db, public, report)
@@ -440,6 +442,7 @@ def ensure_schema(db: peewee.Database, now: datetime | None = None, progress: Pr
             db.create_tables(ALL_MODELS)
             create_search_index(db)
             create_case_tally(db)
+            sealed_content.create_sealed_name_indexes(db)
             SchemaVersion.create(version=SCHEMA_VERSION, applied_at=now)
         return 0
     if found > SCHEMA_VERSION:

@@ -46,7 +46,10 @@ SEALED_SETTING = "_restricted_content_sealed"  # set after a complete pass (see 
 # table → (the column naming the case, the sealed text columns)
 CONTENT: dict[str, tuple[str, tuple[str, ...]]] = {
     "case_text": ("case_id", ("content", "demands")),
-    "case": ("id", ("patient_name", "facts", "resolution", "rectification", "approval_comment", "close_reason")),
+    "case": (
+        "id",
+        ("patient_name", "hold_reason", "facts", "resolution", "rectification", "approval_comment", "close_reason"),
+    ),
     "complainant": ("id", ("name",)),  # found through the case (COMPLAINANT_OF)
     "case_issue": ("case_id", ("summary", "questions", "finding_note")),
     "assignment": ("case_id", ("questions", "response", "return_reason")),
@@ -55,6 +58,11 @@ CONTENT: dict[str, tuple[str, tuple[str, ...]]] = {
     "finding_override": ("case_id", ("reason",)),
     "external_route": ("case_id", ("outcome",)),
     "case_correction": ("case_id", ("before", "after")),  # corrected 投诉内容/诉求 (identifiers: s1:)
+    "attachment": ("case_id", ("filename", "note")),  # the file itself: sealed always (models/fields.py)
+    "extension": ("case_id", ("reason", "decision_note")),
+    "reply_promise": ("case_id", ("note",)),
+    "major_check": ("case_id", ("value", "note")),
+    "case_link": ("case_id", ("note",)),
 }
 _INFO = b"complaintdesk sealed identifier"
 _RAW = serialization.Encoding.Raw
@@ -147,6 +155,30 @@ def _rows(db: peewee.Database, table: str, case_ids: list[int]) -> list[tuple]:
     return db.execute_sql(
         f"SELECT t.rowid, {case_column}, {picked} FROM {source} WHERE {case_column} IN ({marks})", case_ids
     ).fetchall()
+
+
+# The sealed names of restricted cases, read whole by a holder's search (app/cases/sealed_names.py):
+# two small partial indexes that cover the query, so it reads a few hundred pages instead of a case
+# row and a complainant row scattered through the file per restricted case. They hold boxes only.
+SEALED_NAME_INDEXES = (
+    'CREATE INDEX IF NOT EXISTS case_restricted_names ON "case" (id, complainant_id, patient_name) '
+    "WHERE restricted = 1",
+    "CREATE INDEX IF NOT EXISTS complainant_sealed_name ON complainant (id, name) "
+    f"WHERE substr(name, 1, {len(CONTENT_PREFIX)}) = '{CONTENT_PREFIX}'",
+)
+RESTRICTED_PATIENTS = (
+    'SELECT id, complainant_id, patient_name FROM "case" INDEXED BY case_restricted_names WHERE restricted = 1'
+)
+SEALED_COMPLAINANTS = (
+    f"SELECT id, name FROM complainant WHERE substr(name, 1, {len(CONTENT_PREFIX)}) = '{CONTENT_PREFIX}'"
+)
+
+
+def create_sealed_name_indexes(db: peewee.Database) -> None:
+    """The partial indexes of sealed names (a new local database, schema step 29)."""
+    if is_sqlite(db):
+        for sql in SEALED_NAME_INDEXES:
+            db.execute_sql(sql)
 
 
 def clear_name_indexes(db: peewee.Database, case_ids: list[int]) -> None:

@@ -4,19 +4,18 @@ A restricted case's complainant and patient names are sealed to the identifier k
 look-up indexes are emptied (models/sealed_content.py): nobody who merely opens the database learns
 a name, nor can they test a guessed one. A holder of the key still finds these cases by name: the
 restricted cases are few (a few hundred at 200,000 cases), so their sealed names are read through
-the partial index of restricted cases and opened here, and each search term is looked for in them
-as the text index would (every term in one of the two names). Anybody else finds nothing this way.
+two small partial indexes that cover the query (models/sealed_content.py) and opened here (each once per sign-in: the opened names are
+kept in memory with the session's sealer), and each search term is looked for in them as the text
+index would (every term in one of the two names). Anybody else finds nothing this way.
 """
 
 from __future__ import annotations
 
+import weakref
+
 from models.database import database_proxy
 from models.fields import CONTENT_PREFIX, current_cipher
-
-_NAMES = (
-    'SELECT c.id, c.patient_name, p.name FROM "case" c '
-    "JOIN complainant p ON p.id = c.complainant_id WHERE c.restricted = 1"
-)
+from models.sealed_content import RESTRICTED_PATIENTS, SEALED_COMPLAINANTS
 
 
 def restricted_by_name(text: str) -> list[int]:
@@ -27,15 +26,32 @@ def restricted_by_name(text: str) -> list[int]:
     terms = text.split()
     if not terms:
         return []
+    opened = _OPENED.setdefault(sealer, {})
+    if len(opened) > _MAX_OPENED:
+        opened.clear()
+    db = database_proxy.obj
+    complainants = dict(db.execute_sql(SEALED_COMPLAINANTS).fetchall())
     found = []
-    for case_id, patient, complainant in database_proxy.obj.execute_sql(_NAMES):
-        names = [_opened(sealer, patient), _opened(sealer, complainant)]
+    for case_id, complainant_id, patient in db.execute_sql(RESTRICTED_PATIENTS).fetchall():
+        complainant = complainants.get(complainant_id, "")
+        names = [_opened(sealer, opened, patient), _opened(sealer, opened, complainant)]
         if all(any(term in name for name in names) for term in terms):
             found.append(case_id)
     return found
 
 
-def _opened(sealer: object, value: str | None) -> str:
+# Names opened this sign-in, by their sealed form (a box is never sealed twice alike): the next
+# search reads the rows again but opens only what changed. Kept with the sealer installed at sign-in,
+# so it goes with it at sign-out.
+_OPENED: weakref.WeakKeyDictionary[object, dict[str, str]] = weakref.WeakKeyDictionary()
+_MAX_OPENED = 100_000
+
+
+def _opened(sealer: object, opened: dict[str, str], value: str | None) -> str:
     if not value or not value.startswith(CONTENT_PREFIX):
         return value or ""  # not sealed (yet): as stored
-    return sealer.open_box(value[len(CONTENT_PREFIX) :]) or ""  # type: ignore[attr-defined]
+    name = opened.get(value)
+    if name is None:
+        name = sealer.open_box(value[len(CONTENT_PREFIX) :]) or ""  # type: ignore[attr-defined]
+        opened[value] = name
+    return name

@@ -290,7 +290,8 @@ def search(session: Session, text: str, limit: int = MAX_RESULTS) -> list[int]:
         conditions.append(Case.id.in_(_identifier_matches(text)))
     if is_sqlite(database_proxy.obj):
         conditions.append(_local_text(text))
-        named = sealed_names.restricted_by_name(text)  # sealed names: opened for holders of the key
+        # sealed names, opened for holders of the key (not for a case number or an identifier)
+        named = [] if _CASE_NO.match(text) or _IDENTIFIER.match(text) else sealed_names.restricted_by_name(text)
         if named:
             conditions.append(Case.id.in_(named))
     else:

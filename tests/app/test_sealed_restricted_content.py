@@ -14,14 +14,13 @@ from app.cases import acceptance, overlays, reply, search, views
 from app.errors import ValidationError
 from app.keyslots import KeySlotFile
 from models.cases import Case, CaseText
-from models.database import close_current
 from models.fields import CONTENT_PREFIX
 from models.migrations import SCHEMA_VERSION, STEPS, ensure_schema
 from models.schema import SchemaVersion
 from models.sealed_content import Opener
 from tests.support.accounts import ADMIN, ADMIN_PASSWORD, USER_PASSWORD
 from tests.support.cases import FakeClock, register
-from tests.support.sealed import login, probe, sealed_office
+from tests.support.sealed import OFFICE, login, probe, restored_copy, sealed_office
 
 NARRATIVE = "保密叙述标记丙丁戊己庚辛壬癸"
 DEMANDS = "保密诉求标记子丑寅卯辰巳午未"
@@ -37,16 +36,7 @@ _login = login
 @pytest.fixture
 def office(db_path: Path, fake_clock: FakeClock) -> Path:
     """A manager, two officers and a clerk; the manager has signed in once (the identifier key exists)."""
-    return sealed_office(
-        db_path,
-        (
-            ("manager1", "李主任", "manager"),
-            ("officer1", "王专员", "officer"),
-            ("officer2", "钱专员", "officer"),
-            ("clerk1", "赵文员", "clerk"),
-            ("night1", "孙值班", "night_duty"),
-        ),
-    )
+    return sealed_office(db_path, OFFICE)
 
 
 def _restricted_case(office: Path) -> int:
@@ -248,16 +238,8 @@ def test_upgrade_of_a_previous_schema_database_seals_its_restricted_cases(
 
 
 def test_a_backup_restored_keeps_restricted_texts_sealed_from_the_clerk(office: Path, tmp_path: Path) -> None:
-    from app.records import backup, restore
-    from app.records.restore import Credentials
-
     case_id = _restricted_case(office)
-    admin = auth.login_local(office, ADMIN, ADMIN_PASSWORD)
-    result = backup.take_backup(admin, tmp_path / "备份")
-    auth.logout(admin)
-    target = tmp_path / "restored" / "complaints.db"
-    restore.restore_backup(result.path, target, Credentials(ADMIN, ADMIN_PASSWORD))
-    close_current()
+    target = restored_copy(office, tmp_path)
     _probe(target, tmp_path)
     manager = _login(target, "manager1")
     assert views.open_case(manager, case_id).content == NARRATIVE

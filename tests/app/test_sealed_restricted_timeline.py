@@ -25,10 +25,12 @@ from tests.support.sealed import (
     MARKERS,
     NOTE_AFTER,
     NOTE_BEFORE,
+    OFFICE,
     PATIENT,
     RESPONSE,
     login,
     probe,
+    restored_copy,
     sealed_office,
     whole_restricted_case,
 )
@@ -38,15 +40,7 @@ SLOTS = [("clerk1", USER_PASSWORD), ("night1", USER_PASSWORD), (ADMIN, ADMIN_PAS
 
 @pytest.fixture
 def office(db_path: Path, fake_clock: FakeClock) -> Path:
-    return sealed_office(
-        db_path,
-        (
-            ("manager1", "李主任", "manager"),
-            ("officer1", "王专员", "officer"),
-            ("clerk1", "赵文员", "clerk"),
-            ("night1", "孙值班", "night_duty"),
-        ),
-    )
+    return sealed_office(db_path, OFFICE)
 
 
 _restricted_case = whole_restricted_case
@@ -189,6 +183,8 @@ def test_upgrade_from_schema_26_seals_the_rest_and_records_the_new_heads(
             "UPDATE complainant SET name = ? WHERE id = ?", (COMPLAINANT, overlays_state.complainant_id)
         )
         db.execute_sql("UPDATE case_issue SET summary = ? WHERE case_id = ?", (ISSUE, case_id))
+        for index in ("case_restricted_names", "complainant_sealed_name"):  # made by step 29
+            db.execute_sql(f"DROP INDEX {index}")
         SchemaVersion.delete().execute()
         SchemaVersion.create(version=26, applied_at="2026-03-01 09:00:00")
     plain = db.execute_sql("SELECT note FROM case_event WHERE case_id = ?", (case_id,)).fetchall()
@@ -203,6 +199,7 @@ def test_upgrade_from_schema_26_seals_the_rest_and_records_the_new_heads(
     assert Case.get_by_id(case_id).case_no in entry[0]
     view = views.open_case(manager, case_id)
     assert view.complainant_name == COMPLAINANT and NOTE_AFTER in _timeline_text(view)
+    assert search.search(manager, COMPLAINANT) == [case_id]  # through the sealed names' indexes
     assert view.timeline_problem == ""
     auth.logout(manager)
     report = _verified(office)
@@ -212,15 +209,8 @@ def test_upgrade_from_schema_26_seals_the_rest_and_records_the_new_heads(
 
 
 def test_a_restored_backup_keeps_the_timeline_and_names_sealed(office: Path, tmp_path: Path) -> None:
-    from app.records import backup, restore
-    from app.records.restore import Credentials
-
     case_id = _restricted_case(office)
-    admin = auth.login_local(office, ADMIN, ADMIN_PASSWORD)
-    result = backup.take_backup(admin, tmp_path / "备份")
-    auth.logout(admin)
-    target = tmp_path / "restored" / "complaints.db"
-    restore.restore_backup(result.path, target, Credentials(ADMIN, ADMIN_PASSWORD))
+    target = restored_copy(office, tmp_path)
     for username, password in SLOTS:
         probe(target, tmp_path, MARKERS, username, password)
     officer = login(target, "officer1")
@@ -250,3 +240,29 @@ def test_a_receipt_on_a_sealed_timeline_still_counts_in_the_statistics(office: P
     twins = [CaseStat.get_by_id(case_id) for case_id in (plain, restricted)]
     assert twins[0].accepted_day is not None
     assert twins[0].accepted_day == twins[1].accepted_day
+
+
+FILE = "保密附件标记青枫浦上"
+ATTACHED = "保密附件说明标记白云一片"
+EXTENSION = "保密延期理由标记斜月沉沉"
+HOLD = "保密暂停原因标记海雾碣石"
+
+
+def test_the_other_free_texts_of_a_restricted_case_are_sealed_too(office: Path, tmp_path: Path) -> None:
+    """An attachment's name and note, an extension's reason and the hold reason, written while the
+    case is restricted: not below the application; the named officer reads them as written."""
+    case_id = _restricted_case(office)
+    officer = login(office, "officer1")
+    overlays.add_attachment(officer, case_id, f"{FILE}.pdf", b"%PDF-1.4 scan", note=ATTACHED)
+    overlays.request_extension(officer, case_id, 5, EXTENSION)
+    overlays.hold(officer, case_id, HOLD)
+    auth.logout(officer)
+    probe(office, tmp_path, (*MARKERS, FILE, ATTACHED, EXTENSION, HOLD))
+
+    officer = login(office, "officer1")
+    view = views.open_case(officer, case_id)
+    assert [(a.filename, a.note) for a in view.attachments] == [(f"{FILE}.pdf", ATTACHED)]
+    assert [x.reason for x in view.extensions] == [EXTENSION]
+    assert view.hold_reason == HOLD
+    assert view.timeline_problem == ""
+    auth.logout(officer)

@@ -25,6 +25,16 @@ RESPONSE = "保密反馈标记江流宛转绕芳甸"
 MARKERS = (COMPLAINANT, PATIENT, ISSUE, NOTE_BEFORE, NOTE_AFTER, RESPONSE)
 
 
+# A manager, two officers, a clerk and a night duty (sealed_office's people for the sealing tests).
+OFFICE = (
+    ("manager1", "李主任", "manager"),
+    ("officer1", "王专员", "officer"),
+    ("officer2", "钱专员", "officer"),
+    ("clerk1", "赵文员", "clerk"),
+    ("night1", "孙值班", "night_duty"),
+)
+
+
 def login(path: Path, username: str) -> Session:
     return auth.login_local(path, username, USER_PASSWORD)
 
@@ -130,3 +140,17 @@ def whole_restricted_case(office: Path) -> int:
     routing.respond(officer, Assignment.get(Assignment.case == case_id).id, RESPONSE, "护理部")
     auth.logout(officer)
     return case_id
+
+
+def restored_copy(office: Path, tmp_path: Path) -> Path:
+    """The office's database backed up by the administrator and restored to a new file."""
+    from app.records import backup, restore
+    from app.records.restore import Credentials
+
+    admin = auth.login_local(office, ADMIN, ADMIN_PASSWORD)
+    result = backup.take_backup(admin, tmp_path / "备份")
+    auth.logout(admin)
+    target = tmp_path / "restored" / "complaints.db"
+    restore.restore_backup(result.path, target, Credentials(ADMIN, ADMIN_PASSWORD))
+    close_current()
+    return target
