@@ -123,6 +123,8 @@ def _run_rows(runs: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
     def build(run: dict[str, Any]) -> str:
         made = run.get("generation")
         text = f"{made['seconds']:.0f} s" if made else "复用已有数据库"
+        if made and run.get("first_sign_in_seconds") is not None:
+            text += f"；主任首次登录（封存标识、重建文件）{run['first_sign_in_seconds']:.0f} s"
         if run.get("migration_seconds") is not None:
             text += f"；迁移到服务器 {run['migration_seconds']:.0f} s，ANALYZE {run['analyze_seconds']:.0f} s"
         return text
