@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -28,7 +28,7 @@ from app.cases.states import State  # noqa: E402
 from app.session import Session  # noqa: E402
 from models.database import ServerParams  # noqa: E402
 from tests.support import pg_server  # noqa: E402
-from tests.support.cases import walk  # noqa: E402
+from tests.support.cases import FakeClock, walk  # noqa: E402
 from tests.support.desk import open_desk  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 
@@ -51,21 +51,6 @@ CASES = (
 )
 
 
-class _Clock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def set(self, at: datetime) -> None:
-        self.at = at
-
-    def advance(self, **kwargs: float) -> datetime:
-        self.at += timedelta(**kwargs)
-        return self.at
-
-
 def _grab(widget: QWidget, path: Path) -> Path:
     for _ in range(5):
         QApplication.processEvents()
@@ -74,9 +59,9 @@ def _grab(widget: QWidget, path: Path) -> Path:
     return path
 
 
-def _office(admin: Session, now: _Clock) -> Session:
+def _office(admin: Session, now: FakeClock) -> Session:
     """The cases of CASES on the server; the unnamed officer's session."""
-    desk = open_desk(admin, now, new=PEOPLE)  # type: ignore[arg-type]
+    desk = open_desk(admin, now, new=PEOPLE)
     for name, category, content, state, restricted in CASES:
         case_id = desk.register("clerk", complainant_name=name, category=category, content=content).case_id
         walk(desk["officer"], desk["manager"], case_id, state, ("cardiology",))
@@ -92,7 +77,7 @@ def capture(outdir: Path) -> list[Path]:
         return []
     outdir.mkdir(parents=True, exist_ok=True)
     server = pg_server.start()
-    now = _Clock(START)
+    now = FakeClock(START)
     clock.set_clock(now)
     try:
         server.create_database("complaintdesk")
