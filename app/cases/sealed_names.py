@@ -26,18 +26,33 @@ def restricted_by_name(text: str) -> list[int]:
     terms = text.split()
     if not terms:
         return []
+    # each case's two names joined by a character no term holds: "every term in one of the names"
+    return [case_id for case_id, names in _restricted_names(sealer) if all(term in names for term in terms)]
+
+
+def _restricted_names(sealer: object) -> list[tuple[int, str]]:
+    """(case id, its opened names joined by NUL) of every restricted case, read again only when the
+    database changed since the last search (a commit of this connection or of another one)."""
+    db = database_proxy.obj
+    stamp = (db.execute_sql("PRAGMA data_version").fetchone()[0], db.connection().total_changes)
+    kept = _NAMES.get(sealer)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
     opened = _OPENED.setdefault(sealer, {})
     if len(opened) > _MAX_OPENED:
         opened.clear()
-    db = database_proxy.obj
     complainants = dict(db.execute_sql(SEALED_COMPLAINANTS).fetchall())
-    found = []
-    for case_id, complainant_id, patient in db.execute_sql(RESTRICTED_PATIENTS).fetchall():
-        complainant = complainants.get(complainant_id, "")
-        names = [_opened(sealer, opened, patient), _opened(sealer, opened, complainant)]
-        if all(any(term in name for name in names) for term in terms):
-            found.append(case_id)
-    return found
+    rows = [
+        (
+            case_id,
+            _opened(sealer, opened, patient)
+            + "\0"
+            + _opened(sealer, opened, complainants.get(complainant_id, "")),
+        )
+        for case_id, complainant_id, patient in db.execute_sql(RESTRICTED_PATIENTS).fetchall()
+    ]
+    _NAMES[sealer] = (stamp, rows)
+    return rows
 
 
 # Names opened this sign-in, by their sealed form (a box is never sealed twice alike): the next
@@ -45,6 +60,10 @@ def restricted_by_name(text: str) -> list[int]:
 # so it goes with it at sign-out.
 _OPENED: weakref.WeakKeyDictionary[object, dict[str, str]] = weakref.WeakKeyDictionary()
 _MAX_OPENED = 100_000
+# The joined names of the restricted cases with the change stamp they were read at, per sealer.
+_NAMES: weakref.WeakKeyDictionary[object, tuple[tuple[int, int], list[tuple[int, str]]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _opened(sealer: object, opened: dict[str, str], value: str | None) -> str:

@@ -121,6 +121,23 @@ def test_holders_find_a_restricted_case_by_name_and_others_do_not(office: Path) 
         auth.logout(session)
 
 
+def test_a_holders_name_search_sees_a_case_restricted_since_the_last_search(office: Path) -> None:
+    """The opened names are kept between searches only while nothing changed: a case restricted
+    after a search (its names sealed, its index rows emptied) is found by the next one."""
+    clerk = login(office, "clerk1")
+    case_id = register(clerk, complainant_name=COMPLAINANT)
+    auth.logout(clerk)
+    manager = login(office, "manager1")
+    assert search.search(manager, COMPLAINANT) == [case_id]  # through the text index
+    overlays.restrict(manager, case_id, True, ["officer1"])
+    stored = manager.db.execute_sql(
+        'SELECT c.name FROM complainant c JOIN "case" k ON k.complainant_id = c.id WHERE k.id = ?', (case_id,)
+    ).fetchone()[0]
+    assert stored.startswith(CONTENT_PREFIX)  # sealed: only the name scan can find it now
+    assert search.search(manager, COMPLAINANT) == [case_id]  # through the sealed names, read again
+    auth.logout(manager)
+
+
 def test_a_timeline_cut_short_before_the_restriction_is_still_found(office: Path) -> None:
     """The newest entry deleted with plain SQL, then the case made 保密: sealing chains the timeline
     again, but the head it replaced is not the one the audit log recorded, and verify says so."""
