@@ -130,3 +130,13 @@ def grant(session: Session, username: str) -> None:
     with KeySlotFile.update(session.database_path) as slots:
         sealing.grant(slots, username, key)
     session.slots = slots
+
+
+def grant_waiting(session: Session) -> list[str]:
+    """Grant the key to every waiting account that may have it (`ready`), as a manager does one by
+    one on the home card; returns their usernames. For setting up demonstration and benchmark
+    databases, whose accounts a script made."""
+    granted = [w.username for w in pending(session) if w.ready]
+    for username in granted:
+        grant(session, username)
+    return granted

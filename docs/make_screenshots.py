@@ -28,7 +28,7 @@ if str(ROOT) not in sys.path:
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget, QWizard  # noqa: E402
 
-from app import auth, clock, departments, users  # noqa: E402
+from app import auth, clock, departments, key_grants, users  # noqa: E402
 from app.cases import board, documents, intake  # noqa: E402
 from app.cases.board import BoardFilter  # noqa: E402
 from app.demo import DemoInfo, create_demo_database  # noqa: E402
@@ -117,6 +117,9 @@ def prepare(path: Path) -> None:
     fill_demo_cases(session, DEMO_CASES)
     at(NOW - timedelta(days=30))
     auth.logout(session)
+    manager = auth.login_local(path, "manager", PASSWORD)  # makes the identifier key and seals
+    key_grants.grant_waiting(manager)  # the officers read identifiers, as after a manager's grants
+    auth.logout(manager)
     at(NOW - timedelta(days=8, hours=-2, minutes=1))
     try:
         auth.login_local(path, "officer", "typo-" + PASSWORD)
