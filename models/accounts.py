@@ -22,7 +22,7 @@ class User(BaseModel):
 
 
 class UserRole(BaseModel):
-    user = peewee.ForeignKeyField(User, backref="role_rows", on_delete="CASCADE")
+    user = peewee.ForeignKeyField(User, backref="role_rows", on_delete="CASCADE", index=False)  # (user, role)
     role = peewee.CharField(max_length=16)
 
     class Meta:

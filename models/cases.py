@@ -46,7 +46,7 @@ class Case(BaseModel):
 
     case_no = peewee.CharField(max_length=32, unique=True)
     query_code = peewee.CharField(max_length=6)
-    state = peewee.CharField(max_length=20, index=True)
+    state = peewee.CharField(max_length=20)  # leads the open work's index (case_work)
     version = peewee.IntegerField(default=1)
 
     # intake
@@ -221,7 +221,7 @@ class Assignment(BaseModel):
 
     case = peewee.ForeignKeyField(Case, backref="assignments", on_delete="CASCADE")
     department = peewee.ForeignKeyField(Department, backref="assignments", on_delete="RESTRICT")
-    state = peewee.CharField(max_length=16, index=True)
+    state = peewee.CharField(max_length=16)  # leads (state, due), see Meta
     questions = ContentTextField(default="")
     sent_at = peewee.DateTimeField()
     sent_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=False)

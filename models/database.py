@@ -240,7 +240,7 @@ ANALYSIS_LIMIT = 1000
 def analyze(db: peewee.Database) -> None:
     """Give the query planner fresh statistics (sqlite_stat1): after a bulk load or an upgrade.
 
-    Without them SQLite takes every index as selective, e.g. `case_state` for a state most cases
+    Without them SQLite takes every index as selective, e.g. an index led by the state for a state most cases
     are in. PostgreSQL's autovacuum analyzes on its own; a bulk copy is analyzed at once."""
     db = getattr(db, "obj", db)  # a DatabaseProxy: the database behind it
     if not isinstance(db, peewee.SqliteDatabase):

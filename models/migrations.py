@@ -25,7 +25,14 @@ from models.database import analyze
 from models.hash_step import binary_chain_hashes
 from models.schema import ALL_MODELS, SchemaVersion
 from models.search_index import create_search_index, is_sqlite, move_open_cases
-from models.storage_step import Progress, compact_storage, migration_progress, report
+from models.storage_step import (
+    PREFIX_INDEXES,
+    Progress,
+    compact_storage,
+    drop_redundant_indexes,
+    migration_progress,
+    report,
+)
 
 
 class SchemaTooNewError(Exception):
@@ -385,6 +392,14 @@ def _v30_open_cases_text_index(db: peewee.Database, migrator: SchemaMigrator) ->
         move_open_cases(db, ("closed", "rejected", "merged"))
 
 
+def _v32_narrower_indexes(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
+    """v32: fewer bytes per case: the indexes whose columns lead another index go
+    (models.storage_step.PREFIX_INDEXES; docs/documents-storage.md)."""
+    report(0, 1, "正在精简索引")
+    drop_redundant_indexes(db, PREFIX_INDEXES)
+    report(1, 1, "正在精简索引")
+
+
 STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     2: _v2_departments_and_cases,
     3: _v3_one_spelling_of_sign_off,
@@ -411,6 +426,7 @@ STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     28: _v28_server_restricted_index,
     29: _v29_sealed_restricted_timelines,
     30: _v30_open_cases_text_index,
+    32: _v32_narrower_indexes,
 }
 # Step numbers are given out per feature before the work starts, so a number may be missing while a
 # feature is still being built; upgrades apply the steps that exist, in order.

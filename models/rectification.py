@@ -51,7 +51,7 @@ class Rectification(BaseModel):
 class RectificationCase(BaseModel):
     """A case an item covers."""
 
-    rectification = peewee.ForeignKeyField(Rectification, backref="cases", on_delete="CASCADE")
+    rectification = peewee.ForeignKeyField(Rectification, backref="cases", on_delete="CASCADE", index=False)
     case = peewee.ForeignKeyField(Case, backref="rectifications", on_delete="CASCADE")
 
     class Meta:
@@ -96,7 +96,9 @@ class RectificationDocument(BaseModel):
 class Recurrence(BaseModel):
     """整改后复发: a new case in the item's department and category within the window after 已落实."""
 
-    rectification = peewee.ForeignKeyField(Rectification, backref="recurrences", on_delete="CASCADE")
+    rectification = peewee.ForeignKeyField(
+        Rectification, backref="recurrences", on_delete="CASCADE", index=False
+    )  # (rectification, case)
     case = peewee.ForeignKeyField(Case, backref="recurrences", on_delete="CASCADE")
     detected_at = peewee.DateTimeField()
 
@@ -115,7 +117,7 @@ class ReminderPreference(BaseModel):
 class ReminderDismissal(BaseModel):
     """A reminder the user marked 已阅: hidden for that working day (or for good, for one-off kinds)."""
 
-    user = peewee.ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    user = peewee.ForeignKeyField(User, backref="+", on_delete="CASCADE", index=False)  # (user, key)
     key = peewee.CharField(max_length=64)
     dismissed_on = peewee.DateField()
 

@@ -55,7 +55,7 @@ class CaseStat(BaseModel):
 class IssueStat(BaseModel):
     """One row per issue (投诉事项) and responsible department of a case."""
 
-    case = peewee.ForeignKeyField(Case, backref="+", on_delete="CASCADE")
+    case = peewee.ForeignKeyField(Case, backref="+", on_delete="CASCADE", index=False)  # (case, issue_no, department)
     issue_no = peewee.SmallIntegerField()
     received_day = peewee.IntegerField()
     category1 = peewee.IntegerField(null=True)
@@ -93,7 +93,7 @@ class AssignmentStat(BaseModel):
 class StatPersonKey(BaseModel):
     """A short hash of the complainant's phone or ID number, or of the patient's record number."""
 
-    case = peewee.ForeignKeyField(Case, backref="+", on_delete="CASCADE")
+    case = peewee.ForeignKeyField(Case, backref="+", on_delete="CASCADE", index=False)  # (case, key)
     key = peewee.CharField(max_length=20)
     received_day = peewee.IntegerField()
 
