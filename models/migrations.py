@@ -25,6 +25,7 @@ from models.database import analyze
 from models.hash_step import binary_chain_hashes
 from models.schema import ALL_MODELS, SchemaVersion
 from models.search_index import create_search_index, is_sqlite, move_open_cases
+from models.search_index import rebuild as rebuild_text_index
 from models.storage_step import (
     PREFIX_INDEXES,
     Progress,
@@ -389,7 +390,20 @@ def _v30_open_cases_text_index(db: peewee.Database, migrator: SchemaMigrator) ->
     200,000 cases under load)."""
     if is_sqlite(db):
         report(0, 1, "正在整理全文索引")
-        move_open_cases(db, ("closed", "rejected", "merged"))
+        move_open_cases(db, _FINAL_STATES)
+
+
+_FINAL_STATES = ("closed", "rejected", "merged")  # app.cases.states.FINAL_STATES
+
+
+def _v34_text_index_without_positions(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
+    """v34: the four text tables keep no positions (`detail = none`, models/search_index.py) and
+    the character index holds pairs of neighbouring characters too: they are dropped, created anew
+    and filled from the texts in batches (a restricted case whose texts are sealed: its number
+    only), then merged. Running it again builds the same tables."""
+    if is_sqlite(db):
+        number_only = sealed_content.stored_public(db) is not None  # app.restricted_content.applies
+        rebuild_text_index(db, _FINAL_STATES, number_only, report)
 
 
 def _v32_narrower_indexes(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
@@ -427,6 +441,7 @@ STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     29: _v29_sealed_restricted_timelines,
     30: _v30_open_cases_text_index,
     32: _v32_narrower_indexes,
+    34: _v34_text_index_without_positions,
 }
 # Step numbers are given out per feature before the work starts, so a number may be missing while a
 # feature is still being built; upgrades apply the steps that exist, in order.

@@ -1,4 +1,5 @@
-"""Case search: FTS5 trigram for 3+ characters, a per-character FTS5 index for 1–2, identifiers by exact match.
+"""Case search: FTS5 trigram for 3+ characters, a character and character-pair FTS5 index for 1–2,
+identifiers by exact match.
 
 Results are filtered by the viewer's visibility (restricted cases never leak). Phone and ID numbers
 are not in the text index at all; they are matched exactly, and only for roles that see them.
@@ -24,7 +25,7 @@ from app.validation import validate_phone
 from app.write_path import ensure_unlocked
 from models.cases import Case, CaseCounter, CaseText, Category, Complainant
 from models.database import database_proxy
-from models.fields import identifier_equals
+from models.fields import CONTENT_PREFIX, identifier_equals
 from models.organisation import Department
 from models.sealed_content import index_number_only
 from models.search_index import (
@@ -34,7 +35,7 @@ from models.search_index import (
     in_open_pair,
     insert_rows_sql,
     is_sqlite,
-    spaced,
+    is_token_char,
 )
 
 MAX_RESULTS = 200
@@ -108,10 +109,32 @@ def _matching(column: int, expression: str) -> tuple[str, list[str]]:
     return source, [expression] * len(tables)
 
 
-def _match_expression(text: str) -> str:
-    """Each whitespace-separated term quoted as an FTS5 string (user input never becomes syntax)."""
-    terms = [t for t in text.split() if t]
-    return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
+def _quoted(tokens: list[str]) -> str:
+    """The tokens, each quoted as an FTS5 string (user input never becomes syntax), all required."""
+    return " AND ".join('"' + t.replace('"', '""') + '"' for t in dict.fromkeys(tokens))
+
+
+def _short(term: str) -> bool:
+    """A 1–2 character term the character index holds as one token (models/search_index.char_tokens)."""
+    return len(term) <= 2 and all(is_token_char(ch) for ch in term)
+
+
+def _candidates(terms: list[str]) -> tuple[str, list[str]]:
+    """The ids of the cases holding every term's tokens: a term of 3 or more characters its
+    trigrams (the trigram tables keep no positions, so "abcd" gives the cases holding both "abc"
+    and "bcd": candidates, exact only for 3 characters), a 1–2 character term its token of the
+    character tables (exact)."""
+    trigrams = [t[i : i + 3] for t in terms if not _short(t) for i in range(len(t) - 2)]
+    parts = []
+    if trigrams:
+        parts.append(_matching(0, _quoted(trigrams)))
+    if shorts := [t for t in terms if _short(t)]:
+        parts.append(_matching(1, _quoted(shorts)))
+    if len(parts) == 1:
+        return parts[0]
+    return " INTERSECT ".join(f"SELECT * FROM ({source})" for source, _p in parts), [
+        p for _s, ps in parts for p in ps
+    ]
 
 
 def _like(term: str) -> str:
@@ -143,11 +166,14 @@ _TEXT_SOURCE = (
     '"case" sc JOIN case_text st ON st.case_id = sc.id JOIN complainant sp ON sp.id = sc.complainant_id'
     " LEFT JOIN category sg ON sg.id = sc.category_id"
 )
-_TEXT_COLUMNS = ("sc.case_no", "sp.name", "sc.patient_name", "st.content", "st.demands", "sg.path")
+_TEXT_COLUMNS = ("sp.name", "sc.patient_name", "st.content", "st.demands", "sg.path")
 _DEPARTMENT_LIKE = (
     "EXISTS (SELECT 1 FROM department sd WHERE sd.name LIKE ? ESCAPE '\\' AND (sd.id = sc.visit_department_id"
     " OR sd.id IN (SELECT sa.department_id FROM assignment sa WHERE sa.case_id = sc.id)))"
 )
+# A restricted case whose texts are sealed is indexed by its number only (index_number_only): it is
+# found by nothing else here either (case_text is always sealed with the rest, models/sealed_content.py).
+_PLAIN = f"substr(st.content, 1, {len(CONTENT_PREFIX)}) <> '{CONTENT_PREFIX}'"
 
 
 def _like_texts(terms: list[str]) -> tuple[str, list[str]]:
@@ -156,45 +182,59 @@ def _like_texts(terms: list[str]) -> tuple[str, list[str]]:
     clauses, params = [], []
     for term in terms:
         tests = [f"{c} LIKE ? ESCAPE '\\'" for c in _TEXT_COLUMNS] + [_DEPARTMENT_LIKE]
-        clauses.append("(" + " OR ".join(tests) + ")")
-        params.extend([_like(term)] * len(tests))
+        clauses.append(f"(sc.case_no LIKE ? ESCAPE '\\' OR ({_PLAIN} AND ({' OR '.join(tests)})))")
+        params.extend([_like(term)] * (1 + len(tests)))
     return " AND ".join(clauses), params
+
+
+def _texts_hold(where: str, params: list[str]) -> peewee.Node:
+    """The condition on Case: its texts satisfy `where` (over _TEXT_SOURCE)."""
+    return peewee.NodeList(
+        (
+            peewee.SQL(f"EXISTS (SELECT 1 FROM {_TEXT_SOURCE} WHERE sc.id ="),
+            Case.id,
+            peewee.SQL(f"AND {where})", params),
+        )
+    )
+
+
+def _ids(sql: str, params: list) -> list[int]:
+    return [row[0] for row in database_proxy.execute_sql(sql, params)]
 
 
 def _local_text(text: str) -> peewee.Expression:
     """SQLite: the cases whose indexed text matches, found without visiting every case.
 
     Up to MANY matches are fetched first and looked up by id; a text found in more cases is tested
-    case by case along the received_at index, newest first, so the query stops at its LIMIT.
+    case by case along the received_at index, newest first, so the query stops at its LIMIT. A
+    term of 4 or more characters gives candidates (`_candidates`), each checked against the texts
+    (LIKE over the few fetched, or on each case of the walk).
     """
     terms = text.split()
     if _CASE_NO.match(text):
         source, params = _case_numbers(text)
-        many: peewee.Expression = (Case.id + 0).in_(peewee.SQL(f"({source})", params))
-    elif all(len(t) >= 3 for t in terms):
-        source, params = _matching(0, _match_expression(text))
-        many = (Case.id + 0).in_(peewee.SQL(f"({source})", params))
-    elif all(ch.isalnum() for t in terms for ch in t):
-        # Trigram cannot match 1–2 characters: the character index, each term as a phrase of its
-        # characters (a phrase never spans two columns).
-        phrases = " AND ".join('"' + spaced(t) + '"' for t in terms)
-        source, params = _matching(1, phrases)
-        many = (Case.id + 0).in_(peewee.SQL(f"({source})", params))
+    elif all(len(t) >= 3 or _short(t) for t in terms):
+        source, params = _candidates(terms)
+        if long_terms := [t for t in terms if len(t) > 3]:
+            where, like_params = _like_texts(long_terms)
+            found = _ids(f"{source} LIMIT {MANY + 1}", params)
+            if len(found) <= MANY:
+                marks = ", ".join("?" * len(found))
+                return Case.id.in_(
+                    _ids(
+                        f"SELECT sc.id FROM {_TEXT_SOURCE} WHERE sc.id IN ({marks}) AND {where}",
+                        [*found, *like_params],
+                    )
+                )
+            return (Case.id + 0).in_(peewee.SQL(f"({source})", params)) & _texts_hold(where, like_params)
     else:
         # Punctuation is not a token of the character index: LIKE over the texts the index is
         # built from (the index keeps no copy of them).
         where, params = _like_texts(terms)
-        source = f"SELECT sc.id FROM {_TEXT_SOURCE} WHERE {where}"
-        many = peewee.NodeList(
-            (
-                peewee.SQL(f"EXISTS (SELECT 1 FROM {_TEXT_SOURCE} WHERE sc.id ="),
-                Case.id,
-                peewee.SQL(f"AND {where})", params),
-            )
-        )
-
-    found = [row[0] for row in database_proxy.execute_sql(f"{source} LIMIT {MANY + 1}", params)]
-    return Case.id.in_(found) if len(found) <= MANY else many
+        found = _ids(f"SELECT sc.id FROM {_TEXT_SOURCE} WHERE {where} LIMIT {MANY + 1}", params)
+        return Case.id.in_(found) if len(found) <= MANY else _texts_hold(where, params)
+    found = _ids(f"{source} LIMIT {MANY + 1}", params)
+    return Case.id.in_(found) if len(found) <= MANY else (Case.id + 0).in_(peewee.SQL(f"({source})", params))
 
 
 def _server_text(text: str) -> peewee.Expression:
@@ -231,7 +271,8 @@ def _term_ids(term: str, pattern: str) -> peewee.Expression:
     texts = peewee.SQL("(SELECT cd_text_search(%s))", [pattern])
     everything = reduce(operator.or_, sources, Case.id.in_(texts))
     found = [
-        r[0] for r in database_proxy.execute_sql(f"SELECT cd_text_search(%s) LIMIT {SERVER_MANY + 1}", [pattern])
+        r[0]
+        for r in database_proxy.execute_sql(f"SELECT cd_text_search(%s) LIMIT {SERVER_MANY + 1}", [pattern])
     ]
     for source in sources:  # apart: an OR of them would be tested on every case row
         if len(found) > SERVER_MANY:
@@ -272,7 +313,11 @@ def _identifier_matches(text: str) -> list[int]:
         )
         .tuples()
     ]
-    ids = {row[0] for row in Case.select(Case.id).where(Case.complainant.in_(people)).tuples()} if people else set()
+    ids = (
+        {row[0] for row in Case.select(Case.id).where(Case.complainant.in_(people)).tuples()}
+        if people
+        else set()
+    )
     record = identifier_equals(Case.patient_record_no, Case.patient_record_index, "record", ident)
     ids.update(row[0] for row in Case.select(Case.id).where(record).tuples())
     return sorted(ids)
@@ -291,7 +336,9 @@ def search(session: Session, text: str, limit: int = MAX_RESULTS) -> list[int]:
     if is_sqlite(database_proxy.obj):
         conditions.append(_local_text(text))
         # sealed names, opened for holders of the key (not for a case number or an identifier)
-        named = [] if _CASE_NO.match(text) or _IDENTIFIER.match(text) else sealed_names.restricted_by_name(text)
+        named = (
+            [] if _CASE_NO.match(text) or _IDENTIFIER.match(text) else sealed_names.restricted_by_name(text)
+        )
         if named:
             conditions.append(Case.id.in_(named))
     else:

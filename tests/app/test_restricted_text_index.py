@@ -71,7 +71,7 @@ def _found(office: Path) -> set[str]:
         terms = set()
         for trigram_table, chars_table in PAIRS:
             terms |= index_terms(db, trigram_table) & TRIGRAMS
-            terms |= index_terms(db, chars_table) & set(MARKER)
+            terms |= index_terms(db, chars_table) & (set(MARKER) | PAIRS_OF_CHARS)
         plain = decrypted_pages(office, key) + decrypted_wal(office, key)
         assert Path(f"{office}-wal").exists()
     finally:
@@ -83,7 +83,9 @@ def _found(office: Path) -> set[str]:
 def test_a_major_case_restricted_at_acceptance_leaves_no_term_of_its_text(office: Path) -> None:
     case_id = _register_with_others(office, severity="major")
     found = _found(office)
-    assert found >= TRIGRAMS and set(MARKER) <= found  # the probe sees them while the case is open
+    assert (
+        found >= TRIGRAMS | PAIRS_OF_CHARS and set(MARKER) <= found
+    )  # the probe sees them while the case is open
 
     officer = login(office, "officer1")
     acceptance.accept(officer, case_id)  # 重大: restricted (and sealed) at 受理
@@ -109,3 +111,29 @@ def test_a_case_restricted_by_the_manager_leaves_no_term_of_its_text(office: Pat
     overlays.restrict(manager, case_id, True, ["officer1"])
     auth.logout(manager)
     assert _found(office) == set()
+
+
+def test_a_sealed_case_is_found_by_its_number_only_not_by_its_stored_text(office: Path) -> None:
+    """Search reads the texts themselves to check a long term or a term with punctuation: a
+    restricted case's stored texts are sealed, and nothing of them, nor of the ciphertext, finds it."""
+    clerk = login(office, "clerk1")
+    case_id = intake.register(clerk, form(content=NARRATIVE)).case_id
+    auth.logout(clerk)
+    manager = login(office, "manager1")
+    acceptance.accept(manager, case_id)
+    overlays.restrict(manager, case_id, True, ["officer1"])
+    case_no = Case.get_by_id(case_id).case_no  # YH-2026-000001
+    stored = Case._meta.database.execute_sql("SELECT content FROM case_text WHERE case_id = ?", (case_id,))
+    sealed = stored.fetchone()[0]
+    assert sealed.startswith("r1:")
+    for text in (
+        MARKER[3:9],  # its narrative: a long term
+        MARKER[3:5],  # a pair
+        f"{MARKER[3:9]}，",  # with punctuation: the texts are read
+        f"{sealed[:8]} -",  # a piece of the ciphertext with a term its number holds (both read)
+        f"{sealed[10:18]} -",
+    ):
+        assert search.search(manager, text) == [], text
+    assert search.search(manager, case_no[2:]) == [case_id]  # "-2026-000001": trigrams, then the number
+    assert search.search(manager, f"{case_no[2:]} -") == [case_id]  # read in the texts: the number
+    auth.logout(manager)
