@@ -406,6 +406,13 @@ def _v34_text_index_without_positions(db: peewee.Database, migrator: SchemaMigra
         rebuild_text_index(db, _FINAL_STATES, number_only, report)
 
 
+def _v31_server_named_cases(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
+    """v31: on a server, `cd_named_cases()`, the caller's own namings, which the lists read beside the
+    case policy (models/server_policy.py, installed with the server's policy after the upgrade; the
+    application asks for it, so a server without it must be upgraded first). Nothing changes in a
+    local database."""
+
+
 def _v32_narrower_indexes(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
     """v32: fewer bytes per case: the indexes whose columns lead another index go
     (models.storage_step.PREFIX_INDEXES; docs/documents-storage.md)."""
@@ -440,6 +447,7 @@ STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     28: _v28_server_restricted_index,
     29: _v29_sealed_restricted_timelines,
     30: _v30_open_cases_text_index,
+    31: _v31_server_named_cases,
     32: _v32_narrower_indexes,
     34: _v34_text_index_without_positions,
 }

@@ -20,7 +20,7 @@ import hashlib
 
 import peewee
 
-from models import server_guards, server_roles, server_statistics
+from models import server_guards, server_reads, server_roles, server_statistics
 from models.administration import HandoverCase
 from models.case_record import DraftRevision, MajorCheck, ReplyPromise
 from models.cases import (
@@ -186,6 +186,7 @@ CREATE OR REPLACE FUNCTION cd_named(p_case integer) RETURNS boolean LANGUAGE sql
 SET search_path = public, pg_temp AS $$
   SELECT EXISTS (SELECT 1 FROM case_access WHERE case_id = p_case AND user_id = cd_me()) $$;
 
+{server_reads.FUNCTIONS}
 CREATE OR REPLACE FUNCTION cd_complainant_visible(p_id integer) RETURNS boolean LANGUAGE sql STABLE
 SECURITY DEFINER SET search_path = public, pg_temp AS $$
   SELECT NOT EXISTS (SELECT 1 FROM "case" WHERE complainant_id = p_id)

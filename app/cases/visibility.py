@@ -6,6 +6,7 @@ import peewee
 
 from app.policy import NIGHT_DUTY_VISIBLE_STATES, Actor, visibility
 from models.cases import Case, CaseAccess
+from models.database import database_proxy
 
 NOTHING = peewee.SQL("0 = 1")
 
@@ -20,8 +21,7 @@ def visible_condition(user: Actor) -> peewee.Node | None:
     if scope.unrestricted:
         conditions.append(Case.restricted == False)  # noqa: E712
     if scope.named_restricted:
-        named = CaseAccess.select(CaseAccess.case).where(CaseAccess.user == scope.user_id)
-        conditions.append((Case.restricted == True) & (Case.id.in_(named) | (Case.officer == scope.user_id)))  # noqa: E712
+        conditions.append((Case.restricted == True) & (Case.id.in_(_named(scope.user_id)) | (Case.officer == scope.user_id)))  # noqa: E712
     if scope.own_night_intake:
         conditions.append(
             (Case.registered_by == scope.user_id)
@@ -34,6 +34,17 @@ def visible_condition(user: Actor) -> peewee.Node | None:
     for extra in conditions[1:]:
         combined |= extra
     return combined
+
+
+def _named(user_id: int) -> peewee.Node:
+    """The cases naming the user (case_access). On a server, the caller's own namings from
+    `cd_named_cases()` (models/server_policy.py), which returns exactly the rows the table's policy
+    lets the caller read: the same ids, but the planner no longer prices the policy of case_access
+    (a hashed walk of every case) into each probe of a nested loop, which made it read all of an
+    officer's cases to join a page of 转办 (the reminder list: 270 ms instead of 11 ms at 200,000)."""
+    if isinstance(database_proxy.obj, peewee.PostgresqlDatabase):
+        return peewee.SQL("(SELECT cd_named_cases())")
+    return CaseAccess.select(CaseAccess.case).where(CaseAccess.user == user_id)
 
 
 def visible(user: Actor, query: peewee.ModelSelect) -> peewee.ModelSelect:
