@@ -90,17 +90,26 @@ class ActivityEntry:
     warning: bool
 
 
-def recent_activity(session: Session, limit: int = 8) -> list[ActivityEntry]:
-    """The newest security events of the signed-in user's own account, newest first."""
-    username = session.user.username
-    own = (AuditEntry.actor == username) & AuditEntry.action.in_(list(OWN_ACTIVITY))
-    about_me = (AuditEntry.target == username) & AuditEntry.action.in_(list(ACTIVITY_ABOUT_ME))
-    rows = (
+def recent_activity_query(username: str, limit: int = 8) -> peewee.ModelSelect:
+    """The user's newest security events (their own, and what an administrator did to the account).
+
+    Read through the actions' index: these actions are few, while the user's own entries run into the
+    millions (ten or so per case handled). The name is compared in a form no index serves
+    (`actor || ''`), or the planner walks all of the user's entries (4.4 s for the busiest user at
+    200,000 cases)."""
+    own = AuditEntry.action.in_(list(OWN_ACTIVITY)) & (AuditEntry.actor.concat("") == username)
+    about_me = AuditEntry.action.in_(list(ACTIVITY_ABOUT_ME)) & (AuditEntry.target.concat("") == username)
+    return (
         AuditEntry.select(AuditEntry.at, AuditEntry.action)
         .where(own | about_me)
         .order_by(AuditEntry.seq.desc())
         .limit(limit)
     )
+
+
+def recent_activity(session: Session, limit: int = 8) -> list[ActivityEntry]:
+    """The newest security events of the signed-in user's own account, newest first."""
+    rows = recent_activity_query(session.user.username, limit)
     labels = {**OWN_ACTIVITY, **ACTIVITY_ABOUT_ME}
     return [
         ActivityEntry(datetime.fromisoformat(row.at), labels[row.action], row.action in WARNING_ACTIVITY)

@@ -102,7 +102,7 @@ class VerifyReport:
 
 
 ChainRow = tuple[int, str, str, str, str, str, "str | bytes"]
-"""(seq, at, actor, action, target, detail, hash), in id order; the hash as hex text or its bytes."""
+"""(seq, at, actor, action, target, detail, hash), in stored order; the hash as hex text or its bytes."""
 
 
 def verify(batch: int = 5000, *, session: Session | None = None) -> VerifyReport:
@@ -136,16 +136,14 @@ def verify_chain(batch: int = 5000) -> VerifyReport:
     """Walk the chain in sequence order; report the first entry that does not fit."""
 
     def rows() -> Iterator[ChainRow]:
-        last_id = 0
+        last = 0
         while True:
-            page = list(
-                AuditEntry.select().where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
-            )
+            page = list(AuditEntry.select().where(AuditEntry.seq > last).order_by(AuditEntry.seq).limit(batch))
             if not page:
                 return
             for row in page:
                 yield (row.seq, row.at, row.actor, row.action, row.target, row.detail, row.hash)
-            last_id = page[-1].id
+            last = page[-1].seq
 
     head = AuditHead.get_or_none(AuditHead.id == 1)
     return verify_rows(rows(), (head.seq, head.hash) if head else None)

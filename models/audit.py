@@ -16,9 +16,12 @@ from models.chain import GENESIS, HashField, stored_hex
 
 class AuditEntry(BaseModel):
     """`seq` runs 1, 2, 3… without gaps; `hash` = SHA-256 over the entry and the previous entry's
-    hash (not stored again beside it: the chain check reads it from the previous entry)."""
+    hash (not stored again beside it: the chain check reads it from the previous entry).
 
-    seq = peewee.IntegerField(unique=True)
+    `seq` is the primary key (schema step 32, models/audit_step.py): on SQLite the rowid, so each
+    index below lists its entries in `seq` order, newest last."""
+
+    seq = peewee.IntegerField(primary_key=True)
     at = peewee.CharField(max_length=32)  # ISO-8601 text, hashed exactly as stored
     actor = peewee.CharField(max_length=32, index=True)  # the audit viewer filters by user
     action = peewee.CharField(max_length=48, index=True)

@@ -18,6 +18,7 @@ from playhouse.migrate import SchemaMigrator, migrate
 
 from models import sealed_content
 from models.audit import create_login_index
+from models.audit_step import seq_as_key
 from models.base import BaseModel
 from models.case_tally import create_case_tally, create_work_index
 from models.chain import GENESIS, event_batches, event_digest
@@ -415,10 +416,12 @@ def _v31_server_named_cases(db: peewee.Database, migrator: SchemaMigrator) -> No
 
 def _v32_narrower_indexes(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
     """v32: fewer bytes per case: the indexes whose columns lead another index go
-    (models.storage_step.PREFIX_INDEXES; docs/documents-storage.md)."""
+    (models.storage_step.PREFIX_INDEXES); the audit log is keyed by its `seq` (models/audit_step.py).
+    See docs/documents-storage.md."""
     report(0, 1, "正在精简索引")
     drop_redundant_indexes(db, PREFIX_INDEXES)
     report(1, 1, "正在精简索引")
+    seq_as_key(db)
 
 
 STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {

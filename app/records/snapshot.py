@@ -88,7 +88,8 @@ def check(conn: sqlcipher.Connection) -> Checked:
     }
     head_row = conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
     head = (head_row[0], stored_hex(head_row[1])) if head_row else None
-    rows = conn.execute("SELECT seq, at, actor, action, target, detail, hash FROM audit_entry ORDER BY id")
+    # the rowid: `id` in a copy made before schema step 32, `seq` (the key) after it
+    rows = conn.execute("SELECT seq, at, actor, action, target, detail, hash FROM audit_entry ORDER BY rowid")
     report = audit.verify_rows(rows, head)
     if not report.ok:
         raise SnapshotError(report.message)

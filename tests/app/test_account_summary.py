@@ -46,3 +46,21 @@ def test_the_previous_login_reads_the_logins_index(admin_session: Session) -> No
     sql, params = query.sql()
     plan = " ".join(str(row) for row in database_proxy.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params))
     assert LOGIN_INDEX in plan and "TEMP B-TREE" not in plan
+
+
+def test_recent_activity_reads_the_actions_index(admin_session: Session) -> None:
+    """最近账户活动: the user's security events through the actions' index, never the user's own
+    index (which lists every case entry of the user); the events found are the user's."""
+    officer = session_as(admin_session, "officer1", "officer")
+    with database_proxy.atomic():
+        for n in range(40):
+            audit.record("officer1", "case.accept", f"TS-{n}", at=START + timedelta(minutes=n))
+        audit.record("officer1", "login.failed", "officer1", at=START + timedelta(hours=2))
+        audit.record("officer2", "login.failed", "officer2", at=START + timedelta(hours=3))
+        audit.record("admin", "user.unlocked", "officer1", at=START + timedelta(hours=4))
+    sql, params = account.recent_activity_query("officer1").sql()
+    plan = " ".join(str(row) for row in database_proxy.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params))
+    assert "audit_entry_action" in plan and "audit_entry_actor" not in plan and "audit_entry_target" not in plan
+    labels = [(e.label, e.warning) for e in account.recent_activity(officer)]
+    assert labels[:2] == [("系统管理员解除了登录锁定", False), ("登录失败（密码错误）", True)]
+    assert all(label != "登录失败（密码错误）" for label, _ in labels[2:])  # officer2's is not shown

@@ -57,7 +57,7 @@ def test_reordered_entries_are_detected(log) -> None:
     columns = ("at", "actor", "action", "target", "detail", "hash")
     for row, other in ((a, b), (b, a)):
         values = {c: getattr(other, c) for c in columns}
-        AuditEntry.update(**values).where(AuditEntry.id == row.id).execute()
+        AuditEntry.update(**values).where(AuditEntry.seq == row.seq).execute()
     report = audit.verify()
     assert not report.ok and report.first_bad_seq == 3
 

@@ -77,7 +77,7 @@ def test_a_rewritten_log_is_found(log: Session) -> None:
     prev = AuditEntry.get(AuditEntry.seq == 2).hash
     for row in AuditEntry.select().where(AuditEntry.seq >= 3).order_by(AuditEntry.seq):
         digest = audit._digest(row.seq, row.at, row.actor, row.action, row.target, row.detail, prev)
-        _sql("UPDATE audit_entry SET hash = ? WHERE id = ?", bytes.fromhex(digest), row.id)
+        _sql("UPDATE audit_entry SET hash = ? WHERE seq = ?", bytes.fromhex(digest), row.seq)
         prev = digest
     _sql("UPDATE audit_head SET hash = ? WHERE id = 1", bytes.fromhex(prev))
     assert audit.verify().ok

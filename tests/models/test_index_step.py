@@ -10,14 +10,17 @@ from pathlib import Path
 import peewee
 import pytest
 
+from app import audit
 from app.cases.states import State
 from app.errors import DatabaseOpenError
 from app.session import Session
 from models import migrations
+from models.audit import AuditEntry
 from models.cases import Case
 from models.database import open_local
 from models.schema import SchemaVersion
 from models.storage_step import PREFIX_INDEXES
+from tests.support import audit_v31
 from tests.support.accounts import ADMIN, ADMIN_PASSWORD
 from tests.support.cases import FakeClock
 from tests.support.desk import open_desk
@@ -40,11 +43,20 @@ OLD_INDEXES = {
 def _as_before_step(db: peewee.Database) -> None:
     for name, (table, column) in OLD_INDEXES.items():
         db.execute_sql(f'CREATE INDEX "{name}" ON {table} ("{column}")')
+    audit_v31.as_before_v32(db)
     SchemaVersion.update(version=BEFORE).where(SchemaVersion.version >= STEP).execute()
 
 
 def _indexes(db: peewee.Database) -> dict[str, str]:
     return {i.name: i.sql for table in db.get_tables() for i in db.get_indexes(table)}
+
+
+def _entries(db: peewee.Database) -> list[tuple]:
+    return db.execute_sql(f"SELECT {audit_v31.COLUMNS} FROM audit_entry ORDER BY seq").fetchall()
+
+
+def _audit_columns(db: peewee.Database) -> set[str]:
+    return {c.name for c in db.get_columns("audit_entry")}
 
 
 def test_the_step_list_and_the_old_layout_agree() -> None:
@@ -60,15 +72,25 @@ def test_v32_drops_the_prefix_indexes_and_matches_a_new_database(
     handled = desk.new_case(State.IN_PROGRESS)
     db = Case._meta.database
     assert not set(PREFIX_INDEXES) & set(_indexes(db))  # a new database never has them
+    assert "id" not in _audit_columns(db) and "audit_entry_seq" not in _indexes(db)
+    entries = _entries(db)
+    assert len(entries) > 5
     _as_before_step(db)
-    assert set(PREFIX_INDEXES) <= set(_indexes(db))
+    assert set(PREFIX_INDEXES) <= set(_indexes(db)) and "audit_entry_seq" in _indexes(db)
+    assert "id" in _audit_columns(db) and _entries(db) == entries
+    assert audit.verify(session=admin_session).ok  # the old layout is a valid log
 
     heard: list[tuple[int, int, str]] = []
     assert migrations.ensure_schema(db, progress=lambda *call: heard.append(call)) == BEFORE
     assert migrations.current_version(db) == migrations.SCHEMA_VERSION
-    assert "正在精简索引" in {text for _done, _total, text in heard}
+    assert {"正在精简索引", "正在整理审计日志", "正在重建审计日志的索引"} <= {text for _d, _t, text in heard}
     upgraded = _indexes(db)
     assert not set(PREFIX_INDEXES) & set(upgraded)
+    # the log keyed by seq: every entry and hash as it was, the chain and the witness verify
+    assert "id" not in _audit_columns(db) and "audit_entry_seq" not in upgraded
+    assert db.execute_sql("SELECT count(*) FROM audit_entry WHERE rowid <> seq").fetchone()[0] == 0
+    assert _entries(db) == entries
+    assert audit.verify(session=admin_session).ok
     # run again (a step interrupted and repeated): nothing left to do, nothing broken
     SchemaVersion.delete().where(SchemaVersion.version >= STEP).execute()
     assert migrations.ensure_schema(db) == BEFORE
@@ -79,10 +101,19 @@ def test_v32_drops_the_prefix_indexes_and_matches_a_new_database(
     desk.walk(handled, State.CLOSED)
     assert Case.get_by_id(registered).state == State.IN_PROGRESS
     assert Case.get_by_id(handled).state == State.CLOSED
+    assert AuditEntry.select().count() > len(entries) and audit.verify(session=admin_session).ok
+    plan = str(db.execute_sql(f"EXPLAIN QUERY PLAN {_newest_of('officer')}").fetchall())
+    assert "audit_entry_actor" in plan and "TEMP B-TREE" not in plan  # in seq order from the index
 
     fresh = open_local(tmp_path / "fresh.db", secrets.token_bytes(32))  # binds the models: last
     migrations.ensure_schema(fresh)
     assert _indexes(fresh) == upgraded
+
+
+def _newest_of(actor: str) -> str:
+    """The audit viewer's page of one user's newest entries (app.audit_log.entries)."""
+    sql, params = AuditEntry.select().where(AuditEntry.actor == actor).order_by(AuditEntry.seq.desc()).limit(51).sql()
+    return sql.replace("?", "'{}'").format(*params)
 
 
 def _case_state_plan(db: peewee.Database) -> str:
@@ -107,14 +138,20 @@ def test_v32_upgrades_a_shared_database(shared_admin, pg_params, pg_server) -> N
     owner = connect_postgres(pg_params, pg_server.password)
     with owner.bind_ctx(ALL_MODELS, bind_refs=False, bind_backrefs=False):
         assert not set(PREFIX_INDEXES) & set(_indexes(owner))
+        entries = _entries(owner)
         _as_before_step(owner)
+        assert "id" in _audit_columns(owner) and _entries(owner) == entries
         assert set(PREFIX_INDEXES) <= set(_indexes(owner))
     owner.close()
     with pytest.raises(DatabaseOpenError, match="需要升级"):
         shared.login_shared(pg_params, key, ADMIN, ADMIN_PASSWORD)
     assert shared.upgrade_shared_database(pg_params, pg_server.password, key) == BEFORE
     owner = connect_postgres(pg_params, pg_server.password)
-    assert not set(PREFIX_INDEXES) & set(_indexes(owner))
+    assert not set(PREFIX_INDEXES) & set(_indexes(owner)) and "audit_entry_seq" not in _indexes(owner)
+    assert "id" not in _audit_columns(owner) and _entries(owner) == entries
     owner.close()
     session = shared.login_shared(pg_params, key, ADMIN, ADMIN_PASSWORD)
     assert session.user.username == ADMIN
+    with session.db.bind_ctx([AuditEntry], bind_refs=False, bind_backrefs=False):
+        assert audit.verify_chain().ok  # the sign-in appended after the upgrade, chained
+        assert audit.verify_chain().entries == len(entries) + 1

@@ -53,7 +53,7 @@ def test_pdf_report_total_matches_an_independent_count_and_prints_the_edited_tex
         row.analysis == edited and row.sha256 == hashlib.sha256(bytes(row.data)).hexdigest() == issued.sha256
     )
     entry = (
-        AuditEntry.select().where(AuditEntry.action == "report.issued").order_by(AuditEntry.id.desc()).get()
+        AuditEntry.select().where(AuditEntry.action == "report.issued").order_by(AuditEntry.seq.desc()).get()
     )
     assert issued.sha256 in entry.detail and '"edited":true' in entry.detail
 
