@@ -344,6 +344,18 @@ class DocumentFont(BaseModel):
         table_name = "document_font"
 
 
+class DocumentImage(BaseModel):
+    """A letterhead image (logo or seal PNG) that documents stored as snapshots were issued with,
+    kept once per database by its SHA-256 so that a 补打 shows it even after the admin changed it."""
+
+    sha256 = peewee.CharField(max_length=64, primary_key=True)
+    png = peewee.BlobField()
+    stored_at = peewee.DateTimeField()
+
+    class Meta:
+        table_name = "document_image"
+
+
 class CaseCounter(BaseModel):
     """Last case sequence number per prefix and year; bumped inside the registering transaction."""
 
@@ -381,6 +393,7 @@ CASE_MODELS: list[type[peewee.Model]] = [
     ExternalRoute,
     IssuedDocument,
     DocumentFont,
+    DocumentImage,
     CaseCounter,
     CalendarOverride,
 ]

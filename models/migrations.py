@@ -424,6 +424,14 @@ def _v32_narrower_indexes(db: peewee.Database, migrator: SchemaMigrator) -> None
     seq_as_key(db)
 
 
+def _v35_document_images(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
+    """v35: the letterhead images of documents stored as snapshots (app/cases/document_store.py).
+    Documents stored before keep their form; nothing is rewritten."""
+    from models.cases import DocumentImage
+
+    db.create_tables([DocumentImage], safe=True)
+
+
 STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     2: _v2_departments_and_cases,
     3: _v3_one_spelling_of_sign_off,
@@ -453,6 +461,7 @@ STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     31: _v31_server_named_cases,
     32: _v32_narrower_indexes,
     34: _v34_text_index_without_positions,
+    35: _v35_document_images,
 }
 # Step numbers are given out per feature before the work starts, so a number may be missing while a
 # feature is still being built; upgrades apply the steps that exist, in order.

@@ -5,7 +5,7 @@ accounts (models/server_policy.py installs these beside its own policies, as the
   backup records): every application role reads them, only an administrator writes them (row-level
   security write policies); anybody else's UPDATE and DELETE touch no row, an INSERT is refused.
 * Each user's own reminder rows: read and written by that user only.
-* The stored font files of issued documents: added by the roles that issue documents, never
+* The stored font files and letterhead images of issued documents: added by the roles that issue documents, never
   changed or deleted by anybody.
 * The audit log's head and the case number counters: read-only for the application. The head is
   kept by a trigger on the audit log (which also refuses an entry in another user's name, or out
@@ -20,7 +20,7 @@ from __future__ import annotations
 CASE_ROLES = ("officer", "clerk", "night_duty", "manager")
 ADMIN_TABLES = ("department", "category", "calendar_override", "letterhead_image", "backup_record")
 OWN_ROWS = ("reminder_preference", "reminder_dismissal")  # column user_id
-INSERT_ONLY = {"document_font": CASE_ROLES}  # table: the roles that add rows
+INSERT_ONLY = {"document_font": CASE_ROLES, "document_image": CASE_ROLES}  # table: the roles that add rows
 SERVER_KEPT = ("audit_head", "case_counter")
 # Rights of the application group on these tables (the rest of the models: server_policy._grants).
 RIGHTS = {

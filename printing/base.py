@@ -97,5 +97,10 @@ class DocumentRenderer(ABC, Generic[D]):
             creator="ComplaintDesk",
             initialFontName=self.styles.fonts.regular,  # no unused, unembedded Helvetica
         )
-        document.build(self.story(), canvasmaker=partial(NumberedCanvas, draw_footer=decorator.draw_footer))
+        canvas = partial(
+            NumberedCanvas,
+            draw_footer=decorator.draw_footer,
+            created_at=getattr(self.data, "issued_at", None) or getattr(self.data, "created_at", None),
+        )
+        document.build(self.story(), canvasmaker=canvas)
         return buffer.getvalue()

@@ -1,8 +1,10 @@
 """Issued documents as they are kept: compact when that reproduces them exactly, read back byte for
 byte with their SHA-256 checked (docs/documents-storage.md).
 
-* `stored_form(pdf)` — what to write into `IssuedDocument.data` for an issued PDF. Every writer of
-  issued documents calls it (issuing, 补打, the demo and benchmark bulk path).
+* `stored_form(pdf, source)` — what to write into `IssuedDocument.data` for an issued PDF. Every
+  writer of issued documents calls it (issuing, 补打, the demo and benchmark bulk path). An
+  original rendered from known inputs (`source`) is stored as their snapshot when that rebuilds it
+  exactly (app/cases/document_snapshot.py), otherwise compact.
 * `original_pdf(row)` — the exact bytes issued, for viewing, saving, 补打 and the 卷宗.
 """
 
@@ -11,20 +13,35 @@ from __future__ import annotations
 import hashlib
 import threading
 import zlib
-from pathlib import Path
+from dataclasses import dataclass
 
-from app import clock
+from app.cases import document_snapshot
+from app.cases.document_snapshot import keep_font
 from app.errors import ValidationError
 from models.cases import DocumentFont, IssuedDocument
-from printing import compact
+from printing import compact, snapshot
+from printing.data import DocumentData, Letterhead
 from printing.fonts import register_fonts
 
 _lock = threading.Lock()
 _faces: dict[tuple[str, int], object] = {}  # (font SHA-256, face index) -> face read from the database
 
 
-def stored_form(pdf: bytes) -> bytes:
-    """The bytes to store for the issued `pdf`: its compact form (the embedded font subsets cut
+@dataclass(frozen=True)
+class Source:
+    """What an original was rendered from (printing.render.render_document's inputs)."""
+
+    data: DocumentData
+    letterhead: Letterhead
+    page_size: str
+    document_no: str
+
+
+def stored_form(pdf: bytes, source: Source | None = None) -> bytes:
+    """The bytes to store for the issued `pdf`: the snapshot of its `source` when rendering that
+    gives exactly `pdf` (~1 KB), otherwise see below.
+
+    The bytes to store for the issued `pdf`: its compact form (the embedded font subsets cut
     out, ~15 % of the size) when that expands to exactly `pdf`, otherwise `pdf` itself.
 
     Call it inside the writing transaction: a font file the compact form needs is stored once in
@@ -32,6 +49,12 @@ def stored_form(pdf: bytes) -> bytes:
     enough for bulk writers (no rendering: ~10–70 ms per document, the check included); a bulk
     writer that stores many documents issued with the same fonts pays the font's storage once.
     """
+    if source is not None:
+        stored = document_snapshot.snapshot_form(
+            pdf, source.data, source.letterhead, source.page_size, source.document_no
+        )
+        if stored is not None:
+            return stored
     register_fonts()
     faces = compact.registered_faces()
     stored = compact.compact(pdf, faces, _face)
@@ -39,21 +62,8 @@ def stored_form(pdf: bytes) -> bytes:
         return pdf
     by_digest = {digest: face for entries in faces.values() for digest, _index, face in entries}
     for digest in compact.font_digests(stored):
-        _keep_font(digest, by_digest[digest])
+        keep_font(digest, by_digest[digest])
     return stored
-
-
-def _keep_font(digest: str, face: object) -> None:
-    if DocumentFont.select().where(DocumentFont.sha256 == digest).exists():
-        return
-    data: bytes = face._ttf_data  # type: ignore[attr-defined]
-    DocumentFont.insert(
-        sha256=digest,
-        name=Path(getattr(face, "filename", "")).name[:120],
-        size=len(data),
-        data=zlib.compress(data, 6),
-        stored_at=clock.now(),
-    ).on_conflict_ignore().execute()
 
 
 def _face(digest: str, index: int) -> object | None:
@@ -76,11 +86,21 @@ def _face(digest: str, index: int) -> object | None:
 def original_pdf(row: IssuedDocument, title: str = "文书") -> bytes:
     """Exactly the bytes issued for `row`, rebuilt when stored compact; the stored SHA-256 is
     checked every time. Never returns a different document: a mismatch is an error."""
+    stored = bytes(row.data)
     try:
-        pdf = compact.expand(bytes(row.data), _face)
+        if snapshot.is_snapshot(stored):
+            pdf = document_snapshot.rebuild(stored)
+        else:
+            pdf = compact.expand(stored, _face)
+    except snapshot.SnapshotError as error:
+        raise ValidationError(
+            "document", "文书", f"存档{title}无法还原（{error}）；请用备份恢复或联系系统管理员"
+        ) from None
     except compact.FontUnavailable:
         raise ValidationError(
-            "document", "文书", f"存档{title}所用的字体文件不在数据库中，无法还原原件；请用备份恢复或联系系统管理员"
+            "document",
+            "文书",
+            f"存档{title}所用的字体文件不在数据库中，无法还原原件；请用备份恢复或联系系统管理员",
         ) from None
     if hashlib.sha256(pdf).hexdigest() != row.sha256:
         raise ValidationError(

@@ -93,7 +93,9 @@ def edition(kind: str, case: Case, assignment: Assignment | None) -> str:
     if kind == "result":
         return f"approval-{last_approval(case.id)}"
     if kind == "followup":
-        latest = FollowUp.select(FollowUp.id).where(FollowUp.case == case.id).order_by(FollowUp.id.desc()).first()
+        latest = (
+            FollowUp.select(FollowUp.id).where(FollowUp.case == case.id).order_by(FollowUp.id.desc()).first()
+        )
         return f"followup-{latest.id if latest else 0}"
     if kind == "notice":
         change = document_data.latest_move(case.id)
@@ -168,7 +170,10 @@ def preview(
         if original is not None:
             return stamp_reprint(document_store.original_pdf(original, kind_title(kind)), clock.now())
         return render_document(
-            document_data.build(session, kind, case, assignment, clock.now()), letterhead(), page_size=page_size, preview=True
+            document_data.build(session, kind, case, assignment, clock.now()),
+            letterhead(),
+            page_size=page_size,
+            preview=True,
         )
 
 
@@ -200,17 +205,21 @@ def issue(
         now = clock.now()
         original = _original(case_id, kind, assignment, key)
         reprint = original is not None
+        source = None
         if original is not None:
             number, page_size = original.number, original.page_size
             pdf = stamp_reprint(document_store.original_pdf(original, title), now)
         else:
             last = IssuedDocument.select(fn.MAX(IssuedDocument.number)).where(IssuedDocument.case == case_id)
             number = (last.scalar() or 0) + 1
-            pdf = render_document(
+            source = document_store.Source(
                 document_data.build(session, kind, case, assignment, now),
                 letterhead(),
-                page_size=page_size,
-                document_no=document_no(case.case_no, number),
+                page_size,
+                document_no(case.case_no, number),
+            )
+            pdf = render_document(
+                source.data, source.letterhead, page_size=page_size, document_no=source.document_no
             )
         digest = hashlib.sha256(pdf).hexdigest()
         row = IssuedDocument.create(
@@ -220,7 +229,7 @@ def issue(
             reprint=reprint,
             page_size=page_size,
             sha256=digest,
-            data=document_store.stored_form(pdf),
+            data=document_store.stored_form(pdf, source),
             issued_at=now,
             issued_by=session.user.id,
             number=number,

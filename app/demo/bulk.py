@@ -108,6 +108,12 @@ def database_facts(usernames: Mapping[str, str] | None = None, letters: bool = F
     )
 
 
+def _stored_document(row: dict) -> dict:
+    """An issued document's row as `documents.issue` stores it (its snapshot or compact form)."""
+    fields = {k: v for k, v in row.items() if k != "source"}
+    return {**fields, "data": document_store.stored_form(row["data"], row.get("source"))}
+
+
 def _insert_rows(rows: Rows, prefix: str) -> None:
     """One transaction: every row of a chunk, the case counters and the text index."""
     with database_proxy.atomic():
@@ -125,7 +131,7 @@ def _insert_rows(rows: Rows, prefix: str) -> None:
             (CaseLink, rows.links),
             (ReplyPromise, rows.promises),
             (DraftRevision, rows.drafts),
-            (IssuedDocument, [{**d, "data": document_store.stored_form(d["data"])} for d in rows.documents]),
+            (IssuedDocument, [_stored_document(d) for d in rows.documents]),
         ):
             insert_rows(model, items)
         insert_rows(  # the chain hashes stored as their 32 bytes (models.chain.HashField)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
+from app.cases.document_store import Source
 from app.cases.documents import document_no, kind_title
 from app.cases.issues import UNCATEGORISED
 from app.validation import FINDINGS
@@ -15,8 +16,8 @@ from printing.render import render_document
 
 def result_letter(
     case: dict, issue: dict, complainant_name: str, category_path: str, letterhead: Letterhead, at: datetime, number: int
-) -> tuple[bytes, str]:
-    """The letter's PDF and its 文书号."""
+) -> tuple[bytes, Source]:
+    """The letter's PDF and what it was rendered from (its 文书号 included)."""
     title = issue["summary"] or category_path or UNCATEGORISED
     data = ResultData(
         case_no=case["case_no"],
@@ -37,8 +38,8 @@ def result_letter(
         ],
         issued_at=at,
     )
-    number_text = document_no(case["case_no"], number)
-    return render_document(data, letterhead, page_size="A4", document_no=number_text), number_text
+    source = Source(data, letterhead, "A4", document_no(case["case_no"], number))
+    return render_document(data, letterhead, page_size="A4", document_no=source.document_no), source
 
 
 def issued_event(kind: str, pdf: bytes, number_text: str) -> tuple[str, str, str]:

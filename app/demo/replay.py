@@ -244,8 +244,8 @@ class Replay(ReplayCore):
         form = self.plan.form
         category = self.facts.categories[form.category][1] if form.category else ""
         number = len(r.documents) + 1
-        pdf, number_text = letters.result_letter(c, r.issue, form.complainant_name, category, letterhead, step.at, number)
-        summary, note, digest = letters.issued_event("result", pdf, number_text)
+        pdf, source = letters.result_letter(c, r.issue, form.complainant_name, category, letterhead, step.at, number)
+        summary, note, digest = letters.issued_event("result", pdf, source.document_no)
         approval = max(e[1] for e in r.events if e[4] == "approve")
         r.documents.append(
             {
@@ -256,6 +256,7 @@ class Replay(ReplayCore):
                 "page_size": "A4",
                 "sha256": digest,
                 "data": pdf,
+                "source": source,  # for the stored form (app.cases.document_store), not a column
                 "issued_at": step.at,
                 "issued_by": actor,
                 "number": number,

@@ -1,10 +1,13 @@
-"""Issued documents stored compactly (their font subsets cut out) and read back exactly as issued."""
+"""Issued documents stored compactly (originals as the snapshot of what they were rendered from, a
+补打 with its font subsets cut out) and read back exactly as issued."""
 
 from __future__ import annotations
 
 import hashlib
 import io
+import json
 import lzma
+import zlib
 
 import pytest
 from pypdf import PdfReader, PdfWriter
@@ -13,7 +16,7 @@ from app.cases import document_store, documents
 from app.cases.states import State
 from app.errors import ValidationError
 from models.cases import Assignment, DocumentFont, IssuedDocument
-from printing import compact
+from printing import compact, snapshot
 from tests.support.cases import FakeClock
 from tests.support.desk import Desk, open_desk
 
@@ -50,12 +53,16 @@ def test_issued_documents_are_stored_compact_and_read_back_byte_identical(desk: 
     assert len(rows) == 5 and sum(r.reprint for r in rows.values()) == 1
     for document_id, pdf in issued.items():
         row = rows[document_id]
-        assert compact.is_compact(bytes(row.data))
-        assert len(row.data) < len(pdf) / 4  # the font subsets are ~85 % of an issued PDF
+        if row.reprint:  # a stamped copy of the original's bytes: compact
+            assert compact.is_compact(bytes(row.data))
+            assert len(row.data) < len(pdf) / 4  # the font subsets are ~85 % of an issued PDF
+        else:  # an original: what it was rendered from
+            assert snapshot.is_snapshot(bytes(row.data))
+            assert len(row.data) < 2_000 < len(pdf) / 15
         again = documents.stored_pdf(officer, document_id)
         assert again == pdf and hashlib.sha256(again).hexdigest() == row.sha256
     stored = sum(len(r.data) for r in rows.values())
-    assert stored < 40_000 < sum(len(p) for p in issued.values())
+    assert stored < 15_000 < sum(len(p) for p in issued.values())
     # the font file is kept once, whatever the number of documents
     assert DocumentFont.select().count() == 1
     # a 补打 stamps the original's exact bytes: the receipt text is the original's
@@ -69,7 +76,8 @@ def test_another_workstation_rebuilds_documents_from_the_font_in_the_database(
     """A workstation whose fonts differ (none registered that match) rebuilds from DocumentFont."""
     officer = desk["officer"]
     case_id = desk.new_case(State.REGISTERED)
-    info, pdf = documents.issue(officer, case_id, "receipt")
+    documents.issue(officer, case_id, "receipt")
+    info, pdf = documents.issue(officer, case_id, "receipt")  # a 补打: stored compact
     monkeypatch.setattr(compact, "registered_faces", lambda: {})
     monkeypatch.setattr(document_store, "_faces", {})
     assert documents.stored_pdf(officer, info.id) == pdf
@@ -83,7 +91,9 @@ def test_another_workstation_rebuilds_documents_from_the_font_in_the_database(
 def test_a_stored_document_that_does_not_rebuild_exactly_is_refused(desk: Desk) -> None:
     officer = desk["officer"]
     case_id = desk.new_case(State.REGISTERED)
-    info, _pdf = documents.issue(officer, case_id, "receipt")
+    info, pdf = documents.issue(officer, case_id, "receipt")
+    # stored compact, as an original issued before snapshots was
+    IssuedDocument.update(data=document_store.stored_form(pdf)).where(IssuedDocument.id == info.id).execute()
     row = IssuedDocument.get_by_id(info.id)
     raw = {"format": lzma.FORMAT_RAW, "filters": compact._FILTERS}
     body = lzma.decompress(bytes(row.data)[len(compact.MAGIC) :], **raw)
@@ -94,6 +104,23 @@ def test_a_stored_document_that_does_not_rebuild_exactly_is_refused(desk: Desk) 
         documents.stored_pdf(officer, info.id)
     with pytest.raises(ValidationError, match="校验失败"):  # nor is a 补打 made from it
         documents.issue(officer, case_id, "receipt")
+
+
+def test_a_tampered_snapshot_is_refused(desk: Desk) -> None:
+    """A snapshot whose data was changed renders another document: its SHA-256 does not match."""
+    officer = desk["officer"]
+    case_id = desk.new_case(State.REGISTERED)
+    info, _pdf = documents.issue(officer, case_id, "receipt")
+    stored = bytes(IssuedDocument.get_by_id(info.id).data)
+    text = zlib.decompress(stored[len(snapshot.MAGIC) :], -15)
+    name = json.loads(text)["d"]["f"]["complainant_name"]
+    changed = zlib.compress(text.replace(name.encode(), "王某某".encode()), 9)[2:-4]  # raw DEFLATE
+    IssuedDocument.update(data=snapshot.MAGIC + changed).where(IssuedDocument.id == info.id).execute()
+    with pytest.raises(ValidationError, match="校验失败（SHA-256 不符）"):
+        documents.stored_pdf(officer, info.id)
+    IssuedDocument.update(data=snapshot.MAGIC + b"garbage").where(IssuedDocument.id == info.id).execute()
+    with pytest.raises(ValidationError, match="无法还原"):
+        documents.stored_pdf(officer, info.id)
 
 
 def test_documents_stored_whole_are_read_as_before(desk: Desk) -> None:
