@@ -1,10 +1,11 @@
 """Issued documents stored as the inputs they were rendered from (printing/snapshot.py), ~1 KB
 each instead of the PDF's 4 KB compact form, rebuilt by rendering them again.
 
-* `snapshot_form` — at issue, inside the writing transaction: the snapshot of what was rendered,
-  **only if rendering that stored snapshot gives exactly the issued bytes** (checked there and
-  then); otherwise None and the caller keeps the compact form. The letterhead images and font files
-  the snapshot names are stored once per database (`DocumentImage`, `DocumentFont`) with it.
+* `issue` — at issue, inside the writing transaction: the snapshot to store and the PDF rendered
+  **from that stored snapshot, decoded**, by the same code every reprint runs (`rebuild`); None when
+  the inputs cannot be stored faithfully (the caller then renders and stores the compact form). The
+  letterhead images and font files the snapshot names are stored once per database
+  (`DocumentImage`, `DocumentFont`) with it.
 * `rebuild` — the PDF again, with the font files it was issued with (from this installation or
   the database), whatever fonts this workstation has now. app/cases/document_store.py checks the
   result's SHA-256 against the one stored at issue.
@@ -34,11 +35,15 @@ ImageSource = Callable[[str], bytes]
 _loaded: dict[tuple[str, int], TTFont] = {}  # (font file SHA-256, face) -> a font read from the database
 
 
-def snapshot_form(
-    pdf: bytes, data: DocumentData, letterhead: Letterhead, page_size: str, document_no: str
-) -> bytes | None:
-    """The stored snapshot of `pdf`, rendered from these inputs with the registered fonts, or None
-    when it would not rebuild `pdf` exactly (the caller then stores the compact form)."""
+def issue(
+    data: DocumentData, letterhead: Letterhead, page_size: str, document_no: str
+) -> tuple[bytes, bytes] | None:
+    """(the PDF to hand over, the snapshot to store), or None when these inputs cannot be stored as
+    a snapshot (the caller renders them and stores the compact form).
+
+    The PDF is rendered from the snapshot as decoded from the stored bytes, by the same function a
+    reprint calls (`rebuild`): what is handed over is what the stored snapshot renders to. Decoding
+    must lose nothing: the decoded snapshot encodes back to the same bytes."""
     fonts = _issued_fonts(register_fonts())
     if fonts is None:
         return None
@@ -51,27 +56,28 @@ def snapshot_form(
     by_digest = {digests[kind]: png for kind, png in images.items()}
     try:
         stored = snapshot.encode(snapshot.Snapshot(data, letterhead, page_size, document_no, fonts), digests)
-        if rebuild(stored, by_digest.__getitem__) != pdf:
+        found = snapshot.decode(stored, by_digest.__getitem__)
+        if snapshot.encode(found, digests) != stored:
             return None
     except (snapshot.SnapshotError, TypeError, ValueError):
         return None
+    pdf = _render(found)
     for digest, png in by_digest.items():
         DocumentImage.insert(sha256=digest, png=png, stored_at=clock.now()).on_conflict_ignore().execute()
     for font in fonts:
         _keep_font(font)
-    return stored
+    return pdf, stored
 
 
 def rebuild(stored: bytes, image: ImageSource | None = None) -> bytes:
     """The PDF a stored snapshot renders to, with the fonts and images it names."""
-    found = snapshot.decode(stored, image or _stored_image)
+    return _render(snapshot.decode(stored, image or _stored_image))
+
+
+def _render(found: snapshot.Snapshot) -> bytes:
     with RENDER_LOCK, _fonts_as_issued(found.fonts) as fonts:
         return render_document(
-            found.data,
-            found.letterhead,
-            page_size=found.page_size,
-            document_no=found.document_no,
-            fonts=fonts,
+            found.data, found.letterhead, page_size=found.page_size, document_no=found.document_no, fonts=fonts
         )
 
 

@@ -1,10 +1,10 @@
 """Issued documents as they are kept: compact when that reproduces them exactly, read back byte for
 byte with their SHA-256 checked (docs/documents-storage.md).
 
-* `stored_form(pdf, source)` — what to write into `IssuedDocument.data` for an issued PDF. Every
-  writer of issued documents calls it (issuing, 补打, the demo and benchmark bulk path). An
-  original rendered from known inputs (`source`) is stored as their snapshot when that rebuilds it
-  exactly (app/cases/document_snapshot.py), otherwise compact.
+* `issued(source)` — an original: the PDF and what to store, its snapshot when its inputs can be
+  kept as one (app/cases/document_snapshot.py), otherwise compact (issuing, the demo bulk path).
+* `stored_form(pdf)` — what to write into `IssuedDocument.data` for an issued PDF that was not
+  rendered from document data here (a 补打's stamped copy): compact, or the PDF itself.
 * `original_pdf(row)` — the exact bytes issued, for viewing, saving, 补打 and the 卷宗.
 """
 
@@ -22,6 +22,7 @@ from models.cases import DocumentFont, IssuedDocument
 from printing import compact, snapshot
 from printing.data import DocumentData, Letterhead
 from printing.fonts import register_fonts
+from printing.render import render_document
 
 _lock = threading.Lock()
 _faces: dict[tuple[str, int], object] = {}  # (font SHA-256, face index) -> face read from the database
@@ -37,11 +38,19 @@ class Source:
     document_no: str
 
 
-def stored_form(pdf: bytes, source: Source | None = None) -> bytes:
-    """The bytes to store for the issued `pdf`: the snapshot of its `source` when rendering that
-    gives exactly `pdf` (~1 KB), otherwise see below.
+def issued(source: Source) -> tuple[bytes, bytes]:
+    """(the PDF to hand over, the bytes to store) of an original rendered from `source`: its
+    snapshot (~1 KB) and the PDF that snapshot renders to, or when the inputs cannot be kept as a
+    snapshot, the PDF rendered directly and its compact form."""
+    found = document_snapshot.issue(source.data, source.letterhead, source.page_size, source.document_no)
+    if found is not None:
+        return found
+    pdf = render_document(source.data, source.letterhead, page_size=source.page_size, document_no=source.document_no)
+    return pdf, stored_form(pdf)
 
-    The bytes to store for the issued `pdf`: its compact form (the embedded font subsets cut
+
+def stored_form(pdf: bytes) -> bytes:
+    """The bytes to store for the issued `pdf`: its compact form (the embedded font subsets cut
     out, ~15 % of the size) when that expands to exactly `pdf`, otherwise `pdf` itself.
 
     Call it inside the writing transaction: a font file the compact form needs is stored once in
@@ -49,12 +58,6 @@ def stored_form(pdf: bytes, source: Source | None = None) -> bytes:
     enough for bulk writers (no rendering: ~10–70 ms per document, the check included); a bulk
     writer that stores many documents issued with the same fonts pays the font's storage once.
     """
-    if source is not None:
-        stored = document_snapshot.snapshot_form(
-            pdf, source.data, source.letterhead, source.page_size, source.document_no
-        )
-        if stored is not None:
-            return stored
     register_fonts()
     faces = compact.registered_faces()
     stored = compact.compact(pdf, faces, _face)

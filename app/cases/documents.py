@@ -205,10 +205,10 @@ def issue(
         now = clock.now()
         original = _original(case_id, kind, assignment, key)
         reprint = original is not None
-        source = None
         if original is not None:
             number, page_size = original.number, original.page_size
             pdf = stamp_reprint(document_store.original_pdf(original, title), now)
+            stored = document_store.stored_form(pdf)
         else:
             last = IssuedDocument.select(fn.MAX(IssuedDocument.number)).where(IssuedDocument.case == case_id)
             number = (last.scalar() or 0) + 1
@@ -218,9 +218,7 @@ def issue(
                 page_size,
                 document_no(case.case_no, number),
             )
-            pdf = render_document(
-                source.data, source.letterhead, page_size=page_size, document_no=source.document_no
-            )
+            pdf, stored = document_store.issued(source)
         digest = hashlib.sha256(pdf).hexdigest()
         row = IssuedDocument.create(
             case=case_id,
@@ -229,7 +227,7 @@ def issue(
             reprint=reprint,
             page_size=page_size,
             sha256=digest,
-            data=document_store.stored_form(pdf, source),
+            data=stored,
             issued_at=now,
             issued_by=session.user.id,
             number=number,

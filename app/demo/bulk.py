@@ -109,9 +109,14 @@ def database_facts(usernames: Mapping[str, str] | None = None, letters: bool = F
 
 
 def _stored_document(row: dict) -> dict:
-    """An issued document's row as `documents.issue` stores it (its snapshot or compact form)."""
+    """An issued letter's row as `documents.issue` stores it: its snapshot when that renders to the
+    very PDF the replay issued, otherwise the PDF's compact form."""
     fields = {k: v for k, v in row.items() if k != "source"}
-    return {**fields, "data": document_store.stored_form(row["data"], row.get("source"))}
+    if row.get("source") is not None:
+        pdf, stored = document_store.issued(row["source"])
+        if pdf == row["data"]:
+            return {**fields, "data": stored}
+    return {**fields, "data": document_store.stored_form(row["data"])}
 
 
 def _insert_rows(rows: Rows, prefix: str) -> None:

@@ -256,7 +256,7 @@ class Replay(ReplayCore):
                 "page_size": "A4",
                 "sha256": digest,
                 "data": pdf,
-                "source": source,  # for the stored form (app.cases.document_store), not a column
+                "source": source,  # for the stored form (app.demo.bulk), not a column
                 "issued_at": step.at,
                 "issued_by": actor,
                 "number": number,

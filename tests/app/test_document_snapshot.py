@@ -81,14 +81,32 @@ def test_another_font_file_under_the_same_name_is_put_back_after_the_rebuild(des
         document_snapshot._loaded.clear()
 
 
-def test_an_original_whose_snapshot_would_not_rebuild_it_is_stored_compact(
+def test_an_original_without_an_embedded_truetype_font_is_stored_compact(
     desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(document_snapshot, "rebuild", lambda stored, image=None: b"%PDF-1.4 something else")
+    """A workstation with no TrueType CJK font (ReportLab's CID fallback, drawn by the reader) cannot
+    name a font file to render with again: the PDF is stored as before."""
+    monkeypatch.setattr(document_snapshot, "_issued_fonts", lambda _fonts: None)
     case_id = desk.new_case(State.REGISTERED)
     info, pdf = documents.issue(desk["officer"], case_id, "receipt")
     stored = bytes(IssuedDocument.get_by_id(info.id).data)
     assert compact.is_compact(stored) and not DocumentImage.select().exists()
+    monkeypatch.undo()
+    assert documents.stored_pdf(desk["officer"], info.id) == pdf
+
+
+def test_inputs_a_snapshot_would_not_keep_whole_are_stored_compact(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decoding must give back everything encoded: when it would not, nothing is issued from it."""
+    decode = snapshot.decode
+
+    def lossy(stored: bytes, image):  # noqa: ANN001, ANN202
+        found = decode(stored, image)
+        return dataclasses.replace(found, data=dataclasses.replace(found.data, complainant_name="某"))
+
+    monkeypatch.setattr(snapshot, "decode", lossy)
+    case_id = desk.new_case(State.REGISTERED)
+    info, pdf = documents.issue(desk["officer"], case_id, "receipt")
+    assert compact.is_compact(bytes(IssuedDocument.get_by_id(info.id).data))
     monkeypatch.undo()
     assert documents.stored_pdf(desk["officer"], info.id) == pdf
 

@@ -4,6 +4,9 @@ its stored snapshot, and this installation still renders the golden snapshot to 
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -65,6 +68,26 @@ def test_golden_snapshot_renders_to_the_issued_bytes() -> None:
     if not isinstance(font, TTFont) or font_digest(font.face) != found.fonts[0].sha256:
         pytest.skip("WenQuanYi Micro Hei (the golden's font file) is not the font installed here")
     assert hashlib.sha256(_rendered(found)).hexdigest() == GOLDEN_SHA256
+
+
+@pytest.mark.parametrize("seed", ["1", "4242"])
+def test_another_process_renders_the_golden_snapshot_to_the_same_bytes(seed: str) -> None:
+    """Rendering does not depend on the process (string hashing order, the clock, the registry)."""
+    script = (
+        "import hashlib, sys; from pathlib import Path; from tests.printing import test_snapshot as t;"
+        "from printing import snapshot; from printing.fonts import register_fonts; register_fonts();"
+        "g = t.GOLDEN; images = {hashlib.sha256(p.read_bytes()).hexdigest(): p.read_bytes() for p in g.glob('*.png')};"
+        "found = snapshot.decode((g / 'result.cdsnap').read_bytes(), images.__getitem__);"
+        "print(hashlib.sha256(t._rendered(found)).hexdigest())"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    digest = out.stdout.strip()
+    register_fonts()
+    font = pdfmetrics._fonts.get("WenQuanYiMicroHei-0")  # noqa: SLF001
+    if font is None:
+        pytest.skip("WenQuanYi Micro Hei (the golden's font file) is not the font installed here")
+    assert digest == GOLDEN_SHA256
 
 
 def test_values_a_snapshot_cannot_hold_are_refused() -> None:
