@@ -27,6 +27,7 @@ from models.hash_step import binary_chain_hashes
 from models.schema import ALL_MODELS, SchemaVersion
 from models.search_index import create_search_index, is_sqlite, move_open_cases
 from models.search_index import rebuild as rebuild_text_index
+from models.server_reads import create_grams_index
 from models.storage_step import (
     PREFIX_INDEXES,
     Progress,
@@ -407,11 +408,16 @@ def _v34_text_index_without_positions(db: peewee.Database, migrator: SchemaMigra
         rebuild_text_index(db, _FINAL_STATES, number_only, report)
 
 
-def _v31_server_named_cases(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
-    """v31: on a server, `cd_named_cases()`, the caller's own namings, which the lists read beside the
-    case policy (models/server_policy.py, installed with the server's policy after the upgrade; the
-    application asks for it, so a server without it must be upgraded first). Nothing changes in a
-    local database."""
+def _v31_server_reads(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
+    """v31: on a server, the index of the texts' characters and pairs for terms of one or two
+    characters (a few minutes at 200,000 cases), and the functions the lists and that search call
+    (models/server_reads.py, installed with the server's policy after the upgrade; the application
+    calls them, so a server without them must be upgraded first). Nothing changes in a local
+    database."""
+    if not is_sqlite(db):
+        report(0, 1, "正在建立一至两字搜索的索引")
+        create_grams_index(db)
+        report(1, 1, "正在建立一至两字搜索的索引")
 
 
 def _v32_narrower_indexes(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
@@ -458,7 +464,7 @@ STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     28: _v28_server_restricted_index,
     29: _v29_sealed_restricted_timelines,
     30: _v30_open_cases_text_index,
-    31: _v31_server_named_cases,
+    31: _v31_server_reads,
     32: _v32_narrower_indexes,
     34: _v34_text_index_without_positions,
     35: _v35_document_images,

@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterator
 
 import peewee
 
+from models.server_reads import create_grams_index
+
 Progress = Callable[[int, int, str], None]
 
 FTS_TABLE = "case_fts"
@@ -196,13 +198,14 @@ def is_sqlite(db: peewee.Database | peewee.DatabaseProxy) -> bool:
 
 def create_search_index(db: peewee.Database) -> None:
     """SQLite: the FTS5 trigram and character tables. PostgreSQL: pg_trgm GIN indexes on the
-    narrative and demands (in case_text)."""
+    narrative and demands (in case_text) and the index of their characters and pairs."""
     if not is_sqlite(db):
         db.execute_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         for column in ("content", "demands"):
             db.execute_sql(
                 f"CREATE INDEX IF NOT EXISTS case_text_{column}_trgm ON case_text USING gin ({column} gin_trgm_ops)"
             )
+        create_grams_index(db)  # terms of one or two characters (models/server_reads.py)
         return
     for fts, chars in PAIRS:
         db.execute_sql(

@@ -186,7 +186,7 @@ CREATE OR REPLACE FUNCTION cd_named(p_case integer) RETURNS boolean LANGUAGE sql
 SET search_path = public, pg_temp AS $$
   SELECT EXISTS (SELECT 1 FROM case_access WHERE case_id = p_case AND user_id = cd_me()) $$;
 
-{server_reads.FUNCTIONS}
+{server_reads.functions(_case_visible)}
 CREATE OR REPLACE FUNCTION cd_complainant_visible(p_id integer) RETURNS boolean LANGUAGE sql STABLE
 SECURITY DEFINER SET search_path = public, pg_temp AS $$
   SELECT NOT EXISTS (SELECT 1 FROM "case" WHERE complainant_id = p_id)

@@ -45,6 +45,7 @@ MANY = 1000
 # primary key (a common word's 1,500 matches at 200,000 cases: ~10 ms, where walking the cases
 # newest first testing each against the matches took ~200 ms).
 SERVER_MANY = 20_000
+ALL_MATCHES = 2**31 - 1  # cd_short_search's limit for every match
 # A case number or its beginning without the office prefix (YH-2026-000123, 2026-0001): matched as
 # a prefix in the numbers' unique index (numbers are {prefix}-{year}-{seq}, app.cases.numbering),
 # as the trigrams every number shares ("YH-", "-20") would make the text index read all its entries.
@@ -237,28 +238,51 @@ def _local_text(text: str) -> peewee.Expression:
     return Case.id.in_(found) if len(found) <= MANY else (Case.id + 0).in_(peewee.SQL(f"({source})", params))
 
 
-def _server_text(text: str) -> peewee.Expression:
-    """PostgreSQL: narrative and numbers by substring (pg_trgm index); names only by exact blind index.
+def _server_text(text: str, limit: int) -> peewee.Expression:
+    """PostgreSQL: narrative and numbers by substring (pg_trgm index, or for one or two characters
+    the index of characters and pairs); names only by exact blind index.
 
     Each term's matches are read first, each source on its own index; up to SERVER_MANY are handed
     on as ids (the newest are then read by primary key), so a rare term does not walk every case
-    along received_at testing an OR of subqueries on each row."""
+    along received_at testing an OR of subqueries on each row. A query of one short term asks for
+    its newest `limit` text matches only: the newest `limit` of a union are among the newest
+    `limit` of each of its parts."""
     if _CASE_NO.match(text):
         source, params = _case_numbers(text)
         return Case.id.in_(peewee.SQL(f"({source})", params))
+    terms = text.split()
     condition = None
-    for term in text.split():
+    for term in terms:
         escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{escaped}%"
-        part = _term_ids(term, pattern)
+        part = _term_ids(term, pattern, limit if len(terms) == 1 else None)
         condition = part if condition is None else condition & part
     return condition
 
 
-def _term_ids(term: str, pattern: str) -> peewee.Expression:
-    """The cases matching one term on the server: narrative or demands (the server's function
-    cd_text_search, models/server_policy.py: under row-level security the pg_trgm index could not
-    serve a LIKE), complainant or patient name (blind index), case number (ASCII terms only)."""
+def _text_ids(term: str, pattern: str, newest: int | None) -> tuple[peewee.SQL, str, list]:
+    """The server's text matches of a term: as a subquery, and as a statement (with parameters)
+    reading the first SERVER_MANY + 1 of them. Narrative and demands are read by the server's
+    functions (models/server_policy.py, models/server_reads.py): under row-level security the text
+    indexes could not serve a LIKE. `newest`: only that many, the newest (one or two characters)."""
+    if len(term) <= 2:
+        wanted = newest or ALL_MATCHES
+        first = min(wanted, SERVER_MANY + 1)
+        return (
+            peewee.SQL("(SELECT cd_short_search(%s, %s))", [term, wanted]),
+            "SELECT cd_short_search(%s, %s)",
+            [term, first],
+        )
+    return (
+        peewee.SQL("(SELECT cd_text_search(%s))", [pattern]),
+        f"SELECT cd_text_search(%s) LIMIT {SERVER_MANY + 1}",
+        [pattern],
+    )
+
+
+def _term_ids(term: str, pattern: str, newest: int | None) -> peewee.Expression:
+    """The cases matching one term on the server: narrative or demands (`_text_ids`), complainant
+    or patient name (blind index), case number (ASCII terms only)."""
     names = Complainant.select(Complainant.id).where(
         identifier_equals(Complainant.name, Complainant.name_index, "name", term)
     )
@@ -268,12 +292,9 @@ def _term_ids(term: str, pattern: str) -> peewee.Expression:
     ]
     if term.isascii():
         sources.append(Case.case_no**pattern)
-    texts = peewee.SQL("(SELECT cd_text_search(%s))", [pattern])
+    texts, first, params = _text_ids(term, pattern, newest)
     everything = reduce(operator.or_, sources, Case.id.in_(texts))
-    found = [
-        r[0]
-        for r in database_proxy.execute_sql(f"SELECT cd_text_search(%s) LIMIT {SERVER_MANY + 1}", [pattern])
-    ]
+    found = [r[0] for r in database_proxy.execute_sql(first, params)]
     for source in sources:  # apart: an OR of them would be tested on every case row
         if len(found) > SERVER_MANY:
             return everything
@@ -342,7 +363,7 @@ def search(session: Session, text: str, limit: int = MAX_RESULTS) -> list[int]:
         if named:
             conditions.append(Case.id.in_(named))
     else:
-        conditions.append(_server_text(text))
+        conditions.append(_server_text(text, limit))
 
     combined = conditions[0]
     for extra in conditions[1:]:

@@ -21,7 +21,8 @@ def visible_condition(user: Actor) -> peewee.Node | None:
     if scope.unrestricted:
         conditions.append(Case.restricted == False)  # noqa: E712
     if scope.named_restricted:
-        conditions.append((Case.restricted == True) & (Case.id.in_(_named(scope.user_id)) | (Case.officer == scope.user_id)))  # noqa: E712
+        mine = Case.id.in_(_named(scope.user_id)) | (Case.officer == scope.user_id)
+        conditions.append((Case.restricted == True) & mine)  # noqa: E712
     if scope.own_night_intake:
         conditions.append(
             (Case.registered_by == scope.user_id)
