@@ -237,7 +237,8 @@ def issue(
         note = f"文书号 {document_no(case.case_no, number)}，文件指纹 {digest[:16]}…"
         if kind in ("receipt", "notice") and not reprint:  # the reply date now told in writing
             latest = ReplyPromise.select(fn.MAX(ReplyPromise.id)).where(ReplyPromise.case == case_id).scalar()
-            ReplyPromise.update(told=True).where(ReplyPromise.id == latest).execute()
+            if latest is not None:  # a registered case has promised nothing yet
+                ReplyPromise.update(told=True).where(ReplyPromise.id == latest).execute()
         head = append_events(case, session.user.id, [(label, note, None)], "print")
         chain_detail(op.detail, case.case_no, head)
         if kind == "receipt" and not reprint:  # 受理（回执）及时 counts from the first receipt

@@ -15,7 +15,7 @@ from app.cases.issues import category_id as category_id_of
 from app.cases.states import State
 from app.db_errors import translated
 from app.deadlines import calendar
-from app.deadlines.rules import is_after_hours
+from app.deadlines.rules import OfficeHours, is_after_hours
 from app.departments import active_department_id
 from app.errors import ValidationError
 from app.policy import Action, can, registers_as_night_duty
@@ -183,17 +183,21 @@ def accepts_next_workday(channel: str, night_intake: bool, received_after_hours:
     return night_intake or channel == "letter" or received_after_hours
 
 
-def _accept_due(received_at: datetime, channel: str, night_intake: bool) -> date:
+def _accept_due(
+    received_at: datetime, channel: str, night_intake: bool, hours: OfficeHours | None = None
+) -> date:
     """Acceptance by the next working day for night-duty, letter and after-hours intakes."""
     cal = calendar.calendar()
-    if accepts_next_workday(channel, night_intake, is_after_hours(received_at, cal, calendar.office_hours())):
+    if accepts_next_workday(
+        channel, night_intake, is_after_hours(received_at, cal, hours or calendar.office_hours())
+    ):
         workdays = calendar.rules().acceptance_next_workday
         return cal.add_workdays(received_at.date(), workdays)[0]
     return received_at.date()
 
 
-def _night_intake(session: Session, now: datetime) -> bool:
-    after_hours = is_after_hours(now, calendar.calendar(), calendar.office_hours())
+def _night_intake(session: Session, now: datetime, hours: OfficeHours | None = None) -> bool:
+    after_hours = is_after_hours(now, calendar.calendar(), hours or calendar.office_hours())
     return registers_as_night_duty(session.user, after_hours)
 
 
@@ -228,11 +232,12 @@ def register(
         check(session, Action.MERGE, load_case(merge_into))
     now = clock.now()
     v = _clean(form, now)
-    night = _night_intake(session, now)
+    hours = calendar.office_hours()  # read once (two settings) for the night check and the due date
+    night = _night_intake(session, now, hours)
     repeated = [int(i) for i in form.repeat_of if int(i) != merge_into]
     linked = [int(i) for i in form.link_to if int(i) != merge_into and int(i) not in repeated]
     with translated(), database_proxy.atomic():
-        case = _store(session, v, now, night, linked, repeated)
+        case = _store(session, v, now, night, linked, repeated, hours)
         for name, data in attachments:
             overlays.add_attachment(session, case.id, name, data)
         if merge_into is not None:
@@ -242,7 +247,13 @@ def register(
 
 
 def _store(
-    session: Session, v: dict, now: datetime, night: bool, linked: list[int], repeated: list[int]
+    session: Session,
+    v: dict,
+    now: datetime,
+    night: bool,
+    linked: list[int],
+    repeated: list[int],
+    hours: OfficeHours | None = None,
 ) -> Case:
     """The new case, its complainant, first timeline entries, links, search index and audit entry."""
     with operation(session, Action.REGISTER, "case.register", target="case") as op:
@@ -280,7 +291,7 @@ def _store(
             visit_date=v["visit_date"],
             category=v["category_id"],
             severity=v["severity"],
-            accept_due=_accept_due(v["received_at"], v["channel"], night),
+            accept_due=_accept_due(v["received_at"], v["channel"], night, hours),
             escalated_at=now if v["severity"] == "major" else None,
             updated_at=now,
             updated_by=session.user.id,

@@ -203,21 +203,29 @@ def category_id(code: str, field: str = "category") -> int | None:
     """The id of an active leaf category ("" → None)."""
     if not code:
         return None
-    row = Category.get_or_none((Category.code == code) & (Category.active == True))  # noqa: E712
-    if row is None or Category.select().where(Category.parent == row.id).exists():
+    child = Category.alias()
+    has_children = peewee.fn.EXISTS(child.select(child.id).where(child.parent == Category.id))
+    row = (
+        Category.select(Category.id, has_children.alias("has_children"))
+        .where((Category.code == code) & (Category.active == True))  # noqa: E712
+        .tuples()
+        .first()
+    )  # one statement: the category and whether it is a leaf
+    if row is None or row[1]:
         raise ValidationError(field, "投诉类别", "请选择到最末一级类别")
-    return row.id
+    return row[0]
 
 
 def default_department_id(category: int | None) -> int | None:
     """The department a category sends its issues to by default (if active)."""
     if category is None:
         return None
-    dept_id = Category.get_by_id(category).default_department_id
-    if dept_id is None:
-        return None
-    dept = Department.get_or_none((Department.id == dept_id) & (Department.active == True))  # noqa: E712
-    return dept.id if dept else None
+    return (
+        Department.select(Department.id)
+        .join(Category, on=(Category.default_department == Department.id))
+        .where((Category.id == category) & (Department.active == True))  # noqa: E712
+        .scalar()
+    )
 
 
 @dataclass(frozen=True)

@@ -75,33 +75,36 @@ def _with_ancestors(category_ids: set[int]) -> list[int]:
 
 def matching_items(case: Case, received_at: datetime | None = None) -> list[Rectification]:
     """Items closed as 已落实 in the case's department and category, within the window before the
-    complaint was received."""
-    departments = case_departments(case)
-    categories = _with_ancestors(case_categories(case))
-    if not departments or not categories:
-        return []
+    complaint was received. The items closed in the window are read first: when there are none (an
+    office's usual day) the case's departments and categories are not read at all."""
     received = (received_at or case.received_at).date()
     earliest = received - timedelta(days=window_days())
-    return list(
+    closed_in_window = list(
         Rectification.select()
         .where(
             (Rectification.state == RectState.DONE)
-            & Rectification.department.in_(sorted(departments))
-            & Rectification.category.in_(categories)
             & (Rectification.closed_at >= datetime.combine(earliest, datetime.min.time()))
             & (Rectification.closed_at < datetime.combine(received + timedelta(days=1), datetime.min.time()))
         )
-        .order_by(Rectification.closed_at)
+        .order_by(Rectification.closed_at, Rectification.id)
     )
+    if not closed_in_window:
+        return []
+    departments = case_departments(case)
+    categories = set(_with_ancestors(case_categories(case)))
+    return [i for i in closed_in_window if i.department_id in departments and i.category_id in categories]
 
 
 def flag(session: Session, case: Case) -> list[str]:
     """Record each new recurrence of `case` (inside the caller's transaction); the case timeline
     lines to add."""
     now = clock.now()
+    items = matching_items(case)
+    if not items:
+        return []
     already = {r.rectification_id for r in Recurrence.select().where(Recurrence.case == case.id)}
     lines = []
-    for item in matching_items(case):
+    for item in items:
         if item.id in already:
             continue
         Recurrence.create(rectification=item.id, case=case.id, detected_at=now)
