@@ -8,11 +8,12 @@ caller may see, and the index of one- and two-character terms.
                           function the planner no longer prices that policy's hashed walk of every
                           case into each probe of a nested loop (an officer's reminder list joined a
                           page of 转办 by reading all of the officer's cases).
-    cd_short_search(t, n) the newest n cases the caller may see whose narrative or demands hold the
-                          one- or two-character term t (case-insensitive). pg_trgm needs three
-                          characters, so such a term read every text (1.4 s at 200,000 cases). The
-                          newest cases are tried first (a common term has its n there); otherwise
-                          the term's entry in the grams index (below) gives its cases.
+    cd_text_newest(t, n)  the newest n cases the caller may see whose narrative or demands hold the
+                          term t (ILIKE). A term with few matches in the text indexes (pg_trgm, or
+                          for one or two characters, which pg_trgm cannot serve, the grams index
+                          below: such a term read every text, 1.4 s at 200,000 cases) is read by
+                          id; a common one is looked for in the newest cases, where its newest
+                          matches are (all 20,000 matches of a word were read, and twice: 0.6 s).
     case_text_grams       GIN over cd_grams(content, newline, demands): every character and every
                           pair of neighbouring characters, lower-cased, none holding white space —
                           a term of one or two characters is then one key. About as large as one
@@ -39,9 +40,12 @@ COST 10000 AS $$
       UNION ALL SELECT (regexp_matches(substr(l, 2), '..', 'g'))[1]) s
     WHERE g !~ '\s')
   FROM lower(p) l $$"""
-# Cases tried newest first before the index is read: a term in more than about one case in twenty
-# has its newest matches there.
-NEWEST_FIRST = 4000
+# A term with fewer matches than FEW in the text indexes: all of them are read by id. A commoner one
+# (in more than one case in forty at 200,000 cases): the newest WALK cases are tried first, where its
+# newest matches are (reading every match of a term in 20,000 cases took 0.3 s, and twice).
+FEW = 5000
+WALK = 10_000
+_GRAMS_OF_T = GRAMS_OF_TEXTS.replace("content", "t.content").replace("demands", "t.demands")
 
 
 def create_grams_index(db: peewee.Database) -> None:
@@ -58,29 +62,46 @@ CREATE OR REPLACE FUNCTION cd_named_cases() RETURNS SETOF integer LANGUAGE sql S
 ROWS 100 SET search_path = public, pg_temp AS $$
   SELECT case_id FROM case_access WHERE user_id = (SELECT cd_me()) $$;
 
-CREATE OR REPLACE FUNCTION cd_short_search(p_term text, p_limit integer) RETURNS SETOF integer
+CREATE OR REPLACE FUNCTION cd_text_newest(p_term text, p_limit integer) RETURNS SETOF integer
 LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 200 SET search_path = public, pg_temp AS $$
 DECLARE
-  v_term text := lower(p_term);
-  v_newest integer[];
+  v_pattern text := '%' || replace(replace(replace(p_term, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%';
+  v_ids integer[];
 BEGIN
-  IF length(p_term) NOT BETWEEN 1 AND 2 OR p_term ~ '\\s' OR p_limit < 1 THEN
-    RAISE EXCEPTION 'cd_short_search: one or two characters without white space';
+  IF length(p_term) < 1 OR p_term ~ '\\s' OR p_limit < 1 THEN
+    RAISE EXCEPTION 'cd_text_newest: one term without white space';
   END IF;
-  v_newest := ARRAY(
-    SELECT c.id FROM (SELECT c.id, c.received_at FROM "case" c WHERE {case_visible("c")}
-                       ORDER BY c.received_at DESC, c.id DESC LIMIT {NEWEST_FIRST}) c
-      JOIN case_text t ON t.case_id = c.id
-     WHERE strpos(lower(t.content), v_term) > 0 OR strpos(lower(t.demands), v_term) > 0
-     ORDER BY c.received_at DESC, c.id DESC LIMIT p_limit);
-  IF cardinality(v_newest) >= p_limit THEN
-    RETURN QUERY SELECT unnest(v_newest);
+  -- Up to FEW matches from the text indexes (only their ids; what the caller may see is decided below).
+  IF length(p_term) <= 2 THEN
+    v_ids := ARRAY(SELECT t.case_id FROM case_text t WHERE {_GRAMS_OF_T} @> ARRAY[lower(p_term)] LIMIT {FEW});
+  ELSE
+    v_ids := ARRAY(SELECT t.case_id FROM case_text t
+                    WHERE t.content ILIKE v_pattern OR t.demands ILIKE v_pattern LIMIT {FEW});
+  END IF;
+  IF cardinality(v_ids) < {FEW} THEN  -- every match: the newest the caller may see
+    RETURN QUERY SELECT c.id FROM "case" c WHERE c.id = ANY(v_ids) AND {case_visible("c")}
+                  ORDER BY c.received_at DESC, c.id DESC LIMIT p_limit;
     RETURN;
   END IF;
-  RETURN QUERY
-    SELECT c.id FROM case_text t JOIN "case" c ON c.id = t.case_id
-     WHERE {GRAMS_OF_TEXTS.replace("content", "t.content").replace("demands", "t.demands")} @> ARRAY[v_term]
-       AND {case_visible("c")}
-     ORDER BY c.received_at DESC, c.id DESC LIMIT p_limit;
+  -- A common term: its newest matches are among the newest cases.
+  v_ids := ARRAY(
+    SELECT c.id FROM (SELECT c.id, c.received_at FROM "case" c WHERE {case_visible("c")}
+                       ORDER BY c.received_at DESC, c.id DESC LIMIT {WALK}) c
+      JOIN case_text t ON t.case_id = c.id
+     WHERE t.content ILIKE v_pattern OR t.demands ILIKE v_pattern
+     ORDER BY c.received_at DESC, c.id DESC LIMIT p_limit);
+  IF cardinality(v_ids) >= p_limit THEN
+    RETURN QUERY SELECT unnest(v_ids);
+  ELSIF length(p_term) <= 2 THEN  -- (the caller sees few of them): every match, newest first
+    RETURN QUERY
+      SELECT c.id FROM case_text t JOIN "case" c ON c.id = t.case_id
+       WHERE {_GRAMS_OF_T} @> ARRAY[lower(p_term)] AND {case_visible("c")}
+       ORDER BY c.received_at DESC, c.id DESC LIMIT p_limit;
+  ELSE
+    RETURN QUERY
+      SELECT c.id FROM case_text t JOIN "case" c ON c.id = t.case_id
+       WHERE (t.content ILIKE v_pattern OR t.demands ILIKE v_pattern) AND {case_visible("c")}
+       ORDER BY c.received_at DESC, c.id DESC LIMIT p_limit;
+  END IF;
 END $$;
 """

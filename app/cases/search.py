@@ -45,7 +45,7 @@ MANY = 1000
 # primary key (a common word's 1,500 matches at 200,000 cases: ~10 ms, where walking the cases
 # newest first testing each against the matches took ~200 ms).
 SERVER_MANY = 20_000
-ALL_MATCHES = 2**31 - 1  # cd_short_search's limit for every match
+ALL_MATCHES = 2**31 - 1  # cd_text_newest's limit for every match
 # A case number or its beginning without the office prefix (YH-2026-000123, 2026-0001): matched as
 # a prefix in the numbers' unique index (numbers are {prefix}-{year}-{seq}, app.cases.numbering),
 # as the trigrams every number shares ("YH-", "-20") would make the text index read all its entries.
@@ -244,9 +244,9 @@ def _server_text(text: str, limit: int) -> peewee.Expression:
 
     Each term's matches are read first, each source on its own index; up to SERVER_MANY are handed
     on as ids (the newest are then read by primary key), so a rare term does not walk every case
-    along received_at testing an OR of subqueries on each row. A query of one short term asks for
-    its newest `limit` text matches only: the newest `limit` of a union are among the newest
-    `limit` of each of its parts."""
+    along received_at testing an OR of subqueries on each row. A query of one term asks for its
+    newest `limit` text matches only: the newest `limit` of a union are among the newest `limit`
+    of each of its parts."""
     if _CASE_NO.match(text):
         source, params = _case_numbers(text)
         return Case.id.in_(peewee.SQL(f"({source})", params))
@@ -264,14 +264,14 @@ def _text_ids(term: str, pattern: str, newest: int | None) -> tuple[peewee.SQL, 
     """The server's text matches of a term: as a subquery, and as a statement (with parameters)
     reading the first SERVER_MANY + 1 of them. Narrative and demands are read by the server's
     functions (models/server_policy.py, models/server_reads.py): under row-level security the text
-    indexes could not serve a LIKE. `newest`: only that many, the newest (one or two characters)."""
-    if len(term) <= 2:
+    indexes could not serve a LIKE. `newest`: only that many, the newest (`cd_text_newest`, which
+    also serves every term of one or two characters); otherwise every match."""
+    if newest is not None or len(term) <= 2:
         wanted = newest or ALL_MATCHES
-        first = min(wanted, SERVER_MANY + 1)
         return (
-            peewee.SQL("(SELECT cd_short_search(%s, %s))", [term, wanted]),
-            "SELECT cd_short_search(%s, %s)",
-            [term, first],
+            peewee.SQL("(SELECT cd_text_newest(%s, %s))", [term, wanted]),
+            "SELECT cd_text_newest(%s, %s)",
+            [term, min(wanted, SERVER_MANY + 1)],
         )
     return (
         peewee.SQL("(SELECT cd_text_search(%s))", [pattern]),
@@ -352,8 +352,9 @@ def search(session: Session, text: str, limit: int = MAX_RESULTS) -> list[int]:
         return []
     query = visible(session.user, Case.select(Case.id))
     conditions = []
-    if _IDENTIFIER.match(text) and can(session.user, Action.SEARCH_IDENTIFIERS):
-        conditions.append(Case.id.in_(_identifier_matches(text)))
+    identifies = _IDENTIFIER.match(text) and can(session.user, Action.SEARCH_IDENTIFIERS)
+    if identifies and (identified := _identifier_matches(text)):  # none: no "0 = 1 OR …" hiding an index
+        conditions.append(Case.id.in_(identified))
     if is_sqlite(database_proxy.obj):
         conditions.append(_local_text(text))
         # sealed names, opened for holders of the key (not for a case number or an identifier)

@@ -2,9 +2,9 @@
 
 `cd_named_cases()` answers each role with its own rows of case_access and nothing else; the lists
 still show a restricted case to the officer named on it and to no other officer. A search of one or
-two characters (`cd_short_search`, the index of characters and pairs) finds what a plain reading
-of the texts finds, newest first, whichever way the server answers (the newest cases tried first,
-or the index), and nothing of a case the role may not see. A server at the step before gets the
+more characters (`cd_text_newest`; for one or two the index of characters and pairs) finds what a
+plain reading of the texts finds, newest first, whichever way the server answers (the newest cases
+tried first, or an index), and nothing of a case the role may not see. A server at the step before gets the
 index and the functions on upgrade (schema step 31)."""
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from app.cases.board import BoardFilter
 from app.cases.states import State
 from app.reminders import compute
 from app.reminders.kinds import ReminderKind
-from models import migrations
+from models import migrations, server_reads
+from models.server_policy import _case_visible
 from tests.support.accounts import ADMIN, ADMIN_PASSWORD
 from tests.support.cases import FakeClock
 from tests.support.desk import open_desk
@@ -87,7 +88,7 @@ def test_a_server_at_the_step_before_gets_the_function_on_upgrade(
     before = max(v for v in migrations.STEPS if v < 31)
     with pg_server.connect(pg_params.dbname, autocommit=True) as owner:  # as a step-30 build left it
         owner.execute("DROP FUNCTION cd_named_cases()")
-        owner.execute("DROP FUNCTION cd_short_search(text, integer)")
+        owner.execute("DROP FUNCTION cd_text_newest(text, integer)")
         owner.execute("DROP INDEX case_text_grams")
         owner.execute("DROP FUNCTION cd_grams(text)")
         owner.execute("UPDATE schema_version SET version = %s", (before,))
@@ -117,8 +118,26 @@ TEXTS = (
     ("夜间病房噪音大，无法休息。", "要求调换病房"),
     ("ct室排队混乱", "要求退费并道歉"),
 )
-# One and two characters, alone and together; ASCII in either case; one found nowhere.
-TERMS = ("态", "态度", "退费", "要求", "费", "ct", "CT", "度 退", "求 歉", "报告", "噪", "鑫")
+# One, two and more characters, alone and together; ASCII in either case; found nowhere; LIKE's own
+# characters taken as they are.
+TERMS = (
+    "态",
+    "态度",
+    "退费",
+    "要求",
+    "费",
+    "ct",
+    "CT",
+    "度 退",
+    "求 歉",
+    "报告",
+    "噪",
+    "鑫",
+    "态度冷",
+    "ct室",
+    "要求退费 歉",
+)
+TERMS += ("%", "_费", "收费不")
 
 
 def _plain_reading(texts: dict[int, tuple[str, str]], text: str, limit: int) -> list[int]:
@@ -132,7 +151,18 @@ def _plain_reading(texts: dict[int, tuple[str, str]], text: str, limit: int) -> 
     return sorted(found, reverse=True)[:limit]
 
 
-def test_a_short_search_finds_what_a_plain_reading_finds(shared_admin, fake_clock: FakeClock) -> None:
+@pytest.mark.parametrize("few, walk", [(server_reads.FEW, server_reads.WALK), (2, 3)])
+def test_a_text_search_finds_what_a_plain_reading_finds(
+    shared_admin, fake_clock: FakeClock, pg_params, pg_server, monkeypatch, few: int, walk: int
+) -> None:
+    """With the office's thresholds every term here has few matches; with (2, 3) a term in two
+    cases or more counts as common: the newest three cases are tried, and when they do not hold
+    enough, every match is read."""
+    if (few, walk) != (server_reads.FEW, server_reads.WALK):
+        monkeypatch.setattr(server_reads, "FEW", few)
+        monkeypatch.setattr(server_reads, "WALK", walk)
+        with pg_server.connect(pg_params.dbname, autocommit=True) as owner:
+            owner.execute(server_reads.functions(_case_visible))
     desk = open_desk(shared_admin[0], fake_clock, new=PEOPLE)
     texts = {}
     for content, demands in TEXTS:  # other names and no number-like text: only the texts can match
@@ -142,14 +172,14 @@ def test_a_short_search_finds_what_a_plain_reading_finds(shared_admin, fake_cloc
         texts[registered.case_id] = (content, demands)
         desk.clock.advance(minutes=10)
     for text in TERMS:
-        for limit in (200, 2):  # 2: the newest cases hold enough; 200: the index gives every match
+        for limit in (200, 2):
             assert search.search(desk["officer"], text, limit=limit) == _plain_reading(texts, text, limit), (
                 text,
                 limit,
             )
 
 
-def test_a_short_search_finds_nothing_of_a_case_the_role_may_not_see(
+def test_a_text_search_finds_nothing_of_a_case_the_role_may_not_see(
     shared_admin, fake_clock: FakeClock, pg_params
 ) -> None:
     desk = open_desk(shared_admin[0], fake_clock, new=PEOPLE)
@@ -162,7 +192,7 @@ def test_a_short_search_finds_nothing_of_a_case_the_role_may_not_see(
         for role in ("officer", "officer2", "clerk", "manager", "night")
     }
     assert found == {"officer": [secret], "officer2": [], "clerk": [], "manager": [secret], "night": []}
-    probe = "SELECT cd_short_search('涉密', 200)"
+    probe = "SELECT cd_text_newest('涉密', 200)"
     for username, expected in (
         ("linxw", [(secret,)]),
         ("wangzq", []),
@@ -174,5 +204,5 @@ def test_a_short_search_finds_nothing_of_a_case_the_role_may_not_see(
             assert conn.execute(probe).fetchall() == expected, username
     with plain_sql(pg_params, ADMIN, ADMIN_PASSWORD) as conn:
         assert conn.execute(probe).fetchall() == []
-        with pytest.raises(psycopg.errors.RaiseException, match="one or two characters"):
-            conn.execute("SELECT cd_short_search('三个字', 200)")
+        with pytest.raises(psycopg.errors.RaiseException, match="one term"):
+            conn.execute("SELECT cd_text_newest('两 个', 200)")
