@@ -2,12 +2,13 @@
 owner installs with the server's policy (models/server_policy.py), each answering only with rows the
 caller may see, and the index of one- and two-character terms.
 
-    cd_named_cases()      the caller's own namings (case_access rows with user_id = cd_me()), which
-                          that table's policy lets the caller read anyway. The lists ask for them
-                          beside the case policy (app/cases/visibility.py); read through this
-                          function the planner no longer prices that policy's hashed walk of every
-                          case into each probe of a nested loop (an officer's reminder list joined a
-                          page of 转办 by reading all of the officer's cases).
+    cd_named_case_ids()   the caller's own namings (case_access rows with user_id = cd_me()), which
+                          that table's policy lets the caller read anyway, as one array. The lists
+                          ask for them beside the case policy (app/cases/visibility.py); read
+                          through this function the planner no longer prices that policy's hashed
+                          walk of every case into each probe of a nested loop (an officer's reminder
+                          list joined a page of 转办 by reading all of the officer's cases). One
+                          array, not a set of rows: 7,700 namings in 1.3 ms instead of 15-20 ms.
     cd_text_newest(t, n)  the newest n cases the caller may see whose narrative or demands hold the
                           term t (ILIKE). A term with few matches in the text indexes (pg_trgm, or
                           for one or two characters, which pg_trgm cannot serve, the grams index
@@ -58,9 +59,13 @@ def functions(case_visible: Callable[[str], str]) -> str:
     """The functions' SQL; `case_visible(alias)` is the case policy over a case row (the functions
     run as the owner, so each applies it to the caller itself)."""
     return f"""
-CREATE OR REPLACE FUNCTION cd_named_cases() RETURNS SETOF integer LANGUAGE sql STABLE SECURITY DEFINER
-ROWS 100 SET search_path = public, pg_temp AS $$
-  SELECT case_id FROM case_access WHERE user_id = (SELECT cd_me()) $$;
+-- (earlier forms of these functions, while schema step 31 was being built)
+DROP FUNCTION IF EXISTS cd_named_cases();
+DROP FUNCTION IF EXISTS cd_short_search(text, integer);
+
+CREATE OR REPLACE FUNCTION cd_named_case_ids() RETURNS integer[] LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = public, pg_temp AS $$
+  SELECT coalesce(array_agg(case_id), '{{}}') FROM case_access WHERE user_id = (SELECT cd_me()) $$;
 
 CREATE OR REPLACE FUNCTION cd_text_newest(p_term text, p_limit integer) RETURNS SETOF integer
 LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 200 SET search_path = public, pg_temp AS $$

@@ -39,12 +39,12 @@ def visible_condition(user: Actor) -> peewee.Node | None:
 
 def _named(user_id: int) -> peewee.Node:
     """The cases naming the user (case_access). On a server, the caller's own namings from
-    `cd_named_cases()` (models/server_policy.py), which returns exactly the rows the table's policy
+    `cd_named_case_ids()` (models/server_reads.py), which returns exactly the rows the table's policy
     lets the caller read: the same ids, but the planner no longer prices the policy of case_access
     (a hashed walk of every case) into each probe of a nested loop, which made it read all of an
     officer's cases to join a page of 转办 (the reminder list: 270 ms instead of 11 ms at 200,000)."""
     if isinstance(database_proxy.obj, peewee.PostgresqlDatabase):
-        return peewee.SQL("(SELECT cd_named_cases())")
+        return peewee.SQL("(SELECT unnest(cd_named_case_ids()))")
     return CaseAccess.select(CaseAccess.case).where(CaseAccess.user == user_id)
 
 

@@ -1,6 +1,6 @@
 """Shared mode: what the lists and the search read beside row-level security (models/server_reads.py).
 
-`cd_named_cases()` answers each role with its own rows of case_access and nothing else; the lists
+`cd_named_case_ids()` answers each role with its own rows of case_access and nothing else; the lists
 still show a restricted case to the officer named on it and to no other officer. A search of one or
 more characters (`cd_text_newest`; for one or two the index of characters and pairs) finds what a
 plain reading of the texts finds, newest first, whichever way the server answers (the newest cases
@@ -33,7 +33,7 @@ PEOPLE = {
     "manager": ("zhaomin", "赵敏", ["manager"]),
     "night": ("night", "总值班", ["night_duty"]),
 }
-NAMED = "SELECT cd_named_cases() ORDER BY 1"
+NAMED = "SELECT unnest(cd_named_case_ids()) ORDER BY 1"
 
 
 def test_each_role_gets_only_its_own_namings(shared_admin, fake_clock: FakeClock, pg_params) -> None:
@@ -87,7 +87,7 @@ def test_a_server_at_the_step_before_gets_the_function_on_upgrade(
     session.db.close()
     before = max(v for v in migrations.STEPS if v < 31)
     with pg_server.connect(pg_params.dbname, autocommit=True) as owner:  # as a step-30 build left it
-        owner.execute("DROP FUNCTION cd_named_cases()")
+        owner.execute("DROP FUNCTION cd_named_case_ids()")
         owner.execute("DROP FUNCTION cd_text_newest(text, integer)")
         owner.execute("DROP INDEX case_text_grams")
         owner.execute("DROP FUNCTION cd_grams(text)")
