@@ -39,7 +39,7 @@ from app.policy import Role  # noqa: E402
 from app.session import Session  # noqa: E402
 from ui.admin.departments_page import DepartmentDialog  # noqa: E402
 from ui.admin.user_dialogs import AddUserDialog  # noqa: E402
-from ui.application import create_application  # noqa: E402
+from ui.application import create_application, dispose_windows  # noqa: E402
 from ui.demo_dialog import DemoDialog  # noqa: E402
 from ui.login_dialog import LoginDialog  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
@@ -316,6 +316,7 @@ def shot_modules(path: Path) -> None:
         ("case_record", lambda module: module.capture(lambda username: _session(path, username), OUT)),
         ("administration", lambda module: module.capture(OUT)),
         ("case_commitments", lambda module: module.capture(lambda username: _session(path, username), OUT)),
+        ("key_grants", lambda module: module.capture(OUT)),
     ):
         try:
             module = importlib.import_module(f"docs.shots.{name}")
@@ -323,6 +324,7 @@ def shot_modules(path: Path) -> None:
             continue
         for shot in run(module):
             print(f"已生成 {Path(shot).name}")
+        dispose_windows()
         at(NOW)
 
 
@@ -341,16 +343,21 @@ def main() -> int:
         folder = Path(tmp)
         path = folder / "demo.db"
         prepare(path)
-        login_screens(path)
-        dialog_screens(path)
         wizard_screens(folder / "new")
+        dispose_windows()
         at(NOW)
-        admin_screens(path)
-        shot_modules(path)
-        clerk_screens(path)
-        office_screens(path)
-        manager_screens(path)
-        night_screens(path)
+        for screens in (
+            login_screens,
+            dialog_screens,
+            admin_screens,
+            shot_modules,
+            clerk_screens,
+            office_screens,
+            manager_screens,
+            night_screens,
+        ):
+            screens(path)
+            dispose_windows()  # each step's windows go now, not in the teardown at exit
     clock.set_clock(None)
     return 0
 

@@ -9,9 +9,10 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyleFactory
+from shiboken6 import Shiboken
 
 from app import appconfig, auth, workstation
 from app.appconfig import APP_NAME, WorkstationConfig
@@ -79,6 +80,23 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
     configure_application(app)
     return app
+
+
+def dispose_windows() -> list[str]:
+    """Close and destroy every window this program made that is still alive; their class names.
+
+    A closed window is not freed: the slots connected to its own signals keep its Python object,
+    and with it every widget, alive until the interpreter exits. PySide then deletes what Python
+    owns in no particular order, after Qt has already deleted some of it (a crash on exit). So the
+    windows are destroyed here, while the application still runs. Popups Qt made for a widget (a
+    completer's list) are left to the widget that owns them."""
+    left = [w for w in QApplication.topLevelWidgets() if w.parent() is None and Shiboken.createdByPython(w)]
+    for widget in left:
+        if widget.isVisible():
+            widget.close()
+        widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return [type(w).__name__ for w in left]
 
 
 class GuiController(QObject):
@@ -225,6 +243,5 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
         if not started:
             return 0
         code = app.exec()
-        if controller.window is not None:
-            controller.window.close()
+        dispose_windows()  # the main window (closing it ends the session) and any dialog left
         return code

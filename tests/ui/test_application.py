@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication, QLabel
+from shiboken6 import Shiboken
 
 from app import auth
 from app.appconfig import WorkstationConfig
@@ -32,10 +33,12 @@ def restore_app_state(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> It
             widget.close()
 
 
-def _login_as(username: str, record: list[LoginDialog] | None = None):
+def _login_as(username: str, record: list[str] | None = None):
+    """LoginDialog.exec signing in as `username`; `record` gets the username the dialog offered."""
+
     def exec_(dialog: LoginDialog) -> int:
         if record is not None:
-            record.append(dialog)
+            record.append(dialog.username_edit.text())
         dialog.session = auth.login_local(dialog.database, username, USER_PASSWORD)
         return 1
 
@@ -59,11 +62,14 @@ def test_application_look(qapp: QApplication) -> None:
 
 def test_demo_shows_users_then_login(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> None:
     demo_dialogs: list[DemoDialog] = []
-    logins: list[LoginDialog] = []
+    demo_texts: list[str] = []
+    logins: list[str] = []
     folders: list[Path] = []
 
     def demo_exec(dialog: DemoDialog) -> int:
         demo_dialogs.append(dialog)
+        demo_texts.append(" ".join(label.text() for label in dialog.findChildren(QLabel)))
+        demo_texts.append(dialog.password.value())
         return 1
 
     def quit_at_once(self: QApplication) -> int:
@@ -79,11 +85,11 @@ def test_demo_shows_users_then_login(qapp: QApplication, monkeypatch: pytest.Mon
     monkeypatch.setattr(QApplication, "exec", quit_at_once)
     assert run_gui(demo=True) == 0
     assert len(demo_dialogs) == 1
-    texts = " ".join(label.text() for label in demo_dialogs[0].findChildren(QLabel))
+    texts, password = demo_texts
     assert "一次性演示数据库" in texts and "程序退出时演示数据库会被删除" in texts
     assert "总值班" in texts and "night_duty" in texts
-    assert demo_dialogs[0].password.value()
-    assert logins[0].username_edit.text() == "officer"
+    assert password
+    assert logins == ["officer"]
     assert folders and not folders[0].exists(), "the throwaway demo database is deleted on exit"
 
 
@@ -109,6 +115,7 @@ def test_existing_database_login_then_main_window(
     monkeypatch.setattr(QApplication, "exec", quit_at_once)
     assert run_gui(db=str(db_path)) == 0
     assert len(shown) == 1 and shown[0].session.user.username == "王小明"
+    assert not Shiboken.isValid(shown[0]), "destroyed before run_gui returns, not in the teardown at exit"
     config = WorkstationConfig.load()
     assert config.last_username == "王小明" and config.database_path == str(db_path)
 
