@@ -101,6 +101,10 @@ class FilterBar(QWidget):
             widgets.append(self.include_final)
         for widget in widgets:  # the combos take the room first, up to their full width
             layout.addWidget(widget, 1 if isinstance(widget, QComboBox) else 0)
+        for unused in (self.state, self.include_final):  # the board's bar: kept (value() reads
+            if unused not in widgets:  # them) but inside the bar, so they go with it
+                unused.setParent(self)
+                unused.hide()
         layout.addWidget(self.reset_button)
         layout.addStretch(0)
         for combo in (self.department, self.category, self.officer, self.severity, self.state):

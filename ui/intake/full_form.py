@@ -205,9 +205,9 @@ class FullIntakeForm(QWidget):
         section.add_field("severity", "严重程度", self.severity, row=2, span=True)
         self.narrative, counter = counted_text(CONTENT_MAX, "经过：时间、地点、涉及的人员，发生了什么", 150)
         section.add_field("content", "投诉内容", self.narrative, counter, row=3, span=True, required=True)
-        self.demands, _demands_counter = counted_text(2000, "投诉人希望医院怎样处理，如道歉、解释、退费", 64)
+        self.demands, demands_counter = counted_text(2000, "投诉人希望医院怎样处理，如道歉、解释、退费", 64)
         self.demands.setMaximumHeight(90)
-        section.add_field("demands", "诉求", self.demands, row=4, span=True)
+        section.add_field("demands", "诉求", self.demands, demands_counter, row=4, span=True)
         section.grid.setRowStretch(3, 1)
         return section
 
