@@ -28,13 +28,17 @@ from models.schema import ALL_MODELS, SchemaVersion
 from models.search_index import create_search_index, is_sqlite, move_open_cases
 from models.search_index import rebuild as rebuild_text_index
 from models.server_reads import create_grams_index
+from models.statistics import StatPersonKey
 from models.storage_step import (
+    PERSON_KEY_INDEXES,
     PREFIX_INDEXES,
     Progress,
     compact_storage,
     drop_redundant_indexes,
+    keyed_by_columns,
     migration_progress,
     report,
+    without_rowid,
 )
 
 
@@ -422,12 +426,15 @@ def _v31_server_reads(db: peewee.Database, migrator: SchemaMigrator) -> None:  #
 
 def _v32_narrower_indexes(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
     """v32: fewer bytes per case: the indexes whose columns lead another index go
-    (models.storage_step.PREFIX_INDEXES); the audit log is keyed by its `seq` (models/audit_step.py).
+    (models.storage_step.PREFIX_INDEXES); the audit log is keyed by its `seq` (models/audit_step.py);
+    the complainants' keys are a table keyed by (key, day, case), WITHOUT ROWID on SQLite.
     See docs/documents-storage.md."""
     report(0, 1, "正在精简索引")
     drop_redundant_indexes(db, PREFIX_INDEXES)
     report(1, 1, "正在精简索引")
     seq_as_key(db)
+    without_rowid(db, StatPersonKey, PERSON_KEYS_TEXT)
+    keyed_by_columns(db, StatPersonKey, PERSON_KEY_INDEXES)
 
 
 def _v35_document_images(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
@@ -488,6 +495,9 @@ def pending_steps(db: peewee.Database) -> list[int]:
     return [] if found is None else sorted(v for v in STEPS if v > found)
 
 
+PERSON_KEYS_TEXT = "正在整理重复投诉的标识索引"
+
+
 def ensure_schema(db: peewee.Database, now: datetime | None = None, progress: Progress | None = None) -> int:
     """Create or upgrade the schema; return the version found before (0 for a new database).
 
@@ -500,6 +510,7 @@ def ensure_schema(db: peewee.Database, now: datetime | None = None, progress: Pr
             create_search_index(db)
             create_case_tally(db)
             sealed_content.create_sealed_name_indexes(db)
+            without_rowid(db, StatPersonKey, PERSON_KEYS_TEXT)  # the empty table, as step 32 leaves it
             SchemaVersion.create(version=SCHEMA_VERSION, applied_at=now)
         return 0
     if found > SCHEMA_VERSION:

@@ -91,17 +91,21 @@ class AssignmentStat(BaseModel):
 
 
 class StatPersonKey(BaseModel):
-    """A short hash of the complainant's phone or ID number, or of the patient's record number."""
+    """A short hash of the complainant's phone or ID number, or of the patient's record number.
+
+    The primary key (key, received_day, case) orders the table itself: on SQLite the table is made
+    WITHOUT ROWID (`models.storage_step.without_rowid`, schema step 32), so the rows are the key's
+    index, and each index below carries the key's columns with it: every query reads one index."""
 
     case = peewee.ForeignKeyField(Case, backref="+", on_delete="CASCADE", index=False)  # (case, key)
     key = peewee.CharField(max_length=20)
     received_day = peewee.IntegerField()
 
     class Meta:
+        primary_key = peewee.CompositeKey("key", "received_day", "case")  # a key's cases, by day
         # (received_day, key): the 90-day window of the manager's frequent complainants is read as
         # a range, not by walking every key of the office's whole history.
         indexes = (
-            (("key", "received_day"), False),
             (("case", "key"), True),
             (("received_day", "key"), False),
         )

@@ -63,6 +63,9 @@ PREFIX_INDEXES = (
     "rectification_case_rectification_id",  # rectification_case (rectification_id, case_id), unique
     "recurrence_rectification_id",  # recurrence (rectification_id, case_id), unique
 )
+# stat_person_key keyed by (key, received_day, case_id) in step 32: its index of (key, received_day)
+# is the key's own order now
+PERSON_KEY_INDEXES = ("stat_person_key_key_received_day",)
 
 
 @contextmanager
@@ -159,3 +162,50 @@ def compact_storage(db: peewee.Database, migrator: SchemaMigrator) -> None:
         create_search_index(db)
     contentless_text_index(db)
     drop_redundant_indexes(db)
+
+
+def _table_sql(db: peewee.Database, table: str) -> str:
+    row = db.execute_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
+    return row[0] if row else ""
+
+
+def without_rowid(db: peewee.Database, model: type[peewee.Model], text: str) -> None:
+    """SQLite: `model`'s table made again WITHOUT ROWID, its rows stored in the order of its
+    composite primary key (no rowid and no separate index of the key); its rows copied in batches
+    with the progress reported under `text`, its indexes made after. A table already so is left
+    alone. PostgreSQL has no such tables (`keyed_by_columns` gives it the same primary key)."""
+    if not is_sqlite(db):
+        return
+    table = model._meta.table_name
+    if _table_sql(db, table).rstrip().upper().endswith("WITHOUT ROWID"):
+        return
+    old = f"{table}_with_rowid"
+    for index in db.get_indexes(table):
+        if not index.name.startswith("sqlite_autoindex_"):
+            db.execute_sql(f'DROP INDEX IF EXISTS "{index.name}"')
+    db.execute_sql(f'ALTER TABLE "{table}" RENAME TO "{old}"')
+    sql, params = model._schema._create_table(safe=False).query()
+    db.execute_sql(f"{sql} WITHOUT ROWID", params)
+    names = ", ".join(f'"{f.column_name}"' for f in model._meta.sorted_fields)
+    last = db.execute_sql(f'SELECT COALESCE(MAX(rowid), 0) FROM "{old}"').fetchone()[0]
+    for low in range(0, last, BATCH):
+        report(low, last, text)
+        db.execute_sql(
+            f'INSERT INTO "{table}" ({names}) SELECT {names} FROM "{old}" WHERE rowid > ? AND rowid <= ?',
+            (low, low + BATCH),
+        )
+    report(last, last, text)
+    db.execute_sql(f'DROP TABLE "{old}"')
+    model._schema.create_indexes(safe=True)
+
+
+def keyed_by_columns(db: peewee.Database, model: type[peewee.Model], dropped_indexes: tuple[str, ...]) -> None:
+    """PostgreSQL: a table that had a serial `id` gets the model's composite primary key instead;
+    the indexes the key replaces go. A table already so is left alone."""
+    if is_sqlite(db) or "id" not in _columns(db, model._meta.table_name):
+        return
+    table = model._meta.table_name
+    key = ", ".join(f'"{model._meta.fields[n].column_name}"' for n in model._meta.primary_key.field_names)
+    db.execute_sql(f'ALTER TABLE "{table}" DROP COLUMN id')  # its primary key and sequence go with it
+    db.execute_sql(f'ALTER TABLE "{table}" ADD PRIMARY KEY ({key})')
+    drop_redundant_indexes(db, dropped_indexes)

@@ -19,7 +19,7 @@ from models.audit import AuditEntry, AuditHead
 from models.cases import Case, CaseEvent
 from models.database import open_local
 from models.schema import SchemaVersion
-from tests.support import audit_v31
+from tests.support import schema_v31
 from tests.support.accounts import ADMIN, ADMIN_PASSWORD
 from tests.support.cases import FakeClock
 from tests.support.desk import open_desk
@@ -44,7 +44,7 @@ def as_v18(db: peewee.Database) -> None:
     for table in ("case_event", "audit_entry", "audit_head"):
         sql = db.execute_sql("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
         if table == "audit_entry":  # with a row id beside seq, as before step 32
-            sql = audit_v31.TABLE_SQL
+            sql = schema_v31.TABLE_SQL
         old = '"hash" VARCHAR(64) NOT NULL'
         if table == "audit_entry":
             old = '"prev_hash" VARCHAR(64) NOT NULL, ' + old
@@ -58,7 +58,7 @@ def as_v18(db: peewee.Database) -> None:
         for index in db.get_indexes(f"{table}_new"):
             db.execute_sql(f'DROP INDEX "{index.name}"')
         db.execute_sql(sql.replace('"hash" BLOB NOT NULL', old))
-        for statement in indexes + ([audit_v31.SEQ_INDEX_SQL] if table == "audit_entry" else []):
+        for statement in indexes + ([schema_v31.SEQ_INDEX_SQL] if table == "audit_entry" else []):
             db.execute_sql(statement)
         if table == "audit_entry":
             db.execute_sql(

@@ -14,13 +14,15 @@ from app import audit
 from app.cases.states import State
 from app.errors import DatabaseOpenError
 from app.session import Session
+from app.statistics import repeats
 from models import migrations
 from models.audit import AuditEntry
 from models.cases import Case
 from models.database import open_local
 from models.schema import SchemaVersion
+from models.statistics import CaseStat
 from models.storage_step import PREFIX_INDEXES
-from tests.support import audit_v31
+from tests.support import schema_v31
 from tests.support.accounts import ADMIN, ADMIN_PASSWORD
 from tests.support.cases import FakeClock
 from tests.support.desk import open_desk
@@ -41,9 +43,10 @@ OLD_INDEXES = {
 
 
 def _as_before_step(db: peewee.Database) -> None:
+    schema_v31.person_keys_before_v32(db)
     for name, (table, column) in OLD_INDEXES.items():
         db.execute_sql(f'CREATE INDEX "{name}" ON {table} ("{column}")')
-    audit_v31.as_before_v32(db)
+    schema_v31.as_before_v32(db)
     SchemaVersion.update(version=BEFORE).where(SchemaVersion.version >= STEP).execute()
 
 
@@ -52,11 +55,19 @@ def _indexes(db: peewee.Database) -> dict[str, str]:
 
 
 def _entries(db: peewee.Database) -> list[tuple]:
-    return db.execute_sql(f"SELECT {audit_v31.COLUMNS} FROM audit_entry ORDER BY seq").fetchall()
+    return db.execute_sql(f"SELECT {schema_v31.COLUMNS} FROM audit_entry ORDER BY seq").fetchall()
 
 
 def _audit_columns(db: peewee.Database) -> set[str]:
     return {c.name for c in db.get_columns("audit_entry")}
+
+
+def _person_keys(db: peewee.Database) -> list[tuple]:
+    return db.execute_sql("SELECT case_id, key, received_day FROM stat_person_key ORDER BY 1, 2").fetchall()
+
+
+def _table_sql(db: peewee.Database, table: str) -> str:
+    return db.execute_sql("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
 
 
 def test_the_step_list_and_the_old_layout_agree() -> None:
@@ -73,9 +84,11 @@ def test_v32_drops_the_prefix_indexes_and_matches_a_new_database(
     db = Case._meta.database
     assert not set(PREFIX_INDEXES) & set(_indexes(db))  # a new database never has them
     assert "id" not in _audit_columns(db) and "audit_entry_seq" not in _indexes(db)
-    entries = _entries(db)
-    assert len(entries) > 5
+    entries, keys = _entries(db), _person_keys(db)
+    assert len(entries) > 5 and keys
+    assert _table_sql(db, "stat_person_key").endswith("WITHOUT ROWID")
     _as_before_step(db)
+    assert _person_keys(db) == keys and "WITHOUT ROWID" not in _table_sql(db, "stat_person_key")
     assert set(PREFIX_INDEXES) <= set(_indexes(db)) and "audit_entry_seq" in _indexes(db)
     assert "id" in _audit_columns(db) and _entries(db) == entries
     assert audit.verify(session=admin_session).ok  # the old layout is a valid log
@@ -83,7 +96,8 @@ def test_v32_drops_the_prefix_indexes_and_matches_a_new_database(
     heard: list[tuple[int, int, str]] = []
     assert migrations.ensure_schema(db, progress=lambda *call: heard.append(call)) == BEFORE
     assert migrations.current_version(db) == migrations.SCHEMA_VERSION
-    assert {"正在精简索引", "正在整理审计日志", "正在重建审计日志的索引"} <= {text for _d, _t, text in heard}
+    steps = {"正在精简索引", "正在整理审计日志", "正在重建审计日志的索引", "正在整理重复投诉的标识索引"}
+    assert steps <= {text for _d, _t, text in heard}
     upgraded = _indexes(db)
     assert not set(PREFIX_INDEXES) & set(upgraded)
     # the log keyed by seq: every entry and hash as it was, the chain and the witness verify
@@ -91,6 +105,10 @@ def test_v32_drops_the_prefix_indexes_and_matches_a_new_database(
     assert db.execute_sql("SELECT count(*) FROM audit_entry WHERE rowid <> seq").fetchone()[0] == 0
     assert _entries(db) == entries
     assert audit.verify(session=admin_session).ok
+    # the complainants' keys: every row kept, the table ordered by its key, no (key, day) index
+    assert _person_keys(db) == keys and "stat_person_key_key_received_day" not in upgraded
+    person_keys = _table_sql(db, "stat_person_key")
+    assert person_keys.endswith("WITHOUT ROWID") and 'PRIMARY KEY ("key", "received_day", "case_id")' in person_keys
     # run again (a step interrupted and repeated): nothing left to do, nothing broken
     SchemaVersion.delete().where(SchemaVersion.version >= STEP).execute()
     assert migrations.ensure_schema(db) == BEFORE
@@ -101,6 +119,10 @@ def test_v32_drops_the_prefix_indexes_and_matches_a_new_database(
     desk.walk(handled, State.CLOSED)
     assert Case.get_by_id(registered).state == State.IN_PROGRESS
     assert Case.get_by_id(handled).state == State.CLOSED
+    again = desk.new_case(State.REGISTERED)  # the same complainant: a repeat, found by the keys
+    assert repeats.keys_of(again) == repeats.keys_of(registered) != set()
+    assert repeats.cases_with(repeats.keys_of(again)) == {registered, handled, again}
+    assert CaseStat.get_by_id(again).is_repeat
     assert AuditEntry.select().count() > len(entries) and audit.verify(session=admin_session).ok
     plan = str(db.execute_sql(f"EXPLAIN QUERY PLAN {_newest_of('officer')}").fetchall())
     assert "audit_entry_actor" in plan and "TEMP B-TREE" not in plan  # in seq order from the index
@@ -108,6 +130,7 @@ def test_v32_drops_the_prefix_indexes_and_matches_a_new_database(
     fresh = open_local(tmp_path / "fresh.db", secrets.token_bytes(32))  # binds the models: last
     migrations.ensure_schema(fresh)
     assert _indexes(fresh) == upgraded
+    assert _table_sql(fresh, "stat_person_key") == person_keys
 
 
 def _newest_of(actor: str) -> str:
@@ -138,9 +161,10 @@ def test_v32_upgrades_a_shared_database(shared_admin, pg_params, pg_server) -> N
     owner = connect_postgres(pg_params, pg_server.password)
     with owner.bind_ctx(ALL_MODELS, bind_refs=False, bind_backrefs=False):
         assert not set(PREFIX_INDEXES) & set(_indexes(owner))
-        entries = _entries(owner)
+        entries, keys = _entries(owner), _person_keys(owner)
         _as_before_step(owner)
         assert "id" in _audit_columns(owner) and _entries(owner) == entries
+        assert "id" in {c.name for c in owner.get_columns("stat_person_key")} and _person_keys(owner) == keys
         assert set(PREFIX_INDEXES) <= set(_indexes(owner))
     owner.close()
     with pytest.raises(DatabaseOpenError, match="需要升级"):
@@ -149,6 +173,9 @@ def test_v32_upgrades_a_shared_database(shared_admin, pg_params, pg_server) -> N
     owner = connect_postgres(pg_params, pg_server.password)
     assert not set(PREFIX_INDEXES) & set(_indexes(owner)) and "audit_entry_seq" not in _indexes(owner)
     assert "id" not in _audit_columns(owner) and _entries(owner) == entries
+    assert "id" not in {c.name for c in owner.get_columns("stat_person_key")} and _person_keys(owner) == keys
+    assert "stat_person_key_key_received_day" not in _indexes(owner)
+    assert owner.get_primary_keys("stat_person_key") == ["key", "received_day", "case_id"]
     owner.close()
     session = shared.login_shared(pg_params, key, ADMIN, ADMIN_PASSWORD)
     assert session.user.username == ADMIN
