@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTimeEdit,
     QVBoxLayout,
@@ -147,9 +148,18 @@ class SettingsPage(QWidget):
         column.addWidget(group)
         column.addLayout(buttons)
         column.addStretch(1)
+        column.setContentsMargins(0, 0, 8, 0)
+        holder = QWidget()
+        holder.setObjectName("page")
+        holder.setLayout(column)
+        self.scroll = QScrollArea()  # taller than a 1280×800 screen's page: the form scrolls, not the window
+        self.scroll.setWidget(holder)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer = QHBoxLayout(self)
         outer.setContentsMargins(28, 22, 28, 18)
-        outer.addLayout(column, 3)
+        outer.addWidget(self.scroll, 3)
         outer.addWidget(StatisticsConfigCard(session), 2, Qt.AlignmentFlag.AlignTop)
         self.load()
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from app.account import AccountSummary
 from app.cases import queues
@@ -87,7 +87,9 @@ class RoleHome(QWidget):
         for section in self._lists():
             section.open_case_requested.connect(self.open_case_requested)
 
-        layout = QVBoxLayout(self)
+        content = QWidget()
+        content.setObjectName("homePage")
+        layout = QVBoxLayout(content)
         layout.setContentsMargins(24, 18, 24, 18)
         layout.setSpacing(14)
         layout.addWidget(self.banner)
@@ -114,6 +116,17 @@ class RoleHome(QWidget):
             layout.addWidget(self.takeover)
         layout.addWidget(self.tiles)
         layout.addLayout(rows, 1)
+        # With several notices above the lists the home is taller than a 1280×800 or 1366×768
+        # screen: it scrolls instead of making the window taller than the screen.
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("homeScroll")
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
         self.refresh()
 
     # -- the sections ----------------------------------------------------------------------------

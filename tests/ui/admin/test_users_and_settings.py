@@ -62,3 +62,16 @@ def test_office_hours_use_time_pickers_and_end_must_follow_start(
     assert not end.error.text() and page.save_button.isEnabled()
     page.save()
     assert settings.get("office_hours_end") == "18:00"
+
+
+def test_the_settings_form_scrolls_in_a_short_window(qtbot: QtBot, admin_session: Session) -> None:
+    page = SettingsPage(admin_session)
+    qtbot.addWidget(page)
+    page.resize(1024 - 168, 700 - 120)  # the page's share of a 1024×700 main window
+    page.show()
+    qtbot.waitExposed(page)
+    assert page.minimumSizeHint().height() <= 580  # the form scrolls; the window keeps its size
+    assert page.height() == 580
+    assert page.fields["major_auto_restrict"].visibleRegion().isEmpty()  # below the fold until scrolled to
+    page.scroll.ensureWidgetVisible(page.save_button)
+    qtbot.waitUntil(lambda: not page.save_button.visibleRegion().isEmpty())

@@ -66,6 +66,15 @@ def test_the_manager_grants_the_key_from_the_home(qtbot: QtBot, tmp_path: Path, 
     assert any("孙专员（officer3）" in t for t in texts) and any("修改初始密码后才能授予" in t for t in texts)
     assert "初始密码" in card.grant_buttons["officer3"].toolTip()
 
+    home.resize(1024, 700)  # three waiting accounts and the backup notice above the lists: it scrolls
+    qtbot.waitUntil(lambda: home.height() == 700)
+    assert home.minimumSizeHint().height() <= 700 and home.scroll.verticalScrollBar().maximum() > 0
+    assert home.supervision is not None
+    home.scroll.ensureWidgetVisible(home.supervision, 0, 0)
+    qtbot.waitUntil(lambda: not home.supervision.visibleRegion().isEmpty())
+    home.scroll.ensureWidgetVisible(card.grant_buttons["officer2"])
+    qtbot.waitUntil(lambda: not card.grant_buttons["officer2"].visibleRegion().isEmpty())
+
     qtbot.mouseClick(card.grant_buttons["officer2"], Qt.MouseButton.LeftButton)
     assert [w.username for w in card.waiting] == ["clerk1", "officer3"]
     entry = AuditEntry.get((AuditEntry.action == "identifiers.key_granted") & (AuditEntry.target == "officer2"))
