@@ -10,6 +10,7 @@ from __future__ import annotations
 import operator
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import reduce
 
 import peewee
@@ -162,15 +163,18 @@ def _case_numbers(text: str) -> tuple[str, list[str]]:
     return f'SELECT id FROM "case" WHERE {where}', params
 
 
-# The texts of a case as the text index sees them (models.search_index.FTS_COLUMNS).
-_TEXT_SOURCE = (
-    '"case" sc JOIN case_text st ON st.case_id = sc.id JOIN complainant sp ON sp.id = sc.complainant_id'
-    " LEFT JOIN category sg ON sg.id = sc.category_id"
-)
-_TEXT_COLUMNS = ("sp.name", "sc.patient_name", "st.content", "st.demands", "sg.path")
-_DEPARTMENT_LIKE = (
+# The texts of a case as the text index sees them (models.search_index.FTS_COLUMNS), tested in the
+# order they are most often found in: the narrative and demands first, the rows of other tables
+# (the complainant's name, the category, the departments) read only when those do not hold the term.
+_TEXT_SOURCE = '"case" sc JOIN case_text st ON st.case_id = sc.id'
+_TEXT_TESTS = (
+    "st.content LIKE ? ESCAPE '\\'",
+    "st.demands LIKE ? ESCAPE '\\'",
+    "sc.patient_name LIKE ? ESCAPE '\\'",
+    "EXISTS (SELECT 1 FROM complainant sp WHERE sp.id = sc.complainant_id AND sp.name LIKE ? ESCAPE '\\')",
+    "EXISTS (SELECT 1 FROM category sg WHERE sg.id = sc.category_id AND sg.path LIKE ? ESCAPE '\\')",
     "EXISTS (SELECT 1 FROM department sd WHERE sd.name LIKE ? ESCAPE '\\' AND (sd.id = sc.visit_department_id"
-    " OR sd.id IN (SELECT sa.department_id FROM assignment sa WHERE sa.case_id = sc.id)))"
+    " OR sd.id IN (SELECT sa.department_id FROM assignment sa WHERE sa.case_id = sc.id)))",
 )
 # A restricted case whose texts are sealed is indexed by its number only (index_number_only): it is
 # found by nothing else here either (case_text is always sealed with the rest, models/sealed_content.py).
@@ -182,9 +186,8 @@ def _like_texts(terms: list[str]) -> tuple[str, list[str]]:
     category or departments): the WHERE clause over _TEXT_SOURCE and its parameters."""
     clauses, params = [], []
     for term in terms:
-        tests = [f"{c} LIKE ? ESCAPE '\\'" for c in _TEXT_COLUMNS] + [_DEPARTMENT_LIKE]
-        clauses.append(f"(sc.case_no LIKE ? ESCAPE '\\' OR ({_PLAIN} AND ({' OR '.join(tests)})))")
-        params.extend([_like(term)] * (1 + len(tests)))
+        clauses.append(f"(sc.case_no LIKE ? ESCAPE '\\' OR ({_PLAIN} AND ({' OR '.join(_TEXT_TESTS)})))")
+        params.extend([_like(term)] * (1 + len(_TEXT_TESTS)))
     return " AND ".join(clauses), params
 
 
@@ -203,13 +206,31 @@ def _ids(sql: str, params: list) -> list[int]:
     return [row[0] for row in database_proxy.execute_sql(sql, params)]
 
 
-def _local_text(text: str) -> peewee.Expression:
+def _holding(case_ids: list[int], where: str, params: list[str]) -> list[int]:
+    """Those of `case_ids` whose texts satisfy `where` (over _TEXT_SOURCE, from `_like_texts`)."""
+    marks = ", ".join("?" * len(case_ids))
+    return _ids(
+        f"SELECT sc.id FROM {_TEXT_SOURCE} WHERE sc.id IN ({marks}) AND {where}", [*case_ids, *params]
+    )
+
+
+@dataclass(frozen=True)
+class _Unchecked:
+    """Up to MANY candidates of a long term, found in the index and not yet checked against the
+    texts: `search` checks the newest it would show first (`_checked`)."""
+
+    ids: list[int]
+    where: str
+    params: list[str]
+
+
+def _local_text(text: str) -> peewee.Expression | _Unchecked:
     """SQLite: the cases whose indexed text matches, found without visiting every case.
 
     Up to MANY matches are fetched first and looked up by id; a text found in more cases is tested
     case by case along the received_at index, newest first, so the query stops at its LIMIT. A
-    term of 4 or more characters gives candidates (`_candidates`), each checked against the texts
-    (LIKE over the few fetched, or on each case of the walk).
+    term of 4 or more characters gives candidates (`_candidates`), each checked against the texts:
+    up to MANY of them by `search` (`_Unchecked`), more on each case of the walk.
     """
     terms = text.split()
     if _CASE_NO.match(text):
@@ -220,13 +241,7 @@ def _local_text(text: str) -> peewee.Expression:
             where, like_params = _like_texts(long_terms)
             found = _ids(f"{source} LIMIT {MANY + 1}", params)
             if len(found) <= MANY:
-                marks = ", ".join("?" * len(found))
-                return Case.id.in_(
-                    _ids(
-                        f"SELECT sc.id FROM {_TEXT_SOURCE} WHERE sc.id IN ({marks}) AND {where}",
-                        [*found, *like_params],
-                    )
-                )
+                return _Unchecked(found, where, like_params)  # checked newest first (`_checked`)
             return (Case.id + 0).in_(peewee.SQL(f"({source})", params)) & _texts_hold(where, like_params)
     else:
         # Punctuation is not a token of the character index: LIKE over the texts the index is
@@ -352,16 +367,23 @@ def search(session: Session, text: str, limit: int = MAX_RESULTS) -> list[int]:
         return []
     query = visible(session.user, Case.select(Case.id))
     conditions = []
+    matched: set[int] = set()  # found by an identifier or a sealed name: no text to check
+    unchecked = None
     identifies = _IDENTIFIER.match(text) and can(session.user, Action.SEARCH_IDENTIFIERS)
     if identifies and (identified := _identifier_matches(text)):  # none: no "0 = 1 OR …" hiding an index
+        matched.update(identified)
         conditions.append(Case.id.in_(identified))
     if is_sqlite(database_proxy.obj):
-        conditions.append(_local_text(text))
+        found = _local_text(text)
+        if isinstance(found, _Unchecked):
+            unchecked, found = found, Case.id.in_(found.ids)
+        conditions.append(found)
         # sealed names, opened for holders of the key (not for a case number or an identifier)
         named = (
             [] if _CASE_NO.match(text) or _IDENTIFIER.match(text) else sealed_names.restricted_by_name(text)
         )
         if named:
+            matched.update(named)
             conditions.append(Case.id.in_(named))
     else:
         conditions.append(_server_text(text, limit))
@@ -369,5 +391,22 @@ def search(session: Session, text: str, limit: int = MAX_RESULTS) -> list[int]:
     combined = conditions[0]
     for extra in conditions[1:]:
         combined |= extra
-    rows = query.where(combined).order_by(Case.received_at.desc(), Case.id.desc()).limit(limit)
-    return [row.id for row in rows]
+    query = query.where(combined).order_by(Case.received_at.desc(), Case.id.desc())
+    if unchecked is None:
+        return [row.id for row in query.limit(limit)]
+    return _checked([row[0] for row in query.tuples()], unchecked, matched, limit)
+
+
+def _checked(newest_first: list[int], unchecked: _Unchecked, matched: set[int], limit: int) -> list[int]:
+    """The first `limit` of the visible cases, newest first, that hold the terms in their texts (or
+    were `matched` otherwise): checked a page of `limit` at a time, so a term in a few hundred
+    cases reads the texts of about as many as are shown."""
+    found: list[int] = []
+    for start in range(0, len(newest_first), limit):
+        page = newest_first[start : start + limit]
+        check = [case_id for case_id in page if case_id not in matched]
+        held = set(_holding(check, unchecked.where, unchecked.params)) if check else set()
+        found += [case_id for case_id in page if case_id in matched or case_id in held]
+        if len(found) >= limit:
+            break
+    return found[:limit]

@@ -105,6 +105,16 @@ def test_many_candidates_are_checked_on_the_walk_newest_first(
     assert search.search(desk["officer"], "停， 车场") == [texts["far"]]
 
 
+def test_candidates_are_checked_a_page_at_a_time_newest_first(desk: Desk, texts: dict[str, int]) -> None:
+    """A newer false candidate does not take the place of an older case that holds the term."""
+    desk.clock.advance(minutes=5)
+    newer = desk.register(content="停车场在东门，去车场收费处缴费。").case_id  # 停车场, 车场收: no 停车场收
+    assert newer in _candidates("停车场收")
+    assert search.search(desk["officer"], "停车场收", limit=1) == [texts["parking"]]
+    assert search.search(desk["officer"], "停车场 车场收", limit=2) == [newer, texts["parking"]]
+    assert search.search(desk["officer"], "车场收费", limit=2) == [newer, texts["parking"]]
+
+
 # --------------------------------------------------------------------------- against a plain reading
 
 ALPHABET = "停车场收费aBx，"
