@@ -106,6 +106,7 @@ def capture(session: Session, case_id: int, outdir: Path) -> list[Path]:
         f"{case_no} {info.title}",
         file_name=f"{case_no}_{info.title}.pdf",
         page_size=info.page_size,
+        reprint=lambda: documents.issue(session, closed, info.kind)[1],  # as the 文书 tab offers it: 补打
     )
     preview.resize(*PREVIEW_SIZE)
     preview.show()
