@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from shiboken6 import Shiboken
 
 from app import shared, users
 from app.appconfig import WorkstationConfig
@@ -164,10 +165,13 @@ def test_start_in_shared_mode_opens_the_server_login(
         dialog.session = dialog.connection.login(ADMIN, ADMIN_PASSWORD)
         return 1
 
+    labels: list[str] = []
+
     def quit_at_once(self: QApplication) -> int:
         windows.extend(
             w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
         )
+        labels.extend(w.database_label.text() for w in windows)
         return 0
 
     monkeypatch.setattr(LoginDialog, "exec", login_exec)
@@ -175,10 +179,10 @@ def test_start_in_shared_mode_opens_the_server_login(
     monkeypatch.setattr(application.sys, "excepthook", application.sys.excepthook)
     assert run_gui() == 0
     assert len(seen) == 1 and len(windows) == 1
-    assert windows[0].database_label.text() == f"服务器 · {shared.server_label(params)}"
+    assert labels == [f"服务器 · {shared.server_label(params)}"]
+    assert not Shiboken.isValid(windows[0])  # destroyed on quitting (ui.application.dispose_windows)
     config = WorkstationConfig.load()
     assert config.is_shared and config.last_username == ADMIN
-    windows[0].close()
     qapp.setQuitOnLastWindowClosed(True)
 
 
