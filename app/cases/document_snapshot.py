@@ -111,6 +111,12 @@ def keep_font(digest: str, face: object) -> None:
     ).on_conflict_ignore().execute()
 
 
+def stored_font_file(digest: str) -> bytes | None:
+    """The bytes of a font file kept in the database (`keep_font`), or None."""
+    row = DocumentFont.get_or_none(DocumentFont.sha256 == digest)
+    return None if row is None else zlib.decompress(bytes(row.data))
+
+
 def _stored_image(digest: str) -> bytes:
     row = DocumentImage.get_or_none(DocumentImage.sha256 == digest)
     if row is None:
@@ -134,16 +140,10 @@ def _font(file: snapshot.FontFile) -> TTFont:
         return registered
     key = (file.sha256, file.index)
     if key not in _loaded:
-        row = DocumentFont.get_or_none(DocumentFont.sha256 == file.sha256)
-        if row is None:
-            raise ValidationError(
-                "document",
-                "文书",
-                "存档文书所用的字体文件不在数据库中，无法还原原件；请用备份恢复或联系系统管理员",
-            )
-        _loaded[key] = TTFont(
-            file.name, io.BytesIO(zlib.decompress(bytes(row.data))), subfontIndex=file.index
-        )
+        data = stored_font_file(file.sha256)
+        if data is None:
+            raise compact.FontUnavailable(file.sha256)  # document_store.original_pdf says so in Chinese
+        _loaded[key] = TTFont(file.name, io.BytesIO(data), subfontIndex=file.index)
     return _loaded[key]
 
 

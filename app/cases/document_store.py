@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import threading
-import zlib
 from dataclasses import dataclass
 
 from app.cases import document_snapshot
 from app.cases.document_snapshot import keep_font
 from app.errors import ValidationError
-from models.cases import DocumentFont, IssuedDocument
+from models.cases import IssuedDocument
 from printing import compact, snapshot
 from printing.data import DocumentData, Letterhead
 from printing.fonts import register_fonts
@@ -79,10 +78,10 @@ def _face(digest: str, index: int) -> object | None:
     with _lock:
         face = _faces.get((digest, index))
         if face is None:
-            row = DocumentFont.get_or_none(DocumentFont.sha256 == digest)
-            if row is None:
+            data = document_snapshot.stored_font_file(digest)
+            if data is None:
                 return None
-            face = _faces[(digest, index)] = compact.face_from_bytes(zlib.decompress(bytes(row.data)), index)
+            face = _faces[(digest, index)] = compact.face_from_bytes(data, index)
         return face
 
 
