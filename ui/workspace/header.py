@@ -5,12 +5,13 @@ from __future__ import annotations
 from importlib.resources import files
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.cases.states import State
 from app.cases.views import CaseView
 from app.deadlines.rules import DeadlineStatus
 from ui.common import format_datetime
+from ui.flow_layout import FlowLayout
 from ui.workspace.widgets import chip, format_date, set_tone
 
 SEVERITY_TONES = {"minor": "neutral", "serious": "amber", "major": "red"}
@@ -64,15 +65,23 @@ class CaseHeader(QWidget):
             self.repeat,
             self.archived,
         ]
+        # The chips wrap onto a second line when the window is narrow (a major, restricted,
+        # reported case shows six of them beside the buttons).
+        chips = QWidget()
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        chips.setSizePolicy(policy)
+        flow = FlowLayout(chips)
+        for label in self.chips:
+            flow.addWidget(label)
         top = QHBoxLayout()
         top.setSpacing(8)
-        top.addWidget(self.number)
+        top.addWidget(self.number, 0, Qt.AlignmentFlag.AlignTop)
         top.addSpacing(6)
-        for label in self.chips:
-            top.addWidget(label)
-        top.addStretch(1)
+        top.addWidget(chips, 1)
         self.trailing = QHBoxLayout()
         self.trailing.setSpacing(8)
+        self.trailing.setAlignment(Qt.AlignmentFlag.AlignTop)
         top.addLayout(self.trailing)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 12, 20, 10)

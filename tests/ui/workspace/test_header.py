@@ -34,3 +34,30 @@ def test_restricted_case_shows_the_lock_to_those_who_may_see_it(desk: Desk, open
     ws = open_workspace(desk["manager"], case_id)
     assert not ws.header.restricted.isHidden()
     assert "保密" in ws.header.restricted.text()
+
+
+def test_many_chips_wrap_within_a_narrow_window(desk: Desk, open_workspace, qtbot) -> None:
+    """A major, restricted, re-routed case at 1024×700: the chips take a second line instead of
+    pushing the header (and its buttons) past the window's edge."""
+    case_id = desk.new_case("in_progress", severity="major")
+    for target in ("outpatient", "pharmacy", "laboratory", "radiology"):
+        current = next(a for a in open_case(desk["officer"], case_id).assignments if a.state == "sent")
+        routing.return_assignment(desk["officer"], current.id, "不属于本科室职责", [target])
+    overlays.restrict(desk["manager"], case_id, True, ["liuq"])
+    ws = open_workspace(desk["manager"], case_id)
+    header = ws.header
+    shown = [chip for chip in header.chips if not chip.isHidden()]
+    assert len(shown) >= 6  # state, deadline, 外报, 重大, 保密, 退改超过3次
+    one_line = header.chips[0].parentWidget().layout().sizeHint().width()
+
+    ws.resize(1024, 700)
+    qtbot.waitUntil(lambda: ws.width() == 1024)
+    assert ws.minimumSizeHint().width() <= 1024
+    assert header.width() <= 1024
+    for widget in [*shown, ws.reload_button]:
+        right = widget.mapTo(header, widget.rect().topRight()).x()
+        assert 0 < right <= header.width(), widget.text()
+    rows = {chip.mapTo(header, chip.rect().topLeft()).y() for chip in shown}
+    assert one_line > header.chips[0].parentWidget().width()  # one line would not fit…
+    assert len(rows) >= 2  # …so the chips wrapped, none cut off
+    assert header.facts.mapTo(header, header.facts.rect().topLeft()).y() >= max(rows) + shown[0].height()
