@@ -45,14 +45,17 @@ def create_work_index(db: peewee.Database) -> None:
 
 
 # A server keeps no counts, but reads the few restricted cases alone for the placeholders of those
-# its user may not open (models.server_policy.PLACEHOLDER_VIEW).
-_SERVER_RESTRICTED_INDEX = 'CREATE INDEX IF NOT EXISTS case_restricted_state ON "case" (state) WHERE restricted'
+# its user may not open (models.server_policy.PLACEHOLDER_VIEW), from their own covering index
+# (models.server_policy.restricted_cards_index; schema step 36 replaced the index of their states).
+SERVER_RESTRICTED_STATE_INDEX = "case_restricted_state"
 
 
 def create_server_restricted_index(db: peewee.Database) -> None:
+    from models.server_policy import restricted_cards_index
+
     db = getattr(db, "obj", db)
     if not is_sqlite(db):
-        db.execute_sql(_SERVER_RESTRICTED_INDEX)
+        db.execute_sql(restricted_cards_index())
 
 
 def create_case_tally(db: peewee.Database) -> None:

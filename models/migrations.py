@@ -445,6 +445,18 @@ def _v35_document_images(db: peewee.Database, migrator: SchemaMigrator) -> None:
     db.create_tables([DocumentImage], safe=True)
 
 
+def _v36_server_policy_reads(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
+    """v36: on a server, the restricted cases' covering index (models.server_policy.
+    RESTRICTED_CARDS_INDEX) instead of the index of their states, so the placeholders read no case
+    row they do not return; the role checks the policies run in every statement become PL/pgSQL
+    (installed with the server's policy after the upgrade). Nothing changes in a local database."""
+    from models.case_tally import SERVER_RESTRICTED_STATE_INDEX, create_server_restricted_index
+
+    if not is_sqlite(db):
+        create_server_restricted_index(db)
+        db.execute_sql(f"DROP INDEX IF EXISTS {SERVER_RESTRICTED_STATE_INDEX}")
+
+
 STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     2: _v2_departments_and_cases,
     3: _v3_one_spelling_of_sign_off,
@@ -475,6 +487,7 @@ STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     32: _v32_narrower_indexes,
     34: _v34_text_index_without_positions,
     35: _v35_document_images,
+    36: _v36_server_policy_reads,
 }
 # Step numbers are given out per feature before the work starts, so a number may be missing while a
 # feature is still being built; upgrades apply the steps that exist, in order.

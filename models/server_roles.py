@@ -52,13 +52,16 @@ SELECT '', 'role.confirmed', u.username, json_build_object('role', g.role, 'by',
 """
 
 FUNCTIONS = f"""
-CREATE OR REPLACE FUNCTION cd_roles() RETURNS text[] LANGUAGE sql STABLE SECURITY DEFINER
+-- PL/pgSQL (its plan kept for the session): the policies ask it in every statement (server_policy.py).
+CREATE OR REPLACE FUNCTION cd_roles() RETURNS text[] LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = public, pg_temp AS $$
-  SELECT coalesce(array_agg(ur.role), '{{}}') FROM user_role ur
+BEGIN
+  RETURN (SELECT coalesce(array_agg(ur.role), '{{}}') FROM user_role ur
    WHERE ur.user_id = cd_me()
      AND (ur.role <> ALL({_ROLES}) OR EXISTS (
           SELECT 1 FROM role_grant g WHERE g.user_id = ur.user_id AND g.role = ur.role
-             AND g.confirmed_at IS NOT NULL)) $$;
+             AND g.confirmed_at IS NOT NULL)));
+END $$;
 
 CREATE OR REPLACE FUNCTION cd_pending_roles() RETURNS text[] LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = public, pg_temp AS $$

@@ -9,6 +9,7 @@ read model is compared; plain SQL through the view checks what each role gets fr
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 
 import psycopg
@@ -19,7 +20,13 @@ from app.cases.board import BoardFilter
 from app.cases.states import State
 from app.policy import Role, lists_restricted_redacted
 from models import migrations
-from models.server_policy import PLACEHOLDER_COLUMNS, PLACEHOLDER_READERS, PLACEHOLDER_VIEW
+from models.case_tally import SERVER_RESTRICTED_STATE_INDEX
+from models.server_policy import (
+    PLACEHOLDER_COLUMNS,
+    PLACEHOLDER_READERS,
+    PLACEHOLDER_VIEW,
+    RESTRICTED_CARDS_INDEX,
+)
 from tests.support.cases import START, FakeClock
 from tests.support.desk import Desk, open_desk
 from tests.support.pg_server import plain_sql
@@ -235,13 +242,13 @@ def test_a_server_at_the_step_before_gets_the_index_and_the_view_on_upgrade(
     before = max(v for v in migrations.STEPS if v < 28)
     with pg_server.connect(pg_params.dbname, autocommit=True) as owner:  # as a step-26 build left it
         owner.execute(f"DROP VIEW {PLACEHOLDER_VIEW}")
-        owner.execute("DROP INDEX case_restricted_state")
+        owner.execute(f"DROP INDEX {RESTRICTED_CARDS_INDEX}")
         owner.execute("UPDATE schema_version SET version = %s", (before,))
     with pytest.raises(DatabaseOpenError, match="需要升级"):
         shared.login_shared(pg_params, key, ADMIN, ADMIN_PASSWORD)
     assert shared.upgrade_shared_database(pg_params, pg_server.password, key) == before
     with pg_server.connect(pg_params.dbname) as owner:
-        index = owner.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'case_restricted_state'").fetchone()
+        index = owner.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", (RESTRICTED_CARDS_INDEX,)).fetchone()
         assert index is not None and index[0].endswith("WHERE restricted")
         assert owner.execute("SELECT count(*) FROM pg_views WHERE viewname = %s", (PLACEHOLDER_VIEW,)).fetchone() == (1,)
     admin = shared.login_shared(pg_params, key, ADMIN, ADMIN_PASSWORD)
@@ -249,3 +256,80 @@ def test_a_server_at_the_step_before_gets_the_index_and_the_view_on_upgrade(
     case_id = desk.new_case(State.ACCEPTED)
     overlays.restrict(desk["manager"], case_id, True, ["linxw"])
     assert [c.redacted for c in board.case_list(desk["officer2"]) if c.id == case_id] == [True]
+
+
+# The role checks as a server before step 36 made them (SQL functions, planned again in every statement).
+_STEP_35_ROLE_CHECKS = """
+CREATE OR REPLACE FUNCTION cd_me() RETURNS integer LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = public, pg_temp AS $$
+  SELECT id FROM "user" WHERE active AND cd_role_of(username) = session_user $$;
+CREATE OR REPLACE FUNCTION cd_has(p_role text) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = public, pg_temp AS $$
+  SELECT p_role = ANY(cd_roles()) $$;
+"""
+ROLE_CHECKS = ("cd_me", "cd_roles", "cd_has", "cd_has_any", "cd_named")
+
+
+def _what_each_role_reads(pg_params) -> dict[str, tuple]:
+    """Plain SQL as each role: its placeholders, the restricted cases it reads, its roles in force
+    and whether it passes as a manager."""
+    seen = {}
+    for role, (username, _name, _roles) in PEOPLE.items():
+        with plain_sql(pg_params, username) as conn:
+            seen[role] = (
+                conn.execute(f"SELECT * FROM {PLACEHOLDER_VIEW} ORDER BY received_at DESC, id DESC").fetchall(),
+                conn.execute('SELECT id FROM "case" WHERE restricted ORDER BY id').fetchall(),
+                sorted(conn.execute("SELECT cd_roles()").fetchone()[0]),
+                conn.execute("SELECT cd_has('manager'), cd_has_any(ARRAY['manager', 'officer'])").fetchone(),
+            )
+    return seen
+
+
+def test_a_server_at_step_35_gets_the_covering_index_and_the_role_checks_on_upgrade(
+    shared_admin, pg_params, pg_server, fake_clock: FakeClock
+) -> None:
+    """Schema step 36: the restricted cases' index holds what the placeholder view reads, so the view
+    is read from the index alone; the role checks become PL/pgSQL. Every role reads exactly what it
+    read before, the front desk and night duty still nothing restricted."""
+    from app import shared
+
+    session, key = shared_admin
+    desk = open_desk(session, fake_clock, new=PEOPLE)
+    cases = _scenario(desk)
+    before = _what_each_role_reads(pg_params)
+    session.db.close()
+    with pg_server.connect(pg_params.dbname, autocommit=True) as owner:  # as step 35 left it
+        owner.execute(f"DROP INDEX {RESTRICTED_CARDS_INDEX}")
+        owner.execute(f'CREATE INDEX {SERVER_RESTRICTED_STATE_INDEX} ON "case" (state) WHERE restricted')
+        owner.execute(_STEP_35_ROLE_CHECKS)
+        owner.execute("UPDATE schema_version SET version = 35")
+    assert shared.upgrade_shared_database(pg_params, pg_server.password, key) == 35
+    with pg_server.connect(pg_params.dbname, autocommit=True) as owner:
+        names = owner.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'case'").fetchall()
+        assert (RESTRICTED_CARDS_INDEX,) in names and (SERVER_RESTRICTED_STATE_INDEX,) not in names
+        languages = owner.execute(
+            "SELECT p.proname, l.lanname FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang "
+            "WHERE p.proname = ANY(%s)",
+            (list(ROLE_CHECKS),),
+        ).fetchall()
+        assert sorted(languages) == sorted((name, "plpgsql") for name in ROLE_CHECKS)
+        owner.execute('VACUUM "case"')  # the visibility map an index-only scan relies on
+    after = _what_each_role_reads(pg_params)
+    assert after == before
+    restricted = sorted(cases[k] for k in ("secret", "held", "night"))
+    assert [r[0] for r in after["officer2"][0]] == sorted(restricted, reverse=True)  # newest first
+    for role in ("clerk", "night"):  # no placeholder at the front desk or at night, no manager's reach
+        assert after[role][0] == [] and after[role][3] == (False, False)
+    assert after["clerk"][1] == []  # and no restricted row; night duty only its own night intake
+    assert after["night"][1] == [(cases["night"],)]
+    assert after["clerk"][2] == ["clerk"] and after["night"][2] == ["night_duty"]
+    with plain_sql(pg_params, "wangzq") as conn:  # every column the view reads is in the index
+        conn.execute("SET enable_seqscan = off")
+        conn.execute("SET enable_bitmapscan = off")
+        plan = "\n".join(
+            r[0]
+            for r in conn.execute(
+                f"EXPLAIN SELECT * FROM {PLACEHOLDER_VIEW} ORDER BY received_at DESC, id DESC LIMIT 50"
+            ).fetchall()
+        )
+        assert re.search(rf"Index Only Scan (Backward )?using {RESTRICTED_CARDS_INDEX} ", plan), plan
