@@ -269,6 +269,26 @@ HOW = """
   search and opening a case send, recorded for an officer and a clerk, then run under
   `EXPLAIN ANALYZE` as that user's role and as the table owner (who bypasses the policies); the
   line is the role's server time, the note the owner's and the policies' sub-plans.
+- **What a shared-mode list page and case write cost the server** (schema step 36). The list
+  scroll and GUI open lines grew after the placeholders and the confirmed roles came in (officer
+  14.9 → 28.9 ms, clerk 13.5 → 23.5 ms, open 96–102 → 107–109 ms); the two causes, read from
+  `EXPLAIN (ANALYZE, BUFFERS)` of each page's statements as each role at 200,050 cases: (1) every
+  page of an officer's list read the placeholders through the index of the restricted cases'
+  states and then each of their rows — all 7,699 restricted cases, 6,614 buffers, 11–13 ms of a
+  17 ms statement, for an officer named on all of them, who has no placeholder at all; the
+  restricted cases now have a covering index of their own (`case_restricted_cards`: received time,
+  id and every column the view reads), read alone (index-only: 99 buffers, 0.9 ms). (2) The
+  policies' role checks (`cd_has` through `cd_roles` and `cd_me`) were SQL functions, which a
+  SECURITY DEFINER function's call cannot inline, so each was planned again in every statement:
+  0.2 ms a call (0.09 ms before the confirmed roles), several per statement and 163 policy
+  sub-plans in opening a case; in PL/pgSQL the session keeps their plans (0.03 ms a call). Under
+  the same load (about 5 on 2 cores) a page of the officer's list went from 24 to 6 ms in the
+  service, the clerk's from 4.7 to 2.6 ms, and the server time of opening a case under row-level
+  security from 6.8–10.7 to 5.7–6.2 ms (officer) and 7.5–8.8 to 4.6–5.0 ms (clerk). Steps 31 and
+  32 are not among the causes: no list or open plan uses an index they dropped. A receipt's
+  statistics rows are stored in one statement (`cd_stat_store`, run as the caller) instead of
+  seven, and the timeline's sealed prints are read with its other events: the receipt sends 37
+  statements instead of 43 (the case's statistics rewrite 12.4 → 7.4 ms under that load).
 
 Runs:
 

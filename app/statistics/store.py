@@ -5,6 +5,7 @@ the writes maintained)."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -41,6 +42,7 @@ from models.database import database_proxy
 from models.fields import CONTENT_PREFIX
 from models.migrations import STATISTICS_REBUILD_SETTING
 from models.search_index import is_sqlite
+from models.server_statistics import STORED
 from models.statistics import AssignmentStat, CaseStat, IssueStat, StatPersonKey
 from printing.render import DOCUMENT_KINDS
 
@@ -209,30 +211,40 @@ _READ_ACTIONS = frozenset(ACTING_ACTIONS + HOLD_ACTIONS)
 
 
 def _events(case_ids: list[int]) -> dict[int, _Events]:
+    """The timeline events the statistics read, and which cases have a sealed print among them
+    (one statement; the issued documents are read only for those)."""
     events: dict[int, _Events] = defaultdict(_Events)
-    wanted = CaseEvent.action.in_(ACTING_ACTIONS + HOLD_ACTIONS) | (
-        (CaseEvent.action == "print") & (CaseEvent.summary == RECEIPT_ISSUED)
+    sealed_print = (CaseEvent.action == "print") & CaseEvent.summary.startswith(CONTENT_PREFIX)
+    wanted = (
+        CaseEvent.action.in_(ACTING_ACTIONS + HOLD_ACTIONS)
+        | ((CaseEvent.action == "print") & (CaseEvent.summary == RECEIPT_ISSUED))
+        | sealed_print
     )
-    for case_id, action, at in (
-        CaseEvent.select(CaseEvent.case, CaseEvent.action, CaseEvent.at)
+    sealed: set[int] = set()
+    for case_id, action, at, is_sealed in (
+        CaseEvent.select(CaseEvent.case, CaseEvent.action, CaseEvent.at, sealed_print)
         .where(_among(CaseEvent.case, case_ids) & wanted)
         .order_by(CaseEvent.case, CaseEvent.seq)
         .tuples()
     ):
-        events[case_id].add(action, at)
-    _sealed_receipts(case_ids, events)
+        if is_sealed:
+            sealed.add(case_id)
+        else:
+            events[case_id].add(action, at)
+    if sealed:
+        _sealed_receipts(sorted(sealed), events)
     return events
 
 
 def _sealed_receipts(case_ids: list[int], events: dict[int, _Events]) -> None:
     """A restricted case's timeline is sealed (models/sealed_timeline.py): which of its prints was
-    the first 受理回执 is read from the issued documents instead."""
-    sealed = CaseEvent.select(CaseEvent.case).where(
-        _among(CaseEvent.case, case_ids) & (CaseEvent.action == "print") & CaseEvent.summary.startswith(CONTENT_PREFIX)
-    )
+    the first 受理回执 is read from the issued documents instead (`case_ids`: the cases with a
+    sealed print)."""
     first = (
         IssuedDocument.select(IssuedDocument.case, peewee.fn.MIN(IssuedDocument.issued_at).alias("at"))
-        .where(IssuedDocument.case.in_(sealed) & (IssuedDocument.kind == "receipt") & ~IssuedDocument.reprint)
+        .where(
+            IssuedDocument.case.in_(case_ids) & (IssuedDocument.kind == "receipt") & ~IssuedDocument.reprint
+        )
         .group_by(IssuedDocument.case)
     )
     for row in first:
@@ -382,6 +394,35 @@ def _insert(rows: Iterable[StatRows]) -> None:
         insert_rows(StatPersonKey, [p for r in rows for p in r.persons])
 
 
+def _server_store(case_id: int, rows: list[StatRows]) -> None:
+    """One case's rows on a server in one statement: `cd_stat_store` (models/server_statistics.py)
+    deletes the stored rows and inserts these as the caller (the same row-level security and
+    grants as the statements it replaces: delete, insert per table, `cd_stat_persons`)."""
+    tables = (
+        [r.case for r in rows],
+        [i for r in rows for i in r.issues],
+        [a for r in rows for a in r.assignments],
+    )
+    documents = [json.dumps(_by_column(model, given)) for model, given in zip(STORED, tables, strict=True)]
+    database_proxy.execute_sql(
+        "SELECT cd_stat_store(%s::integer, %s::jsonb, %s::jsonb, %s::jsonb)", (case_id, *documents)
+    )
+
+
+def _by_column(model: type[peewee.Model], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`rows` (keyed by field name) keyed by column, with the model's defaults for the fields they
+    leave out (as models/bulk_insert.py stores them)."""
+    fields = model._meta.fields
+    result = []
+    for row in rows:
+        stored = {fields[name].column_name: value for name, value in row.items()}
+        for name, field in fields.items():
+            if name not in row and not field.primary_key:
+                stored[field.column_name] = field.default() if callable(field.default) else field.default
+        result.append(stored)
+    return result
+
+
 def _server_persons(case_ids: Iterable[int]) -> None:
     for case_id in case_ids:
         database_proxy.execute_sql("SELECT cd_stat_persons(%s)", (case_id,))
@@ -393,9 +434,7 @@ def refresh(case_id: int) -> None:
     On a server the rows are written here and the server settles the rest (`server_kept`)."""
     new = list(_case_rows([case_id], category_map()))
     if server_kept():
-        _delete([case_id])
-        _insert(new)
-        _server_persons([case_id])
+        _server_store(case_id, new)
         return
     keys = repeats.keys_of(case_id) | {p["key"] for r in new for p in r.persons}
     affected = {case_id} | repeats.cases_with(keys)

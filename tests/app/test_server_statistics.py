@@ -5,6 +5,7 @@ cases it may write, and whatever it sends the aggregates stay the sum of the per
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from pathlib import Path
@@ -124,6 +125,31 @@ def test_per_case_rows_of_a_case_the_role_cannot_write_cannot_be_forged(office, 
         )
     ensure_unlocked(people["manager"])
     assert _figures() == before and _consistent()
+
+
+def test_the_one_statement_store_of_a_case_s_rows_runs_as_its_caller(office, pg_params) -> None:
+    """cd_stat_store (a case write's rows in one statement) is no back door: it deletes and inserts
+    as the caller, so a role that may not write the restricted case forges none of its rows, and
+    the figures stay the sum of the stored rows."""
+    people, secret, plain = office
+    ensure_unlocked(people["manager"])
+    before = _figures()
+    forged = json.dumps([{"case_id": secret, "issue_no": 9, "received_day": 739000, "finding": "upheld",
+                          "first_category1": 1, "first_category2": 1, "first_department": 1, "first_issue": 1}])
+    for name in ("clerk", "night_duty", "officer2"):  # the restricted case names only `officer`
+        with plain_sql(pg_params, name) as conn:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+                conn.execute("SELECT cd_stat_store(%s, '[]', %s::jsonb, '[]')", (secret, forged))
+            conn.execute("SELECT cd_stat_store(%s, '[]', '[]', '[]')", (secret,))  # deletes nothing it cannot see
+    ensure_unlocked(people["manager"])
+    assert _figures() == before and _consistent()
+    assert CaseStat.select().where(CaseStat.case == secret).count() == 1
+    with plain_sql(pg_params, "clerk") as conn:  # a case the clerk may write: its rows, and the figures follow
+        conn.execute("SELECT cd_stat_store(%s, '[]', '[]', '[]')", (plain,))
+    ensure_unlocked(people["manager"])
+    assert CaseStat.select().where(CaseStat.case == plain).count() == 0 and _consistent()
+    store.refresh(plain)  # the next write puts its true rows back
+    assert _consistent() and _cube_table() == _cube_of(store.recount())
 
 
 def test_forged_rows_of_a_writable_case_move_the_figures_only_with_those_rows(office, pg_params) -> None:
