@@ -367,7 +367,9 @@ def cmd_demo(args: argparse.Namespace, secrets_: Secrets) -> int:
 
     started = time.monotonic()
     print(f"正在创建演示数据库 {path.name}（{args.cases} 件案件）……", flush=True)
-    session, info = demo.create_demo_database(path, given, args.cases, seed=args.seed, progress=progress)
+    session, info = demo.create_demo_database(
+        path, given, args.cases, seed=args.seed, progress=progress, sealed=not args.plain_identifiers
+    )
     auth.logout(session)
     print(
         f"已创建演示数据库：{path.name}（密钥文件：{path.name}.keys），用时 {time.monotonic() - started:.1f} 秒"
@@ -420,6 +422,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo_p.add_argument("--cases", type=int, default=0, metavar="N", help="生成的案件数（默认 0）")
     demo_p.add_argument(
         "--seed", type=int, default=None, metavar="S", help="随机种子：相同种子生成相同的案件"
+    )
+    demo_p.add_argument(
+        "--plain-identifiers",
+        action="store_true",
+        help="不预先创建标识密钥：案件中的证件号、电话等以明文写入，由主任首次登录时封存（用于测量封存过程）",
     )
     demo_p.set_defaults(handler=cmd_demo)
 

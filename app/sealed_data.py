@@ -1,6 +1,7 @@
 """Sealed identifiers for a local session: the sealer installed at sign-in, the identifier key made
 for a database that has none yet, and the pass that seals identifiers stored in plain text (a
-database from before schema step 13, or rows written by the demo's bulk loader).
+database from before schema step 13, or rows written before the first holder signed in, as a demo
+database built with `--plain-identifiers`).
 
 See app/sealing.py for the scheme. The pass runs in batches of `BATCH` rows, each its own
 transaction; it can be interrupted and resumes where it stopped (it looks for values without the
@@ -36,7 +37,7 @@ REBUILD_TEXT = "正在整理数据库文件（清除密封前的旧值）"
 Progress = Callable[[int, int], None]
 
 # table → (sealed columns with their kinds, blind indexes as (index column, kind, source column))
-_TABLES: dict[str, tuple[dict[str, str], tuple[tuple[str, str, str], ...]]] = {
+IDENTIFIERS: dict[str, tuple[dict[str, str], tuple[tuple[str, str, str], ...]]] = {
     "complainant": (
         {
             "phone": "phone",
@@ -214,7 +215,7 @@ def _unsealed(column: str) -> str:
 def _where(table: str) -> str:
     """Rows with a plain identifier, or (for a holder of the key, who can open the value) an index
     in the exact form written before the look-up index became coarse (app.sealing.LocalSealer.blind)."""
-    columns, indexes = _TABLES[table]
+    columns, indexes = IDENTIFIERS[table]
     parts = [_unsealed(f'"{c}"') for c in columns]
     sealer = current_cipher()
     if getattr(sealer, "opens_identifiers", False):
@@ -238,7 +239,7 @@ def pending() -> bool:
     for table in _BLOB_TABLES:
         if db.execute_sql(f'SELECT 1 FROM "{table}" WHERE {_PLAIN_BLOB} LIMIT 1').fetchone():
             return True
-    for table in _TABLES:
+    for table in IDENTIFIERS:
         if db.execute_sql(f'SELECT 1 FROM "{table}" WHERE {_where(table)} LIMIT 1').fetchone():
             return True
     correction = f"field IN ({', '.join('?' * len(CORRECTION_KINDS))}) AND ({_unsealed('before')} OR {_unsealed('after')})"
@@ -257,10 +258,10 @@ def seal_existing(progress: Progress | None = None) -> int:
     db = database_proxy.obj
     drop_plain_identifier_indexes(db)
     total = sum(
-        db.execute_sql(f'SELECT COUNT(*) FROM "{t}" WHERE {_where(t)}').fetchone()[0] for t in _TABLES
+        db.execute_sql(f'SELECT COUNT(*) FROM "{t}" WHERE {_where(t)}').fetchone()[0] for t in IDENTIFIERS
     )
     done = 0
-    for table, (columns, indexes) in _TABLES.items():
+    for table, (columns, indexes) in IDENTIFIERS.items():
         done = _seal_table(table, columns, indexes, sealer, done, total, progress)
     sealed = done + _seal_corrections(sealer) + sum(_seal_blobs(table, sealer) for table in _BLOB_TABLES)
     if sealed_content.pending(db):  # restricted cases written before the identifier key existed

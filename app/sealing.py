@@ -34,7 +34,7 @@ import secrets
 import unicodedata
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import peewee
 from cryptography.exceptions import InvalidTag
@@ -73,6 +73,59 @@ def key_id(public_b64: str) -> str:
     return hashlib.sha256(public_b64.encode("ascii")).hexdigest()[:16]
 
 
+@dataclass(frozen=True)
+class SealingKeys:
+    """What sealing needs and nothing that opens: the identifier public key, the look-up index key
+    and the writer's own slot public key (None: no own copy). Plain data, so a bulk writer can seal
+    in another process (app/demo/bulk.py)."""
+
+    public: str
+    index_key: bytes
+    own_public: str | None = None
+
+
+class KeySealer:
+    """Seals identifiers, restricted texts and files to given keys and makes their look-up indexes,
+    reading nothing from the database: what LocalSealer writes with once it has checked the key in
+    the writing transaction (`LocalSealer.current`), and what a bulk writer uses with the keys such a
+    check returned (`LocalSealer.keys`)."""
+
+    def __init__(self, keys: SealingKeys) -> None:
+        self.keys = keys
+        self._to_key = _Recipient(keys.public)
+        self._to_self = _Recipient(keys.own_public) if keys.own_public else None
+
+    def seal(self, text: str, kind: str = "", mask: str | None = None) -> str:
+        """``s1:<mask>:<box>:<own box>`` (`mask`: the value's mask when the caller has it)."""
+        if mask is None:
+            mask = MASKS.get(kind, mask_account)(text)
+        own = self._to_self.seal(text) if self._to_self else ""
+        packed = base64.b64encode(mask.encode("utf-8")).decode("ascii")
+        return f"{LOCAL_PREFIX}{packed}:{self._to_key.seal(text)}:{own}"
+
+    def blind(self, kind: str, value: str, mask: str | None = None) -> str:
+        """The look-up index of a value (see LocalSealer.blind)."""
+        normal = unicodedata.normalize("NFKC", value).strip().upper()
+        digest = hmac.new(self.keys.index_key, f"{kind}|{normal}".encode(), hashlib.sha256).digest()
+        if kind not in MASKS:
+            return digest.hex()[:32]  # names: not sealed, the index is an exact one
+        return f"{MASKS[kind](value) if mask is None else mask}|{digest[0] % BUCKETS:x}"
+
+    def seal_content(self, text: str) -> str:
+        """A restricted case's text: a box sealed to the identifier key only (without its prefix)."""
+        return self._to_key.seal(text)
+
+    def seal_bytes(self, data: bytes) -> bytes:
+        """A stored file: AES-256-GCM under a fresh key, that key sealed like an identifier."""
+        file_key = secrets.token_bytes(32)
+        packed = base64.b64encode(file_key).decode("ascii")
+        own = self._to_self.seal(packed) if self._to_self else ""
+        header = f"{self._to_key.seal(packed)}:{own}".encode("ascii")
+        nonce = secrets.token_bytes(12)
+        body = AESGCM(file_key).encrypt(nonce, data, BLOB_PREFIX)
+        return BLOB_PREFIX + len(header).to_bytes(2, "big") + header + nonce + body
+
+
 class LocalSealer:
     """The cipher of sealed fields in local mode (installed with models.fields.install_cipher)."""
 
@@ -97,11 +150,9 @@ class LocalSealer:
         self.public_b64 = public_b64
         self._trust = trust
         self.trusted_public = public_b64 if trusted else None
-        self._to_key = _Recipient(public_b64)
-        self._index_key = index_key
+        self._writer = KeySealer(SealingKeys(public_b64, index_key, own[0] if own else None))
         self._privates = (private_b64, *older) if private_b64 else ()
         self._opener = _Opener(*self._privates) if private_b64 else None
-        self._to_self = _Recipient(own[0]) if own else None
         self._own = _Opener(own[1]) if own else None
         self._fetch_private = fetch_private
         self._checked: weakref.ref | None = None  # the transaction the key was last checked in
@@ -143,16 +194,19 @@ class LocalSealer:
 
     def seal(self, text: str, kind: str = "") -> str:
         self.current()
-        mask = MASKS.get(kind, mask_account)(text)
-        own = self._to_self.seal(text) if self._to_self else ""
-        packed = base64.b64encode(mask.encode("utf-8")).decode("ascii")
-        return f"{LOCAL_PREFIX}{packed}:{self._to_key.seal(text)}:{own}"
+        return self._writer.seal(text, kind)
+
+    def keys(self) -> SealingKeys:
+        """What this sealer seals with now (checked like every seal), for a writer that seals
+        without a database (app/demo/bulk.py)."""
+        self.current()
+        return self._writer.keys
 
     def retarget(self, public_b64: str) -> None:
         """Seal to a new identifier key from now on (after `rotate`, here or on another workstation),
         and open with it too when this user's slot holds it."""
         self.public_b64 = public_b64
-        self._to_key = _Recipient(public_b64)
+        self._writer = KeySealer(replace(self._writer.keys, public=public_b64))
         private = self._fetch_private(public_b64) if self._fetch_private and self._opener else None
         if private and private not in self._privates:
             self._privates = (private, *self._privates)
@@ -171,7 +225,7 @@ class LocalSealer:
     def seal_content(self, text: str) -> str:
         """A restricted case's text (models/sealed_content.py): sealed to the identifier key only."""
         self.current()
-        return self._to_key.seal(text)
+        return self._writer.seal_content(text)
 
     def checked_public(self) -> str:
         """The identifier public key to seal to now, checked like every seal (KeyMismatchError)."""
@@ -201,13 +255,7 @@ class LocalSealer:
         """A stored file (issued PDF, attachment): AES-256-GCM under a fresh key, that key sealed
         like an identifier (to the identifier key and the writer's own slot)."""
         self.current()
-        file_key = secrets.token_bytes(32)
-        packed = base64.b64encode(file_key).decode("ascii")
-        own = self._to_self.seal(packed) if self._to_self else ""
-        header = f"{self._to_key.seal(packed)}:{own}".encode("ascii")
-        nonce = secrets.token_bytes(12)
-        body = AESGCM(file_key).encrypt(nonce, data, BLOB_PREFIX)
-        return BLOB_PREFIX + len(header).to_bytes(2, "big") + header + nonce + body
+        return self._writer.seal_bytes(data)
 
     def open_bytes(self, value: bytes) -> bytes:
         """The file, or b"" for a reader who holds neither key (the application shows them a
@@ -234,11 +282,7 @@ class LocalSealer:
         number the mask leaves open, ten thousand for a phone, and so unmask it; this way each guess
         leaves about one in `BUCKETS` of them standing. Holders of the key confirm candidates by
         opening them (`matching`)."""
-        normal = unicodedata.normalize("NFKC", value).strip().upper()
-        digest = hmac.new(self._index_key, f"{kind}|{normal}".encode(), hashlib.sha256).digest()
-        if kind not in MASKS:
-            return digest.hex()[:32]  # names: not sealed, the index is an exact one
-        return f"{MASKS[kind](value)}|{digest[0] % BUCKETS:x}"
+        return self._writer.blind(kind, value)
 
     def matching(self, plain: peewee.Field, index: peewee.Field, kind: str, value: str) -> peewee.Expression:
         """Rows whose `plain` (sealed) column equals `value`: the index's candidates, opened and

@@ -237,12 +237,13 @@ def _shared_lines(target: Any, groups: set[str], seed: int, failures: list[str])
 def count_cases(target: Any) -> tuple[int, float]:
     """(cases, seconds of the manager's sign-in), in a child process of its own.
 
-    The first sign-in of a manager on a fresh local database makes the identifier key, seals every
-    identifier and rebuilds the file, as at an office that has just been set up; the manager then
+    The demo database is written sealed (the identifier key made before its cases, as by a
+    manager's first sign-in; app/demo/database.py), so this sign-in has nothing to seal or rebuild
+    (a database built with `--plain-identifiers` would be sealed and rebuilt here); the manager then
     grants the key to the officers waiting for it, as on the manager's home (app/key_grants.py), so
-    the officer's lines read identifiers as in real use. The rebuild's memory must not count as this
-    process's peak: the GUI probes are forked from here and inherit it (ru_maxrss), so it runs in a
-    spawned child."""
+    the officer's lines read identifiers as in real use. It runs in a spawned child, so whatever
+    memory it takes does not count as this process's peak: the GUI probes are forked from here and
+    inherit it (ru_maxrss)."""
     import multiprocessing
 
     with multiprocessing.get_context("spawn").Pool(1) as pool:
@@ -342,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
             generation = build(path, args.cases or DEFAULT_CASES, args.seed, password)
         target = Target(path, password)
         counted, first_sign_in = count_cases(target)
-        print(f"主任登录（首次登录时封存标识并重建文件）：{first_sign_in:.1f} s", flush=True)
+        print(f"主任首次登录：{first_sign_in:.1f} s", flush=True)
         cases = args.cases or counted  # the run's name: what was asked for, else what is there
         facts: dict[str, Any] = {"database_bytes": report.local_size(path)}
         if args.pg:

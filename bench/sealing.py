@@ -3,8 +3,8 @@ sealed copy of one database.
 
     python -m bench.sealing --db PATH [--rounds 3]
 
-PATH is a database whose identifiers are not sealed yet, as `complaintdesk demo` leaves it (nobody
-from the office has signed in). It is copied; a manager's sign-in seals the copy (timed: the pass an
+PATH is a database whose identifiers are not sealed yet, as `complaintdesk demo --plain-identifiers`
+leaves it (nobody who holds the identifier key has signed in). It is copied; a manager's sign-in seals the copy (timed: the pass an
 upgraded database runs once). Then register, open, full-text search and the exact look-ups by phone
 and ID number run on both copies in alternating rounds, so both see the same machine load. The plain
 copy is opened without the sealer, as before schema step 13. Restricted cases (about 2 % of the demo's)

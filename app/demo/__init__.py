@@ -16,7 +16,8 @@
   replayed in memory — `replay` one method per step, `replay_core` the operation frame and the
   bookkeeping services share, `replay_data` the rows — with the services' own timeline wording and
   constants; audit entries chained in the service path's order by `audit_stream`; statistics rows
-  and the monthly cube's cells by `replay_stats`; 处理结果告知书
+  and the monthly cube's cells by `replay_stats`; identifiers and restricted cases sealed as the
+  services seal them by `replay_sealing`; 处理结果告知书
   rendered by `letters`; inserted with prepared statements; local databases only).
 
 The generator's modules are imported only when cases are wanted (`from app.demo import fill`).

@@ -7,6 +7,12 @@ Above 20,000 cases a second process plans and replays while this one writes. The
 each chunk are made where it is replayed (app.demo.replay_stats) and written with it; repeat flags
 once at the end, and the monthly cube from the cells the replay summed, the repeats added.
 
+With a local sealer installed (a demo database's cases are written after its identifier key is
+made, app/demo/database.py) the rows are sealed as the services seal them: identifiers with their
+look-up indexes and restricted cases' texts and timelines where they are replayed
+(app.demo.replay_sealing), the stored files here. Nothing is left for a sealing pass, so the file
+need not be rebuilt (VACUUM) afterwards.
+
 The 处理结果告知书 of a written reply is issued (rendered, ~50 KB and tens of milliseconds each) only
 for fills of up to LETTERS_MAX cases: at benchmark sizes (~7 % of cases reply in writing) rendering
 them would take longer than the whole build, so those replies are recorded without the stored letter.
@@ -26,7 +32,7 @@ from typing import Any
 
 import peewee
 
-from app import audit, dictionaries, letterhead, sealed_data, settings
+from app import audit, dictionaries, letterhead, settings
 from app.cases import document_store
 from app.cases.category_tree import CategoryLeaf, category_leaves
 from app.cases.issues import default_department_id
@@ -40,6 +46,7 @@ from app.demo.replay import DatabaseFacts, Replay, Rows
 from app.demo.service_fill import DEMO_ROLES
 from app.demo.workdays import WorkdayTable, table_span
 from app.policy import Role
+from app.sealing import KeySealer, LocalSealer, SealingKeys
 from app.session import Session
 from app.statistics import store as stats_store
 from models.accounts import User, UserRole
@@ -66,6 +73,7 @@ from models.cases import (
 from models.database import analyze, database_proxy
 from models.fields import current_cipher
 from models.organisation import Department
+from models.sealed_content import is_sealed
 from models.search_index import insert_rows_sql, is_sqlite
 
 Progress = Callable[[int, int], None]
@@ -73,8 +81,10 @@ LETTERS_MAX = 2000
 TEXT_KEYS = frozenset({"content", "demands"})  # the replay's case rows carry them; they go to case_text
 
 
-def database_facts(usernames: Mapping[str, str] | None = None, letters: bool = False) -> DatabaseFacts:
-    """Ids, names and rules of the open database, for the replay."""
+def database_facts(
+    usernames: Mapping[str, str] | None = None, letters: bool = False, sealing: SealingKeys | None = None
+) -> DatabaseFacts:
+    """Ids, names and rules of the open database, for the replay (`sealing`: the keys to seal with)."""
     usernames = usernames or {role: role for role in DEMO_ROLES}
     rows = {u.username: u for u in User.select().where(User.username.in_(list(usernames.values())))}
     prefix = settings.get("case_prefix")
@@ -105,6 +115,7 @@ def database_facts(usernames: Mapping[str, str] | None = None, letters: bool = F
         audit_head=(head.seq, head.hash) if (head := AuditHead.get_or_none(AuditHead.id == 1)) else None,
         letterhead=letterhead.current() if letters else None,
         stat_categories=stats_store.category_map(),
+        sealing=sealing,
     )
 
 
@@ -119,15 +130,36 @@ def _stored_document(row: dict) -> dict:
     return {**fields, "data": document_store.stored_form(row["data"])}
 
 
-def _insert_rows(rows: Rows, prefix: str) -> None:
-    """One transaction: every row of a chunk, the case counters and the text index."""
+def _sealed_files(items: list[dict], sealer: KeySealer | None) -> list[dict]:
+    """Rows of stored files (attachments, issued documents) with their data sealed, as the sealed
+    blob fields store them (models/fields.py `SealedBlobField`)."""
+    if sealer is None:
+        return items
+    return [{**row, "data": sealer.seal_bytes(row["data"]) if row["data"] else row["data"]} for row in items]
+
+
+def _checked_sealer(keys: SealingKeys | None) -> KeySealer | None:
+    """The sealer of a chunk's transaction: the installed sealer's keys read again in it, so no chunk
+    is sealed to a key that is no longer the database's (app.sealing.LocalSealer.current)."""
+    if keys is None:
+        return None
+    installed = current_cipher()
+    if not isinstance(installed, LocalSealer) or installed.keys() != keys:
+        raise RuntimeError("the identifier key changed while the demo cases were written")
+    return KeySealer(keys)
+
+
+def _insert_rows(rows: Rows, prefix: str, sealing: SealingKeys | None = None) -> None:
+    """One transaction: every row of a chunk, the case counters and the text index (`sealing`: the
+    keys the rows were sealed with; the stored files are sealed here)."""
     with database_proxy.atomic():
+        sealer = _checked_sealer(sealing)
         for model, items in (
             (Complainant, rows.complainants),
             (Case, [{k: v for k, v in c.items() if k not in TEXT_KEYS} for c in rows.cases]),
             (CaseText, [{"case": c["id"], "content": c["content"], "demands": c["demands"]} for c in rows.cases]),
             (CaseIssue, rows.issues),
-            (Attachment, rows.attachments),
+            (Attachment, _sealed_files(rows.attachments, sealer)),
             (Assignment, rows.assignments),
             (Extension, rows.extensions),
             (ExternalRoute, rows.routes),
@@ -136,7 +168,7 @@ def _insert_rows(rows: Rows, prefix: str) -> None:
             (CaseLink, rows.links),
             (ReplyPromise, rows.promises),
             (DraftRevision, rows.drafts),
-            (IssuedDocument, [_stored_document(d) for d in rows.documents]),
+            (IssuedDocument, _sealed_files([_stored_document(d) for d in rows.documents], sealer)),
         ):
             insert_rows(model, items)
         insert_rows(  # the chain hashes stored as their 32 bytes (models.chain.HashField)
@@ -161,7 +193,9 @@ def _insert_rows(rows: Rows, prefix: str) -> None:
             ).execute()
         stats_store.insert_computed(rows.stats)
         if is_sqlite(database_proxy.obj):
-            open_ids = {c["id"] for c in rows.cases if c["state"] in OPEN_STATES}
+            open_ids = {  # a restricted case's number-only row is in the closed cases' pair
+                c["id"] for c in rows.cases if c["state"] in OPEN_STATES and not is_sealed(c["content"])
+            }
             for open_case in (False, True):  # the closed cases' pair, the open cases' (search_index)
                 trigram_sql, chars_sql = insert_rows_sql(open_case)
                 picked = [i for i, row in enumerate(rows.fts) if (row[0] in open_ids) == open_case]
@@ -269,8 +303,9 @@ def bulk_spec(
     usernames: Mapping[str, str] | None = None,
     chunk: int = 2000,
     letters: bool | None = None,
+    sealing: SealingKeys | None = None,
 ) -> BulkSpec:
-    """The bulk generation's inputs, read from the open database."""
+    """The bulk generation's inputs, read from the open database (`sealing`: the keys to seal with)."""
     generator = generator_for_database(seed)
     return BulkSpec(
         n=n,
@@ -280,7 +315,7 @@ def bulk_spec(
         leaves=tuple(category_leaves()),
         overrides=dict(calendar.calendar().overrides),
         office=calendar.office_hours(),
-        facts=database_facts(usernames, letters if letters is not None else n <= LETTERS_MAX),
+        facts=database_facts(usernames, letters if letters is not None else n <= LETTERS_MAX, sealing),
         chunk=chunk,
     )
 
@@ -318,26 +353,28 @@ def fill_bulk(
     """Plan, replay and insert `n` cases in chunks of 2,000 (one transaction each); returns n.
 
     `parallel` (default: above 20,000 cases) generates in a second process while this one writes.
-    Local (SQLCipher) databases only: rows are written in plain text, then their identifiers are
-    sealed in one pass (app/sealed_data.py), as an upgraded database's are.
+    Local (SQLCipher) databases only. With a local sealer installed the rows are written as the
+    services write them with it (app.demo.replay_sealing: identifiers, restricted cases and files
+    sealed), so nothing is left to seal and the file need not be rebuilt; without one (a database
+    whose identifier key is not made yet) in plain text, sealed by the first holder's sign-in
+    (app/sealed_data.py), as an upgraded database's are.
     """
     cipher = current_cipher()
     if not is_sqlite(database_proxy.obj) or (cipher is not None and not cipher.local):
         raise ValueError("the bulk path writes local databases only")
-    spec = bulk_spec(n, seed, usernames)
+    sealing = cipher.keys() if isinstance(cipher, LocalSealer) else None
+    spec = bulk_spec(n, seed, usernames, sealing=sealing)
     chunks = _rows_from_worker(spec) if (parallel if parallel is not None else n > 20000) else bulk_rows(spec)
     done = 0
     cells = None
     summed = not Case.select().exists()  # the replay's cube cells are the whole cube: no cases before
     with _loading(database_proxy.obj), _rare_full_collections():
         for rows in chunks:
-            _insert_rows(rows, spec.facts.prefix)
+            _insert_rows(rows, spec.facts.prefix, sealing)
             cells = rows.cells if rows.cells is not None else cells
             done += len(rows)
             if progress:
                 progress(done, n)
-        if cipher is not None:
-            sealed_data.seal_existing()
         with database_proxy.atomic():
             stats_store.finish_bulk(cells if summed else None)
             audit.record(session.user.username, "demo.generated", f"{done} 件", {"cases": done, "seed": seed})

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from app import auth, passwords, users
+from app import auth, passwords, sealed_data, users
 from app.keyslots import KeySlotFile
 from app.policy import ROLE_LABELS, Role
 from app.session import Session
@@ -47,6 +47,16 @@ def database_files(path: Path) -> tuple[Path, ...]:
     return (path, KeySlotFile.sidecar_for(path), Path(f"{path}-wal"), Path(f"{path}-shm"))
 
 
+def _manager_key(session: Session, username: str, password: str) -> None:
+    """The identifier key made as the manager's first sign-in makes it (app.sealed_data.start, with
+    the slot their password opens): granted to their slot and the recovery slot, pinned in their
+    slot, its making audited in their name; their sealer stays installed for the fill."""
+    assert session.database_path is not None
+    slots = KeySlotFile.load(session.database_path)
+    opened = slots.opened[slots.unwrap_user(username, password)]
+    sealed_data.start(replace(session, user=auth.current_user(username), slots=slots), opened)
+
+
 def create_demo_database(
     path: Path,
     password: str | None = None,
@@ -55,9 +65,16 @@ def create_demo_database(
     seed: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     bulk: bool | None = None,
+    sealed: bool = True,
 ) -> tuple[Session, DemoInfo]:
     """Create a demo database at `path`, with `cases` synthetic complaints (app.demo.fill: through
     the services up to 2,000, in bulk above); returns the admin's session (caller logs out).
+
+    Cases are written as at an office whose manager has signed in (`sealed`): the identifier key is
+    made first, as that sign-in makes it, and the cases are written sealed with the manager's
+    sealer, as the services write them (no sealing pass, no rebuild of the file afterwards). With
+    `sealed=False` they are written in plain text, as by an office where nobody who holds the key
+    has signed in yet: the manager's first sign-in seals them (app/sealed_data.py).
 
     On any failure, including an interruption while filling, the files are removed again.
     """
@@ -75,6 +92,8 @@ def create_demo_database(
         if cases:
             from app.demo import fill  # the generator's tables are only loaded when cases are wanted
 
+            if sealed:
+                _manager_key(session, Role.MANAGER.value, password)
             fill.fill_demo_cases(
                 session,
                 cases,
@@ -83,6 +102,8 @@ def create_demo_database(
                 progress=progress,
                 bulk=bulk,
             )
+            if sealed:
+                sealed_data.start(session, None)  # the administrator's own sealer again (no key)
 
     except BaseException:
         close_current()

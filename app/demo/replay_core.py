@@ -17,9 +17,11 @@ from app.cases.states import OPEN_ASSIGNMENT_STATES, AssignmentState
 from app.demo.audit_stream import AuditStream, order_key
 from app.demo.plans import CasePlan, S, Step
 from app.demo.replay_data import CaseReplay, DatabaseFacts, Rows
+from app.demo.replay_sealing import seal_identifiers, seal_restricted_case, seal_timeline, sealed_text
 from app.demo.replay_stats import ReplayStatistics
 from app.demo.workdays import WorkdayTable
 from app.policy import registers_as_night_duty
+from app.sealing import KeySealer
 from models.chain import GENESIS, event_digest, head_text
 from models.search_index import char_row
 
@@ -36,6 +38,7 @@ class ReplayCore:
         self.next_assignment = facts.first_assignment_id
         self.statistics = ReplayStatistics(facts.stat_categories, table)
         self.audit = AuditStream(facts.audit_head)
+        self.sealer = KeySealer(facts.sealing) if facts.sealing is not None else None
         self.merged_heads: dict[tuple[int, int], str] = {}  # (case, duplicate) -> timeline head after 合并
         self.plan: CasePlan | None = None
         self.step_no = 0
@@ -80,6 +83,8 @@ class ReplayCore:
     ) -> None:
         case_id, seq = r.case["id"], len(r.events) + 1
         prev = r.events[-1][-1] if r.events else GENESIS
+        if self.sealer is not None and r.timeline_sealed:
+            summary, note = sealed_text(self.sealer, summary), sealed_text(self.sealer, note)
         digest = event_digest(case_id, seq, at, actor, action, summary, note, attachment, prev)
         r.events.append((case_id, seq, at, actor, action, summary, note, attachment, digest))
 
@@ -97,7 +102,9 @@ class ReplayCore:
 
     def _audit(self, r: CaseReplay, step: Step, sub: int = 1) -> None:
         """The operation's audit entry (`case.<name>`), with the case's timeline head as the write
-        path records it (`chain_detail`)."""
+        path records it (`chain_detail`); the operation that restricted the case sealed its timeline."""
+        if self.sealer is not None and r.case["restricted"] and not r.timeline_sealed:
+            seal_timeline(self.sealer, r)
         detail: dict[str, Any] = r.detail
         if len(r.events) > r.op_start:
             last = r.events[-1]
@@ -217,6 +224,12 @@ class ReplayCore:
     def _replay(self, plan: CasePlan, rows: Rows) -> None:
         self.plan, self.step_no = plan, 0
         follow_ups = len(rows.followups)
+        starts = {
+            "complainants": len(rows.complainants),
+            "followups": follow_ups,
+            "attachments": len(rows.attachments),
+            "links": len(rows.links),
+        }
         r = self._register(plan, rows)
         self._audit(r, plan.steps[0])
         for number, step in enumerate(plan.steps[1:], start=1):
@@ -228,6 +241,10 @@ class ReplayCore:
             getattr(self, "_" + step.kind)(r, step, actor, rows)
             self._audit(r, step)
         c = r.case
+        self.statistics.add(r, rows.complainants[-1], rows.followups[follow_ups:], rows)
+        sealer = self.sealer if c["restricted"] else None
+        if sealer is not None:
+            seal_restricted_case(sealer, r, rows, starts)
         rows.cases.append(c)
         rows.issues.append(r.issue)
         rows.assignments.extend(r.assignments)
@@ -245,9 +262,10 @@ class ReplayCore:
         people = " ".join(p for p in (form.complainant_name, form.patient_name) if p)
         category = self.facts.categories[form.category][1] if form.category else ""
         fts = (c["id"], c["case_no"], people, f"{c['content']}\n{c['demands']}", departments, category)
+        if sealer is not None:  # its texts are sealed: its number only (sealed_content.index_number_only)
+            fts = (c["id"], c["case_no"], "", "", "", "")
         rows.fts.append(fts)
         rows.chars.append(char_row(fts))  # here, in the process that plans, not in the one that writes
-        self.statistics.add(r, rows.complainants[-1], rows.followups[follow_ups:], rows)
 
     def _merged_in(self, r: CaseReplay, plan: CasePlan, step: Step) -> None:
         """The 合并 of a later duplicate, written by its merge on this case's timeline (no version
@@ -268,18 +286,17 @@ class ReplayCore:
         self.counters[year] = facts.counters.get(year, 0) + sequence
         case_id = self.case_id(plan.index)
         complainant_id = facts.first_complainant_id + plan.index
-        rows.complainants.append(
-            {
-                "id": complainant_id,
-                "name": form.complainant_name,
-                "relation": form.relation,
-                "phone": form.complainant_phone,
-                "id_number": form.complainant_id_number,
-                "address": form.complainant_address,
-                "email": form.complainant_email,
-                "online_account": form.complainant_online_account,
-            }
-        )
+        complainant = {
+            "id": complainant_id,
+            "name": form.complainant_name,
+            "relation": form.relation,
+            "phone": form.complainant_phone,
+            "id_number": form.complainant_id_number,
+            "address": form.complainant_address,
+            "email": form.complainant_email,
+            "online_account": form.complainant_online_account,
+        }
+        rows.complainants.append(complainant)
         after_hours = table.is_after_hours(step.at)
         night = registers_as_night_duty(_RoleActor(plan.registrar), after_hours)
         if intake.accepts_next_workday(form.channel, night, table.is_after_hours(received)):
@@ -355,6 +372,9 @@ class ReplayCore:
             "created_at": step.at,
             "created_by": actor,
         }
+        if self.sealer is not None:
+            seal_identifiers(self.sealer, "complainant", complainant)
+            seal_identifiers(self.sealer, "case", case)
         r = CaseReplay(case, issue)
         self._say(r, step, intake.registered_summary(form.channel, night))
         if case["escalated_at"]:

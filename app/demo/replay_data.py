@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.deadlines.rules import DeadlineRules
+from app.sealing import SealingKeys
 from app.statistics.facts import CategoryInfo, StatRows
 from printing.data import Letterhead
 
@@ -35,6 +36,7 @@ class DatabaseFacts:
     audit_head: tuple[int, str] | None = None  # the audit log's newest (seq, hash) before the fill
     letterhead: Letterhead | None = None  # None: written replies' letters are not issued (see bulk.py)
     stat_categories: dict[int, CategoryInfo] = field(default_factory=dict)  # statistics.store.category_map
+    sealing: SealingKeys | None = None  # the installed sealer's keys: rows written sealed (app.demo.replay_sealing)
     departments_by_id: dict[int, str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -89,6 +91,7 @@ class CaseReplay:
         "op",
         "detail",
         "op_start",
+        "timeline_sealed",
     )
 
     def __init__(self, case: dict, issue: dict) -> None:
@@ -106,6 +109,7 @@ class CaseReplay:
         self.op = "register"
         self.detail: dict[str, Any] = {}
         self.op_start = 0
+        self.timeline_sealed = False  # its entries are stored sealed (restricted, app.demo.replay_sealing)
 
     def begin(self, name: str) -> None:
         """A new operation on the case (its audit detail starts empty)."""

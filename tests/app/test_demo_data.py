@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from app import audit, auth, clock, demo, dictionaries
+from app import audit, auth, clock, demo, dictionaries, sealed_data, sealing, settings
 from app.cases import major, search
 from app.cases.category_tree import CategoryLeaf
 from app.cases.states import BOARD_STATES, State
@@ -33,6 +33,8 @@ from models import cases as m
 from models.audit import AuditEntry
 from models.case_record import DraftRevision, ReplyPromise
 from models.database import close_current, database_proxy
+from models.fields import current_cipher
+from models.sealed_content import COMPLAINANT_OF, CONTENT
 from models.search_index import PAIRS
 from tests.app.statistics.test_store import _cube_of, _cube_table, _normalise, _recounted, _stored
 from tests.support.accounts import USER_PASSWORD
@@ -51,8 +53,8 @@ def fixed_now(fake_clock: FakeClock) -> datetime:
 
 
 def demo_database(path: Path, cases: int, seed: int, bulk: bool | None = None) -> Session:
-    session, _info = demo.create_demo_database(path, USER_PASSWORD)
-    fill.fill_demo_cases(session, cases, seed=seed, bulk=bulk)
+    """A demo database whose cases are written sealed (the identifier key made first)."""
+    session, _info = demo.create_demo_database(path, USER_PASSWORD, cases, seed=seed, bulk=bulk)
     return session
 
 
@@ -207,9 +209,51 @@ def _masked(value: object) -> object:
     return _DIGEST.sub("#", value) if isinstance(value, str) else value
 
 
+def _look_ups(model: type, row: dict) -> None:
+    """The look-up indexes of a complainant or case row, read by a holder of the identifier key, are
+    what the sealer makes of the opened values (a restricted case's sealed names have none). Each
+    database has its own index key, so the dump keeps only whether there is one."""
+    sealer = current_cipher()
+    assert isinstance(sealer, sealing.LocalSealer) and sealer.opens_identifiers
+    table = model._meta.table_name
+    names_sealed = _restricted(model, row)
+    for index, kind, source in sealed_data.IDENTIFIERS[table][1]:
+        value = "" if kind == "name" and names_sealed else row[source]
+        assert row[index] == (sealer.blind(kind, value) if value else ""), (index, row)
+        row[index] = bool(row[index])
+
+
+def _restricted(model: type, row: dict) -> bool:
+    if model is m.Case:
+        return row["restricted"]
+    return m.Case.select().where((m.Case.complainant == row["id"]) & m.Case.restricted).exists()
+
+
+def _stored_sealed() -> None:
+    """Every identifier is stored sealed, every text of a restricted case too (raw column values)."""
+    db = database_proxy.obj
+    for table, (columns, _indexes) in sealed_data.IDENTIFIERS.items():
+        for column in columns:
+            plain = db.execute_sql(
+                f'SELECT count(*) FROM "{table}" WHERE "{column}" <> \'\' AND substr("{column}", 1, 3) <> \'s1:\''
+            ).fetchone()[0]
+            assert plain == 0, (table, column)
+    for table, (case_column, columns) in CONTENT.items():
+        source = COMPLAINANT_OF if table == "complainant" else f'"{table}" t'
+        case_column = "k.id" if table == "complainant" else f"t.{case_column}"
+        for column in columns:
+            plain = db.execute_sql(
+                f"SELECT count(*) FROM {source} WHERE {case_column} IN (SELECT id FROM \"case\" WHERE restricted) "
+                f"AND t.{column} <> '' AND substr(t.{column}, 1, 3) NOT IN ('r1:', 's1:')"
+            ).fetchone()[0]
+            assert plain == 0, (table, column)
+
+
 def _dump() -> dict[str, list]:
     """Every case table, the case record's tables, issued documents and the audit entries of case
-    operations, without row ids (the two paths insert in different orders) and digests."""
+    operations, without row ids (the two paths insert in different orders) and digests, read by a
+    holder of the identifier key (sealed values opened)."""
+    _stored_sealed()
     tables: dict[str, list] = {}
     for model in (
         m.Complainant,
@@ -233,7 +277,9 @@ def _dump() -> dict[str, list]:
             row.pop("query_code", None)
             for unreproducible in ("hash", "data", "sha256") if model in (m.CaseEvent, m.IssuedDocument) else ():
                 row.pop(unreproducible, None)
-            if model not in (m.Complainant, m.Case):
+            if model in (m.Complainant, m.Case):
+                _look_ups(model, row)
+            else:
                 row.pop("id")
             if "attachment" in row:
                 row["attachment"] = row["attachment"] is not None
@@ -252,12 +298,17 @@ def _dump() -> dict[str, list]:
 def test_bulk_path_writes_what_the_services_write(tmp_path: Path, fixed_now: datetime) -> None:
     dumps = []
     for bulk in (False, True):
-        session = demo_database(tmp_path / f"{bulk}.db", 40, seed=13, bulk=bulk)
+        path = tmp_path / f"{bulk}.db"
+        auth.logout(demo_database(path, 40, seed=13, bulk=bulk))
+        close_current()
+        session = auth.login_local(path, "manager", USER_PASSWORD)  # holds the identifier key
+        assert not sealed_data.pending() and not settings.get_internal(sealed_data.REBUILD_SETTING)
         dumps.append(_dump())
         assert audit.verify(session=session).ok  # the audit chain, its witness and every timeline
         assert _normalise(_stored()) == _recounted(store.recount())  # statistics rows: a recount
         assert _cube_table() == _cube_of(store.recount())
         auth.logout(session)
+        close_current()
     services, bulk = dumps
     assert {name: len(rows) for name, rows in services.items()} == {
         name: len(rows) for name, rows in bulk.items()
@@ -267,6 +318,8 @@ def test_bulk_path_writes_what_the_services_write(tmp_path: Path, fixed_now: dat
     # what the comparison covers happens in these 40 cases
     assert {"reopen", "hold", "departments", "extension", "accepted"} <= {r["reason"] for r in bulk["ReplyPromise"]}
     assert any(e["summary"] == major.AUTO_RESTRICT_SUMMARY for e in bulk["CaseEvent"])
+    assert any(c["restricted"] for c in bulk["Case"]) and any(c["phone"] for c in bulk["Complainant"])
+    assert any("resealed" in e[4] for e in bulk["audit"])  # a timeline sealed when its case was restricted
     assert any(c["reply_period_start"] for c in bulk["Case"])
     assert bulk["IssuedDocument"] and any(d["number"] > 1 for d in bulk["DraftRevision"])
     assert any(e[2] == "case.merge" for e in bulk["audit"])
@@ -322,6 +375,18 @@ def test_bulk_path(db_path: Path, fixed_now: datetime, monkeypatch: pytest.Monke
     assert rows[1234].id in expected[some]
     monkeypatch.setattr(search, "MANY", 3)
     assert {text: search.search(officer, text) for text in texts} == expected
+
+    # Cases are found by phone, ID number and name (the stored values are sealed).
+    manager = auth.login_local(db_path, "manager", USER_PASSWORD)  # holds the key: exact look-ups
+    case_id, person = next(
+        (c.id, c.complainant)
+        for c in m.Case.select().where(~m.Case.restricted).order_by(m.Case.id)
+        if c.complainant.id_number
+    )
+    assert person.phone.isdigit() and len(person.id_number) == 18
+    for text in (person.phone, person.id_number, person.name):
+        assert case_id in search.search(manager, text, limit=3000), text
+    auth.logout(manager)
 
 
 def test_bulk_path_in_a_second_process(tmp_path: Path, fixed_now: datetime) -> None:

@@ -1,7 +1,7 @@
 """The sealing pass after the fact (values written before any officer or manager had signed in, as
-the demo's bulk loader and an upgraded database leave them), tested as the attack: with the clerk's
-own key every page of the file is decrypted, unused space and free pages included, and searched for
-every identifier the cases were written with."""
+a demo database built with `sealed=False` and an upgraded database leave them), tested as the
+attack: with the clerk's own key every page of the file is decrypted, unused space and free pages
+included, and searched for every identifier the cases were written with."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def _identifiers(session) -> set[str]:  # noqa: ANN001 - an open admin session
 
 def test_the_first_sealing_pass_leaves_no_identifier_in_any_page(db_path: Path, fake_clock: FakeClock) -> None:
     fake_clock.set(datetime(2026, 11, 23, 16, 0))
-    admin, _info = create_demo_database(db_path, USER_PASSWORD, CASES, seed=7, bulk=True)
+    admin, _info = create_demo_database(db_path, USER_PASSWORD, CASES, seed=7, bulk=True, sealed=False)
     identifiers = _identifiers(admin)
     assert len(identifiers) >= CASES and not any(v.startswith("s1:") for v in identifiers)
     auth.logout(admin)
@@ -57,7 +57,7 @@ def test_the_first_sealing_pass_leaves_no_identifier_in_any_page(db_path: Path, 
 def test_a_rebuild_kept_from_running_is_done_at_the_next_sign_in(db_path: Path, fake_clock: FakeClock) -> None:
     """Another workstation reading keeps VACUUM from running: recorded, and done by the next sign-in."""
     fake_clock.set(datetime(2026, 11, 23, 16, 0))
-    admin, _info = create_demo_database(db_path, USER_PASSWORD, 40, seed=3, bulk=True)
+    admin, _info = create_demo_database(db_path, USER_PASSWORD, 40, seed=3, bulk=True, sealed=False)
     identifiers = _identifiers(admin)
     auth.logout(admin)
     close_current()
