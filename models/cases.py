@@ -87,14 +87,10 @@ class Case(BaseModel):
     reopen_count = peewee.IntegerField(default=0)
     reply_period_start = peewee.DateField(null=True)  # a reopened case counts its reply period from here
 
-    # outcome
-    facts = ContentTextField(default="")
+    # outcome (调查核实情况, 处理意见, 整改措施 and the approval comment are in CaseHandling)
     finding = peewee.CharField(max_length=16, default="")
-    resolution = ContentTextField(default="")
     compensation_amount = peewee.DecimalField(max_digits=12, decimal_places=2, null=True)  # 赔偿
     refund_amount = peewee.DecimalField(max_digits=12, decimal_places=2, null=True)  # 退费
-    rectification = ContentTextField(default="")  # 整改措施, one per line
-    approval_comment = ContentTextField(default="")
     reply_method = peewee.CharField(max_length=16, default="")
     replied_at = peewee.DateTimeField(null=True)
     reject_reason = peewee.CharField(max_length=32, default="")
@@ -145,6 +141,22 @@ class CaseText(BaseModel):
 
     class Meta:
         table_name = "case_text"
+
+
+class CaseHandling(BaseModel):
+    """The handling texts of a case, one row per case that has any: 调查核实情况 (`facts`), 处理意见
+    (`resolution`), 整改措施 (`rectification`, one per line) and the director's approval comment.
+    Kept out of the case row like CaseText; the row is made by the first write that sets one of
+    them (app/cases/handling.py), so a case never drafted has none and reads as empty texts."""
+
+    case = peewee.ForeignKeyField(Case, primary_key=True, backref="+", on_delete="CASCADE")
+    facts = ContentTextField(default="")
+    resolution = ContentTextField(default="")
+    rectification = ContentTextField(default="")  # 整改措施, one per line
+    approval_comment = ContentTextField(default="")
+
+    class Meta:
+        table_name = "case_handling"
 
 
 class CaseAccess(BaseModel):
@@ -380,6 +392,7 @@ CASE_MODELS: list[type[peewee.Model]] = [
     Complainant,
     Case,
     CaseText,
+    CaseHandling,
     CaseAccess,
     CaseLink,
     CaseIssue,

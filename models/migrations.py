@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import datetime
 from importlib.resources import files
 
@@ -23,6 +24,7 @@ from models.base import BaseModel
 from models.case_tally import create_case_tally, create_work_index
 from models.chain import GENESIS, event_batches, event_digest
 from models.database import analyze
+from models.handling_step import foreign_keys_off, move_handling_texts
 from models.hash_step import binary_chain_hashes
 from models.schema import ALL_MODELS, SchemaVersion
 from models.search_index import create_search_index, is_sqlite, move_open_cases
@@ -313,19 +315,22 @@ def _v5_case_record(db: peewee.Database, migrator: SchemaMigrator) -> None:
         {"number": peewee.IntegerField(default=0), "edition": peewee.CharField(max_length=24, default="")},
     )
     db.create_tables(CASE_RECORD_MODELS)
-    drafted = Case.select().where((Case.facts != "") | (Case.finding != "") | (Case.resolution != ""))
-    for case in drafted:
+    texts = _v5_handling_texts(db)
+    for case in Case.select():
+        facts, resolution, rectification = texts.get(case.id, ("", "", ""))
+        if not (facts or case.finding or resolution):
+            continue
         if not DraftRevision.select().where(DraftRevision.case == case.id).exists():
             DraftRevision.create(
                 case=case.id,
                 number=1,
                 saved_at=case.updated_at,
                 saved_by=case.officer_id or case.updated_by_id,
-                facts=case.facts,
+                facts=facts,
                 finding=case.finding,
-                resolution=case.resolution,
+                resolution=resolution,
                 compensation_amount=case.compensation_amount,
-                rectification=case.rectification,
+                rectification=rectification,
             )
     for case in Case.select().where(Case.reply_due.is_null(False)):
         if not ReplyPromise.select().where(ReplyPromise.case == case.id).exists():
@@ -348,6 +353,17 @@ def _v5_case_record(db: peewee.Database, migrator: SchemaMigrator) -> None:
             numbers[row.case_id] = numbers.get(row.case_id, 0) + 1
             originals[key] = numbers[row.case_id]
         IssuedDocument.update(number=originals[key]).where(IssuedDocument.id == row.id).execute()
+
+
+def _v5_handling_texts(db: peewee.Database) -> dict[int, tuple[str, str, str]]:
+    """Each case's (facts, resolution, rectification) where step 5 finds them: in the case row of a
+    database made before step 37, in `case_handling` of one whose tables the current models made."""
+    source = (
+        'SELECT id, facts, resolution, rectification FROM "case"'
+        if "facts" in {c.name for c in db.get_columns("case")}
+        else "SELECT case_id, facts, resolution, rectification FROM case_handling"
+    )
+    return {row[0]: tuple(row[1:]) for row in db.execute_sql(source).fetchall()}
 
 
 def _v13_sealed_identifiers(db: peewee.Database, migrator: SchemaMigrator) -> None:
@@ -488,7 +504,11 @@ STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     34: _v34_text_index_without_positions,
     35: _v35_document_images,
     36: _v36_server_policy_reads,
+    37: move_handling_texts,
 }
+# Steps that make a table again that others refer to (SQLite, models/handling_step.py): run with
+# foreign keys not enforced, as SQLite's generalized ALTER TABLE procedure asks.
+TABLE_REBUILDS = frozenset({37})
 # Step numbers are given out per feature before the work starts, so a number may be missing while a
 # feature is still being built; upgrades apply the steps that exist, in order.
 SCHEMA_VERSION = max(STEPS)
@@ -533,7 +553,7 @@ def ensure_schema(db: peewee.Database, now: datetime | None = None, progress: Pr
     with migration_progress(progress):
         for version in steps:
             report(0, 1, f"正在升级数据库结构（第 {version} 步）")
-            with db.atomic():
+            with foreign_keys_off(db) if version in TABLE_REBUILDS else nullcontext(), db.atomic():
                 STEPS[version](db, migrator)
                 SchemaVersion.create(version=version, applied_at=now)
         if steps:

@@ -46,10 +46,8 @@ SEALED_SETTING = "_restricted_content_sealed"  # set after a complete pass (see 
 # table → (the column naming the case, the sealed text columns)
 CONTENT: dict[str, tuple[str, tuple[str, ...]]] = {
     "case_text": ("case_id", ("content", "demands")),
-    "case": (
-        "id",
-        ("patient_name", "hold_reason", "facts", "resolution", "rectification", "approval_comment", "close_reason"),
-    ),
+    "case": ("id", ("patient_name", "hold_reason", "close_reason")),
+    "case_handling": ("case_id", ("facts", "resolution", "rectification", "approval_comment")),
     "complainant": ("id", ("name",)),  # found through the case (COMPLAINANT_OF)
     "case_issue": ("case_id", ("summary", "questions", "finding_note")),
     "assignment": ("case_id", ("questions", "response", "return_reason")),

@@ -12,7 +12,9 @@ accounts (models/server_policy.py installs these beside its own policies, as the
   of sequence); the counters advance only through `cd_next_case_nos`, under the counter's row lock
   for the rest of the registering transaction (numbers neither repeat nor skip).
 * A case row: a role without the office's handling rights (front desk, night duty) may change its
-  intake columns only; every role writes the case in its own name.
+  intake columns only; every role writes the case in its own name. Its handling texts
+  (`case_handling`: 调查核实情况, 处理意见, 整改措施, the approval comment) are added, changed or
+  removed by the handling roles only.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ RIGHTS = {
 # Who may take numbers: the roles that register (登记) and the ones that import a ledger (导入台账).
 NUMBERING_ROLES = (*CASE_ROLES, "admin")
 # The columns of a case only the office's handling roles (officer, manager) change: its state, who
-# handles it, its restriction, its finding and outcome, who registered it and when it closed.
+# handles it, its restriction, its finding and outcome, who registered it and when it closed. Its
+# handling texts are a table of their own, written by those roles only (HANDLING_TEXTS).
 HANDLING_COLUMNS = (
     "case_no",
     "state",
@@ -41,13 +44,9 @@ HANDLING_COLUMNS = (
     "on_hold",
     "restricted",
     "escalated_at",
-    "facts",
     "finding",
-    "resolution",
     "compensation_amount",
     "refund_amount",
-    "rectification",
-    "approval_comment",
     "reply_method",
     "replied_at",
     "reject_reason",
@@ -58,6 +57,7 @@ HANDLING_COLUMNS = (
     "close_reason",
     "archived",
 )
+HANDLING_TEXTS = "case_handling"
 
 
 def functions(app: str) -> str:
@@ -135,6 +135,15 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$;
+
+CREATE OR REPLACE FUNCTION cd_handling_guard() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp AS $$
+BEGIN
+  IF cd_app_session() AND NOT cd_has_any(ARRAY['officer', 'manager']) THEN
+    RAISE EXCEPTION '无权修改案件的办理状态和结论' USING ERRCODE = '42501';
+  END IF;
+  RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END $$;
 """
 
 
@@ -163,6 +172,9 @@ def policies() -> list[str]:
         "CREATE TRIGGER audit_appended BEFORE INSERT ON audit_entry FOR EACH ROW EXECUTE FUNCTION cd_audit_appended()",
         'DROP TRIGGER IF EXISTS case_guard ON "case"',
         'CREATE TRIGGER case_guard BEFORE INSERT OR UPDATE ON "case" FOR EACH ROW EXECUTE FUNCTION cd_case_guard()',
+        f'DROP TRIGGER IF EXISTS handling_guard ON "{HANDLING_TEXTS}"',
+        f'CREATE TRIGGER handling_guard BEFORE INSERT OR UPDATE OR DELETE ON "{HANDLING_TEXTS}" '
+        "FOR EACH ROW EXECUTE FUNCTION cd_handling_guard()",
     ]
     return statements
 

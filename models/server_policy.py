@@ -29,6 +29,7 @@ from models.cases import (
     CaseAccess,
     CaseCorrection,
     CaseEvent,
+    CaseHandling,
     CaseIssue,
     CaseLink,
     CaseText,
@@ -47,6 +48,7 @@ CASE_ROLES = ("officer", "clerk", "night_duty", "manager")
 # Tables carrying one case's content: a row is visible exactly when its case is.
 CASE_CONTENT_MODELS: tuple[type[peewee.Model], ...] = (
     CaseText,
+    CaseHandling,
     CaseLink,
     CaseIssue,
     FindingOverride,

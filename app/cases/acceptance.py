@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from app import clock, dictionaries
-from app.cases import major, promises
+from app.cases import handling, major, promises
 from app.cases.states import State
 from app.session import Session
 from app.validation import clean_note, validate_choice
@@ -60,6 +60,6 @@ def resolve_on_spot(
     with case_operation(session, case_id, "resolve_on_spot", expected_version=expected_version) as op:
         resolution = clean_note(resolution, "处理情况", required=True)
         op.case.state = State.AWAITING_SIGN_OFF
-        op.case.resolution = resolution
+        handling.store(case_id, resolution=resolution)
         op.case.officer = op.case.officer_id or session.user.id
         op.event(ON_SPOT_SUMMARY, resolution)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app import settings
+from app.cases import handling
 from app.cases.issues import UNCATEGORISED, IssueRecord, issues_of
 from app.cases.states import FOLLOWUP_METHODS, State
 from app.policy import sees_handling, sees_identifiers
@@ -144,16 +145,17 @@ def build(
             issued_at=now,
         )
     if kind == "result":
+        texts = handling.of(case.id)
         return ResultData(
             case_no=case.case_no,
             complainant_name=complainant.name or "投诉人",
             received_at=case.received_at,
-            facts=case.facts,
+            facts=texts.facts,
             finding=FINDINGS[case.finding],
-            resolution=case.resolution,
+            resolution=texts.resolution,
             refund_amount=case.refund_amount,
             compensation_amount=case.compensation_amount,
-            rectification=[r for r in case.rectification.splitlines() if r.strip()],
+            rectification=[r for r in texts.rectification.splitlines() if r.strip()],
             issues=[
                 IssueLine(heading=i.heading(), finding=FINDINGS.get(i.finding), note=i.finding_note)
                 for i in issues_of(case.id)

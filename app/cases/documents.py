@@ -17,7 +17,7 @@ from datetime import datetime
 from peewee import fn
 
 from app import clock
-from app.cases import document_data, document_store
+from app.cases import document_data, document_store, handling
 from app.cases.issues import issues_of
 from app.cases.states import State
 from app.errors import NotFoundError, TransitionError, ValidationError
@@ -113,7 +113,7 @@ def check_available(kind: str, case: Case, assignment: Assignment | None) -> Non
         raise ValidationError("assignment", "转办记录", "请选择要打印转办单的科室")
     if kind == "followup" and not FollowUp.select().where(FollowUp.case == case.id).exists():
         raise TransitionError("尚未回访，不能打印回访记录")
-    if kind == "result" and not (case.finding and case.resolution):
+    if kind == "result" and not (case.finding and handling.of(case.id).resolution):
         raise TransitionError("处理意见尚未填写完整，不能打印处理结果告知书")
     if kind == "notice" and document_data.latest_move(case.id) is None:
         raise TransitionError("答复期限没有调整过，不需要延期告知书")

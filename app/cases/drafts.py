@@ -35,6 +35,15 @@ class DraftText:
     rectification: str = ""
 
 
+@dataclass(frozen=True)
+class HandlingDraft:
+    """The handling texts a 拟稿 stores, as validated (kept in `case_handling`, app/cases/handling.py)."""
+
+    facts: str
+    resolution: str
+    rectification: str
+
+
 FIELD_LABELS: dict[str, str] = {
     "facts": "调查核实情况",
     "finding": "投诉是否成立",
@@ -110,9 +119,12 @@ def latest(case_id: int) -> Revision | None:
     return _revision(row, {row.saved_by_id: User.get_by_id(row.saved_by_id).display_name})
 
 
-def store(op: CaseOperation, base_revision: int, typed: DraftText, merged_from: int | None = None) -> int:
+def store(
+    op: CaseOperation, base_revision: int, typed: DraftText, texts: HandlingDraft, merged_from: int | None = None
+) -> int:
     """Inside the 拟稿 operation (the case row is locked): refuse a stale base, else keep a revision
-    of what the case now holds. Returns the new revision's number."""
+    of what the case now holds (its row and the handling `texts` being saved). Returns the new
+    revision's number."""
     current = current_revision(op.case.id)
     if base_revision != current:
         theirs = latest(op.case.id)
@@ -125,12 +137,12 @@ def store(op: CaseOperation, base_revision: int, typed: DraftText, merged_from: 
         number=number,
         saved_at=clock.now(),
         saved_by=op.session.user.id,
-        facts=case.facts,
+        facts=texts.facts,
         finding=case.finding,
-        resolution=case.resolution,
+        resolution=texts.resolution,
         refund_amount=case.refund_amount,
         compensation_amount=case.compensation_amount,
-        rectification=case.rectification,
+        rectification=texts.rectification,
         merged_from=merged_from,
     )
     return number

@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from app import clock
-from app.cases import documents, drafts, issues
+from app.cases import documents, drafts, handling, issues
 from app.cases.states import OPEN_ASSIGNMENT_STATES, REPLY_METHODS, State
 from app.errors import TransitionError, ValidationError
 from app.policy import Action
@@ -80,15 +80,17 @@ def save_draft(
         )
         if open_assignments:
             raise TransitionError(f"还有 {open_assignments} 个科室未反馈，收到全部反馈后才能拟定答复")
-        first = not (op.case.facts or op.case.finding or op.case.resolution)
+        before = handling.of(case_id)
+        first = not (before.facts or op.case.finding or before.resolution)
         op.case.state = State.DRAFTING
         if issue_findings or override is not None:
             issues.record_findings(op, issue_findings or {}, override)
         finding = issues.finding_from_draft(op, finding)  # per 投诉事项 (app/cases/issues.py)
-        op.case.facts, op.case.finding, op.case.resolution = facts, finding, resolution
+        op.case.finding = finding
         op.case.refund_amount, op.case.compensation_amount = refund_amount, amount
-        op.case.rectification = rectification
-        number = drafts.store(op, base_revision, typed, merged_from)
+        texts = drafts.HandlingDraft(facts, resolution, rectification)
+        number = drafts.store(op, base_revision, typed, texts, merged_from)
+        handling.store(case_id, facts=facts, resolution=resolution, rectification=rectification)
         note = "\n".join(
             part
             for part in (finding_note(finding), f"第 {number} 版" + (f"（合并第 {merged_from} 版）" if merged_from else ""))
@@ -105,10 +107,11 @@ current_revision = drafts.current_revision
 def submit_for_approval(session: Session, case_id: int, expected_version: int | None = None) -> None:
     """提交审批: the draft goes to the director; facts, finding and opinion must be filled in."""
     with case_operation(session, case_id, "submit", expected_version=expected_version) as op:
+        texts = handling.of(case_id)
         for value, label in (
-            (op.case.facts, "调查核实情况"),
+            (texts.facts, "调查核实情况"),
             (op.case.finding, "投诉是否成立"),
-            (op.case.resolution, "处理意见"),
+            (texts.resolution, "处理意见"),
         ):
             if not value:
                 raise ValidationError("draft", label, "提交审批前必须填写")
@@ -121,7 +124,7 @@ def approve(session: Session, case_id: int, comment: str = "", expected_version:
     with case_operation(session, case_id, "approve", expected_version=expected_version) as op:
         comment = clean_note(comment, "审批意见")
         op.case.state = State.APPROVED
-        op.case.approval_comment = comment
+        handling.store(case_id, approval_comment=comment)
         op.event(APPROVE_SUMMARY, comment)
 
 
@@ -130,7 +133,7 @@ def return_draft(session: Session, case_id: int, comment: str, expected_version:
     with case_operation(session, case_id, "return_draft", expected_version=expected_version) as op:
         comment = clean_note(comment, "退回意见", required=True)
         op.case.state = State.DRAFTING
-        op.case.approval_comment = comment
+        handling.store(case_id, approval_comment=comment)
         op.event(RETURN_DRAFT_SUMMARY, comment)
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from app import clock, dictionaries
 from app.cases import corrections, drafts, history
+from app.cases import handling as handling_texts
 from app.cases.issues import CaseFinding, IssueRecord, case_finding, issues_of
 from app.cases.repeats import RepeatGroup, group_of
 from app.cases.rules import RULES, RuleName, decide, role_may
@@ -30,7 +31,7 @@ from app.validation import (
     mask_phone,
     mask_record_no,
 )
-from app.write_path import CaseFactsData, audited_read, check, facts, load_case
+from app.write_path import CaseFactsData, audited_read, check, ensure_unlocked, facts, load_case
 from models.accounts import User
 from models.cases import (
     Assignment,
@@ -38,6 +39,7 @@ from models.cases import (
     Case,
     CaseAccess,
     CaseEvent,
+    CaseHandling,
     CaseLink,
     CaseText,
     Category,
@@ -263,6 +265,7 @@ def _timeline(case: Case, handling: bool, full_ids: bool) -> tuple[tuple[Timelin
 
 def open_case(session: Session, case_id: int) -> CaseView:
     """Everything about a case the user may see, masked per policy. The view itself is audited."""
+    ensure_unlocked(session)  # shared mode: the case is read through this session's own connection
     case = load_case(case_id)
     with audited_read(session, Action.VIEW_CASE, case, "case.view") as case_facts:
         return _case_view(session, case, case_facts)
@@ -337,6 +340,7 @@ def _case_view(session: Session, case: Case, case_facts: CaseFactsData) -> CaseV
     issues = issues_of(case.id)
     timeline, timeline_problem = _timeline(case, handling, full_ids)
     hide = (lambda value: value) if handling else (lambda value: type(value)() if value is not None else None)
+    texts = handling_texts.of(case.id) if handling else CaseHandling(case=case.id)
 
     return CaseView(
         id=case.id,
@@ -385,15 +389,15 @@ def _case_view(session: Session, case: Case, case_facts: CaseFactsData) -> CaseV
         reroute_count=case.reroute_count,
         reopen_count=case.reopen_count,
         handling_visible=handling,
-        facts=hide(case.facts),
+        facts=hide(texts.facts),
         finding=hide(case.finding),
         finding_label=FINDINGS.get(case.finding, "") if handling else "",
-        resolution=hide(case.resolution),
+        resolution=hide(texts.resolution),
         compensation_amount=case.compensation_amount if handling else None,
         refund_amount=case.refund_amount if handling else None,
         draft_revision=drafts.current_revision(case.id) if handling else 0,
-        rectification=hide(case.rectification),
-        approval_comment=hide(case.approval_comment),
+        rectification=hide(texts.rectification),
+        approval_comment=hide(texts.approval_comment),
         reply_method_label=REPLY_METHODS.get(case.reply_method, "") if handling else "",
         replied_at=case.replied_at if handling else None,
         reject_reason_text=reasons.get(case.reject_reason, ""),

@@ -60,6 +60,7 @@ from models.cases import (
     CaseAccess,
     CaseCounter,
     CaseEvent,
+    CaseHandling,
     CaseIssue,
     CaseLink,
     CaseText,
@@ -79,6 +80,8 @@ from models.search_index import insert_rows_sql, is_sqlite
 Progress = Callable[[int, int], None]
 LETTERS_MAX = 2000
 TEXT_KEYS = frozenset({"content", "demands"})  # the replay's case rows carry them; they go to case_text
+# … and these go to case_handling, for a case that has any (app/cases/handling.py)
+HANDLING_KEYS = ("facts", "resolution", "rectification", "approval_comment")
 
 
 def database_facts(
@@ -130,6 +133,13 @@ def _stored_document(row: dict) -> dict:
     return {**fields, "data": document_store.stored_form(row["data"])}
 
 
+def _handling_rows(cases: list[dict]) -> list[dict]:
+    """The case_handling rows of the cases that have a handling text (as the services make them)."""
+    return [
+        {"case": c["id"], **{k: c[k] for k in HANDLING_KEYS}} for c in cases if any(c[k] for k in HANDLING_KEYS)
+    ]
+
+
 def _sealed_files(items: list[dict], sealer: KeySealer | None) -> list[dict]:
     """Rows of stored files (attachments, issued documents) with their data sealed, as the sealed
     blob fields store them (models/fields.py `SealedBlobField`)."""
@@ -156,8 +166,9 @@ def _insert_rows(rows: Rows, prefix: str, sealing: SealingKeys | None = None) ->
         sealer = _checked_sealer(sealing)
         for model, items in (
             (Complainant, rows.complainants),
-            (Case, [{k: v for k, v in c.items() if k not in TEXT_KEYS} for c in rows.cases]),
+            (Case, [{k: v for k, v in c.items() if k not in TEXT_KEYS and k not in HANDLING_KEYS} for c in rows.cases]),
             (CaseText, [{"case": c["id"], "content": c["content"], "demands": c["demands"]} for c in rows.cases]),
+            (CaseHandling, _handling_rows(rows.cases)),
             (CaseIssue, rows.issues),
             (Attachment, _sealed_files(rows.attachments, sealer)),
             (Assignment, rows.assignments),

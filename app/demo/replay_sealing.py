@@ -22,7 +22,7 @@ from models.sealed_content import CONTENT, NAME_INDEXES
 
 # The tables of sealed_content.CONTENT whose rows come from the replay's case row (the writer splits
 # it), and those the demo never writes; every other one must be one of `case_rows`' (checked).
-FROM_CASE_ROW = ("case", "case_text")
+FROM_CASE_ROW = ("case", "case_text", "case_handling")
 NOT_WRITTEN = frozenset({"finding_override", "major_check", "case_correction"})
 
 

@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from app import clock
+from app.cases import handling as handling_texts
 from app.cases import issues
 from app.cases.states import ASSIGNMENT_LABELS, CLOSE_KINDS, FOLLOWUP_METHODS, REPLY_METHODS, STATE_LABELS
 from app.cases.visibility import visible
@@ -217,6 +218,7 @@ def _rows(session: Session, ids: list[int], full: bool):  # noqa: ANN202 - a gen
     sources = {r.case_id: r for r in ImportedRow.select().where(ImportedRow.case.in_(ids))}
     case_issues = issues.issues_by_case(ids)
     texts = {t.case_id: t for t in CaseText.select().where(CaseText.case.in_(ids))}
+    handled = handling_texts.of_cases(ids)
     today = clock.now().date()
     for case in cases:
         case_facts = facts(case)
@@ -253,11 +255,11 @@ def _rows(session: Session, ids: list[int], full: bool):  # noqa: ANN202 - a gen
                 for a in sent
             ),
             "\n".join(f"{departments.get(a.department_id, '')}：{a.response}" for a in sent if a.response),
-            case.facts if handling else "",
+            handled[case.id].facts if handling else "",
             FINDINGS.get(case.finding, "") if handling else "",
-            case.resolution if handling else "",
+            handled[case.id].resolution if handling else "",
             float(case.compensation_amount) if handling and case.compensation_amount is not None else None,
-            case.rectification if handling else "",
+            handled[case.id].rectification if handling else "",
             REPLY_METHODS.get(case.reply_method, "") if handling else "",
             case.replied_at if handling else None,
             "\n".join(

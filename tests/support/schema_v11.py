@@ -9,6 +9,7 @@ from models.cases import Case
 from models.schema import SchemaVersion
 from models.search_index import FTS_COLUMNS, FTS_TABLE, is_sqlite
 from models.storage_step import REDUNDANT_INDEXES
+from tests.support.schema_v35 import handling_in_case_row
 
 
 def _old_index_sql(db: peewee.Database) -> None:
@@ -22,8 +23,9 @@ def _old_index_sql(db: peewee.Database) -> None:
 def as_v11(db: peewee.Database) -> None:
     """Take a current database back to how schema 11 left it: the texts in the case row, the trigram
     index holding a copy of them (SQLite) or pg_trgm indexes on the case row (PostgreSQL), the
-    single-column indexes that step 12 drops."""
+    single-column indexes that step 12 drops; the handling texts in the case row (before step 37)."""
     rows = [(case, *search._fts_text(case)) for case in Case.select()]
+    handling_in_case_row(db)
     db.execute_sql("ALTER TABLE \"case\" ADD COLUMN content TEXT NOT NULL DEFAULT ''")
     db.execute_sql("ALTER TABLE \"case\" ADD COLUMN demands TEXT NOT NULL DEFAULT ''")
     db.execute_sql(

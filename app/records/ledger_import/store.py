@@ -21,7 +21,7 @@ from app.statistics import repeats
 from app.statistics import store as stats_store
 from app.validation import FINDINGS
 from app.write_path import chained_events, operation
-from models.cases import Case, CaseEvent, CaseIssue, CaseText, Category, Complainant, FollowUp
+from models.cases import Case, CaseEvent, CaseHandling, CaseIssue, CaseText, Category, Complainant, FollowUp
 from models.database import database_proxy
 from models.fields import blind_index
 from models.organisation import Department
@@ -111,7 +111,7 @@ class Later:
         return sum(len(rows) for rows in self.rows.values())
 
     def flush(self) -> None:
-        for model in (CaseText, CaseIssue, ImportedRow, FollowUp, CaseEvent):
+        for model in (CaseText, CaseHandling, CaseIssue, ImportedRow, FollowUp, CaseEvent):
             rows = self.rows.pop(model, [])
             for start in range(0, len(rows), 100):
                 model.insert_many(rows[start : start + 100]).execute()
@@ -179,7 +179,6 @@ def _create(
         category=v["category_id"],
         accept_due=v["received"],
         finding=v["finding"],
-        resolution=v["result"],
         compensation_amount=v["amount"],
         replied_at=closed_at,
         closed_at=closed_at,
@@ -189,6 +188,8 @@ def _create(
         updated_by=session.user.id,
     ).execute()
     later.add(CaseText, case=case_id, content=v["content"], demands=v["demands"])
+    if v["result"]:
+        later.add(CaseHandling, case=case_id, resolution=v["result"])
     department = departments.get(v["department"]) or default_department_id(v["category_id"])
     later.add(
         CaseIssue,

@@ -8,6 +8,7 @@ import pytest
 from app.cases import (
     acceptance,
     follow_up,
+    handling,
     intake,
     overlays,
     reply,
@@ -38,7 +39,7 @@ def test_on_the_spot_resolution_goes_straight_to_sign_off(desk: Desk) -> None:
     acceptance.resolve_on_spot(officer, case_id, "当场向患者解释叫号规则并协调优先就诊，患者表示理解。")
     case = _case(case_id)
     assert case.state == State.AWAITING_SIGN_OFF
-    assert case.resolution.startswith("当场向患者解释")
+    assert handling.of(case_id).resolution.startswith("当场向患者解释")
     assert case.officer_id == desk.user_id("officer")
     assert summaries(case_id)[-1] == "当场解决，待销项"
     sign_off.sign_off(desk["manager"], case_id)
