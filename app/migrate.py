@@ -25,7 +25,7 @@ from app.write_path import require
 from models.accounts import User
 from models.cases import Case, Complainant
 from models.database import ServerError, ServerParams, connect_postgres
-from models.fields import FieldCipher, blind_index, current_cipher, install_cipher
+from models.fields import FieldCipher, SealedBlobField, blind_index, current_cipher, install_cipher
 from models.migrations import current_version, ensure_schema
 from models.schema import ALL_MODELS
 from models.sealed_content import CONTENT
@@ -43,6 +43,14 @@ for _model in ALL_MODELS:
     _columns = CONTENT.get(_model._meta.table_name, ("", ()))[1]
     if _columns:
         LOCALLY_SEALED[_model] = LOCALLY_SEALED.get(_model, ()) + _columns
+# Files the local sealer seals (models.fields.SealedBlobField): opened for the copy, sealed again with
+# the server's data key. Copied as stored, they reached the server still sealed to the local
+# identifier key, so no issued document could be reprinted there (its SHA-256 did not match).
+SEALED_FILES: dict[type[peewee.Model], tuple[str, ...]] = {
+    model: names
+    for model in ALL_MODELS
+    if (names := tuple(f.name for f in model._meta.sorted_fields if isinstance(f, SealedBlobField)))
+}
 SEALED_NEEDS_KEY = "本地数据库中的身份标识已密封，系统管理员的密钥槽中没有标识密钥：迁移时请提供恢复密钥"
 
 
@@ -130,6 +138,9 @@ def _opened(model: type[peewee.Model], row: dict, sealer: sealing.LocalSealer | 
         for column in LOCALLY_SEALED.get(model, ()):
             if row[column]:
                 row[column] = sealer.open(row[column])
+        for name in SEALED_FILES.get(model, ()):  # issued documents, attachments: sealed files
+            if row[name] and bytes(row[name]).startswith(sealing.BLOB_PREFIX):
+                row[name] = sealer.open_bytes(bytes(row[name]))
     return _with_indexes(model, row)
 
 

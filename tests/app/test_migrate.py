@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from pypdf import PdfReader
 
 from app import audit, migrate, shared, users
-from app.cases import acceptance, intake, overlays
+from app.cases import acceptance, documents, intake, overlays
 from app.cases.views import open_case
 from app.errors import AuthError, DatabaseOpenError
 from models.database import close_current, database_proxy
@@ -91,6 +94,7 @@ def test_a_sealed_local_database_moves_with_the_recovery_key(db_path, pg_params,
             channel="phone", content="药房排队时间长", complainant_name="宋某", complainant_phone="13900001234"
         )
     ).case_id
+    receipt, pdf = documents.issue(manager, case_id, "receipt")  # stored sealed to the identifier key
     auth.logout(manager)
     admin = auth.login_local(db_path, ADMIN, ADMIN_PASSWORD)
     with pytest.raises(DatabaseOpenError, match="恢复密钥"):
@@ -102,3 +106,6 @@ def test_a_sealed_local_database_moves_with_the_recovery_key(db_path, pg_params,
     users.reset_password(session, "mgr", USER_PASSWORD)  # migrated roles sign in once given a password
     manager = session_for(session, "mgr")  # the migrated manager's role stays in force on the server
     assert open_case(manager, case_id).complainant_phone == "13900001234"
+    assert documents.stored_pdf(manager, receipt.id) == pdf  # the original, reprintable on the server
+    _issued, reprint = documents.issue(manager, case_id, "receipt")
+    assert reprint != pdf and PdfReader(io.BytesIO(reprint)).pages  # 补打: the stored original, stamped
