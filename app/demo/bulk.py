@@ -8,10 +8,10 @@ each chunk are made where it is replayed (app.demo.replay_stats) and written wit
 once at the end, and the monthly cube from the cells the replay summed, the repeats added.
 
 With a local sealer installed (a demo database's cases are written after its identifier key is
-made, app/demo/database.py) the rows are sealed as the services seal them: identifiers with their
-look-up indexes and restricted cases' texts and timelines where they are replayed
-(app.demo.replay_sealing), the stored files here. Nothing is left for a sealing pass, so the file
-need not be rebuilt (VACUUM) afterwards.
+made, app/demo/database.py) the rows are sealed as the services seal them: the look-up indexes and
+restricted cases' texts and timelines where they are replayed (app.demo.replay_sealing), the
+identifiers and the stored files here, where the time is to spare (the planning process sets the
+pace). Nothing is left for a sealing pass, so the file need not be rebuilt (VACUUM) afterwards.
 
 The 处理结果告知书 of a written reply is issued (rendered, ~50 KB and tens of milliseconds each) only
 for fills of up to LETTERS_MAX cases: at benchmark sizes (~7 % of cases reply in writing) rendering
@@ -43,6 +43,7 @@ from app.deadlines.workdays import WorkCalendar
 from app.demo.generator import DEFAULT_SEED, DemoGenerator, generator_for_database
 from app.demo.plans import CasePlan
 from app.demo.replay import DatabaseFacts, Replay, Rows
+from app.demo.replay_sealing import sealed_identifiers
 from app.demo.service_fill import DEMO_ROLES
 from app.demo.workdays import WorkdayTable, table_span
 from app.policy import Role
@@ -148,6 +149,10 @@ def _sealed_files(items: list[dict], sealer: KeySealer | None) -> list[dict]:
     return [{**row, "data": sealer.seal_bytes(row["data"]) if row["data"] else row["data"]} for row in items]
 
 
+def _sealed_identifiers(sealer: KeySealer | None, table: str, items: list[dict]) -> list[dict]:
+    return items if sealer is None else sealed_identifiers(sealer, table, items)
+
+
 def _checked_sealer(keys: SealingKeys | None) -> KeySealer | None:
     """The sealer of a chunk's transaction: the installed sealer's keys read again in it, so no chunk
     is sealed to a key that is no longer the database's (app.sealing.LocalSealer.current)."""
@@ -164,9 +169,10 @@ def _insert_rows(rows: Rows, prefix: str, sealing: SealingKeys | None = None) ->
     keys the rows were sealed with; the stored files are sealed here)."""
     with database_proxy.atomic():
         sealer = _checked_sealer(sealing)
+        cases = [{k: v for k, v in c.items() if k not in TEXT_KEYS and k not in HANDLING_KEYS} for c in rows.cases]
         for model, items in (
-            (Complainant, rows.complainants),
-            (Case, [{k: v for k, v in c.items() if k not in TEXT_KEYS and k not in HANDLING_KEYS} for c in rows.cases]),
+            (Complainant, _sealed_identifiers(sealer, "complainant", rows.complainants)),
+            (Case, _sealed_identifiers(sealer, "case", cases)),
             (CaseText, [{"case": c["id"], "content": c["content"], "demands": c["demands"]} for c in rows.cases]),
             (CaseHandling, _handling_rows(rows.cases)),
             (CaseIssue, rows.issues),

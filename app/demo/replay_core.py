@@ -17,7 +17,7 @@ from app.cases.states import OPEN_ASSIGNMENT_STATES, AssignmentState
 from app.demo.audit_stream import AuditStream, order_key
 from app.demo.plans import CasePlan, S, Step
 from app.demo.replay_data import CaseReplay, DatabaseFacts, Rows
-from app.demo.replay_sealing import seal_identifiers, seal_restricted_case, seal_timeline, sealed_text
+from app.demo.replay_sealing import look_up_indexes, seal_restricted_case, seal_timeline, sealed_text
 from app.demo.replay_stats import ReplayStatistics
 from app.demo.workdays import WorkdayTable
 from app.policy import registers_as_night_duty
@@ -373,8 +373,8 @@ class ReplayCore:
             "created_by": actor,
         }
         if self.sealer is not None:
-            seal_identifiers(self.sealer, "complainant", complainant)
-            seal_identifiers(self.sealer, "case", case)
+            look_up_indexes(self.sealer, "complainant", complainant)
+            look_up_indexes(self.sealer, "case", case)
         r = CaseReplay(case, issue)
         self._say(r, step, intake.registered_summary(form.channel, night))
         if case["escalated_at"]:

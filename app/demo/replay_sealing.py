@@ -1,12 +1,13 @@
 """The bulk path's sealing: what the services write with a local sealer installed (app/sealing.py),
-made in the replay's rows. At registration the identifiers are sealed with their look-up indexes
-(app.sealed_data.IDENTIFIERS, as intake's `blind_index` and the sealed fields write them). For a
+made in the replay's rows. At registration the names and identifiers get their look-up indexes
+(app.sealed_data.IDENTIFIERS, as intake's `blind_index` writes them); the writer seals the
+identifiers (`sealed_identifiers`, as the sealed fields store them). For a
 restricted case (models/sealed_content.py) its texts are sealed and its name indexes emptied
 (`sealed_content.seal_cases`), its text-index rows keep its number only, and its timeline is sealed
 and chained again by the operation that restricts it, which records the old and the new head in its
 audit detail (app.restricted_content.settle_timeline); later entries are sealed as they are
-written (`sealed_events`). The files (attachments, issued letters) are sealed by the writer, once
-their stored form is made (app.demo.bulk).
+written (`sealed_events`). The files (attachments, issued letters) are sealed by the writer too,
+once their stored form is made (app.demo.bulk).
 
 Without a sealer (a database whose identifier key is not made yet) the rows stay plain: the first
 holder's sign-in seals them (app.sealed_data.seal_existing)."""
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from app.demo.replay_data import CaseReplay, Rows
 from app.sealed_data import IDENTIFIERS
-from app.sealing import MASKS, KeySealer
+from app.sealing import KeySealer
 from models.chain import GENESIS, event_digest, head_text
 from models.fields import CONTENT_PREFIX
 from models.sealed_content import CONTENT, NAME_INDEXES
@@ -26,20 +27,21 @@ FROM_CASE_ROW = ("case", "case_text", "case_handling")
 NOT_WRITTEN = frozenset({"finding_override", "major_check", "case_correction"})
 
 
-def seal_identifiers(sealer: KeySealer, table: str, row: dict) -> None:
-    """A complainant or case row as intake stores it: the look-up indexes of its names and
-    identifiers, and the identifiers sealed (each mask made once for both)."""
-    columns, indexes = IDENTIFIERS[table]
-    masks: dict[str, str] = {}
-    for column, kind in columns.items():
-        value = row.get(column) or ""
-        if value:
-            masks[column] = MASKS[kind](value)
-    for index, kind, source in indexes:
+def look_up_indexes(sealer: KeySealer, table: str, row: dict) -> None:
+    """The look-up indexes of a complainant's or case's names and identifiers, as intake stores them
+    (made where the cases are replayed: the statistics' repeat keys read them)."""
+    for index, kind, source in IDENTIFIERS[table][1]:
         value = row.get(source) or ""
-        row[index] = sealer.blind(kind, value, masks.get(source)) if value else ""
-    for column, mask in masks.items():
-        row[column] = sealer.seal(row[column], columns[column], mask)
+        row[index] = sealer.blind(kind, value) if value else ""
+
+
+def sealed_identifiers(sealer: KeySealer, table: str, rows: list[dict]) -> list[dict]:
+    """Complainant or case rows with their identifiers sealed as the sealed fields store them
+    (by the writer: the planning process sets the pace of a parallel fill)."""
+    columns = IDENTIFIERS[table][0]
+    return [
+        {**row, **{c: sealer.seal(row[c], kind) for c, kind in columns.items() if row.get(c)}} for row in rows
+    ]
 
 
 def sealed_text(sealer: KeySealer, text: str) -> str:
