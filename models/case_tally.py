@@ -45,13 +45,13 @@ def create_work_index(db: peewee.Database) -> None:
 
 
 # A server keeps no counts, but reads the few restricted cases alone for the placeholders of those
-# its user may not open (models.server_policy.PLACEHOLDER_VIEW), from their own covering index
-# (models.server_policy.restricted_cards_index; schema step 36 replaced the index of their states).
+# its user may not open (models.server_placeholders.PLACEHOLDER_VIEW), from their own covering index
+# (models.server_placeholders.restricted_cards_index; schema step 36 replaced the index of their states).
 SERVER_RESTRICTED_STATE_INDEX = "case_restricted_state"
 
 
 def create_server_restricted_index(db: peewee.Database) -> None:
-    from models.server_policy import restricted_cards_index
+    from models.server_placeholders import restricted_cards_index
 
     db = getattr(db, "obj", db)
     if not is_sqlite(db):

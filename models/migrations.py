@@ -202,7 +202,7 @@ def _v26_assignment_due_index(db: peewee.Database, migrator: SchemaMigrator) -> 
 
 def _v28_server_restricted_index(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
     """v28: on a server, the restricted cases' own index, which the placeholders of the cases a user
-    may not open read (models.server_policy.PLACEHOLDER_VIEW, installed with the server's policy
+    may not open read (models.server_placeholders.PLACEHOLDER_VIEW, installed with the server's policy
     after the upgrade). A local database has had it since v16 (models.case_tally)."""
     from models.case_tally import create_server_restricted_index
 
@@ -462,7 +462,7 @@ def _v35_document_images(db: peewee.Database, migrator: SchemaMigrator) -> None:
 
 
 def _v36_server_policy_reads(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
-    """v36: on a server, the restricted cases' covering index (models.server_policy.
+    """v36: on a server, the restricted cases' covering index (models.server_placeholders.
     RESTRICTED_CARDS_INDEX) instead of the index of their states, so the placeholders read no case
     row they do not return; the role checks the policies run in every statement become PL/pgSQL
     (installed with the server's policy after the upgrade). Nothing changes in a local database."""

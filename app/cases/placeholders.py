@@ -2,7 +2,7 @@
 
 Locally an officer's lists, board and counts read every case row and show the restricted ones the
 user may not open as redacted cards (app/cases/cards.py). On a server the row-level security of
-"case" hides those rows entirely; the owner's view `case_placeholder` (models/server_policy.py)
+"case" hides those rows entirely; the owner's view `case_placeholder` (models/server_placeholders.py)
 gives them back reduced to what a placeholder shows — number, state, received time and the inputs
 of the deadline — and the server alone decides for whom (office staff) and which rows.
 
@@ -22,7 +22,7 @@ import peewee
 from app.policy import Actor, lists_restricted_redacted, visibility
 from models.cases import Case
 from models.search_index import is_sqlite
-from models.server_policy import PLACEHOLDER_COLUMNS, PLACEHOLDER_VIEW
+from models.server_placeholders import PLACEHOLDER_COLUMNS, PLACEHOLDER_VIEW
 
 
 @cache

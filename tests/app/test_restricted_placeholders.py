@@ -21,7 +21,7 @@ from app.cases.states import State
 from app.policy import Role, lists_restricted_redacted
 from models import migrations
 from models.case_tally import SERVER_RESTRICTED_STATE_INDEX
-from models.server_policy import (
+from models.server_placeholders import (
     PLACEHOLDER_COLUMNS,
     PLACEHOLDER_READERS,
     PLACEHOLDER_VIEW,
