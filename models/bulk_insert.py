@@ -5,10 +5,22 @@ bulk writers (the demo's bulk path, statistics rows of many cases)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import peewee
 
 from models.database import database_proxy
+
+
+def defaults(model: type[peewee.Model], given: Iterable[str]) -> dict[str, Any]:
+    """The model's default of each field `given` leaves out (its primary key aside), by field name:
+    what a row stored without those fields holds."""
+    named = set(given)
+    return {
+        name: field.default() if callable(field.default) else field.default
+        for name, field in model._meta.fields.items()
+        if name not in named and not field.primary_key
+    }
 
 
 def insert_rows(model: type[peewee.Model], rows: Sequence[dict] | Sequence[tuple], names: Sequence[str] = ()) -> None:
@@ -22,10 +34,10 @@ def insert_rows(model: type[peewee.Model], rows: Sequence[dict] | Sequence[tuple
         rows if isinstance(rows[0], tuple) else (tuple(row[n] for n in given) for row in rows)  # type: ignore[index]
     )
     fields = model._meta.fields
-    missing = [f for n, f in fields.items() if n not in given and not f.primary_key]
-    names = [*given, *(f.name for f in missing)]
+    missing = defaults(model, given)
+    names = [*given, *missing]
     if missing:
-        extra = tuple(f.default() if callable(f.default) else f.default for f in missing)
+        extra = tuple(missing.values())
         values = (row + extra for row in values)
     db = database_proxy.obj
     columns = ", ".join(f'"{fields[name].column_name}"' for name in names)

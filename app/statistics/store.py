@@ -27,7 +27,7 @@ from app.statistics.facts import (
 )
 from app.statistics.issues import CaseIssueFacts, issues_by_case
 from models.accounts import Setting
-from models.bulk_insert import insert_rows
+from models.bulk_insert import defaults, insert_rows
 from models.cases import (
     Assignment,
     Case,
@@ -411,16 +411,11 @@ def _server_store(case_id: int, rows: list[StatRows]) -> None:
 
 def _by_column(model: type[peewee.Model], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """`rows` (keyed by field name) keyed by column, with the model's defaults for the fields they
-    leave out (as models/bulk_insert.py stores them)."""
+    leave out (models.bulk_insert.defaults, as insert_rows stores them)."""
     fields = model._meta.fields
-    result = []
-    for row in rows:
-        stored = {fields[name].column_name: value for name, value in row.items()}
-        for name, field in fields.items():
-            if name not in row and not field.primary_key:
-                stored[field.column_name] = field.default() if callable(field.default) else field.default
-        result.append(stored)
-    return result
+    return [
+        {fields[name].column_name: value for name, value in {**row, **defaults(model, row)}.items()} for row in rows
+    ]
 
 
 def _server_persons(case_ids: Iterable[int]) -> None:
