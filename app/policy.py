@@ -77,6 +77,9 @@ class Action(StrEnum):
     # the recount after an upgrade must read every case: on a shared server only the manager's
     # database role sees restricted cases, so only the manager recounts (in both modes, alike)
     REBUILD_STATISTICS = "rebuild_statistics"
+    # exact repeat keys for the cases the front desk wrote (a sealed local database): only a holder
+    # of the identifier key can make them (app/statistics/person_keys.py)
+    SETTLE_REPEAT_KEYS = "settle_repeat_keys"
     SEARCH_IDENTIFIERS = "search_identifiers"  # find cases by full phone / ID / 门诊住院号
     # 整改 (corrective actions): the office records and verifies, the manager closes
     VIEW_RECTIFICATION = "view_rectification"
@@ -139,6 +142,7 @@ ACTION_LABELS: dict[str, str] = {
     Action.PRINT_LETTERS: "打印转办单和告知书",
     Action.VIEW_STATISTICS: "查看统计报表",
     Action.REBUILD_STATISTICS: "重建统计数据",
+    Action.SETTLE_REPEAT_KEYS: "核对重复投诉标识",
     Action.SEARCH_IDENTIFIERS: "按电话或证件号查找案件",
     Action.VIEW_RECTIFICATION: "查看整改项",
     Action.CREATE_RECTIFICATION: "创建整改项",
@@ -203,6 +207,7 @@ _ROLE_GRANTS: dict[Action, frozenset[Role]] = {
     Action.PRINT_LETTERS: frozenset({Role.OFFICER, Role.MANAGER}),
     Action.VIEW_STATISTICS: frozenset({Role.MANAGER, Role.OFFICER}),
     Action.REBUILD_STATISTICS: frozenset({Role.MANAGER}),
+    Action.SETTLE_REPEAT_KEYS: frozenset({Role.OFFICER, Role.MANAGER}),  # IDENTIFIER_KEY_ROLES
     Action.SEARCH_IDENTIFIERS: frozenset({Role.OFFICER, Role.MANAGER}),
     Action.VIEW_RECTIFICATION: frozenset({Role.OFFICER, Role.MANAGER}),
     Action.CREATE_RECTIFICATION: frozenset({Role.OFFICER, Role.MANAGER}),

@@ -23,6 +23,7 @@ from app.keyslots import KeySlotFile
 from app.policy import Action, Role, holds_identifier_key
 from app.sealing import BLOB_PREFIX, MASKS
 from app.session import Session
+from app.statistics import store as stats_store
 from app.write_path import operation
 from models import sealed_content
 from models.database import database_proxy
@@ -103,12 +104,24 @@ def start(session: Session, opened: tuple[dict, str] | None, progress: Progress 
     trusted = key_pins.at_sign_in(session, sealing.stored_public())
     if not trusted and entitled and session.identifier_key is None:  # still read what was sealed before
         readable = sealing.unlock_older(slot, slot_private)
-        session.identifier_key, session.identifier_older = (readable[0], readable[1:]) if readable else (None, ())
-    sealing.install(
-        slot, own_private, session.identifier_key, session.identifier_older, fetch, key_pins.trust_check(session), trusted
+        session.identifier_key, session.identifier_older = (
+            (readable[0], readable[1:]) if readable else (None, ())
+        )
+    sealer = sealing.install(
+        slot,
+        own_private,
+        session.identifier_key,
+        session.identifier_older,
+        fetch,
+        key_pins.trust_check(session),
+        trusted,
     )
     if not trusted:  # nothing is sealed to a key this slot does not trust (app/key_pins.py)
         return
+    if sealer is not None and made is None:
+        with database_proxy.atomic():  # a database sealed before the repeat keys' secret existed:
+            if sealing.ensure_repeat_secret(sealer, session.user.username):  # its keys were coarse
+                stats_store.mark_rebuild()
     if made is not None or pending():
         seal_existing(progress)
     elif settings.get_internal(REBUILD_SETTING):
@@ -143,7 +156,9 @@ def _first_holder(session: Session) -> bool:
     return not any(slot.get(sealing.SLOT_FIELD) for slot in slots.slots.values())
 
 
-def align(session: Session, key: sealing.IdentifierKey | None, own: sealing.IdentifierKey | None = None) -> None:
+def align(
+    session: Session, key: sealing.IdentifierKey | None, own: sealing.IdentifierKey | None = None
+) -> None:
     """Take the identifier key from slots whose roles no longer hold it and keep the recovery slot
     granted (see align_grants); `own`: a key this sign-in just made, sealed to the user's slot."""
     if session.database_path is None:
@@ -196,7 +211,9 @@ def rotate(session: Session, username: str, reason: str) -> None:
         slots = KeySlotFile.load(session.database_path)
         key = sealing.rotate(slots, sealing.stored_public())
         if session.slot_private is not None:  # every other slot may take the new key (app/key_pins.py)
-            key_pins.offer_all(slots, slots.user_slot_id(session.user.username), session.slot_private, key.public)
+            key_pins.offer_all(
+                slots, slots.user_slot_id(session.user.username), session.slot_private, key.public
+            )
         slots.save()
     session.slots = slots
     with operation(session, Action.MANAGE_USERS, "identifiers.key_rotated", target=username) as op:
@@ -271,6 +288,7 @@ def seal_existing(progress: Progress | None = None) -> int:
             settings.write_value(SEALED_SETTING, SEALED_FORMAT, "system")
         if sealed:
             settings.write_value(REBUILD_SETTING, True, "system")
+            stats_store.mark_rebuild()  # the repeat keys were hashes of the plain values
     if sealed:
         rebuild(progress)
     else:
@@ -364,12 +382,15 @@ def _seal_blobs(table: str, sealer) -> int:  # noqa: ANN001
     last = sealed = 0
     while True:
         rows = db.execute_sql(
-            f'SELECT id, data FROM "{table}" WHERE id > ? AND {_PLAIN_BLOB} ORDER BY id LIMIT {_BLOB_BATCH}', (last,)
+            f'SELECT id, data FROM "{table}" WHERE id > ? AND {_PLAIN_BLOB} ORDER BY id LIMIT {_BLOB_BATCH}',
+            (last,),
         ).fetchall()
         if not rows:
             return sealed
         sealed += len(rows)
         with database_proxy.atomic():
             for row_id, data in rows:
-                db.execute_sql(f'UPDATE "{table}" SET data = ? WHERE id = ?', (sealer.seal_bytes(bytes(data)), row_id))
+                db.execute_sql(
+                    f'UPDATE "{table}" SET data = ? WHERE id = ?', (sealer.seal_bytes(bytes(data)), row_id)
+                )
         last = rows[-1][0]

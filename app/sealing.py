@@ -55,6 +55,7 @@ from models.sealed_content import stored_public as _stored_public
 
 PUBLIC_SETTING = "_identifier_public_key"
 INDEX_SETTING = "_identifier_index_key"
+REPEAT_SETTING = "_identifier_repeat_key"  # the repeat keys' secret, sealed to the identifier key
 SLOT_FIELD = "identifier_keys"  # in a user's or the recovery slot: {key id: private key sealed to the slot}
 MASKS: dict[str, Callable[[str], str]] = {
     "phone": mask_phone,
@@ -76,12 +77,14 @@ def key_id(public_b64: str) -> str:
 @dataclass(frozen=True)
 class SealingKeys:
     """What sealing needs and nothing that opens: the identifier public key, the look-up index key
-    and the writer's own slot public key (None: no own copy). Plain data, so a bulk writer can seal
-    in another process (app/demo/bulk.py)."""
+    and the writer's own slot public key (None: no own copy), and for a holder of the identifier key
+    the secret of the exact repeat keys (app/statistics/person_keys.py). Plain data, so a bulk
+    writer can seal in another process (app/demo/bulk.py)."""
 
     public: str
     index_key: bytes
     own_public: str | None = None
+    repeat: bytes | None = None
 
 
 class KeySealer:
@@ -156,6 +159,7 @@ class LocalSealer:
         self._own = _Opener(own[1]) if own else None
         self._fetch_private = fetch_private
         self._checked: weakref.ref | None = None  # the transaction the key was last checked in
+        self._repeat: bytes | None = None
 
     @property
     def opens_identifiers(self) -> bool:
@@ -200,7 +204,28 @@ class LocalSealer:
         """What this sealer seals with now (checked like every seal), for a writer that seals
         without a database (app/demo/bulk.py)."""
         self.current()
-        return self._writer.keys
+        return replace(self._writer.keys, repeat=self.repeat_secret())
+
+    def repeat_secret(self) -> bytes | None:
+        """The secret of the exact repeat keys (app/statistics/person_keys.py) for a holder of the
+        identifier key; None for anybody else, or before a holder made it (`ensure_repeat_secret`)."""
+        if self._repeat is None and self._opener is not None:
+            box = settings.get_internal(REPEAT_SETTING)
+            opened = self.open_box(box) if box else None
+            self._repeat = base64.b64decode(opened) if opened else None
+        return self._repeat
+
+    def opened_identifier(self, stored: str) -> str | None:
+        """A stored identifier as written, opened with the identifier key only (a writer's own copy
+        does not count: the repeat keys must not depend on who reads); a value stored before the
+        database was sealed as it is; None when it does not open."""
+        if not stored.startswith(LOCAL_PREFIX):
+            return stored
+        try:
+            _packed, box, _own = stored[len(LOCAL_PREFIX) :].split(":", 2)
+        except ValueError:
+            return None
+        return self.open_box(box)
 
     def retarget(self, public_b64: str) -> None:
         """Seal to a new identifier key from now on (after `rotate`, here or on another workstation),
@@ -271,7 +296,9 @@ class LocalSealer:
         if packed is None:
             return b""
         try:
-            return AESGCM(base64.b64decode(packed)).decrypt(value[end : end + 12], value[end + 12 :], BLOB_PREFIX)
+            return AESGCM(base64.b64decode(packed)).decrypt(
+                value[end : end + 12], value[end + 12 :], BLOB_PREFIX
+            )
         except InvalidTag:
             return b""
 
@@ -294,7 +321,11 @@ class LocalSealer:
         model = plain.model
         wanted = unicodedata.normalize("NFKC", value).strip().upper()
         rows = model.select(model._meta.primary_key, plain).where(index == key).tuples()
-        ids = [row_id for row_id, text in rows if unicodedata.normalize("NFKC", text or "").strip().upper() == wanted]
+        ids = [
+            row_id
+            for row_id, text in rows
+            if unicodedata.normalize("NFKC", text or "").strip().upper() == wanted
+        ]
         return model._meta.primary_key.in_(ids) if ids else peewee.SQL("0 = 1")
 
 
@@ -331,7 +362,29 @@ def new_key(actor: str) -> IdentifierKey:
     settings.write_value(PUBLIC_SETTING, public, actor)
     if settings.get_internal(INDEX_SETTING) is None:
         settings.write_value(INDEX_SETTING, base64.b64encode(secrets.token_bytes(32)).decode("ascii"), actor)
+    if settings.get_internal(REPEAT_SETTING) is None:
+        _write_repeat_secret(public, actor)
     return IdentifierKey(public, private)
+
+
+def _write_repeat_secret(public: str, actor: str) -> None:
+    secret = base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+    settings.write_value(REPEAT_SETTING, _Recipient(public).seal(secret), actor)  # opens like a value
+
+
+def ensure_repeat_secret(sealer: LocalSealer, actor: str) -> bool:
+    """Make the repeat keys' secret on a sealed database that has none (made before it existed), by
+    a holder of the identifier key, inside the write transaction (which holds the write lock, so two
+    holders signing in at once make one). Sealed to the identifier key: only its holders make exact
+    repeat keys; the keys a `rotate` replaces stay in their slots, so it opens after one too.
+    Returns True when it was made now."""
+    if not sealer.opens_identifiers:
+        return False
+    with database_proxy.atomic():
+        if settings.get_internal(REPEAT_SETTING) is not None:
+            return False
+        _write_repeat_secret(sealer.checked_public(), actor)
+    return True
 
 
 NESTED = "n1:"  # a grant made by `rotate`: n1:<id of the key it replaced>:<box holding a box to that key>
@@ -413,7 +466,9 @@ def install(
         return None
     index_key = base64.b64decode(settings.get_internal(INDEX_SETTING))
     own = (slot["public"], slot_private) if slot and slot_private and "public" in slot else None
-    sealer = LocalSealer(public, index_key, private, own, older if private else (), fetch_private, trust, trusted)
+    sealer = LocalSealer(
+        public, index_key, private, own, older if private else (), fetch_private, trust, trusted
+    )
     install_cipher(sealer)
     return sealer
 

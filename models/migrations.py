@@ -473,6 +473,14 @@ def _v36_server_policy_reads(db: peewee.Database, migrator: SchemaMigrator) -> N
         db.execute_sql(f"DROP INDEX IF EXISTS {SERVER_RESTRICTED_STATE_INDEX}")
 
 
+def _v38_person_key_sources(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
+    """v38: each repeat key records the stored value it was made from (`StatPersonKey.source`,
+    app/statistics/person_keys.py). The keys themselves are made anew by the first holder of the
+    identifier key to sign in (app.sealed_data.start): on a sealed local database they were coarse."""
+    if "source" not in {c.name for c in db.get_columns("stat_person_key")}:
+        db.execute_sql("ALTER TABLE stat_person_key ADD COLUMN source VARCHAR(8) NOT NULL DEFAULT ''")
+
+
 STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     2: _v2_departments_and_cases,
     3: _v3_one_spelling_of_sign_off,
@@ -505,6 +513,7 @@ STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     35: _v35_document_images,
     36: _v36_server_policy_reads,
     37: move_handling_texts,
+    38: _v38_person_key_sources,
 }
 # Steps that make a table again that others refer to (SQLite, models/handling_step.py): run with
 # foreign keys not enforced, as SQLite's generalized ALTER TABLE procedure asks.

@@ -52,7 +52,7 @@ def _band(bands: Bands) -> str:
     return "CASE " + " ".join(parts) + f" ELSE '{bands[-1][0]}' END"
 
 
-# The identifier keys (facts.person_key over the blind indexes) of the cases {where}.
+# The identifier keys (app.statistics.person_keys.hashed over the blind indexes) of the cases {where}.
 _KEY_ROWS = """
   SELECT DISTINCT c.id, left(encode(sha256(convert_to(v.kind || chr(31) || v.value, 'UTF8')), 'hex'), 20),
          (c.received_at::date - date '0001-01-01') + 1
@@ -309,7 +309,9 @@ def _store_function() -> str:
         inserts.append(
             f'  INSERT INTO "{table}" ({columns}) SELECT {columns} FROM jsonb_populate_recordset(NULL::"{table}", {rows});'
         )
-    deletes = [f'  DELETE FROM "{t}" WHERE case_id = p_case;' for t in ("issue_stat", "assignment_stat", "case_stat")]
+    deletes = [
+        f'  DELETE FROM "{t}" WHERE case_id = p_case;' for t in ("issue_stat", "assignment_stat", "case_stat")
+    ]
     body = "\n".join([*deletes, *inserts])
     return f"""
 CREATE OR REPLACE FUNCTION cd_stat_store(p_case integer, p_case_rows jsonb, p_issue_rows jsonb,

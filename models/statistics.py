@@ -55,7 +55,9 @@ class CaseStat(BaseModel):
 class IssueStat(BaseModel):
     """One row per issue (投诉事项) and responsible department of a case."""
 
-    case = peewee.ForeignKeyField(Case, backref="+", on_delete="CASCADE", index=False)  # (case, issue_no, department)
+    case = peewee.ForeignKeyField(
+        Case, backref="+", on_delete="CASCADE", index=False
+    )  # (case, issue_no, department)
     issue_no = peewee.SmallIntegerField()
     received_day = peewee.IntegerField()
     category1 = peewee.IntegerField(null=True)
@@ -91,7 +93,8 @@ class AssignmentStat(BaseModel):
 
 
 class StatPersonKey(BaseModel):
-    """A short hash of the complainant's phone or ID number, or of the patient's record number.
+    """A short hash of the complainant's phone or ID number, or of the patient's record number
+    (app/statistics/person_keys.py makes it: two cases share a key when they share the value).
 
     The primary key (key, received_day, case) orders the table itself: on SQLite the table is made
     WITHOUT ROWID (`models.storage_step.without_rowid`, schema step 32), so the rows are the key's
@@ -100,6 +103,9 @@ class StatPersonKey(BaseModel):
     case = peewee.ForeignKeyField(Case, backref="+", on_delete="CASCADE", index=False)  # (case, key)
     key = peewee.CharField(max_length=20)
     received_day = peewee.IntegerField()
+    # On a sealed local database: a short hash of the stored (sealed, so randomised) value the key
+    # was made from, by which a writer who cannot make keys keeps one that still holds.
+    source = peewee.CharField(max_length=8, default="", constraints=[peewee.SQL("DEFAULT ''")])
 
     class Meta:
         primary_key = peewee.CompositeKey("key", "received_day", "case")  # a key's cases, by day

@@ -165,7 +165,9 @@ def compact_storage(db: peewee.Database, migrator: SchemaMigrator) -> None:
 
 
 def _table_sql(db: peewee.Database, table: str) -> str:
-    row = db.execute_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
+    row = db.execute_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+    ).fetchone()
     return row[0] if row else ""
 
 
@@ -186,7 +188,8 @@ def without_rowid(db: peewee.Database, model: type[peewee.Model], text: str) -> 
     db.execute_sql(f'ALTER TABLE "{table}" RENAME TO "{old}"')
     sql, params = model._schema._create_table(safe=False).query()
     db.execute_sql(f"{sql} WITHOUT ROWID", params)
-    names = ", ".join(f'"{f.column_name}"' for f in model._meta.sorted_fields)
+    kept = {c.name for c in db.get_columns(old)}  # a column a later step adds keeps its default
+    names = ", ".join(f'"{f.column_name}"' for f in model._meta.sorted_fields if f.column_name in kept)
     last = db.execute_sql(f'SELECT COALESCE(MAX(rowid), 0) FROM "{old}"').fetchone()[0]
     for low in range(0, last, BATCH):
         report(low, last, text)
@@ -199,7 +202,9 @@ def without_rowid(db: peewee.Database, model: type[peewee.Model], text: str) -> 
     model._schema.create_indexes(safe=True)
 
 
-def keyed_by_columns(db: peewee.Database, model: type[peewee.Model], dropped_indexes: tuple[str, ...]) -> None:
+def keyed_by_columns(
+    db: peewee.Database, model: type[peewee.Model], dropped_indexes: tuple[str, ...]
+) -> None:
     """PostgreSQL: a table that had a serial `id` gets the model's composite primary key instead;
     the indexes the key replaces go. A table already so is left alone."""
     if is_sqlite(db) or "id" not in _columns(db, model._meta.table_name):

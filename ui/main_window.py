@@ -59,7 +59,7 @@ from ui.records.backup_reminder import BackupReminder, schedule_automatic_backup
 from ui.rectification.list_page import rectification_page
 from ui.reminders.controller import ReminderController
 from ui.statistics import StatisticsPage
-from ui.statistics.rebuild import start_pending_rebuild
+from ui.statistics.rebuild import start_pending_rebuild, start_repeat_key_settling
 from ui.workspace import CaseWorkspace
 
 LIVE_REFRESH_MS = 60_000  # counts and the visible home are re-read this often
@@ -133,6 +133,8 @@ class MainWindow(QMainWindow):
     def _rebuild_statistics(self) -> None:
         if self._session_open:
             self.statistics_rebuild = start_pending_rebuild(self, self.session)
+        if self._session_open and self.statistics_rebuild is None:  # a recount makes every key anyway
+            self.statistics_rebuild = start_repeat_key_settling(self, self.session)
 
     # -- what the user may open ------------------------------------------------------------------
 
@@ -312,7 +314,9 @@ class MainWindow(QMainWindow):
         page = page_type(self.session)  # 案件列表, or 统计分析: its cases open in the workspace too
         page.open_case_requested.connect(self.open_case)
         if hasattr(page, "rectification_requested") and "rectification" in self.entry_keys:  # 考核 → 整改项
-            page.rectification_requested.connect(lambda name: self.show_page("rectification").show_department(name))
+            page.rectification_requested.connect(
+                lambda name: self.show_page("rectification").show_department(name)
+            )
         return page
 
     def _make_settings_page(self) -> QWidget:

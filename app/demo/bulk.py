@@ -43,7 +43,7 @@ from app.deadlines.workdays import WorkCalendar
 from app.demo.generator import DEFAULT_SEED, DemoGenerator, generator_for_database
 from app.demo.plans import CasePlan
 from app.demo.replay import DatabaseFacts, Replay, Rows
-from app.demo.replay_sealing import sealed_identifiers
+from app.demo.replay_sealing import key_sources, sealed_identifiers
 from app.demo.service_fill import DEMO_ROLES
 from app.demo.workdays import WorkdayTable, table_span
 from app.policy import Role
@@ -170,9 +170,12 @@ def _insert_rows(rows: Rows, prefix: str, sealing: SealingKeys | None = None) ->
     with database_proxy.atomic():
         sealer = _checked_sealer(sealing)
         cases = [{k: v for k, v in c.items() if k not in TEXT_KEYS and k not in HANDLING_KEYS} for c in rows.cases]
+        complainants = _sealed_identifiers(sealer, "complainant", rows.complainants)
+        cases = _sealed_identifiers(sealer, "case", cases)
+        key_sources(rows.stats, cases, complainants)
         for model, items in (
-            (Complainant, _sealed_identifiers(sealer, "complainant", rows.complainants)),
-            (Case, _sealed_identifiers(sealer, "case", cases)),
+            (Complainant, complainants),
+            (Case, cases),
             (CaseText, [{"case": c["id"], "content": c["content"], "demands": c["demands"]} for c in rows.cases]),
             (CaseHandling, _handling_rows(rows.cases)),
             (CaseIssue, rows.issues),

@@ -17,6 +17,8 @@ from __future__ import annotations
 from app.demo.replay_data import CaseReplay, Rows
 from app.sealed_data import IDENTIFIERS
 from app.sealing import KeySealer
+from app.statistics import person_keys
+from app.statistics.facts import StatRows
 from models.chain import GENESIS, event_digest, head_text
 from models.fields import CONTENT_PREFIX
 from models.sealed_content import CONTENT, NAME_INDEXES
@@ -42,6 +44,22 @@ def sealed_identifiers(sealer: KeySealer, table: str, rows: list[dict]) -> list[
     return [
         {**row, **{c: sealer.seal(row[c], kind) for c, kind in columns.items() if row.get(c)}} for row in rows
     ]
+
+
+def key_sources(stats: list[StatRows], cases: list[dict], complainants: list[dict]) -> None:
+    """The repeat keys of the chunk's cases told which stored value each was made from, once the
+    writer has sealed them (person_keys.PlainKeyer leaves `person_keys.SOURCE_OF` + the kind)."""
+    stored = {c["id"]: c for c in cases}
+    people = {p["id"]: p for p in complainants}
+    columns = {"record": "patient_record_no", "phone": "phone", "id": "id_number"}
+    for row in stats:
+        case = stored[row.case["case"]]
+        for person in row.persons:
+            if not person["source"].startswith(person_keys.SOURCE_OF):
+                continue
+            kind = person["source"][len(person_keys.SOURCE_OF) :]
+            holder = case if kind == "record" else people.get(case.get("complainant"), {})
+            person["source"] = person_keys.source(holder.get(columns[kind]) or "")
 
 
 def sealed_text(sealer: KeySealer, text: str) -> str:

@@ -10,17 +10,23 @@ from collections import defaultdict
 
 from app.demo.replay_data import CaseReplay, Rows
 from app.demo.workdays import WorkdayTable
+from app.sealing import SealingKeys
 from app.statistics import cube
 from app.statistics import store as stats_store
 from app.statistics.facts import CategoryInfo, Workdays
 from app.statistics.issues import CaseIssueFacts
+from app.statistics.person_keys import PlainKeyer
 
 
 class ReplayStatistics:
     """Statistics rows per replayed case (into `Rows.stats`) and the cube's cells of all of them."""
 
-    def __init__(self, categories: dict[int, CategoryInfo], table: WorkdayTable) -> None:
+    def __init__(
+        self, categories: dict[int, CategoryInfo], table: WorkdayTable, sealing: SealingKeys | None = None
+    ) -> None:
+        """`sealing`: the keys the rows are sealed with (their repeat keys made as such a writer may)."""
         self.categories = categories
+        self.keyer = PlainKeyer(sealing)
         self.workdays = Workdays(lambda start, n: table.add_workdays(start, n)[0], table.workdays_between)
         self.cells: cube.Cells = defaultdict(lambda: [0, 0])
 
@@ -37,6 +43,7 @@ class ReplayStatistics:
             [(route["route"], route["status"]) for route in r.routes],
             self.categories,
             self.workdays,
+            self.keyer,
         )
         rows.stats.append(stat)
         cube.contributions(stat, self.cells)

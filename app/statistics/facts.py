@@ -6,7 +6,6 @@ and by the full recount (`rebuild`), so the two cannot disagree by construction 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -66,7 +65,9 @@ class CaseFacts:
     on_hold: bool
     closed_at: datetime | None
     visit_department_id: int | None
-    person_values: Sequence[tuple[str, str]] = ()  # (kind, identifier) of complainant and patient
+    person_keys: Sequence[
+        tuple[str, str]
+    ] = ()  # (key, source) of complainant and patient: app/statistics/person_keys.py
     acted: tuple[str, datetime] | None = None  # first 受理 / 不予受理 / 当场解决: (action, at)
     receipt_at: datetime | None = None  # the first 受理回执 issued (not a 补打)
     holds: Sequence[tuple[datetime, datetime | None]] = ()  # 暂停 → 恢复 (None: still on hold)
@@ -98,11 +99,6 @@ def day(value: date | datetime | None) -> int | None:
     if isinstance(value, datetime):
         value = value.date()
     return value.toordinal()
-
-
-def person_key(kind: str, value: str) -> str:
-    """Short hash of an identifier, so the statistics tables hold no personal data."""
-    return hashlib.sha256(f"{kind}\x1f{value}".encode()).hexdigest()[:20]
 
 
 def outcome(facts: CaseFacts) -> str:
@@ -252,8 +248,10 @@ def rows_for(
         for a in facts.assignments
         if a.state != AssignmentState.WITHDRAWN
     ]
-    keys = dict.fromkeys(person_key(kind, value) for kind, value in facts.person_values if value)
-    persons = [{"case": facts.id, "key": k, "received_day": received} for k in keys]
+    keys: dict[str, str] = {}
+    for key, source in facts.person_keys:
+        keys.setdefault(key, source)
+    persons = [{"case": facts.id, "key": k, "received_day": received, "source": s} for k, s in keys.items()]
     return StatRows(case, issues, assignments, persons)
 
 

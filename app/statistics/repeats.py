@@ -29,9 +29,9 @@ def repeat_cases(rows: Iterable[tuple[str, int, int]]) -> set[int]:
     return found
 
 
-def keys_of(case_id: int) -> set[str]:
+def keys_of(case_ids: list[int]) -> set[str]:
     return {
-        k for (k,) in StatPersonKey.select(StatPersonKey.key).where(StatPersonKey.case == case_id).tuples()
+        k for (k,) in StatPersonKey.select(StatPersonKey.key).where(StatPersonKey.case.in_(case_ids)).tuples()
     }
 
 

@@ -155,6 +155,26 @@ def rebuild(session: Session, progress: Callable[[int, int, str], None]) -> int:
     return op.detail["cases"]
 
 
+def repeat_keys_pending(session: Session) -> bool:
+    """Do cases wait for exact repeat keys that this user can make (a holder of the identifier key
+    on a sealed local database; person_keys)? Read only: nothing is written when there are none."""
+    if not can(session.user, Action.SETTLE_REPEAT_KEYS).allowed or not store.settles_keys():
+        return False
+    return bool(store.pending_key_cases(limit=1)[0])
+
+
+def settle_repeat_keys(session: Session, progress: Callable[[int, int, str], None]) -> int:
+    """Make the pending repeat keys exact (the cases the front desk registered or changed since a
+    holder last wrote them), with one audit entry; returns the cases rewritten."""
+    with operation(
+        session, Action.SETTLE_REPEAT_KEYS, "statistics.repeat_keys_settled", target="statistics"
+    ) as op:
+        op.detail["cases"] = store.settle_pending(
+            lambda done, _total: progress(done, 0, f"正在核对重复投诉（{done} 件）……")
+        )
+    return op.detail["cases"]
+
+
 @dataclass(frozen=True)
 class RectificationDraft:
     """A 整改 item as a surge alert suggests it (the manager edits it before 下达整改)."""

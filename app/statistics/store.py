@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import peewee
 
 from app.deadlines import calendar
-from app.statistics import cube, repeats
+from app.statistics import cube, person_keys, repeats
 from app.statistics.facts import (
     ACTING_ACTIONS,
     HOLD_ACTIONS,
@@ -73,7 +74,7 @@ _CASE_COLUMNS = (
     Case.closed_at,
     Case.visit_department,
     Case.complainant,
-    Case.patient_record_no,
+    Case.patient_record_no.coerce(False),  # as stored: opened by the keyer that may (person_keys)
     Case.patient_record_index,
     Case.refund_amount,
 )
@@ -89,9 +90,9 @@ _ASSIGNMENT_COLUMNS = (
 )
 _COMPLAINANT_COLUMNS = (
     Complainant.id,
-    Complainant.phone,
+    Complainant.phone.coerce(False),
     Complainant.phone_index,
-    Complainant.id_number,
+    Complainant.id_number.coerce(False),
     Complainant.id_number_index,
 )
 
@@ -115,11 +116,6 @@ def category_map() -> dict[int, CategoryInfo]:
     return result
 
 
-def _identifier(plain: str, index: str) -> str:
-    """The blind index on a shared server (sealed values), the value itself locally."""
-    return index or plain or ""
-
-
 def _money_total(*amounts: Decimal | None) -> Decimal | None:
     """The sum of the amounts given (None when there is none)."""
     given = [a for a in amounts if a is not None]
@@ -134,15 +130,16 @@ def _facts(
     assignments: list[AssignmentFacts],
     issues: list[CaseIssueFacts],
     external: list[tuple[str, str]],
+    keyer: person_keys.Keyer,
 ) -> CaseFacts:
     (cid, received, channel, source, category, severity, officer, state, restricted, finding, reopen,
      compensation, escalated, accept_due, reply_due, replied, on_hold, closed, visit_dept, _,
      record_no, record_index, refund) = row  # fmt: skip
-    persons = [("record", _identifier(record_no, record_index))]
+    values = [("record", record_no or "", record_index or "")]
     if complainant is not None:
-        persons += [
-            ("phone", _identifier(complainant[1], complainant[2])),
-            ("id", _identifier(complainant[3], complainant[4])),
+        values += [
+            ("phone", complainant[1] or "", complainant[2] or ""),
+            ("id", complainant[3] or "", complainant[4] or ""),
         ]
     return CaseFacts(
         id=cid,
@@ -164,7 +161,7 @@ def _facts(
         on_hold=on_hold,
         closed_at=closed,
         visit_department_id=visit_dept,
-        person_values=persons,
+        person_keys=keyer.keys(cid, values),
         acted=events.acted,
         receipt_at=events.receipt_at,
         holds=events.holds(on_hold, closed),
@@ -282,6 +279,8 @@ def _case_rows(case_ids: list[int], categories: dict[int, CategoryInfo]) -> Iter
     }
     events = _events(case_ids)
     external = _external(case_ids)
+    keyer = person_keys.for_session()
+    keyer.prepare(case_ids)
     follow_ups: dict[int, list[tuple[Any, str]]] = defaultdict(list)
     for case_id, at, satisfaction in (
         FollowUp.select(FollowUp.case, FollowUp.at, FollowUp.satisfaction)
@@ -310,6 +309,7 @@ def _case_rows(case_ids: list[int], categories: dict[int, CategoryInfo]) -> Iter
             assignments[cid],
             issues[cid],
             external[cid],
+            keyer,
         )
         yield rows_for(facts, categories, workdays)
 
@@ -341,12 +341,14 @@ def rows_from_values(
     external: list[tuple[str, str]],
     categories: dict[int, CategoryInfo],
     workdays: Workdays,
+    keyer: person_keys.Keyer,
 ) -> StatRows:
     """The statistics rows of a case whose rows a bulk writer holds in memory (the demo's bulk path,
     before they are inserted): the same reading of the same values as `_case_rows` makes of the
     stored rows. `case`, `complainant` and `assignments` are keyed by field name (a field left out
     has the model's default); `events` are the timeline's (action, summary, at) in `seq` order,
-    `follow_ups` (at, satisfaction) in the order written."""
+    `follow_ups` (at, satisfaction) in the order written; `keyer` makes the repeat keys from the
+    values as written (person_keys.PlainKeyer)."""
     row = tuple(case.get(name, _CASE_DEFAULTS[name]) for name in CASE_FIELDS)
     person = None
     if complainant is not None:
@@ -362,12 +364,20 @@ def rows_from_values(
         timeline,
         sorted(follow_ups, key=lambda f: f[0]),  # stable: by time, then as written (the id)
         [
-            AssignmentFacts(a["id"], a["department"], a["state"], a["sent_at"], a["due"],
-                            a["acknowledged_at"], a["responded_at"])  # fmt: skip
+            AssignmentFacts(
+                a["id"],
+                a["department"],
+                a["state"],
+                a["sent_at"],
+                a["due"],
+                a["acknowledged_at"],
+                a["responded_at"],
+            )  # fmt: skip
             for a in assignments
         ],
         issues,
         external,
+        keyer,
     )
     return rows_for(facts, categories, workdays)
 
@@ -414,7 +424,8 @@ def _by_column(model: type[peewee.Model], rows: list[dict[str, Any]]) -> list[di
     leave out (models.bulk_insert.defaults, as insert_rows stores them)."""
     fields = model._meta.fields
     return [
-        {fields[name].column_name: value for name, value in {**row, **defaults(model, row)}.items()} for row in rows
+        {fields[name].column_name: value for name, value in {**row, **defaults(model, row)}.items()}
+        for row in rows
     ]
 
 
@@ -431,13 +442,63 @@ def refresh(case_id: int) -> None:
     if server_kept():
         _server_store(case_id, new)
         return
-    keys = repeats.keys_of(case_id) | {p["key"] for r in new for p in r.persons}
-    affected = {case_id} | repeats.cases_with(keys)
+    _refresh_local([case_id], new)
+
+
+def _refresh_local(case_ids: list[int], new: list[StatRows]) -> None:
+    keys = repeats.keys_of(case_ids) | {p["key"] for r in new for p in r.persons}
+    affected = set(case_ids) | repeats.cases_with(keys)
     before = cube.stored_cells(affected)
-    _delete([case_id])
+    _delete(case_ids)
     _insert(new)
     repeats.update_flags(keys)
     cube.apply(before, cube.stored_cells(affected))
+
+
+def settles_keys() -> bool:
+    """Can this session make exact repeat keys of the pending ones (a holder on a sealed database)?"""
+    return not server_kept() and person_keys.for_session().exact
+
+
+def pending_key_cases(after: str = "", limit: int = 500) -> tuple[list[int], str]:
+    """Cases with a pending repeat key (person_keys.PENDING) beyond the key `after`, in key order
+    (a range of the table's own order), and the last key read."""
+    rows = list(
+        StatPersonKey.select(StatPersonKey.key, StatPersonKey.case)
+        .where(
+            (StatPersonKey.key > max(after, person_keys.PENDING))
+            & (StatPersonKey.key < person_keys.PENDING_END)
+        )
+        .order_by(StatPersonKey.key)
+        .limit(limit)
+        .tuples()
+    )
+    return list(dict.fromkeys(case for _key, case in rows)), (rows[-1][0] if rows else after)
+
+
+def settle_pending(progress: Progress | None = None, chunk: int = 500) -> int:
+    """Make the pending repeat keys exact (by a holder: `settles_keys`), `chunk` cases a transaction,
+    each once (a value that does not open stays pending); returns the cases rewritten."""
+    if not settles_keys():
+        return 0
+    done, after = 0, ""
+    while True:
+        with database_proxy.atomic():
+            ids, after = pending_key_cases(after, chunk)
+            if ids:
+                _refresh_local(ids, list(_case_rows(ids, category_map())))
+        if not ids:
+            return done
+        done += len(ids)
+        if progress is not None:
+            progress(done, 0)
+
+
+def mark_rebuild() -> None:
+    """Ask for a full recount (the manager's, after login: `rebuild`)."""
+    Setting.insert(
+        key=STATISTICS_REBUILD_SETTING, value="true", updated_at=datetime.now(), updated_by="system"
+    ).on_conflict(conflict_target=[Setting.key], update={Setting.value: "true"}).execute()
 
 
 def add_cases(case_ids: list[int]) -> None:

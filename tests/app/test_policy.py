@@ -31,6 +31,7 @@ MATRIX = {
     Action.EXPORT_LEDGER: {"officer", "manager"},
     Action.VIEW_STATISTICS: {"manager", "officer"},
     Action.REBUILD_STATISTICS: {"manager"},
+    Action.SETTLE_REPEAT_KEYS: {"officer", "manager"},
     Action.MANAGE_CATEGORIES: {"admin"},
     Action.MANAGE_LETTERHEAD: {"admin"},
     Action.EXPORT_AUDIT: {"admin", "manager"},

@@ -24,3 +24,18 @@ def start_pending_rebuild(parent: QWidget, session: Session) -> BackgroundOperat
         cancellable=True,
         changed=Change(Kind.CASES),
     )
+
+
+def start_repeat_key_settling(parent: QWidget, session: Session) -> BackgroundOperation | None:
+    """For a holder of the identifier key: make exact the repeat keys of the cases the front desk
+    wrote since (quietly: usually a few cases; the figures and the home's alerts count them after)."""
+    pending = run(parent, lambda: service.repeat_keys_pending(session), quiet=True)
+    if not pending.value:
+        return None
+    return run_in_background(
+        parent,
+        lambda progress: service.settle_repeat_keys(session, progress),
+        title="核对重复投诉",
+        quiet=True,
+        changed=Change(Kind.CASES),
+    )
