@@ -23,12 +23,11 @@ from app.keyslots import KeySlotFile
 from app.policy import Action, Role, holds_identifier_key
 from app.sealing import BLOB_PREFIX, MASKS
 from app.session import Session
-from app.statistics import store as stats_store
 from app.write_path import operation
 from models import sealed_content
 from models.database import database_proxy
 from models.fields import LOCAL_PREFIX, current_cipher, install_cipher
-from models.migrations import drop_plain_identifier_indexes
+from models.migrations import drop_plain_identifier_indexes, mark_statistics_rebuild
 
 BATCH = 2000
 SEALED_SETTING = "_identifiers_sealed"  # the format of a completed pass (2: the coarse look-up index)
@@ -121,7 +120,7 @@ def start(session: Session, opened: tuple[dict, str] | None, progress: Progress 
     if sealer is not None and made is None:
         with database_proxy.atomic():  # a database sealed before the repeat keys' secret existed:
             if sealing.ensure_repeat_secret(sealer, session.user.username):  # its keys were coarse
-                stats_store.mark_rebuild()
+                mark_statistics_rebuild()
     if made is not None or pending():
         seal_existing(progress)
     elif settings.get_internal(REBUILD_SETTING):
@@ -288,7 +287,7 @@ def seal_existing(progress: Progress | None = None) -> int:
             settings.write_value(SEALED_SETTING, SEALED_FORMAT, "system")
         if sealed:
             settings.write_value(REBUILD_SETTING, True, "system")
-            stats_store.mark_rebuild()  # the repeat keys were hashes of the plain values
+            mark_statistics_rebuild()  # the repeat keys were hashes of the plain values
     if sealed:
         rebuild(progress)
     else:

@@ -227,20 +227,26 @@ def _v9_statistics_tables(db: peewee.Database, migrator: SchemaMigrator) -> None
 STATISTICS_REBUILD_SETTING = "statistics.rebuild_pending"
 
 
+def mark_statistics_rebuild() -> None:
+    """Ask for a full recount of the statistics (the manager's, after login: app.statistics.store.rebuild)."""
+    from models.accounts import Setting
+
+    Setting.insert(
+        key=STATISTICS_REBUILD_SETTING, value="true", updated_at=datetime.now(), updated_by="system"
+    ).on_conflict(conflict_target=[Setting.key], update={Setting.value: "true"}).execute()
+
+
 def _v15_statistics_flows(db: peewee.Database, migrator: SchemaMigrator) -> None:
     """v15: external routes in the statistics rows, the case's hold on each transfer's row, the
     day-by-day flows of the period-end snapshots (`StatFlow`). The statistics must be recounted:
     the step records that, and the application rebuilds them in the background after login
     (app.statistics.store.rebuild)."""
-    from models.accounts import Setting
     from models.statistics import AssignmentStat, CaseStat, StatFlow
 
     _add_missing(db, migrator, "case_stat", {"external": CaseStat.external})
     _add_missing(db, migrator, "assignment_stat", {"on_hold": AssignmentStat.on_hold})
     db.create_tables([StatFlow])
-    Setting.insert(
-        key=STATISTICS_REBUILD_SETTING, value="true", updated_at=datetime.now(), updated_by="system"
-    ).on_conflict(conflict_target=[Setting.key], update={Setting.value: "true"}).execute()
+    mark_statistics_rebuild()
 
 
 def _v10_chained_timeline(db: peewee.Database, migrator: SchemaMigrator) -> None:

@@ -31,7 +31,7 @@ NOT_WRITTEN = frozenset({"finding_override", "major_check", "case_correction"})
 
 def look_up_indexes(sealer: KeySealer, table: str, row: dict) -> None:
     """The look-up indexes of a complainant's or case's names and identifiers, as intake stores them
-    (made where the cases are replayed: the statistics' repeat keys read them)."""
+    (made where the cases are replayed)."""
     for index, kind, source in IDENTIFIERS[table][1]:
         value = row.get(source) or ""
         row[index] = sealer.blind(kind, value) if value else ""

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -492,13 +491,6 @@ def settle_pending(progress: Progress | None = None, chunk: int = 500) -> int:
         done += len(ids)
         if progress is not None:
             progress(done, 0)
-
-
-def mark_rebuild() -> None:
-    """Ask for a full recount (the manager's, after login: `rebuild`)."""
-    Setting.insert(
-        key=STATISTICS_REBUILD_SETTING, value="true", updated_at=datetime.now(), updated_by="system"
-    ).on_conflict(conflict_target=[Setting.key], update={Setting.value: "true"}).execute()
 
 
 def add_cases(case_ids: list[int]) -> None:
