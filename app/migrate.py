@@ -26,7 +26,7 @@ from models.accounts import User
 from models.cases import Case, Complainant
 from models.database import ServerError, ServerParams, connect_postgres
 from models.fields import FieldCipher, SealedBlobField, blind_index, current_cipher, install_cipher
-from models.migrations import current_version, ensure_schema
+from models.migrations import current_version, ensure_schema, mark_statistics_rebuild
 from models.schema import ALL_MODELS
 from models.sealed_content import CONTENT
 from models.search_index import create_search_index
@@ -253,6 +253,9 @@ def migrate_to_server(
                 reports.append(_copy(model, source, target, local_sealer))
             with _bound(target):
                 create_search_index(target)
+                # the server makes its repeat keys from its own exact look-up indexes, not the local
+                # ones (app/statistics/person_keys.py): the manager's first sign-in recounts them
+                mark_statistics_rebuild()
                 settings.write_value(KEY_CHECK_SETTING, cipher.key_check, session.user.username)
                 _create_roles(target, params, data_key, session.user.username, admin_password)
                 audit.record(

@@ -109,3 +109,15 @@ def test_a_sealed_local_database_moves_with_the_recovery_key(db_path, pg_params,
     assert documents.stored_pdf(manager, receipt.id) == pdf  # the original, reprintable on the server
     _issued, reprint = documents.issue(manager, case_id, "receipt")
     assert reprint != pdf and PdfReader(io.BytesIO(reprint)).pages  # 补打: the stored original, stamped
+    # the repeat keys were the local database's: the server's own are recounted before they count
+    from app.statistics import service as statistics
+    from models.statistics import CaseStat
+
+    assert statistics.rebuild_pending(manager)
+    statistics.rebuild(manager, lambda *_: None)
+    again = intake.register(
+        manager, intake.IntakeForm(
+            channel="phone", content="再次反映药房排队", complainant_name="宋某", complainant_phone="13900001234"
+        )
+    ).case_id
+    assert CaseStat.get(CaseStat.case == again).is_repeat  # the same phone as the case moved
