@@ -62,11 +62,11 @@ def build(
     now: datetime,
     full: bool | None = None,
 ):
-    """The document's data as of `now`; full identifiers when the reader sees them (or as `full` says)."""
+    """The document's data as of `now`; full identifiers when the reader sees them (or as `full` says).
+    Only the 登记表 prints identifiers, so only it asks who may see them (one statement fewer for the
+    other documents, which a server charges a round trip and the case's policy)."""
     complainant = Complainant.get_by_id(case.complainant_id)
     text = CaseText.get_by_id(case.id)
-    if full is None:
-        full = sees_identifiers(session.user, facts(case), now.date())
     category = Category.get_by_id(case.category_id).path if case.category_id else None
     if kind == "receipt":
         from app.deadlines.case_clocks import recompute_reply_due
@@ -92,7 +92,10 @@ def build(
             issued_at=now,
         )
     if kind == "registration":
-        listed = _listed_issues(case.id, questions=sees_handling(session.user, facts(case)))
+        case_facts = facts(case)
+        if full is None:
+            full = sees_identifiers(session.user, case_facts, now.date())
+        listed = _listed_issues(case.id, questions=sees_handling(session.user, case_facts))
         return RegistrationData(
             case_no=case.case_no,
             received_at=case.received_at,
