@@ -314,6 +314,28 @@ HOW = """
   statistics rows are stored in one statement (`cd_stat_store`, run as the caller) instead of
   seven, and the timeline's sealed prints are read with its other events: the receipt sends 37
   statements instead of 43 (the case's statistics rewrite 12.4 → 7.4 ms under that load).
+- **The shared-mode receipt, open and register lines of the last retake** (receipt 47.5 → 66.5 ms,
+  open 18.1 → 25.5 ms, register 27.0 → 31.0 ms between two retakes, across schema steps 36 and 37,
+  `cd_stat_store` and the sealed demo data) are not a change of the code's cost: with the earlier
+  version (the one measured at 47.5 ms) and this one on the same machine, this one is faster.
+  50,000 cases, `--pg --only service`, one after the other: receipt 38.9 → 32.0 ms, open 13.7 →
+  12.2 ms, register 20.9 → 15.7 ms. 200,000 cases, each version migrated to its own server and
+  vacuumed, then measured alternately three times under the same outside load (about 2.2 on 2
+  cores): receipt 39.7–41.9 → 32.5–35.4 ms, register 23.1–25.2 → 20.7–24.4 ms, open 14.5–15.0 →
+  12.3–13.3 ms (17.7 ms in the first round, on a cache the other server's migration had just
+  emptied). Per receipt statement at 200,000 cases (round trip included) the ones under row-level
+  security are cheaper with the PL/pgSQL role checks (the case row 0.72 → 0.51 ms, the complainant
+  0.63 → 0.40, the narrative 0.64 → 0.38), the statistics rows 2.4 ms in four statements plus the
+  inserts → 1.7 ms in `cd_stat_store`, the commit with its deferred statistics 0.87 → 0.75 ms;
+  `case_handling` is not read by a receipt and costs an open one statement (0.3 ms). With little
+  other load (1.5 on 2 cores, the bench and its server included) this code's bench at 200,000 cases gives receipt 31.4, open 12.4 and register 16.3 ms,
+  and 4.0 ms of server time for opening a case under row-level security, 0.9 ms as the table owner
+  (the retake: 8.1 and 2.2 ms). That retake's whole shared-mode column is about twice these
+  numbers, searches, board and lists included, while its local columns are 1.4 times this
+  machine's: the machine was slower or busier for that run. Shared mode feels load most: each of
+  a receipt's 36 statements is a round trip between two processes that each wait for a core, and
+  with a migration running beside it a receipt took 78 ms. Since then a receipt no longer reads
+  the case's namings to decide whether to print identifiers it does not print (36 statements).
 
 Runs:
 
