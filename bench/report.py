@@ -320,10 +320,11 @@ HOW = """
   version (the one measured at 47.5 ms) and this one on the same machine, this one is faster.
   50,000 cases, `--pg --only service`, one after the other: receipt 38.9 → 32.0 ms, open 13.7 →
   12.2 ms, register 20.9 → 15.7 ms. 200,000 cases, each version migrated to its own server and
-  vacuumed, then measured alternately three times under the same outside load (about 2.2 on 2
-  cores): receipt 39.7–41.9 → 32.5–35.4 ms, register 23.1–25.2 → 20.7–24.4 ms, open 14.5–15.0 →
-  12.3–13.3 ms (17.7 ms in the first round, on a cache the other server's migration had just
-  emptied). Per receipt statement at 200,000 cases (round trip included) the ones under row-level
+  vacuumed, then measured alternately three times, quiet (load 0.3–0.6): receipt 39.7–40.1 →
+  32.3–34.0 ms, register 22.8–23.4 → 18.3–18.9 ms, open 13.5–13.8 → 12.4–12.5 ms; and three times
+  under the same outside load (about 2.2 on 2 cores): receipt 39.7–41.9 → 32.5–35.4 ms, register
+  23.1–25.2 → 20.7–24.4 ms, open 14.5–15.0 → 12.3–13.3 ms (17.7 ms in the first round, on a cache
+  the other server's migration had just emptied). Per receipt statement at 200,000 cases (round trip included) the ones under row-level
   security are cheaper with the PL/pgSQL role checks (the case row 0.72 → 0.51 ms, the complainant
   0.63 → 0.40, the narrative 0.64 → 0.38), the statistics rows 2.4 ms in four statements plus the
   inserts → 1.7 ms in `cd_stat_store`, the commit with its deferred statistics 0.87 → 0.75 ms;
@@ -335,7 +336,8 @@ HOW = """
   machine's: the machine was slower or busier for that run. Shared mode feels load most: each of
   a receipt's 36 statements is a round trip between two processes that each wait for a core, and
   with a migration running beside it a receipt took 78 ms. Since then a receipt no longer reads
-  the case's namings to decide whether to print identifiers it does not print (36 statements).
+  the case's namings to decide whether to print identifiers it does not print (36 statements; the
+  difference is within the noise: 33.2–34.0 ms before, 33.2–34.2 after, four rounds alternated).
 
 Runs:
 
