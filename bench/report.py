@@ -331,7 +331,9 @@ HOW = """
   `case_handling` is not read by a receipt and costs an open one statement (0.3 ms). With little
   other load (1.5 on 2 cores, the bench and its server included) this code's bench at 200,000 cases gives receipt 31.4, open 12.4 and register 16.3 ms,
   and 4.0 ms of server time for opening a case under row-level security, 0.9 ms as the table owner
-  (the retake: 8.1 and 2.2 ms). That retake's whole shared-mode column is about twice these
+  (the retake: 8.1 and 2.2 ms); run after the GUI group as in the retake (`--only gui,rls,service`,
+  load 0.7 → 1.1): receipt 31.2, open 12.8, register 16.3 ms, and the GUI's open 77.7 / 78.2 ms
+  (retake 109 / 109). That retake's whole shared-mode column is about twice these
   numbers, searches, board and lists included, while its local columns are 1.4 times this
   machine's: the machine was slower or busier for that run. Shared mode feels load most: each of
   a receipt's 36 statements is a round trip between two processes that each wait for a core, and
