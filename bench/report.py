@@ -264,7 +264,10 @@ HOW = """
   the identifier key before it writes a case, as a manager's first sign-in makes it, and writes the
   cases sealed as the services write them, so that sign-in has nothing to seal and the file is not
   rebuilt; before, it sealed every identifier and rebuilt the whole file with VACUUM (473 s after
-  the 855 s build at 1M). See docs/documents-storage.md, "Building the benchmark database".
+  the 855 s build at 1M). While it loads, the writing connection has a 1 GB page cache (256 MB
+  before): at a million cases the writer, not the planner, sets the pace, its index keys arriving in
+  random order. With it and the exact repeat keys (below; the two not measured apart) the quiet 1M
+  build went from 907 s to 828 s, the 200k one took 132 s. See docs/documents-storage.md, "Building the benchmark database".
 - **Service lines** call the same `app/` functions the GUI calls, in the bench process (warm).
 - **Repeat keys on the sealed benchmark database.** The demo, as a holder of the identifier key,
   makes the exact repeat keys (docs/statistics.md) while it plans the cases and records which
