@@ -124,9 +124,11 @@ def _run_rows(runs: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
         made = run.get("generation")
         text = f"{made['seconds']:.0f} s" if made else "复用已有数据库"
         if made and run.get("first_sign_in_seconds") is not None:
-            text += f"；主任首次登录 {run['first_sign_in_seconds']:.0f} s"
+            text += f"；主任首次登录 {run['first_sign_in_seconds']:.1f} s"
         if run.get("migration_seconds") is not None:
             text += f"；迁移到服务器 {run['migration_seconds']:.0f} s"
+            if run.get("statistics_recount_seconds") is not None:  # the manager's recount after the move
+                text += f"，统计重算 {run['statistics_recount_seconds']:.0f} s"
             if run.get("vacuum_analyze_seconds") is not None:
                 text += f"，VACUUM ANALYZE {run['vacuum_analyze_seconds']:.0f} s"
             else:  # runs before the bench vacuumed (autovacuum then ran beside the first lines)
@@ -279,7 +281,9 @@ HOW = """
   database; `ledger` — a 10,000-row `.xlsx` ledger read, dry-run and imported into a new database.
 - **Shared mode** (`--pg`): a throwaway PostgreSQL server (`tests/support/pg_server.py`, TLS,
   scram) is started, the local benchmark database is migrated into it with `app/migrate.py`
-  (`VACUUM (ANALYZE)` afterwards, as after any bulk load: left to autovacuum, the visit of the
+  (then the statistics recounted as the manager's first sign-in on the server recounts them,
+  since the server makes its own repeat keys: 123 s at 200,050 cases; then `VACUUM (ANALYZE)`, as
+  after any bulk load: left to autovacuum, the visit of the
   4.6 million loaded timeline and audit rows ran beside the first lines measured), the server is
   switched to durable settings
   (`fsync`, `synchronous_commit`, `full_page_writes` on; everything else PostgreSQL's defaults,
@@ -317,32 +321,17 @@ HOW = """
   statistics rows are stored in one statement (`cd_stat_store`, run as the caller) instead of
   seven, and the timeline's sealed prints are read with its other events: the receipt sends 37
   statements instead of 43 (the case's statistics rewrite 12.4 → 7.4 ms under that load).
-- **The shared-mode receipt, open and register lines of the last retake** (receipt 47.5 → 66.5 ms,
-  open 18.1 → 25.5 ms, register 27.0 → 31.0 ms between two retakes, across schema steps 36 and 37,
-  `cd_stat_store` and the sealed demo data) are not a change of the code's cost: with the earlier
-  version (the one measured at 47.5 ms) and this one on the same machine, this one is faster.
-  50,000 cases, `--pg --only service`, one after the other: receipt 38.9 → 32.0 ms, open 13.7 →
-  12.2 ms, register 20.9 → 15.7 ms. 200,000 cases, each version migrated to its own server and
-  vacuumed, then measured alternately three times, quiet (load 0.3–0.6): receipt 39.7–40.1 →
-  32.3–34.0 ms, register 22.8–23.4 → 18.3–18.9 ms, open 13.5–13.8 → 12.4–12.5 ms; and three times
-  under the same outside load (about 2.2 on 2 cores): receipt 39.7–41.9 → 32.5–35.4 ms, register
-  23.1–25.2 → 20.7–24.4 ms, open 14.5–15.0 → 12.3–13.3 ms (17.7 ms in the first round, on a cache
-  the other server's migration had just emptied). Per receipt statement at 200,000 cases (round trip included) the ones under row-level
-  security are cheaper with the PL/pgSQL role checks (the case row 0.72 → 0.51 ms, the complainant
-  0.63 → 0.40, the narrative 0.64 → 0.38), the statistics rows 2.4 ms in four statements plus the
-  inserts → 1.7 ms in `cd_stat_store`, the commit with its deferred statistics 0.87 → 0.75 ms;
-  `case_handling` is not read by a receipt and costs an open one statement (0.3 ms). With little
-  other load (1.5 on 2 cores, the bench and its server included) this code's bench at 200,000 cases gives receipt 31.4, open 12.4 and register 16.3 ms,
-  and 4.0 ms of server time for opening a case under row-level security, 0.9 ms as the table owner
-  (the retake: 8.1 and 2.2 ms); run after the GUI group as in the retake (`--only gui,rls,service`,
-  load 0.7 → 1.1): receipt 31.2, open 12.8, register 16.3 ms, and the GUI's open 77.7 / 78.2 ms
-  (retake 109 / 109). That retake's whole shared-mode column is about twice these
-  numbers, searches, board and lists included, while its local columns are 1.4 times this
-  machine's: the machine was slower or busier for that run. Shared mode feels load most: each of
-  a receipt's 36 statements is a round trip between two processes that each wait for a core, and
-  with a migration running beside it a receipt took 78 ms. Since then a receipt no longer reads
-  the case's namings to decide whether to print identifiers it does not print (36 statements; the
-  difference is within the noise: 33.2–34.0 ms before, 33.2–34.2 after, four rounds alternated).
+- **The shared-mode receipt, open and register lines of an earlier retake** (66.5 / 25.5 /
+  31.0 ms) were that run's machine, not the code: measured alternately on one machine against the
+  version before schema steps 36 and 37 (200,000 cases, quiet), this code is faster — receipt
+  39.7–40.1 → 32.3–34.0 ms, open 13.5–13.8 → 12.4–12.5 ms, register 22.8–23.4 → 18.3–18.9 ms. Per
+  statement the reads under row-level security are cheaper with the PL/pgSQL role checks (the case
+  row 0.72 → 0.51 ms, the complainant 0.63 → 0.40, the narrative 0.64 → 0.38, round trip
+  included), and `cd_stat_store` takes 1.7 ms where four statements took 2.4. Shared mode feels
+  CPU contention most: each of a receipt's 36 statements is a round trip between two processes
+  that each wait for a core (78 ms with a migration running beside it). A receipt no longer reads
+  the case's namings (only the 登记表 prints full identifiers): one statement fewer, within the
+  noise.
 
 Runs:
 
