@@ -103,24 +103,16 @@ def start(session: Session, opened: tuple[dict, str] | None, progress: Progress 
     trusted = key_pins.at_sign_in(session, sealing.stored_public())
     if not trusted and entitled and session.identifier_key is None:  # still read what was sealed before
         readable = sealing.unlock_older(slot, slot_private)
-        session.identifier_key, session.identifier_older = (
-            (readable[0], readable[1:]) if readable else (None, ())
-        )
+        session.identifier_key, session.identifier_older = (readable[0], readable[1:]) if readable else (None, ())
     sealer = sealing.install(
-        slot,
-        own_private,
-        session.identifier_key,
-        session.identifier_older,
-        fetch,
-        key_pins.trust_check(session),
-        trusted,
+        slot, own_private, session.identifier_key, session.identifier_older, fetch, key_pins.trust_check(session), trusted
     )
     if not trusted:  # nothing is sealed to a key this slot does not trust (app/key_pins.py)
         return
     if sealer is not None and made is None:
         with database_proxy.atomic():  # a database sealed before the repeat keys' secret existed:
-            if sealing.ensure_repeat_secret(sealer, session.user.username):  # its keys were coarse
-                mark_statistics_rebuild()
+            if sealing.ensure_repeat_secret(sealer, session.user.username):  # its keys were coarse,
+                mark_statistics_rebuild()  # recounted in the same transaction
     if made is not None or pending():
         seal_existing(progress)
     elif settings.get_internal(REBUILD_SETTING):
@@ -155,9 +147,7 @@ def _first_holder(session: Session) -> bool:
     return not any(slot.get(sealing.SLOT_FIELD) for slot in slots.slots.values())
 
 
-def align(
-    session: Session, key: sealing.IdentifierKey | None, own: sealing.IdentifierKey | None = None
-) -> None:
+def align(session: Session, key: sealing.IdentifierKey | None, own: sealing.IdentifierKey | None = None) -> None:
     """Take the identifier key from slots whose roles no longer hold it and keep the recovery slot
     granted (see align_grants); `own`: a key this sign-in just made, sealed to the user's slot."""
     if session.database_path is None:
@@ -210,9 +200,7 @@ def rotate(session: Session, username: str, reason: str) -> None:
         slots = KeySlotFile.load(session.database_path)
         key = sealing.rotate(slots, sealing.stored_public())
         if session.slot_private is not None:  # every other slot may take the new key (app/key_pins.py)
-            key_pins.offer_all(
-                slots, slots.user_slot_id(session.user.username), session.slot_private, key.public
-            )
+            key_pins.offer_all(slots, slots.user_slot_id(session.user.username), session.slot_private, key.public)
         slots.save()
     session.slots = slots
     with operation(session, Action.MANAGE_USERS, "identifiers.key_rotated", target=username) as op:
@@ -381,15 +369,12 @@ def _seal_blobs(table: str, sealer) -> int:  # noqa: ANN001
     last = sealed = 0
     while True:
         rows = db.execute_sql(
-            f'SELECT id, data FROM "{table}" WHERE id > ? AND {_PLAIN_BLOB} ORDER BY id LIMIT {_BLOB_BATCH}',
-            (last,),
+            f'SELECT id, data FROM "{table}" WHERE id > ? AND {_PLAIN_BLOB} ORDER BY id LIMIT {_BLOB_BATCH}', (last,)
         ).fetchall()
         if not rows:
             return sealed
         sealed += len(rows)
         with database_proxy.atomic():
             for row_id, data in rows:
-                db.execute_sql(
-                    f'UPDATE "{table}" SET data = ? WHERE id = ?', (sealer.seal_bytes(bytes(data)), row_id)
-                )
+                db.execute_sql(f'UPDATE "{table}" SET data = ? WHERE id = ?', (sealer.seal_bytes(bytes(data)), row_id))
         last = rows[-1][0]

@@ -296,9 +296,7 @@ class LocalSealer:
         if packed is None:
             return b""
         try:
-            return AESGCM(base64.b64decode(packed)).decrypt(
-                value[end : end + 12], value[end + 12 :], BLOB_PREFIX
-            )
+            return AESGCM(base64.b64decode(packed)).decrypt(value[end : end + 12], value[end + 12 :], BLOB_PREFIX)
         except InvalidTag:
             return b""
 
@@ -321,11 +319,7 @@ class LocalSealer:
         model = plain.model
         wanted = unicodedata.normalize("NFKC", value).strip().upper()
         rows = model.select(model._meta.primary_key, plain).where(index == key).tuples()
-        ids = [
-            row_id
-            for row_id, text in rows
-            if unicodedata.normalize("NFKC", text or "").strip().upper() == wanted
-        ]
+        ids = [row_id for row_id, text in rows if unicodedata.normalize("NFKC", text or "").strip().upper() == wanted]
         return model._meta.primary_key.in_(ids) if ids else peewee.SQL("0 = 1")
 
 
@@ -374,16 +368,13 @@ def _write_repeat_secret(public: str, actor: str) -> None:
 
 def ensure_repeat_secret(sealer: LocalSealer, actor: str) -> bool:
     """Make the repeat keys' secret on a sealed database that has none (made before it existed), by
-    a holder of the identifier key, inside the write transaction (which holds the write lock, so two
+    a holder of the identifier key (call inside a transaction: it holds the write lock, so two
     holders signing in at once make one). Sealed to the identifier key: only its holders make exact
     repeat keys; the keys a `rotate` replaces stay in their slots, so it opens after one too.
     Returns True when it was made now."""
-    if not sealer.opens_identifiers:
+    if not sealer.opens_identifiers or settings.get_internal(REPEAT_SETTING) is not None:
         return False
-    with database_proxy.atomic():
-        if settings.get_internal(REPEAT_SETTING) is not None:
-            return False
-        _write_repeat_secret(sealer.checked_public(), actor)
+    _write_repeat_secret(sealer.checked_public(), actor)
     return True
 
 
@@ -466,9 +457,7 @@ def install(
         return None
     index_key = base64.b64decode(settings.get_internal(INDEX_SETTING))
     own = (slot["public"], slot_private) if slot and slot_private and "public" in slot else None
-    sealer = LocalSealer(
-        public, index_key, private, own, older if private else (), fetch_private, trust, trusted
-    )
+    sealer = LocalSealer(public, index_key, private, own, older if private else (), fetch_private, trust, trusted)
     install_cipher(sealer)
     return sealer
 

@@ -309,9 +309,7 @@ def _store_function() -> str:
         inserts.append(
             f'  INSERT INTO "{table}" ({columns}) SELECT {columns} FROM jsonb_populate_recordset(NULL::"{table}", {rows});'
         )
-    deletes = [
-        f'  DELETE FROM "{t}" WHERE case_id = p_case;' for t in ("issue_stat", "assignment_stat", "case_stat")
-    ]
+    deletes = [f'  DELETE FROM "{t}" WHERE case_id = p_case;' for t in ("issue_stat", "assignment_stat", "case_stat")]
     body = "\n".join([*deletes, *inserts])
     return f"""
 CREATE OR REPLACE FUNCTION cd_stat_store(p_case integer, p_case_rows jsonb, p_issue_rows jsonb,

@@ -55,9 +55,7 @@ class CaseStat(BaseModel):
 class IssueStat(BaseModel):
     """One row per issue (投诉事项) and responsible department of a case."""
 
-    case = peewee.ForeignKeyField(
-        Case, backref="+", on_delete="CASCADE", index=False
-    )  # (case, issue_no, department)
+    case = peewee.ForeignKeyField(Case, backref="+", on_delete="CASCADE", index=False)  # (case, issue_no, department)
     issue_no = peewee.SmallIntegerField()
     received_day = peewee.IntegerField()
     category1 = peewee.IntegerField(null=True)

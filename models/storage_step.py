@@ -165,9 +165,7 @@ def compact_storage(db: peewee.Database, migrator: SchemaMigrator) -> None:
 
 
 def _table_sql(db: peewee.Database, table: str) -> str:
-    row = db.execute_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
-    ).fetchone()
+    row = db.execute_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
     return row[0] if row else ""
 
 
@@ -202,9 +200,7 @@ def without_rowid(db: peewee.Database, model: type[peewee.Model], text: str) -> 
     model._schema.create_indexes(safe=True)
 
 
-def keyed_by_columns(
-    db: peewee.Database, model: type[peewee.Model], dropped_indexes: tuple[str, ...]
-) -> None:
+def keyed_by_columns(db: peewee.Database, model: type[peewee.Model], dropped_indexes: tuple[str, ...]) -> None:
     """PostgreSQL: a table that had a serial `id` gets the model's composite primary key instead;
     the indexes the key replaces go. A table already so is left alone."""
     if is_sqlite(db) or "id" not in _columns(db, model._meta.table_name):

@@ -314,9 +314,7 @@ class MainWindow(QMainWindow):
         page = page_type(self.session)  # 案件列表, or 统计分析: its cases open in the workspace too
         page.open_case_requested.connect(self.open_case)
         if hasattr(page, "rectification_requested") and "rectification" in self.entry_keys:  # 考核 → 整改项
-            page.rectification_requested.connect(
-                lambda name: self.show_page("rectification").show_department(name)
-            )
+            page.rectification_requested.connect(lambda name: self.show_page("rectification").show_department(name))
         return page
 
     def _make_settings_page(self) -> QWidget:

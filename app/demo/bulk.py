@@ -348,7 +348,8 @@ def _loading(db: peewee.Database) -> Iterator[None]:
     """While the fill loads: no fsync per chunk and the rollback journal in memory instead of the
     write-ahead log (every page written once, not again at checkpoints), and a 1 GB page cache
     for the indexes being filled (at a million cases the writer sets the build's pace, its keys
-    arriving in random order: the identifiers' look-up indexes, the repeat keys, the text index). A failed fill still rolls back its chunk; a database being
+    arriving in random order: the identifiers' look-up indexes, the repeat keys, the text index).
+    A failed fill still rolls back its chunk; a database being
     created is removed when its fill fails (app.demo.database). The connection's settings return
     afterwards."""
     names = list(LOADING_PRAGMAS)

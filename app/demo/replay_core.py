@@ -67,9 +67,7 @@ class ReplayCore:
 
     def finish(self) -> Rows:
         """The audit entries still waiting after the last plan, and the cube's cells of all cases."""
-        return Rows(
-            audit=self.audit.release(), counters=dict(self.counters), cells=self.statistics.plain_cells()
-        )
+        return Rows(audit=self.audit.release(), counters=dict(self.counters), cells=self.statistics.plain_cells())
 
     # -- the operation frame ----------------------------------------------------------------------
 
@@ -90,9 +88,7 @@ class ReplayCore:
         digest = event_digest(case_id, seq, at, actor, action, summary, note, attachment, prev)
         r.events.append((case_id, seq, at, actor, action, summary, note, attachment, digest))
 
-    def _say(
-        self, r: CaseReplay, step: Step, summary: str, note: str = "", attachment: int | None = None
-    ) -> None:
+    def _say(self, r: CaseReplay, step: Step, summary: str, note: str = "", attachment: int | None = None) -> None:
         """A timeline entry of the operation being replayed (its name, its moment, its actor)."""
         self._event(r, step.at, self.facts.users[step.actor][0], r.op, summary, note, attachment)
 
@@ -137,9 +133,7 @@ class ReplayCore:
         total = workdays + c["extension_workdays"] + c["paused_workdays"]
         c["reply_due"], c["due_provisional"] = self.table.add_workdays(start, total)
 
-    def _promise(
-        self, r: CaseReplay, step: Step, reason: str, note: str = "", *, announce: bool = True
-    ) -> None:
+    def _promise(self, r: CaseReplay, step: Step, reason: str, note: str = "", *, announce: bool = True) -> None:
         """`promises.update`: count the reply date again; a moved date is recorded (and announced)."""
         c = r.case
         before = c["reply_due"]

@@ -65,9 +65,7 @@ class CaseFacts:
     on_hold: bool
     closed_at: datetime | None
     visit_department_id: int | None
-    person_keys: Sequence[
-        tuple[str, str]
-    ] = ()  # (key, source) of complainant and patient: app/statistics/person_keys.py
+    person_keys: Sequence[tuple[str, str]] = ()  # (key, source) of complainant and patient (person_keys.py)
     acted: tuple[str, datetime] | None = None  # first 受理 / 不予受理 / 当场解决: (action, at)
     receipt_at: datetime | None = None  # the first 受理回执 issued (not a 补打)
     holds: Sequence[tuple[datetime, datetime | None]] = ()  # 暂停 → 恢复 (None: still on hold)

@@ -166,12 +166,11 @@ def repeat_keys_pending(session: Session) -> bool:
 def settle_repeat_keys(session: Session, progress: Callable[[int, int, str], None]) -> int:
     """Make the pending repeat keys exact (the cases the front desk registered or changed since a
     holder last wrote them), with one audit entry; returns the cases rewritten."""
-    with operation(
-        session, Action.SETTLE_REPEAT_KEYS, "statistics.repeat_keys_settled", target="statistics"
-    ) as op:
-        op.detail["cases"] = store.settle_pending(
-            lambda done, _total: progress(done, 0, f"正在核对重复投诉（{done} 件）……")
-        )
+    def report(done: int, _total: int) -> None:
+        progress(done, 0, f"正在核对重复投诉（{done} 件）……")
+
+    with operation(session, Action.SETTLE_REPEAT_KEYS, "statistics.repeat_keys_settled", target="statistics") as op:
+        op.detail["cases"] = store.settle_pending(report)
     return op.detail["cases"]
 
 

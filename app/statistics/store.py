@@ -363,15 +363,8 @@ def rows_from_values(
         timeline,
         sorted(follow_ups, key=lambda f: f[0]),  # stable: by time, then as written (the id)
         [
-            AssignmentFacts(
-                a["id"],
-                a["department"],
-                a["state"],
-                a["sent_at"],
-                a["due"],
-                a["acknowledged_at"],
-                a["responded_at"],
-            )  # fmt: skip
+            AssignmentFacts(a["id"], a["department"], a["state"], a["sent_at"], a["due"],
+                            a["acknowledged_at"], a["responded_at"])  # fmt: skip
             for a in assignments
         ],
         issues,
@@ -423,8 +416,7 @@ def _by_column(model: type[peewee.Model], rows: list[dict[str, Any]]) -> list[di
     leave out (models.bulk_insert.defaults, as insert_rows stores them)."""
     fields = model._meta.fields
     return [
-        {fields[name].column_name: value for name, value in {**row, **defaults(model, row)}.items()}
-        for row in rows
+        {fields[name].column_name: value for name, value in {**row, **defaults(model, row)}.items()} for row in rows
     ]
 
 
@@ -456,7 +448,7 @@ def _refresh_local(case_ids: list[int], new: list[StatRows]) -> None:
 
 def settles_keys() -> bool:
     """Can this session make exact repeat keys of the pending ones (a holder on a sealed database)?"""
-    return not server_kept() and person_keys.for_session().exact
+    return person_keys.for_session().exact
 
 
 def pending_key_cases(after: str = "", limit: int = 500) -> tuple[list[int], str]:
@@ -464,10 +456,7 @@ def pending_key_cases(after: str = "", limit: int = 500) -> tuple[list[int], str
     (a range of the table's own order), and the last key read."""
     rows = list(
         StatPersonKey.select(StatPersonKey.key, StatPersonKey.case)
-        .where(
-            (StatPersonKey.key > max(after, person_keys.PENDING))
-            & (StatPersonKey.key < person_keys.PENDING_END)
-        )
+        .where(StatPersonKey.key > max(after, person_keys.PENDING), StatPersonKey.key < person_keys.PENDING_END)
         .order_by(StatPersonKey.key)
         .limit(limit)
         .tuples()

@@ -108,10 +108,7 @@ def test_v32_drops_the_prefix_indexes_and_matches_a_new_database(
     # the complainants' keys: every row kept, the table ordered by its key, no (key, day) index
     assert _person_keys(db) == keys and "stat_person_key_key_received_day" not in upgraded
     person_keys = _table_sql(db, "stat_person_key")
-    assert (
-        person_keys.endswith("WITHOUT ROWID")
-        and 'PRIMARY KEY ("key", "received_day", "case_id")' in person_keys
-    )
+    assert person_keys.endswith("WITHOUT ROWID") and 'PRIMARY KEY ("key", "received_day", "case_id")' in person_keys
     # run again (a step interrupted and repeated): nothing left to do, nothing broken
     SchemaVersion.delete().where(SchemaVersion.version >= STEP).execute()
     assert migrations.ensure_schema(db) == BEFORE
@@ -138,9 +135,7 @@ def test_v32_drops_the_prefix_indexes_and_matches_a_new_database(
 
 def _newest_of(actor: str) -> str:
     """The audit viewer's page of one user's newest entries (app.audit_log.entries)."""
-    sql, params = (
-        AuditEntry.select().where(AuditEntry.actor == actor).order_by(AuditEntry.seq.desc()).limit(51).sql()
-    )
+    sql, params = AuditEntry.select().where(AuditEntry.actor == actor).order_by(AuditEntry.seq.desc()).limit(51).sql()
     return sql.replace("?", "'{}'").format(*params)
 
 
