@@ -7,6 +7,10 @@ is measured as it stands) with COMPLAINTDESK_PASSWORD (the harness's by default)
 key slot, sums `pgsize` per table and index (`SELECT name, SUM(pgsize) FROM dbstat GROUP BY name`,
 see `measure`) and divides by the number of cases. Free pages (after an upgrade, before VACUUM)
 are counted apart.
+The objects are also summed by what they are for (`PURPOSES`: the cases' own content, the legal
+record, the text indexes, the statistics), each as its rows and its indexes, beside the payload the
+rows carry (the records' bytes without page and cell overhead): how far a layout change could take
+a part, and what no layout change removes.
 The same figures for the documents of a fully handled case come from the tests' walk (see
 docs/documents-storage.md).
 """
@@ -45,17 +49,64 @@ def measure(db) -> dict:  # noqa: ANN001 - a peewee database
         conn = sqlite3.connect(plain)
         try:
             owners = dict(conn.execute("SELECT name, tbl_name FROM sqlite_master").fetchall())
-            rows = conn.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC").fetchall()
+            rows = conn.execute(
+                "SELECT name, SUM(pgsize), SUM(payload) FROM dbstat GROUP BY name ORDER BY 2 DESC"
+            ).fetchall()
         finally:
             conn.close()
-    objects = [(name, owners.get(name, name), size) for name, size in rows]
+    objects = [(name, owners.get(name, name), size) for name, size, _payload in rows]
     return {
         "cases": cases,
         "page_size": page_size,
         "file": pages * page_size,
         "free": free * page_size,
         "objects": objects,
+        "payload": {name: payload for name, _size, payload in rows},
     }
+
+
+# What each table is for; a table not named here (settings, users, dictionaries, SQLite's own) is 其他.
+PURPOSES: dict[str, tuple[str, ...]] = {
+    "案件内容": (
+        "case", "case_text", "case_handling", "draft_revision", "assignment", "complainant",
+        "follow_up", "reply_promise", "case_issue", "attachment", "extension", "external_route",
+        "case_link", "case_access", "case_correction", "finding_override", "major_check",
+        "imported_row", "recurrence", "handover", "handover_case", "issued_document",
+        "rectification", "rectification_case", "rectification_event", "rectification_document",
+        "rectification_attachment",
+    ),  # fmt: skip
+    "审计日志与时间线": ("audit_entry", "audit_head", "case_event"),
+    "统计": ("case_stat", "assignment_stat", "issue_stat", "stat_person_key", "stat_cube", "stat_flow", "case_tally"),
+}
+TEXT_INDEX_PREFIXES = ("case_fts", "case_chars")  # the FTS5 tables' shadow tables
+OTHER = "其他"
+
+
+def purpose(table: str) -> str:
+    """The purpose a table serves (`PURPOSES`), 全文检索 for the text indexes' shadow tables."""
+    if table.startswith(TEXT_INDEX_PREFIXES):
+        return "全文检索"
+    return next((name for name, tables in PURPOSES.items() if table in tables), OTHER)
+
+
+def by_purpose(result: dict) -> list[dict]:
+    """Bytes per case by purpose: {"purpose", "rows", "indexes", "payload"} (payload: of the rows)."""
+    cases = max(result["cases"], 1)
+    payload = result.get("payload", {})
+    sums: dict[str, dict] = {}
+    for name, owner, size in result["objects"]:
+        part = sums.setdefault(purpose(owner), {"purpose": purpose(owner), "rows": 0, "indexes": 0, "payload": 0})
+        if name == owner:
+            part["rows"] += size
+            part["payload"] += payload.get(name, 0)
+        else:
+            part["indexes"] += size
+    order = [*PURPOSES, "全文检索", OTHER]
+    return [
+        {key: value / cases if key != "purpose" else value for key, value in sums[name].items()}
+        for name in order
+        if name in sums
+    ]
 
 
 def table(result: dict, top: int = 40) -> str:
@@ -68,6 +119,12 @@ def table(result: dict, top: int = 40) -> str:
     ]
     for name, owner, size in result["objects"][:top]:
         lines.append(f"{name:<44} {owner:<24} {size / 1e6:>9.1f} {size / cases:>8.0f}")
+    lines += ["", f"{'rows':>8} {'payload':>8} {'indexes':>8} {'in use':>8}  bytes per case by purpose"]
+    for part in by_purpose(result):
+        total = part["rows"] + part["indexes"]
+        lines.append(
+            f"{part['rows']:>8,.0f} {part['payload']:>8,.0f} {part['indexes']:>8,.0f} {total:>8,.0f}  {part['purpose']}"
+        )
     return "\n".join(lines)
 
 
