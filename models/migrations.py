@@ -479,6 +479,13 @@ def _v36_server_policy_reads(db: peewee.Database, migrator: SchemaMigrator) -> N
         db.execute_sql(f"DROP INDEX IF EXISTS {SERVER_RESTRICTED_STATE_INDEX}")
 
 
+def _v39_server_search_of_several_terms(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
+    """v39: on a server, the function that finds the cases holding several terms at once
+    (models/server_reads.py `cd_texts_newest`, installed with the server's policy after the upgrade;
+    the search calls it, so a server without it must be upgraded first). Nothing changes in the
+    schema, here or in a local database."""
+
+
 def _v38_person_key_sources(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
     """v38: each repeat key records the stored value it was made from (`StatPersonKey.source`,
     app/statistics/person_keys.py). The keys themselves are made anew by the first holder of the
@@ -520,6 +527,7 @@ STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {
     36: _v36_server_policy_reads,
     37: move_handling_texts,
     38: _v38_person_key_sources,
+    39: _v39_server_search_of_several_terms,
 }
 # Steps that make a table again that others refer to (SQLite, models/handling_step.py): run with
 # foreign keys not enforced, as SQLite's generalized ALTER TABLE procedure asks.

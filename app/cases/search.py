@@ -261,18 +261,30 @@ def _server_text(text: str, limit: int) -> peewee.Expression:
     on as ids (the newest are then read by primary key), so a rare term does not walk every case
     along received_at testing an OR of subqueries on each row. A query of one term asks for its
     newest `limit` text matches only: the newest `limit` of a union are among the newest `limit`
-    of each of its parts."""
+    of each of its parts. Several terms none of which is a name or a case number (checked first, on
+    their indexes) can only be held by the texts: the server finds the newest cases holding all of
+    them at once (`cd_texts_newest`), instead of each common term's every match being read and the
+    sets intersected."""
     if _CASE_NO.match(text):
         source, params = _case_numbers(text)
         return Case.id.in_(peewee.SQL(f"({source})", params))
     terms = text.split()
+    patterns = {term: _server_pattern(term) for term in terms}
+    if len(terms) > 1 and not any(
+        Case.select(Case.id).where(source).exists() for term in terms for source in _other_sources(term, patterns[term])
+    ):  # only the texts can hold them: the server finds the cases holding every term at once
+        return Case.id.in_(peewee.SQL("(SELECT cd_texts_newest(%s, %s))", [terms, limit]))
     condition = None
     for term in terms:
-        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
-        part = _term_ids(term, pattern, limit if len(terms) == 1 else None)
+        part = _term_ids(term, patterns[term], limit if len(terms) == 1 else None)
         condition = part if condition is None else condition & part
     return condition
+
+
+def _server_pattern(term: str) -> str:
+    """The term as a LIKE pattern (its own %, _ and backslash escaped)."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def _text_ids(term: str, pattern: str, newest: int | None) -> tuple[peewee.SQL, str, list]:
@@ -297,16 +309,8 @@ def _text_ids(term: str, pattern: str, newest: int | None) -> tuple[peewee.SQL, 
 
 def _term_ids(term: str, pattern: str, newest: int | None) -> peewee.Expression:
     """The cases matching one term on the server: narrative or demands (`_text_ids`), complainant
-    or patient name (blind index), case number (ASCII terms only)."""
-    names = Complainant.select(Complainant.id).where(
-        identifier_equals(Complainant.name, Complainant.name_index, "name", term)
-    )
-    sources = [
-        Case.complainant.in_(names),
-        identifier_equals(Case.patient_name, Case.patient_name_index, "name", term),
-    ]
-    if term.isascii():
-        sources.append(Case.case_no**pattern)
+    or patient name, case number (`_other_sources`)."""
+    sources = _other_sources(term, pattern)
     texts, first, params = _text_ids(term, pattern, newest)
     everything = reduce(operator.or_, sources, Case.id.in_(texts))
     found = [r[0] for r in database_proxy.execute_sql(first, params)]
@@ -317,6 +321,21 @@ def _term_ids(term: str, pattern: str, newest: int | None) -> peewee.Expression:
     if len(found) > SERVER_MANY:
         return everything
     return peewee.NodeList((Case.id, peewee.SQL("= ANY(%s)", [sorted(set(found))])))
+
+
+def _other_sources(term: str, pattern: str) -> list[peewee.Expression]:
+    """Where a term matches a case on the server other than in its texts: complainant or patient
+    name (blind index), case number (ASCII terms only)."""
+    names = Complainant.select(Complainant.id).where(
+        identifier_equals(Complainant.name, Complainant.name_index, "name", term)
+    )
+    sources = [
+        Case.complainant.in_(names),
+        identifier_equals(Case.patient_name, Case.patient_name_index, "name", term),
+    ]
+    if term.isascii():
+        sources.append(Case.case_no**pattern)
+    return sources
 
 
 def _printable(text: str) -> str:

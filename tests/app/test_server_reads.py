@@ -5,7 +5,8 @@ still show a restricted case to the officer named on it and to no other officer.
 more characters (`cd_text_newest`; for one or two the index of characters and pairs) finds what a
 plain reading of the texts finds, newest first, whichever way the server answers (the newest cases
 tried first, or an index), and nothing of a case the role may not see. A server at the step before gets the
-index and the functions on upgrade (schema step 31)."""
+index and the functions on upgrade (schema step 31), and the search of several terms at once
+(`cd_texts_newest`) on schema step 39."""
 
 from __future__ import annotations
 
@@ -109,6 +110,25 @@ def test_a_server_at_the_step_before_gets_the_function_on_upgrade(
     assert search.search(desk["officer"], "候诊") == [secret]
 
 
+def test_a_server_at_step_38_gets_the_search_of_several_terms_on_upgrade(
+    shared_admin, pg_params, pg_server, fake_clock: FakeClock
+) -> None:
+    from app import shared
+    from app.errors import DatabaseOpenError
+
+    session, key = shared_admin
+    session.db.close()
+    with pg_server.connect(pg_params.dbname, autocommit=True) as owner:  # as a step-38 build left it
+        owner.execute("DROP FUNCTION cd_texts_newest(text[], integer)")
+        owner.execute("UPDATE schema_version SET version = 38")
+    with pytest.raises(DatabaseOpenError, match="需要升级"):
+        shared.login_shared(pg_params, key, ADMIN, ADMIN_PASSWORD)
+    assert shared.upgrade_shared_database(pg_params, pg_server.password, key) == 38
+    desk = open_desk(shared.login_shared(pg_params, key, ADMIN, ADMIN_PASSWORD), fake_clock, new=PEOPLE)
+    found = desk.register("clerk", content="候诊三小时，护士态度生硬。", complainant_name="周某", patient_name="")
+    assert search.search(desk["officer"], "候诊 态度") == [found.case_id]
+
+
 # Narratives and demands of six complaints, registered in this order (the newest last).
 TEXTS = (
     ("候诊三小时无人解释，护士态度生硬。", "要求道歉"),
@@ -136,6 +156,12 @@ TERMS = (
     "态度冷",
     "ct室",
     "要求退费 歉",
+    "态度 要求",
+    "态 要 求",
+    "要 求",
+    "鑫 态度",
+    "CT 延误",
+    "报告 医生态度",
 )
 TERMS += ("%", "_费", "收费不")
 
@@ -206,3 +232,37 @@ def test_a_text_search_finds_nothing_of_a_case_the_role_may_not_see(
         assert conn.execute(probe).fetchall() == []
         with pytest.raises(psycopg.errors.RaiseException, match="one term"):
             conn.execute("SELECT cd_text_newest('两 个', 200)")
+
+
+def test_several_terms_find_nothing_of_a_case_the_role_may_not_see(
+    shared_admin, fake_clock: FakeClock, pg_params
+) -> None:
+    """`cd_texts_newest`, called with plain SQL, applies the case policy to its caller on each of
+    its ways (a rare term, the newest cases, every match); a term holding white space is refused."""
+    desk = open_desk(shared_admin[0], fake_clock, new=PEOPLE)
+    secret = desk.register(
+        "clerk", content="院领导亲属投诉，涉密。", complainant_name="周某", patient_name=""
+    ).case_id
+    overlays.restrict(desk["manager"], secret, True, ["linxw"])
+    assert search.search(desk["officer2"], "涉密 亲属") == []
+    assert search.search(desk["officer"], "涉密 亲属") == [secret]
+    probe = "SELECT cd_texts_newest(ARRAY['涉密', '亲属'], 200)"
+    with plain_sql(pg_params, ADMIN, ADMIN_PASSWORD) as conn:
+        assert conn.execute(probe).fetchall() == []
+        for bad in ("ARRAY['两 个']", "ARRAY[]::text[]", "ARRAY[NULL]::text[]"):
+            with pytest.raises(psycopg.errors.RaiseException, match="terms without white space"):
+                conn.execute(f"SELECT cd_texts_newest({bad}, 200)")
+    for username, expected in (("linxw", [(secret,)]), ("wangzq", []), ("clerk", []), ("night", [])):
+        with plain_sql(pg_params, username) as conn:
+            assert conn.execute(probe).fetchall() == expected, username
+
+
+def test_a_name_among_several_terms_still_finds_its_cases(shared_admin, fake_clock: FakeClock) -> None:
+    """A term that is a complainant's name is matched by name (blind index), not in the texts: the
+    search then reads each term on its own, as before the function for several terms."""
+    desk = open_desk(shared_admin[0], fake_clock, new=PEOPLE)
+    first = desk.register("clerk", content="护士态度生硬。", complainant_name="欧阳明", patient_name="").case_id
+    desk.register("clerk", content="医生态度冷淡。", complainant_name="周某", patient_name="")
+    desk.register("clerk", content="欧阳明之外的投诉，态度差。", complainant_name="周某", patient_name="")
+    assert search.search(desk["officer"], "欧阳明 态度")[-1] == first
+    assert len(search.search(desk["officer"], "欧阳明 态度")) == 2
