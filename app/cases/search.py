@@ -270,15 +270,39 @@ def _server_text(text: str, limit: int) -> peewee.Expression:
         return Case.id.in_(peewee.SQL(f"({source})", params))
     terms = text.split()
     patterns = {term: _server_pattern(term) for term in terms}
-    if len(terms) > 1 and not any(
-        Case.select(Case.id).where(source).exists() for term in terms for source in _other_sources(term, patterns[term])
-    ):  # only the texts can hold them: the server finds the cases holding every term at once
-        return Case.id.in_(peewee.SQL("(SELECT cd_texts_newest(%s, %s))", [terms, limit]))
+    if len(terms) > 1:
+        others = {term: ids for term in terms if (ids := _other_ids(term, patterns[term])) is not None}
+        if len(others) == len(set(terms)):  # no term matches too many by name or number
+            return _several_terms(terms, patterns, others, limit)
     condition = None
     for term in terms:
         part = _term_ids(term, patterns[term], limit if len(terms) == 1 else None)
         condition = part if condition is None else condition & part
     return condition
+
+
+def _several_terms(terms: list[str], patterns: dict[str, str], others: dict[str, set[int]], limit: int) -> peewee.Node:
+    """The cases in which every term is held by the texts or matches otherwise (`others`: by name
+    or case number, few): the newest `limit` holding all of them in their texts (`cd_texts_newest`),
+    and those of `others` whose texts hold the terms they do not match otherwise (`cd_texts_holding`)."""
+    found = set(_ids("SELECT cd_texts_newest(%s, %s)", [terms, limit]))
+    needs: dict[tuple[str, ...], list[int]] = {}
+    for case_id in set().union(*others.values()):
+        needs.setdefault(tuple(patterns[t] for t in terms if case_id not in others[t]), []).append(case_id)
+    for need, case_ids in needs.items():
+        found.update(_ids("SELECT cd_texts_holding(%s, %s)", [case_ids, list(need)]) if need else case_ids)
+    return peewee.NodeList((Case.id, peewee.SQL("= ANY(%s)", [sorted(found)])))
+
+
+def _other_ids(term: str, pattern: str) -> set[int] | None:
+    """The cases a term matches other than in their texts (`_other_sources`); None for more than
+    SERVER_MANY."""
+    found: set[int] = set()
+    for source in _other_sources(term, pattern):
+        found.update(r[0] for r in Case.select(Case.id).where(source).limit(SERVER_MANY + 1).tuples())
+        if len(found) > SERVER_MANY:
+            return None
+    return found
 
 
 def _server_pattern(term: str) -> str:

@@ -252,17 +252,30 @@ def test_several_terms_find_nothing_of_a_case_the_role_may_not_see(
         for bad in ("ARRAY['两 个']", "ARRAY[]::text[]", "ARRAY[NULL]::text[]"):
             with pytest.raises(psycopg.errors.RaiseException, match="terms without white space"):
                 conn.execute(f"SELECT cd_texts_newest({bad}, 200)")
+    holding = f"SELECT cd_texts_holding(ARRAY[{secret}], ARRAY['%涉密%'])"
     for username, expected in (("linxw", [(secret,)]), ("wangzq", []), ("clerk", []), ("night", [])):
         with plain_sql(pg_params, username) as conn:
             assert conn.execute(probe).fetchall() == expected, username
+            assert conn.execute(holding).fetchall() == expected, username
 
 
 def test_a_name_among_several_terms_still_finds_its_cases(shared_admin, fake_clock: FakeClock) -> None:
     """A term that is a complainant's name is matched by name (blind index), not in the texts: the
     search then reads each term on its own, as before the function for several terms."""
     desk = open_desk(shared_admin[0], fake_clock, new=PEOPLE)
-    first = desk.register("clerk", content="护士态度生硬。", complainant_name="欧阳明", patient_name="").case_id
-    desk.register("clerk", content="医生态度冷淡。", complainant_name="周某", patient_name="")
-    desk.register("clerk", content="欧阳明之外的投诉，态度差。", complainant_name="周某", patient_name="")
-    assert search.search(desk["officer"], "欧阳明 态度")[-1] == first
-    assert len(search.search(desk["officer"], "欧阳明 态度")) == 2
+
+    def register(content: str, name: str, patient: str = "") -> int:
+        desk.clock.advance(minutes=10)
+        return desk.register("clerk", content=content, complainant_name=name, patient_name=patient).case_id
+
+    by_name = register("护士态度生硬。", "欧阳明")
+    register("医生态度冷淡。", "周某")
+    in_text = register("欧阳明之外的投诉，态度差。", "周某")
+    fee = register("收费不合理。", "欧阳明")  # the name, but not the other term
+    by_patient = register("候诊时间长，态度差。", "周某", patient="欧阳明")
+    secret = register("涉密投诉，态度恶劣。", "欧阳明")
+    overlays.restrict(desk["manager"], secret, True, ["linxw"])
+    assert search.search(desk["officer2"], "欧阳明 态度") == [by_patient, in_text, by_name]
+    assert search.search(desk["officer"], "欧阳明 态度") == [secret, by_patient, in_text, by_name]
+    assert search.search(desk["officer"], "欧阳明 态度", limit=2) == [secret, by_patient]
+    assert search.search(desk["officer2"], "欧阳明 收费") == [fee]
