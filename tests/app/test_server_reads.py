@@ -163,7 +163,7 @@ TERMS = (
     "CT 延误",
     "报告 医生态度",
 )
-TERMS += ("%", "_费", "收费不")
+TERMS += ("%", "_费", "收费不", "态度' 要求", "要求\\ 态度", "态 度');--")
 
 
 def _plain_reading(texts: dict[int, tuple[str, str]], text: str, limit: int) -> list[int]:
