@@ -261,9 +261,10 @@ def _server_text(text: str, limit: int) -> peewee.Expression:
     on as ids (the newest are then read by primary key), so a rare term does not walk every case
     along received_at testing an OR of subqueries on each row. A query of one term asks for its
     newest `limit` text matches only: the newest `limit` of a union are among the newest `limit`
-    of each of its parts. Several terms none of which is a name or a case number (checked first, on
-    their indexes) can only be held by the texts: the server finds the newest cases holding all of
-    them at once (`cd_texts_newest`), instead of each common term's every match being read and the
+    of each of its parts. Several terms, none matching more than SERVER_MANY cases by name or case
+    number (checked first, on their indexes): the server finds the newest cases holding all of them
+    in their texts at once, and the few a term matches otherwise are kept where their texts hold the
+    other terms (`_several_terms`), instead of each common term's every match being read and the
     sets intersected."""
     if _CASE_NO.match(text):
         source, params = _case_numbers(text)
