@@ -85,7 +85,7 @@ def card_select(user: Actor) -> peewee.ModelSelect:
     """Everything a card shows, joined, plus whether `user` may open the case (else redacted)."""
     Officer = User.alias()
     VisitDept = Department.alias()
-    shown = visible_condition(user)
+    shown = visible_condition(user, per_row=True)
     return (
         Case.select(
             *_FIELDS,

@@ -11,9 +11,11 @@ from models.database import database_proxy
 NOTHING = peewee.SQL("0 = 1")
 
 
-def visible_condition(user: Actor) -> peewee.Node | None:
+def visible_condition(user: Actor, *, per_row: bool = False) -> peewee.Node | None:
     """The WHERE condition of the cases `user` may see (the query form of policy.can_view); None
-    when they may see every case."""
+    when they may see every case. `per_row`: for a condition tested on a page of rows only (whether
+    a listed case is shown or redacted), where asking for one case's naming costs less than
+    reading all of the user's namings (an officer named on 7,700 restricted cases: 0.8 ms a page)."""
     scope = visibility(user)
     if scope.all_cases:
         return None
@@ -21,7 +23,8 @@ def visible_condition(user: Actor) -> peewee.Node | None:
     if scope.unrestricted:
         conditions.append(Case.restricted == False)  # noqa: E712
     if scope.named_restricted:
-        mine = Case.id.in_(_named(scope.user_id)) | (Case.officer == scope.user_id)
+        named = _names_case(scope.user_id) if per_row else Case.id.in_(_named(scope.user_id))
+        mine = named | (Case.officer == scope.user_id)
         conditions.append((Case.restricted == True) & mine)  # noqa: E712
     if scope.own_night_intake:
         conditions.append(
@@ -46,6 +49,13 @@ def _named(user_id: int) -> peewee.Node:
     if isinstance(database_proxy.obj, peewee.PostgresqlDatabase):
         return peewee.SQL("(SELECT unnest(cd_named_case_ids()))")
     return CaseAccess.select(CaseAccess.case).where(CaseAccess.user == user_id)
+
+
+def _names_case(user_id: int) -> peewee.Node:
+    """Whether the case row's case names the user: on a server the policies' own `cd_named(id)`."""
+    if isinstance(database_proxy.obj, peewee.PostgresqlDatabase):
+        return peewee.fn.cd_named(Case.id)
+    return Case.id.in_(_named(user_id))
 
 
 def visible(user: Actor, query: peewee.ModelSelect) -> peewee.ModelSelect:
