@@ -95,7 +95,8 @@ def by_purpose(result: dict) -> list[dict]:
     payload = result.get("payload", {})
     sums: dict[str, dict] = {}
     for name, owner, size in result["objects"]:
-        part = sums.setdefault(purpose(owner), {"purpose": purpose(owner), "rows": 0, "indexes": 0, "payload": 0})
+        kind = purpose(owner)
+        part = sums.setdefault(kind, {"purpose": kind, "rows": 0, "indexes": 0, "payload": 0})
         if name == owner:
             part["rows"] += size
             part["payload"] += payload.get(name, 0)

@@ -479,19 +479,19 @@ def _v36_server_policy_reads(db: peewee.Database, migrator: SchemaMigrator) -> N
         db.execute_sql(f"DROP INDEX IF EXISTS {SERVER_RESTRICTED_STATE_INDEX}")
 
 
-def _v39_server_search_of_several_terms(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
-    """v39: on a server, the function that finds the cases holding several terms at once
-    (models/server_reads.py `cd_texts_newest`, installed with the server's policy after the upgrade;
-    the search calls it, so a server without it must be upgraded first). Nothing changes in the
-    schema, here or in a local database."""
-
-
 def _v38_person_key_sources(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
     """v38: each repeat key records the stored value it was made from (`StatPersonKey.source`,
     app/statistics/person_keys.py). The keys themselves are made anew by the first holder of the
     identifier key to sign in (app.sealed_data.start): on a sealed local database they were coarse."""
     if "source" not in {c.name for c in db.get_columns("stat_person_key")}:
         db.execute_sql("ALTER TABLE stat_person_key ADD COLUMN source VARCHAR(8) NOT NULL DEFAULT ''")
+
+
+def _v39_server_search_of_several_terms(db: peewee.Database, migrator: SchemaMigrator) -> None:  # noqa: ARG001
+    """v39: on a server, the functions that find the cases holding several terms at once
+    (models/server_reads.py `cd_texts_newest`, `cd_texts_holding`, installed with the server's
+    policy after the upgrade; the search calls them, so a server without them must be upgraded
+    first). Nothing changes in the schema, here or in a local database."""
 
 
 STEPS: dict[int, Callable[[peewee.Database, SchemaMigrator], None]] = {

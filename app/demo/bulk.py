@@ -349,9 +349,8 @@ def _loading(db: peewee.Database) -> Iterator[None]:
     write-ahead log (every page written once, not again at checkpoints), and a 1 GB page cache
     for the indexes being filled (at a million cases the writer sets the build's pace, its keys
     arriving in random order: the identifiers' look-up indexes, the repeat keys, the text index).
-    A failed fill still rolls back its chunk; a database being
-    created is removed when its fill fails (app.demo.database). The connection's settings return
-    afterwards."""
+    A failed fill still rolls back its chunk; a database being created is removed when its fill
+    fails (app.demo.database). The connection's settings return afterwards."""
     names = list(LOADING_PRAGMAS)
     before = {name: db.execute_sql(f"PRAGMA {name}").fetchone()[0] for name in names}
     for name, value in LOADING_PRAGMAS.items():
